@@ -1,8 +1,29 @@
 /**
- * @file Public entry of @tapeflow/tensor-core.
+ * @file Public entry of @tapeflow/tensor-core: tensors, variables, the Engine, the Backend contract,
+ * op front-ends, printing and seeded random. It imports no backend and no autodiff code.
  */
 export * from './dtype.js';
 export * from './errors.js';
 export * from './kernels.js';
 export * from './backend.js';
 export * from './shape.js';
+export { Engine, getEngine, collectTensors } from './engine.js';
+export type {
+  CustomGradientFunction,
+  CustomOperationRecord,
+  MemoryInfo,
+  OperationRecord,
+  RecordedOpName,
+  RecordedOpSpecs,
+  Recorder,
+  RegisterBackendOptions,
+  Storage,
+  TensorInputs,
+  ViewOpSpecs,
+} from './engine.js';
+export { Tensor, Variable } from './tensor.js';
+export type { NestedArray, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
+export * from './ops/index.js';
+export * from './api.js';
+export { formatTensor, formatValues, shortestFloat32 } from './print.js';
+export * as random from './random.js';

@@ -1,0 +1,321 @@
+/**
+ * @file GradientTape: records the ops that touch watched tensors while `record(fn)` runs, then
+ * differentiates a target with respect to sources, as `tf.GradientTape` does in TensorFlow.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import { backprop } from './backprop.js';
+import { TapeEntry } from './tape-entry.js';
+
+/** Options of a GradientTape. */
+export interface GradientTapeOptions {
+  /** Allow several `gradient` calls (then call `dispose` when done); default false. */
+  readonly persistent?: boolean;
+  /** Watch trainable Variables automatically when an op reads them; default true. */
+  readonly watchAccessedVariables?: boolean;
+}
+
+/** Options of `gradient`. */
+export interface GradientOptions {
+  /** Gradients of the target(s) to start from (default ones): TensorFlow's `output_gradients`. */
+  readonly outputGradients?: tf.Tensor | readonly tf.Tensor[];
+  /** What an unconnected source gets: `'none'` (null, default) or `'zero'` (zeros of its shape). */
+  readonly unconnectedGradients?: 'none' | 'zero';
+}
+
+/** What `gradient` accepts as sources: one tensor, an array, or a record of tensors. */
+export type Sources = tf.Tensor | readonly tf.Tensor[] | { readonly [key: string]: tf.Tensor };
+
+/** `gradient`'s result: the structure of the sources, with a Tensor or null in place of each. */
+export type GradientResult<S extends Sources> = S extends tf.Tensor
+  ? tf.Tensor | null
+  : S extends readonly tf.Tensor[]
+    ? (tf.Tensor | null)[]
+    : { [K in keyof S]: tf.Tensor | null };
+
+/**
+ * Records operations for automatic differentiation.
+ * @example
+ * const x = tf.variable(4);
+ * const tape = new GradientTape();
+ * const y = tape.record(() => x.pow(2));
+ * tape.gradient(y, x); // 8
+ */
+export class GradientTape implements tf.Recorder {
+  /** Whether several `gradient` calls are allowed. */
+  readonly persistent: boolean;
+  /** Whether trainable Variables read by ops are watched automatically. */
+  readonly watchAccessedVariables: boolean;
+  private readonly engine: tf.Engine;
+  private entries: TapeEntry[] = [];
+  /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
+  private tracked = new Set<number>();
+  private watched = new Map<number, tf.Tensor>();
+  private recording = false;
+  private used = false;
+  private disposed = false;
+
+  constructor(options: GradientTapeOptions = {}) {
+    this.persistent = options.persistent ?? false;
+    this.watchAccessedVariables = options.watchAccessedVariables ?? true;
+    this.engine = tf.getEngine();
+  }
+
+  /**
+   * Runs `fn` while recording and returns its result. A Promise-returning `fn` is recorded until it
+   * settles. Calling `record` again appends to the same tape.
+   */
+  record<T>(fn: () => T): T {
+    this.assertNotDisposed('record');
+    if (this.recording) {
+      throw new tf.FailedPreconditionError('record: this tape is already recording; a tape cannot be entered twice (use a second tape to nest).', 'record');
+    }
+    if (this.used && !this.persistent) this.clear();
+    this.startRecording();
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.stopRecordingNow();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.finally(() => this.stopRecordingNow()) as T;
+    }
+    this.stopRecordingNow();
+    return result;
+  }
+
+  /** Runs `fn` with this tape paused (its ops are not recorded). Only inside `record`. */
+  stopRecording<T>(fn: () => T): T {
+    this.assertNotDisposed('stopRecording');
+    if (!this.recording) {
+      throw new tf.FailedPreconditionError(
+        this.used && !this.persistent
+          ? 'stopRecording: this non-persistent tape was already used to compute gradients; it is not recording.'
+          : 'stopRecording: this tape is not recording; call stopRecording inside record(fn).',
+        'stopRecording',
+      );
+    }
+    this.stopRecordingNow();
+    try {
+      return fn();
+    } finally {
+      this.startRecording();
+    }
+  }
+
+  /** Forgets everything recorded so far and keeps recording. Only inside `record`. */
+  reset(): void {
+    this.assertNotDisposed('reset');
+    if (!this.recording) throw new tf.FailedPreconditionError('reset: this tape is not recording; call reset inside record(fn).', 'reset');
+    this.clear();
+  }
+
+  /**
+   * Watches `tensor` (or each of a list) so ops on it are recorded. Non-float tensors cannot carry
+   * gradients: they are skipped with a warning, as in TensorFlow.
+   */
+  watch(tensor: tf.Tensor | readonly tf.Tensor[]): void {
+    this.assertNotDisposed('watch');
+    const list = Array.isArray(tensor) ? tensor : [tensor];
+    list.forEach((t, i) => {
+      if (!(t instanceof tf.Tensor)) {
+        tf.invalidArgument('watch', Array.isArray(tensor) ? `tensor[${i}]` : 'tensor', 'a Tensor or Variable', describe(t));
+      }
+      if (t.dtype !== 'float32') {
+        console.warn(`watch: the dtype of the watched tensor must be floating (e.g. float32), got ${t.dtype}; it gets no gradient.`);
+        return;
+      }
+      this.tracked.add(t.id);
+      this.watched.set(t.id, t);
+    });
+  }
+
+  /** The Variables this tape watches (explicitly or because an op read them), in watch order. */
+  watchedVariables(): tf.Variable[] {
+    return [...this.watched.values()].filter((t): t is tf.Variable => t instanceof tf.Variable);
+  }
+
+  /**
+   * The gradient of `target` (or the sum of several targets; a non-scalar one counts as the sum of its
+   * elements) with respect to `sources`, in the structure of `sources`. Null for a source the target
+   * does not depend on (zeros with `unconnectedGradients: 'zero'`).
+   */
+  gradient<S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
+    this.assertNotDisposed('gradient');
+    if (this.used && !this.persistent) {
+      throw new tf.FailedPreconditionError(
+        'gradient: a non-persistent GradientTape can only be used to compute one set of gradients (or jacobians); create it with { persistent: true } to call gradient more than once.',
+        'gradient',
+      );
+    }
+    if (this.recording && !this.persistent) this.stopRecordingNow();
+    const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
+    targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
+    const sourceList = flattenSources(sources);
+    const seedsGiven = options.outputGradients === undefined ? undefined : Array.isArray(options.outputGradients) ? options.outputGradients : [options.outputGradients as tf.Tensor];
+    if (seedsGiven !== undefined) {
+      if (seedsGiven.length !== targets.length) {
+        tf.invalidArgument('gradient', 'outputGradients', `${targets.length} tensor(s), one per target`, `${seedsGiven.length}`);
+      }
+      seedsGiven.forEach((g, i) => {
+        assertTensor(g, 'gradient', `outputGradients[${i}]`);
+        if (!tf.shapesEqual(g.shape, targets[i]!.shape)) {
+          tf.invalidArgument('gradient', `outputGradients[${i}]`, `shape ${tf.formatShape(targets[i]!.shape)} (the target's)`, `shape ${tf.formatShape(g.shape)}`);
+        }
+      });
+    }
+    const unconnected = options.unconnectedGradients ?? 'none';
+    if (unconnected !== 'none' && unconnected !== 'zero') {
+      tf.invalidArgument('gradient', 'unconnectedGradients', "'none' or 'zero'", String(unconnected));
+    }
+    const firstNewId = this.engine.newTensorId();
+    let results: (tf.Tensor | null)[];
+    try {
+      results = this.engine.tidy(() => {
+        const seeds = new Map<number, tf.Tensor>();
+        targets.forEach((t, i) => {
+          if (t.dtype !== 'float32' || !this.tracked.has(t.id)) return;
+          const seed = seedsGiven?.[i] ?? tf.onesLike(t);
+          const previous = seeds.get(t.id);
+          seeds.set(t.id, previous === undefined ? seed : tf.add(previous, seed));
+        });
+        const gradients = seeds.size === 0 ? seeds : backprop(this.entries, seeds, (id) => this.tracked.has(id));
+        return sourceList.map((s) => {
+          const g = s.dtype === 'float32' ? gradients.get(s.id) : undefined;
+          if (g !== undefined) return g;
+          return unconnected === 'zero' ? tf.zerosLike(s) : null;
+        });
+      });
+    } finally {
+      if (!this.persistent) {
+        this.used = true;
+        this.release();
+      }
+    }
+    // Hand out distinct, fresh handles: a gradient may be a user's tensor (an output gradient passed
+    // through) or the same tensor for two sources.
+    const seen = new Set<tf.Tensor>();
+    results = results.map((g) => {
+      if (g === null) return null;
+      if (g.id < firstNewId || seen.has(g)) return tf.reshape(g, g.shape);
+      seen.add(g);
+      return g;
+    });
+    return restructure(sources, results) as GradientResult<S>;
+  }
+
+  /** Releases everything the tape holds; it cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.recording) this.stopRecordingNow();
+    this.release();
+    this.disposed = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- Recorder -------------------------------------------------------------------------------
+
+  /** @internal */
+  recordVariableRead(variable: tf.Variable): void {
+    if (this.watchAccessedVariables && variable.trainable && variable.dtype === 'float32' && !this.tracked.has(variable.id)) {
+      this.tracked.add(variable.id);
+      this.watched.set(variable.id, variable);
+    }
+  }
+
+  /** @internal */
+  recordOperation(record: tf.OperationRecord): void {
+    if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
+    this.entries.push(TapeEntry.fromKernel(this.engine, record));
+    this.tracked.add(record.output.id);
+  }
+
+  /** @internal */
+  recordCustomOperation(record: tf.CustomOperationRecord): void {
+    if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
+    this.entries.push(TapeEntry.fromCustom(this.engine, record));
+    this.tracked.add(record.output.id);
+  }
+
+  /** Whether the tape still holds recorded ops (for tests and memory checks). */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Whether the tape is recording now. */
+  get isRecording(): boolean {
+    return this.recording;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private touchesTracked(inputs: tf.OperationRecord['inputs']): boolean {
+    const values = inputs as Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
+    for (const name in values) {
+      const value = values[name]!;
+      if (value instanceof tf.Tensor) {
+        if (this.tracked.has(value.id)) return true;
+      } else if (value.some((t) => this.tracked.has(t.id))) return true;
+    }
+    return false;
+  }
+
+  private startRecording(): void {
+    this.recording = true;
+    this.engine.addRecorder(this);
+  }
+
+  private stopRecordingNow(): void {
+    this.recording = false;
+    this.engine.removeRecorder(this);
+  }
+
+  private clear(): void {
+    this.release();
+    this.used = false;
+  }
+
+  private release(): void {
+    for (const entry of this.entries) entry.dispose();
+    this.entries = [];
+    this.tracked = new Set();
+    this.watched = new Map();
+  }
+
+  private assertNotDisposed(method: string): void {
+    if (this.disposed) throw new tf.FailedPreconditionError(`${method}: this GradientTape was disposed.`, method);
+  }
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function assertTensor(value: unknown, op: string, argument: string): asserts value is tf.Tensor {
+  if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', describe(value));
+}
+
+function flattenSources(sources: Sources): tf.Tensor[] {
+  if (sources instanceof tf.Tensor) return [sources];
+  if (sources === null || typeof sources !== 'object') {
+    tf.invalidArgument('gradient', 'sources', 'a Tensor, an array of tensors or a record of tensors', describe(sources));
+  }
+  const isList = Array.isArray(sources);
+  const list: tf.Tensor[] = isList ? [...(sources as readonly tf.Tensor[])] : Object.values(sources as Record<string, tf.Tensor>);
+  const names = isList ? list.map((_, i) => `sources[${i}]`) : Object.keys(sources).map((k) => `sources.${k}`);
+  list.forEach((s, i) => assertTensor(s, 'gradient', names[i]!));
+  return list;
+}
+
+function restructure(sources: Sources, results: (tf.Tensor | null)[]): unknown {
+  if (sources instanceof tf.Tensor) return results[0];
+  if (Array.isArray(sources)) return results;
+  const out: Record<string, tf.Tensor | null> = {};
+  Object.keys(sources).forEach((key, i) => (out[key] = results[i]!));
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * @file Free functions over the default Engine: backend selection, memory and scopes, as in `tf.*`.
+ */
+
+import type { BackendFactory } from './backend.js';
+import { getEngine } from './engine.js';
+import type { MemoryInfo, RegisterBackendOptions } from './engine.js';
+import type { Tensor, TensorContainer } from './tensor.js';
+import { formatTensor } from './print.js';
+
+/**
+ * Registers a backend factory under `name`.
+ * @example tf.registerBackend('cpu', cpuBackend, { priority: 1 })
+ */
+export function registerBackend(name: string, factory: BackendFactory, options: RegisterBackendOptions = {}): boolean {
+  return getEngine().registerBackend(name, factory, options);
+}
+
+/** Removes a registered backend. */
+export function removeBackend(name: string): void {
+  getEngine().removeBackend(name);
+}
+
+/** Makes `name` the active backend (initialising it). @example await tf.setBackend('webgpu') */
+export function setBackend(name: string): Promise<boolean> {
+  return getEngine().setBackend(name);
+}
+
+/** The active backend's name. */
+export function getBackend(): string {
+  return getEngine().getBackend();
+}
+
+/** Resolves once a backend is active. */
+export function ready(): Promise<void> {
+  return getEngine().ready();
+}
+
+/**
+ * Runs `fn`, then disposes every tensor it made except those it returns or `keep`s.
+ * @example const y = tf.tidy(() => x.mul(2).add(1)); // the intermediate x*2 is freed
+ */
+export function tidy<T extends TensorContainer>(fn: () => T): T {
+  return getEngine().tidy(fn);
+}
+
+/** Keeps `t` past enclosing `tidy` scopes. */
+export function keep<T extends Tensor>(t: T): T {
+  return getEngine().keep(t);
+}
+
+/** Disposes every tensor in `container` (a tensor, or arrays / objects of them). */
+export function dispose(container: TensorContainer): void {
+  if (container === null || typeof container !== 'object') return;
+  if ('dispose' in container && typeof container.dispose === 'function') {
+    (container as Tensor).dispose();
+    return;
+  }
+  for (const item of Object.values(container)) dispose(item as TensorContainer);
+}
+
+/** Live tensors, buffers and bytes. @example tf.memory().numTensors */
+export function memory(): MemoryInfo {
+  return getEngine().memory();
+}
+
+/** `t` printed as NumPy lays it out, on any backend (reads asynchronously). */
+export async function format(t: Tensor): Promise<string> {
+  return formatTensor(await t.data(), t.shape, t.dtype);
+}

@@ -1,0 +1,516 @@
+/**
+ * @file The Engine: the backend registry, the active backend, kernel dispatch, memory accounting, tidy
+ * scopes, and the recorders (gradient tapes) that are told what ran. It holds all of tensor-core's
+ * state, so a test can make a fresh one; the only global is the default instance (`getEngine()`).
+ */
+
+import type { Backend, BackendFactory } from './backend.js';
+import { BACKEND_SPEC_VERSION } from './backend.js';
+import type { DataType, TypedArray } from './dtype.js';
+import { bytesPerElement } from './dtype.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnimplementedError } from './errors.js';
+import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec, TensorInfo } from './kernels.js';
+import { sizeFromShape } from './shape.js';
+import { Tensor, Variable } from './tensor.js';
+import type { TensorContainer } from './tensor.js';
+
+/** A backend buffer shared by every tensor handle that views it (a reshape shares its input's). */
+export interface Storage {
+  readonly backend: Backend;
+  readonly backendName: string;
+  readonly dataId: DataId;
+  readonly bytes: number;
+  refCount: number;
+}
+
+/** Ops the Engine records that are not backend kernels: views sharing their input's buffer. */
+export interface ViewOpSpecs {
+  /** Same buffer, another shape. */
+  Reshape: { inputs: { x: TensorInfo }; attrs: { shape: readonly number[] } };
+  /** Same buffer, same shape (e.g. a cast to the dtype a tensor already has). */
+  Identity: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
+}
+
+/** Everything a recorder may be told about: kernels and view ops. */
+export interface RecordedOpSpecs extends KernelSpecs, ViewOpSpecs {}
+/** The name of a recorded op. */
+export type RecordedOpName = keyof RecordedOpSpecs;
+
+/** Replaces TensorInfo by Tensor in an input record (what recorders and gradients see). */
+export type TensorInputs<I> = {
+  readonly [P in keyof I]: I[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
+};
+
+/** One op that ran, as a recorder sees it. */
+export interface OperationRecord<N extends RecordedOpName = RecordedOpName> {
+  readonly kernelName: N;
+  readonly inputs: TensorInputs<RecordedOpSpecs[N]['inputs']>;
+  readonly attrs: RecordedOpSpecs[N]['attrs'];
+  readonly output: Tensor;
+}
+
+/** A gradient function supplied by user code (customGradient): one gradient or null per input. */
+export type CustomGradientFunction = (upstream: Tensor) => readonly (Tensor | null)[];
+
+/** A composite op with a user gradient, as a recorder sees it. */
+export interface CustomOperationRecord {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly gradient: CustomGradientFunction;
+}
+
+/** Something that watches ops as they run: a gradient tape. */
+export interface Recorder {
+  recordOperation(record: OperationRecord): void;
+  recordCustomOperation(record: CustomOperationRecord): void;
+  /** A Variable was an input of an op (TensorFlow: a variable read). */
+  recordVariableRead(variable: Variable): void;
+}
+
+/** What `memory()` reports. */
+export interface MemoryInfo {
+  /** Live tensor handles (views count once each). */
+  readonly numTensors: number;
+  /** Live backend buffers. */
+  readonly numDataBuffers: number;
+  /** Bytes of live backend buffers. */
+  readonly numBytes: number;
+  /** `numBytes` split by backend name. */
+  readonly numBytesByBackend: Readonly<Record<string, number>>;
+  /** Live Variables. */
+  readonly numVariables: number;
+}
+
+interface RegistryEntry {
+  readonly factory: BackendFactory;
+  readonly priority: number;
+}
+
+/** Options of `registerBackend`. */
+export interface RegisterBackendOptions {
+  /** Higher wins when no backend was set explicitly; default 1. */
+  readonly priority?: number;
+}
+
+/** Holds tensor-core's state. */
+export class Engine {
+  private readonly registry = new Map<string, RegistryEntry>();
+  private readonly backends = new Map<string, Backend>();
+  private readonly pendingBackends = new Map<string, Promise<Backend>>();
+  private activeBackend: Backend | null = null;
+  private activeBackendName: string | null = null;
+  /** Active recorders; read on every op, so kept as a plain array. */
+  recorders: Recorder[] = [];
+  private readonly scopes: Tensor[][] = [];
+  private nextId = 1;
+  private liveTensors = 0;
+  private liveVariables = 0;
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private readonly bytesByBackend = new Map<string, number>();
+  private variableNames = 0;
+
+  // ---- backends -------------------------------------------------------------------------------
+
+  /** Registers a backend factory under `name`; false (and a warning) if the name is taken. */
+  registerBackend(name: string, factory: BackendFactory, options: RegisterBackendOptions = {}): boolean {
+    if (this.registry.has(name)) {
+      console.warn(`registerBackend: a backend named '${name}' is already registered; keeping the first.`);
+      return false;
+    }
+    this.registry.set(name, { factory, priority: options.priority ?? 1 });
+    return true;
+  }
+
+  /** Removes a registered backend, disposing its instance if it was made. */
+  removeBackend(name: string): void {
+    const backend = this.backends.get(name);
+    backend?.dispose?.();
+    this.backends.delete(name);
+    this.pendingBackends.delete(name);
+    this.registry.delete(name);
+    if (this.activeBackendName === name) {
+      this.activeBackend = null;
+      this.activeBackendName = null;
+    }
+  }
+
+  /** Names of registered backends, highest priority first. */
+  registeredBackends(): string[] {
+    return [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+  }
+
+  /** Makes `name` the active backend, initialising it if needed; resolves to true on success. */
+  async setBackend(name: string): Promise<boolean> {
+    const backend = await this.initializeBackend(name);
+    this.activeBackend = backend;
+    this.activeBackendName = name;
+    return true;
+  }
+
+  /** The active backend's name, choosing the best synchronously available one if none was set. */
+  getBackend(): string {
+    this.backend;
+    return this.activeBackendName!;
+  }
+
+  /** Resolves once a backend is active (initialising the highest-priority one that works). */
+  async ready(): Promise<void> {
+    if (this.activeBackend !== null) return;
+    const errors: string[] = [];
+    for (const name of this.registeredBackends()) {
+      try {
+        await this.setBackend(name);
+        return;
+      } catch (error) {
+        errors.push(`${name}: ${(error as Error).message}`);
+      }
+    }
+    throw new NotFoundError(`ready: no registered backend could be initialised (${errors.join('; ') || 'none registered'}).`);
+  }
+
+  /** The initialised backend named `name` (initialising it if its factory is synchronous). */
+  findBackend(name: string): Backend | undefined {
+    const existing = this.backends.get(name);
+    if (existing !== undefined) return existing;
+    const entry = this.registry.get(name);
+    if (entry === undefined || this.pendingBackends.has(name)) return undefined;
+    const made = entry.factory();
+    if (made instanceof Promise) {
+      this.trackPending(name, made);
+      return undefined;
+    }
+    return this.adoptBackend(name, made);
+  }
+
+  /** The active backend, choosing the highest-priority synchronously available one if none was set. */
+  get backend(): Backend {
+    if (this.activeBackend !== null) return this.activeBackend;
+    for (const name of this.registeredBackends()) {
+      let backend: Backend | undefined;
+      try {
+        backend = this.findBackend(name);
+      } catch {
+        continue;
+      }
+      if (backend !== undefined) {
+        this.activeBackend = backend;
+        this.activeBackendName = name;
+        return backend;
+      }
+    }
+    const names = this.registeredBackends();
+    throw new NotFoundError(
+      names.length === 0
+        ? "No backend is registered. Import 'tapeflow' (which registers the CPU backend) or call registerBackend('cpu', cpuBackend) from '@tapeflow/backend-cpu'."
+        : `No backend is ready (registered: ${names.join(', ')}); asynchronous backends need 'await setBackend(name)' or 'await ready()' first.`,
+    );
+  }
+
+  private async initializeBackend(name: string): Promise<Backend> {
+    const existing = this.backends.get(name);
+    if (existing !== undefined) return existing;
+    const pending = this.pendingBackends.get(name);
+    if (pending !== undefined) return pending;
+    const entry = this.registry.get(name);
+    if (entry === undefined) {
+      const known = this.registeredBackends();
+      throw new NotFoundError(`setBackend: no backend named '${name}' is registered (registered: ${known.join(', ') || 'none'}).`);
+    }
+    const made = entry.factory();
+    if (made instanceof Promise) return this.trackPending(name, made);
+    return this.adoptBackend(name, made);
+  }
+
+  private trackPending(name: string, made: Promise<Backend>): Promise<Backend> {
+    const promise = made.then(
+      (backend) => {
+        this.pendingBackends.delete(name);
+        return this.adoptBackend(name, backend);
+      },
+      (error: unknown) => {
+        this.pendingBackends.delete(name);
+        throw error;
+      },
+    );
+    this.pendingBackends.set(name, promise);
+    return promise;
+  }
+
+  private adoptBackend(name: string, backend: Backend): Backend {
+    if (backend.specVersion !== BACKEND_SPEC_VERSION) {
+      throw new FailedPreconditionError(
+        `registerBackend: backend '${name}' implements contract version ${String(backend.specVersion)}, but this @tapeflow/tensor-core implements version ${BACKEND_SPEC_VERSION}.`,
+      );
+    }
+    this.backends.set(name, backend);
+    return backend;
+  }
+
+  // ---- tensors and storage --------------------------------------------------------------------
+
+  /** A new tensor holding a copy of `values` on the active backend. */
+  makeTensor(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
+    const backend = this.backend;
+    const dataId = backend.write(values, shape, dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, values.length * bytesPerElement(dtype));
+    return this.track(new Tensor(this, this.nextId++, shape.slice(), dtype, storage));
+  }
+
+  /** A fresh tensor id. */
+  newTensorId(): number {
+    return this.nextId++;
+  }
+
+  /** A fresh default Variable name. */
+  newVariableName(): string {
+    return `Variable:${this.variableNames++}`;
+  }
+
+  /** Counts a new Variable (not owned by tidy scopes: Variables live until disposed). */
+  registerVariable(): void {
+    this.liveTensors++;
+    this.liveVariables++;
+  }
+
+  /**
+   * Runs kernel `name` on the active backend, wraps the result in a Tensor and tells every recorder.
+   * Front-ends call it after validating inputs and computing `output`; a throwing kernel leaves nothing.
+   */
+  runKernel<K extends KernelName>(
+    name: K,
+    inputs: TensorInputs<KernelSpecs[K]['inputs']>,
+    attrs: KernelAttrs<K>,
+    output: OutputSpec,
+  ): Tensor {
+    const backend = this.backend;
+    const kernel = backend.kernels[name] as ((call: unknown) => DataId) | undefined;
+    if (kernel === undefined) {
+      throw new UnimplementedError(`${name}: the '${this.activeBackendName!}' backend has no '${name}' kernel.`, name);
+    }
+    const recorders = this.recorders;
+    for (const key in inputs) {
+      const value = (inputs as Record<string, Tensor | readonly Tensor[]>)[key]!;
+      if (value instanceof Tensor) this.checkInput(name, key, value, backend, recorders);
+      else for (const t of value) this.checkInput(name, key, t, backend, recorders);
+    }
+    const dataId = kernel({ inputs, attrs, output });
+    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
+    const result = this.track(new Tensor(this, this.nextId++, output.shape.slice(), output.dtype, storage));
+    if (recorders.length !== 0) {
+      const record = { kernelName: name, inputs, attrs, output: result } as unknown as OperationRecord;
+      for (let i = 0; i < recorders.length; i++) recorders[i]!.recordOperation(record);
+    }
+    return result;
+  }
+
+  private checkInput(op: string, argument: string, t: Tensor, backend: Backend, recorders: readonly Recorder[]): void {
+    if (t.isDisposedInternal) {
+      throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
+    }
+    if (t.storage.backend !== backend) this.moveToBackend(t, backend);
+    if (recorders.length !== 0 && t instanceof Variable) {
+      for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(t);
+    }
+  }
+
+  /**
+   * Moves a tensor's values onto `backend` (a tensor made before a `setBackend`). Only possible when
+   * its backend reads synchronously; otherwise an error says to move it with `await` first.
+   */
+  private moveToBackend(t: Tensor, backend: Backend): void {
+    const from = t.storage.backend;
+    if (from.readSync === undefined) {
+      throw new FailedPreconditionError(
+        `Tensor ${t.id} lives on the '${t.storage.backendName}' backend, which reads asynchronously; the active backend is '${this.activeBackendName!}'. Copy it with tf.tensor(await t.data(), t.shape, t.dtype).`,
+      );
+    }
+    const values = from.readSync(t.storage.dataId);
+    const dataId = backend.write(values, t.shape, t.dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, t.storage.bytes);
+    this.releaseStorage(t.storage);
+    t.storage = storage;
+  }
+
+  /**
+   * A new handle on `x`'s buffer with another shape (the caller checked sizes), recorded as `op`.
+   * Used for reshape, expandDims, squeeze and identity casts.
+   */
+  makeView(x: Tensor, shape: readonly number[], op: 'Reshape' | 'Identity' = 'Reshape'): Tensor {
+    if (x.isDisposedInternal) {
+      throw new FailedPreconditionError(`${op}: argument 'x' is a disposed tensor (id ${x.id}); it cannot be used again.`, op);
+    }
+    const recorders = this.recorders;
+    if (recorders.length !== 0 && x instanceof Variable) {
+      for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(x);
+    }
+    x.storage.refCount++;
+    const result = this.track(new Tensor(this, this.nextId++, shape.slice(), x.dtype, x.storage));
+    if (recorders.length !== 0) {
+      const record = { kernelName: op, inputs: { x }, attrs: op === 'Reshape' ? { shape: result.shape } : {}, output: result } as unknown as OperationRecord;
+      for (let i = 0; i < recorders.length; i++) recorders[i]!.recordOperation(record);
+    }
+    return result;
+  }
+
+  /**
+   * A handle on the same buffer and the same id as `x`, not recorded and not owned by any tidy scope:
+   * what a tape keeps of the tensors its gradients need. Dispose it to let the buffer go.
+   */
+  retain(x: Tensor): Tensor {
+    x.storage.refCount++;
+    this.liveTensors++;
+    return new Tensor(this, x.id, x.shape, x.dtype, x.storage);
+  }
+
+  /** A handle like `retain` but owned by the current tidy scope (used while computing gradients). */
+  alias(x: Tensor): Tensor {
+    x.storage.refCount++;
+    return this.track(new Tensor(this, x.id, x.shape, x.dtype, x.storage));
+  }
+
+  private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {
+    this.liveBuffers++;
+    this.liveBytes += bytes;
+    this.bytesByBackend.set(backendName, (this.bytesByBackend.get(backendName) ?? 0) + bytes);
+    return { backend, backendName, dataId, bytes, refCount: 1 };
+  }
+
+  /** Drops one reference to a buffer, freeing it with its backend when none is left. */
+  releaseStorage(storage: Storage): void {
+    if (--storage.refCount > 0) return;
+    this.liveBuffers--;
+    this.liveBytes -= storage.bytes;
+    this.bytesByBackend.set(storage.backendName, (this.bytesByBackend.get(storage.backendName) ?? 0) - storage.bytes);
+    storage.backend.disposeData(storage.dataId);
+  }
+
+  /** Points a Variable at `value`'s buffer (shared), releasing the old one. Shapes were checked. */
+  assignVariable(variable: Variable, value: Tensor): void {
+    value.storage.refCount++;
+    const old = variable.storage;
+    variable.storage = value.storage;
+    this.releaseStorage(old);
+  }
+
+  /** Releases a tensor handle; a second call does nothing. */
+  disposeTensor(t: Tensor): void {
+    if (t.isDisposedInternal) return;
+    t.isDisposedInternal = true;
+    this.liveTensors--;
+    if (t instanceof Variable) this.liveVariables--;
+    this.releaseStorage(t.storage);
+  }
+
+  private track(t: Tensor): Tensor {
+    this.liveTensors++;
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope !== undefined) scope.push(t);
+    return t;
+  }
+
+  // ---- scopes ---------------------------------------------------------------------------------
+
+  /**
+   * Runs `fn` and disposes every tensor it created except those it returns and those passed to
+   * `keep`. `fn` must be synchronous: a Promise would let tensors escape the scope unseen.
+   */
+  tidy<T extends TensorContainer>(fn: () => T): T {
+    const scope: Tensor[] = [];
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.scopes.pop();
+      this.disposeScope(scope, null);
+      throw error;
+    }
+    this.scopes.pop();
+    if (result instanceof Promise) {
+      this.disposeScope(scope, null);
+      throw new InvalidArgumentError('tidy: argument \'fn\' expected a synchronous function, but it returned a Promise; await the async work outside tidy and dispose its tensors explicitly.', 'tidy');
+    }
+    const returned = new Set<Tensor>();
+    collectTensors(result, returned);
+    this.disposeScope(scope, returned);
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent !== undefined) for (const t of returned) if (!t.kept && !(t instanceof Variable)) parent.push(t);
+    return result;
+  }
+
+  private disposeScope(scope: readonly Tensor[], keepSet: ReadonlySet<Tensor> | null): void {
+    for (const t of scope) {
+      if (t.kept || t.isDisposedInternal || (keepSet !== null && keepSet.has(t))) continue;
+      this.disposeTensor(t);
+    }
+  }
+
+  /** Keeps `t` alive past the enclosing tidy scopes. */
+  keep<T extends Tensor>(t: T): T {
+    t.kept = true;
+    return t;
+  }
+
+  // ---- recorders ------------------------------------------------------------------------------
+
+  /** Starts telling `recorder` about every op. */
+  addRecorder(recorder: Recorder): void {
+    this.recorders = [...this.recorders, recorder];
+  }
+
+  /** Stops telling `recorder` about ops. */
+  removeRecorder(recorder: Recorder): void {
+    this.recorders = this.recorders.filter((r) => r !== recorder);
+  }
+
+  /** Tells every active recorder about a composite op with a user gradient (customGradient). */
+  recordCustomOperation(record: CustomOperationRecord): void {
+    const recorders = this.recorders;
+    for (let i = 0; i < recorders.length; i++) recorders[i]!.recordCustomOperation(record);
+  }
+
+  /** Runs `fn` with no recorder active (ops inside are invisible to every tape). */
+  withoutRecording<T>(fn: () => T): T {
+    const saved = this.recorders;
+    this.recorders = [];
+    try {
+      return fn();
+    } finally {
+      this.recorders = saved;
+    }
+  }
+
+  // ---- memory ---------------------------------------------------------------------------------
+
+  /** Live tensors, buffers and bytes. */
+  memory(): MemoryInfo {
+    const numBytesByBackend: Record<string, number> = {};
+    for (const [name, bytes] of this.bytesByBackend) numBytesByBackend[name] = bytes;
+    return {
+      numTensors: this.liveTensors,
+      numDataBuffers: this.liveBuffers,
+      numBytes: this.liveBytes,
+      numBytesByBackend,
+      numVariables: this.liveVariables,
+    };
+  }
+}
+
+/** Adds every tensor found in `value` (arrays, plain objects, nested) to `into`. */
+export function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const item of value) collectTensors(item, into);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value)) collectTensors(item, into);
+  }
+}
+
+let defaultEngine: Engine | undefined;
+
+/** The default Engine, the one every op front-end uses. */
+export function getEngine(): Engine {
+  return (defaultEngine ??= new Engine());
+}

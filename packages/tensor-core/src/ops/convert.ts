@@ -1,0 +1,77 @@
+/**
+ * @file Turning op arguments into tensors: numbers take the other operand's dtype (as a Python number
+ * does in TensorFlow), disposed tensors are refused with the op and argument named, and temporaries an
+ * op makes from numbers are disposed after it runs (tapes keep their own handles).
+ */
+
+import type { DataType } from '../dtype.js';
+import { isDataType, makeTypedArray } from '../dtype.js';
+import { getEngine } from '../engine.js';
+import { FailedPreconditionError, invalidArgument } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import type { TensorLike } from '../tensor.js';
+
+/** A scalar tensor of `dtype` holding `value`. */
+export function scalarOf(value: number | boolean, dtype: DataType): Tensor {
+  const values = makeTypedArray(1, dtype);
+  values[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  return getEngine().makeTensor(values, [], dtype);
+}
+
+/** Checks that `t` is a live tensor, naming op and argument otherwise. */
+export function assertLiveTensor(t: unknown, op: string, argument: string): asserts t is Tensor {
+  if (!(t instanceof Tensor)) {
+    invalidArgument(op, argument, 'a Tensor', describeValue(t));
+  }
+  if (t.isDisposedInternal) {
+    throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
+  }
+}
+
+/** A readable description of any value, for error messages. */
+export function describeValue(value: unknown): string {
+  if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(',')}]`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * `value` as a tensor: a live Tensor as is, a number or boolean as a new scalar of `dtype` (default
+ * float32 for numbers). Callers dispose what they converted (see `isTemporary`).
+ */
+export function convertToTensor(value: TensorLike | boolean, op: string, argument: string, dtype?: DataType): Tensor {
+  if (value instanceof Tensor) {
+    assertLiveTensor(value, op, argument);
+    return value;
+  }
+  if (typeof value === 'number') return scalarOf(value, dtype ?? 'float32');
+  if (typeof value === 'boolean') return scalarOf(value, 'bool');
+  return invalidArgument(op, argument, 'a Tensor or a number', describeValue(value));
+}
+
+/** Checks that `dtype` names a dtype. */
+export function assertDataType(op: string, argument: string, dtype: unknown): asserts dtype is DataType {
+  if (!isDataType(dtype)) invalidArgument(op, argument, "one of 'float32', 'int32', 'bool'", describeValue(dtype));
+}
+
+/**
+ * Converts two operands of a binary op: a number takes the tensor operand's dtype. Returns the
+ * tensors and a function disposing the temporaries made from numbers.
+ */
+export function convertPair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, () => void] {
+  const dtypeHint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  const ta = convertToTensor(a, op, 'a', dtypeHint);
+  let tb: Tensor;
+  try {
+    tb = convertToTensor(b, op, 'b', dtypeHint);
+  } catch (error) {
+    if (ta !== a) ta.dispose();
+    throw error;
+  }
+  const release = (): void => {
+    if (ta !== a) ta.dispose();
+    if (tb !== b) tb.dispose();
+  };
+  return [ta, tb, release];
+}

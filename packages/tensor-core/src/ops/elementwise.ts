@@ -1,0 +1,170 @@
+/**
+ * @file Elementwise op front-ends: arithmetic and comparisons with NumPy broadcasting, unary math and
+ * activations, `where`, `cast` and `clipByValue`. Each validates dtypes and shapes, computes the output
+ * spec and runs one kernel; a number operand takes the other operand's dtype.
+ */
+
+import type { DataType } from '../dtype.js';
+import { getEngine } from '../engine.js';
+import { invalidArgument } from '../errors.js';
+import type { BinaryKernel, ComparisonKernel, UnaryKernel } from '../kernels.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { assertDataType, assertLiveTensor, convertPair, convertToTensor } from './convert.js';
+
+function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    invalidArgument(op, 'b', `dtype ${a.dtype} (the dtype of 'a')`, `dtype ${b.dtype}`);
+  }
+}
+
+function binary(kernel: BinaryKernel, op: string, a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, release] = convertPair(a, b, op);
+  try {
+    checkSameDtype(op, ta, tb);
+    if (ta.dtype === 'bool') invalidArgument(op, 'a', 'a float32 or int32 tensor', 'a bool tensor');
+    const shape = broadcastShapes(op, ta.shape, tb.shape);
+    return getEngine().runKernel(kernel, { a: ta, b: tb }, {}, { shape, dtype: ta.dtype });
+  } finally {
+    release();
+  }
+}
+
+function comparison(kernel: ComparisonKernel, op: string, a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  const [ta, tb, release] = convertPair(a, b, op);
+  try {
+    checkSameDtype(op, ta, tb);
+    const shape = broadcastShapes(op, ta.shape, tb.shape);
+    return getEngine().runKernel(kernel, { a: ta, b: tb }, {}, { shape, dtype: 'bool' }) as Tensor<'bool'>;
+  } finally {
+    release();
+  }
+}
+
+/** Kernels defined only on floating tensors (TensorFlow rejects integer inputs to them too). */
+const FLOAT_ONLY: ReadonlySet<UnaryKernel> = new Set(['Sqrt', 'Exp', 'Log', 'Sigmoid', 'Tanh']);
+
+function unary(kernel: UnaryKernel, op: string, x: TensorLike): Tensor {
+  const tx = convertToTensor(x, op, 'x');
+  try {
+    if (tx.dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    if (tx.dtype !== 'float32' && FLOAT_ONLY.has(kernel)) invalidArgument(op, 'x', 'a float32 tensor', `a ${tx.dtype} tensor`);
+    return getEngine().runKernel(kernel, { x: tx }, {}, { shape: tx.shape, dtype: tx.dtype });
+  } finally {
+    if (tx !== x) tx.dispose();
+  }
+}
+
+/** `a + b`, broadcasting. @example tf.add(tf.tensor([1, 2]), 10) // [11, 12] */
+export function add(a: TensorLike, b: TensorLike): Tensor { return binary('Add', 'add', a, b); }
+/** `a - b`, broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor { return binary('Sub', 'sub', a, b); }
+/** `a * b`, broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor { return binary('Mul', 'mul', a, b); }
+/** `a ** b`, broadcasting. @example tf.pow(tf.scalar(4), 2) // 16 */
+export function pow(a: TensorLike, b: TensorLike): Tensor { return binary('Pow', 'pow', a, b); }
+/** Elementwise larger of `a` and `b`. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary('Maximum', 'maximum', a, b); }
+/** Elementwise smaller of `a` and `b`. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary('Minimum', 'minimum', a, b); }
+
+/** `a / b`, broadcasting; integers are divided as float32 (TensorFlow's truediv). `0/0` is NaN. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, release] = convertPair(a, b, 'div');
+  try {
+    checkSameDtype('div', ta, tb);
+    if (ta.dtype === 'float32') return binary('RealDiv', 'div', ta, tb);
+    if (ta.dtype === 'bool') invalidArgument('div', 'a', 'a float32 or int32 tensor', 'a bool tensor');
+    const fa = cast(ta, 'float32');
+    const fb = cast(tb, 'float32');
+    try {
+      return binary('RealDiv', 'div', fa, fb);
+    } finally {
+      fa.dispose();
+      fb.dispose();
+    }
+  } finally {
+    release();
+  }
+}
+
+/** `-x`. */
+export function neg(x: TensorLike): Tensor { return unary('Neg', 'neg', x); }
+/** `|x|`. */
+export function abs(x: TensorLike): Tensor { return unary('Abs', 'abs', x); }
+/** -1, 0 or 1 by the sign of x (NaN stays NaN). */
+export function sign(x: TensorLike): Tensor { return unary('Sign', 'sign', x); }
+/** `x * x`. */
+export function square(x: TensorLike): Tensor { return unary('Square', 'square', x); }
+/** `√x` (NaN below 0). */
+export function sqrt(x: TensorLike): Tensor { return unary('Sqrt', 'sqrt', x); }
+/** `eˣ`. */
+export function exp(x: TensorLike): Tensor { return unary('Exp', 'exp', x); }
+/** Natural logarithm; `log(0)` is `-Infinity`, as in TensorFlow. */
+export function log(x: TensorLike): Tensor { return unary('Log', 'log', x); }
+/** `max(x, 0)`. */
+export function relu(x: TensorLike): Tensor { return unary('Relu', 'relu', x); }
+/** `1 / (1 + e⁻ˣ)`. */
+export function sigmoid(x: TensorLike): Tensor { return unary('Sigmoid', 'sigmoid', x); }
+/** Hyperbolic tangent. */
+export function tanh(x: TensorLike): Tensor { return unary('Tanh', 'tanh', x); }
+
+/** `a == b` elementwise, broadcasting; bool result. */
+export function equal(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Equal', 'equal', a, b); }
+/** `a != b` elementwise. */
+export function notEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('NotEqual', 'notEqual', a, b); }
+/** `a > b` elementwise. */
+export function greater(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Greater', 'greater', a, b); }
+/** `a >= b` elementwise. */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('GreaterEqual', 'greaterEqual', a, b); }
+/** `a < b` elementwise. */
+export function less(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Less', 'less', a, b); }
+/** `a <= b` elementwise. */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('LessEqual', 'lessEqual', a, b); }
+
+/**
+ * Converts to `dtype`: float→int truncates toward zero, anything→bool is `x != 0`.
+ * @example tf.cast(tf.tensor([1.7, -1.7]), 'int32') // [1, -1]
+ */
+export function cast<T extends DataType>(x: TensorLike, dtype: T): Tensor<T> {
+  assertDataType('cast', 'dtype', dtype);
+  const tx = convertToTensor(x, 'cast', 'x');
+  const engine = getEngine();
+  try {
+    if (tx.dtype === dtype) return engine.makeView(tx, tx.shape, 'Identity') as Tensor<T>;
+    return engine.runKernel('Cast', { x: tx }, {}, { shape: tx.shape, dtype }) as Tensor<T>;
+  } finally {
+    if (tx !== x) tx.dispose();
+  }
+}
+
+/**
+ * Elementwise `condition ? a : b`; the three broadcast together. `condition` must be bool.
+ * @example tf.where(tf.greater(x, 0), x, 0)
+ */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  assertLiveTensor(condition, 'where', 'condition');
+  if (condition.dtype !== 'bool') invalidArgument('where', 'condition', 'a bool tensor', `a ${condition.dtype} tensor`);
+  const [ta, tb, release] = convertPair(a, b, 'where');
+  try {
+    checkSameDtype('where', ta, tb);
+    const shape = broadcastShapes('where', condition.shape, broadcastShapes('where', ta.shape, tb.shape));
+    return getEngine().runKernel('Select', { condition, a: ta, b: tb }, {}, { shape, dtype: ta.dtype });
+  } finally {
+    release();
+  }
+}
+
+/** Clamps every value into `[clipValueMin, clipValueMax]`. */
+export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
+  if (!(clipValueMin <= clipValueMax)) {
+    invalidArgument('clipByValue', 'clipValueMin', `a value <= clipValueMax (${clipValueMax})`, String(clipValueMin));
+  }
+  const tx = convertToTensor(x, 'clipByValue', 'x');
+  const engine = getEngine();
+  try {
+    return engine.tidy(() => minimum(maximum(tx, clipValueMin), clipValueMax));
+  } finally {
+    if (tx !== x) tx.dispose();
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * @file Shape ops: `reshape`, `expandDims`, `squeeze` (views sharing the input's buffer), `transpose`,
+ * `slice`, `concat`, `gather`, `broadcastTo` and `oneHot` (kernels).
+ */
+
+import type { DataType } from '../dtype.js';
+import { getEngine } from '../engine.js';
+import { formatShape, invalidArgument } from '../errors.js';
+import { assertValidShape, broadcastShapes, normalizeAxis, shapesEqual, sizeFromShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { assertDataType, assertLiveTensor, describeValue } from './convert.js';
+
+/**
+ * The same values in another shape; one dimension may be -1 (inferred). Shares the buffer.
+ * @example tf.reshape(tf.range(0, 6), [2, -1]) // shape [2, 3]
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  assertLiveTensor(x, 'reshape', 'x');
+  if (!Array.isArray(shape)) invalidArgument('reshape', 'shape', 'an array of integers', describeValue(shape));
+  const resolved = shape.slice();
+  let inferred = -1;
+  let known = 1;
+  for (let i = 0; i < resolved.length; i++) {
+    const d = resolved[i]!;
+    if (d === -1) {
+      if (inferred !== -1) invalidArgument('reshape', 'shape', 'at most one -1', formatShape(shape));
+      inferred = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      invalidArgument('reshape', 'shape', 'non-negative integer dimensions (or one -1)', formatShape(shape));
+    } else known *= d;
+  }
+  if (inferred !== -1) {
+    if (known === 0 || x.size % known !== 0) {
+      invalidArgument('reshape', 'shape', `a shape whose size divides ${x.size} (input shape ${formatShape(x.shape)})`, formatShape(shape));
+    }
+    resolved[inferred] = x.size / known;
+  }
+  if (sizeFromShape(resolved) !== x.size) {
+    invalidArgument('reshape', 'shape', `a shape of ${x.size} elements (input shape ${formatShape(x.shape)})`, `${formatShape(shape)} with ${sizeFromShape(resolved)} elements`);
+  }
+  return getEngine().makeView(x, resolved);
+}
+
+/** Inserts a dimension of size 1 at `axis` (in [-rank-1, rank]). */
+export function expandDims(x: Tensor, axis = 0): Tensor {
+  assertLiveTensor(x, 'expandDims', 'x');
+  if (!Number.isInteger(axis) || axis < -x.rank - 1 || axis > x.rank) {
+    invalidArgument('expandDims', 'axis', `an integer in [${-x.rank - 1}, ${x.rank}]`, String(axis));
+  }
+  const position = axis < 0 ? axis + x.rank + 1 : axis;
+  const shape = x.shape.slice();
+  shape.splice(position, 0, 1);
+  return getEngine().makeView(x, shape);
+}
+
+/** Removes dimensions of size 1 (all of them, or those in `axis`, which must be 1). */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  assertLiveTensor(x, 'squeeze', 'x');
+  let drop: Set<number>;
+  if (axis === undefined) {
+    drop = new Set(x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
+  } else {
+    drop = new Set((typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank)));
+    for (const a of drop) {
+      if (x.shape[a] !== 1) invalidArgument('squeeze', 'axis', `dimension ${a} of size 1`, `size ${x.shape[a]!} (shape ${formatShape(x.shape)})`);
+    }
+  }
+  return getEngine().makeView(x, x.shape.filter((_, i) => !drop.has(i)));
+}
+
+/** Permutes dimensions (reverses them when `perm` is omitted). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  assertLiveTensor(x, 'transpose', 'x');
+  const order = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((p) => (p < 0 ? p + x.rank : p));
+  const valid = order.length === x.rank && order.every((p, i) => Number.isInteger(p) && p >= 0 && p < x.rank && order.indexOf(p) === i);
+  if (!valid) invalidArgument('transpose', 'perm', `a permutation of [0..${x.rank - 1}]`, formatShape(perm ?? []));
+  const engine = getEngine();
+  if (order.every((p, i) => p === i)) return engine.makeView(x, x.shape, 'Identity');
+  return engine.runKernel('Transpose', { x }, { perm: order }, { shape: order.map((p) => x.shape[p]!), dtype: x.dtype });
+}
+
+/**
+ * The box of `size` starting at `begin` (numbers apply to the first axis; a size of -1 takes the rest).
+ * @example tf.slice(tf.tensor([1, 2, 3, 4]), [1], [2]) // [2, 3]
+ */
+export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+  assertLiveTensor(x, 'slice', 'x');
+  const beginList = typeof begin === 'number' ? [begin] : begin.slice();
+  const sizeList = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
+  if (beginList.length > x.rank) invalidArgument('slice', 'begin', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, formatShape(beginList));
+  const starts: number[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < x.rank; i++) {
+    const dim = x.shape[i]!;
+    const start = beginList[i] ?? 0;
+    const requested = sizeList[i] ?? -1;
+    const length = requested === -1 ? dim - start : requested;
+    if (!Number.isInteger(start) || start < 0 || start > dim) {
+      invalidArgument('slice', 'begin', `begin[${i}] in [0, ${dim}] for shape ${formatShape(x.shape)}`, String(start));
+    }
+    if (!Number.isInteger(length) || length < 0 || start + length > dim) {
+      invalidArgument('slice', 'size', `size[${i}] in [0, ${dim - start}] (or -1) for begin ${start} on shape ${formatShape(x.shape)}`, String(requested));
+    }
+    starts.push(start);
+    sizes.push(length);
+  }
+  const engine = getEngine();
+  if (shapesEqual(sizes, x.shape)) return engine.makeView(x, x.shape, 'Identity');
+  return engine.runKernel('Slice', { x }, { begin: starts }, { shape: sizes, dtype: x.dtype });
+}
+
+/**
+ * Joins tensors along `axis`; every other dimension and the dtype must agree.
+ * @example tf.concat([tf.tensor([1]), tf.tensor([2, 3])]) // [1, 2, 3]
+ */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) invalidArgument('concat', 'tensors', 'a non-empty array of tensors', describeValue(tensors));
+  tensors.forEach((t, i) => assertLiveTensor(t, 'concat', `tensors[${i}]`));
+  const first = tensors[0]!;
+  const normalized = normalizeAxis('concat', axis, first.rank);
+  const shape = first.shape.slice();
+  for (let i = 1; i < tensors.length; i++) {
+    const t = tensors[i]!;
+    if (t.dtype !== first.dtype) invalidArgument('concat', `tensors[${i}]`, `dtype ${first.dtype} (the dtype of tensors[0])`, `dtype ${t.dtype}`);
+    const matches = t.rank === first.rank && t.shape.every((d: number, j: number) => j === normalized || d === first.shape[j]);
+    if (!matches) {
+      invalidArgument('concat', `tensors[${i}]`, `a shape matching ${formatShape(first.shape)} except on axis ${normalized}`, `shape ${formatShape(t.shape)}`);
+    }
+    shape[normalized]! += t.shape[normalized]!;
+  }
+  const engine = getEngine();
+  if (tensors.length === 1) return engine.makeView(first, first.shape, 'Identity');
+  return engine.runKernel('Concat', { tensors }, { axis: normalized }, { shape, dtype: first.dtype });
+}
+
+/**
+ * Slices of `x` along `axis` at `indices` (int32, each in [0, x.shape[axis])).
+ * @example tf.gather(tf.tensor([10, 20, 30]), [2, 0]) // [30, 10]
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  assertLiveTensor(x, 'gather', 'x');
+  const engine = getEngine();
+  const indexTensor = indices instanceof Tensor ? indices : engine.makeTensor(Int32Array.from(indices), [indices.length], 'int32');
+  try {
+    assertLiveTensor(indexTensor, 'gather', 'indices');
+    if (indexTensor.dtype !== 'int32') invalidArgument('gather', 'indices', 'an int32 tensor', `a ${indexTensor.dtype} tensor`);
+    const normalized = normalizeAxis('gather', axis, x.rank);
+    const limit = x.shape[normalized]!;
+    const { backend, dataId } = indexTensor.storage;
+    // Validation needs the values; asynchronous backends skip it and their kernels must not fault.
+    if (backend.readSync !== undefined) {
+      const values = backend.readSync(dataId);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (v < 0 || v >= limit) invalidArgument('gather', 'indices', `values in [0, ${limit}) for axis ${normalized} of shape ${formatShape(x.shape)}`, `indices[${i}] = ${v}`);
+      }
+    }
+    const shape = [...x.shape.slice(0, normalized), ...indexTensor.shape, ...x.shape.slice(normalized + 1)];
+    return engine.runKernel('Gather', { x, indices: indexTensor }, { axis: normalized }, { shape, dtype: x.dtype });
+  } finally {
+    if (indexTensor !== indices) indexTensor.dispose();
+  }
+}
+
+/** Repeats `x` to `shape`, NumPy broadcasting rules. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  assertLiveTensor(x, 'broadcastTo', 'x');
+  assertValidShape('broadcastTo', shape);
+  const fits = x.rank <= shape.length && shapesEqual(broadcastShapesOrNull(x.shape, shape) ?? [], shape);
+  if (!fits) invalidArgument('broadcastTo', 'shape', `a shape that ${formatShape(x.shape)} broadcasts to`, formatShape(shape));
+  const engine = getEngine();
+  if (shapesEqual(x.shape, shape)) return engine.makeView(x, x.shape, 'Identity');
+  return engine.runKernel('BroadcastTo', { x }, {}, { shape: shape.slice(), dtype: x.dtype });
+}
+
+function broadcastShapesOrNull(a: readonly number[], b: readonly number[]): number[] | null {
+  try {
+    return broadcastShapes('broadcastTo', a, b);
+  } catch {
+    return null;
+  }
+}
+
+/** Options of `oneHot`. */
+export interface OneHotOptions {
+  /** Value at the index; default 1. */
+  readonly onValue?: number;
+  /** Value elsewhere; default 0. */
+  readonly offValue?: number;
+  /** Output dtype; default float32 (TensorFlow's). */
+  readonly dtype?: DataType;
+}
+
+/**
+ * One-hot rows along a new last axis; indices outside [0, depth) give all-`offValue` rows.
+ * @example tf.oneHot(tf.tensor([0, 2], [2], 'int32'), 3) // [[1, 0, 0], [0, 0, 1]]
+ */
+export function oneHot(indices: Tensor, depth: number, options: OneHotOptions = {}): Tensor {
+  assertLiveTensor(indices, 'oneHot', 'indices');
+  if (indices.dtype !== 'int32') invalidArgument('oneHot', 'indices', 'an int32 tensor', `a ${indices.dtype} tensor`);
+  if (!Number.isInteger(depth) || depth < 0) invalidArgument('oneHot', 'depth', 'a non-negative integer', String(depth));
+  const dtype = options.dtype ?? 'float32';
+  assertDataType('oneHot', 'dtype', dtype);
+  return getEngine().runKernel(
+    'OneHot',
+    { indices },
+    { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0 },
+    { shape: [...indices.shape, depth], dtype },
+  );
+}
+
+/**
+ * Sums rows of `data` into `numSegments` rows by `segmentIds` (int32, shape data.shape[:ids.rank]);
+ * ids outside [0, numSegments) are dropped (TensorFlow's `unsorted_segment_sum`).
+ */
+export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments: number): Tensor {
+  assertLiveTensor(data, 'unsortedSegmentSum', 'data');
+  assertLiveTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds');
+  if (segmentIds.dtype !== 'int32') invalidArgument('unsortedSegmentSum', 'segmentIds', 'an int32 tensor', `a ${segmentIds.dtype} tensor`);
+  if (!Number.isInteger(numSegments) || numSegments < 0) invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', String(numSegments));
+  const prefix = data.shape.slice(0, segmentIds.rank);
+  if (!shapesEqual(prefix, segmentIds.shape)) {
+    invalidArgument('unsortedSegmentSum', 'segmentIds', `a shape that prefixes data's shape ${formatShape(data.shape)}`, `shape ${formatShape(segmentIds.shape)}`);
+  }
+  const shape = [numSegments, ...data.shape.slice(segmentIds.rank)];
+  return getEngine().runKernel('UnsortedSegmentSum', { data, segmentIds }, { numSegments }, { shape, dtype: data.dtype });
+}
+
+/**
+ * Pads with `constantValue` (default 0): `paddings[i] = [before, after]` for each dimension. Built
+ * from `fill` and `concat`, so it runs and differentiates on every backend.
+ */
+export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
+  assertLiveTensor(x, 'pad', 'x');
+  if (paddings.length !== x.rank) invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
+  const engine = getEngine();
+  return engine.tidy(() => {
+    let result = x;
+    paddings.forEach(([before, after], axis) => {
+      if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+        invalidArgument('pad', 'paddings', 'non-negative integers', `[${before}, ${after}] on axis ${axis}`);
+      }
+      if (before === 0 && after === 0) return;
+      const parts: Tensor[] = [];
+      const block = (n: number): Tensor => {
+        const shape = result.shape.slice();
+        shape[axis] = n;
+        return engine.runKernel('Fill', {}, { value: constantValue }, { shape, dtype: x.dtype });
+      };
+      if (before > 0) parts.push(block(before));
+      parts.push(result);
+      if (after > 0) parts.push(block(after));
+      result = concat(parts, axis);
+    });
+    return result === x ? engine.makeView(x, x.shape, 'Identity') : result;
+  });
+}
