@@ -41,7 +41,7 @@ export interface GradientCheckReport {
 }
 
 async function projectedLoss(f: (...inputs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], weights: Float32Array): Promise<number> {
-  const out = f(...inputs);
+  const out = tf.tidy(() => f(...inputs));
   const values = await out.data();
   out.dispose();
   let loss = 0;
@@ -75,7 +75,7 @@ export async function checkGradients(
   const tape = new GradientTape();
   const output = tape.record(() => {
     tape.watch([...inputs]);
-    return f(...inputs);
+    return tf.tidy(() => f(...inputs));
   });
   const analyticTensors = tape.gradient(output, [...inputs], { outputGradients: weightTensor });
   output.dispose();

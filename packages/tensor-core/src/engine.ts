@@ -469,6 +469,9 @@ export class Engine {
   /** Tells every active recorder about a composite op with a user gradient (customGradient). */
   recordCustomOperation(record: CustomOperationRecord): void {
     const recorders = this.recorders;
+    for (const input of record.inputs) {
+      if (input instanceof Variable) for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(input);
+    }
     for (let i = 0; i < recorders.length; i++) recorders[i]!.recordCustomOperation(record);
   }
 

@@ -1,0 +1,304 @@
+import './test-setup.js';
+import * as tf from '@tapeflow/tensor-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { customGradient, GradientTape, stopGradient } from './index.js';
+
+const value = (t: tf.Tensor | null | undefined): number | null => (t ? t.dataSync()[0]! : null);
+const values = (t: tf.Tensor | null | undefined): number[] | null => (t ? Array.from(t.dataSync()) : null);
+
+let startTensors = 0;
+beforeEach(() => {
+  startTensors = tf.memory().numTensors;
+});
+
+describe('GradientTape basics', () => {
+  it('differentiates x² at 4 (the notebook\'s first cell)', () => {
+    const x = tf.variable(4);
+    const tape = new GradientTape();
+    const y = tape.record(() => x.pow(2));
+    expect(value(y)).toBe(16);
+    expect(value(tape.gradient(y, x))).toBe(8);
+  });
+
+  it('returns gradients in the structure of the sources', () => {
+    const a = tf.variable(2);
+    const b = tf.variable(3);
+    const tape = new GradientTape({ persistent: true });
+    const y = tape.record(() => tf.mul(a, b));
+    expect(values(tape.gradient(y, a))).toEqual([3]);
+    expect(tape.gradient(y, [a, b]).map(value)).toEqual([3, 2]);
+    const record = tape.gradient(y, { first: a, second: b });
+    expect(Object.keys(record)).toEqual(['first', 'second']);
+    expect([value(record.first), value(record.second)]).toEqual([3, 2]);
+    tape.dispose();
+  });
+
+  it('differentiates a non-scalar target as its sum, and several targets as their sum', () => {
+    const x = tf.variable([1, 2, 3]);
+    const tape = new GradientTape({ persistent: true });
+    const [y, z] = tape.record(() => [tf.mul(x, x), tf.mul(x, 10)]);
+    expect(values(tape.gradient(y!, x))).toEqual([2, 4, 6]);
+    expect(values(tape.gradient([y!, z!], x))).toEqual([12, 14, 16]);
+    tape.dispose();
+  });
+
+  it('starts from outputGradients', () => {
+    const x = tf.variable([1, 2]);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.mul(x, 3));
+    expect(values(tape.gradient(y, x, { outputGradients: tf.tensor([1, 10]) }))).toEqual([3, 30]);
+  });
+
+  it('gives null, or zeros with unconnectedGradients: zero, for unconnected sources', () => {
+    const x = tf.variable(1);
+    const unused = tf.variable([1, 2]);
+    const tape = new GradientTape({ persistent: true });
+    const y = tape.record(() => tf.mul(x, 2));
+    expect(tape.gradient(y, [x, unused])[1]).toBeNull();
+    expect(values(tape.gradient(y, [x, unused], { unconnectedGradients: 'zero' })[1])).toEqual([0, 0]);
+    tape.dispose();
+  });
+
+  it('accumulates both paths when a tensor is used twice', () => {
+    const x = tf.variable(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.add(tf.mul(x, x), x));
+    expect(value(tape.gradient(y, x))).toBe(7);
+  });
+
+  it('records an async function until it settles', async () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const y = await tape.record(async () => {
+      await Promise.resolve();
+      return tf.mul(x, x);
+    });
+    expect(tape.isRecording).toBe(false);
+    expect(value(tape.gradient(y, x))).toBe(4);
+  });
+
+  it('appends when record is called again', () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.mul(x, x));
+    const z = tape.record(() => tf.mul(y, 3));
+    expect(value(tape.gradient(z, x))).toBe(12);
+  });
+});
+
+describe('watching', () => {
+  it('watches trainable variables that ops read, not non-trainable ones or constants', () => {
+    const x1 = tf.variable(4);
+    const x2 = tf.variable(5, { trainable: false });
+    const c = tf.constant(5);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.add(tf.add(x1.pow(2), x2.pow(2)), c.pow(2)));
+    expect(tape.watchedVariables()).toEqual([x1]);
+    expect(tape.gradient(y, [x1, x2, c]).map(value)).toEqual([8, null, null]);
+  });
+
+  it('watch() adds a non-trainable variable or a constant', () => {
+    const x2 = tf.variable(5, { trainable: false });
+    const c = tf.constant(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      tape.watch([x2, c]);
+      return tf.mul(x2, c);
+    });
+    expect(tape.gradient(y, [x2, c]).map(value)).toEqual([3, 5]);
+  });
+
+  it('watchAccessedVariables: false records only what is watched', () => {
+    const x1 = tf.variable(4);
+    const x2 = tf.variable(5);
+    const tape = new GradientTape({ watchAccessedVariables: false });
+    const y = tape.record(() => {
+      tape.watch(x1);
+      return tf.add(x1.pow(2), x2.pow(2));
+    });
+    expect(tape.watchedVariables()).toEqual([x1]);
+    expect(tape.gradient(y, [x1, x2]).map(value)).toEqual([8, null]);
+  });
+
+  it('warns and ignores integer tensors, and rejects non-tensors', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const tape = new GradientTape();
+    const i = tf.constant([1, 2], 'int32');
+    tape.watch(i);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/watch: the dtype of the watched tensor must be floating/));
+    warn.mockRestore();
+    expect(() => tape.watch(3 as unknown as tf.Tensor)).toThrow(tf.InvalidArgumentError);
+    expect(() => tape.watch(3 as unknown as tf.Tensor)).toThrow(/watch: argument 'tensor' expected a Tensor or Variable, but got number 3/);
+  });
+});
+
+describe('TensorFlow\'s tape errors', () => {
+  it('a second gradient on a non-persistent tape fails', () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.mul(x, x));
+    tape.gradient(y, x);
+    expect(() => tape.gradient(y, x)).toThrow(tf.FailedPreconditionError);
+    expect(() => tape.gradient(y, x)).toThrow(/non-persistent GradientTape can only be used to compute one set of gradients/);
+  });
+
+  it('re-entering a recording tape, reset or stopRecording outside record fail', () => {
+    const tape = new GradientTape();
+    expect(() => tape.record(() => tape.record(() => 1))).toThrow(/already recording/);
+    expect(() => tape.reset()).toThrow(/reset: this tape is not recording/);
+    expect(() => tape.stopRecording(() => 1)).toThrow(/stopRecording: this tape is not recording/);
+  });
+
+  it('rejects bad targets, sources and output gradients by name', () => {
+    const x = tf.variable([1, 2]);
+    const tape = new GradientTape({ persistent: true });
+    const y = tape.record(() => tf.mul(x, 2));
+    expect(() => tape.gradient(y, 5 as unknown as tf.Tensor)).toThrow(/gradient: argument 'sources'/);
+    expect(() => tape.gradient(y, [x, 'w' as unknown as tf.Tensor])).toThrow(/gradient: argument 'sources\[1\]' expected a Tensor/);
+    expect(() => tape.gradient(y, x, { outputGradients: tf.ones([3]) })).toThrow(/outputGradients\[0\]' expected shape \[2\]/);
+    tape.dispose();
+    expect(() => tape.gradient(y, x)).toThrow(/disposed/);
+  });
+});
+
+describe('recording control', () => {
+  it('stopRecording hides ops from the tape', () => {
+    const x = tf.variable(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      const hidden = tape.stopRecording(() => tf.mul(x, x));
+      return tf.add(hidden, x);
+    });
+    expect(value(tape.gradient(y, x))).toBe(1);
+  });
+
+  it('reset forgets what was recorded', () => {
+    const x = tf.variable(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      tf.mul(x, x);
+      tape.reset();
+      return tf.mul(x, 5);
+    });
+    expect(value(tape.gradient(y, x))).toBe(5);
+  });
+
+  it('sibling tapes are independent', () => {
+    const x = tf.variable(2);
+    const a = new GradientTape();
+    const b = new GradientTape();
+    const ya = a.record(() => tf.mul(x, x));
+    const yb = b.record(() => tf.mul(x, 10));
+    expect(value(a.gradient(ya, x))).toBe(4);
+    expect(value(b.gradient(yb, x))).toBe(10);
+  });
+
+  it('sees the value a Variable had when each op read it', () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      const first = tf.mul(x, x);
+      x.assign(tf.scalar(5));
+      return tf.add(first, tf.mul(x, x));
+    });
+    expect(value(y)).toBe(29);
+    expect(value(tape.gradient(y, x))).toBe(14);
+  });
+});
+
+describe('higher order, customGradient, stopGradient', () => {
+  it('nested tapes give second and third derivatives', () => {
+    const x = tf.variable(0.5);
+    const t3 = new GradientTape();
+    const t2 = new GradientTape();
+    const t1 = new GradientTape();
+    const d3 = t3.record(() => {
+      const d2 = t2.record(() => {
+        const y = t1.record(() => tf.tanh(x));
+        return t1.gradient(y, x)!;
+      });
+      return t2.gradient(d2, x)!;
+    });
+    const third = t3.gradient(d3, x)!;
+    const t = Math.tanh(0.5);
+    expect(value(d3)).toBeCloseTo(-2 * t * (1 - t * t), 5);
+    expect(value(third)).toBeCloseTo((1 - t * t) * (6 * t * t - 2), 5);
+  });
+
+  it('customGradient replaces the gradient and works in nested tapes', () => {
+    const clipped = customGradient((x: tf.Tensor) => ({
+      value: tf.mul(x, x),
+      gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(x, 100)),
+    }));
+    const x = tf.variable(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => clipped(x));
+    expect(value(y)).toBe(9);
+    expect(value(tape.gradient(y, x))).toBe(300);
+  });
+
+  it('stopGradient blocks the path', () => {
+    const x = tf.variable(3);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.add(tf.mul(stopGradient(x), x), stopGradient(x)));
+    expect(value(tape.gradient(y, x))).toBe(3);
+  });
+
+  it('ops declared non-differentiable give null', () => {
+    const x = tf.variable([1, 3, 2]);
+    const tape = new GradientTape({ persistent: true });
+    const [index, same] = tape.record(() => [tf.cast(tf.argMax(x), 'float32'), tf.cast(tf.equal(x, 3), 'float32')]);
+    expect(tape.gradient(index!, x)).toBeNull();
+    expect(tape.gradient(same!, x)).toBeNull();
+    tape.dispose();
+  });
+});
+
+describe('memory', () => {
+  afterEach(() => undefined);
+
+  it('a non-persistent tape frees what it held after gradient', () => {
+    const x = tf.variable([1, 2, 3]);
+    const before = tf.memory();
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.reduceSum(tf.mul(tf.exp(x), x)));
+    expect(tape.size).toBeGreaterThan(0);
+    const g = tape.gradient(y, x)!;
+    expect(tape.size).toBe(0);
+    tf.dispose([g, y]);
+    const intermediates = tf.memory();
+    expect(intermediates.numDataBuffers).toBeGreaterThan(before.numDataBuffers);
+  });
+
+  it('returns to the starting tensor count once results are disposed', () => {
+    const x = tf.variable([1, 2, 3]);
+    const start = tf.memory();
+    const tape = new GradientTape({ persistent: true });
+    const y = tape.record(() => tf.tidy(() => tf.reduceSum(tf.mul(tf.exp(x), x))));
+    const g1 = tape.gradient(y, x)!;
+    const g2 = tape.gradient(y, [x]);
+    tape.dispose();
+    tf.dispose([y, g1, g2]);
+    const end = tf.memory();
+    expect(end.numTensors).toBe(start.numTensors);
+    expect(end.numDataBuffers).toBe(start.numDataBuffers);
+    expect(end.numBytes).toBe(start.numBytes);
+  });
+
+  it('the same holds for nested tapes', () => {
+    const x = tf.variable(0.3);
+    const start = tf.memory();
+    const outer = new GradientTape();
+    const inner = new GradientTape();
+    const dy = outer.record(() => {
+      const y = inner.record(() => tf.tidy(() => tf.mul(tf.sigmoid(x), x)));
+      const g = inner.gradient(y, x)!;
+      y.dispose();
+      return g;
+    });
+    const d2 = outer.gradient(dy, x)!;
+    tf.dispose([dy, d2]);
+    expect(tf.memory().numTensors).toBe(start.numTensors);
+    expect(tf.memory().numBytes).toBe(start.numBytes);
+  });
+});
