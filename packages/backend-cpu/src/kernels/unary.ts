@@ -1,0 +1,98 @@
+/**
+ * @file Elementwise unary kernels: Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu, Sigmoid, Tanh.
+ * One tight loop per kernel and dtype (a switch outside the loop, not a callback inside it).
+ * tensor-core casts integers to float32 for all but Sign and Abs; the integer forms of Neg and Square
+ * are kept anyway because they cost nothing and wrap like TensorFlow's int32.
+ */
+
+import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
+import { invalidArgument, makeTypedArray } from '@tapeflow/tensor-core';
+import type { CpuKernel } from '../cpu-kernel.js';
+
+/** Applies unary kernel `op` to every element of `x`; the result has `dtype` (the input's). */
+export function unaryImpl(op: UnaryKernel, x: TypedArray, dtype: DataType): TypedArray {
+  const out = makeTypedArray(x.length, dtype);
+  if (dtype === 'float32') floatUnary(op, x, out);
+  else if (dtype === 'int32') intUnary(op, x, out);
+  else boolUnary(op, x, out);
+  return out;
+}
+
+function floatUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
+  const n = x.length;
+  switch (op) {
+    case 'Neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return;
+    case 'Abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return;
+    case 'Sign':
+      // Math.sign keeps NaN as NaN, as TensorFlow's sign does.
+      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!);
+      return;
+    case 'Square':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v * v;
+      }
+      return;
+    case 'Sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return;
+    case 'Exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return;
+    case 'Log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return;
+    case 'Relu':
+      // TensorFlow's relu passes NaN through; `v > 0 ? v : 0` would turn it into 0.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 || v !== v ? v : 0;
+      }
+      return;
+    case 'Sigmoid':
+      // exp(-v) overflows to Infinity for v < -709, giving exactly the limit 0; no branch needed.
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
+      return;
+    case 'Tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return;
+  }
+}
+
+function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
+  const n = x.length;
+  switch (op) {
+    case 'Neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]! | 0;
+      return;
+    case 'Abs':
+      // abs(-2^31) wraps back to -2^31, as in TensorFlow.
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!) | 0;
+      return;
+    case 'Sign':
+      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!);
+      return;
+    case 'Square':
+      for (let i = 0; i < n; i++) out[i] = Math.imul(x[i]!, x[i]!);
+      return;
+    default:
+      invalidArgument(op, 'x', 'a float32 tensor (tensor-core casts integers first)', 'an int32 tensor');
+  }
+}
+
+function boolUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
+  if (op !== 'Abs' && op !== 'Sign' && op !== 'Square') {
+    invalidArgument(op, 'x', 'a float32 tensor', 'a bool tensor');
+  }
+  // On {0, 1} all three are the identity.
+  out.set(x);
+}
+
+/** The kernel glue shared by every unary kernel. */
+export function unaryKernel<K extends UnaryKernel>(op: K): CpuKernel<K> {
+  return (storage, { inputs, output }) => storage.adopt(unaryImpl(op, storage.values(inputs.x), output.dtype));
+}

@@ -1,0 +1,101 @@
+/**
+ * @file Test helpers for the kernel tests: a harness that writes inputs and runs one kernel on a fresh
+ * backend, a closeness check for float results, and a seeded generator for random data. Not exported
+ * from index.ts, so the build leaves it out.
+ */
+
+import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
+import { makeTypedArray } from '@tapeflow/tensor-core';
+import { expect } from 'vitest';
+import { CpuBackend } from './cpu-backend.js';
+
+/** A fresh backend plus shorthands to write tensors and run kernels on it. */
+export class KernelHarness {
+  readonly backend = new CpuBackend();
+
+  /** Writes `values` as a tensor of `shape` and `dtype` and describes it as a kernel input. */
+  tensor(values: ArrayLike<number>, shape: readonly number[], dtype: DataType = 'float32'): TensorInfo {
+    const array = makeTypedArray(values.length, dtype);
+    array.set(Array.from(values));
+    return { dataId: this.backend.write(array, shape, dtype), shape, dtype };
+  }
+
+  /** Runs kernel `name` with an output of `shape` and `dtype`; returns the output's stored array. */
+  run<K extends KernelName>(
+    name: K,
+    inputs: KernelInputs<K>,
+    attrs: KernelAttrs<K>,
+    shape: readonly number[],
+    dtype: DataType = 'float32',
+  ): TypedArray {
+    const kernel = this.backend.kernels[name];
+    return this.backend.readSync(kernel({ inputs, attrs, output: { shape, dtype } }));
+  }
+
+  /** Like `run`, as a plain array for `toEqual`. */
+  values<K extends KernelName>(
+    name: K,
+    inputs: KernelInputs<K>,
+    attrs: KernelAttrs<K>,
+    shape: readonly number[],
+    dtype: DataType = 'float32',
+  ): number[] {
+    return Array.from(this.run(name, inputs, attrs, shape, dtype));
+  }
+}
+
+/** Expects `actual` to match `expected` elementwise within a relative `tolerance`; NaN matches NaN. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-6): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (Number.isNaN(e) || !Number.isFinite(e)) {
+      expect(a, `element ${i}`).toBe(e);
+    } else {
+      expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(e)));
+    }
+  }
+}
+
+/** A seeded generator of floats in [0, 1) (mulberry32), so random tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `size` random floats in [-1, 1) rounded to float32, from `random`. */
+export function randomValues(size: number, random: () => number): number[] {
+  return Array.from({ length: size }, () => Math.fround(random() * 2 - 1));
+}
+
+/** Row-major strides, for the naive reference implementations in tests. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides: number[] = [];
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
+/** Every multi-index of `shape` in row-major order. */
+export function* indicesOf(shape: readonly number[]): Generator<number[]> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let n = 0; n < size; n++) {
+    yield index.slice();
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d] = index[d]! + 1;
+      if (index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
