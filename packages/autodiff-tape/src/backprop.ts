@@ -9,23 +9,31 @@ import { GRADIENTS } from './gradients/index.js';
 import type { SavedOperation } from './gradients/index.js';
 import { TapeEntry } from './tape-entry.js';
 
-/** Sums a gradient over the axes its input was broadcast along, back to the input's shape. */
-export function sumToShape(gradient: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  if (tf.shapesEqual(gradient.shape, shape)) return gradient;
-  const axes = tf.broadcastReductionAxes(shape, gradient.shape);
+/**
+ * Sums a gradient over the axes its input was broadcast along, back to the input's shape (after
+ * `batchRank` leading batch dims, which are kept).
+ */
+export function sumToShape(gradient: tf.Tensor, shape: readonly number[], batchRank = 0): tf.Tensor {
+  const batch = gradient.shape.slice(0, batchRank);
+  const target = [...batch, ...shape];
+  if (tf.shapesEqual(gradient.shape, target)) return gradient;
+  const axes = tf.broadcastReductionAxes(shape, gradient.shape.slice(batchRank)).map((a) => a + batchRank);
   const summed = axes.length === 0 ? gradient : tf.reduceSum(gradient, axes);
-  return tf.shapesEqual(summed.shape, shape) ? summed : tf.reshape(summed, shape);
+  return tf.shapesEqual(summed.shape, target) ? summed : tf.reshape(summed, target);
 }
 
 /**
  * Runs the backward pass over `entries` (in recording order) from `seeds` (gradients of tensors by
- * id) and returns the accumulated gradient of every tensor id that `needsGradient` accepts.
+ * id) and returns the accumulated gradient of every tensor id that `needsGradient` accepts. With
+ * `batchRank` > 0 the seeds carry that many leading dims of independent cotangents (one pass computes
+ * many vector-Jacobian products: how jacobians are vectorised).
  * Call it inside a tidy scope: intermediate gradients are left to that scope.
  */
 export function backprop(
   entries: readonly TapeEntry[],
   seeds: ReadonlyMap<number, tf.Tensor>,
   needsGradient: (id: number) => boolean,
+  batchRank = 0,
 ): Map<number, tf.Tensor> {
   const gradients = new Map<number, tf.Tensor>(seeds);
   const relevant = relevantEntries(entries, seeds);
@@ -35,12 +43,12 @@ export function backprop(
     const upstream = gradients.get(entry.output.id);
     if (upstream === undefined) continue;
     const inputs = entry.flatInputs;
-    const thunks = entry.gradientThunks(upstream);
+    const thunks = entry.gradientThunks(upstream, batchRank);
     for (let j = 0; j < inputs.length; j++) {
       const input = inputs[j]!;
       const thunk = thunks[j];
       if (thunk === undefined || input.dtype !== 'float32' || !needsGradient(input.id)) continue;
-      const gradient = sumToShape(thunk(), input.shape);
+      const gradient = sumToShape(thunk(), input.shape, batchRank);
       const previous = gradients.get(input.id);
       gradients.set(input.id, previous === undefined ? gradient : tf.add(previous, gradient));
     }
@@ -67,10 +75,12 @@ export function kernelGradientThunks(
   inputNames: readonly string[],
   saved: SavedOperation<tf.RecordedOpName>,
   upstream: tf.Tensor,
+  batchRank: number,
 ): readonly ((() => tf.Tensor) | undefined)[] {
-  const rule = GRADIENTS[kernelName] as ((dy: tf.Tensor, op: SavedOperation<tf.RecordedOpName>) => Record<string, (() => tf.Tensor) | readonly (() => tf.Tensor)[] | undefined>) | null;
+  type AnyRule = (dy: tf.Tensor, op: SavedOperation<tf.RecordedOpName>, batchRank: number) => Record<string, (() => tf.Tensor) | readonly (() => tf.Tensor)[] | undefined>;
+  const rule = GRADIENTS[kernelName] as AnyRule | null;
   if (rule === null) return [];
-  const byName = rule(upstream, saved);
+  const byName = rule(upstream, saved, batchRank);
   const thunks: ((() => tf.Tensor) | undefined)[] = [];
   for (const name of inputNames) {
     const value = byName[name];

@@ -143,17 +143,10 @@ export class GradientTape implements tf.Recorder {
    * does not depend on (zeros with `unconnectedGradients: 'zero'`).
    */
   gradient<S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
-    this.assertNotDisposed('gradient');
-    if (this.used && !this.persistent) {
-      throw new tf.FailedPreconditionError(
-        'gradient: a non-persistent GradientTape can only be used to compute one set of gradients (or jacobians); create it with { persistent: true } to call gradient more than once.',
-        'gradient',
-      );
-    }
-    if (this.recording && !this.persistent) this.stopRecordingNow();
+    this.assertUsable('gradient');
     const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
     targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
-    const sourceList = flattenSources(sources);
+    const sourceList = flattenSources(sources, 'gradient');
     const seedsGiven = options.outputGradients === undefined ? undefined : Array.isArray(options.outputGradients) ? options.outputGradients : [options.outputGradients as tf.Tensor];
     if (seedsGiven !== undefined) {
       if (seedsGiven.length !== targets.length) {
@@ -166,44 +159,76 @@ export class GradientTape implements tf.Recorder {
         }
       });
     }
-    const unconnected = options.unconnectedGradients ?? 'none';
-    if (unconnected !== 'none' && unconnected !== 'zero') {
-      tf.invalidArgument('gradient', 'unconnectedGradients', "'none' or 'zero'", String(unconnected));
-    }
-    const firstNewId = this.engine.newTensorId();
-    let results: (tf.Tensor | null)[];
-    try {
-      results = this.engine.tidy(() => {
-        const seeds = new Map<number, tf.Tensor>();
-        targets.forEach((t, i) => {
-          if (t.dtype !== 'float32' || !this.tracked.has(t.id)) return;
-          const seed = seedsGiven?.[i] ?? tf.onesLike(t);
-          const previous = seeds.get(t.id);
-          seeds.set(t.id, previous === undefined ? seed : tf.add(previous, seed));
-        });
-        const gradients = seeds.size === 0 ? seeds : backprop(this.entries, seeds, (id) => this.tracked.has(id));
-        return sourceList.map((s) => {
-          const g = s.dtype === 'float32' ? gradients.get(s.id) : undefined;
-          if (g !== undefined) return g;
-          return unconnected === 'zero' ? tf.zerosLike(s) : null;
-        });
+    const unconnected = checkUnconnected('gradient', options.unconnectedGradients);
+    const results = this.runBackward(sourceList, 0, unconnected, () => {
+      const seeds = new Map<number, tf.Tensor>();
+      targets.forEach((t, i) => {
+        if (t.dtype !== 'float32' || !this.tracked.has(t.id)) return;
+        const seed = seedsGiven?.[i] ?? tf.onesLike(t);
+        const previous = seeds.get(t.id);
+        seeds.set(t.id, previous === undefined ? seed : tf.add(previous, seed));
       });
-    } finally {
-      if (!this.persistent) {
-        this.used = true;
-        this.release();
-      }
-    }
-    // Hand out distinct, fresh handles: a gradient may be a user's tensor (an output gradient passed
-    // through) or the same tensor for two sources.
-    const seen = new Set<tf.Tensor>();
-    results = results.map((g) => {
-      if (g === null) return null;
-      if (g.id < firstNewId || seen.has(g)) return tf.reshape(g, g.shape);
-      seen.add(g);
-      return g;
+      return seeds;
     });
     return restructure(sources, results) as GradientResult<S>;
+  }
+
+  /**
+   * The Jacobian of `target` with respect to each source: shape `target.shape + source.shape`.
+   * Vectorised: one backward pass carries all of target's cotangents as a batch (in chunks when the
+   * batch would be large), instead of one pass per target element.
+   * @example
+   * const y = tape.record(() => tf.mul(x, x)); // x: [3]
+   * tape.jacobian(y, x); // [3, 3], diag(2x)
+   */
+  jacobian<S extends Sources>(target: tf.Tensor, sources: S, options: JacobianOptions = {}): GradientResult<S> {
+    this.assertUsable('jacobian');
+    assertTensor(target, 'jacobian', 'target');
+    const sourceList = flattenSources(sources, 'jacobian');
+    const unconnected = checkUnconnected('jacobian', options.unconnectedGradients);
+    const count = target.size;
+    const results = this.runBackward(sourceList, 1, unconnected, (rows) => {
+      const seeds = new Map<number, tf.Tensor>();
+      if (target.dtype === 'float32' && this.tracked.has(target.id)) {
+        seeds.set(target.id, tf.reshape(identityRows(rows, count), [rows[1] - rows[0], ...target.shape]));
+      }
+      return seeds;
+    }, count, (g, s) => tf.reshape(g, [...target.shape, ...s.shape]), (s) => [...target.shape, ...s.shape]);
+    return restructure(sources, results) as GradientResult<S>;
+  }
+
+  /**
+   * Per-example Jacobians: for `target` of shape [b, y...] where example i depends only on
+   * `source[i]` ([b, x...]), the result has shape [b, y..., x...]. One backward pass per chunk of
+   * y's positions covers the whole batch (TensorFlow's batch_jacobian).
+   */
+  batchJacobian(target: tf.Tensor, source: tf.Tensor, options: JacobianOptions = {}): tf.Tensor | null {
+    this.assertUsable('batchJacobian');
+    assertTensor(target, 'batchJacobian', 'target');
+    assertTensor(source, 'batchJacobian', 'source');
+    if (target.rank < 2) tf.invalidArgument('batchJacobian', 'target', 'a tensor of rank at least 2 ([batch, ...])', `shape ${tf.formatShape(target.shape)}`);
+    if (source.rank < 2) tf.invalidArgument('batchJacobian', 'source', 'a tensor of rank at least 2 ([batch, ...])', `shape ${tf.formatShape(source.shape)}`);
+    if (target.shape[0] !== source.shape[0]) {
+      tf.invalidArgument('batchJacobian', 'source', `the first dimension of target shape ${tf.formatShape(target.shape)} and source shape ${tf.formatShape(source.shape)} to match`, `${target.shape[0]!} vs. ${source.shape[0]!}`);
+    }
+    const unconnected = checkUnconnected('batchJacobian', options.unconnectedGradients);
+    const batch = target.shape[0]!;
+    const perExample = target.shape.slice(1);
+    const count = tf.sizeFromShape(perExample);
+    const [result] = this.runBackward([source], 1, unconnected, (rows) => {
+      const seeds = new Map<number, tf.Tensor>();
+      if (target.dtype === 'float32' && this.tracked.has(target.id)) {
+        const rowCount = rows[1] - rows[0];
+        const oneHot = tf.reshape(identityRows(rows, count), [rowCount, 1, count]);
+        seeds.set(target.id, tf.reshape(tf.broadcastTo(oneHot, [rowCount, batch, count]), [rowCount, ...target.shape]));
+      }
+      return seeds;
+    }, count, (g, s) => {
+      // g: [positions, batch, x...] → [batch, positions, x...] → [batch, y..., x...]
+      const perm = [1, 0, ...Array.from({ length: s.rank - 1 }, (_, i) => i + 2)];
+      return tf.reshape(tf.transpose(g, perm), [batch, ...perExample, ...s.shape.slice(1)]);
+    }, (s) => [batch, ...perExample, ...s.shape.slice(1)]);
+    return result ?? null;
   }
 
   /** Releases everything the tape holds; it cannot be used afterwards. */
@@ -216,6 +241,60 @@ export class GradientTape implements tf.Recorder {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /**
+   * The shared backward machinery: runs `makeSeeds` (for each chunk of `count` cotangent rows when
+   * batched), backpropagates, and returns per source its gradient (assembled by `finish`), zeros of
+   * `zeroShape` or null when unconnected. Releases a non-persistent tape afterwards.
+   */
+  private runBackward(
+    sourceList: readonly tf.Tensor[],
+    batchRank: number,
+    unconnected: 'none' | 'zero',
+    makeSeeds: (rows: readonly [number, number]) => Map<number, tf.Tensor>,
+    count = 1,
+    finish: (gradient: tf.Tensor, source: tf.Tensor) => tf.Tensor = (g) => g,
+    zeroShape: (source: tf.Tensor) => number[] = (s) => s.shape,
+  ): (tf.Tensor | null)[] {
+    if (this.recording && !this.persistent) this.stopRecordingNow();
+    const firstNewId = this.engine.newTensorId();
+    let results: (tf.Tensor | null)[];
+    try {
+      results = this.engine.tidy(() => {
+        const chunk = batchRank === 0 ? 1 : Math.max(1, Math.floor(JACOBIAN_CHUNK_ELEMENTS / Math.max(count, 1)));
+        const parts: (tf.Tensor | undefined)[][] = sourceList.map(() => []);
+        for (let start = 0; start < Math.max(count, batchRank === 0 ? 1 : 0); start += chunk) {
+          const rows = [start, Math.min(count, start + chunk)] as const;
+          const seeds = makeSeeds(rows);
+          const gradients = seeds.size === 0 ? seeds : backprop(this.entries, seeds, (id) => this.tracked.has(id), batchRank);
+          sourceList.forEach((s, i) => parts[i]!.push(s.dtype === 'float32' ? gradients.get(s.id) : undefined));
+        }
+        return sourceList.map((s, i) => {
+          const pieces = parts[i]!;
+          if (pieces.length === 0 || pieces.every((p) => p === undefined)) {
+            return unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null;
+          }
+          if (batchRank === 0) return pieces[0]!;
+          const filled = pieces.map((p, k) => p ?? tf.zeros([Math.min(count, (k + 1) * chunk) - k * chunk, ...s.shape]));
+          return finish(filled.length === 1 ? filled[0]! : tf.concat(filled, 0), s);
+        });
+      });
+    } finally {
+      if (!this.persistent) {
+        this.used = true;
+        this.release();
+      }
+    }
+    // Hand out distinct, fresh handles: a gradient may be a user's tensor (an output gradient passed
+    // through) or the same tensor for two sources.
+    const seen = new Set<tf.Tensor>();
+    return results.map((g) => {
+      if (g === null) return null;
+      if (g.id < firstNewId || seen.has(g)) return tf.reshape(g, g.shape);
+      seen.add(g);
+      return g;
+    });
   }
 
   // ---- Recorder -------------------------------------------------------------------------------
@@ -287,6 +366,16 @@ export class GradientTape implements tf.Recorder {
     this.watched = new Map();
   }
 
+  private assertUsable(method: string): void {
+    this.assertNotDisposed(method);
+    if (this.used && !this.persistent) {
+      throw new tf.FailedPreconditionError(
+        `${method}: a non-persistent GradientTape can only be used to compute one set of gradients (or jacobians); create it with { persistent: true } to call it more than once.`,
+        method,
+      );
+    }
+  }
+
   private assertNotDisposed(method: string): void {
     if (this.disposed) throw new tf.FailedPreconditionError(`${method}: this GradientTape was disposed.`, method);
   }
@@ -300,15 +389,15 @@ function assertTensor(value: unknown, op: string, argument: string): asserts val
   if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', describe(value));
 }
 
-function flattenSources(sources: Sources): tf.Tensor[] {
+function flattenSources(sources: Sources, op: string): tf.Tensor[] {
   if (sources instanceof tf.Tensor) return [sources];
   if (sources === null || typeof sources !== 'object') {
-    tf.invalidArgument('gradient', 'sources', 'a Tensor, an array of tensors or a record of tensors', describe(sources));
+    tf.invalidArgument(op, 'sources', 'a Tensor, an array of tensors or a record of tensors', describe(sources));
   }
   const isList = Array.isArray(sources);
   const list: tf.Tensor[] = isList ? [...(sources as readonly tf.Tensor[])] : Object.values(sources as Record<string, tf.Tensor>);
   const names = isList ? list.map((_, i) => `sources[${i}]`) : Object.keys(sources).map((k) => `sources.${k}`);
-  list.forEach((s, i) => assertTensor(s, 'gradient', names[i]!));
+  list.forEach((s, i) => assertTensor(s, op, names[i]!));
   return list;
 }
 
@@ -318,4 +407,24 @@ function restructure(sources: Sources, results: (tf.Tensor | null)[]): unknown {
   const out: Record<string, tf.Tensor | null> = {};
   Object.keys(sources).forEach((key, i) => (out[key] = results[i]!));
   return out;
+}
+
+/** Options of `jacobian` and `batchJacobian`. */
+export interface JacobianOptions {
+  /** What an unconnected source gets: `'none'` (null, default) or `'zero'`. */
+  readonly unconnectedGradients?: 'none' | 'zero';
+}
+
+/** Cotangent rows per backward pass, in elements of the seed: bounds a jacobian's peak memory. */
+const JACOBIAN_CHUNK_ELEMENTS = 1 << 20;
+
+/** Rows [from, to) of the `count`×`count` identity matrix. */
+function identityRows(rows: readonly [number, number], count: number): tf.Tensor {
+  return tf.oneHot(tf.range(rows[0], rows[1], 1, 'int32'), count);
+}
+
+function checkUnconnected(op: string, value: unknown): 'none' | 'zero' {
+  if (value === undefined) return 'none';
+  if (value !== 'none' && value !== 'zero') tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", String(value));
+  return value;
 }

@@ -4,10 +4,11 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { kernelGradientThunks } from './backprop.js';
+import { kernelGradientThunks, sumToShape } from './backprop.js';
 import type { SavedOperation } from './gradients/index.js';
 
 type Thunks = readonly ((() => tf.Tensor) | undefined)[];
+type ThunkMaker = (upstream: tf.Tensor, batchRank: number) => Thunks;
 
 /** One recorded op. */
 export class TapeEntry {
@@ -18,7 +19,7 @@ export class TapeEntry {
     readonly flatInputs: readonly tf.Tensor[],
     /** Saved handle on the output. */
     readonly output: tf.Tensor,
-    private readonly thunks: (upstream: tf.Tensor) => Thunks,
+    private readonly thunks: ThunkMaker,
   ) {}
 
   /** Saves a kernel or view op. */
@@ -46,8 +47,8 @@ export class TapeEntry {
     const output = engine.retain(record.output);
     const saved = { inputs: savedInputs, attrs: record.attrs, output } as unknown as SavedOperation<tf.RecordedOpName>;
     const uniqueNames = [...new Set(names)];
-    return new TapeEntry(record.kernelName, flat, output, (upstream) =>
-      kernelGradientThunks(record.kernelName, uniqueNames, saved, upstream),
+    return new TapeEntry(record.kernelName, flat, output, (upstream, batchRank) =>
+      kernelGradientThunks(record.kernelName, uniqueNames, saved, upstream, batchRank),
     );
   }
 
@@ -55,14 +56,15 @@ export class TapeEntry {
   static fromCustom(engine: tf.Engine, record: tf.CustomOperationRecord): TapeEntry {
     const flat = record.inputs.map((t) => engine.retain(t));
     const output = engine.retain(record.output);
-    return new TapeEntry(record.name, flat, output, (upstream) =>
-      record.gradient(upstream).map((g) => (g === null ? undefined : () => g)),
-    );
+    return new TapeEntry(record.name, flat, output, (upstream, batchRank) => {
+      const gradients = batchRank === 0 ? record.gradient(upstream) : customGradientPerSlice(record, flat, upstream, batchRank);
+      return gradients.map((g) => (g === null ? undefined : () => g));
+    });
   }
 
-  /** The gradient thunks for `upstream`, one per flat input (undefined: no gradient). */
-  gradientThunks(upstream: tf.Tensor): Thunks {
-    return this.thunks(upstream);
+  /** The gradient thunks for `upstream` (with `batchRank` batch dims), one per flat input. */
+  gradientThunks(upstream: tf.Tensor, batchRank: number): Thunks {
+    return this.thunks(upstream, batchRank);
   }
 
   /** Releases the saved handles. */
@@ -70,4 +72,30 @@ export class TapeEntry {
     for (const t of this.flatInputs) t.dispose();
     this.output.dispose();
   }
+}
+
+/**
+ * A user gradient knows nothing of batch dims, so a batched upstream is split into single cotangents,
+ * each passed to the user's function, and the results stacked back.
+ */
+function customGradientPerSlice(
+  record: tf.CustomOperationRecord,
+  inputs: readonly tf.Tensor[],
+  upstream: tf.Tensor,
+  batchRank: number,
+): (tf.Tensor | null)[] {
+  const batch = upstream.shape.slice(0, batchRank);
+  const count = tf.sizeFromShape(batch);
+  const flat = tf.reshape(upstream, [count, ...record.output.shape]);
+  const perSlice: (tf.Tensor | null)[][] = [];
+  for (let i = 0; i < count; i++) {
+    const slice = tf.reshape(tf.slice(flat, [i], [1]), record.output.shape);
+    perSlice.push([...record.gradient(slice)]);
+  }
+  return inputs.map((input, j) => {
+    const parts = perSlice.map((gradients) => gradients[j] ?? null);
+    if (parts.every((p) => p === null)) return null;
+    const filled = parts.map((p) => tf.expandDims(p === null ? tf.zeros(input.shape) : sumToShape(p, input.shape), 0));
+    return tf.reshape(tf.concat(filled, 0), [...batch, ...input.shape]);
+  });
 }

@@ -11,24 +11,28 @@ function keptShape(inputShape: readonly number[], axes: readonly number[]): numb
 }
 
 // TF: _SumGrad
-export const Sum: GradientRule<'Sum'> = (dy, { inputs: { x }, attrs: { axes } }) => ({
-  x: () => tf.tidy(() => tf.broadcastTo(tf.reshape(dy, keptShape(x.shape, axes)), x.shape)),
+export const Sum: GradientRule<'Sum'> = (dy, { inputs: { x }, attrs: { axes } }, batchRank) => ({
+  x: () =>
+    tf.tidy(() => {
+      const batch = dy.shape.slice(0, batchRank);
+      return tf.broadcastTo(tf.reshape(dy, [...batch, ...keptShape(x.shape, axes)]), [...batch, ...x.shape]);
+    }),
 });
 
 // TF: _MinOrMaxGrad: the gradient is shared equally among the positions that hold the extreme value.
-const minOrMax: GradientRule<'Max' | 'Min'> = (dy, { inputs: { x }, attrs: { axes }, output }) => ({
+const minOrMax: GradientRule<'Max' | 'Min'> = (dy, { inputs: { x }, attrs: { axes }, output }, batchRank) => ({
   x: () =>
     tf.tidy(() => {
       const shape = keptShape(x.shape, axes);
       const indicators = tf.cast(tf.equal(x, tf.reshape(output, shape)), x.dtype);
       const count = tf.reduceSum(indicators, axes, true);
-      return tf.mul(tf.div(indicators, count), tf.reshape(dy, shape));
+      return tf.mul(tf.div(indicators, count), tf.reshape(dy, [...dy.shape.slice(0, batchRank), ...shape]));
     }),
 });
 export const Max: GradientRule<'Max'> = minOrMax;
 export const Min: GradientRule<'Min'> = minOrMax;
 
 // TF: _SoftmaxGrad: y * (dy - sum(dy * y))
-export const Softmax: GradientRule<'Softmax'> = (dy, { attrs: { axis }, output }) => ({
-  x: () => tf.tidy(() => tf.mul(output, tf.sub(dy, tf.reduceSum(tf.mul(dy, output), axis, true)))),
+export const Softmax: GradientRule<'Softmax'> = (dy, { attrs: { axis }, output }, batchRank) => ({
+  x: () => tf.tidy(() => tf.mul(output, tf.sub(dy, tf.reduceSum(tf.mul(dy, output), axis + batchRank, true)))),
 });

@@ -21,8 +21,12 @@ export type InputGradients<N extends RecordedOpName> = {
     : () => Tensor;
 };
 
-/** The vector-Jacobian product of one op. */
-export type GradientRule<N extends RecordedOpName> = (upstream: Tensor, op: SavedOperation<N>) => InputGradients<N>;
+/**
+ * The vector-Jacobian product of one op. `batchRank` leading dims of `upstream` are a batch of
+ * cotangents (jacobians run one backward pass for many of them): the rule returns gradients with the
+ * same leading dims. Saved tensors have no batch dims; most rules get this for free by broadcasting.
+ */
+export type GradientRule<N extends RecordedOpName> = (upstream: Tensor, op: SavedOperation<N>, batchRank: number) => InputGradients<N>;
 
 /**
  * The gradient table: one entry for every recorded op, `null` for ops TensorFlow declares
