@@ -78,7 +78,11 @@ export function kernelGradientThunks(
   batchRank: number,
 ): readonly ((() => tf.Tensor) | undefined)[] {
   type AnyRule = (dy: tf.Tensor, op: SavedOperation<tf.RecordedOpName>, batchRank: number) => Record<string, (() => tf.Tensor) | readonly (() => tf.Tensor)[] | undefined>;
-  const rule = GRADIENTS[kernelName] as AnyRule | null;
+  const rule = (GRADIENTS as Partial<Record<string, AnyRule | null>>)[kernelName];
+  // A kernel newer than this autodiff-tape (a tensor-core or plugin ahead of it) has no rule here.
+  if (rule === undefined) {
+    throw new tf.NotFoundError(`gradient: no gradient is registered for op '${kernelName}'; it cannot be differentiated (upgrade @tapeflow/autodiff-tape, or wrap the computation in customGradient).`, kernelName);
+  }
   if (rule === null) return [];
   const byName = rule(upstream, saved, batchRank);
   const thunks: ((() => tf.Tensor) | undefined)[] = [];

@@ -43,7 +43,7 @@ export interface GradientCheckReport {
 async function projectedLoss(f: (...inputs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], weights: Float32Array): Promise<number> {
   const out = tf.tidy(() => f(...inputs));
   const values = await out.data();
-  out.dispose();
+  if (!inputs.includes(out)) out.dispose();
   let loss = 0;
   for (let i = 0; i < values.length; i++) loss += weights[i]! * values[i]!;
   return loss;
@@ -68,7 +68,7 @@ export async function checkGradients(
   });
   const probe = tf.tidy(() => f(...inputs));
   const outputShape = probe.shape;
-  probe.dispose();
+  if (!inputs.includes(probe)) probe.dispose();
   const weightTensor = tf.random.uniform(outputShape, { minval: 0.5, maxval: 1.5, seed: options.seed ?? 0 });
   const weights = (await weightTensor.data()).slice() as Float32Array;
 
@@ -78,7 +78,7 @@ export async function checkGradients(
     return tf.tidy(() => f(...inputs));
   });
   const analyticTensors = tape.gradient(output, [...inputs], { outputGradients: weightTensor });
-  output.dispose();
+  if (!inputs.includes(output)) output.dispose();
   weightTensor.dispose();
 
   const comparisons: GradientComparison[] = [];

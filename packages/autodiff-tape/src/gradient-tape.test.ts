@@ -161,6 +161,51 @@ describe('TensorFlow\'s tape errors', () => {
   });
 });
 
+describe('more of TensorFlow\'s edge semantics', () => {
+  it('stopRecording after a non-persistent tape was used is an error', () => {
+    const x = tf.variable(1);
+    const tape = new GradientTape();
+    tape.record(() => {
+      const y = tf.mul(x, x);
+      tape.gradient(y, x);
+      expect(() => tape.stopRecording(() => 1)).toThrow(/stopRecording: this non-persistent tape was already used/);
+    });
+  });
+
+  it('integer and bool tensors get no gradient even when watched', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const i = tf.constant([1, 2], 'int32');
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      tape.watch(i);
+      return tf.mul(tf.cast(i, 'float32'), 2);
+    });
+    expect(tape.gradient(y, i)).toBeNull();
+    warn.mockRestore();
+  });
+
+  it('gather with repeated indices adds up the gradient', () => {
+    const x = tf.variable([10, 20, 30]);
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.gather(x, [2, 0, 2, 2]));
+    expect(values(tape.gradient(y, x))).toEqual([1, 0, 3]);
+  });
+
+  it('an op with no registered gradient is named in the error', () => {
+    const x = tf.variable(1);
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      const out = tf.mul(x, 2);
+      // Simulates a kernel newer than this package's gradient table.
+      tape.recordOperation({ kernelName: 'Erf' as 'Neg', inputs: { x: out }, attrs: {}, output: tf.tensor(0) } as tf.OperationRecord);
+      return out;
+    });
+    const fake = (tape as unknown as { entries: { output: tf.Tensor }[] }).entries.at(-1)!.output;
+    expect(() => tape.gradient(fake, x)).toThrow(/no gradient is registered for op 'Erf'/);
+    void y;
+  });
+});
+
 describe('recording control', () => {
   it('stopRecording hides ops from the tape', () => {
     const x = tf.variable(3);
