@@ -80,6 +80,11 @@ export interface MemoryInfo {
   readonly numBytesByBackend: Readonly<Record<string, number>>;
   /** Live Variables. */
   readonly numVariables: number;
+  /**
+   * Tensor handles that were garbage-collected without `dispose` and whose buffers the safety net
+   * released. A growing count points at a leak in the program: dispose or `tidy` them instead.
+   */
+  readonly numReclaimed: number;
 }
 
 interface RegistryEntry {
@@ -106,6 +111,13 @@ export class Engine {
   private nextId = 1;
   private liveTensors = 0;
   private liveVariables = 0;
+  private reclaimed = 0;
+  /**
+   * The safety net: a handle collected without `dispose` gives back its reference to the buffer.
+   * Its held value is the buffer, never the handle, so registration does not keep the handle alive.
+   */
+  private readonly tensorFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, false));
+  private readonly variableFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, true));
   private liveBuffers = 0;
   private liveBytes = 0;
   private readonly bytesByBackend = new Map<string, number>();
@@ -269,9 +281,25 @@ export class Engine {
   }
 
   /** Counts a new Variable (not owned by tidy scopes: Variables live until disposed). */
-  registerVariable(): void {
+  registerVariable(variable: Variable): void {
     this.liveTensors++;
     this.liveVariables++;
+    this.variableFinalizer.register(variable, variable.storage, variable);
+  }
+
+  private reclaim(storage: Storage, isVariable: boolean): void {
+    this.reclaimed++;
+    this.liveTensors--;
+    if (isVariable) this.liveVariables--;
+    this.releaseStorage(storage);
+  }
+
+  /** Points a handle at another buffer, keeping the safety net's record of it current. */
+  private swapStorage(t: Tensor, storage: Storage): void {
+    const finalizer = t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer;
+    finalizer.unregister(t);
+    t.storage = storage;
+    finalizer.register(t, storage, t);
   }
 
   /**
@@ -331,7 +359,7 @@ export class Engine {
     const dataId = backend.write(values, t.shape, t.dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, t.storage.bytes);
     this.releaseStorage(t.storage);
-    t.storage = storage;
+    this.swapStorage(t, storage);
   }
 
   /**
@@ -362,7 +390,9 @@ export class Engine {
   retain(x: Tensor): Tensor {
     x.storage.refCount++;
     this.liveTensors++;
-    return new Tensor(this, x.id, x.shape, x.dtype, x.storage);
+    const handle = new Tensor(this, x.id, x.shape, x.dtype, x.storage);
+    this.tensorFinalizer.register(handle, handle.storage, handle);
+    return handle;
   }
 
   /** A handle like `retain` but owned by the current tidy scope (used while computing gradients). */
@@ -391,7 +421,7 @@ export class Engine {
   assignVariable(variable: Variable, value: Tensor): void {
     value.storage.refCount++;
     const old = variable.storage;
-    variable.storage = value.storage;
+    this.swapStorage(variable, value.storage);
     this.releaseStorage(old);
   }
 
@@ -400,12 +430,18 @@ export class Engine {
     if (t.isDisposedInternal) return;
     t.isDisposedInternal = true;
     this.liveTensors--;
-    if (t instanceof Variable) this.liveVariables--;
+    if (t instanceof Variable) {
+      this.liveVariables--;
+      this.variableFinalizer.unregister(t);
+    } else {
+      this.tensorFinalizer.unregister(t);
+    }
     this.releaseStorage(t.storage);
   }
 
   private track(t: Tensor): Tensor {
     this.liveTensors++;
+    this.tensorFinalizer.register(t, t.storage, t);
     const scope = this.scopes[this.scopes.length - 1];
     if (scope !== undefined) scope.push(t);
     return t;
@@ -498,6 +534,7 @@ export class Engine {
       numBytes: this.liveBytes,
       numBytesByBackend,
       numVariables: this.liveVariables,
+      numReclaimed: this.reclaimed,
     };
   }
 }

@@ -37,13 +37,13 @@ describe('random.normal / random.uniform', () => {
 
   it('has the requested moments and range', () => {
     const n = random.normal([20000], { mean: 3, stddev: 2, seed: 1 });
-    const values = n.dataSync();
+    const values = Array.from(n.dataSync());
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
     expect(mean).toBeCloseTo(3, 1);
     expect(Math.sqrt(variance)).toBeCloseTo(2, 1);
     const u = random.uniform([20000], { minval: -2, maxval: 5, seed: 2 });
-    const uv = u.dataSync();
+    const uv = Array.from(u.dataSync());
     expect(Math.min(...uv)).toBeGreaterThanOrEqual(-2);
     expect(Math.max(...uv)).toBeLessThan(5);
     expect(uv.reduce((s, v) => s + v, 0) / uv.length).toBeCloseTo(1.5, 1);

@@ -214,7 +214,7 @@ export class Variable<D extends DataType = DataType> extends Tensor<D> {
     if (value !== initial) value.dispose();
     this.trainable = options.trainable ?? true;
     this.name = options.name ?? engine.newVariableName();
-    engine.registerVariable();
+    engine.registerVariable(this);
   }
 
   /** Replaces the value; `value` must have the same shape and dtype (the Variable is unchanged otherwise). */

@@ -1,0 +1,32 @@
+/**
+ * @file `pnpm examples` runs every example; `pnpm examples <name>` runs one. An unknown name lists the
+ * names and exits with status 1.
+ */
+
+import * as tf from 'tapeflow';
+import { EXAMPLES } from './examples/index.js';
+import type { Example } from './examples/index.js';
+
+async function runExample(example: Example): Promise<void> {
+  console.log(`\n# ${example.name}: ${example.title}\n`);
+  tf.dispose(await example.run((line) => console.log(line)));
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  // pnpm forwards a literal `--` in some versions; it is not an example name.
+  const names = args.filter((arg) => arg !== '--');
+  if (names.length === 0) {
+    for (const example of EXAMPLES) await runExample(example);
+    return 0;
+  }
+  const unknown = names.filter((name) => !EXAMPLES.some((e) => e.name === name));
+  if (unknown.length > 0) {
+    console.error(`Unknown example${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. The examples are:`);
+    for (const e of EXAMPLES) console.error(`  ${e.name.padEnd(26)}${e.title}`);
+    return 1;
+  }
+  for (const name of names) await runExample(EXAMPLES.find((e) => e.name === name)!);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

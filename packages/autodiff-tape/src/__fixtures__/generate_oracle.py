@@ -1,0 +1,441 @@
+#!/usr/bin/python3
+"""Generates oracle.json: reference gradients for Tapeflow's GradientTape, computed by PyTorch autograd
+in float64 (Debian's `python3-torch`), and checked by ../oracle.test.ts within float32 tolerance.
+
+Run it with Debian's interpreter, not a pyenv/venv `python3` that lacks torch:
+
+    /usr/bin/python3 packages/autodiff-tape/src/__fixtures__/generate_oracle.py
+
+(needs `apt-get install python3-torch`). CI never runs this; it only reads the committed JSON.
+
+What one case holds (all arrays flat, row-major, with their shape beside them):
+- `name`: unique, the vitest test name; `expr`: the id of the computation, which oracle.test.ts maps to
+  Tapeflow ops (the torch twin of each id is in EXPRESSIONS below); `attrs`: the op's attributes in
+  Tapeflow's names (axis, keepDims, transposeA/B, perm, shape, begin/size, indices, ...).
+- `inputs`: name, dtype ('float32', 'int32' or 'bool'), shape, values. Float values are drawn with a
+  per-case seed (crc32 of the case name, so adding a case changes no other) and rounded to float32,
+  so Tapeflow's float32 inputs are exactly the values torch differentiated in float64. They are kept
+  away from kinks and ties where TensorFlow and PyTorch differ (relu/abs/sign at 0, maximum/minimum and
+  reduceMax/reduceMin ties, clipByValue bounds, pow/sqrt/log at bases <= 0).
+- `value`: the forward output f(inputs).
+- `outputGradients`: a random upstream u1 of the output's shape (TensorFlow's `output_gradients`).
+- `gradients`: for every float input x_i, the vector-Jacobian product
+  `torch.autograd.grad(f, xs, u1)`, i.e. d/dx_i sum(u1 * f(xs)).
+Second-order cases (`order: 2`) add:
+- `secondOutputGradients`: one random upstream u2_i per float input, of that input's shape.
+- `secondGradients`: for every float input x_j, d/dx_j sum_i sum(u2_i * g_i(xs)) where
+  g_i = d/dx_i sum(u1 * f(xs)) is the first gradient, computed with `create_graph=True`, i.e.
+  `torch.autograd.grad(g, xs, u2)`. For one input and an elementwise f this is u1 * u2 * f''(x).
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'oracle.json')
+GENERATOR = 'packages/autodiff-tape/src/__fixtures__/generate_oracle.py'
+F64 = torch.float64
+
+
+# ---- input generation ----------------------------------------------------------------------------
+
+class Inputs:
+    """Seeded random arrays, rounded to float32 (then held as float64)."""
+
+    def __init__(self, name):
+        self.rng = np.random.default_rng(zlib.crc32(name.encode()))
+
+    def f32(self, array):
+        return np.asarray(array, dtype=np.float64).astype(np.float32).astype(np.float64)
+
+    def uniform(self, shape, lo=-1.0, hi=1.0):
+        return self.f32(self.rng.uniform(lo, hi, size=shape))
+
+    def away_from_zero(self, shape, lo=0.2, hi=1.0):
+        """|x| in [lo, hi) with random signs: no kinks of abs, relu, sign."""
+        signs = np.where(self.rng.uniform(size=shape) < 0.5, -1.0, 1.0)
+        return self.f32(signs * self.rng.uniform(lo, hi, size=shape))
+
+    def distinct(self, shape, lo=-1.0, hi=1.0):
+        """All values distinct (spaced >= 0.4 * (hi - lo) / size apart): no ties in reduceMax/Min."""
+        size = int(np.prod(shape, dtype=np.int64))
+        slots = self.rng.permutation(size) + self.rng.uniform(0.3, 0.7, size=size)
+        return self.f32((lo + (hi - lo) * slots / size).reshape(shape))
+
+    def apart_from(self, other, shape, gap=0.1):
+        """Uniform values whose broadcast against `other` never comes within `gap`: no max/min ties."""
+        while True:
+            candidate = self.uniform(shape)
+            if np.min(np.abs(candidate - other)) >= gap:
+                return candidate
+
+    def away_from_bounds(self, shape, lo, hi, gap=0.1):
+        while True:
+            candidate = self.uniform(shape, lo - 0.5, hi + 0.5)
+            if np.min(np.minimum(np.abs(candidate - lo), np.abs(candidate - hi))) >= gap:
+                return candidate
+
+
+def tensor_input(name, values, dtype='float32'):
+    return {'name': name, 'dtype': dtype, 'array': np.asarray(values)}
+
+
+# ---- the computations, by expression id (oracle.test.ts holds the Tapeflow twin of each) ----------
+
+def _axes(x, axis):
+    if axis is None:
+        return tuple(range(x.dim()))
+    return tuple(axis) if isinstance(axis, list) else (axis,)
+
+
+def _transposed(t, flag):
+    return t.transpose(-1, -2) if flag else t
+
+
+def _cross_entropy(logits, labels, depth):
+    one_hot = torch.nn.functional.one_hot(torch.tensor(labels), depth).to(F64)
+    return -torch.mean(torch.sum(one_hot * torch.log_softmax(logits, -1), -1))
+
+
+def _squeeze(x, axis):
+    if axis is None:
+        return x.squeeze()
+    axes = axis if isinstance(axis, list) else [axis]
+    for a in sorted((a % x.dim() for a in axes), reverse=True):
+        x = x.squeeze(a)
+    return x
+
+
+def _slice(x, begin, size):
+    index = tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
+    return x[index]
+
+
+def _gather(x, indices, indices_shape, axis):
+    axis = axis % x.dim()
+    flat = x.index_select(axis, torch.tensor(indices, dtype=torch.int64))
+    return flat.reshape(list(x.shape[:axis]) + list(indices_shape) + list(x.shape[axis + 1:]))
+
+
+def _mlp(t, attrs):
+    hidden = torch.relu(t['x'] @ t['w1'] + t['b1'])
+    return _cross_entropy(hidden @ t['w2'] + t['b2'], attrs['labels'], attrs['depth'])
+
+
+EXPRESSIONS = {
+    'add': lambda t, _: t['a'] + t['b'],
+    'sub': lambda t, _: t['a'] - t['b'],
+    'mul': lambda t, _: t['a'] * t['b'],
+    'div': lambda t, _: t['a'] / t['b'],
+    'pow': lambda t, _: torch.pow(t['a'], t['b']),
+    'powScalar': lambda t, a: torch.pow(t['x'], a['exponent']),
+    'maximum': lambda t, _: torch.maximum(t['a'], t['b']),
+    'minimum': lambda t, _: torch.minimum(t['a'], t['b']),
+    'neg': lambda t, _: -t['x'],
+    'square': lambda t, _: torch.square(t['x']),
+    'sqrt': lambda t, _: torch.sqrt(t['x']),
+    'exp': lambda t, _: torch.exp(t['x']),
+    'log': lambda t, _: torch.log(t['x']),
+    'abs': lambda t, _: torch.abs(t['x']),
+    'sign': lambda t, _: torch.sign(t['x']),
+    'signTimesX': lambda t, _: torch.sign(t['x']) * t['x'],
+    'relu': lambda t, _: torch.relu(t['x']),
+    'sigmoid': lambda t, _: torch.sigmoid(t['x']),
+    'tanh': lambda t, _: torch.tanh(t['x']),
+    'softmax': lambda t, a: torch.softmax(t['x'], a['axis']),
+    'logSoftmax': lambda t, a: torch.log_softmax(t['x'], a['axis']),
+    'matmul': lambda t, a: torch.matmul(_transposed(t['a'], a['transposeA']), _transposed(t['b'], a['transposeB'])),
+    'reduceSum': lambda t, a: torch.sum(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'reduceMean': lambda t, a: torch.mean(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'reduceMax': lambda t, a: torch.amax(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'reduceMin': lambda t, a: torch.amin(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'reshape': lambda t, a: t['x'].reshape(a['shape']),
+    'transpose': lambda t, a: t['x'].permute(a['perm'] if a['perm'] is not None else list(range(t['x'].dim()))[::-1]),
+    'expandDims': lambda t, a: t['x'].unsqueeze(a['axis']),
+    'squeeze': lambda t, a: _squeeze(t['x'], a['axis']),
+    'concat': lambda t, a: torch.cat([t[n] for n in a['tensors']], a['axis']),
+    'slice': lambda t, a: _slice(t['x'], a['begin'], a['size']),
+    'gather': lambda t, a: _gather(t['x'], a['indices'], a['indicesShape'], a['axis']),
+    'broadcastTo': lambda t, a: torch.broadcast_to(t['x'], a['shape']),
+    'where': lambda t, _: torch.where(t['condition'], t['a'], t['b']),
+    'clipByValue': lambda t, a: torch.clamp(t['x'], a['clipValueMin'], a['clipValueMax']),
+    'softmaxCrossEntropy': lambda t, a: _cross_entropy(t['logits'], a['labels'], a['depth']),
+    'mlp': _mlp,
+    'matmulChain': lambda t, _: torch.tanh(t['x'] @ t['w1']) @ t['w2'],
+    'matmulSquare': lambda t, _: t['x'] @ t['x'],
+}
+
+
+# ---- the cases -----------------------------------------------------------------------------------
+
+def build_cases():
+    cases = []
+
+    def case(name, expr, make_inputs, attrs=None, order=1, check=None):
+        r = Inputs(name)
+        inputs = make_inputs(r)
+        cases.append({'name': name, 'expr': expr, 'attrs': attrs or {}, 'inputs': inputs, 'order': order,
+                      'rng': r, 'check': check})
+
+    # Binary arithmetic, broadcasting in both directions and both at once.
+    case('add', 'add', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 3]))])
+    case('add: b broadcast to a', 'add', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([3]))])
+    case('add: a broadcast to b', 'add', lambda r: [tensor_input('a', r.uniform([2, 1])), tensor_input('b', r.uniform([2, 3]))])
+    case('add: both broadcast', 'add', lambda r: [tensor_input('a', r.uniform([3, 1])), tensor_input('b', r.uniform([1, 4]))])
+    case('add: scalar a', 'add', lambda r: [tensor_input('a', r.uniform([])), tensor_input('b', r.uniform([2, 2]))])
+    case('sub: b broadcast to a', 'sub', lambda r: [tensor_input('a', r.uniform([2, 3, 2])), tensor_input('b', r.uniform([3, 1]))])
+    case('sub: both broadcast (rank 3)', 'sub', lambda r: [tensor_input('a', r.uniform([2, 1, 3])), tensor_input('b', r.uniform([4, 1]))])
+    case('mul: a broadcast to b', 'mul', lambda r: [tensor_input('a', r.uniform([3])), tensor_input('b', r.uniform([2, 3]))])
+    case('mul: both broadcast', 'mul', lambda r: [tensor_input('a', r.uniform([2, 1])), tensor_input('b', r.uniform([1, 3]))])
+    case('div', 'div', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.away_from_zero([2, 3], 0.5, 2.0))])
+    case('div: b broadcast to a', 'div', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([3], 0.5, 2.0))])
+    case('div: a broadcast to b', 'div', lambda r: [tensor_input('a', r.uniform([1, 3])), tensor_input('b', r.uniform([2, 3], 0.5, 2.0))])
+    # TensorFlow zeroes the exponent's gradient where the base is <= 0; positive bases agree with torch.
+    case('pow: both inputs', 'pow', lambda r: [tensor_input('a', r.uniform([2, 3], 0.5, 2.0)), tensor_input('b', r.uniform([2, 3], -1.5, 2.0))])
+    case('pow: exponent broadcast', 'pow', lambda r: [tensor_input('a', r.uniform([2, 3], 0.5, 2.0)), tensor_input('b', r.uniform([3], -1.5, 2.0))])
+    case('pow: base broadcast', 'pow', lambda r: [tensor_input('a', r.uniform([3, 1], 0.5, 2.0)), tensor_input('b', r.uniform([3, 2], -1.5, 2.0))])
+    case('pow: constant exponent 3', 'powScalar', lambda r: [tensor_input('x', r.uniform([4]))], {'exponent': 3})
+    case('pow: constant exponent 0.5', 'powScalar', lambda r: [tensor_input('x', r.uniform([2, 2], 0.5, 2.0))], {'exponent': 0.5})
+
+    def max_min_inputs(shape_a, shape_b):
+        def make(r):
+            a = r.uniform(shape_a)
+            return [tensor_input('a', a), tensor_input('b', r.apart_from(a, shape_b))]
+        return make
+
+    case('maximum', 'maximum', max_min_inputs([6], [6]))
+    case('maximum: b broadcast to a', 'maximum', max_min_inputs([2, 3], [3]))
+    case('maximum: a broadcast to b', 'maximum', max_min_inputs([2, 1], [2, 3]))
+    case('minimum', 'minimum', max_min_inputs([6], [6]))
+    case('minimum: both broadcast', 'minimum', max_min_inputs([3, 1], [1, 2]))
+
+    # Unary ops.
+    case('neg', 'neg', lambda r: [tensor_input('x', r.uniform([2, 3]))])
+    case('square', 'square', lambda r: [tensor_input('x', r.uniform([2, 3]))])
+    case('sqrt', 'sqrt', lambda r: [tensor_input('x', r.uniform([2, 3], 0.5, 2.0))])
+    case('exp', 'exp', lambda r: [tensor_input('x', r.uniform([2, 3]))])
+    case('log', 'log', lambda r: [tensor_input('x', r.uniform([2, 3], 0.5, 2.0))])
+    case('abs', 'abs', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))])
+    case('sign: zero gradient', 'sign', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))])
+    case('sign times x', 'signTimesX', lambda r: [tensor_input('x', r.away_from_zero([5]))])
+    case('relu', 'relu', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))])
+    case('sigmoid', 'sigmoid', lambda r: [tensor_input('x', r.uniform([2, 3], -3.0, 3.0))])
+    case('tanh', 'tanh', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))])
+
+    # Softmax family.
+    case('softmax: last axis', 'softmax', lambda r: [tensor_input('x', r.uniform([2, 4], -2.0, 2.0))], {'axis': -1})
+    case('softmax: axis 0', 'softmax', lambda r: [tensor_input('x', r.uniform([3, 2], -2.0, 2.0))], {'axis': 0})
+    case('softmax: middle axis of rank 3', 'softmax', lambda r: [tensor_input('x', r.uniform([2, 3, 2], -2.0, 2.0))], {'axis': 1})
+    case('logSoftmax: last axis', 'logSoftmax', lambda r: [tensor_input('x', r.uniform([2, 4], -2.0, 2.0))], {'axis': -1})
+    case('logSoftmax: axis 0', 'logSoftmax', lambda r: [tensor_input('x', r.uniform([3, 2], -2.0, 2.0))], {'axis': 0})
+
+    # Matmul: the four transpose combinations, batched, broadcast batch dims.
+    for ta, tb in [(False, False), (True, False), (False, True), (True, True)]:
+        shape_a = [3, 2] if ta else [2, 3]
+        shape_b = [4, 3] if tb else [3, 4]
+        case(f'matmul: transposeA={str(ta).lower()} transposeB={str(tb).lower()}', 'matmul',
+             lambda r, sa=shape_a, sb=shape_b: [tensor_input('a', r.uniform(sa)), tensor_input('b', r.uniform(sb))],
+             {'transposeA': ta, 'transposeB': tb})
+    case('matmul: batched', 'matmul', lambda r: [tensor_input('a', r.uniform([2, 2, 3])), tensor_input('b', r.uniform([2, 3, 4]))],
+         {'transposeA': False, 'transposeB': False})
+    case('matmul: batched, both transposed', 'matmul', lambda r: [tensor_input('a', r.uniform([2, 3, 2])), tensor_input('b', r.uniform([2, 4, 3]))],
+         {'transposeA': True, 'transposeB': True})
+    case('matmul: rank-2 b broadcast over a batch', 'matmul', lambda r: [tensor_input('a', r.uniform([2, 2, 3])), tensor_input('b', r.uniform([3, 2]))],
+         {'transposeA': False, 'transposeB': False})
+    case('matmul: rank-2 a broadcast over b batch, transposeB', 'matmul', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 4, 3]))],
+         {'transposeA': False, 'transposeB': True})
+    case('matmul: batch dims broadcast both ways', 'matmul', lambda r: [tensor_input('a', r.uniform([2, 1, 2, 3])), tensor_input('b', r.uniform([3, 3, 2]))],
+         {'transposeA': False, 'transposeB': False})
+
+    # Reductions over each axis of a rank-3 input, with and without keepDims, all axes, negative axes.
+    # reduceMax/reduceMin inputs have distinct values (no ties, where torch's amax and TF agree anyway,
+    # but a tie would make the reference depend on the convention).
+    for op in ['reduceSum', 'reduceMean', 'reduceMax', 'reduceMin']:
+        make = (lambda r: [tensor_input('x', r.distinct([2, 3, 4]))]) if op in ('reduceMax', 'reduceMin') \
+            else (lambda r: [tensor_input('x', r.uniform([2, 3, 4]))])
+        for axis in [0, 1, 2]:
+            for keep in [False, True]:
+                case(f'{op}: axis {axis}{" keepDims" if keep else ""}', op, make, {'axis': axis, 'keepDims': keep})
+        case(f'{op}: all axes', op, make, {'axis': None, 'keepDims': False})
+        case(f'{op}: all axes keepDims', op, make, {'axis': None, 'keepDims': True})
+        case(f'{op}: axis -1', op, make, {'axis': -1, 'keepDims': False})
+        case(f'{op}: axes [0, -1] keepDims', op, make, {'axis': [0, -1], 'keepDims': True})
+    case('reduceSum: axis -3 keepDims', 'reduceSum', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'axis': -3, 'keepDims': True})
+    case('reduceMean: axes [1, 2]', 'reduceMean', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'axis': [1, 2], 'keepDims': False})
+
+    # Shape ops.
+    case('reshape', 'reshape', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'shape': [3, 2]})
+    case('reshape: inferred dim to rank 3', 'reshape', lambda r: [tensor_input('x', r.uniform([2, 6]))], {'shape': [3, -1, 2]})
+    case('transpose: default perm', 'transpose', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'perm': None})
+    case('transpose: perm [2, 0, 1]', 'transpose', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'perm': [2, 0, 1]})
+    case('expandDims: axis 1', 'expandDims', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'axis': 1})
+    case('expandDims: axis -1', 'expandDims', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'axis': -1})
+    case('squeeze: all', 'squeeze', lambda r: [tensor_input('x', r.uniform([1, 3, 1]))], {'axis': None})
+    case('squeeze: axis -1', 'squeeze', lambda r: [tensor_input('x', r.uniform([1, 3, 1]))], {'axis': -1})
+    case('concat: axis 0', 'concat', lambda r: [tensor_input('a', r.uniform([1, 3])), tensor_input('b', r.uniform([2, 3]))],
+         {'tensors': ['a', 'b'], 'axis': 0})
+    case('concat: axis 1, a used twice', 'concat', lambda r: [tensor_input('a', r.uniform([2, 2])), tensor_input('b', r.uniform([2, 3]))],
+         {'tensors': ['a', 'b', 'a'], 'axis': 1})
+    case('concat: axis -1 of rank 3', 'concat', lambda r: [tensor_input('a', r.uniform([2, 2, 1])), tensor_input('b', r.uniform([2, 2, 3]))],
+         {'tensors': ['b', 'a'], 'axis': -1})
+    case('slice', 'slice', lambda r: [tensor_input('x', r.uniform([3, 4]))], {'begin': [1, 1], 'size': [2, 2]})
+    case('slice: size -1 on rank 3', 'slice', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'begin': [0, 1, 2], 'size': [1, -1, -1]})
+    case('gather: repeated indices', 'gather', lambda r: [tensor_input('x', r.uniform([3, 2]))],
+         {'indices': [2, 0, 2, 2], 'indicesShape': [4], 'axis': 0})
+    case('gather: axis 1', 'gather', lambda r: [tensor_input('x', r.uniform([2, 3, 2]))],
+         {'indices': [1, 1, 0], 'indicesShape': [3], 'axis': 1})
+    case('gather: 2-d indices, axis -1', 'gather', lambda r: [tensor_input('x', r.uniform([2, 4]))],
+         {'indices': [3, 0, 3, 1, 2, 3], 'indicesShape': [2, 3], 'axis': -1})
+    case('broadcastTo: new leading dim', 'broadcastTo', lambda r: [tensor_input('x', r.uniform([2, 1]))], {'shape': [3, 2, 4]})
+    case('broadcastTo: rank 1 to rank 2', 'broadcastTo', lambda r: [tensor_input('x', r.uniform([3]))], {'shape': [2, 3]})
+
+    # Other ops.
+    case('where', 'where', lambda r: [tensor_input('condition', r.rng.uniform(size=[2, 3]) < 0.5, 'bool'),
+                                      tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 3]))])
+    case('where: condition and b broadcast', 'where', lambda r: [tensor_input('condition', r.rng.uniform(size=[3]) < 0.5, 'bool'),
+                                                                 tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 1]))])
+    case('clipByValue', 'clipByValue', lambda r: [tensor_input('x', r.away_from_bounds([2, 4], -0.5, 0.5))],
+         {'clipValueMin': -0.5, 'clipValueMax': 0.5})
+
+    # Losses and a network.
+    case('softmax cross-entropy', 'softmaxCrossEntropy', lambda r: [tensor_input('logits', r.uniform([4, 3], -2.0, 2.0))],
+         {'labels': [2, 0, 1, 2], 'depth': 3})
+
+    def mlp_inputs(r):
+        # Resample until no hidden pre-activation is near relu's kink at 0.
+        while True:
+            x, w1, b1 = r.uniform([4, 3]), r.uniform([3, 5]), r.uniform([5], -0.1, 0.1)
+            if np.min(np.abs(x @ w1 + b1)) >= 0.05:
+                break
+        return [tensor_input('x', x), tensor_input('w1', w1), tensor_input('b1', b1),
+                tensor_input('w2', r.uniform([5, 3])), tensor_input('b2', r.uniform([3], -0.1, 0.1))]
+
+    case('two-layer MLP with softmax cross-entropy', 'mlp', mlp_inputs, {'labels': [0, 2, 1, 1], 'depth': 3})
+
+    # Second derivatives.
+    case('second order: tanh', 'tanh', lambda r: [tensor_input('x', r.uniform([5], -2.0, 2.0))], order=2)
+    case('second order: sigmoid', 'sigmoid', lambda r: [tensor_input('x', r.uniform([5], -3.0, 3.0))], order=2)
+    case('second order: exp', 'exp', lambda r: [tensor_input('x', r.uniform([5]))], order=2)
+    case('second order: log', 'log', lambda r: [tensor_input('x', r.uniform([5], 0.5, 2.0))], order=2)
+    case('second order: sqrt', 'sqrt', lambda r: [tensor_input('x', r.uniform([5], 0.5, 2.0))], order=2)
+    case('second order: pow constant exponent 3', 'powScalar', lambda r: [tensor_input('x', r.uniform([5]))], {'exponent': 3}, order=2)
+    case('second order: pow constant exponent 2.5', 'powScalar', lambda r: [tensor_input('x', r.uniform([5], 0.5, 2.0))], {'exponent': 2.5}, order=2)
+    case('second order: softmax', 'softmax', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))], {'axis': -1}, order=2)
+    case('second order: logSoftmax', 'logSoftmax', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))], {'axis': -1}, order=2)
+    case('second order: matmul(x, x)', 'matmulSquare', lambda r: [tensor_input('x', r.uniform([3, 3]))], order=2)
+    case('second order: matmul chain tanh(x w1) w2', 'matmulChain',
+         lambda r: [tensor_input('x', r.uniform([2, 3])), tensor_input('w1', r.uniform([3, 4])), tensor_input('w2', r.uniform([4, 2]))],
+         order=2)
+    return cases
+
+
+# ---- evaluation ----------------------------------------------------------------------------------
+
+KINKS_AT_ZERO = {'abs', 'sign', 'signTimesX', 'relu'}
+
+
+def check_kinks(c, tensors):
+    """Fails loudly if an input sits where TensorFlow's and PyTorch's conventions could differ."""
+    if c['expr'] in KINKS_AT_ZERO:
+        assert torch.min(torch.abs(tensors['x'])) >= 0.1, c['name']
+    if c['expr'] in ('maximum', 'minimum'):
+        assert torch.min(torch.abs(tensors['a'] - tensors['b'])) >= 0.05, c['name']
+    if c['expr'] in ('reduceMax', 'reduceMin'):
+        assert torch.unique(tensors['x']).numel() == tensors['x'].numel(), c['name']
+    if c['expr'] in ('sqrt', 'log') or (c['expr'] == 'powScalar' and c['attrs']['exponent'] != int(c['attrs']['exponent'])):
+        assert torch.min(tensors['x']) > 0, c['name']
+    if c['expr'] == 'pow':
+        assert torch.min(tensors['a']) > 0, c['name']
+
+
+def encode(array):
+    array = np.asarray(array)
+    if array.dtype == np.bool_:
+        values = [bool(v) for v in array.reshape(-1)]
+    elif np.issubdtype(array.dtype, np.integer):
+        values = [int(v) for v in array.reshape(-1)]
+    else:
+        values = [float(v) for v in array.reshape(-1)]
+        assert all(math.isfinite(v) for v in values)
+    return {'shape': list(array.shape), 'values': values}
+
+
+def evaluate(c):
+    r = c['rng']
+    tensors = {}
+    float_names = []
+    for item in c['inputs']:
+        if item['dtype'] == 'float32':
+            tensors[item['name']] = torch.tensor(item['array'], dtype=F64, requires_grad=True)
+            float_names.append(item['name'])
+        elif item['dtype'] == 'bool':
+            tensors[item['name']] = torch.tensor(item['array'], dtype=torch.bool)
+        else:
+            tensors[item['name']] = torch.tensor(item['array'], dtype=torch.int64)
+    check_kinks(c, tensors)
+    sources = [tensors[n] for n in float_names]
+    out = EXPRESSIONS[c['expr']](tensors, c['attrs'])
+    upstream = torch.tensor(r.uniform(list(out.shape)), dtype=F64)
+    second = c['order'] == 2
+    first = torch.autograd.grad(out, sources, upstream, create_graph=second)
+    result = {
+        'name': c['name'],
+        'expr': c['expr'],
+        'order': c['order'],
+        'attrs': c['attrs'],
+        'inputs': [{'name': i['name'], 'dtype': i['dtype'], **encode(i['array'])} for i in c['inputs']],
+        'value': encode(out.detach().numpy()),
+        'outputGradients': encode(upstream.numpy()),
+        'gradients': {n: encode(g.detach().numpy()) for n, g in zip(float_names, first)},
+    }
+    if second:
+        upstream2 = [torch.tensor(r.uniform(list(s.shape)), dtype=F64) for s in sources]
+        second_grads = torch.autograd.grad(first, sources, upstream2, allow_unused=True)
+        for n, g in zip(float_names, second_grads):
+            assert g is not None, f'{c["name"]}: second gradient of {n} is unconnected'
+        result['secondOutputGradients'] = {n: encode(u.numpy()) for n, u in zip(float_names, upstream2)}
+        result['secondGradients'] = {n: encode(g.numpy()) for n, g in zip(float_names, second_grads)}
+    return result
+
+
+def debian_package_version():
+    try:
+        return subprocess.run(['dpkg-query', '-W', '-f=${Version}', 'python3-torch'],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def main():
+    torch.set_default_dtype(F64)
+    cases = [evaluate(c) for c in build_cases()]
+    names = [c['name'] for c in cases]
+    assert len(names) == len(set(names)), 'case names must be unique'
+    header = {
+        'generator': GENERATOR,
+        'command': f'/usr/bin/python3 {GENERATOR}',
+        'torchVersion': torch.__version__,
+        'debianPackage': f'python3-torch {debian_package_version()}',
+        'numpyVersion': np.__version__,
+        'dtype': 'float64',
+        'description': 'Reference values and gradients from PyTorch autograd; see the generator docstring for the format.',
+    }
+    # One case per line: small diffs when a case changes. json writes floats with repr (round-trip exact).
+    lines = [json.dumps(header, allow_nan=False)[:-1] + ', "cases": [']
+    lines += [json.dumps(c, allow_nan=False, separators=(',', ':')) + ',' for c in cases]
+    lines[-1] = lines[-1][:-1]
+    lines.append(']}')
+    with open(OUT, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print(f'wrote {len(cases)} cases ({sum(c["order"] == 2 for c in cases)} second-order) to {OUT}'
+          f' ({os.path.getsize(OUT)} bytes) with torch {torch.__version__}', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,89 @@
+/**
+ * @file Activations by Keras' names (`'relu'`, `'sigmoid'`, ...) mapped to tensor-core ops, so a layer
+ * can take `activation: 'relu'` as Keras does. Each is an ordinary op, so tapes differentiate it.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+
+/**
+ * An activation: a function of one tensor, returning a tensor of the same shape.
+ * @example const swish: Activation = (x) => tf.mul(x, tf.sigmoid(x));
+ */
+export type Activation = (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * The activation names layers accept (Keras' names).
+ * @example const name: ActivationName = 'relu';
+ */
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+
+/**
+ * What a layer's `activation` option accepts: a Keras name or a function.
+ * @example new Dense(2, { activation: 'tanh' }); new Dense(2, { activation: (x) => tf.abs(x) });
+ */
+export type ActivationIdentifier = ActivationName | Activation;
+
+/**
+ * The identity; Keras' default activation. Returns `x` itself (no copy), which is safe inside `tidy`.
+ * @example activations.linear(tf.tensor([-1, 2])) // [-1, 2]
+ */
+export function linear(x: tf.Tensor): tf.Tensor {
+  return x;
+}
+
+/**
+ * `max(x, 0)`.
+ * @example activations.relu(tf.tensor([-1, 2])) // [0, 2]
+ */
+export function relu(x: tf.Tensor): tf.Tensor {
+  return tf.relu(x);
+}
+
+/**
+ * `1 / (1 + exp(-x))`.
+ * @example activations.sigmoid(tf.tensor([0])) // [0.5]
+ */
+export function sigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.sigmoid(x);
+}
+
+/**
+ * The hyperbolic tangent.
+ * @example activations.tanh(tf.tensor([0])) // [0]
+ */
+export function tanh(x: tf.Tensor): tf.Tensor {
+  return tf.tanh(x);
+}
+
+/**
+ * Softmax over the last axis (Keras' default axis).
+ * @example activations.softmax(tf.tensor([[0, 0]])) // [[0.5, 0.5]]
+ */
+export function softmax(x: tf.Tensor): tf.Tensor {
+  return tf.softmax(x, -1);
+}
+
+const BY_NAME: Readonly<Record<ActivationName, Activation>> = { linear, relu, sigmoid, tanh, softmax };
+
+/**
+ * The names `get` accepts, in the order messages list them.
+ * @example ACTIVATION_NAMES.includes('relu') // true
+ */
+export const ACTIVATION_NAMES: readonly ActivationName[] = Object.keys(BY_NAME) as ActivationName[];
+
+/**
+ * The activation for a Keras name or a function (returned as is); `undefined` gives `linear`.
+ * `argument` names the option in the error an unknown name raises.
+ * @example activations.get('relu')(tf.tensor([-1, 2])) // [0, 2]
+ */
+export function get(identifier: ActivationIdentifier | undefined, argument = 'activation'): Activation {
+  if (identifier === undefined) return linear;
+  if (typeof identifier === 'function') return identifier;
+  if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) return BY_NAME[identifier];
+  return tf.invalidArgument(
+    'activations.get',
+    argument,
+    `one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} or a function`,
+    typeof identifier === 'string' ? `'${identifier}'` : String(identifier),
+  );
+}

@@ -1,0 +1,220 @@
+/**
+ * @file Layer: the Keras base class. Weights are tensor-core Variables made with `addWeight` during a
+ * lazy `build(inputShape)` on the first `apply(x)`; `trainable` decides which list they are in and
+ * whether tapes watch them automatically.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import * as initializers from './initializers.js';
+
+/**
+ * Options every layer takes.
+ * @example new tf.layers.Dense(2, { name: 'hidden', trainable: false })
+ */
+export interface LayerOptions {
+  /** Unique-ish name, default from the layer kind (`dense`, `dense_1`, ...), as Keras names them. */
+  readonly name?: string;
+  /** Whether its weights train (are watched by tapes and listed in `trainableVariables`); default true. */
+  readonly trainable?: boolean;
+}
+
+/** One weight and whether it trains on its own account (a layer-level `trainable = false` overrides it). */
+interface WeightRecord {
+  readonly variable: tf.Variable;
+  readonly trainable: boolean;
+}
+
+// Keras numbers default names per kind (`dense`, `dense_1`); per Engine, so a fresh Engine starts over.
+const nameCounters = new WeakMap<tf.Engine, Map<string, number>>();
+
+function uniqueName(kind: string): string {
+  const engine = tf.getEngine();
+  let counters = nameCounters.get(engine);
+  if (counters === undefined) nameCounters.set(engine, (counters = new Map()));
+  const count = counters.get(kind) ?? 0;
+  counters.set(kind, count + 1);
+  return count === 0 ? kind : `${kind}_${count}`;
+}
+
+/**
+ * The base of every layer: subclasses override `build` (make weights with `addWeight`) and `call`.
+ * @example
+ * class Scale extends tf.layers.Layer {
+ *   private factor?: tf.Variable;
+ *   constructor() { super({}, 'scale'); }
+ *   override build(inputShape: readonly number[]): void {
+ *     this.factor = this.addWeight('factor', [inputShape[inputShape.length - 1]!], 'ones');
+ *     super.build(inputShape);
+ *   }
+ *   call(x: tf.Tensor): tf.Tensor { return tf.mul(x, this.factor!); }
+ * }
+ * new Scale().apply(tf.ones([2, 3])); // builds a [3] weight, then multiplies
+ */
+export abstract class Layer {
+  /** The layer's name; its weights are named `<layer name>/<weight name>`. */
+  readonly name: string;
+  /** Whether `build` has run (weights exist). */
+  built = false;
+  private trainableInternal: boolean;
+  private weightRecords: WeightRecord[] = [];
+  private disposed = false;
+
+  /** `kind` is the default name's stem (Keras: the class name in snake_case). */
+  constructor(options: LayerOptions = {}, kind = 'layer') {
+    this.name = options.name ?? uniqueName(kind);
+    this.trainableInternal = options.trainable ?? true;
+  }
+
+  /** Makes the weights for inputs of `inputShape`; overrides call `super.build(inputShape)` last. */
+  build(inputShape: readonly number[]): void {
+    void inputShape;
+    this.built = true;
+  }
+
+  /** The layer's computation on a float32 input; `apply` builds first and validates. */
+  abstract call(inputs: tf.Tensor): tf.Tensor;
+
+  /**
+   * Runs the layer on `inputs` (Keras' `layer(x)`), building it first from the input's shape. Works
+   * inside `GradientTape.record`: weight creation is hidden from tapes, the computation is not.
+   * @example const y = new tf.layers.Dense(2).apply(tf.ones([1, 4])); // shape [1, 2]
+   */
+  apply(inputs: tf.Tensor): tf.Tensor {
+    this.assertNotDisposed('apply');
+    tf.assertLiveTensor(inputs, `${this.name}.apply`, 'inputs');
+    if (!this.built) {
+      // Keras builds in an init scope: the initial values are not part of any gradient computation.
+      tf.getEngine().withoutRecording(() => tf.tidy(() => this.build(inputs.shape.slice())));
+      this.built = true;
+    }
+    return this.call(inputs);
+  }
+
+  /**
+   * Creates a weight Variable named `<layer name>/<name>`, initialised by `initializer` (a Keras name
+   * or an Initializer). For use in `build`.
+   * @example this.kernel = this.addWeight('kernel', [4, 2], 'glorotUniform');
+   */
+  addWeight(
+    name: string,
+    shape: readonly number[],
+    initializer: initializers.InitializerIdentifier = 'glorotUniform',
+    trainable = true,
+    dtype: tf.DataType = 'float32',
+  ): tf.Variable {
+    this.assertNotDisposed('addWeight');
+    const init = initializers.get(initializer, undefined, `${name}Initializer`);
+    const variable = tf.getEngine().withoutRecording(() =>
+      tf.tidy(() => new tf.Variable(init.initialize(shape, dtype), { name: `${this.name}/${name}`, trainable: trainable && this.trainableInternal })),
+    );
+    this.weightRecords.push({ variable, trainable });
+    return variable;
+  }
+
+  /**
+   * Whether the layer's weights train. Setting false moves every weight to `nonTrainableVariables` (Keras).
+   * @example layer.trainable = false; layer.trainableVariables // []
+   */
+  get trainable(): boolean {
+    return this.trainableInternal;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableInternal = value;
+    // Tapes read each Variable's own flag when deciding what to watch, so keep the flags in step.
+    for (const record of this.weightRecords) record.variable.trainable = value && record.trainable;
+  }
+
+  /**
+   * The weights a tape watches and an optimizer updates, in creation order.
+   * @example tape.gradient(loss, layer.trainableVariables) // [dKernel, dBias]
+   */
+  get trainableVariables(): tf.Variable[] {
+    if (!this.trainableInternal) return [];
+    return this.weightRecords.filter((r) => r.trainable).map((r) => r.variable);
+  }
+
+  /** The weights that do not train (all of them when `trainable` is false), in creation order. */
+  get nonTrainableVariables(): tf.Variable[] {
+    if (!this.trainableInternal) return this.weightRecords.map((r) => r.variable);
+    return this.weightRecords.filter((r) => !r.trainable).map((r) => r.variable);
+  }
+
+  /** Every weight: trainable ones first, then non-trainable ones (Keras' `weights` order). */
+  get variables(): tf.Variable[] {
+    return [...this.trainableVariables, ...this.nonTrainableVariables];
+  }
+
+  /**
+   * The weights' current values as new tensors, in `variables` order. The caller owns them (dispose
+   * them); later assignments to the layer do not change them.
+   * @example const [kernel, bias] = layer.getWeights();
+   */
+  getWeights(): tf.Tensor[] {
+    this.assertNotDisposed('getWeights');
+    // A reshape is a new handle on the current buffer; an assign swaps the Variable's buffer rather
+    // than writing into it, so the handle keeps today's values. Hidden from tapes: a read, not a use.
+    return tf.getEngine().withoutRecording(() => this.variables.map((v) => tf.reshape(v, v.shape)));
+  }
+
+  /**
+   * Replaces the weights' values, in `variables` order. All-or-nothing: every count, shape and dtype
+   * is checked before anything is assigned.
+   * @example layer.setWeights([tf.ones([4, 2]), tf.zeros([2])]);
+   */
+  setWeights(weights: readonly tf.Tensor[]): void {
+    this.assertNotDisposed('setWeights');
+    const op = `${this.name}.setWeights`;
+    const variables = this.variables;
+    if (!Array.isArray(weights)) tf.invalidArgument(op, 'weights', 'an array of tensors', tf.describeValue(weights));
+    if (weights.length !== variables.length) {
+      const hint = this.built ? '' : ' (the layer is not built yet: apply it to an input first)';
+      throw new tf.InvalidArgumentError(
+        `${op}: layer '${this.name}' expected ${variables.length} weight(s) [${variables.map((v) => v.name).join(', ')}], but got ${weights.length}${hint}.`,
+        op,
+      );
+    }
+    variables.forEach((variable, i) => {
+      const weight = weights[i];
+      tf.assertLiveTensor(weight, op, `weights[${i}]`);
+      if (!tf.shapesEqual(weight.shape, variable.shape)) {
+        throw new tf.InvalidArgumentError(
+          `${op}: layer '${this.name}' weight '${variable.name}' (weights[${i}]) expected shape ${tf.formatShape(variable.shape)}, but got shape ${tf.formatShape(weight.shape)}.`,
+          op,
+        );
+      }
+      if (weight.dtype !== variable.dtype) {
+        throw new tf.InvalidArgumentError(
+          `${op}: layer '${this.name}' weight '${variable.name}' (weights[${i}]) expected dtype ${variable.dtype}, but got dtype ${weight.dtype}.`,
+          op,
+        );
+      }
+    });
+    variables.forEach((variable, i) => variable.assign(weights[i]!));
+  }
+
+  /** Whether `dispose` was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Disposes every weight; the layer cannot be used afterwards. Safe to call twice.
+   * @example layer.dispose(); tf.memory().numVariables // back to before the layer was built
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const record of this.weightRecords) record.variable.dispose();
+    this.weightRecords = [];
+    this.disposed = true;
+  }
+
+  /** `using layer = new tf.layers.Dense(2)` disposes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  private assertNotDisposed(method: string): void {
+    if (this.disposed) throw new tf.FailedPreconditionError(`${this.name}.${method}: layer '${this.name}' was disposed.`, method);
+  }
+}
