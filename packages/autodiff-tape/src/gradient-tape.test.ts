@@ -282,6 +282,32 @@ describe('higher order, customGradient, stopGradient', () => {
     expect(value(tape.gradient(y, x))).toBe(300);
   });
 
+  it('customGradient composes with nested tapes (its gradFunc is recorded by the outer tape)', () => {
+    // f(x) = x³ with a hand-written gradient 3x²: second derivative 6x, third 6.
+    const cube = customGradient((x: tf.Tensor) => ({
+      value: tf.pow(x, 3),
+      gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(tf.square(x), 3)),
+    }));
+    const x = tf.variable(2);
+    const outer = new GradientTape();
+    const inner = new GradientTape();
+    const first = outer.record(() => {
+      const y = inner.record(() => cube(x));
+      return inner.gradient(y, x)!;
+    });
+    expect(value(first)).toBe(12);
+    expect(value(outer.gradient(first, x))).toBe(12);
+  });
+
+  it('customGradient rejects a gradFunc with the wrong number of gradients', () => {
+    const bad = customGradient((a: tf.Tensor, b: tf.Tensor) => ({ value: tf.mul(a, b), gradFunc: (dy: tf.Tensor) => dy }));
+    const a = tf.variable(1);
+    const b = tf.variable(2);
+    const tape = new GradientTape();
+    const y = tape.record(() => bad(a, b));
+    expect(() => tape.gradient(y, [a, b])).toThrow(/customGradient: argument 'gradFunc' expected 2 gradient\(s\), one per input, but got 1/);
+  });
+
   it('stopGradient blocks the path', () => {
     const x = tf.variable(3);
     const tape = new GradientTape();
@@ -328,6 +354,23 @@ describe('memory', () => {
     expect(end.numTensors).toBe(start.numTensors);
     expect(end.numDataBuffers).toBe(start.numDataBuffers);
     expect(end.numBytes).toBe(start.numBytes);
+  });
+
+  it('a persistent tape releases everything on Symbol.dispose (the `using` declaration)', () => {
+    const x = tf.variable([1, 2]);
+    const start = tf.memory();
+    let y: tf.Tensor;
+    {
+      const tape = new GradientTape({ persistent: true });
+      y = tape.record(() => tf.tidy(() => tf.reduceSum(tf.exp(tf.mul(x, x)))));
+      tf.dispose(tape.gradient(y, x));
+      expect(tf.memory().numTensors).toBeGreaterThan(start.numTensors + 1);
+      tape[Symbol.dispose]();
+      expect(tape.size).toBe(0);
+    }
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(start.numTensors);
+    expect(tf.memory().numBytes).toBe(start.numBytes);
   });
 
   it('the same holds for nested tapes', () => {
