@@ -4,7 +4,8 @@
 
 import type { BackendFactory } from './backend.js';
 import { getEngine } from './engine.js';
-import type { MemoryInfo, RegisterBackendOptions } from './engine.js';
+import type { RegisterBackendOptions } from './backend-registry.js';
+import type { MemoryInfo } from './engine.js';
 import type { Tensor, TensorContainer } from './tensor.js';
 import { formatTensor } from './print.js';
 

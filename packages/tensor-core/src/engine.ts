@@ -1,15 +1,17 @@
 /**
- * @file The Engine: the backend registry, the active backend, kernel dispatch, memory accounting, tidy
- * scopes, and the recorders (gradient tapes) that are told what ran. It holds all of tensor-core's
+ * @file The Engine: kernel dispatch on the active backend (its BackendRegistry), buffers shared by
+ * tensor handles and their accounting, tidy scopes, and the recorders (gradient tapes) told what ran. It holds all of tensor-core's
  * state, so a test can make a fresh one; the only global is the default instance (`getEngine()`).
  */
 
 import type { Backend, BackendFactory } from './backend.js';
-import { BACKEND_SPEC_VERSION } from './backend.js';
+import { BackendRegistry } from './backend-registry.js';
+import type { RegisterBackendOptions } from './backend-registry.js';
 import type { DataType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnimplementedError } from './errors.js';
-import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec, TensorInfo } from './kernels.js';
+import { FailedPreconditionError, InvalidArgumentError, UnimplementedError } from './errors.js';
+import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
+import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
@@ -21,51 +23,6 @@ export interface Storage {
   readonly dataId: DataId;
   readonly bytes: number;
   refCount: number;
-}
-
-/** Ops the Engine records that are not backend kernels: views sharing their input's buffer. */
-export interface ViewOpSpecs {
-  /** Same buffer, another shape. */
-  Reshape: { inputs: { x: TensorInfo }; attrs: { shape: readonly number[] } };
-  /** Same buffer, same shape (e.g. a cast to the dtype a tensor already has). */
-  Identity: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
-}
-
-/** Everything a recorder may be told about: kernels and view ops. */
-export interface RecordedOpSpecs extends KernelSpecs, ViewOpSpecs {}
-/** The name of a recorded op. */
-export type RecordedOpName = keyof RecordedOpSpecs;
-
-/** Replaces TensorInfo by Tensor in an input record (what recorders and gradients see). */
-export type TensorInputs<I> = {
-  readonly [P in keyof I]: I[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
-};
-
-/** One op that ran, as a recorder sees it. */
-export interface OperationRecord<N extends RecordedOpName = RecordedOpName> {
-  readonly kernelName: N;
-  readonly inputs: TensorInputs<RecordedOpSpecs[N]['inputs']>;
-  readonly attrs: RecordedOpSpecs[N]['attrs'];
-  readonly output: Tensor;
-}
-
-/** A gradient function supplied by user code (customGradient): one gradient or null per input. */
-export type CustomGradientFunction = (upstream: Tensor) => readonly (Tensor | null)[];
-
-/** A composite op with a user gradient, as a recorder sees it. */
-export interface CustomOperationRecord {
-  readonly name: string;
-  readonly inputs: readonly Tensor[];
-  readonly output: Tensor;
-  readonly gradient: CustomGradientFunction;
-}
-
-/** Something that watches ops as they run: a gradient tape. */
-export interface Recorder {
-  recordOperation(record: OperationRecord): void;
-  recordCustomOperation(record: CustomOperationRecord): void;
-  /** A Variable was an input of an op (TensorFlow: a variable read). */
-  recordVariableRead(variable: Variable): void;
 }
 
 /** What `memory()` reports. */
@@ -87,24 +44,9 @@ export interface MemoryInfo {
   readonly numReclaimed: number;
 }
 
-interface RegistryEntry {
-  readonly factory: BackendFactory;
-  readonly priority: number;
-}
-
-/** Options of `registerBackend`. */
-export interface RegisterBackendOptions {
-  /** Higher wins when no backend was set explicitly; default 1. */
-  readonly priority?: number;
-}
-
 /** Holds tensor-core's state. */
 export class Engine {
-  private readonly registry = new Map<string, RegistryEntry>();
-  private readonly backends = new Map<string, Backend>();
-  private readonly pendingBackends = new Map<string, Promise<Backend>>();
-  private activeBackend: Backend | null = null;
-  private activeBackendName: string | null = null;
+  private readonly registry = new BackendRegistry();
   /** Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
   private readonly scopes: Tensor[][] = [];
@@ -123,141 +65,45 @@ export class Engine {
   private readonly bytesByBackend = new Map<string, number>();
   private variableNames = 0;
 
-  // ---- backends -------------------------------------------------------------------------------
+  // ---- backends (see BackendRegistry) ------------------------------------------------------------
 
   /** Registers a backend factory under `name`; false (and a warning) if the name is taken. */
   registerBackend(name: string, factory: BackendFactory, options: RegisterBackendOptions = {}): boolean {
-    if (this.registry.has(name)) {
-      console.warn(`registerBackend: a backend named '${name}' is already registered; keeping the first.`);
-      return false;
-    }
-    this.registry.set(name, { factory, priority: options.priority ?? 1 });
-    return true;
+    return this.registry.registerBackend(name, factory, options);
   }
 
   /** Removes a registered backend, disposing its instance if it was made. */
   removeBackend(name: string): void {
-    const backend = this.backends.get(name);
-    backend?.dispose?.();
-    this.backends.delete(name);
-    this.pendingBackends.delete(name);
-    this.registry.delete(name);
-    if (this.activeBackendName === name) {
-      this.activeBackend = null;
-      this.activeBackendName = null;
-    }
+    this.registry.removeBackend(name);
   }
 
   /** Names of registered backends, highest priority first. */
   registeredBackends(): string[] {
-    return [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+    return this.registry.registeredBackends();
   }
 
   /** Makes `name` the active backend, initialising it if needed; resolves to true on success. */
-  async setBackend(name: string): Promise<boolean> {
-    const backend = await this.initializeBackend(name);
-    this.activeBackend = backend;
-    this.activeBackendName = name;
-    return true;
+  setBackend(name: string): Promise<boolean> {
+    return this.registry.setBackend(name);
   }
 
   /** The active backend's name, choosing the best synchronously available one if none was set. */
   getBackend(): string {
-    this.backend;
-    return this.activeBackendName!;
+    return this.registry.getBackend();
   }
 
   /** Resolves once a backend is active (initialising the highest-priority one that works). */
-  async ready(): Promise<void> {
-    if (this.activeBackend !== null) return;
-    const errors: string[] = [];
-    for (const name of this.registeredBackends()) {
-      try {
-        await this.setBackend(name);
-        return;
-      } catch (error) {
-        errors.push(`${name}: ${(error as Error).message}`);
-      }
-    }
-    throw new NotFoundError(`ready: no registered backend could be initialised (${errors.join('; ') || 'none registered'}).`);
-  }
-
-  /** The initialised backend named `name` (initialising it if its factory is synchronous). */
-  findBackend(name: string): Backend | undefined {
-    const existing = this.backends.get(name);
-    if (existing !== undefined) return existing;
-    const entry = this.registry.get(name);
-    if (entry === undefined || this.pendingBackends.has(name)) return undefined;
-    const made = entry.factory();
-    if (made instanceof Promise) {
-      this.trackPending(name, made);
-      return undefined;
-    }
-    return this.adoptBackend(name, made);
+  ready(): Promise<void> {
+    return this.registry.ready();
   }
 
   /** The active backend, choosing the highest-priority synchronously available one if none was set. */
   get backend(): Backend {
-    if (this.activeBackend !== null) return this.activeBackend;
-    for (const name of this.registeredBackends()) {
-      let backend: Backend | undefined;
-      try {
-        backend = this.findBackend(name);
-      } catch {
-        continue;
-      }
-      if (backend !== undefined) {
-        this.activeBackend = backend;
-        this.activeBackendName = name;
-        return backend;
-      }
-    }
-    const names = this.registeredBackends();
-    throw new NotFoundError(
-      names.length === 0
-        ? "No backend is registered. Import 'tapeflow' (which registers the CPU backend) or call registerBackend('cpu', cpuBackend) from '@tapeflow/backend-cpu'."
-        : `No backend is ready (registered: ${names.join(', ')}); asynchronous backends need 'await setBackend(name)' or 'await ready()' first.`,
-    );
+    return this.registry.backend;
   }
 
-  private async initializeBackend(name: string): Promise<Backend> {
-    const existing = this.backends.get(name);
-    if (existing !== undefined) return existing;
-    const pending = this.pendingBackends.get(name);
-    if (pending !== undefined) return pending;
-    const entry = this.registry.get(name);
-    if (entry === undefined) {
-      const known = this.registeredBackends();
-      throw new NotFoundError(`setBackend: no backend named '${name}' is registered (registered: ${known.join(', ') || 'none'}).`);
-    }
-    const made = entry.factory();
-    if (made instanceof Promise) return this.trackPending(name, made);
-    return this.adoptBackend(name, made);
-  }
-
-  private trackPending(name: string, made: Promise<Backend>): Promise<Backend> {
-    const promise = made.then(
-      (backend) => {
-        this.pendingBackends.delete(name);
-        return this.adoptBackend(name, backend);
-      },
-      (error: unknown) => {
-        this.pendingBackends.delete(name);
-        throw error;
-      },
-    );
-    this.pendingBackends.set(name, promise);
-    return promise;
-  }
-
-  private adoptBackend(name: string, backend: Backend): Backend {
-    if (backend.specVersion !== BACKEND_SPEC_VERSION) {
-      throw new FailedPreconditionError(
-        `registerBackend: backend '${name}' implements contract version ${String(backend.specVersion)}, but this @tapeflow/tensor-core implements version ${BACKEND_SPEC_VERSION}.`,
-      );
-    }
-    this.backends.set(name, backend);
-    return backend;
+  private get activeBackendName(): string | null {
+    return this.registry.activeName;
   }
 
   // ---- tensors and storage --------------------------------------------------------------------

@@ -8,19 +8,19 @@ export * from './kernels.js';
 export * from './backend.js';
 export * from './shape.js';
 export { Engine, getEngine, collectTensors } from './engine.js';
+export type { MemoryInfo, Storage } from './engine.js';
+export { BackendRegistry } from './backend-registry.js';
+export type { RegisterBackendOptions } from './backend-registry.js';
 export type {
   CustomGradientFunction,
   CustomOperationRecord,
-  MemoryInfo,
   OperationRecord,
   RecordedOpName,
   RecordedOpSpecs,
   Recorder,
-  RegisterBackendOptions,
-  Storage,
   TensorInputs,
   ViewOpSpecs,
-} from './engine.js';
+} from './recorder.js';
 export { Tensor, Variable } from './tensor.js';
 export type { NestedArray, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
 export * from './ops/index.js';
