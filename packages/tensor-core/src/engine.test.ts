@@ -66,7 +66,7 @@ describe('tidy and keep', () => {
     expect(memory().numTensors).toBe(start);
   });
 
-  it('cleans up when fn throws, and refuses a Promise', () => {
+  it('cleans up when fn throws', () => {
     const start = memory().numTensors;
     expect(() =>
       tidy(() => {
@@ -74,7 +74,83 @@ describe('tidy and keep', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(() => tidy(() => Promise.resolve(tf.ones([1])) as unknown as Tensor)).toThrow(/tidy: argument 'fn' expected a synchronous function/);
+    expect(() => tidy(3 as unknown as () => Tensor)).toThrow(/tidy: argument 'fn' expected a function/);
+    expect(memory().numTensors).toBe(start);
+  });
+});
+
+describe('async tidy', () => {
+  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+
+  it('owns tensors made before and after each await, and returns the result', async () => {
+    const start = memory().numTensors;
+    const result = await tidy(async () => {
+      const a = tf.ones([2]);
+      await tick();
+      const b = tf.add(a, 1);
+      await b.data();
+      return tf.mul(b, 2);
+    });
+    expect(Array.from(result.dataSync())).toEqual([4, 4]);
+    expect(memory().numTensors - start).toBe(1);
+    result.dispose();
+    expect(memory().numTensors).toBe(start);
+  });
+
+  it('keeps concurrent calls apart (AsyncLocalStorage)', async () => {
+    const start = memory().numTensors;
+    let outside: Tensor | undefined;
+    const task = async (value: number): Promise<Tensor> =>
+      tidy(async () => {
+        const a = tf.fill([3], value);
+        await tick();
+        const b = tf.mul(a, 10);
+        await tick();
+        return tf.add(b, 1);
+      });
+    const [x, y] = await Promise.all([
+      task(1),
+      task(2),
+      (async () => {
+        await tick();
+        outside = tf.ones([1]);
+        await tick();
+        await tick();
+      })(),
+    ]);
+    expect(Array.from(x!.dataSync())).toEqual([11, 11, 11]);
+    expect(Array.from(y!.dataSync())).toEqual([21, 21, 21]);
+    expect(outside!.isDisposed).toBe(false);
+    expect(memory().numTensors - start).toBe(3);
+    dispose([x!, y!, outside!]);
+  });
+
+  it('nests inside sync and async scopes and hands results to the parent', async () => {
+    const start = memory().numTensors;
+    const kept = await tidy(async () => {
+      const inner = await tidy(async () => {
+        await tick();
+        return tidy(() => tf.add(tf.ones([2]), 1));
+      });
+      await tick();
+      tf.zeros([5]);
+      return inner;
+    });
+    expect(Array.from(kept.dataSync())).toEqual([2, 2]);
+    expect(memory().numTensors - start).toBe(1);
+    kept.dispose();
+  });
+
+  it('disposes its tensors when the async fn rejects', async () => {
+    const start = memory().numTensors;
+    await expect(
+      tidy(async () => {
+        tf.ones([2]);
+        await tick();
+        tf.ones([2]);
+        throw new Error('late failure');
+      }),
+    ).rejects.toThrow('late failure');
     expect(memory().numTensors).toBe(start);
   });
 });

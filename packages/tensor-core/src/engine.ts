@@ -12,6 +12,8 @@ import { bytesPerElement } from './dtype.js';
 import { FailedPreconditionError, InvalidArgumentError, UnimplementedError } from './errors.js';
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
+import { ScopeTracker } from './scopes.js';
+import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
@@ -49,7 +51,8 @@ export class Engine {
   private readonly registry = new BackendRegistry();
   /** Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
-  private readonly scopes: Tensor[][] = [];
+  private readonly scopeTracker = new ScopeTracker();
+  private warnedInterleaving = false;
   private nextId = 1;
   private liveTensors = 0;
   private liveVariables = 0;
@@ -288,8 +291,8 @@ export class Engine {
   private track(t: Tensor): Tensor {
     this.liveTensors++;
     this.tensorFinalizer.register(t, t.storage, t);
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope !== undefined) scope.push(t);
+    const scope = this.scopeTracker.current();
+    if (scope !== null) scope.tensors.push(t);
     return t;
   }
 
@@ -297,37 +300,57 @@ export class Engine {
 
   /**
    * Runs `fn` and disposes every tensor it created except those it returns and those passed to
-   * `keep`. `fn` must be synchronous: a Promise would let tensors escape the scope unseen.
+   * `keep`. An `async` fn keeps its scope open until its Promise settles, covering tensors made after
+   * each `await` (see ScopeTracker for how concurrent calls are kept apart).
    */
-  tidy<T extends TensorContainer>(fn: () => T): T {
-    const scope: Tensor[] = [];
-    this.scopes.push(scope);
-    let result: T;
+  tidy<T extends TensorContainer>(fn: () => Promise<T>): Promise<T>;
+  tidy<T extends TensorContainer>(fn: () => T): T;
+  tidy<T extends TensorContainer>(fn: () => T | Promise<T>): T | Promise<T> {
+    if (typeof fn !== 'function') {
+      throw new InvalidArgumentError(`tidy: argument 'fn' expected a function, but got ${typeof fn}.`, 'tidy');
+    }
+    let run: { scope: Scope; result: T | Promise<T> };
     try {
-      result = fn();
+      run = this.scopeTracker.run(fn.constructor.name === 'AsyncFunction', fn);
     } catch (error) {
-      this.scopes.pop();
-      this.disposeScope(scope, null);
+      this.abandonScopeOnError();
       throw error;
     }
-    this.scopes.pop();
+    const { scope, result } = run;
     if (result instanceof Promise) {
-      this.disposeScope(scope, null);
-      throw new InvalidArgumentError('tidy: argument \'fn\' expected a synchronous function, but it returned a Promise; await the async work outside tidy and dispose its tensors explicitly.', 'tidy');
+      this.scopeTracker.openUntilSettled(scope);
+      return result.then(
+        (value) => this.endScope(scope, value),
+        (error: unknown) => {
+          this.endScope(scope, null);
+          throw error;
+        },
+      );
+    }
+    return this.endScope(scope, result);
+  }
+
+  /** The scope `run` opened for a throwing fn: its tensors go, as if fn returned nothing. */
+  private abandonScopeOnError(): void {
+    const failed = this.scopeTracker.lastFailed();
+    if (failed !== null) this.endScope(failed, null);
+  }
+
+  private endScope<T>(scope: Scope, result: T): T {
+    if (this.scopeTracker.close(scope) && !this.warnedInterleaving) {
+      this.warnedInterleaving = true;
+      console.warn('tidy: two async tidy calls overlapped on a platform without AsyncLocalStorage; their tensors may have been attributed to the wrong scope. Nest or sequence async tidy calls there.');
     }
     const returned = new Set<Tensor>();
     collectTensors(result, returned);
-    this.disposeScope(scope, returned);
-    const parent = this.scopes[this.scopes.length - 1];
-    if (parent !== undefined) for (const t of returned) if (!t.kept && !(t instanceof Variable)) parent.push(t);
-    return result;
-  }
-
-  private disposeScope(scope: readonly Tensor[], keepSet: ReadonlySet<Tensor> | null): void {
-    for (const t of scope) {
-      if (t.kept || t.isDisposedInternal || (keepSet !== null && keepSet.has(t))) continue;
+    for (const t of scope.tensors) {
+      if (t.kept || t.isDisposedInternal || returned.has(t)) continue;
       this.disposeTensor(t);
     }
+    let parent = scope.parent;
+    while (parent !== null && parent.closed) parent = parent.parent;
+    if (parent !== null) for (const t of returned) if (!t.kept && !(t instanceof Variable)) parent.tensors.push(t);
+    return result;
   }
 
   /** Keeps `t` alive past the enclosing tidy scopes. */
