@@ -6,6 +6,7 @@ import type { BackendFactory } from './backend.js';
 import { getEngine } from './engine.js';
 import type { RegisterBackendOptions } from './backend-registry.js';
 import type { MemoryInfo } from './engine.js';
+import type { LiveTensorInfo } from './debug.js';
 import type { Tensor, TensorContainer } from './tensor.js';
 import { formatTensor } from './print.js';
 
@@ -73,4 +74,42 @@ export function memory(): MemoryInfo {
 /** `t` printed as NumPy lays it out, on any backend (reads asynchronously). */
 export async function format(t: Tensor): Promise<string> {
   return formatTensor(await t.data(), t.shape, t.dtype);
+}
+
+/**
+ * Turns on debug mode: every tensor made from now on remembers where it was created, so
+ * `liveTensors()` and `leakReport()` point at the line that leaked it. Costs a stack trace per tensor.
+ * @example tf.enableDebugMode(); train(); console.log(tf.leakReport());
+ */
+export function enableDebugMode(): void {
+  getEngine().setDebugMode(true);
+}
+
+/** Turns debug mode off. */
+export function disableDebugMode(): void {
+  getEngine().setDebugMode(false);
+}
+
+/** The live tensors made while debug mode was on, each with its creation site. */
+export function liveTensors(): LiveTensorInfo[] {
+  return getEngine().liveTensors();
+}
+
+/**
+ * A readable summary of live tensors grouped by the line that created them, largest groups first:
+ * `3 × float32 [64,256] at src/train.ts:42:13`. Needs debug mode.
+ */
+export function leakReport(): string {
+  const engine = getEngine();
+  if (!engine.debugMode) return 'leakReport: debug mode is off; call tf.enableDebugMode() before the code under suspicion.';
+  const groups = new Map<string, number>();
+  for (const info of engine.liveTensors()) {
+    const key = `${info.isVariable ? 'Variable ' : ''}${info.dtype} [${info.shape.join(',')}] at ${info.createdAt ?? 'an unknown site'}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  if (groups.size === 0) return 'No live tensors were created while debug mode was on.';
+  return [...groups.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, count]) => `${count} × ${key}`)
+    .join('\n');
 }

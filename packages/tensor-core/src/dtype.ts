@@ -3,6 +3,8 @@
  * Follows TensorFlow's names (`float32`, `int32`, `bool`); bool is stored one byte per element.
  */
 
+import { ResourceExhaustedError } from './errors.js';
+
 /** A tensor's element type. */
 export type DataType = 'float32' | 'int32' | 'bool';
 
@@ -39,6 +41,19 @@ export function makeTypedArray(size: number, dtype: DataType): TypedArray {
       return new Int32Array(size);
     case 'bool':
       return new Uint8Array(size);
+  }
+}
+
+/**
+ * A fresh storage array for op `op`, turning the platform's RangeError for an impossible size into
+ * a ResourceExhaustedError that names the op and the size.
+ */
+export function allocate<D extends DataType>(op: string, size: number, dtype: D): DataTypeMap[D] {
+  try {
+    return makeTypedArray(size, dtype);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ResourceExhaustedError(`${op}: cannot allocate ${size} elements of ${dtype} (${size * bytesPerElement(dtype)} bytes): ${error.message}`, op);
   }
 }
 

@@ -9,10 +9,12 @@ import { BackendRegistry } from './backend-registry.js';
 import type { RegisterBackendOptions } from './backend-registry.js';
 import type { DataType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { FailedPreconditionError, InvalidArgumentError, UnimplementedError } from './errors.js';
+import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError, UnimplementedError } from './errors.js';
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { ScopeTracker } from './scopes.js';
+import { CreationSites, userFrame } from './debug.js';
+import type { LiveTensorInfo } from './debug.js';
 import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
@@ -53,8 +55,10 @@ export class Engine {
   recorders: Recorder[] = [];
   private readonly scopeTracker = new ScopeTracker();
   private warnedInterleaving = false;
+  /** Creation sites of live tensors, while debug mode is on. */
+  private creationSites: CreationSites | null = null;
   private nextId = 1;
-  private liveTensors = 0;
+  private liveTensorCount = 0;
   private liveVariables = 0;
   private reclaimed = 0;
   /**
@@ -131,14 +135,15 @@ export class Engine {
 
   /** Counts a new Variable (not owned by tidy scopes: Variables live until disposed). */
   registerVariable(variable: Variable): void {
-    this.liveTensors++;
+    this.liveTensorCount++;
+    if (this.creationSites !== null) this.creationSites.record(variable);
     this.liveVariables++;
     this.variableFinalizer.register(variable, variable.storage, variable);
   }
 
   private reclaim(storage: Storage, isVariable: boolean): void {
     this.reclaimed++;
-    this.liveTensors--;
+    this.liveTensorCount--;
     if (isVariable) this.liveVariables--;
     this.releaseStorage(storage);
   }
@@ -172,7 +177,12 @@ export class Engine {
       if (value instanceof Tensor) this.checkInput(name, key, value, backend, recorders);
       else for (const t of value) this.checkInput(name, key, t, backend, recorders);
     }
-    const dataId = kernel({ inputs, attrs, output });
+    let dataId: DataId;
+    try {
+      dataId = kernel({ inputs, attrs, output });
+    } catch (error) {
+      throw this.describeKernelFailure(name, output, error);
+    }
     const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     const result = this.track(new Tensor(this, this.nextId++, output.shape.slice(), output.dtype, storage));
@@ -181,6 +191,19 @@ export class Engine {
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordOperation(record);
     }
     return result;
+  }
+
+  /**
+   * A backend that cannot allocate throws whatever its platform throws (a RangeError for a huge
+   * TypedArray); say it as TensorFlow would, naming the op and the size asked for.
+   */
+  private describeKernelFailure(op: string, output: OutputSpec, error: unknown): unknown {
+    if (!(error instanceof RangeError)) return error;
+    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
+    return new ResourceExhaustedError(
+      `${op}: the '${this.activeBackendName!}' backend could not allocate the output of shape [${output.shape.join(',')}] (${output.dtype}, ${bytes} bytes): ${error.message}`,
+      op,
+    );
   }
 
   private checkInput(op: string, argument: string, t: Tensor, backend: Backend, recorders: readonly Recorder[]): void {
@@ -238,7 +261,7 @@ export class Engine {
    */
   retain(x: Tensor): Tensor {
     x.storage.refCount++;
-    this.liveTensors++;
+    this.liveTensorCount++;
     const handle = new Tensor(this, x.id, x.shape, x.dtype, x.storage);
     this.tensorFinalizer.register(handle, handle.storage, handle);
     return handle;
@@ -278,7 +301,8 @@ export class Engine {
   disposeTensor(t: Tensor): void {
     if (t.isDisposedInternal) return;
     t.isDisposedInternal = true;
-    this.liveTensors--;
+    this.liveTensorCount--;
+    if (this.creationSites !== null) this.creationSites.forget(t);
     if (t instanceof Variable) {
       this.liveVariables--;
       this.variableFinalizer.unregister(t);
@@ -289,7 +313,8 @@ export class Engine {
   }
 
   private track(t: Tensor): Tensor {
-    this.liveTensors++;
+    this.liveTensorCount++;
+    if (this.creationSites !== null) this.creationSites.record(t);
     this.tensorFinalizer.register(t, t.storage, t);
     const scope = this.scopeTracker.current();
     if (scope !== null) scope.tensors.push(t);
@@ -393,12 +418,39 @@ export class Engine {
 
   // ---- memory ---------------------------------------------------------------------------------
 
+  /** Turns debug mode on or off: on, every new tensor remembers where it was created. */
+  setDebugMode(enabled: boolean): void {
+    this.creationSites = enabled ? (this.creationSites ?? new CreationSites()) : null;
+  }
+
+  /** Whether debug mode is on. */
+  get debugMode(): boolean {
+    return this.creationSites !== null;
+  }
+
+  /**
+   * The live tensors made since debug mode was turned on, with where each was created: the list a
+   * leak hunt starts from. Empty when debug mode is off.
+   */
+  liveTensors(): LiveTensorInfo[] {
+    if (this.creationSites === null) return [];
+    return this.creationSites.live().map(({ tensor, stack }) => ({
+      id: tensor.id,
+      shape: tensor.shape.slice(),
+      dtype: tensor.dtype,
+      backend: tensor.storage.backendName,
+      isVariable: tensor instanceof Variable,
+      createdAt: userFrame(stack),
+      stack,
+    }));
+  }
+
   /** Live tensors, buffers and bytes. */
   memory(): MemoryInfo {
     const numBytesByBackend: Record<string, number> = {};
     for (const [name, bytes] of this.bytesByBackend) numBytesByBackend[name] = bytes;
     return {
-      numTensors: this.liveTensors,
+      numTensors: this.liveTensorCount,
       numDataBuffers: this.liveBuffers,
       numBytes: this.liveBytes,
       numBytesByBackend,

@@ -26,4 +26,5 @@ export type { NestedArray, TensorContainer, TensorLike, VariableOptions } from '
 export * from './ops/index.js';
 export * from './api.js';
 export { formatTensor, formatValues, shortestFloat32 } from './print.js';
+export type { LiveTensorInfo } from './debug.js';
 export * as random from './random.js';

@@ -7,6 +7,7 @@
  */
 
 import type { DataType } from './dtype.js';
+import { allocate } from './dtype.js';
 import { getEngine } from './engine.js';
 import { invalidArgument } from './errors.js';
 import { assertDataType } from './ops/convert.js';
@@ -109,10 +110,10 @@ export function normal(shape: readonly number[], options: RandomNormalOptions = 
   if (dtype !== 'float32') invalidArgument('random.normal', 'dtype', "'float32'", `'${dtype}'`);
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 1;
-  const [k0, k1] = resolveKey('random.normal', options.seed);
   const size = sizeFromShape(shape);
+  const values = allocate('random.normal', size, 'float32');
+  const [k0, k1] = resolveKey('random.normal', options.seed);
   const bits = randomBits(k0, k1, size + (size & 1));
-  const values = new Float32Array(size);
   for (let i = 0; i < size; i += 2) {
     const u1 = 1 - unitFloat(bits[i]!);
     const u2 = unitFloat(bits[i + 1]!);
@@ -136,16 +137,16 @@ export function uniform(shape: readonly number[], options: RandomUniformOptions 
   const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
   if (maxval === undefined) invalidArgument('random.uniform', 'maxval', 'a value for int32 samples', 'undefined');
   if (!(minval < maxval)) invalidArgument('random.uniform', 'maxval', `a value > minval (${minval})`, String(maxval));
-  const [k0, k1] = resolveKey('random.uniform', options.seed);
   const size = sizeFromShape(shape);
+  const values = allocate('random.uniform', size, dtype);
+  // After every check and the allocation: a failed call must not advance the seed sequence.
+  const [k0, k1] = resolveKey('random.uniform', options.seed);
   const bits = randomBits(k0, k1, size);
+  const span = maxval - minval;
   if (dtype === 'int32') {
-    const values = new Int32Array(size);
-    const span = maxval - minval;
     for (let i = 0; i < size; i++) values[i] = minval + Math.floor((bits[i]! / 2 ** 32) * span);
-    return getEngine().makeTensor(values, shape, 'int32');
+  } else {
+    for (let i = 0; i < size; i++) values[i] = minval + span * unitFloat(bits[i]!);
   }
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = minval + (maxval - minval) * unitFloat(bits[i]!);
-  return getEngine().makeTensor(values, shape, 'float32');
+  return getEngine().makeTensor(values, shape, dtype);
 }

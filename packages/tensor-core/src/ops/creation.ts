@@ -4,7 +4,7 @@
  */
 
 import type { DataType, TypedArray } from '../dtype.js';
-import { dtypeOfTypedArray, makeTypedArray } from '../dtype.js';
+import { allocate, dtypeOfTypedArray } from '../dtype.js';
 import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
 import { assertValidShape, sizeFromShape } from '../shape.js';
@@ -70,7 +70,7 @@ function valuesToTensor(value: TensorValues, shape: readonly number[] | undefine
   const target = shape ?? inferred;
   assertValidShape(op, target);
   const size = sizeFromShape(target);
-  const out = makeTypedArray(size, resolvedDtype);
+  const out = allocate(op, size, resolvedDtype);
   if (inferred.length === 0 && size !== 1) {
     out.fill(typeof value === 'boolean' ? (value ? 1 : 0) : (value as number));
   } else {
@@ -140,7 +140,7 @@ export function onesLike(x: Tensor): Tensor {
 export function eye(n: number, dtype: DataType = 'float32'): Tensor {
   if (!Number.isInteger(n) || n < 0) invalidArgument('eye', 'n', 'a non-negative integer', String(n));
   assertDataType('eye', 'dtype', dtype);
-  const values = makeTypedArray(n * n, dtype);
+  const values = allocate('eye', n * n, dtype);
   for (let i = 0; i < n; i++) values[i * n + i] = 1;
   return getEngine().makeTensor(values, [n, n], dtype);
 }
@@ -163,7 +163,7 @@ export function range(start: number, stop?: number, step = 1, dtype: DataType = 
 /** `num` evenly spaced values from `start` to `stop` inclusive. */
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 0) invalidArgument('linspace', 'num', 'a non-negative integer', String(num));
-  const values = new Float32Array(num);
+  const values = allocate('linspace', num, 'float32');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) values[i] = start + i * step;
   if (num > 1) values[num - 1] = stop;
