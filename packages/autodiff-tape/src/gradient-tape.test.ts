@@ -200,7 +200,7 @@ describe('more of TensorFlow\'s edge semantics', () => {
       tape.recordOperation({ kernelName: 'Erf' as 'Neg', inputs: { x: out }, attrs: {}, output: tf.tensor(0) } as tf.OperationRecord);
       return out;
     });
-    const fake = (tape as unknown as { entries: { output: tf.Tensor }[] }).entries.at(-1)!.output;
+    const fake = (tape as unknown as { held: { entries: { output: tf.Tensor }[] } }).held.entries.at(-1)!.output;
     expect(() => tape.gradient(fake, x)).toThrow(/no gradient is registered for op 'Erf'/);
     void y;
   });

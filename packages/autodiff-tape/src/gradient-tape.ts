@@ -47,7 +47,11 @@ export class GradientTape implements tf.Recorder {
   /** Whether trainable Variables read by ops are watched automatically. */
   readonly watchAccessedVariables: boolean;
   private readonly engine: tf.Engine;
-  private entries: TapeEntry[] = [];
+  /**
+   * What the tape holds, in an object of its own so the engine's safety net can release it if the
+   * tape is dropped without `dispose` (the release must not reference the tape itself).
+   */
+  private readonly held: { entries: TapeEntry[] } = { entries: [] };
   /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
   private tracked = new Set<number>();
   private watched = new Map<number, tf.Tensor>();
@@ -59,6 +63,8 @@ export class GradientTape implements tf.Recorder {
     this.persistent = options.persistent ?? false;
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
     this.engine = tf.getEngine();
+    const held = this.held;
+    this.engine.registerOwner(this, () => releaseEntries(held), held);
   }
 
   /**
@@ -236,6 +242,7 @@ export class GradientTape implements tf.Recorder {
     if (this.disposed) return;
     if (this.recording) this.stopRecordingNow();
     this.release();
+    this.engine.unregisterOwner(this.held);
     this.disposed = true;
   }
 
@@ -267,7 +274,7 @@ export class GradientTape implements tf.Recorder {
         for (let start = 0; start < Math.max(count, batchRank === 0 ? 1 : 0); start += chunk) {
           const rows = [start, Math.min(count, start + chunk)] as const;
           const seeds = makeSeeds(rows);
-          const gradients = seeds.size === 0 ? seeds : backprop(this.entries, seeds, (id) => this.tracked.has(id), batchRank);
+          const gradients = seeds.size === 0 ? seeds : backprop(this.held.entries, seeds, (id) => this.tracked.has(id), batchRank);
           sourceList.forEach((s, i) => parts[i]!.push(s.dtype === 'float32' ? gradients.get(s.id) : undefined));
         }
         return sourceList.map((s, i) => {
@@ -310,20 +317,20 @@ export class GradientTape implements tf.Recorder {
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
     if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
-    this.entries.push(TapeEntry.fromKernel(this.engine, record));
+    this.held.entries.push(TapeEntry.fromKernel(this.engine, record));
     this.tracked.add(record.output.id);
   }
 
   /** @internal */
   recordCustomOperation(record: tf.CustomOperationRecord): void {
     if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
-    this.entries.push(TapeEntry.fromCustom(this.engine, record));
+    this.held.entries.push(TapeEntry.fromCustom(this.engine, record));
     this.tracked.add(record.output.id);
   }
 
   /** Whether the tape still holds recorded ops (for tests and memory checks). */
   get size(): number {
-    return this.entries.length;
+    return this.held.entries.length;
   }
 
   /** Whether the tape is recording now. */
@@ -360,8 +367,7 @@ export class GradientTape implements tf.Recorder {
   }
 
   private release(): void {
-    for (const entry of this.entries) entry.dispose();
-    this.entries = [];
+    releaseEntries(this.held);
     this.tracked = new Set();
     this.watched = new Map();
   }
@@ -379,6 +385,11 @@ export class GradientTape implements tf.Recorder {
   private assertNotDisposed(method: string): void {
     if (this.disposed) throw new tf.FailedPreconditionError(`${method}: this GradientTape was disposed.`, method);
   }
+}
+
+function releaseEntries(held: { entries: TapeEntry[] }): void {
+  for (const entry of held.entries) entry.dispose();
+  held.entries = [];
 }
 
 function describe(value: unknown): string {

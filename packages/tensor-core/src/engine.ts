@@ -67,6 +67,7 @@ export class Engine {
    */
   private readonly tensorFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, false));
   private readonly variableFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, true));
+  private readonly ownerFinalizer = new FinalizationRegistry<() => void>((release) => release());
   private liveBuffers = 0;
   private liveBytes = 0;
   private readonly bytesByBackend = new Map<string, number>();
@@ -138,7 +139,7 @@ export class Engine {
     this.liveTensorCount++;
     if (this.creationSites !== null) this.creationSites.record(variable);
     this.liveVariables++;
-    this.variableFinalizer.register(variable, variable.storage, variable);
+    this.makeFinalizable(variable);
   }
 
   private reclaim(storage: Storage, isVariable: boolean): void {
@@ -150,10 +151,25 @@ export class Engine {
 
   /** Points a handle at another buffer, keeping the safety net's record of it current. */
   private swapStorage(t: Tensor, storage: Storage): void {
+    if (!t.finalizable) {
+      t.storage = storage;
+      return;
+    }
     const finalizer = t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer;
     finalizer.unregister(t);
     t.storage = storage;
     finalizer.register(t, storage, t);
+  }
+
+  /**
+   * Puts a handle under the safety net. Only handles no scope will dispose need it (a tidy scope
+   * disposes its own deterministically), and registering costs a few hundred nanoseconds, so
+   * tensors made inside `tidy` are registered only if they escape it.
+   */
+  private makeFinalizable(t: Tensor): void {
+    if (t.finalizable || t.isDisposedInternal) return;
+    t.finalizable = true;
+    (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).register(t, t.storage, t);
   }
 
   /**
@@ -262,15 +278,20 @@ export class Engine {
   retain(x: Tensor): Tensor {
     x.storage.refCount++;
     this.liveTensorCount++;
-    const handle = new Tensor(this, x.id, x.shape, x.dtype, x.storage);
-    this.tensorFinalizer.register(handle, handle.storage, handle);
-    return handle;
+    // Not under the per-handle safety net: its owner (a tape) is, and disposes all it retained.
+    return new Tensor(this, x.id, x.shape, x.dtype, x.storage);
   }
 
-  /** A handle like `retain` but owned by the current tidy scope (used while computing gradients). */
-  alias(x: Tensor): Tensor {
-    x.storage.refCount++;
-    return this.track(new Tensor(this, x.id, x.shape, x.dtype, x.storage));
+  /**
+   * A tensor that the caller disposes before returning (a number converted for one op): not owned by
+   * any scope and not under the safety net, which would only cost time.
+   */
+  makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
+    const backend = this.backend;
+    const dataId = backend.write(values, shape, dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, values.length * bytesPerElement(dtype));
+    this.liveTensorCount++;
+    return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
   }
 
   private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {
@@ -303,21 +324,17 @@ export class Engine {
     t.isDisposedInternal = true;
     this.liveTensorCount--;
     if (this.creationSites !== null) this.creationSites.forget(t);
-    if (t instanceof Variable) {
-      this.liveVariables--;
-      this.variableFinalizer.unregister(t);
-    } else {
-      this.tensorFinalizer.unregister(t);
-    }
+    if (t instanceof Variable) this.liveVariables--;
+    if (t.finalizable) (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).unregister(t);
     this.releaseStorage(t.storage);
   }
 
   private track(t: Tensor): Tensor {
     this.liveTensorCount++;
     if (this.creationSites !== null) this.creationSites.record(t);
-    this.tensorFinalizer.register(t, t.storage, t);
     const scope = this.scopeTracker.current();
     if (scope !== null) scope.tensors.push(t);
+    else this.makeFinalizable(t);
     return t;
   }
 
@@ -369,19 +386,37 @@ export class Engine {
     const returned = new Set<Tensor>();
     collectTensors(result, returned);
     for (const t of scope.tensors) {
-      if (t.kept || t.isDisposedInternal || returned.has(t)) continue;
-      this.disposeTensor(t);
+      if (t.kept) this.makeFinalizable(t);
+      else if (!t.isDisposedInternal && !returned.has(t)) this.disposeTensor(t);
     }
     let parent = scope.parent;
     while (parent !== null && parent.closed) parent = parent.parent;
-    if (parent !== null) for (const t of returned) if (!t.kept && !(t instanceof Variable)) parent.tensors.push(t);
+    for (const t of returned) {
+      if (t.kept || t instanceof Variable) continue;
+      if (parent !== null) parent.tensors.push(t);
+      else this.makeFinalizable(t);
+    }
     return result;
   }
 
   /** Keeps `t` alive past the enclosing tidy scopes. */
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
+    if (this.scopeTracker.current() === null) this.makeFinalizable(t);
     return t;
+  }
+
+  /**
+   * Puts an owner of retained handles (a persistent tape, say) under the safety net: if `owner` is
+   * collected without being disposed, `release` runs.
+   */
+  registerOwner(owner: object, release: () => void, token: object): void {
+    this.ownerFinalizer.register(owner, release, token);
+  }
+
+  /** Takes an owner off the safety net (it was disposed). */
+  unregisterOwner(token: object): void {
+    this.ownerFinalizer.unregister(token);
   }
 
   // ---- recorders ------------------------------------------------------------------------------

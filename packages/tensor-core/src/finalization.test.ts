@@ -2,7 +2,7 @@ import './test-setup.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { memory } from './api.js';
+import { keep, memory, tidy } from './api.js';
 import * as tf from './ops/index.js';
 
 setFlagsFromString('--expose-gc');
@@ -55,5 +55,20 @@ describe('the FinalizationRegistry safety net', () => {
     expect(memory().numVariables).toBe(start.numVariables);
     expect(memory().numDataBuffers).toBe(start.numDataBuffers);
     expect(memory().numBytes).toBe(start.numBytes);
+  });
+
+  it('covers tensors that escape tidy (returned from the outermost scope, or kept)', async () => {
+    const start = memory();
+    (() => {
+      tidy(() => tidy(() => tf.add(tf.ones([64]), 1)));
+      tidy(() => {
+        keep(tf.ones([64]));
+      });
+    })();
+    expect(memory().numTensors - start.numTensors).toBe(2);
+    await collectUntil(() => memory().numTensors === start.numTensors);
+    expect(memory().numTensors).toBe(start.numTensors);
+    expect(memory().numBytes).toBe(start.numBytes);
+    expect(memory().numReclaimed - start.numReclaimed).toBe(2);
   });
 });

@@ -53,6 +53,8 @@ export class Tensor<D extends DataType = DataType> {
   isDisposedInternal = false;
   /** @internal Kept past tidy scopes. */
   kept = false;
+  /** @internal Registered with the engine's FinalizationRegistry safety net. */
+  finalizable = false;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {

@@ -18,6 +18,13 @@ export function scalarOf(value: number | boolean, dtype: DataType): Tensor {
   return getEngine().makeTensor(values, [], dtype);
 }
 
+/** A scalar that the caller disposes before returning (see Engine.makeTemporary). */
+function temporaryScalar(value: number | boolean, dtype: DataType): Tensor {
+  const values = makeTypedArray(1, dtype);
+  values[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  return getEngine().makeTemporary(values, [], dtype);
+}
+
 /** Checks that `t` is a live tensor, naming op and argument otherwise. */
 export function assertLiveTensor(t: unknown, op: string, argument: string): asserts t is Tensor {
   if (!(t instanceof Tensor)) {
@@ -45,8 +52,8 @@ export function convertToTensor(value: TensorLike | boolean, op: string, argumen
     assertLiveTensor(value, op, argument);
     return value;
   }
-  if (typeof value === 'number') return scalarOf(value, dtype ?? 'float32');
-  if (typeof value === 'boolean') return scalarOf(value, 'bool');
+  if (typeof value === 'number') return temporaryScalar(value, dtype ?? 'float32');
+  if (typeof value === 'boolean') return temporaryScalar(value, 'bool');
   return invalidArgument(op, argument, 'a Tensor or a number', describeValue(value));
 }
 
