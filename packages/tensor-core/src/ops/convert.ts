@@ -18,11 +18,18 @@ export function scalarOf(value: number | boolean, dtype: DataType): Tensor {
   return getEngine().makeTensor(values, [], dtype);
 }
 
+/**
+ * One-element staging arrays for number operands: a backend's `write` copies what it is given, so
+ * one array per dtype serves every conversion (no allocation on the per-op path).
+ */
+const SCALAR_STAGING = { float32: new Float32Array(1), int32: new Int32Array(1), bool: new Uint8Array(1) };
+const SCALAR_SHAPE: readonly number[] = [];
+
 /** A scalar that the caller disposes before returning (see Engine.makeTemporary). */
 function temporaryScalar(value: number | boolean, dtype: DataType): Tensor {
-  const values = makeTypedArray(1, dtype);
+  const values = SCALAR_STAGING[dtype];
   values[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  return getEngine().makeTemporary(values, [], dtype);
+  return getEngine().makeTemporary(values, SCALAR_SHAPE, dtype);
 }
 
 /** Checks that `t` is a live tensor, naming op and argument otherwise. */
