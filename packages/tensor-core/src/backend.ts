@@ -33,9 +33,12 @@ export interface Backend {
   readonly kernels: KernelTable;
   /** Copies `values` (already of `dtype`'s storage type, length = product of shape) into a new buffer. */
   write(values: TypedArray, shape: readonly number[], dtype: DataType): DataId;
-  /** Reads a buffer's values. */
+  /**
+   * Reads a buffer's values into an array the caller owns: writing into it must not change the
+   * buffer (tensor-core hands it to users as `t.data()`).
+   */
   read(dataId: DataId): Promise<TypedArray>;
-  /** Reads a buffer's values synchronously; absent on asynchronous backends such as WebGPU. */
+  /** Like `read`, synchronously; absent on asynchronous backends such as WebGPU. */
   readSync?(dataId: DataId): TypedArray;
   /** Frees a buffer. tensor-core calls it exactly once per buffer, when the last handle goes. */
   disposeData(dataId: DataId): void;

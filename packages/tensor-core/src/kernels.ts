@@ -28,8 +28,10 @@ type Binary = { inputs: { a: TensorInfo; b: TensorInfo }; attrs: Record<string, 
 type Reduction = { inputs: { x: TensorInfo }; attrs: { axes: readonly number[] } };
 
 /**
- * Elementwise unary kernels: output has the input's shape. `Sign` and `Abs` keep the dtype; the rest
- * take and give float32 (tensor-core casts integers first).
+ * Elementwise unary kernels: output has the input's shape and dtype. `Neg`, `Abs`, `Sign`, `Square`
+ * and `Relu` take float32 or int32; `Sqrt`, `Exp`, `Log`, `Sigmoid` and `Tanh` take float32 only
+ * (tensor-core rejects integers, as TensorFlow does). NaN propagates (`Relu(NaN)` is NaN, `Sign(NaN)`
+ * is NaN); `Log(0)` is -Infinity and `Sqrt(-1)` NaN, by IEEE 754.
  */
 export const UNARY_KERNELS = [
   'Neg', 'Abs', 'Sign', 'Square', 'Sqrt', 'Exp', 'Log', 'Relu', 'Sigmoid', 'Tanh',
@@ -38,8 +40,9 @@ export const UNARY_KERNELS = [
 export type UnaryKernel = (typeof UNARY_KERNELS)[number];
 
 /**
- * Elementwise binary kernels with NumPy broadcasting: both inputs have the output's dtype, and their
- * shapes broadcast to the output's shape.
+ * Elementwise binary kernels with NumPy broadcasting: both inputs have the output's dtype (float32 or
+ * int32; `RealDiv` float32 only), and their shapes broadcast to the output's shape. int32 arithmetic
+ * wraps; int32 `Pow` with a negative exponent truncates (1 for base 1, ±1 for base -1, else 0).
  */
 export const BINARY_KERNELS = ['Add', 'Sub', 'Mul', 'RealDiv', 'Pow', 'Maximum', 'Minimum'] as const;
 /** One of the elementwise binary kernels. */
@@ -50,7 +53,11 @@ export const COMPARISON_KERNELS = ['Equal', 'NotEqual', 'Greater', 'GreaterEqual
 /** One of the comparison kernels. */
 export type ComparisonKernel = (typeof COMPARISON_KERNELS)[number];
 
-/** Reductions over `axes` (sorted, unique, non-negative); output drops those axes (never keeps dims). */
+/**
+ * Reductions over `axes` (sorted, unique, non-negative); output drops those axes (never keeps dims)
+ * and has the input's dtype (float32 or int32). Over an empty axis they give their identity: `Sum` 0,
+ * `Max` -Infinity (int32: -2^31), `Min` +Infinity (int32: 2^31 - 1). NaN propagates through Max/Min.
+ */
 export const REDUCTION_KERNELS = ['Sum', 'Max', 'Min'] as const;
 /** One of the reduction kernels. */
 export type ReductionKernel = (typeof REDUCTION_KERNELS)[number];
