@@ -40,7 +40,7 @@ export const BINARY_OPS: Readonly<Record<BinaryKernel, (a: Tensor, b: Tensor) =>
 };
 
 /** Unary kernels that take int32 (and keep it); tensor-core sends the others float32 only. */
-const INT_UNARY: readonly UnaryKernel[] = ['Neg', 'Abs', 'Sign', 'Square'];
+const INT_UNARY: readonly UnaryKernel[] = ['Neg', 'Abs', 'Sign', 'Square', 'Relu'];
 
 function unaryCheck(op: UnaryKernel, x: ReferenceTensor): OutputCheck {
   return {

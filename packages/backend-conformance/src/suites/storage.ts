@@ -122,6 +122,21 @@ const cases: ConformanceCase[] = [
     },
   },
   {
+    name: 'a read returns an array the caller owns: writing into it leaves the tensor unchanged',
+    kernels: ['Add'],
+    run: async () => {
+      const t = tf.tidy(() => tf.add(tf.tensor(new Float32Array([1, 2, 3]), [3], 'float32'), 0));
+      try {
+        const first = await t.data();
+        first[0] = 100;
+        const second = await t.data();
+        if (second[0] !== 1) throw new Error(`writing into the array t.data() returned changed the tensor: it now reads ${second[0]!}, expected 1`);
+      } finally {
+        t.dispose();
+      }
+    },
+  },
+  {
     name: "memory: tf.memory() (numTensors, numDataBuffers, numBytes, numBytesByBackend) and the backend's memory() track writes, views, kernels, tidy and dispose",
     kernels: ['Add', 'Mul'],
     run: accounting,
