@@ -1,11 +1,13 @@
 /**
  * @file `pnpm examples` runs every example; `pnpm examples <name>` runs one. An unknown name lists the
- * names and exits with status 1.
+ * names and exits with status 1. `--backend webgpu` runs them on WebGPU (Node's `webgpu` package)
+ * instead of the CPU.
  */
 
 import * as tf from 'tapeflow';
-import { EXAMPLES } from './examples/index.js';
+import { ALL_EXAMPLES as EXAMPLES } from './examples/index.js';
 import type { Example } from './examples/index.js';
+import { releaseWebGpu, useWebGpu } from './webgpu.js';
 
 async function runExample(example: Example): Promise<void> {
   console.log(`\n# ${example.name}: ${example.title}\n`);
@@ -14,7 +16,17 @@ async function runExample(example: Example): Promise<void> {
 
 async function main(args: readonly string[]): Promise<number> {
   // pnpm forwards a literal `--` in some versions; it is not an example name.
-  const names = args.filter((arg) => arg !== '--');
+  let names = args.filter((arg) => arg !== '--');
+  const flag = names.findIndex((arg) => arg === '--backend' || arg.startsWith('--backend='));
+  if (flag >= 0) {
+    const backend = names[flag]!.includes('=') ? names[flag]!.slice('--backend='.length) : names[flag + 1];
+    names = names.filter((_, i) => i !== flag && (i !== flag + 1 || names[flag]!.includes('=')));
+    if (backend === 'webgpu') await useWebGpu();
+    else if (backend !== 'cpu') {
+      console.error(`Unknown backend: ${backend ?? '(none)'}. Use --backend cpu or --backend webgpu.`);
+      return 1;
+    }
+  }
   if (names.length === 0) {
     for (const example of EXAMPLES) await runExample(example);
     return 0;
@@ -29,4 +41,8 @@ async function main(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} finally {
+  releaseWebGpu();
+}

@@ -87,3 +87,12 @@ export function get(identifier: ActivationIdentifier | undefined, argument = 'ac
     typeof identifier === 'string' ? `'${identifier}'` : String(identifier),
   );
 }
+
+/**
+ * The Keras name of a built-in activation function, or null for a user function (which `model.save`
+ * cannot write as JSON).
+ * @example activations.serialize(activations.relu) // 'relu'
+ */
+export function serialize(activation: Activation): ActivationName | null {
+  return ACTIVATION_NAMES.find((name) => BY_NAME[name] === activation) ?? null;
+}

@@ -7,7 +7,7 @@ import * as tf from '@tapeflow/tensor-core';
 import * as activations from './activations.js';
 import * as initializers from './initializers.js';
 import { Layer } from './layer.js';
-import type { LayerOptions } from './layer.js';
+import type { LayerConfig, LayerOptions } from './layer.js';
 
 /**
  * Options of `Dense` (Keras' keyword arguments in camelCase).
@@ -52,6 +52,8 @@ export function denseForward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | 
  * layer.kernel.shape; // [4, 2]
  */
 export class Dense extends Layer {
+  /** The class name `model.save` writes. */
+  static readonly className = 'Dense';
   /** Output dimension. */
   readonly units: number;
   /** Whether there is a bias vector. */
@@ -112,6 +114,26 @@ export class Dense extends Layer {
       tf.invalidArgument(`${this.name}.apply`, 'inputs', expected, `shape ${tf.formatShape(inputs.shape)}`);
     }
     return denseForward(inputs, kernel, this.biasVariable, this.activation);
+  }
+
+  /**
+   * Keras' Dense config: units, activation, useBias and the initializers by name. A user activation
+   * function cannot be written as JSON: saving a model holding one throws, naming the layer.
+   * @example new Dense(2, { activation: 'relu' }).getConfig().activation // 'relu'
+   */
+  override getConfig(): LayerConfig {
+    const activation = activations.serialize(this.activation);
+    if (activation === null) {
+      tf.invalidArgument(`${this.name}.getConfig`, 'activation', "a built-in activation ('relu', ...) to be saved as JSON", 'a user function');
+    }
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.name,
+      biasInitializer: this.biasInitializer.name,
+    };
   }
 
   override dispose(): void {

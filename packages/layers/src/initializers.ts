@@ -106,7 +106,7 @@ export function glorotUniform(options: SeedOptions = {}): Initializer {
       floatOnly('glorotUniform', dtype);
       const [fanIn, fanOut] = computeFans(shape);
       const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
-      return tf.random.uniform(shape, withSeed({ minval: -limit, maxval: limit }, options.seed));
+      return drawUniform(shape, -limit, limit, options.seed);
     },
   };
 }
@@ -124,7 +124,7 @@ export function glorotNormal(options: SeedOptions = {}): Initializer {
     initialize: (shape, dtype = 'float32') => {
       floatOnly('glorotNormal', dtype);
       const [fanIn, fanOut] = computeFans(shape);
-      return tf.random.normal(shape, withSeed({ stddev: Math.sqrt(2 / Math.max(1, fanIn + fanOut)) }, options.seed));
+      return drawNormal(shape, 0, Math.sqrt(2 / Math.max(1, fanIn + fanOut)), options.seed);
     },
   };
 }
@@ -140,7 +140,7 @@ export function heNormal(options: SeedOptions = {}): Initializer {
     initialize: (shape, dtype = 'float32') => {
       floatOnly('heNormal', dtype);
       const [fanIn] = computeFans(shape);
-      return tf.random.normal(shape, withSeed({ stddev: Math.sqrt(2 / Math.max(1, fanIn)) }, options.seed));
+      return drawNormal(shape, 0, Math.sqrt(2 / Math.max(1, fanIn)), options.seed);
     },
   };
 }
@@ -156,7 +156,7 @@ export function randomNormal(options: RandomNormalOptions = {}): Initializer {
     name: 'randomNormal',
     initialize: (shape, dtype = 'float32') => {
       floatOnly('randomNormal', dtype);
-      return tf.random.normal(shape, withSeed({ mean, stddev }, options.seed));
+      return drawNormal(shape, mean, stddev, options.seed);
     },
   };
 }
@@ -172,14 +172,19 @@ export function randomUniform(options: RandomUniformOptions = {}): Initializer {
     name: 'randomUniform',
     initialize: (shape, dtype = 'float32') => {
       floatOnly('randomUniform', dtype);
-      return tf.random.uniform(shape, withSeed({ minval, maxval }, options.seed));
+      return drawUniform(shape, minval, maxval, options.seed);
     },
   };
 }
 
-// exactOptionalPropertyTypes: an absent seed must be left out, not passed as undefined.
-function withSeed<T extends object>(options: T, seed: number | undefined): T & { seed?: number } {
-  return seed === undefined ? options : { ...options, seed };
+// As in Keras 3, a seeded initializer is deterministic: the same seed gives the same weights on every
+// call (TensorFlow's stateless ops), while an unseeded one draws from the global random state.
+function drawUniform(shape: readonly number[], minval: number, maxval: number, seed: number | undefined): tf.Tensor {
+  return seed === undefined ? tf.random.uniform(shape, { minval, maxval }) : tf.random.statelessUniform(shape, [seed, 0], { minval, maxval });
+}
+
+function drawNormal(shape: readonly number[], mean: number, stddev: number, seed: number | undefined): tf.Tensor {
+  return seed === undefined ? tf.random.normal(shape, { mean, stddev }) : tf.random.statelessNormal(shape, [seed, 0], { mean, stddev });
 }
 
 const BY_NAME: Readonly<Record<InitializerName, (options: SeedOptions) => Initializer>> = {

@@ -1,7 +1,8 @@
 /**
  * @file Layer: the Keras base class. Weights are tensor-core Variables made with `addWeight` during a
  * lazy `build(inputShape)` on the first `apply(x)`; `trainable` decides which list they are in and
- * whether tapes watch them automatically.
+ * whether tapes watch them automatically. `apply(x, { training })` passes the phase on to layers that
+ * behave differently in training (Dropout); `getConfig()` is what `model.save` writes.
  */
 
 import * as tf from '@tapeflow/tensor-core';
@@ -16,7 +17,33 @@ export interface LayerOptions {
   readonly name?: string;
   /** Whether its weights train (are watched by tapes and listed in `trainableVariables`); default true. */
   readonly trainable?: boolean;
+  /**
+   * The shape of one input sample, without the batch dimension (Keras 2's `input_shape`). Given on the
+   * first layer of a `Sequential`, the model is built at once, so `summary()` works before `fit`.
+   */
+  readonly inputShape?: readonly number[];
 }
+
+/**
+ * Options of `apply` (Keras' call arguments).
+ * @example model.apply(x, { training: true }) // Dropout active
+ */
+export interface ApplyOptions {
+  /** Whether the call is part of a training step (Dropout drops only then); default false. */
+  readonly training?: boolean;
+}
+
+/**
+ * A value a layer config holds: what JSON can carry.
+ * @example const units: ConfigValue = 128;
+ */
+export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+
+/**
+ * A layer's constructor arguments as JSON (Keras' `get_config()`), written by `model.save`.
+ * @example new tf.layers.Dense(2).getConfig() // { name: 'dense', trainable: true, units: 2, ... }
+ */
+export type LayerConfig = { readonly [key: string]: ConfigValue };
 
 /** One weight and whether it trains on its own account (a layer-level `trainable = false` overrides it). */
 interface WeightRecord {
@@ -55,14 +82,59 @@ export abstract class Layer {
   readonly name: string;
   /** Whether `build` has run (weights exist). */
   built = false;
+  /** The input sample shape given as the `inputShape` option (no batch dimension), if any. */
+  readonly inputShape: readonly number[] | undefined;
   private trainableInternal: boolean;
   private weightRecords: WeightRecord[] = [];
   private disposed = false;
+  private lastOutputShape: number[] | null = null;
 
   /** `kind` is the default name's stem (Keras: the class name in snake_case). */
   constructor(options: LayerOptions = {}, kind = 'layer') {
     this.name = options.name ?? uniqueName(kind);
     this.trainableInternal = options.trainable ?? true;
+    if (options.inputShape !== undefined) {
+      const shape = options.inputShape;
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        tf.invalidArgument(this.name, 'inputShape', 'an array of positive integers (one sample, no batch dimension)', tf.describeValue(shape));
+      }
+    }
+    this.inputShape = options.inputShape?.slice();
+  }
+
+  /**
+   * The class name `model.save` writes and `summary()` shows (`Dense`): a subclass's static
+   * `className` when it declares one, else its constructor's name.
+   * @example new tf.layers.Dense(2).className // 'Dense'
+   */
+  get className(): string {
+    const ctor = this.constructor as { readonly className?: string; readonly name: string };
+    return Object.hasOwn(ctor, 'className') && typeof ctor.className === 'string' ? ctor.className : ctor.name;
+  }
+
+  /**
+   * The shape of the last output `apply` produced (batch dimension included), or null before any call.
+   * `summary()` shows it with the batch dimension as `None`.
+   * @example layer.apply(tf.ones([2, 4])); layer.outputShape // [2, units]
+   */
+  get outputShape(): number[] | null {
+    return this.lastOutputShape === null ? null : this.lastOutputShape.slice();
+  }
+
+  /**
+   * The constructor options as JSON, for `model.save` (Keras' `get_config`). Subclasses add their own.
+   * @example new tf.layers.Dense(2, { name: 'out' }).getConfig().name // 'out'
+   */
+  getConfig(): LayerConfig {
+    return { name: this.name, trainable: this.trainable, ...(this.inputShape === undefined ? {} : { inputShape: [...this.inputShape] }) };
+  }
+
+  /**
+   * The number of scalars in the layer's weights (Keras' `count_params`).
+   * @example dense784to128.countParams() // 100480
+   */
+  countParams(): number {
+    return this.variables.reduce((sum, v) => sum + v.size, 0);
   }
 
   /** Makes the weights for inputs of `inputShape`; overrides call `super.build(inputShape)` last. */
@@ -71,15 +143,15 @@ export abstract class Layer {
     this.built = true;
   }
 
-  /** The layer's computation on a float32 input; `apply` builds first and validates. */
-  abstract call(inputs: tf.Tensor): tf.Tensor;
+  /** The layer's computation; `apply` builds first and validates. `options.training` is the phase. */
+  abstract call(inputs: tf.Tensor, options?: ApplyOptions): tf.Tensor;
 
   /**
-   * Runs the layer on `inputs` (Keras' `layer(x)`), building it first from the input's shape. Works
-   * inside `GradientTape.record`: weight creation is hidden from tapes, the computation is not.
+   * Runs the layer on `inputs` (Keras' `layer(x, training=...)`), building it first from the input's
+   * shape. Works inside `GradientTape.record`: weight creation is hidden from tapes, the computation is not.
    * @example const y = new tf.layers.Dense(2).apply(tf.ones([1, 4])); // shape [1, 2]
    */
-  apply(inputs: tf.Tensor): tf.Tensor {
+  apply(inputs: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
     this.assertNotDisposed('apply');
     tf.assertLiveTensor(inputs, `${this.name}.apply`, 'inputs');
     if (!this.built) {
@@ -87,7 +159,9 @@ export abstract class Layer {
       tf.getEngine().withoutRecording(() => tf.tidy(() => this.build(inputs.shape.slice())));
       this.built = true;
     }
-    return this.call(inputs);
+    const output = this.call(inputs, options);
+    this.lastOutputShape = output.shape.slice();
+    return output;
   }
 
   /**
@@ -214,7 +288,7 @@ export abstract class Layer {
     this.dispose();
   }
 
-  private assertNotDisposed(method: string): void {
+  protected assertNotDisposed(method: string): void {
     if (this.disposed) throw new tf.FailedPreconditionError(`${this.name}.${method}: layer '${this.name}' was disposed.`, method);
   }
 }

@@ -1,8 +1,11 @@
 /**
- * @file The `layers` namespace (`tf.layers.Dense`, `tf.layers.Layer`), as Keras groups them under
- * `tf.keras.layers`. A module namespace rather than an object, so `tf.layers.Dense` is a type too.
+ * @file The `layers` namespace (`tf.layers.Dense`, `tf.layers.Dropout`, `tf.layers.Layer`, ...), as
+ * Keras groups them under `tf.keras.layers`. A module namespace rather than an object, so
+ * `tf.layers.Dense` is a type too.
  */
 export { Layer } from './layer.js';
-export type { LayerOptions } from './layer.js';
+export type { ApplyOptions, LayerConfig, LayerOptions } from './layer.js';
 export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
+export { Activation, Dropout, Flatten, ReLU, Softmax } from './core-layers.js';
+export type { ActivationLayerOptions, DropoutOptions, ReLUOptions, SoftmaxOptions } from './core-layers.js';

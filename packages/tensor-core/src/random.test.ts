@@ -17,13 +17,31 @@ describe('threefry2x32', () => {
 });
 
 describe('random.normal / random.uniform', () => {
-  it('gives the same numbers for the same op seed', () => {
+  it('continues one sequence per op seed, as TensorFlow eager does, and setSeed starts it over', () => {
+    random.setSeed(5);
     const a = random.normal([5, 3], { seed: 42 });
     const b = random.normal([5, 3], { seed: 42 });
     const c = random.normal([5, 3], { seed: 43 });
+    expect(Array.from(a.dataSync())).not.toEqual(Array.from(b.dataSync()));
+    expect(Array.from(a.dataSync())).not.toEqual(Array.from(c.dataSync()));
+    random.setSeed(5);
+    const again = random.normal([5, 3], { seed: 42 });
+    expect(Array.from(again.dataSync())).toEqual(Array.from(a.dataSync()));
+    for (const t of [a, b, c, again]) t.dispose();
+  });
+
+  it('stateless variants depend on their seed alone', () => {
+    const a = random.statelessNormal([4, 3], [1, 2]);
+    random.normal([8], { seed: 1 });
+    random.setSeed(99);
+    const b = random.statelessNormal([4, 3], [1, 2]);
+    const c = random.statelessNormal([4, 3], [2, 1]);
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(Array.from(a.dataSync())).not.toEqual(Array.from(c.dataSync()));
-    for (const t of [a, b, c]) t.dispose();
+    const u = random.statelessUniform([100], [3, 4], { minval: -1, maxval: 1 });
+    expect(Array.from(u.dataSync())).toEqual(Array.from(random.statelessUniform([100], [3, 4], { minval: -1, maxval: 1 }).dataSync()));
+    expect(Math.max(...Array.from(u.dataSync()))).toBeLessThan(1);
+    expect(() => random.statelessNormal([2], [1] as unknown as [number, number])).toThrow(/random\.statelessNormal: argument 'seed' expected two integers/);
   });
 
   it('repeats the sequence after setSeed, as TensorFlow does with a global seed', () => {

@@ -2,8 +2,11 @@
  * @file Seeded random tensors. Values come from Threefry-2x32 (20 rounds), a counter-based generator
  * (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", as JAX uses it): the numbers depend
  * only on (seed, position), so they are generated on the host and uploaded, and every backend gets the
- * same numbers for the same seed. Seeds follow TensorFlow: a global seed (`setSeed`) and an op seed;
- * with only the global seed, each op takes the next value of a counter reset by `setSeed`.
+ * same numbers for the same seed. Seeds follow TensorFlow's eager rules: a global seed (`setSeed`)
+ * and an op seed; with only the global seed, each op takes the next value of a counter reset by
+ * `setSeed`; with an op seed, repeated calls continue one sequence per (global, op) seed pair (so two
+ * calls give different numbers, and `setSeed` starts the sequences over). The stateless variants
+ * (`statelessNormal`, `statelessUniform`, TensorFlow's `stateless_*`) depend on their seed alone.
  */
 
 import type { DataType } from './dtype.js';
@@ -43,12 +46,15 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out
   out[1] = x1;
 }
 
-/** `count` random 32-bit words for the key (k0, k1): word i is from counter block floor(i/2). */
-export function randomBits(k0: number, k1: number, count: number): Uint32Array {
+/**
+ * `count` random 32-bit words for the key (k0, k1) and stream: word i is from counter block
+ * (floor(i/2), stream), so streams of one key never overlap.
+ */
+export function randomBits(k0: number, k1: number, count: number, stream = 0): Uint32Array {
   const bits = new Uint32Array(count + (count & 1));
   const pair = new Uint32Array(2);
   for (let i = 0; i < bits.length; i += 2) {
-    threefry2x32(k0, k1, i >>> 1, 0, pair);
+    threefry2x32(k0, k1, i >>> 1, stream >>> 0, pair);
     bits[i] = pair[0]!;
     bits[i + 1] = pair[1]!;
   }
@@ -63,24 +69,51 @@ function unitFloat(word: number): number {
 let globalSeed: number | undefined;
 let opCounter = 0;
 let entropySeed: number | undefined;
+/** Calls so far per (global seed, op seed) pair: the stream the next call draws from. */
+const streams = new Map<string, number>();
 
-/** Sets the global seed: ops without their own seed then give the same sequence every run. */
+/** Sets the global seed: ops then give the same sequence every run, starting over from here. */
 export function setSeed(seed: number): void {
   if (!Number.isInteger(seed)) invalidArgument('random.setSeed', 'seed', 'an integer', String(seed));
   globalSeed = seed;
   opCounter = 0;
+  streams.clear();
 }
 
-function resolveKey(op: string, seed: number | undefined): [number, number] {
+/** A 32-bit word from an integer of up to 53 bits (both halves folded in). */
+function fold(value: number): number {
+  return (value ^ Math.floor(value / 2 ** 32)) >>> 0;
+}
+
+interface StreamKey {
+  readonly k0: number;
+  readonly k1: number;
+  readonly stream: number;
+}
+
+function checkOpSeed(op: string, seed: number | undefined): void {
   if (seed !== undefined && !Number.isInteger(seed)) invalidArgument(op, 'seed', 'an integer', String(seed));
+}
+
+/** The key and stream of the next stateful draw (call after every check: it advances the state). */
+function nextKey(seed: number | undefined): StreamKey {
   if (globalSeed === undefined && seed === undefined) {
     entropySeed ??= (Date.now() ^ (performance.now() * 1e6)) >>> 0;
-    return [entropySeed, opCounter++];
+    return { k0: entropySeed, k1: opCounter++, stream: 0 };
   }
   // TensorFlow's DEFAULT_GRAPH_SEED plays the global seed when only an op seed is given.
   const g = globalSeed ?? 87654321;
-  const s = seed ?? opCounter++;
-  return [(g ^ Math.floor(g / 2 ** 32)) >>> 0, (s ^ Math.floor(s / 2 ** 32)) >>> 0];
+  if (seed === undefined) return { k0: fold(g), k1: fold(opCounter++), stream: 0 };
+  const pair = `${g}:${seed}`;
+  const stream = streams.get(pair) ?? 0;
+  streams.set(pair, stream + 1);
+  return { k0: fold(g), k1: fold(seed), stream };
+}
+
+function checkStatelessSeed(op: string, seed: unknown): asserts seed is readonly [number, number] {
+  if (!Array.isArray(seed) || seed.length !== 2 || !seed.every((v) => Number.isInteger(v))) {
+    invalidArgument(op, 'seed', 'two integers, e.g. [1, 2]', Array.isArray(seed) ? `[${seed.join(', ')}]` : String(seed));
+  }
 }
 
 /** Options of `random.normal`. */
@@ -99,21 +132,17 @@ export interface RandomUniformOptions {
   readonly dtype?: DataType;
 }
 
-/**
- * Normal samples (Box–Muller on Threefry bits).
- * @example tf.random.normal([4, 2], { seed: 1 })
- */
-export function normal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
-  assertValidShape('random.normal', shape);
-  const dtype = options.dtype ?? 'float32';
-  assertDataType('random.normal', 'dtype', dtype);
-  if (dtype !== 'float32') invalidArgument('random.normal', 'dtype', "'float32'", `'${dtype}'`);
-  const mean = options.mean ?? 0;
-  const stddev = options.stddev ?? 1;
+function checkNormal(op: string, shape: readonly number[], dtype: DataType): void {
+  assertValidShape(op, shape);
+  assertDataType(op, 'dtype', dtype);
+  if (dtype !== 'float32') invalidArgument(op, 'dtype', "'float32'", `'${dtype}'`);
+}
+
+function sampleNormal(op: string, shape: readonly number[], mean: number, stddev: number, key: () => StreamKey): Tensor {
   const size = sizeFromShape(shape);
-  const values = allocate('random.normal', size, 'float32');
-  const [k0, k1] = resolveKey('random.normal', options.seed);
-  const bits = randomBits(k0, k1, size + (size & 1));
+  const values = allocate(op, size, 'float32');
+  const { k0, k1, stream } = key();
+  const bits = randomBits(k0, k1, size + (size & 1), stream);
   for (let i = 0; i < size; i += 2) {
     const u1 = 1 - unitFloat(bits[i]!);
     const u2 = unitFloat(bits[i + 1]!);
@@ -124,24 +153,19 @@ export function normal(shape: readonly number[], options: RandomNormalOptions = 
   return getEngine().makeTensor(values, shape, 'float32');
 }
 
-/**
- * Uniform samples in [minval, maxval) (integers for int32).
- * @example tf.random.uniform([3], { minval: -1, maxval: 1, seed: 7 })
- */
-export function uniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
-  assertValidShape('random.uniform', shape);
-  const dtype = options.dtype ?? 'float32';
-  assertDataType('random.uniform', 'dtype', dtype);
-  if (dtype === 'bool') invalidArgument('random.uniform', 'dtype', "'float32' or 'int32'", "'bool'");
-  const minval = options.minval ?? 0;
-  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
-  if (maxval === undefined) invalidArgument('random.uniform', 'maxval', 'a value for int32 samples', 'undefined');
-  if (!(minval < maxval)) invalidArgument('random.uniform', 'maxval', `a value > minval (${minval})`, String(maxval));
+function checkUniform(op: string, shape: readonly number[], dtype: DataType, minval: number, maxval: number | undefined): asserts maxval is number {
+  assertValidShape(op, shape);
+  assertDataType(op, 'dtype', dtype);
+  if (dtype === 'bool') invalidArgument(op, 'dtype', "'float32' or 'int32'", "'bool'");
+  if (maxval === undefined) invalidArgument(op, 'maxval', 'a value for int32 samples', 'undefined');
+  if (!(minval < maxval)) invalidArgument(op, 'maxval', `a value > minval (${minval})`, String(maxval));
+}
+
+function sampleUniform(op: string, shape: readonly number[], dtype: DataType, minval: number, maxval: number, key: () => StreamKey): Tensor {
   const size = sizeFromShape(shape);
-  const values = allocate('random.uniform', size, dtype);
-  // After every check and the allocation: a failed call must not advance the seed sequence.
-  const [k0, k1] = resolveKey('random.uniform', options.seed);
-  const bits = randomBits(k0, k1, size);
+  const values = allocate(op, size, dtype);
+  const { k0, k1, stream } = key();
+  const bits = randomBits(k0, k1, size, stream);
   const span = maxval - minval;
   if (dtype === 'int32') {
     for (let i = 0; i < size; i++) values[i] = minval + Math.floor((bits[i]! / 2 ** 32) * span);
@@ -149,4 +173,60 @@ export function uniform(shape: readonly number[], options: RandomUniformOptions 
     for (let i = 0; i < size; i++) values[i] = minval + span * unitFloat(bits[i]!);
   }
   return getEngine().makeTensor(values, shape, dtype);
+}
+
+/**
+ * Normal samples (Box–Muller on Threefry bits). With a seed, repeated calls continue one sequence
+ * (TensorFlow's eager behaviour); `setSeed` starts it over.
+ * @example tf.random.normal([4, 2], { seed: 1 })
+ */
+export function normal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'float32';
+  checkNormal('random.normal', shape, dtype);
+  checkOpSeed('random.normal', options.seed);
+  return sampleNormal('random.normal', shape, options.mean ?? 0, options.stddev ?? 1, () => nextKey(options.seed));
+}
+
+/**
+ * Uniform samples in [minval, maxval) (integers for int32). With a seed, repeated calls continue one
+ * sequence (TensorFlow's eager behaviour); `setSeed` starts it over.
+ * @example tf.random.uniform([3], { minval: -1, maxval: 1, seed: 7 })
+ */
+export function uniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'float32';
+  const minval = options.minval ?? 0;
+  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
+  checkUniform('random.uniform', shape, dtype, minval, maxval);
+  checkOpSeed('random.uniform', options.seed);
+  return sampleUniform('random.uniform', shape, dtype, minval, maxval, () => nextKey(options.seed));
+}
+
+/** Options of `statelessNormal` (TensorFlow's `stateless_normal` keyword arguments). */
+export type StatelessNormalOptions = Omit<RandomNormalOptions, 'seed'>;
+/** Options of `statelessUniform`. */
+export type StatelessUniformOptions = Omit<RandomUniformOptions, 'seed'>;
+
+/**
+ * Normal samples that depend on `seed` (two integers) alone: the same seed gives the same numbers on
+ * every call and every backend (TensorFlow's `stateless_normal`).
+ * @example tf.random.statelessNormal([2, 2], [1, 2])
+ */
+export function statelessNormal(shape: readonly number[], seed: readonly [number, number], options: StatelessNormalOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'float32';
+  checkNormal('random.statelessNormal', shape, dtype);
+  checkStatelessSeed('random.statelessNormal', seed);
+  return sampleNormal('random.statelessNormal', shape, options.mean ?? 0, options.stddev ?? 1, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
+}
+
+/**
+ * Uniform samples that depend on `seed` (two integers) alone (TensorFlow's `stateless_uniform`).
+ * @example tf.random.statelessUniform([3], [7, 0], { minval: -1, maxval: 1 })
+ */
+export function statelessUniform(shape: readonly number[], seed: readonly [number, number], options: StatelessUniformOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'float32';
+  const minval = options.minval ?? 0;
+  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
+  checkUniform('random.statelessUniform', shape, dtype, minval, maxval);
+  checkStatelessSeed('random.statelessUniform', seed);
+  return sampleUniform('random.statelessUniform', shape, dtype, minval, maxval, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
 }

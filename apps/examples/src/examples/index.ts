@@ -1,5 +1,7 @@
 /**
- * @file The examples in notebook order, by the name `pnpm examples <name>` takes.
+ * @file The examples by the name `pnpm examples <name>` takes: the notebook's cells in notebook order
+ * (`EXAMPLES`), then the training examples on real MNIST digits (`TRAINING_EXAMPLES`: full training
+ * runs, heavier than a notebook cell, so kept in a list of their own that examples.test.ts does not run).
  */
 
 import type * as tf from 'tapeflow';
@@ -7,6 +9,8 @@ import type { Log } from '../notebook.js';
 import * as controlFlow from './control-flow.js';
 import * as denseRelu from './dense-relu.js';
 import * as matmulBias from './matmul-bias.js';
+import * as mnistCustomLoop from './mnist-custom-loop.js';
+import * as mnistFit from './mnist-fit.js';
 import * as nonTrainable from './non-trainable.js';
 import * as watchAccessedVariables from './watch-accessed-variables.js';
 import * as watch from './watch.js';
@@ -38,3 +42,18 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'watch-accessed-variables', title: 'watchAccessedVariables: false follows only what is watched', run: watchAccessedVariables.run },
   { name: 'control-flow', title: 'Gradients follow the branch that ran', run: controlFlow.run },
 ];
+
+/**
+ * The training examples: MNIST with `fit` and with a custom GradientTape loop.
+ * @example await TRAINING_EXAMPLES[0]!.run(console.log);
+ */
+export const TRAINING_EXAMPLES: readonly Example[] = [
+  { name: 'mnist-fit', title: 'MNIST 784-128-10 with compile / fit / evaluate, a progress bar and an SVG chart', run: mnistFit.run },
+  { name: 'mnist-custom-loop', title: 'The same MLP with a custom GradientTape loop and optimizer.applyGradients', run: mnistCustomLoop.run },
+];
+
+/**
+ * Every example `pnpm examples` knows: the notebook's, then the training ones.
+ * @example ALL_EXAMPLES.map((e) => e.name)
+ */
+export const ALL_EXAMPLES: readonly Example[] = [...EXAMPLES, ...TRAINING_EXAMPLES];

@@ -1,7 +1,8 @@
 /**
- * @file Checks that seeded random numbers are the same on the backend as on the CPU: `random.normal`
- * and `random.uniform` (float32 and int32) with op seeds, used directly and through a kernel. Only op
- * seeds are used: the global seed (`random.setSeed`) is the test file's state, not the suite's.
+ * @file Checks that seeded random numbers are the same on the backend as on the CPU: the stateless
+ * `random.statelessNormal` / `statelessUniform`, and `random.normal` / `uniform` (float32 and int32)
+ * with op seeds after `random.setSeed` (stateful draws continue a sequence per seed, so each run starts
+ * it over), used directly and through a kernel. The suite leaves the global seed set.
  */
 
 import * as tf from '@tapeflow/tensor-core';
@@ -11,8 +12,12 @@ import { compareValues } from '../compare.js';
 
 /** Seeded random tensors, some through a kernel, in a fixed order. */
 function draw(): Tensor[] {
+  tf.random.setSeed(20261126);
   return [
+    tf.random.statelessNormal([7, 65], [42, 1]),
+    tf.random.statelessUniform([65], [3, 4], { minval: -5, maxval: 5, dtype: 'int32' }),
     tf.random.normal([7, 65], { seed: 42 }),
+    tf.random.normal([5], { seed: 42 }),
     tf.random.normal([257], { seed: 1, mean: 3, stddev: 0.5 }),
     tf.random.uniform([3, 7], { seed: 7, minval: -2, maxval: 3 }),
     tf.random.uniform([65], { seed: 3, minval: -5, maxval: 5, dtype: 'int32' }),

@@ -1,0 +1,248 @@
+/**
+ * @file Model: Keras' Model, a Layer made of layers. Subclass it and write `call(inputs, options)`;
+ * the layers it holds in its own properties (or arrays of them) are found as Keras tracks attributes,
+ * so their weights are the model's. It adds `compile` / `fit` / `evaluate` / `predict`, `summary`,
+ * and saving; the training loop itself lives in training/.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import { Layer } from './layer.js';
+import type { LayerConfig, LayerOptions } from './layer.js';
+import { resolveCompileArgs } from './training/compile.js';
+import type { CompileArgs, Compiled } from './training/compile.js';
+import { fit } from './training/fit.js';
+import type { FitOptions, History } from './training/fit.js';
+import { evaluate, predict } from './training/inference.js';
+import type { EvaluateOptions, PredictOptions } from './training/inference.js';
+import { formatSummary } from './summary.js';
+import { loadWeightsInto, saveModel, saveWeightsOf } from './saving/save.js';
+
+/**
+ * Options of a Model.
+ * @example new MyModel({ name: 'classifier' })
+ */
+export type ModelOptions = LayerOptions;
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() || 'model';
+}
+
+/**
+ * A model: layers with training. Subclass it with your own `call` (as Keras' subclassed models):
+ * @example
+ * class Mlp extends tf.Model {
+ *   hidden = new tf.layers.Dense(128, { activation: 'relu' });
+ *   out = new tf.layers.Dense(10);
+ *   call(x: tf.Tensor, options?: tf.ApplyOptions): tf.Tensor {
+ *     return tf.tidy(() => this.out.apply(this.hidden.apply(x, options), options));
+ *   }
+ * }
+ * const model = new Mlp();
+ * model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+ * await model.fit(x, labels, { epochs: 5 });
+ */
+export abstract class Model extends Layer {
+  /** The class name `summary()` shows. */
+  static readonly className: string = 'Model';
+  /** Set true (from a callback) to end `fit` after the current epoch (Keras' `stop_training`). */
+  stopTraining = false;
+  /** The input shape `build` was given (batch dimension null), once built. */
+  buildInputShape: (number | null)[] | null = null;
+  private compiledState: Compiled | null = null;
+
+  constructor(options: ModelOptions = {}, kind?: string) {
+    super(options, kind ?? snakeCase(new.target.name));
+  }
+
+  /**
+   * The layers the model holds, in property order (Keras tracks attributes the same way): each
+   * property that is a Layer, or an array of Layers. Override to list them yourself.
+   * @example model.layers.map((l) => l.name) // ['dense', 'dense_1']
+   */
+  get layers(): Layer[] {
+    const found: Layer[] = [];
+    const visit = (value: unknown): void => {
+      if (value instanceof Layer && value !== this && !found.includes(value)) found.push(value);
+      else if (Array.isArray(value)) value.forEach(visit);
+    };
+    for (const value of Object.values(this)) visit(value);
+    return found;
+  }
+
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  /** Setting it sets every layer's too (Keras sets `trainable` recursively). */
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
+  override get trainableVariables(): tf.Variable[] {
+    if (!this.trainable) return [];
+    return dedupe([...super.trainableVariables, ...this.layers.flatMap((l) => l.trainableVariables)]);
+  }
+
+  override get nonTrainableVariables(): tf.Variable[] {
+    const all = dedupe([...super.trainableVariables, ...super.nonTrainableVariables, ...this.layers.flatMap((l) => l.variables)]);
+    const trainable = new Set(this.trainableVariables);
+    return all.filter((v) => !trainable.has(v));
+  }
+
+  /**
+   * Builds the model for inputs of `inputShape` (batch dimension first, null or any size) by running
+   * `call` once on zeros of one sample, unrecorded: every layer makes its weights (Keras' `build`).
+   * @example model.build([null, 784]); model.summary();
+   */
+  override build(inputShape: readonly (number | null)[]): void {
+    this.assertNotDisposed('build');
+    if (!Array.isArray(inputShape) || inputShape.length < 1 || !inputShape.slice(1).every((d) => Number.isInteger(d) && d! > 0)) {
+      tf.invalidArgument(`${this.name}.build`, 'inputShape', 'a shape [batch, ...] of positive integers (batch may be null)', tf.describeValue(inputShape));
+    }
+    const sample = [1, ...inputShape.slice(1).map((d) => d!)];
+    tf.getEngine().withoutRecording(() =>
+      tf.tidy(() => {
+        this.call(tf.zeros(sample), { training: false });
+      }),
+    );
+    this.buildInputShape = [null, ...sample.slice(1)];
+    super.build(sample);
+  }
+
+  /**
+   * Prints the layers, their output shapes (batch as `None`) and parameter counts as Keras' summary
+   * does, through `printFn` (default console.log), one line at a time; returns the text.
+   * @example const text = model.summary(() => {}); // capture without printing
+   */
+  summary(printFn: (line: string) => void = console.log): string {
+    const lines = formatSummary(this, this.compiledState?.optimizer ?? null);
+    for (const line of lines) printFn(line);
+    return lines.join('\n');
+  }
+
+  /**
+   * Sets the optimizer, loss and metrics `fit` and `evaluate` use (Keras' `compile`). Compiling again
+   * replaces them (an optimizer the model made from a string is disposed then).
+   * @example model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })
+   */
+  compile(args: CompileArgs): void {
+    this.assertNotDisposed('compile');
+    const compiled = resolveCompileArgs(args);
+    this.releaseOptimizer();
+    this.compiledState = compiled;
+  }
+
+  /** The compiled optimizer, or null before `compile`. @example model.optimizer?.learningRate */
+  get optimizer(): Compiled['optimizer'] | null {
+    return this.compiledState?.optimizer ?? null;
+  }
+
+  /** What `compile` resolved, or null. @internal */
+  get compiled(): Compiled | null {
+    return this.compiledState;
+  }
+
+  /** Makes the compiled optimizer the model's own, disposed with it (for `loadModel`). @internal */
+  adoptOptimizer(): void {
+    if (this.compiledState !== null) this.compiledState = { ...this.compiledState, ownsOptimizer: true };
+  }
+
+  /**
+   * A subclassed model's architecture is its code, which JSON cannot hold (Keras raises
+   * NotImplementedError too): save its weights with `saveWeights`, or use a Sequential.
+   */
+  override getConfig(): LayerConfig {
+    throw new tf.UnimplementedError(
+      `${this.name}.getConfig: the subclassed model '${this.name}' (${this.className}) has no JSON config; save its weights with model.saveWeights(file) and rebuild it in code, or use a Sequential.`,
+      'getConfig',
+    );
+  }
+
+  /**
+   * Trains for `epochs` over `x` and `y` in batches (Keras' `fit`); resolves to the history.
+   * @example const { history } = await model.fit(x, y, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
+   */
+  async fit(x: tf.Tensor, y: tf.Tensor, options: FitOptions = {}): Promise<History> {
+    return fit(this, this.requireCompiled('fit'), x, y, options);
+  }
+
+  /**
+   * The loss and metrics on `x` and `y`, averaged over every sample (Keras' `evaluate(return_dict=True)`).
+   * @example const { loss, accuracy } = await model.evaluate(xTest, yTest);
+   */
+  async evaluate(x: tf.Tensor, y: tf.Tensor, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+    return evaluate(this, this.requireCompiled('evaluate'), x, y, options);
+  }
+
+  /**
+   * The model's outputs for `x`, computed in batches at inference (Dropout off). The caller owns them.
+   * @example const probabilities = model.predict(xTest); // [n, 10]
+   */
+  predict(x: tf.Tensor, options: PredictOptions = {}): tf.Tensor {
+    this.assertNotDisposed('predict');
+    return predict(this, x, options);
+  }
+
+  /**
+   * Writes `model.json` (the architecture) and `weights.safetensors` (the weights) into `dir`
+   * (Node only). Reload with `tf.loadModel(dir)`.
+   * @example await model.save('./my-model');
+   */
+  async save(dir: string): Promise<void> {
+    this.assertNotDisposed('save');
+    return saveModel(this, dir);
+  }
+
+  /**
+   * Writes the weights alone as a safetensors file (Keras' `save_weights`).
+   * @example await model.saveWeights('./weights.safetensors');
+   */
+  async saveWeights(file: string): Promise<void> {
+    this.assertNotDisposed('saveWeights');
+    return saveWeightsOf(this, file);
+  }
+
+  /**
+   * Loads weights saved by `save` or `saveWeights` into this model, layer by layer in order. Every name,
+   * shape and dtype is checked before any weight changes; a mismatch names the layer and both shapes.
+   * @example await model.loadWeights('./my-model/weights.safetensors');
+   */
+  async loadWeights(file: string): Promise<void> {
+    this.assertNotDisposed('loadWeights');
+    return loadWeightsInto(this, file);
+  }
+
+  /** Disposes every layer's weights and an optimizer the model made from a string. Safe to call twice. */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    for (const layer of this.layers) layer.dispose();
+    this.releaseOptimizer();
+    this.compiledState = null;
+    super.dispose();
+  }
+
+  /** The Layer-level config (name, trainable, inputShape), for subclasses that do have a config. */
+  protected layerConfig(): LayerConfig {
+    return super.getConfig();
+  }
+
+  private requireCompiled(method: string): Compiled {
+    this.assertNotDisposed(method);
+    if (this.compiledState === null) {
+      throw new tf.FailedPreconditionError(
+        `${this.name}.${method}: the model must be compiled before ${method === 'fit' ? 'training' : 'evaluation'}: call model.compile({ optimizer, loss }) first.`,
+        method,
+      );
+    }
+    return this.compiledState;
+  }
+
+  private releaseOptimizer(): void {
+    if (this.compiledState?.ownsOptimizer === true) this.compiledState.optimizer.dispose();
+  }
+}
+
+function dedupe<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,43 @@
+/**
+ * @file The `optimizers` namespace (`tf.optimizers.Adam`, ...) and `get`, which turns Keras' strings
+ * (`'sgd'`, `'adam'`, `'adamw'`, `'rmsprop'`) into optimizers with Keras' defaults.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import { Adam, AdamW } from './adam.js';
+import { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
+import { SGD } from './sgd.js';
+
+export { Optimizer } from './optimizer.js';
+export type { GradientPair, OptimizerConfig, OptimizerOptions } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { Adam, AdamW } from './adam.js';
+export type { AdamOptions, AdamWOptions } from './adam.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+
+/**
+ * The optimizer names `compile` takes (Keras' strings, case-insensitive as Keras').
+ * @example model.compile({ optimizer: 'adam', loss: 'mse' })
+ */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+
+const FACTORIES: Readonly<Record<OptimizerName, (config: Readonly<Record<string, unknown>>) => Optimizer>> = {
+  sgd: (config) => new SGD(config),
+  adam: (config) => new Adam(config),
+  adamw: (config) => new AdamW(config),
+  rmsprop: (config) => new RMSprop(config),
+};
+
+/**
+ * A new optimizer for a Keras name (with `config`, e.g. a saved `getConfig()`), or an Optimizer as is.
+ * @example tf.optimizers.get('adam', { learningRate: 0.01 })
+ */
+export function get(identifier: OptimizerName | Optimizer | string, config: Readonly<Record<string, unknown>> = {}): Optimizer {
+  if (identifier instanceof Optimizer) return identifier;
+  const key = typeof identifier === 'string' ? identifier.toLowerCase() : '';
+  if (Object.hasOwn(FACTORIES, key)) return FACTORIES[key as OptimizerName](config);
+  return tf.invalidArgument('optimizers.get', 'optimizer', `one of ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')} or an Optimizer`, tf.describeValue(identifier));
+}

@@ -1,0 +1,75 @@
+/**
+ * @file RMSprop, Keras 3's rule: `s = ρ·s + (1 - ρ)·g²`; centered, also `ḡ = ρ·ḡ + (1 - ρ)·g` and
+ * the denominator `s - ḡ² + ε`, else `s + ε`; `Δ = lr·g / √denominator` (ε inside the root, as
+ * Keras 3; tf.keras 2 added it outside); with momentum, `m = momentum·m + Δ` and `w -= m`, else `w -= Δ`.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import { Optimizer, hyperParameter } from './optimizer.js';
+import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
+
+/**
+ * Options of `RMSprop` (Keras' defaults).
+ * @example new tf.optimizers.RMSprop({ learningRate: 0.01, centered: true })
+ */
+export interface RMSpropOptions extends OptimizerOptions {
+  /** Default 0.001. */
+  readonly learningRate?: number;
+  /** Decay of the running mean of g²; default 0.9. */
+  readonly rho?: number;
+  /** Default 0 (none). */
+  readonly momentum?: number;
+  /** Default 1e-7. */
+  readonly epsilon?: number;
+  /** Normalise by the variance estimate rather than the second moment; default false. */
+  readonly centered?: boolean;
+}
+
+/**
+ * RMSprop (`tf.keras.optimizers.RMSprop`).
+ * @example const opt = new tf.optimizers.RMSprop({ learningRate: 1e-3 });
+ */
+export class RMSprop extends Optimizer {
+  readonly className = 'RMSprop';
+  /** Decay of the running averages. */
+  readonly rho: number;
+  /** The momentum coefficient. */
+  readonly momentum: number;
+  /** Added under the root. */
+  readonly epsilon: number;
+  /** Whether the variance (centered) form is used. */
+  readonly centered: boolean;
+
+  constructor(options: RMSpropOptions = {}) {
+    super(options, { learningRate: 0.001, name: 'rmsprop' });
+    this.rho = hyperParameter('RMSprop', 'rho', options.rho, 0.9, 'unit');
+    this.momentum = hyperParameter('RMSprop', 'momentum', options.momentum, 0, 'unit');
+    this.epsilon = hyperParameter('RMSprop', 'epsilon', options.epsilon, 1e-7, 'non-negative');
+    this.centered = options.centered ?? false;
+  }
+
+  protected updateStep(gradient: tf.Tensor, variable: tf.Variable, learningRate: number): void {
+    const velocity = this.slot(variable, 'velocity');
+    velocity.assign(tf.add(tf.mul(velocity, this.rho), tf.mul(tf.square(gradient), 1 - this.rho)));
+    let denominator: tf.Tensor;
+    if (this.centered) {
+      const average = this.slot(variable, 'averageGradient');
+      average.assign(tf.add(tf.mul(average, this.rho), tf.mul(gradient, 1 - this.rho)));
+      denominator = tf.add(tf.sub(velocity, tf.square(average)), this.epsilon);
+    } else {
+      denominator = tf.add(velocity, this.epsilon);
+    }
+    const increment = tf.div(tf.mul(gradient, learningRate), tf.sqrt(denominator));
+    if (this.momentum > 0) {
+      const m = this.slot(variable, 'momentum');
+      m.assign(tf.add(tf.mul(m, this.momentum), increment));
+      variable.assign(tf.sub(variable, m));
+    } else {
+      variable.assign(tf.sub(variable, increment));
+    }
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
