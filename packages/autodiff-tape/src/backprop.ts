@@ -7,7 +7,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { GRADIENTS } from './gradients/index.js';
 import type { SavedOperation } from './gradients/index.js';
-import { TapeEntry } from './tape-entry.js';
+import type { TapeEntry } from './tape-entry.js';
 
 /**
  * Sums a gradient over the axes its input was broadcast along, back to the input's shape (after
@@ -40,7 +40,7 @@ export function backprop(
   for (let i = entries.length - 1; i >= 0; i--) {
     if (!relevant[i]) continue;
     const entry = entries[i]!;
-    const upstream = gradients.get(entry.output.id);
+    const upstream = gradients.get(entry.outputId);
     if (upstream === undefined) continue;
     const inputs = entry.flatInputs;
     const thunks = entry.gradientThunks(upstream, batchRank);
@@ -62,7 +62,7 @@ function relevantEntries(entries: readonly TapeEntry[], seeds: ReadonlyMap<numbe
   const relevant = new Array<boolean>(entries.length).fill(false);
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i]!;
-    if (!wanted.has(entry.output.id)) continue;
+    if (!wanted.has(entry.outputId)) continue;
     relevant[i] = true;
     for (const input of entry.flatInputs) wanted.add(input.id);
   }

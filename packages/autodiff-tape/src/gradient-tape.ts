@@ -5,7 +5,8 @@
 
 import * as tf from '@tapeflow/tensor-core';
 import { backprop } from './backprop.js';
-import { TapeEntry } from './tape-entry.js';
+import { customEntry, InputLog, kernelEntry } from './tape-entry.js';
+import type { TapeEntry } from './tape-entry.js';
 
 /** Options of a GradientTape. */
 export interface GradientTapeOptions {
@@ -51,7 +52,7 @@ export class GradientTape implements tf.Recorder {
    * What the tape holds, in an object of its own so the engine's safety net can release it if the
    * tape is dropped without `dispose` (the release must not reference the tape itself).
    */
-  private readonly held: { entries: TapeEntry[] } = { entries: [] };
+  private readonly held: { entries: TapeEntry[]; log: InputLog } = { entries: [], log: new InputLog() };
   /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
   private tracked = new Set<number>();
   private watched = new Map<number, tf.Tensor>();
@@ -317,14 +318,14 @@ export class GradientTape implements tf.Recorder {
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
     if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
-    this.held.entries.push(TapeEntry.fromKernel(this.engine, record));
+    this.held.entries.push(kernelEntry(this.engine, this.held.log, record));
     this.tracked.add(record.output.id);
   }
 
   /** @internal */
   recordCustomOperation(record: tf.CustomOperationRecord): void {
     if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
-    this.held.entries.push(TapeEntry.fromCustom(this.engine, record));
+    this.held.entries.push(customEntry(this.engine, record));
     this.tracked.add(record.output.id);
   }
 
@@ -387,9 +388,10 @@ export class GradientTape implements tf.Recorder {
   }
 }
 
-function releaseEntries(held: { entries: TapeEntry[] }): void {
+function releaseEntries(held: { entries: TapeEntry[]; log: InputLog }): void {
   for (const entry of held.entries) entry.dispose();
   held.entries = [];
+  held.log = new InputLog();
 }
 
 function describe(value: unknown): string {

@@ -1,77 +1,214 @@
 /**
- * @file What a tape keeps of one recorded op: its own handles on the inputs and the output (same ids,
- * shared buffers, so the user may dispose theirs), and how to get the op's gradient thunks.
+ * @file What a tape keeps of one recorded op: the op's metadata, its own handles on the values the
+ * gradient needs (same ids, shared buffers, so the user may dispose theirs), and how to get the op's
+ * gradient thunks.
  */
 
 import * as tf from '@tapeflow/tensor-core';
 import { kernelGradientThunks, sumToShape } from './backprop.js';
 import type { SavedOperation } from './gradients/index.js';
+import { SAVES } from './gradients/saves.js';
+import type { SavedValues } from './gradients/saves.js';
 
 type Thunks = readonly ((() => tf.Tensor) | undefined)[];
-type ThunkMaker = (upstream: tf.Tensor, batchRank: number) => Thunks;
 
-/** One recorded op. */
-export class TapeEntry {
-  private constructor(
-    /** The op's name, for messages. */
-    readonly name: string,
-    /** Saved handles on the inputs, flattened (Concat's list spread in order). */
-    readonly flatInputs: readonly tf.Tensor[],
-    /** Saved handle on the output. */
-    readonly output: tf.Tensor,
-    private readonly thunks: ThunkMaker,
-  ) {}
+/** What the backward pass needs of a tensor it does not hold: id, shape and dtype. */
+export interface TensorMeta {
+  readonly id: number;
+  readonly shape: readonly number[];
+  readonly dtype: tf.DataType;
+  readonly rank: number;
+}
 
-  /** Saves a kernel or view op. */
-  static fromKernel(engine: tf.Engine, record: tf.OperationRecord): TapeEntry {
-    const savedInputs: Record<string, tf.Tensor | readonly tf.Tensor[]> = {};
-    const flat: tf.Tensor[] = [];
-    const names: string[] = [];
-    const inputs = record.inputs as Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-    for (const name in inputs) {
+/** One recorded op, as the backward pass sees it. */
+export interface TapeEntry {
+  /** The op's name, for messages. */
+  readonly name: string;
+  /** The inputs in order (Concat's list spread): their ids, shapes and dtypes. */
+  readonly flatInputs: readonly TensorMeta[];
+  /** The output's id. */
+  readonly outputId: number;
+  /** The gradient thunks for `upstream` (with `batchRank` batch dims), one per flat input. */
+  gradientThunks(upstream: tf.Tensor, batchRank: number): Thunks;
+  /** Releases the saved handles. */
+  dispose(): void;
+}
+
+type InputRecord = Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
+
+/**
+ * The metadata of every input a tape recorded, in parallel arrays shared by the tape's entries. While a
+ * tape records, everything it keeps lives until its gradient, so it keeps as few objects as it can:
+ * no per-input object, and no reference to the tensors themselves (whose buffers may be large).
+ */
+export class InputLog {
+  readonly ids: number[] = [];
+  readonly shapes: (readonly number[])[] = [];
+  readonly dtypes: tf.DataType[] = [];
+
+  /**
+   * Appends the inputs of a record in `names` order. Returns how many tensors each name covers when
+   * some input is a list (Concat's), else null (one each: the common case allocates nothing).
+   */
+  append(inputs: InputRecord, names: readonly string[]): number[] | null {
+    let layout: number[] | null = null;
+    names.forEach((name, i) => {
       const value = inputs[name]!;
       if (value instanceof tf.Tensor) {
-        const saved = engine.retain(value);
-        savedInputs[name] = saved;
-        flat.push(saved);
-        names.push(name);
+        this.push(value);
+        if (layout !== null) layout.push(1);
       } else {
-        const list = value.map((t) => engine.retain(t));
-        savedInputs[name] = list;
-        for (const t of list) {
-          flat.push(t);
-          names.push(name);
-        }
+        layout ??= new Array<number>(i).fill(1);
+        layout.push(value.length);
+        for (const t of value) this.push(t);
+      }
+    });
+    return layout;
+  }
+
+  private push(t: tf.Tensor): void {
+    this.ids.push(t.id);
+    this.shapes.push(t.shape);
+    this.dtypes.push(t.dtype);
+  }
+
+  meta(index: number): TensorMeta {
+    const shape = this.shapes[index]!;
+    return { id: this.ids[index]!, shape, dtype: this.dtypes[index]!, rank: shape.length };
+  }
+}
+
+/** Input names per op, computed once (every record of one op has the same keys). */
+const INPUT_NAMES = new Map<string, readonly string[]>();
+
+function inputNames(kernelName: string, inputs: InputRecord): readonly string[] {
+  let names = INPUT_NAMES.get(kernelName);
+  if (names === undefined) {
+    names = Object.keys(inputs);
+    INPUT_NAMES.set(kernelName, names);
+  }
+  return names;
+}
+
+/**
+ * A kernel or view op: its metadata (in the tape's InputLog) and handles retained only on the values
+ * its gradient rule reads (`SAVES`), so the user may dispose theirs and Variables keep the value they
+ * had when the op read them.
+ */
+class KernelEntry implements TapeEntry {
+  private flat: TensorMeta[] | null = null;
+
+  constructor(
+    private readonly log: InputLog,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly kernelName: tf.RecordedOpName,
+    private readonly attrs: unknown,
+    readonly outputId: number,
+    private readonly outputShape: readonly number[],
+    private readonly outputDtype: tf.DataType,
+    private readonly savedInputs: Record<string, tf.Tensor | readonly tf.Tensor[]> | null,
+    private readonly savedOutput: tf.Tensor | null,
+    private readonly layout: readonly number[] | null,
+  ) {}
+
+  get name(): string {
+    return this.kernelName;
+  }
+
+  get flatInputs(): readonly TensorMeta[] {
+    if (this.flat === null) {
+      const flat: TensorMeta[] = [];
+      for (let i = this.start; i < this.end; i++) flat.push(this.log.meta(i));
+      this.flat = flat;
+    }
+    return this.flat;
+  }
+
+  gradientThunks(upstream: tf.Tensor, batchRank: number): Thunks {
+    // Rules read values only of the inputs SAVES names (retained handles); the rest are metadata.
+    const names = INPUT_NAMES.get(this.kernelName)!;
+    const inputs: Record<string, TensorMeta | tf.Tensor | readonly (TensorMeta | tf.Tensor)[]> = {};
+    let index = this.start;
+    names.forEach((name, i) => {
+      const saved = this.savedInputs?.[name];
+      const count = this.layout?.[i];
+      if (count === undefined) {
+        inputs[name] = saved ?? this.log.meta(index);
+        index += 1;
+      } else {
+        const first = index;
+        inputs[name] = saved ?? Array.from({ length: count }, (_, k) => this.log.meta(first + k));
+        index += count;
+      }
+    });
+    const output = this.savedOutput ?? { id: this.outputId, shape: this.outputShape, dtype: this.outputDtype, rank: this.outputShape.length };
+    const saved = { inputs, attrs: this.attrs, output } as unknown as SavedOperation<tf.RecordedOpName>;
+    return kernelGradientThunks(this.kernelName, names, saved, upstream, batchRank);
+  }
+
+  dispose(): void {
+    if (this.savedInputs !== null) {
+      for (const name in this.savedInputs) {
+        const value = this.savedInputs[name]!;
+        if (value instanceof tf.Tensor) value.dispose();
+        else for (const t of value) t.dispose();
       }
     }
-    const output = engine.retain(record.output);
-    const saved = { inputs: savedInputs, attrs: record.attrs, output } as unknown as SavedOperation<tf.RecordedOpName>;
-    const uniqueNames = [...new Set(names)];
-    return new TapeEntry(record.kernelName, flat, output, (upstream, batchRank) =>
-      kernelGradientThunks(record.kernelName, uniqueNames, saved, upstream, batchRank),
-    );
+    this.savedOutput?.dispose();
+  }
+}
+
+/** Saves a kernel or view op: metadata in `log`, handles only on the values its gradient rule reads. */
+export function kernelEntry(engine: tf.Engine, log: InputLog, record: tf.OperationRecord): TapeEntry {
+  const inputs = record.inputs as InputRecord;
+  const names = inputNames(record.kernelName, inputs);
+  const needs = (SAVES as Partial<Record<string, SavedValues>>)[record.kernelName];
+  let savedInputs: Record<string, tf.Tensor | readonly tf.Tensor[]> | null = null;
+  // An op newer than this package's tables saves everything, so its missing rule is reported, not a crash.
+  for (const name of needs === undefined ? names : needs.inputs) {
+    const value = inputs[name];
+    if (value === undefined) continue;
+    savedInputs ??= {};
+    savedInputs[name] = value instanceof tf.Tensor ? engine.retain(value) : value.map((t) => engine.retain(t));
+  }
+  const savedOutput = needs === undefined || needs.output ? engine.retain(record.output) : null;
+  const start = log.ids.length;
+  const layout = log.append(inputs, names);
+  const { output } = record;
+  return new KernelEntry(log, start, log.ids.length, record.kernelName, record.attrs, output.id, output.shape, output.dtype, savedInputs, savedOutput, layout);
+}
+
+/** A customGradient op: the user's gradient may read anything, so every input and the output are kept. */
+class CustomEntry implements TapeEntry {
+  readonly outputId: number;
+
+  constructor(
+    private readonly record: tf.CustomOperationRecord,
+    readonly flatInputs: readonly tf.Tensor[],
+    private readonly output: tf.Tensor,
+  ) {
+    this.outputId = output.id;
   }
 
-  /** Saves a customGradient op. */
-  static fromCustom(engine: tf.Engine, record: tf.CustomOperationRecord): TapeEntry {
-    const flat = record.inputs.map((t) => engine.retain(t));
-    const output = engine.retain(record.output);
-    return new TapeEntry(record.name, flat, output, (upstream, batchRank) => {
-      const gradients = batchRank === 0 ? record.gradient(upstream) : customGradientPerSlice(record, flat, upstream, batchRank);
-      return gradients.map((g) => (g === null ? undefined : () => g));
-    });
+  get name(): string {
+    return this.record.name;
   }
 
-  /** The gradient thunks for `upstream` (with `batchRank` batch dims), one per flat input. */
   gradientThunks(upstream: tf.Tensor, batchRank: number): Thunks {
-    return this.thunks(upstream, batchRank);
+    const gradients = batchRank === 0 ? this.record.gradient(upstream) : customGradientPerSlice(this.record, this.flatInputs, upstream, batchRank);
+    return gradients.map((g) => (g === null ? undefined : () => g));
   }
 
-  /** Releases the saved handles. */
   dispose(): void {
     for (const t of this.flatInputs) t.dispose();
     this.output.dispose();
   }
+}
+
+/** Saves a customGradient op. */
+export function customEntry(engine: tf.Engine, record: tf.CustomOperationRecord): TapeEntry {
+  return new CustomEntry(record, record.inputs.map((t) => engine.retain(t)), engine.retain(record.output));
 }
 
 /**

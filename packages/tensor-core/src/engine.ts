@@ -48,6 +48,11 @@ export interface MemoryInfo {
   readonly numReclaimed: number;
 }
 
+/** A handle's place in the safety net: not in it, waiting to be registered, registered. */
+const SAFETY_NET_NONE = 0;
+const SAFETY_NET_PENDING = 1;
+const SAFETY_NET_REGISTERED = 2;
+
 /** Holds tensor-core's state. */
 export class Engine {
   private readonly registry = new BackendRegistry();
@@ -67,6 +72,7 @@ export class Engine {
    */
   private readonly tensorFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, false));
   private readonly variableFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, true));
+  private pendingSafetyNet: Tensor[] = [];
   private readonly ownerFinalizer = new FinalizationRegistry<() => void>((release) => release());
   private liveBuffers = 0;
   private liveBytes = 0;
@@ -151,7 +157,7 @@ export class Engine {
 
   /** Points a handle at another buffer, keeping the safety net's record of it current. */
   private swapStorage(t: Tensor, storage: Storage): void {
-    if (!t.finalizable) {
+    if (t.safetyNet !== SAFETY_NET_REGISTERED) {
       t.storage = storage;
       return;
     }
@@ -163,14 +169,27 @@ export class Engine {
 
   /**
    * Puts a handle under the safety net. Only handles no scope will dispose need it (a tidy scope
-   * disposes its own deterministically), and registering costs a few hundred nanoseconds, so
-   * tensors made inside `tidy` are registered only if they escape it.
+   * disposes its own deterministically). Registering costs a few hundred nanoseconds, more than the
+   * rest of an op, and most handles are disposed within the same synchronous run of code, so handles
+   * wait in a list and are registered on the next microtask only if still alive then. (The list holds
+   * them until then, so a handle dropped meanwhile is still registered, and reclaimed later.)
    */
   private makeFinalizable(t: Tensor): void {
-    if (t.finalizable || t.isDisposedInternal) return;
-    t.finalizable = true;
-    (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).register(t, t.storage, t);
+    if (t.safetyNet !== SAFETY_NET_NONE || t.isDisposedInternal) return;
+    t.safetyNet = SAFETY_NET_PENDING;
+    this.pendingSafetyNet.push(t);
+    if (this.pendingSafetyNet.length === 1) queueMicrotask(this.registerPending);
   }
+
+  private readonly registerPending = (): void => {
+    const pending = this.pendingSafetyNet;
+    this.pendingSafetyNet = [];
+    for (const t of pending) {
+      if (t.isDisposedInternal || t.safetyNet !== SAFETY_NET_PENDING) continue;
+      t.safetyNet = SAFETY_NET_REGISTERED;
+      (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).register(t, t.storage, t);
+    }
+  };
 
   /**
    * Runs kernel `name` on the active backend, wraps the result in a Tensor and tells every recorder.
@@ -325,7 +344,7 @@ export class Engine {
     this.liveTensorCount--;
     if (this.creationSites !== null) this.creationSites.forget(t);
     if (t instanceof Variable) this.liveVariables--;
-    if (t.finalizable) (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).unregister(t);
+    if (t.safetyNet === SAFETY_NET_REGISTERED) (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).unregister(t);
     this.releaseStorage(t.storage);
   }
 

@@ -53,8 +53,8 @@ export class Tensor<D extends DataType = DataType> {
   isDisposedInternal = false;
   /** @internal Kept past tidy scopes. */
   kept = false;
-  /** @internal Registered with the engine's FinalizationRegistry safety net. */
-  finalizable = false;
+  /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
+  safetyNet = 0;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {
