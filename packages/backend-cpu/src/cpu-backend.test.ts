@@ -9,9 +9,11 @@ import {
   FailedPreconditionError,
   InvalidArgumentError,
   PRIMITIVE_KERNEL_NAMES,
+  UnimplementedError,
 } from '@tapeflow/tensor-core';
 import type { Backend } from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
+import { detectFeatures } from './features.js';
 import { CPU_BACKEND_NAME, CpuBackend, cpuBackend } from './index.js';
 
 describe('cpuBackend', () => {
@@ -111,4 +113,48 @@ describe('CpuBackend storage', () => {
     expect(backend.memory()).toEqual({ numBytes: 0, numDataBuffers: 0 });
     expect(() => backend.readSync(id)).toThrow(FailedPreconditionError);
   });
+});
+
+describe('cpuBackend options', () => {
+  const features = detectFeatures();
+
+  it('takes the fastest path by default, on every core', () => {
+    const backend = cpuBackend();
+    expect(backend.path).toBe(features.relaxedSimd ? 'relaxed-simd' : 'simd');
+    expect(backend.threads).toBe(features.cores);
+    backend.dispose();
+  });
+
+  it('runs plain JavaScript with simd: false, always on one thread', () => {
+    const backend = cpuBackend({ simd: false, threads: 4 });
+    expect([backend.path, backend.threads, backend.workerChunks]).toEqual(['js', 1, 0]);
+  });
+
+  it('runs SIMD without relaxed instructions with simd: true', () => {
+    expect(cpuBackend({ simd: true, threads: 1 }).path).toBe('simd');
+  });
+
+  it("gives relaxed SIMD with simd: 'relaxed', or says why not", () => {
+    if (features.relaxedSimd) expect(cpuBackend({ simd: 'relaxed', threads: 1 }).path).toBe('relaxed-simd');
+    else expect(() => cpuBackend({ simd: 'relaxed' })).toThrow(UnimplementedError);
+  });
+
+  it('rejects a thread count that is not a positive integer', () => {
+    expect(() => cpuBackend({ threads: 1.5 })).toThrow(InvalidArgumentError);
+  });
+
+  for (const options of [{ simd: false }, { simd: true, threads: 1 }, { simd: true, threads: 2, parallelThreshold: 0 }] as const) {
+    it(`keeps reads valid and owned by the caller (${JSON.stringify(options)})`, () => {
+      const backend = cpuBackend(options);
+      const id = backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
+      const values = backend.readSync(id);
+      values[0] = 100;
+      // Lots of allocation (the heap grows, blocks are reused) must not touch the array read before.
+      const ids = Array.from({ length: 50 }, (_, i) => backend.write(new Float32Array(20000 * (i + 1)), [20000 * (i + 1)], 'float32'));
+      ids.forEach((other) => backend.disposeData(other));
+      expect(Array.from(backend.readSync(id))).toEqual([1, 2, 3]);
+      expect(Array.from(values)).toEqual([100, 2, 3]);
+      backend.dispose();
+    });
+  }
 });

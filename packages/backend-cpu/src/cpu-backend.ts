@@ -1,22 +1,19 @@
 /**
- * @file CpuBackend: the reference backend's storage and kernel table. Buffers are plain typed arrays
- * wrapped in `CpuData` handles; each backend instance owns its own set of live handles, so two
- * instances never share state and a handle from one is refused by the other.
+ * @file CpuBackend: the CPU backend's options, the choice of path (WebAssembly relaxed SIMD, SIMD, or
+ * plain JavaScript), and the Backend contract on top of the chosen store. Each instance owns its own
+ * buffers (and, threaded, its own memory and workers), so two instances never share state and a
+ * handle from one is refused by the other.
  */
 
-import type { Backend, BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
-import {
-  FailedPreconditionError,
-  dtypeOfTypedArray,
-  formatShape,
-  invalidArgument,
-  sizeFromShape,
-} from '@tapeflow/tensor-core';
-import type { CpuStorage } from './cpu-kernel.js';
+import type { Backend, BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core';
+import { UnimplementedError, dtypeOfTypedArray, formatShape, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import { detectFeatures, type CpuFeatures } from './features.js';
 import { createKernelTable, type CpuKernelTable } from './kernel-table.js';
+import { CPU_BACKEND_NAME, JsStore, type Store } from './storage.js';
+import { createWasmKernelTable } from './wasm/wasm-kernel-table.js';
+import { WasmStore } from './wasm/wasm-store.js';
 
-/** The CPU backend's name, as `Backend.name` and messages give it. */
-export const CPU_BACKEND_NAME = 'cpu';
+export { CPU_BACKEND_NAME } from './storage.js';
 
 /**
  * The contract version these kernels were written for. A literal, not tensor-core's
@@ -25,18 +22,87 @@ export const CPU_BACKEND_NAME = 'cpu';
  */
 const IMPLEMENTED_SPEC_VERSION = 1;
 
-const EMPTY = new Float32Array(0);
+/** Default of `parallelThreshold` (see the option): MatMul from about 100³, elementwise from 2^21 elements. */
+const DEFAULT_PARALLEL_THRESHOLD = 131072;
 
-/** The CPU backend's DataId: one typed array, owned by the backend that made it. */
-class CpuData {
-  constructor(public values: TypedArray) {}
+/**
+ * Options of `cpuBackend()`.
+ * @example cpuBackend({ simd: false }) // the plain-JavaScript kernels
+ */
+export interface CpuBackendOptions {
+  /**
+   * Which kernels: by default the fastest the engine has (relaxed SIMD, else SIMD, else plain
+   * JavaScript). `false`: plain JavaScript. `true`: WebAssembly SIMD without relaxed instructions.
+   * `'relaxed'`: relaxed SIMD (fused multiply-add). `true` and `'relaxed'` throw UnimplementedError
+   * where the engine lacks them.
+   */
+  readonly simd?: boolean | 'relaxed';
+  /**
+   * Threads for large kernels, the calling thread included; default: the machine's logical cores.
+   * Above 1 needs shared memory (in a browser, a cross-origin-isolated page); without it the backend
+   * runs single-threaded and says so once. The plain-JavaScript path is always single-threaded.
+   */
+  readonly threads?: number;
+  /**
+   * Work below which a kernel stays on the calling thread, counted as multiply-adds / 8 for MatMul and
+   * output elements / 16 for elementwise kernels (memory-bound: a second thread only pays once the
+   * operands outgrow the cache). Default 131072: MatMul from about 100³ (~50 µs of work), elementwise
+   * from 2^21 elements. Below 1024, kernels are also cut into the smallest chunks (for tests).
+   */
+  readonly parallelThreshold?: number;
 }
 
 /**
- * The reference CPU backend: every kernel, synchronous reads.
+ * Which kernels a backend runs.
+ * @example cpuBackend().path // 'simd' in Node 20, 'relaxed-simd' in current Chrome
+ */
+export type CpuPath = 'relaxed-simd' | 'simd' | 'js';
+
+// "Says so once": each message once per process, however many backends are made.
+const reported = new Set<string>();
+function reportOnce(message: string): void {
+  if (reported.has(message)) return;
+  reported.add(message);
+  console.info(`@tapeflow/backend-cpu: ${message}`);
+}
+
+function choosePath(simd: CpuBackendOptions['simd'], features: CpuFeatures): CpuPath {
+  if (simd === false) return 'js';
+  if (simd === 'relaxed') {
+    if (!features.relaxedSimd) throw new UnimplementedError(`${CPU_BACKEND_NAME}: option simd: 'relaxed' asks for relaxed SIMD, which this engine lacks (Node 20 needs --experimental-wasm-relaxed-simd).`);
+    return 'relaxed-simd';
+  }
+  if (simd === true) {
+    if (!features.simd) throw new UnimplementedError(`${CPU_BACKEND_NAME}: option simd: true asks for WebAssembly SIMD, which this engine lacks.`);
+    return 'simd';
+  }
+  return features.relaxedSimd ? 'relaxed-simd' : features.simd ? 'simd' : 'js';
+}
+
+/** The threads a backend gets (exported for tests). */
+export function chooseThreads(requested: number | undefined, path: CpuPath, features: CpuFeatures): number {
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
+    invalidArgument('cpuBackend', 'threads', 'a positive integer', String(requested));
+  }
+  const wanted = requested ?? features.cores;
+  if (wanted <= 1 || path === 'js') return 1;
+  if (!features.sharedMemory || features.workers === undefined) {
+    reportOnce(
+      `running single-threaded: ${features.workers === undefined ? 'no way to start workers here' : 'no shared memory (a browser page must be cross-origin isolated)'}.`,
+    );
+    return 1;
+  }
+  return wanted;
+}
+
+/**
+ * The CPU backend: every kernel, synchronous reads. Tensors live in WebAssembly memory and the hot
+ * kernels (MatMul, elementwise, reductions) run in SIMD, on several threads when large; where the
+ * engine has no SIMD (or with `simd: false`), plain JavaScript kernels hold tensors in typed arrays.
  *
- * Reads (`read`, `readSync`) return the stored array itself, not a copy, so a tensor's values cost
- * nothing to read. Callers must not mutate it, and tensor-core must copy before handing values to users.
+ * `readSync` / `read` return a copy the caller owns: on the WebAssembly path a view of the heap would
+ * go stale when the block is reused or the memory grows, and on either path a caller's writes must
+ * not reach the tensor.
  *
  * @example
  * ```ts
@@ -51,15 +117,43 @@ export class CpuBackend implements Backend {
   readonly specVersion = IMPLEMENTED_SPEC_VERSION;
   readonly name = CPU_BACKEND_NAME;
   readonly kernels: CpuKernelTable;
-  readonly #live = new Set<CpuData>();
-  #numBytes = 0;
+  /** The kernels this instance runs. */
+  readonly path: CpuPath;
+  /** Threads large kernels use, the calling thread included. */
+  readonly threads: number;
+  readonly #store: Store;
 
-  constructor() {
-    const storage: CpuStorage = {
-      values: (tensor: TensorInfo) => this.#resolve(tensor.dataId, 'a kernel input').values,
-      adopt: (values: TypedArray) => this.#adopt(values),
-    };
-    this.kernels = createKernelTable(storage);
+  constructor(options: CpuBackendOptions = {}) {
+    const features = detectFeatures();
+    let path = choosePath(options.simd, features);
+    let threads = chooseThreads(options.threads, path, features);
+    let wasm: WasmStore | undefined;
+    if (path !== 'js') {
+      try {
+        wasm = new WasmStore({
+          relaxed: path === 'relaxed-simd',
+          threads,
+          workers: features.workers,
+          parallelThreshold: options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD,
+        });
+      } catch (error) {
+        // Asked for explicitly: say why it cannot be had. Chosen by default: fall back (e.g. a
+        // browser's main thread refuses to compile a module over 4 KB synchronously).
+        if (options.simd !== undefined) throw error;
+        reportOnce(`WebAssembly kernels unavailable (${error instanceof Error ? error.message : String(error)}); using plain JavaScript.`);
+        [path, threads] = ['js', 1];
+      }
+    }
+    this.path = path;
+    this.threads = threads;
+    if (wasm === undefined) {
+      const store = new JsStore();
+      this.#store = store;
+      this.kernels = createKernelTable(store);
+    } else {
+      this.#store = wasm;
+      this.kernels = createWasmKernelTable(wasm);
+    }
   }
 
   /** Copies `values` into a new buffer; `values` must be `dtype`'s array type and `shape`'s size. */
@@ -72,10 +166,10 @@ export class CpuBackend implements Backend {
     if (values.length !== size) {
       invalidArgument('write', 'values', `${size} values for shape ${formatShape(shape)}`, `${values.length}`);
     }
-    return this.#adopt(values.slice());
+    return this.#store.write(values, dtype);
   }
 
-  /** The buffer's values: the stored array itself, which must not be mutated. */
+  /** A copy of the buffer's values. */
   read(dataId: DataId): Promise<TypedArray> {
     try {
       return Promise.resolve(this.readSync(dataId));
@@ -84,48 +178,29 @@ export class CpuBackend implements Backend {
     }
   }
 
-  /** The buffer's values: the stored array itself, which must not be mutated. */
+  /** A copy of the buffer's values. */
   readSync(dataId: DataId): TypedArray {
-    return this.#resolve(dataId, 'a read').values;
+    return this.#store.read(dataId);
   }
 
   /** Frees a buffer; freeing one twice throws, since tensor-core frees each exactly once. */
   disposeData(dataId: DataId): void {
-    const data = this.#resolve(dataId, 'disposeData');
-    this.#live.delete(data);
-    this.#numBytes -= data.values.byteLength;
-    // tensor-core may still hold the handle; let the array go now rather than with the handle.
-    data.values = EMPTY;
+    this.#store.free(dataId);
+  }
+
+  /** Chunks of kernels that worker threads (not the calling thread) have run: 0 single-threaded. */
+  get workerChunks(): number {
+    return this.#store instanceof WasmStore ? (this.#store.pool?.workerChunks ?? 0) : 0;
   }
 
   /** Exact figures: bytes of live buffers and their count. */
   memory(): BackendMemoryInfo {
-    return { numBytes: this.#numBytes, numDataBuffers: this.#live.size };
+    return this.#store.memory();
   }
 
-  /** Frees every buffer; handles from before are refused afterwards. */
+  /** Frees every buffer and stops the workers; handles from before are refused afterwards. */
   dispose(): void {
-    for (const data of this.#live) data.values = EMPTY;
-    this.#live.clear();
-    this.#numBytes = 0;
-  }
-
-  #adopt(values: TypedArray): DataId {
-    const data = new CpuData(values);
-    this.#live.add(data);
-    this.#numBytes += values.byteLength;
-    return data;
-  }
-
-  #resolve(dataId: DataId, use: string): CpuData {
-    if (!(dataId instanceof CpuData) || !this.#live.has(dataId)) {
-      const problem =
-        dataId instanceof CpuData
-          ? 'was already disposed (or belongs to another cpu backend instance)'
-          : 'was not made by a cpu backend';
-      throw new FailedPreconditionError(`${CPU_BACKEND_NAME}: the buffer passed to ${use} ${problem}.`);
-    }
-    return dataId;
+    this.#store.dispose();
   }
 }
 
@@ -135,10 +210,11 @@ export class CpuBackend implements Backend {
  *
  * @example
  * ```ts
- * const backend = cpuBackend();
+ * const backend = cpuBackend();                  // fastest kernels, all cores
+ * const reference = cpuBackend({ simd: false }); // plain JavaScript
  * backend.memory(); // { numBytes: 0, numDataBuffers: 0 }
  * ```
  */
-export function cpuBackend(): CpuBackend {
-  return new CpuBackend();
+export function cpuBackend(options: CpuBackendOptions = {}): CpuBackend {
+  return new CpuBackend(options);
 }

@@ -1,17 +1,64 @@
 /**
- * @file Test helpers for the kernel tests: a harness that writes inputs and runs one kernel on a fresh
- * backend, a closeness check for float results, and a seeded generator for random data. Not exported
- * from index.ts, so the build leaves it out.
+ * @file Test helpers for the kernel tests: the kernel paths every test runs on, a harness that writes
+ * inputs and runs one kernel, a closeness check for float results, and a seeded generator for random
+ * data. Not exported from index.ts, so the build leaves it out.
  */
 
 import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
 import { makeTypedArray } from '@tapeflow/tensor-core';
-import { expect } from 'vitest';
-import { CpuBackend } from './cpu-backend.js';
+import { afterAll, describe, expect } from 'vitest';
+import { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 
-/** A fresh backend plus shorthands to write tensors and run kernels on it. */
+/** One way of running the kernels, as the tests name it. */
+export interface TestPath {
+  readonly label: string;
+  readonly options: CpuBackendOptions;
+}
+
+/**
+ * The paths every kernel test runs on: plain JavaScript, WebAssembly SIMD on one thread, and SIMD with
+ * every kernel cut into the smallest chunks and shared with a worker. Relaxed SIMD needs a V8 flag
+ * that only a fresh process can take: relaxed-simd.test.ts runs this suite again in one, with
+ * TAPEFLOW_CPU_TEST_PATHS=relaxed.
+ */
+export const TEST_PATHS: readonly TestPath[] =
+  process.env.TAPEFLOW_CPU_TEST_PATHS === 'relaxed'
+    ? [
+        { label: 'relaxed simd', options: { simd: 'relaxed', threads: 1 } },
+        { label: 'relaxed simd, 2 threads', options: { simd: 'relaxed', threads: 2, parallelThreshold: 0 } },
+      ]
+    : [
+        { label: 'js', options: { simd: false } },
+        { label: 'simd', options: { simd: true, threads: 1 } },
+        { label: 'simd, 2 threads', options: { simd: true, threads: 2, parallelThreshold: 0 } },
+      ];
+
+/** The `simd` option of the SIMD paths under test: `'relaxed'` in the relaxed-SIMD run. */
+export const SIMD_UNDER_TEST: true | 'relaxed' = process.env.TAPEFLOW_CPU_TEST_PATHS === 'relaxed' ? 'relaxed' : true;
+
+/** `describe(name, body)` once per test path; `body` gets the path's backend options. */
+export function describeEachPath(name: string, body: (options: CpuBackendOptions) => void): void {
+  for (const path of TEST_PATHS) describe(`${name} [${path.label}]`, () => body(path.options));
+}
+
+// One backend per path and test file: a threaded backend starts a worker, too slow to do per test.
+// Kernel tests only add buffers, so sharing cannot make one test see another's state.
+const backends = new Map<string, CpuBackend>();
+afterAll(() => {
+  for (const backend of backends.values()) backend.dispose();
+  backends.clear();
+});
+
+/** A backend for `options` plus shorthands to write tensors and run kernels on it. */
 export class KernelHarness {
-  readonly backend = new CpuBackend();
+  readonly backend: CpuBackend;
+
+  constructor(options: CpuBackendOptions = {}) {
+    const key = JSON.stringify(options);
+    let backend = backends.get(key);
+    if (backend === undefined) backends.set(key, (backend = new CpuBackend(options)));
+    this.backend = backend;
+  }
 
   /** Writes `values` as a tensor of `shape` and `dtype` and describes it as a kernel input. */
   tensor(values: ArrayLike<number>, shape: readonly number[], dtype: DataType = 'float32'): TensorInfo {

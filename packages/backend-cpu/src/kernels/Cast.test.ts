@@ -5,18 +5,18 @@
 
 import type { DataType } from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
-import { KernelHarness } from '../test-utils.js';
+import { KernelHarness, describeEachPath } from '../test-utils.js';
 import { castScalar } from './Cast.js';
 
-describe('Cast', () => {
+describeEachPath('Cast', (options) => {
   it('truncates float32 toward zero when casting to int32', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1.9, -1.9, 0.5, -0.5, 3, NaN, 2147483648], [7]);
     expect(h.run('Cast', { x }, {}, [7], 'int32')).toEqual(new Int32Array([1, -1, 0, 0, 3, 0, -2147483648]));
   });
 
   it('casts anything to bool as != 0, NaN included', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const f = h.tensor([0, -0, 0.1, -3, NaN, Infinity], [6]);
     expect(h.values('Cast', { x: f }, {}, [6], 'bool')).toEqual([0, 0, 1, 1, 1, 1]);
     const i = h.tensor([0, 256, -1], [3], 'int32');
@@ -24,7 +24,7 @@ describe('Cast', () => {
   });
 
   it('casts bool and int32 to numbers', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const b = h.tensor([1, 0, 1], [3], 'bool');
     expect(h.run('Cast', { x: b }, {}, [3], 'float32')).toEqual(new Float32Array([1, 0, 1]));
     expect(h.run('Cast', { x: b }, {}, [3], 'int32')).toEqual(new Int32Array([1, 0, 1]));
@@ -34,7 +34,7 @@ describe('Cast', () => {
   });
 
   it('copies on a same-dtype cast, so the output is a buffer of its own', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, 2], [2]);
     const out = h.run('Cast', { x }, {}, [2], 'float32');
     expect(out).not.toBe(h.backend.readSync(x.dataId));
@@ -42,7 +42,7 @@ describe('Cast', () => {
   });
 
   it('handles size 0 for every pair of dtypes', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const dtypes: DataType[] = ['float32', 'int32', 'bool'];
     for (const from of dtypes) {
       for (const to of dtypes) {

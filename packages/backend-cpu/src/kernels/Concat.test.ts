@@ -3,12 +3,12 @@
  * zero-size inputs, a single input, every dtype.
  */
 
-import { describe, expect, it } from 'vitest';
-import { KernelHarness } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath } from '../test-utils.js';
 
-describe('Concat', () => {
+describeEachPath('Concat', (options) => {
   it('joins on each axis of a rank-2 input', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3, 4], [2, 2]);
     const b = h.tensor([5, 6, 7, 8, 9, 10], [2, 3]);
     const c = h.tensor([11, 12], [1, 2]);
@@ -17,7 +17,7 @@ describe('Concat', () => {
   });
 
   it('joins on each axis of a rank-3 input', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
     const b = h.tensor([-1, -2, -3, -4, -5, -6, -7, -8], [2, 2, 2]);
     expect(h.values('Concat', { tensors: [a, b] }, { axis: 0 }, [4, 2, 2])).toEqual([
@@ -32,7 +32,7 @@ describe('Concat', () => {
   });
 
   it('skips zero-size inputs and handles an all-empty output', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2], [2, 1]);
     const empty = h.tensor([], [2, 0]);
     const b = h.tensor([3, 4], [2, 1]);
@@ -43,7 +43,7 @@ describe('Concat', () => {
   });
 
   it('copies a single input and joins 1-d int32, bool and long inputs', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3], [3], 'int32');
     expect(h.run('Concat', { tensors: [a] }, { axis: 0 }, [3], 'int32')).toEqual(new Int32Array([1, 2, 3]));
     const p = h.tensor([1, 0], [2], 'bool');

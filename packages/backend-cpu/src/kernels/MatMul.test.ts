@@ -4,8 +4,8 @@
  */
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
-import { KernelHarness, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
 
 /** The naive reference: out[..., i, j] = Σ_p A[..., i, p] B[..., p, j] with broadcast batch dims. */
 function reference(
@@ -47,9 +47,9 @@ function reference(
   return out;
 }
 
-describe('MatMul', () => {
+describeEachPath('MatMul', (options) => {
   it('multiplies 2×3 by 3×2 (hand-computed)', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     const b = h.tensor([7, 8, 9, 10, 11, 12], [3, 2]);
     const attrs = { transposeA: false, transposeB: false };
@@ -57,7 +57,7 @@ describe('MatMul', () => {
   });
 
   it('reads transposed operands as [k, m] and [n, k] (hand-computed)', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const aT = h.tensor([1, 4, 2, 5, 3, 6], [3, 2]);
     const bT = h.tensor([7, 9, 11, 8, 10, 12], [2, 3]);
     const a = h.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
@@ -87,7 +87,7 @@ describe('MatMul', () => {
           const random = seededRandom(aShape.length * 31 + bShape.length + (transposeA ? 2 : 0) + (transposeB ? 1 : 0));
           const aValues = randomValues(aShape.reduce((x, y) => x * y, 1), random);
           const bValues = randomValues(bShape.reduce((x, y) => x * y, 1), random);
-          const h = new KernelHarness();
+          const h = new KernelHarness(options);
           const out = h.run(
             'MatMul',
             { a: h.tensor(aValues, aShape), b: h.tensor(bValues, bShape) },
@@ -101,7 +101,7 @@ describe('MatMul', () => {
   }
 
   it('wraps int32 products and sums', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([65536, 1, 2, 3], [2, 2], 'int32');
     const b = h.tensor([65536, 0, 2147483647, 1], [2, 2], 'int32');
     const out = h.run('MatMul', { a, b }, { transposeA: false, transposeB: false }, [2, 2], 'int32');
@@ -125,7 +125,7 @@ describe('MatMul', () => {
         expected.push(Number(BigInt.asIntN(32, sum)));
       }
     }
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor(aValues, [m, k], 'int32');
     const b = h.tensor(bValues, [k, n], 'int32');
     expect(h.values('MatMul', { a, b }, { transposeA: false, transposeB: false }, [m, n], 'int32')).toEqual(expected);
@@ -135,7 +135,7 @@ describe('MatMul', () => {
   });
 
   it('gives zeros when k = 0 and an empty output when m, n or a batch dim is 0', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const attrs = { transposeA: false, transposeB: false };
     const a = h.tensor([], [2, 0]);
     const b = h.tensor([], [0, 3]);
@@ -149,7 +149,7 @@ describe('MatMul', () => {
   });
 
   it('rejects bool', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1], [1, 1], 'bool');
     expect(() => h.run('MatMul', { a, b: a }, { transposeA: false, transposeB: false }, [1, 1], 'bool')).toThrow(
       InvalidArgumentError,

@@ -3,12 +3,12 @@
  * large values that would overflow without the max shift, infinities and NaN, size 0.
  */
 
-import { describe, expect, it } from 'vitest';
-import { KernelHarness, expectClose, randomValues, seededRandom } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath, expectClose, randomValues, seededRandom } from '../test-utils.js';
 
-describe('Softmax', () => {
+describeEachPath('Softmax', (options) => {
   it('matches reference values on the last axis', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, 2, 3, 0, 0, 0], [2, 3]);
     expectClose(h.run('Softmax', { x }, { axis: 1 }, [2, 3]), [
       0.09003057, 0.24472847, 0.66524096, 1 / 3, 1 / 3, 1 / 3,
@@ -16,7 +16,7 @@ describe('Softmax', () => {
   });
 
   it('matches the composite of primitive kernels on each axis of a rank-3 input', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const shape = [2, 3, 4];
     const values = randomValues(24, seededRandom(3)).map((v) => v * 10);
     const x = h.tensor(values, shape);
@@ -34,19 +34,19 @@ describe('Softmax', () => {
   });
 
   it('does not overflow on large inputs', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1000, 1000, -1000], [3]);
     expectClose(h.run('Softmax', { x }, { axis: 0 }, [3]), [0.5, 0.5, 0]);
   });
 
   it('gives NaN for a row with NaN or +Infinity, as the composite does', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, NaN, Infinity, 0], [2, 2]);
     expect(h.values('Softmax', { x }, { axis: 1 }, [2, 2])).toEqual([NaN, NaN, NaN, NaN]);
   });
 
   it('handles size 0 along and across the axis', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     expect(h.values('Softmax', { x: h.tensor([], [2, 0]) }, { axis: 1 }, [2, 0])).toEqual([]);
     expect(h.values('Softmax', { x: h.tensor([], [0, 3]) }, { axis: 1 }, [0, 3])).toEqual([]);
   });

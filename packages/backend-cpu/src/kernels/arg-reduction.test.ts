@@ -3,10 +3,10 @@
  * NumPy, int32 and size-0 outputs.
  */
 
-import { describe, expect, it } from 'vitest';
-import { KernelHarness } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath } from '../test-utils.js';
 
-describe('ArgMax and ArgMin', () => {
+describeEachPath('ArgMax and ArgMin', (options) => {
   // Shape [2, 3, 2]: rows listed as [i][j] pairs over k.
   const values = [
     3, 1, 4, 1, 5, 9,
@@ -19,7 +19,7 @@ describe('ArgMax and ArgMin', () => {
   ];
   for (const [axis, outShape, argMax, argMin] of cases) {
     it(`reduces axis ${axis} of a rank-3 input`, () => {
-      const h = new KernelHarness();
+      const h = new KernelHarness(options);
       const x = h.tensor(values, [2, 3, 2]);
       const out = h.run('ArgMax', { x }, { axis }, outShape, 'int32');
       expect(out).toBeInstanceOf(Int32Array);
@@ -29,14 +29,14 @@ describe('ArgMax and ArgMin', () => {
   }
 
   it('takes the first index on ties', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([2, 7, 7, 2], [4], 'int32');
     expect(h.values('ArgMax', { x }, { axis: 0 }, [], 'int32')).toEqual([1]);
     expect(h.values('ArgMin', { x }, { axis: 0 }, [], 'int32')).toEqual([0]);
   });
 
   it('points at the first NaN, as NumPy does', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, NaN, 5, NaN, -1, 0], [2, 3]);
     expect(h.values('ArgMax', { x }, { axis: 1 }, [2], 'int32')).toEqual([1, 0]);
     expect(h.values('ArgMin', { x }, { axis: 1 }, [2], 'int32')).toEqual([1, 0]);
@@ -45,7 +45,7 @@ describe('ArgMax and ArgMin', () => {
   });
 
   it('handles size-0 outputs and a length-1 axis', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([], [0, 3]);
     expect(h.values('ArgMax', { x }, { axis: 1 }, [0], 'int32')).toEqual([]);
     const y = h.tensor([4, 5], [2, 1]);

@@ -5,11 +5,11 @@
  */
 
 import { BINARY_KERNELS, InvalidArgumentError } from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
-import { KernelHarness, expectClose } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath, expectClose } from '../test-utils.js';
 import { floatPow, intPow } from './binary.js';
 
-describe('binary float32 kernels on equal shapes', () => {
+describeEachPath('binary float32 kernels on equal shapes', (options) => {
   const a = [1, -2, 3, 4.5, 0, -1];
   const b = [2, 2, -4, 0.5, 3, 0.5];
   const cases: Record<(typeof BINARY_KERNELS)[number], number[]> = {
@@ -23,7 +23,7 @@ describe('binary float32 kernels on equal shapes', () => {
   };
   for (const [op, expected] of Object.entries(cases)) {
     it(`${op} matches reference values`, () => {
-      const h = new KernelHarness();
+      const h = new KernelHarness(options);
       const out = h.run(op as keyof typeof cases, { a: h.tensor(a, [2, 3]), b: h.tensor(b, [2, 3]) }, {}, [2, 3]);
       expect(out).toBeInstanceOf(Float32Array);
       expectClose(out, expected);
@@ -31,9 +31,9 @@ describe('binary float32 kernels on equal shapes', () => {
   }
 });
 
-describe('binary broadcasting', () => {
+describeEachPath('binary broadcasting', (options) => {
   it('broadcasts a scalar on either side', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, 2, 3], [3]);
     const s = h.tensor([10], []);
     expect(h.values('Sub', { a: x, b: s }, {}, [3])).toEqual([-9, -8, -7]);
@@ -42,7 +42,7 @@ describe('binary broadcasting', () => {
   });
 
   it('broadcasts a row and a column in both directions', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const m = h.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     const row = h.tensor([10, 20, 30], [3]);
     const column = h.tensor([100, 200], [2, 1]);
@@ -53,14 +53,14 @@ describe('binary broadcasting', () => {
   });
 
   it('broadcasts both operands at once (outer product shape)', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3], [3, 1]);
     const b = h.tensor([10, 20], [1, 2]);
     expect(h.values('Mul', { a, b }, {}, [3, 2])).toEqual([10, 20, 20, 40, 30, 60]);
   });
 
   it('broadcasts across rank-3 shapes with size-1 dims in the middle', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3, 4], [2, 1, 2]);
     const b = h.tensor([10, 20, 30], [1, 3, 1]);
     expect(h.values('Add', { a, b }, {}, [2, 3, 2])).toEqual([
@@ -69,14 +69,14 @@ describe('binary broadcasting', () => {
   });
 
   it('handles an operand of output size but lower rank', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3], [3]);
     const b = h.tensor([1, 1, 1], [1, 3]);
     expect(h.values('Add', { a, b }, {}, [1, 3])).toEqual([2, 3, 4]);
   });
 
   it('gives an empty output for size-0 dims, broadcast or not', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const empty = h.tensor([], [0, 3]);
     const row = h.tensor([1, 2, 3], [3]);
     const s = h.tensor([1], []);
@@ -87,9 +87,9 @@ describe('binary broadcasting', () => {
   });
 });
 
-describe('binary int32 kernels', () => {
+describeEachPath('binary int32 kernels', (options) => {
   it('wraps Add, Sub and Mul like int32', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([2147483647, -2147483648, 65536, 7], [4], 'int32');
     const b = h.tensor([1, 1, 65536, -3], [4], 'int32');
     const run = (op: 'Add' | 'Sub' | 'Mul' | 'Maximum' | 'Minimum') => h.run(op, { a, b }, {}, [4], 'int32');
@@ -101,7 +101,7 @@ describe('binary int32 kernels', () => {
   });
 
   it('computes integer Pow exactly, broadcasting the exponent', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([2, -3, 0, 1, 7], [5], 'int32');
     const b = h.tensor([3], [], 'int32');
     expect(h.values('Pow', { a, b }, {}, [5], 'int32')).toEqual([8, -27, 0, 1, 343]);
@@ -112,15 +112,15 @@ describe('binary int32 kernels', () => {
   });
 
   it('rejects bool', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1], [1], 'bool');
     expect(() => h.run('Add', { a, b: a }, {}, [1], 'bool')).toThrow(InvalidArgumentError);
   });
 });
 
-describe('binary IEEE edge cases', () => {
+describeEachPath('binary IEEE edge cases', (options) => {
   it('propagates NaN through Maximum and Minimum from either side', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([NaN, 1], [2]);
     const b = h.tensor([1, NaN], [2]);
     expect(h.values('Maximum', { a, b }, {}, [2])).toEqual([NaN, NaN]);
@@ -128,7 +128,7 @@ describe('binary IEEE edge cases', () => {
   });
 
   it('divides by zero into infinities and NaN', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([1, -1, 0], [3]);
     const b = h.tensor([0], []);
     expect(h.values('RealDiv', { a, b }, {}, [3])).toEqual([Infinity, -Infinity, NaN]);
@@ -142,7 +142,7 @@ describe('binary IEEE edge cases', () => {
   });
 
   it('rounds results to float32', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const out = h.values('Add', { a: h.tensor([0.1], [1]), b: h.tensor([0.2], [1]) }, {}, [1]);
     expect(out).toEqual([Math.fround(Math.fround(0.1) + Math.fround(0.2))]);
   });

@@ -38,7 +38,11 @@ export function binaryImpl(
   return out;
 }
 
-function binaryRow(
+/**
+ * One row of a binary op: `out[oi + j] = a[ai + j * as] op b[bi + j * bs]` for j < n. Exported for the
+ * WebAssembly path, which runs rows its SIMD forms do not cover through it.
+ */
+export function binaryRow(
   op: BinaryKernel,
   int: boolean,
   a: TypedArray,

@@ -4,10 +4,10 @@
  */
 
 import { COMPARISON_KERNELS } from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
-import { KernelHarness } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath } from '../test-utils.js';
 
-describe('comparison kernels', () => {
+describeEachPath('comparison kernels', (options) => {
   const cases: Record<(typeof COMPARISON_KERNELS)[number], number[]> = {
     Equal: [0, 1, 0, 0],
     NotEqual: [1, 0, 1, 1],
@@ -18,7 +18,7 @@ describe('comparison kernels', () => {
   };
   for (const [op, expected] of Object.entries(cases)) {
     it(`${op} gives bool on float32, with NaN unordered`, () => {
-      const h = new KernelHarness();
+      const h = new KernelHarness(options);
       const a = h.tensor([1, 2, 3, NaN], [4]);
       const b = h.tensor([2, 2, 2, NaN], [4]);
       const out = h.run(op as keyof typeof cases, { a, b }, {}, [4], 'bool');
@@ -28,7 +28,7 @@ describe('comparison kernels', () => {
   }
 
   it('compares int32 and bool inputs', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const a = h.tensor([-2147483648, 5], [2], 'int32');
     const b = h.tensor([-2147483647, 5], [2], 'int32');
     expect(h.values('Less', { a, b }, {}, [2], 'bool')).toEqual([1, 0]);
@@ -38,7 +38,7 @@ describe('comparison kernels', () => {
   });
 
   it('broadcasts in both directions', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const column = h.tensor([1, 2, 3], [3, 1]);
     const row = h.tensor([1, 2, 3], [3]);
     expect(h.values('Greater', { a: column, b: row }, {}, [3, 3], 'bool')).toEqual([0, 0, 0, 1, 0, 0, 1, 1, 0]);
@@ -49,7 +49,7 @@ describe('comparison kernels', () => {
   });
 
   it('gives an empty output for size-0 dims', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const empty = h.tensor([], [3, 0]);
     const column = h.tensor([1, 2, 3], [3, 1]);
     for (const op of COMPARISON_KERNELS) {

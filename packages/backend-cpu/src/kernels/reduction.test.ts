@@ -6,8 +6,8 @@
 
 import { InvalidArgumentError, REDUCTION_KERNELS } from '@tapeflow/tensor-core';
 import type { ReductionKernel } from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
-import { KernelHarness, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
 
 // x[i][j][k] = 6i + 3j + k on shape [2, 2, 3]; each entry: axes, output shape, Sum, Max, Min.
 const identity = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
@@ -46,11 +46,11 @@ function axisSubsets(rank: number): number[][] {
   return subsets;
 }
 
-describe('reductions over every axis combination of a rank-3 input', () => {
+describeEachPath('reductions over every axis combination of a rank-3 input', (options) => {
   const values = Array.from({ length: 12 }, (_, i) => i);
   for (const [axes, outShape, sum, max, min] of rank3) {
     it(`reduces axes [${axes.join(',')}]`, () => {
-      const h = new KernelHarness();
+      const h = new KernelHarness(options);
       const x = h.tensor(values, [2, 2, 3]);
       expect(h.values('Sum', { x }, { axes }, outShape)).toEqual(sum);
       expect(h.values('Max', { x }, { axes }, outShape)).toEqual(max);
@@ -63,7 +63,7 @@ describe('reductions over every axis combination of a rank-3 input', () => {
   }
 
   it('matches a naive reference on a shuffled rank-4 input for every axis subset', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const shape = [3, 1, 4, 5];
     const values = randomValues(60, seededRandom(7));
     const x = h.tensor(values, shape);
@@ -76,9 +76,9 @@ describe('reductions over every axis combination of a rank-3 input', () => {
   });
 });
 
-describe('reduction edge cases', () => {
+describeEachPath('reduction edge cases', (options) => {
   it('gives the identity when a reduced axis is empty', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([], [2, 0, 3]);
     expect(h.values('Sum', { x }, { axes: [1] }, [2, 3])).toEqual([0, 0, 0, 0, 0, 0]);
     expect(h.values('Max', { x }, { axes: [1] }, [2, 3])).toEqual(new Array(6).fill(-Infinity));
@@ -89,19 +89,19 @@ describe('reduction edge cases', () => {
   });
 
   it('gives an empty output when a kept axis is empty', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([], [0, 4]);
     for (const op of REDUCTION_KERNELS) expect(h.values(op, { x }, { axes: [1] }, [0]), op).toEqual([]);
   });
 
   it('reduces a scalar over no axes to itself', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([5], []);
     for (const op of REDUCTION_KERNELS) expect(h.values(op, { x }, { axes: [] }, []), op).toEqual([5]);
   });
 
   it('accumulates float32 sums in double before rounding once', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     // In float32, 2^24 + 1 + 1 + ... loses every 1; the exact sum is representable.
     const values = [16777216, ...new Array<number>(16).fill(1)];
     const x = h.tensor(values, [17]);
@@ -109,14 +109,14 @@ describe('reduction edge cases', () => {
   });
 
   it('wraps int32 sums', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([2147483647, 1, 2147483647, 2], [2, 2], 'int32');
     expect(h.values('Sum', { x }, { axes: [1] }, [2], 'int32')).toEqual([-2147483648, -2147483647]);
     expect(h.values('Sum', { x }, { axes: [0] }, [2], 'int32')).toEqual([-2, 3]);
   });
 
   it('propagates NaN through Max and Min along either kind of row', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, NaN, 3, 4, 5, 6], [2, 3]);
     expect(h.values('Max', { x }, { axes: [1] }, [2])).toEqual([NaN, 6]);
     expect(h.values('Min', { x }, { axes: [0] }, [3])).toEqual([1, NaN, 3]);
@@ -124,7 +124,7 @@ describe('reduction edge cases', () => {
   });
 
   it('reduces bool with Max as any and Min as all, and refuses a bool Sum', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, 0, 0, 0, 1, 1], [3, 2], 'bool');
     expect(h.values('Max', { x }, { axes: [1] }, [3], 'bool')).toEqual([1, 0, 1]);
     expect(h.values('Min', { x }, { axes: [1] }, [3], 'bool')).toEqual([0, 0, 1]);

@@ -4,12 +4,12 @@
  */
 
 import { InvalidArgumentError, UNARY_KERNELS } from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
-import { KernelHarness, expectClose } from '../test-utils.js';
+import { expect, it } from 'vitest';
+import { KernelHarness, describeEachPath, expectClose } from '../test-utils.js';
 
 const inputs = [-2, -0.5, 0, 0.5, 3];
 
-describe('unary float32 kernels', () => {
+describeEachPath('unary float32 kernels', (options) => {
   const cases: Record<(typeof UNARY_KERNELS)[number], number[]> = {
     Neg: [2, 0.5, -0, -0.5, -3],
     Abs: [2, 0.5, 0, 0.5, 3],
@@ -24,7 +24,7 @@ describe('unary float32 kernels', () => {
   };
   for (const [op, expected] of Object.entries(cases)) {
     it(`${op} matches reference values`, () => {
-      const h = new KernelHarness();
+      const h = new KernelHarness(options);
       const x = h.tensor(inputs, [5]);
       const out = h.run(op as keyof typeof cases, { x }, {}, [5]);
       expect(out).toBeInstanceOf(Float32Array);
@@ -33,7 +33,7 @@ describe('unary float32 kernels', () => {
   }
 
   it('keeps NaN through Relu and Sign, as TensorFlow does', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([NaN, -Infinity, Infinity], [3]);
     expect(h.values('Relu', { x }, {}, [3])).toEqual([NaN, 0, Infinity]);
     expect(h.values('Sign', { x }, {}, [3])).toEqual([NaN, -1, 1]);
@@ -41,20 +41,20 @@ describe('unary float32 kernels', () => {
   });
 
   it('saturates Sigmoid without overflow far from zero', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([-1000, -100, 100, 1000], [4]);
     expectClose(h.run('Sigmoid', { x }, {}, [4]), [0, 3.7200760e-44, 1, 1], 1e-6);
   });
 
   it('works on an odd-sized rank-3 input', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const values = Array.from({ length: 3 * 1 * 5 }, (_, i) => i - 7);
     const x = h.tensor(values, [3, 1, 5]);
     expect(h.values('Square', { x }, {}, [3, 1, 5])).toEqual(values.map((v) => v * v));
   });
 
   it('returns an empty array for a size-0 input', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     for (const op of UNARY_KERNELS) {
       const x = h.tensor([], [2, 0]);
       expect(h.values(op, { x }, {}, [2, 0]), op).toEqual([]);
@@ -62,9 +62,9 @@ describe('unary float32 kernels', () => {
   });
 });
 
-describe('unary int32 and bool kernels', () => {
+describeEachPath('unary int32 and bool kernels', (options) => {
   it('keeps int32 for Abs, Sign, Neg and Square, wrapping like int32', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([-5, 0, 7, -2147483648, 65536], [5], 'int32');
     const run = (op: 'Abs' | 'Sign' | 'Neg' | 'Square') => h.run(op, { x }, {}, [5], 'int32');
     expect(run('Abs')).toEqual(new Int32Array([5, 0, 7, -2147483648, 65536]));
@@ -74,14 +74,14 @@ describe('unary int32 and bool kernels', () => {
   });
 
   it('keeps bool for Abs and Sign', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const x = h.tensor([1, 0, 1], [3], 'bool');
     expect(h.run('Abs', { x }, {}, [3], 'bool')).toEqual(new Uint8Array([1, 0, 1]));
     expect(h.run('Sign', { x }, {}, [3], 'bool')).toEqual(new Uint8Array([1, 0, 1]));
   });
 
   it('rejects float-only kernels on int32 and bool', () => {
-    const h = new KernelHarness();
+    const h = new KernelHarness(options);
     const i = h.tensor([1], [1], 'int32');
     const b = h.tensor([1], [1], 'bool');
     expect(() => h.run('Exp', { x: i }, {}, [1], 'int32')).toThrow(InvalidArgumentError);

@@ -9,9 +9,16 @@ import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
 import { invalidArgument, makeTypedArray } from '@tapeflow/tensor-core';
 import type { CpuKernel } from '../cpu-kernel.js';
 
-/** Applies unary kernel `op` to every element of `x`; the result has `dtype` (the input's). */
-export function unaryImpl(op: UnaryKernel, x: TypedArray, dtype: DataType): TypedArray {
-  const out = makeTypedArray(x.length, dtype);
+/**
+ * Applies unary kernel `op` to every element of `x`; the result has `dtype` (the input's). `out`, when
+ * given, receives the result (the WebAssembly path passes a view of its heap, saving a copy).
+ */
+export function unaryImpl(
+  op: UnaryKernel,
+  x: TypedArray,
+  dtype: DataType,
+  out: TypedArray = makeTypedArray(x.length, dtype),
+): TypedArray {
   if (dtype === 'float32') floatUnary(op, x, out);
   else if (dtype === 'int32') intUnary(op, x, out);
   else boolUnary(op, x, out);
@@ -79,8 +86,11 @@ function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
     case 'Square':
       for (let i = 0; i < n; i++) out[i] = Math.imul(x[i]!, x[i]!);
       return;
+    case 'Relu':
+      for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? x[i]! : 0;
+      return;
     default:
-      invalidArgument(op, 'x', 'a float32 tensor (tensor-core casts integers first)', 'an int32 tensor');
+      invalidArgument(op, 'x', 'a float32 tensor (tensor-core rejects integers for this op)', 'an int32 tensor');
   }
 }
 

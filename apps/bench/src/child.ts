@@ -1,0 +1,153 @@
+/**
+ * @file One library's benchmark run, in its own process (two libraries in one process disturb each
+ * other's allocation state): `child.ts <library id> <full|quick>`. Progress goes to stderr; the last
+ * line of stdout is the JSON result that run.ts reads.
+ */
+
+import { FULL, LIBRARIES, QUICK, type BenchConfig } from './config.js';
+import type { Library } from './libraries/types.js';
+import { measure, type Stats } from './measure.js';
+import { workloads } from './workloads.js';
+
+/** A workload's result: the figure (median) and its range, in the workload's unit. */
+export interface Figure {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+  readonly samples: number;
+  readonly runsPerSample: number;
+}
+
+/** The memory check: the MLP step run many times. */
+export interface MemoryCheck {
+  readonly steps: number;
+  readonly seconds: number;
+  readonly rssStartMB: number;
+  readonly rssEndMB: number;
+  readonly heapStartMB: number;
+  readonly heapEndMB: number;
+  readonly tensorsStart: number | undefined;
+  readonly tensorsEnd: number | undefined;
+}
+
+/** What a child prints. */
+export interface LibraryResult {
+  readonly id: string;
+  readonly description: string;
+  readonly figures: Record<string, Figure>;
+  readonly errors: Record<string, string>;
+  readonly memory: MemoryCheck | undefined;
+}
+
+async function load(id: string): Promise<Library> {
+  switch (id) {
+    case 'tapeflow':
+    case 'tapeflow-relaxed':
+      return (await import('./libraries/tapeflow.js')).tapeflow({});
+    case 'tapeflow-1t':
+      return (await import('./libraries/tapeflow.js')).tapeflow({ threads: 1 });
+    case 'tfjs-cpu':
+      return (await import('./libraries/tfjs.js')).tfjs('cpu');
+    case 'tfjs-wasm':
+      return (await import('./libraries/tfjs.js')).tfjs('wasm');
+    case 'jax-wasm':
+      return (await import('./libraries/jax.js')).jax();
+    default:
+      throw new Error(`unknown library '${id}' (known: ${LIBRARIES.map((l) => l.id).join(', ')})`);
+  }
+}
+
+const megabytes = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+function toFigure(stats: Stats, figure: (ms: number) => number): Figure {
+  const [a, b] = [figure(stats.min), figure(stats.max)];
+  return { value: figure(stats.median), low: Math.min(a, b), high: Math.max(a, b), samples: stats.samples, runsPerSample: stats.runsPerSample };
+}
+
+async function memoryCheck(library: Library, config: BenchConfig): Promise<MemoryCheck> {
+  const task = library.mlp(config.mlp);
+  try {
+    for (let i = 0; i < 3; i++) await task.run();
+    collect();
+    const start = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, tensors: library.memory().tensors };
+    const began = performance.now();
+    let steps = 0;
+    while (steps < config.memorySteps && performance.now() - began < config.memoryBudgetMs) {
+      await task.run();
+      steps++;
+      // Back to the event loop now and then, as an application's loop goes: FinalizationRegistry
+      // clean-ups (Tapeflow's safety net for forgotten tensors) run only there.
+      if (steps % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const seconds = (performance.now() - began) / 1000;
+    collect();
+    const end = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, tensors: library.memory().tensors };
+    return {
+      steps,
+      seconds: Math.round(seconds * 10) / 10,
+      rssStartMB: megabytes(start.rss),
+      rssEndMB: megabytes(end.rss),
+      heapStartMB: megabytes(start.heap),
+      heapEndMB: megabytes(end.heap),
+      tensorsStart: start.tensors,
+      tensorsEnd: end.tensors,
+    };
+  } finally {
+    task.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const [id = '', mode = 'full'] = process.argv.slice(2);
+  const config = mode === 'quick' ? QUICK : FULL;
+  const library = await load(id);
+  const figures: Record<string, Figure> = {};
+  const errors: Record<string, string> = {};
+  // One pass over every workload first: engines compile WebAssembly with a baseline tier and optimise
+  // hot functions later, in the background; on a busy machine that can still be pending when the
+  // first workload's own warm-up ends. Errors surface in the measured pass.
+  for (const workload of workloads(config)) {
+    try {
+      const task = workload.task(library);
+      if (task === undefined) continue;
+      const start = performance.now();
+      do await task.run();
+      while (performance.now() - start < config.measure.warmupMs / 3);
+      task.dispose();
+    } catch {
+      // Reported below.
+    }
+  }
+  for (const workload of workloads(config)) {
+    let task;
+    try {
+      task = workload.task(library);
+      if (task === undefined) continue;
+      figures[workload.id] = toFigure(await measure(task, config.measure), workload.figure);
+      const { value, unit } = { value: figures[workload.id]!.value, unit: workload.unit };
+      process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${unit}\n`);
+    } catch (error) {
+      errors[workload.id] = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`[${id}] ${workload.label}: FAILED ${errors[workload.id]}\n`);
+    } finally {
+      task?.dispose();
+    }
+  }
+  let memory: MemoryCheck | undefined;
+  try {
+    memory = await memoryCheck(library, config);
+    process.stderr.write(`[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`);
+  } catch (error) {
+    errors.memory = error instanceof Error ? error.message : String(error);
+  }
+  const result: LibraryResult = { id, description: library.description, figures, errors, memory };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Workers and wasm runtimes may hold handles; the result is out, so leave now.
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+/**
+ * @file What `pnpm bench` runs: the libraries (one child process each), the workloads of
+ * PERF-ANCHORS.md and their sizes, in the full mode and in `--quick` (a smoke run for CI: tiny sizes,
+ * one or two samples; its times mean nothing).
+ */
+
+import type { MlpSpec } from './libraries/types.js';
+import type { MeasureOptions } from './measure.js';
+
+/** A library configuration run in its own process. */
+export interface LibrarySpec {
+  readonly id: string;
+  readonly label: string;
+  /** Extra Node flags for its process. */
+  readonly nodeFlags: readonly string[];
+  /** Tapeflow's own configurations (the ones the ratios are about). */
+  readonly tapeflow: boolean;
+}
+
+export const LIBRARIES: readonly LibrarySpec[] = [
+  { id: 'tapeflow', label: 'Tapeflow cpu', nodeFlags: [], tapeflow: true },
+  { id: 'tapeflow-1t', label: 'Tapeflow cpu, 1 thread', nodeFlags: [], tapeflow: true },
+  { id: 'tapeflow-relaxed', label: 'Tapeflow cpu, relaxed SIMD (V8 flag)', nodeFlags: ['--experimental-wasm-relaxed-simd'], tapeflow: true },
+  { id: 'tfjs-cpu', label: 'tfjs cpu 4.22', nodeFlags: [], tapeflow: false },
+  { id: 'tfjs-wasm', label: 'tfjs wasm 4.22', nodeFlags: [], tapeflow: false },
+  { id: 'jax-wasm', label: 'jax-js 0.1 wasm', nodeFlags: [], tapeflow: false },
+];
+
+/** Sizes and timing of one mode. */
+export interface BenchConfig {
+  readonly mode: 'full' | 'quick';
+  readonly matmulSizes: readonly number[];
+  readonly elementwiseSize: number;
+  /** Chain steps per timed run of the scalar-op workload. */
+  readonly scalarIterations: number;
+  readonly mlp: MlpSpec;
+  /** Training steps of the memory check, and the most time they may take. */
+  readonly memorySteps: number;
+  readonly memoryBudgetMs: number;
+  readonly measure: MeasureOptions;
+  /** A child process taking longer is killed (its results count as failed). */
+  readonly childTimeoutMs: number;
+}
+
+const MLP: MlpSpec = { batch: 64, input: 784, hidden: 256, classes: 10, learningRate: 0.1 };
+
+export const FULL: BenchConfig = {
+  mode: 'full',
+  matmulSizes: [64, 256, 1024],
+  elementwiseSize: 1 << 20,
+  scalarIterations: 2000,
+  mlp: MLP,
+  memorySteps: 1000,
+  memoryBudgetMs: 30000,
+  measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
+  childTimeoutMs: 600000,
+};
+
+export const QUICK: BenchConfig = {
+  mode: 'quick',
+  matmulSizes: [16, 33],
+  elementwiseSize: 4099,
+  scalarIterations: 50,
+  mlp: { ...MLP, batch: 8 },
+  memorySteps: 10,
+  memoryBudgetMs: 5000,
+  measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },
+  childTimeoutMs: 120000,
+};
+
+/** The elementwise size as the table shows it (1M for 2^20). */
+export function sizeLabel(size: number): string {
+  return size >= 1 << 20 && size % (1 << 20) === 0 ? `${size >> 20}M` : String(size);
+}

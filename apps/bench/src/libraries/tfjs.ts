@@ -1,0 +1,98 @@
+/**
+ * @file TensorFlow.js 4.22 under benchmark, on its plain-JavaScript `cpu` backend or its `wasm`
+ * backend (XNNPACK, SIMD on; its threads are off in Node). tfjs-layers is imported for its side
+ * effect: it registers the gradients `minimize` needs (tfjs-core alone fails with "gradient function
+ * not found").
+ */
+
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import { mlpData, uniform } from '../data.js';
+import type { ElementwiseOp, Library, MlpSpec, Task } from './types.js';
+
+/** TensorFlow.js on backend `name`. */
+export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs: backend ${name} failed to start`);
+  await tf.ready();
+  return {
+    description: name === 'wasm' ? 'wasm (XNNPACK SIMD, 1 thread)' : 'cpu (JavaScript)',
+    matmul(n, transposeA, transposeB) {
+      const a = tf.tensor2d(uniform(n * n, 11), [n, n]);
+      const b = tf.tensor2d(uniform(n * n, 12), [n, n]);
+      return {
+        run: () => {
+          const c = tf.matMul(a, b, transposeA, transposeB);
+          c.dataSync();
+          c.dispose();
+        },
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
+    elementwise(op, size) {
+      const a = tf.tensor1d(uniform(size, 21));
+      const b = tf.tensor1d(uniform(size, 22));
+      const apply: Record<ElementwiseOp, () => tf.Tensor> = {
+        add: () => tf.add(a, b),
+        mul: () => tf.mul(a, b),
+        relu: () => tf.relu(a),
+        sum: () => tf.sum(a),
+      };
+      const kernel = apply[op];
+      return {
+        run: () => {
+          const y = kernel();
+          y.dataSync();
+          y.dispose();
+        },
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
+    scalarChain(iterations, tape) {
+      if (tape) return undefined;
+      const start = tf.scalar(1);
+      return {
+        run: () => {
+          let x = start;
+          for (let i = 0; i < iterations; i++) {
+            const previous = x;
+            x = tf.tidy(() => tf.add(tf.mul(previous, 1.0001), 0.5));
+            if (previous !== start) previous.dispose();
+          }
+          x.dataSync();
+          x.dispose();
+        },
+        dispose: () => start.dispose(),
+      };
+    },
+    mlp: (spec) => tfjsMlp(spec),
+    memory: () => ({ tensors: tf.memory().numTensors }),
+  };
+}
+
+function tfjsMlp(spec: MlpSpec): Task {
+  const data = mlpData(spec);
+  const x = tf.tensor2d(data.x, [spec.batch, spec.input]);
+  const labels = tf.tensor2d(data.labels, [spec.batch, spec.classes]);
+  const w1 = tf.variable(tf.tensor2d(data.w1, [spec.input, spec.hidden]));
+  const b1 = tf.variable(tf.tensor1d(data.b1));
+  const w2 = tf.variable(tf.tensor2d(data.w2, [spec.hidden, spec.classes]));
+  const b2 = tf.variable(tf.tensor1d(data.b2));
+  const optimizer = tf.train.sgd(spec.learningRate);
+  return {
+    run: () => {
+      const loss = optimizer.minimize(() => {
+        const hidden = tf.relu(tf.add(tf.matMul(x, w1), b1));
+        const logits = tf.add(tf.matMul(hidden, w2), b2);
+        return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+      }, true);
+      loss?.dataSync();
+      loss?.dispose();
+    },
+    dispose: () => {
+      tf.dispose([x, labels, w1, b1, w2, b2]);
+      optimizer.dispose();
+    },
+  };
+}

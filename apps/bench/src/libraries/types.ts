@@ -1,0 +1,43 @@
+/**
+ * @file What each benchmarked library provides: tasks built from the same workload descriptions and
+ * the same input data, each of which runs once and forces its result (reads it back), so lazy
+ * libraries cannot skip work and asynchronous ones are waited for.
+ */
+
+/** One benchmarked operation, prepared (inputs made) once; `run` does it once, result forced. */
+export interface Task {
+  run(): void | Promise<void>;
+  /** Frees the inputs. */
+  dispose(): void;
+}
+
+/** The elementwise and reduction workloads. */
+export type ElementwiseOp = 'add' | 'mul' | 'relu' | 'sum';
+
+/** The MLP of PERF-ANCHORS.md: 784-256-10, relu, softmax cross-entropy, plain SGD. */
+export interface MlpSpec {
+  readonly batch: number;
+  readonly input: number;
+  readonly hidden: number;
+  readonly classes: number;
+  readonly learningRate: number;
+}
+
+/** Live-memory figures a library can report. */
+export interface MemoryFigures {
+  /** Live tensors, where the library counts them. */
+  readonly tensors: number | undefined;
+}
+
+/** A benchmarked library (one per child process). */
+export interface Library {
+  /** Which kernels it actually ran on, e.g. `wasm (SIMD, 1 thread)`. */
+  readonly description: string;
+  matmul(n: number, transposeA: boolean, transposeB: boolean): Task;
+  elementwise(op: ElementwiseOp, size: number): Task;
+  /** `iterations` steps of x = x * 1.0001 + 0.5 on a shape-[] tensor (2 ops each). */
+  scalarChain(iterations: number, tape: boolean): Task | undefined;
+  /** One SGD training step of the MLP through the library's autodiff; the loss is read back. */
+  mlp(spec: MlpSpec): Task;
+  memory(): MemoryFigures;
+}

@@ -1,0 +1,64 @@
+/**
+ * @file Timing: warm up, pick how many runs make one sample long enough for the clock, take several
+ * samples within a time budget, and summarise them as median and range. Per-run times in ms.
+ */
+
+import type { Task } from './libraries/types.js';
+
+/** How long to warm up and measure. */
+export interface MeasureOptions {
+  /** Run (at least once) until this much time has passed, so JIT tiers and caches settle. */
+  readonly warmupMs: number;
+  /** Samples wanted; fewer when the budget runs out (a 2-second product gets one). */
+  readonly samples: number;
+  /** Runs per sample are chosen so a sample lasts at least this long. */
+  readonly minSampleMs: number;
+  /** Time for all samples together. */
+  readonly budgetMs: number;
+}
+
+/** A summary of per-run times (ms). */
+export interface Stats {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly samples: number;
+  readonly runsPerSample: number;
+}
+
+const now = (): number => performance.now();
+
+/** Runs `task` once, awaiting it only when it is asynchronous (an `await` per run costs a microtask). */
+function runOnce(task: Task): void | Promise<void> {
+  return task.run();
+}
+
+async function runTimes(task: Task, runs: number): Promise<number> {
+  const start = now();
+  for (let i = 0; i < runs; i++) {
+    const pending = runOnce(task);
+    if (pending !== undefined) await pending;
+  }
+  return now() - start;
+}
+
+/** The median and range of `values` (which need not be sorted). */
+export function summarize(values: readonly number[]): { median: number; min: number; max: number } {
+  if (values.length === 0) throw new Error('summarize: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+/** Measures `task`'s time per run. */
+export async function measure(task: Task, options: MeasureOptions): Promise<Stats> {
+  const warmupStart = now();
+  let last = await runTimes(task, 1);
+  while (now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
+  const runsPerSample = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
+  const samples = Math.max(1, Math.min(options.samples, Math.floor(options.budgetMs / Math.max(last * runsPerSample, 1e-3))));
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) times.push((await runTimes(task, runsPerSample)) / runsPerSample);
+  return { ...summarize(times), samples, runsPerSample };
+}

@@ -1,0 +1,71 @@
+/**
+ * @file Tests of the bench's arithmetic and report: medians and ranges, speed-ups in both directions
+ * of "better", the table's cells, and the target checks on made-up results (no library is run).
+ */
+
+import { describe, expect, it } from 'vitest';
+import type { Figure, LibraryResult } from './child.js';
+import { FULL, LIBRARIES } from './config.js';
+import { summarize } from './measure.js';
+import { checkTargets, formatNumber, renderTable, speedUp, type LibraryOutcome } from './report.js';
+import { workloads } from './workloads.js';
+
+const figure = (value: number): Figure => ({ value, low: value * 0.9, high: value * 1.1, samples: 5, runsPerSample: 1 });
+
+function outcome(id: string, figures: Record<string, number>, tensors: [number, number] = [11, 11]): LibraryOutcome {
+  const result: LibraryResult = {
+    id,
+    description: id,
+    figures: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, figure(value)])),
+    errors: {},
+    memory: { steps: 1000, seconds: 3, rssStartMB: 100, rssEndMB: 101, heapStartMB: 10, heapEndMB: 10, tensorsStart: tensors[0], tensorsEnd: tensors[1] },
+  };
+  return { spec: LIBRARIES.find((spec) => spec.id === id)!, result, failure: undefined };
+}
+
+describe('summarize', () => {
+  it('gives the median (odd and even counts) and the range', () => {
+    expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 });
+    expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4 });
+    expect(() => summarize([])).toThrow();
+  });
+});
+
+describe('speedUp', () => {
+  it('divides throughputs and inverts times, so higher always means Tapeflow is faster', () => {
+    expect(speedUp({ higherIsBetter: true }, figure(60), figure(30))).toBe(2);
+    expect(speedUp({ higherIsBetter: false }, figure(2), figure(8))).toBe(4);
+    expect(speedUp({ higherIsBetter: false }, undefined, figure(8))).toBeUndefined();
+  });
+});
+
+describe('report', () => {
+  const ours = { 'matmul-64': 40, 'matmul-64-tA': 39, 'matmul-64-tB': 38, 'matmul-1024': 60, 'matmul-1024-tA': 50, 'matmul-1024-tB': 59, 'add-1M': 0.1, 'sum-1M': 0.1, 'mlp-step': 4, scalar: 0.8, 'scalar-tape': 1.0 };
+  const wasm = { 'matmul-64': 20, 'matmul-1024': 30, 'add-1M': 0.2, 'sum-1M': 0.8, 'mlp-step': 16, scalar: 4 };
+  const outcomes = [outcome('tapeflow', ours), outcome('tfjs-wasm', wasm)];
+
+  it('renders a row per workload with each library and the speed-up', () => {
+    const table = renderTable(FULL, outcomes);
+    expect(table.split('\n')).toHaveLength(2 + workloads(FULL).length + 2);
+    expect(table).toMatch(/\| matmul 1024×1024 \| GFLOP\/s \| 60\.0 ±10% \| 30\.0 ±10% \| 2\.00× \|/);
+    expect(table).toMatch(/\| add 1M \| ms \| 0\.10 ±10% \| 0\.20 ±10% \| 2\.00× \|/);
+    expect(table).toMatch(/live tensors start → end \| count \| 11 → 11 \| 11 → 11/);
+  });
+
+  it('checks the targets: met, missed, and not measured', () => {
+    const checks = checkTargets(FULL, outcomes);
+    const find = (text: string) => checks.find((c) => c.target.startsWith(text));
+    expect(find('matmul 1024 ≥ 1.5×')?.met).toBe(true);
+    expect(find('matmul 1024: transposed')).toMatchObject({ met: false, measured: '83% of plain' });
+    expect(find('mul 1M')?.met).toBeUndefined();
+    expect(find('sum 1M ≥ 2×')).toMatchObject({ met: true, measured: '8.00×' });
+    expect(find('MLP step')?.met).toBe(true);
+    expect(find('tensor count')?.met).toBe(true);
+    const leaking = checkTargets(FULL, [outcome('tapeflow', ours, [11, 40]), outcome('tfjs-wasm', wasm)]);
+    expect(leaking.find((c) => c.target.startsWith('tensor count'))?.met).toBe(false);
+  });
+
+  it('formats figures to about three significant digits', () => {
+    expect([1234.5, 56.78, 2.345, 0.01234].map(formatNumber)).toEqual(['1235', '56.8', '2.35', '0.012']);
+  });
+});

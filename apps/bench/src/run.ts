@@ -1,0 +1,111 @@
+/**
+ * @file `pnpm bench [--quick] [--only id,id]`: runs each library in its own Node process (child.ts),
+ * prints the table and the targets, and writes both as JSON and markdown to bench-results/ at the
+ * repository root (git-ignored). Exits non-zero when a library's run fails, so `--quick` in CI checks
+ * that everything still runs (never its times).
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LibraryResult } from './child.js';
+import { FULL, LIBRARIES, QUICK, type BenchConfig, type LibrarySpec } from './config.js';
+import { checkTargets, renderTable, renderTargets, type LibraryOutcome } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+
+function parseArguments(argv: readonly string[]): { config: BenchConfig; only: Set<string> | undefined } {
+  const quick = argv.includes('--quick');
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',').filter(Boolean)) : undefined;
+  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--quick', '--only'].includes(arg) && argv[i - 1] !== '--only');
+  if (unknown.length > 0) throw new Error(`bench: unknown option ${unknown.join(' ')} (known: --quick, --only id,id)`);
+  return { config: quick ? QUICK : FULL, only };
+}
+
+/** Runs one library's child process; resolves with its result or the reason it failed. */
+function runChild(spec: LibrarySpec, config: BenchConfig): Promise<LibraryOutcome> {
+  const args = [
+    ...spec.nodeFlags,
+    '--expose-gc',
+    '--conditions=@tapeflow/source',
+    '--import',
+    'tsx',
+    join(here, 'child.ts'),
+    spec.id,
+    config.mode,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      process.stderr.write(chunk);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), config.childTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(signal !== null ? `killed by ${signal}` : `exit code ${code}`);
+        resolve({ spec, result: JSON.parse(last) as LibraryResult, failure: undefined });
+      } catch (error) {
+        const reason = `${error instanceof Error ? error.message : String(error)}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`;
+        resolve({ spec, result: undefined, failure: reason });
+      }
+    });
+  });
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} logical cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
+}
+
+async function main(): Promise<void> {
+  const { config, only } = parseArguments(process.argv.slice(2));
+  const selected = LIBRARIES.filter((spec) => only === undefined || only.has(spec.id));
+  const outcomes: LibraryOutcome[] = [];
+  for (const spec of selected) {
+    process.stderr.write(`== ${spec.label}\n`);
+    outcomes.push(await runChild(spec, config));
+  }
+  const date = new Date().toISOString();
+  const table = renderTable(config, outcomes);
+  const targets = config.mode === 'full' ? checkTargets(config, outcomes) : [];
+  const failures = outcomes.filter((o) => o.failure !== undefined || Object.keys(o.result?.errors ?? {}).length > 0);
+  const notes = [
+    `Date: ${date}. Machine: ${machine()}.`,
+    `Mode: ${config.mode}${config.mode === 'quick' ? ' (smoke run: tiny sizes, 1-2 samples; the figures mean nothing)' : ''}. Each cell: median ±half the range of the samples.`,
+    `Kernels: ${outcomes.map((o) => `${o.spec.label}: ${o.result?.description ?? 'failed'}`).join('; ')}.`,
+  ];
+  const markdown = [
+    notes.join('\n'),
+    '',
+    table,
+    '',
+    ...(targets.length > 0 ? ['Targets (issue 5):', renderTargets(targets), ''] : []),
+    ...failures.map((o) => `- ${o.spec.label} failed: ${o.failure ?? JSON.stringify(o.result?.errors)}`),
+  ].join('\n');
+  process.stdout.write(`\n${markdown}\n`);
+  const directory = join(root, 'bench-results');
+  mkdirSync(directory, { recursive: true });
+  const stamp = date.replace(/[:.]/g, '-');
+  const json = JSON.stringify({ date, machine: machine(), mode: config.mode, config, outcomes, targets }, null, 2);
+  for (const name of [`bench-${config.mode}-${stamp}`, `latest-${config.mode}`]) {
+    writeFileSync(join(directory, `${name}.json`), json);
+    writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
+  }
+  process.stderr.write(`\nwrote bench-results/latest-${config.mode}.{json,md}\n`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

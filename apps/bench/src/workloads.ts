@@ -1,0 +1,72 @@
+/**
+ * @file The workloads of PERF-ANCHORS.md as data: each names its unit, whether higher is better, how
+ * to build its task on a library, and how a time per run becomes the figure the table shows.
+ */
+
+import { sizeLabel, type BenchConfig } from './config.js';
+import type { ElementwiseOp, Library, Task } from './libraries/types.js';
+
+/** A table row's unit. */
+export type Unit = 'GFLOP/s' | 'ms' | 'µs/op';
+
+/** One workload of a run. */
+export interface Workload {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: Unit;
+  readonly higherIsBetter: boolean;
+  /** The task on `library`, or undefined where the library has no such thing (a tape, say). */
+  task(library: Library): Task | undefined;
+  /** The figure for a time per run of `ms`. */
+  figure(ms: number): number;
+}
+
+/** The workloads for `config`, in table order. */
+export function workloads(config: BenchConfig): Workload[] {
+  const list: Workload[] = [];
+  for (const n of config.matmulSizes) {
+    const flops = 2 * n * n * n;
+    for (const [suffix, transposeA, transposeB] of [['', false, false], [' Aᵀ·B', true, false], [' A·Bᵀ', false, true]] as const) {
+      list.push({
+        id: `matmul-${n}${transposeA ? '-tA' : ''}${transposeB ? '-tB' : ''}`,
+        label: `matmul ${n}×${n}${suffix}`,
+        unit: 'GFLOP/s',
+        higherIsBetter: true,
+        task: (library) => library.matmul(n, transposeA, transposeB),
+        figure: (ms) => flops / (ms * 1e6),
+      });
+    }
+  }
+  const size = config.elementwiseSize;
+  for (const op of ['add', 'mul', 'relu', 'sum'] as const satisfies readonly ElementwiseOp[]) {
+    list.push({
+      id: `${op}-${sizeLabel(size)}`,
+      label: `${op} ${sizeLabel(size)}`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: (library) => library.elementwise(op, size),
+      figure: (ms) => ms,
+    });
+  }
+  const iterations = config.scalarIterations;
+  for (const tape of [false, true]) {
+    list.push({
+      id: tape ? 'scalar-tape' : 'scalar',
+      label: `scalar op x*1.0001+0.5${tape ? ', tape recording' : ''}`,
+      unit: 'µs/op',
+      higherIsBetter: false,
+      task: (library) => library.scalarChain(iterations, tape),
+      figure: (ms) => (ms * 1000) / (2 * iterations),
+    });
+  }
+  const { batch, input, hidden, classes } = config.mlp;
+  list.push({
+    id: 'mlp-step',
+    label: `MLP ${input}-${hidden}-${classes} batch ${batch}, SGD step`,
+    unit: 'ms',
+    higherIsBetter: false,
+    task: (library) => library.mlp(config.mlp),
+    figure: (ms) => ms,
+  });
+  return list;
+}

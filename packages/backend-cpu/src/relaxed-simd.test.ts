@@ -1,0 +1,39 @@
+/**
+ * @file Runs this package's kernel, thread and conformance tests again on the relaxed-SIMD path.
+ * Node 20 enables relaxed SIMD only with --experimental-wasm-relaxed-simd, a V8 flag a running
+ * process (or a worker thread) cannot take back or scope, so the suite runs in a child vitest with
+ * the flag and TAPEFLOW_CPU_TEST_PATHS=relaxed (test-utils.ts then picks the relaxed paths, and the
+ * default backend of the conformance suite is the relaxed one). Where the engine has relaxed SIMD
+ * by default, the same run simply confirms it.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+
+describe.skipIf(process.env.TAPEFLOW_CPU_TEST_PATHS !== undefined)('relaxed SIMD path', () => {
+  it('passes the kernel, thread and conformance tests', () => {
+    const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+    const files = ['packages/backend-cpu/src/kernels', 'packages/backend-cpu/src/threads', 'packages/backend-cpu/src/conformance.test.ts', 'packages/backend-cpu/src/conformance-paths.test.ts'];
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', vitest, 'run', ...files], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, TAPEFLOW_CPU_TEST_PATHS: 'relaxed', NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 240000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`the relaxed-SIMD run failed:\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`);
+    }
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+    expect(output).not.toMatch(/failed/);
+  }, 300000);
+});

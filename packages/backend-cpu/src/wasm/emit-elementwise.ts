@@ -1,0 +1,123 @@
+/**
+ * @file Emits the float32 elementwise kernels: binary ops on two contiguous operands (`vv`) or with
+ * one scalar operand (`vs`, `sv`), and unary ops. Every function has the signature
+ * `(a, b, out, n)` (byte addresses; `n` elements; unary ones ignore `b`), so the thread pool can call
+ * any of them through one table slot on a chunk of the range.
+ *
+ * The main loop does 16 floats (four vectors) per pass so the loads, the ops and the stores of
+ * different vectors overlap; a scalar loop finishes the last n % 16. Scalar and vector forms of each
+ * op round identically (IEEE single precision), so where the split falls never changes a result, and
+ * a chunked (threaded) run equals the whole-range run bit for bit. NaN: f32x4.max / min propagate it,
+ * like Math.max / min, and relu keeps NaN as TensorFlow's relu does.
+ */
+
+import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
+import { f32, f32x4, i32, increment, v128, whileLoop } from './instructions.js';
+
+/** The binary kernels with WebAssembly forms. */
+export const WASM_BINARY_OPS = ['Add', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum'] as const;
+export type WasmBinaryOp = (typeof WASM_BINARY_OPS)[number];
+/** The unary kernels with WebAssembly forms. */
+export const WASM_UNARY_OPS = ['Neg', 'Abs', 'Square', 'Sqrt', 'Relu'] as const;
+export type WasmUnaryOp = (typeof WASM_UNARY_OPS)[number];
+/** Operand layouts of a binary op: both contiguous, `b` a scalar, `a` a scalar. */
+export type BinaryVariant = 'vv' | 'vs' | 'sv';
+
+type Op2 = (a: Code, b: Code) => Code;
+const BINARY: Record<WasmBinaryOp, { readonly vector: Op2; readonly scalar: Op2 }> = {
+  Add: { vector: f32x4.add, scalar: f32.add },
+  Sub: { vector: f32x4.sub, scalar: f32.sub },
+  Mul: { vector: f32x4.mul, scalar: f32.mul },
+  RealDiv: { vector: f32x4.div, scalar: f32.div },
+  Maximum: { vector: f32x4.max, scalar: f32.max },
+  Minimum: { vector: f32x4.min, scalar: f32.min },
+};
+
+/** A unary op on a vector and on a scalar; `temp` (v128, f32) holds a value used twice. */
+type Op1 = (x: Code, temp: Local) => Code;
+const UNARY: Record<WasmUnaryOp, { readonly vector: Op1; readonly scalar: Op1 }> = {
+  Neg: { vector: (x) => f32x4.neg(x), scalar: (x) => f32.neg(x) },
+  Abs: { vector: (x) => f32x4.abs(x), scalar: (x) => f32.abs(x) },
+  Square: { vector: (x, t) => f32x4.mul(t.tee(x), t.get()), scalar: (x, t) => f32.mul(t.tee(x), t.get()) },
+  Sqrt: { vector: (x) => f32x4.sqrt(x), scalar: (x) => f32.sqrt(x) },
+  // pmax(x, 0) = x < 0 ? 0 : x keeps NaN and is one instruction (max is several, for its ±0 and NaN
+  // rules); adding +0 then turns pmax's -0 into +0, as `max(x, 0)` gives.
+  Relu: { vector: (x) => f32x4.add(f32x4.pmax(x, v128.zero()), v128.zero()), scalar: (x) => f32.max(x, f32.const(0)) },
+};
+
+const VECTORS_PER_PASS = 4;
+
+/**
+ * The loop shared by every elementwise function: `out[i] = op(i)` over `n` floats from `out`, with
+ * `vector(offset)` / `scalar()` producing the value at the current addresses and `advance(bytes)`
+ * stepping the input addresses.
+ */
+function elementwiseLoop(
+  f: FunctionBuilder,
+  out: Local,
+  n: Local,
+  vector: (offset: number) => Code,
+  scalar: () => Code,
+  advance: (bytes: number) => Code,
+): Code {
+  const end = f.local(Type.i32);
+  const end16 = f.local(Type.i32);
+  const stores: Code[] = [];
+  for (let v = 0; v < VECTORS_PER_PASS; v++) stores.push(v128.store(out.get(), vector(16 * v), 16 * v));
+  return seq(
+    end.set(i32.add(out.get(), i32.shl(n.get(), i32.const(2)))),
+    end16.set(i32.add(out.get(), i32.shl(i32.and(n.get(), i32.const(~15)), i32.const(2)))),
+    whileLoop(i32.lt_u(out.get(), end16.get()), ...stores, advance(64), increment(out, 64)),
+    whileLoop(i32.lt_u(out.get(), end.get()), f32.store(out.get(), scalar()), advance(4), increment(out, 4)),
+  );
+}
+
+/** Emits `op` for one operand layout; returns the function index. */
+export function emitBinary(module: ModuleBuilder, op: WasmBinaryOp, variant: BinaryVariant): number {
+  const { vector, scalar } = BINARY[op];
+  return module.add(
+    new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32]),
+    (f) => {
+      const [a, b, out, n] = f.params as [Local, Local, Local, Local];
+      const splat = f.local(Type.v128);
+      const single = f.local(Type.f32);
+      const scalarSide = variant === 'vs' ? b : variant === 'sv' ? a : undefined;
+      const vectorOf = (side: Local, offset: number): Code => (side === scalarSide ? splat.get() : v128.load(side.get(), offset));
+      const scalarOf = (side: Local): Code => (side === scalarSide ? single.get() : f32.load(side.get()));
+      return seq(
+        scalarSide === undefined ? [] : seq(single.set(f32.load(scalarSide.get())), splat.set(f32x4.splat(single.get()))),
+        elementwiseLoop(
+          f,
+          out,
+          n,
+          (offset) => vector(vectorOf(a, offset), vectorOf(b, offset)),
+          () => scalar(scalarOf(a), scalarOf(b)),
+          (bytes) => seq(a === scalarSide ? [] : increment(a, bytes), b === scalarSide ? [] : increment(b, bytes)),
+        ),
+      );
+    },
+    `${op}_${variant}`,
+  );
+}
+
+/** Emits unary `op`; returns the function index. */
+export function emitUnary(module: ModuleBuilder, op: WasmUnaryOp): number {
+  const { vector, scalar } = UNARY[op];
+  return module.add(
+    new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32]),
+    (f) => {
+      const [x, , out, n] = f.params as [Local, Local, Local, Local];
+      const vectorTemp = f.local(Type.v128);
+      const scalarTemp = f.local(Type.f32);
+      return elementwiseLoop(
+        f,
+        out,
+        n,
+        (offset) => vector(v128.load(x.get(), offset), vectorTemp),
+        () => scalar(f32.load(x.get()), scalarTemp),
+        (bytes) => increment(x, bytes),
+      );
+    },
+    op,
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * @file The kernel table of the WebAssembly path: the reference table over the heap (every kernel
+ * works there unchanged, reading typed views and copying its result in), with the hot kernels
+ * replaced by their SIMD forms. Each replacement keeps the reference kernel for the dtypes and cases
+ * it does not cover.
+ */
+
+import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
+import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
+import { wasmMatMul } from './wasm-matmul.js';
+import { wasmReduction } from './wasm-reduction.js';
+import type { WasmStore } from './wasm-store.js';
+
+/** Every kernel for a backend whose tensors live in `store`. */
+export function createWasmKernelTable(store: WasmStore): CpuKernelTable {
+  const reference = createKernelTable(store);
+  return {
+    ...reference,
+    Neg: wasmUnary(store, 'Neg', reference.Neg),
+    Abs: wasmUnary(store, 'Abs', reference.Abs),
+    Sign: wasmUnary(store, 'Sign', reference.Sign),
+    Square: wasmUnary(store, 'Square', reference.Square),
+    Sqrt: wasmUnary(store, 'Sqrt', reference.Sqrt),
+    Exp: wasmUnary(store, 'Exp', reference.Exp),
+    Log: wasmUnary(store, 'Log', reference.Log),
+    Relu: wasmUnary(store, 'Relu', reference.Relu),
+    Sigmoid: wasmUnary(store, 'Sigmoid', reference.Sigmoid),
+    Tanh: wasmUnary(store, 'Tanh', reference.Tanh),
+    Add: wasmBinary(store, 'Add', reference.Add),
+    Sub: wasmBinary(store, 'Sub', reference.Sub),
+    Mul: wasmBinary(store, 'Mul', reference.Mul),
+    RealDiv: wasmBinary(store, 'RealDiv', reference.RealDiv),
+    Pow: wasmBinary(store, 'Pow', reference.Pow),
+    Maximum: wasmBinary(store, 'Maximum', reference.Maximum),
+    Minimum: wasmBinary(store, 'Minimum', reference.Minimum),
+    Sum: wasmReduction(store, 'Sum', reference.Sum),
+    Max: wasmReduction(store, 'Max', reference.Max),
+    Min: wasmReduction(store, 'Min', reference.Min),
+    MatMul: wasmMatMul(store, reference.MatMul),
+  };
+}

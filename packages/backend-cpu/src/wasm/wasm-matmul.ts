@@ -1,0 +1,123 @@
+/**
+ * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 4-row panels and B into
+ * 8-column panels (transposes are only other packing strides), then run the panel grid as chunks,
+ * on the pool when the product is large. A batch whose A or B is the previous batch's (a broadcast
+ * operand) reuses the packed copy. int32 goes to the reference kernel.
+ *
+ * Chunks are rectangles of C of up to 8 row panels × 8 column panels (32 × 64): short, so a worker
+ * that the OS preempts mid-chunk holds the others up briefly; split smaller when a parallel product
+ * would otherwise have few chunks (see chunkShape).
+ */
+
+import type { KernelFunction } from '@tapeflow/tensor-core';
+import { sizeFromShape } from '@tapeflow/tensor-core';
+import { broadcastIndexMap } from '../strided.js';
+import { GEMM_JOB, MR, NR } from './emit-matmul.js';
+import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import type { WasmStore } from './wasm-store.js';
+
+/** 8 × 8 panels: a chunk of C is 32 × 64, about 0.1 ms of a 1024-deep product. */
+const PANELS_PER_CHUNK = 8;
+/** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
+const MAX_CHUNKS = 0xffff;
+/** Depth block: a B micro-panel of KC × NR floats (8 KiB) stays in L1 across a chunk's rows. */
+const KC = 256;
+const SINGLE_BATCH: readonly number[] = [0];
+/** A multiply-add costs about an eighth of an elementwise element (the threshold's unit). */
+const WORK_PER_MULTIPLY_ADD = 1 / 8;
+
+/** Chunks per participant a parallel product aims for: a late or preempted worker then costs little. */
+const CHUNKS_PER_PARTICIPANT = 4;
+/** Smallest chunk worth a claim when splitting further (multiply-adds): ~2 µs of work. */
+const MIN_CHUNK_WORK = 65536;
+
+/**
+ * Row and column panels per chunk: 8 × 8 (32 × 64 of C), halved along the longer side while a
+ * parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per participant (an MLP's 64 × 256
+ * product would otherwise be two chunks, and one slow thread would hold up the other); grown until
+ * the chunk count fits the claim word.
+ */
+function chunkShape(store: WasmStore, parallel: boolean, rowPanels: number, columnPanels: number, k: number): [number, number] {
+  let rows = store.fineGrain ? 1 : PANELS_PER_CHUNK;
+  let columns = rows;
+  const count = (): number => Math.ceil(rowPanels / rows) * Math.ceil(columnPanels / columns);
+  const wanted = CHUNKS_PER_PARTICIPANT * ((store.pool?.workers ?? 0) + 1);
+  while (parallel && !store.fineGrain && count() < wanted) {
+    const halveColumns = columns >= rows;
+    const [nextRows, nextColumns] = halveColumns ? [rows, columns / 2] : [rows / 2, columns];
+    if (nextRows < 1 || nextColumns < 1 || nextRows * MR * nextColumns * NR * k < MIN_CHUNK_WORK) break;
+    [rows, columns] = [nextRows, nextColumns];
+  }
+  while (count() > MAX_CHUNKS) [rows, columns] = [rows * 2, columns * 2];
+  return [rows, columns];
+}
+
+/** The MatMul kernel on the WebAssembly path. */
+export function wasmMatMul(store: WasmStore, reference: KernelFunction<'MatMul'>): KernelFunction<'MatMul'> {
+  return (call) => {
+    const { inputs, attrs, output } = call;
+    if (output.dtype !== 'float32') return reference(call);
+    const a = store.resolve(inputs.a.dataId);
+    const b = store.resolve(inputs.b.dataId);
+    const { transposeA, transposeB } = attrs;
+    const aShape = inputs.a.shape;
+    const rank = output.shape.length;
+    const m = output.shape[rank - 2]!;
+    const n = output.shape[rank - 1]!;
+    const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
+    const out = store.allocate(sizeFromShape(output.shape), 'float32');
+    if (out.length === 0) return out;
+    if (k === 0) {
+      store.f32.fill(0, out.offset >>> 2, (out.offset >>> 2) + out.length);
+      return out;
+    }
+    // Plain matrices (the common case) skip the batch maps' allocations.
+    const batchShape = output.shape.slice(0, -2);
+    const aBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(aShape.slice(0, -2), batchShape);
+    const bBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(inputs.b.shape.slice(0, -2), batchShape);
+    const rowPanels = Math.ceil(m / MR);
+    const columnPanels = Math.ceil(n / NR);
+    // One scratch block holds both packed operands (B first: its panels are 32-byte multiples).
+    const packedBBytes = columnPanels * NR * k * 4;
+    const scratchBytes = packedBBytes + rowPanels * MR * k * 4;
+    const packedB = store.scratch(scratchBytes);
+    const packedA = packedB + packedBBytes;
+    const parallel = store.parallel(m * n * k * WORK_PER_MULTIPLY_ADD);
+    const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
+    const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
+    const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
+    const { exports } = store;
+    let packedFromA = -1;
+    let packedFromB = -1;
+    for (let t = 0; t < aBatches.length; t++) {
+      // Element (i, p) of A is at i*k + p, or p*m + i transposed; (j, p) of B at p*n + j, or j*k + p.
+      const aBatch = aBatches[t]!;
+      if (aBatch !== packedFromA) {
+        exports.pack4(a.offset + aBatch * m * k * 4, transposeA ? 1 : k, transposeA ? m : 1, m, k, packedA);
+        packedFromA = aBatch;
+      }
+      const bBatch = bBatches[t]!;
+      if (bBatch !== packedFromB) {
+        exports.pack8(b.offset + bBatch * k * n * 4, transposeB ? k : 1, transposeB ? 1 : n, n, k, packedB);
+        packedFromB = bBatch;
+      }
+      const job = LAYOUT.job >>> 2;
+      const fields = store.i32;
+      fields[job] = JOB_KIND.gemm;
+      fields[job + GEMM_JOB.packedA] = packedA;
+      fields[job + GEMM_JOB.packedB] = packedB;
+      fields[job + GEMM_JOB.c] = out.offset + t * m * n * 4;
+      fields[job + GEMM_JOB.m] = m;
+      fields[job + GEMM_JOB.n] = n;
+      fields[job + GEMM_JOB.k] = k;
+      fields[job + GEMM_JOB.kc] = KC;
+      fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
+      fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
+      fields[job + GEMM_JOB.colChunks] = columnChunks;
+      fields[job + GEMM_JOB.tiles] = LAYOUT.tiles;
+      store.runChunks(rowChunks * columnChunks, parallel);
+    }
+    store.releaseScratch(packedB, scratchBytes);
+    return out;
+  };
+}
