@@ -52,6 +52,8 @@ export interface MemoryInfo {
 const SAFETY_NET_NONE = 0;
 const SAFETY_NET_PENDING = 1;
 const SAFETY_NET_REGISTERED = 2;
+/** Handles waiting for the safety net before a synchronous flush. */
+const MAX_PENDING_SAFETY_NET = 1024;
 
 /** Holds tensor-core's state. */
 export class Engine {
@@ -179,6 +181,8 @@ export class Engine {
     t.safetyNet = SAFETY_NET_PENDING;
     this.pendingSafetyNet.push(t);
     if (this.pendingSafetyNet.length === 1) queueMicrotask(this.registerPending);
+    // A long synchronous loop never yields to the microtask: flush as it goes, so the list stays small.
+    else if (this.pendingSafetyNet.length >= MAX_PENDING_SAFETY_NET) this.registerPending();
   }
 
   private readonly registerPending = (): void => {

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { keep, memory, tidy } from './api.js';
+import { getEngine } from './engine.js';
 import * as tf from './ops/index.js';
 
 setFlagsFromString('--expose-gc');
@@ -70,5 +71,16 @@ describe('the FinalizationRegistry safety net', () => {
     expect(memory().numTensors).toBe(start.numTensors);
     expect(memory().numBytes).toBe(start.numBytes);
     expect(memory().numReclaimed - start.numReclaimed).toBe(2);
+  });
+
+  it('stays bounded in a long synchronous loop that never yields', () => {
+    const engine = getEngine() as unknown as { pendingSafetyNet: unknown[] };
+    let largest = 0;
+    for (let i = 0; i < 5000; i++) {
+      const t = tf.ones([1]);
+      t.dispose();
+      largest = Math.max(largest, engine.pendingSafetyNet.length);
+    }
+    expect(largest).toBeLessThanOrEqual(1024);
   });
 });
