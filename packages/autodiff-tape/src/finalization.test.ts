@@ -18,12 +18,13 @@ describe('the safety net for tapes', () => {
       tf.dispose([y, tape.gradient(y, x)]);
       expect(tape.size).toBeGreaterThan(0);
     })();
-    expect(tf.memory().numTensors).toBeGreaterThan(start.numTensors);
-    for (let i = 0; i < 50 && tf.memory().numTensors !== start.numTensors; i++) {
+    expect(tf.memory().numDataBuffers).toBeGreaterThan(start.numDataBuffers);
+    for (let i = 0; i < 50 && tf.memory().numDataBuffers !== start.numDataBuffers; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(tf.memory().numTensors).toBe(start.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(start.numDataBuffers);
     expect(tf.memory().numBytes).toBe(start.numBytes);
   });
 });

@@ -91,14 +91,16 @@ function inputNames(kernelName: string, inputs: InputRecord): readonly string[] 
 }
 
 /**
- * A kernel or view op: its metadata (in the tape's InputLog) and handles retained only on the values
- * its gradient rule reads (`SAVES`), so the user may dispose theirs and Variables keep the value they
- * had when the op read them.
+ * A kernel or view op: its metadata (in the tape's InputLog) and the buffers of only the values its
+ * gradient rule reads (`SAVES`), held without handles (a tape records every op, so it keeps as few
+ * objects as it can). The user may dispose their tensors, and a Variable keeps the value it had when
+ * the op read it. The backward pass makes short-lived handles on the held buffers.
  */
 class KernelEntry implements TapeEntry {
   private flat: TensorMeta[] | null = null;
 
   constructor(
+    private readonly engine: tf.Engine,
     private readonly log: InputLog,
     private readonly start: number,
     private readonly end: number,
@@ -107,8 +109,9 @@ class KernelEntry implements TapeEntry {
     readonly outputId: number,
     private readonly outputShape: readonly number[],
     private readonly outputDtype: tf.DataType,
-    private readonly savedInputs: Record<string, tf.Tensor | readonly tf.Tensor[]> | null,
-    private readonly savedOutput: tf.Tensor | null,
+    /** Held buffers by flat input position (relative to `start`); null when the rule reads no input. */
+    private readonly savedInputs: (tf.Storage | undefined)[] | null,
+    private readonly savedOutput: tf.Storage | null,
     private readonly layout: readonly number[] | null,
   ) {}
 
@@ -125,58 +128,66 @@ class KernelEntry implements TapeEntry {
     return this.flat;
   }
 
+  /** The input at flat position `index`: a handle on its held buffer if saved, else metadata. */
+  private input(index: number): TensorMeta | tf.Tensor {
+    const storage = this.savedInputs?.[index - this.start];
+    if (storage === undefined) return this.log.meta(index);
+    return this.engine.handleOn(storage, this.log.ids[index]!, this.log.shapes[index]!, this.log.dtypes[index]!);
+  }
+
   gradientThunks(upstream: tf.Tensor, batchRank: number): Thunks {
-    // Rules read values only of the inputs SAVES names (retained handles); the rest are metadata.
+    // Rules read values only of the inputs SAVES names; the rest are metadata (id, shape, dtype).
     const names = INPUT_NAMES.get(this.kernelName)!;
     const inputs: Record<string, TensorMeta | tf.Tensor | readonly (TensorMeta | tf.Tensor)[]> = {};
     let index = this.start;
     names.forEach((name, i) => {
-      const saved = this.savedInputs?.[name];
       const count = this.layout?.[i];
       if (count === undefined) {
-        inputs[name] = saved ?? this.log.meta(index);
+        inputs[name] = this.input(index);
         index += 1;
       } else {
         const first = index;
-        inputs[name] = saved ?? Array.from({ length: count }, (_, k) => this.log.meta(first + k));
+        inputs[name] = Array.from({ length: count }, (_, k) => this.input(first + k));
         index += count;
       }
     });
-    const output = this.savedOutput ?? { id: this.outputId, shape: this.outputShape, dtype: this.outputDtype, rank: this.outputShape.length };
+    const output =
+      this.savedOutput !== null
+        ? this.engine.handleOn(this.savedOutput, this.outputId, this.outputShape, this.outputDtype)
+        : { id: this.outputId, shape: this.outputShape, dtype: this.outputDtype, rank: this.outputShape.length };
     const saved = { inputs, attrs: this.attrs, output } as unknown as SavedOperation<tf.RecordedOpName>;
     return kernelGradientThunks(this.kernelName, names, saved, upstream, batchRank);
   }
 
   dispose(): void {
-    if (this.savedInputs !== null) {
-      for (const name in this.savedInputs) {
-        const value = this.savedInputs[name]!;
-        if (value instanceof tf.Tensor) value.dispose();
-        else for (const t of value) t.dispose();
-      }
-    }
-    this.savedOutput?.dispose();
+    if (this.savedInputs !== null) for (const storage of this.savedInputs) if (storage !== undefined) this.engine.releaseStorage(storage);
+    if (this.savedOutput !== null) this.engine.releaseStorage(this.savedOutput);
   }
 }
 
-/** Saves a kernel or view op: metadata in `log`, handles only on the values its gradient rule reads. */
+/** Saves a kernel or view op: metadata in `log`, and the buffers of only the values its rule reads. */
 export function kernelEntry(engine: tf.Engine, log: InputLog, record: tf.OperationRecord): TapeEntry {
   const inputs = record.inputs as InputRecord;
   const names = inputNames(record.kernelName, inputs);
   const needs = (SAVES as Partial<Record<string, SavedValues>>)[record.kernelName];
-  let savedInputs: Record<string, tf.Tensor | readonly tf.Tensor[]> | null = null;
-  // An op newer than this package's tables saves everything, so its missing rule is reported, not a crash.
-  for (const name of needs === undefined ? names : needs.inputs) {
-    const value = inputs[name];
-    if (value === undefined) continue;
-    savedInputs ??= {};
-    savedInputs[name] = value instanceof tf.Tensor ? engine.retain(value) : value.map((t) => engine.retain(t));
-  }
-  const savedOutput = needs === undefined || needs.output ? engine.retain(record.output) : null;
   const start = log.ids.length;
   const layout = log.append(inputs, names);
+  // An op newer than this package's tables saves everything, so its missing rule is reported, not a crash.
+  const wanted = needs === undefined ? names : needs.inputs;
+  let savedInputs: (tf.Storage | undefined)[] | null = null;
+  if (wanted.length !== 0) {
+    savedInputs = [];
+    let index = 0;
+    for (const name of names) {
+      const value = inputs[name]!;
+      const keep = wanted.includes(name);
+      if (value instanceof tf.Tensor) savedInputs[index++] = keep ? engine.holdStorage(value) : undefined;
+      else for (const t of value) savedInputs[index++] = keep ? engine.holdStorage(t) : undefined;
+    }
+  }
   const { output } = record;
-  return new KernelEntry(log, start, log.ids.length, record.kernelName, record.attrs, output.id, output.shape, output.dtype, savedInputs, savedOutput, layout);
+  const savedOutput = needs === undefined || needs.output ? engine.holdStorage(output) : null;
+  return new KernelEntry(engine, log, start, log.ids.length, record.kernelName, record.attrs, output.id, output.shape, output.dtype, savedInputs, savedOutput, layout);
 }
 
 /** A customGradient op: the user's gradient may read anything, so every input and the output are kept. */

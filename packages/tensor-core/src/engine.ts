@@ -26,6 +26,8 @@ export interface Storage {
   readonly backendName: string;
   readonly dataId: DataId;
   readonly bytes: number;
+  /** The live-byte account of its backend (see Engine.memory). */
+  readonly account: { bytes: number };
   refCount: number;
 }
 
@@ -75,10 +77,13 @@ export class Engine {
   private readonly tensorFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, false));
   private readonly variableFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, true));
   private pendingSafetyNet: Tensor[] = [];
+  private lastBackend: Backend | null = null;
+  private lastAccount: { bytes: number } | null = null;
   private readonly ownerFinalizer = new FinalizationRegistry<() => void>((release) => release());
   private liveBuffers = 0;
   private liveBytes = 0;
-  private readonly bytesByBackend = new Map<string, number>();
+  /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
+  private readonly accounts = new Map<string, { bytes: number }>();
   private variableNames = 0;
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
@@ -306,6 +311,24 @@ export class Engine {
   }
 
   /**
+   * Holds `x`'s buffer (as it is now: a Variable assigned later keeps this value here) without making
+   * a handle: the cheapest way for a tape to keep a value. Give it back with `releaseStorage`.
+   */
+  holdStorage(x: Tensor): Storage {
+    x.storage.refCount++;
+    return x.storage;
+  }
+
+  /**
+   * A handle, owned by the current tidy scope, with the given id and metadata on a held buffer: how a
+   * tape turns what it held back into tensors for a backward pass.
+   */
+  handleOn(storage: Storage, id: number, shape: readonly number[], dtype: DataType): Tensor {
+    storage.refCount++;
+    return this.track(new Tensor(this, id, shape as number[], dtype, storage));
+  }
+
+  /**
    * A tensor that the caller disposes before returning (a number converted for one op): not owned by
    * any scope and not under the safety net, which would only cost time.
    */
@@ -317,11 +340,23 @@ export class Engine {
     return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
   }
 
+  private accountOf(backendName: string): { bytes: number } {
+    let account = this.accounts.get(backendName);
+    if (account === undefined) {
+      account = { bytes: 0 };
+      this.accounts.set(backendName, account);
+    }
+    return account;
+  }
+
   private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {
     this.liveBuffers++;
     this.liveBytes += bytes;
-    this.bytesByBackend.set(backendName, (this.bytesByBackend.get(backendName) ?? 0) + bytes);
-    return { backend, backendName, dataId, bytes, refCount: 1 };
+    const account = backend === this.lastBackend ? this.lastAccount! : this.accountOf(backendName);
+    this.lastBackend = backend;
+    this.lastAccount = account;
+    account.bytes += bytes;
+    return { backend, backendName, dataId, bytes, account, refCount: 1 };
   }
 
   /** Drops one reference to a buffer, freeing it with its backend when none is left. */
@@ -329,7 +364,7 @@ export class Engine {
     if (--storage.refCount > 0) return;
     this.liveBuffers--;
     this.liveBytes -= storage.bytes;
-    this.bytesByBackend.set(storage.backendName, (this.bytesByBackend.get(storage.backendName) ?? 0) - storage.bytes);
+    storage.account.bytes -= storage.bytes;
     storage.backend.disposeData(storage.dataId);
   }
 
@@ -406,11 +441,11 @@ export class Engine {
       this.warnedInterleaving = true;
       console.warn('tidy: two async tidy calls overlapped on a platform without AsyncLocalStorage; their tensors may have been attributed to the wrong scope. Nest or sequence async tidy calls there.');
     }
-    const returned = new Set<Tensor>();
-    collectTensors(result, returned);
+    // One returned tensor is the common case (and the per-op path of gradient rules): no Set for it.
+    const returned: ReadonlySet<Tensor> | Tensor[] = result instanceof Tensor ? [result] : collected(result);
     for (const t of scope.tensors) {
       if (t.kept) this.makeFinalizable(t);
-      else if (!t.isDisposedInternal && !returned.has(t)) this.disposeTensor(t);
+      else if (!t.isDisposedInternal && !(Array.isArray(returned) ? returned[0] === t : returned.has(t))) this.disposeTensor(t);
     }
     let parent = scope.parent;
     while (parent !== null && parent.closed) parent = parent.parent;
@@ -506,7 +541,7 @@ export class Engine {
   /** Live tensors, buffers and bytes. */
   memory(): MemoryInfo {
     const numBytesByBackend: Record<string, number> = {};
-    for (const [name, bytes] of this.bytesByBackend) numBytesByBackend[name] = bytes;
+    for (const [name, account] of this.accounts) numBytesByBackend[name] = account.bytes;
     return {
       numTensors: this.liveTensorCount,
       numDataBuffers: this.liveBuffers,
@@ -516,6 +551,12 @@ export class Engine {
       numReclaimed: this.reclaimed,
     };
   }
+}
+
+function collected(value: unknown): Set<Tensor> {
+  const set = new Set<Tensor>();
+  collectTensors(value, set);
+  return set;
 }
 
 /** Adds every tensor found in `value` (arrays, plain objects, nested) to `into`. */

@@ -70,22 +70,22 @@ export function assertDataType(op: string, argument: string, dtype: unknown): as
 }
 
 /**
- * Converts two operands of a binary op: a number takes the tensor operand's dtype. Returns the
- * tensors and a function disposing the temporaries made from numbers.
+ * Converts two operands of a binary op: a number takes the tensor operand's dtype. The caller passes
+ * the results to `releaseConverted` when done (no closure: this is on every op's path).
  */
-export function convertPair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, () => void] {
+export function convertPair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
   const dtypeHint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
   const ta = convertToTensor(a, op, 'a', dtypeHint);
-  let tb: Tensor;
   try {
-    tb = convertToTensor(b, op, 'b', dtypeHint);
+    return [ta, convertToTensor(b, op, 'b', dtypeHint)];
   } catch (error) {
     if (ta !== a) ta.dispose();
     throw error;
   }
-  const release = (): void => {
-    if (ta !== a) ta.dispose();
-    if (tb !== b) tb.dispose();
-  };
-  return [ta, tb, release];
+}
+
+/** Disposes what `convertPair` made from numbers. */
+export function releaseConverted(ta: Tensor, a: TensorLike, tb: Tensor, b: TensorLike): void {
+  if (ta !== a) ta.dispose();
+  if (tb !== b) tb.dispose();
 }

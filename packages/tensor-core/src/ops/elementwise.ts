@@ -10,7 +10,7 @@ import { invalidArgument } from '../errors.js';
 import type { BinaryKernel, ComparisonKernel, UnaryKernel } from '../kernels.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { assertDataType, assertLiveTensor, convertPair, convertToTensor } from './convert.js';
+import { assertDataType, assertLiveTensor, convertPair, convertToTensor, releaseConverted } from './convert.js';
 
 function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
@@ -19,25 +19,25 @@ function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
 }
 
 function binary(kernel: BinaryKernel, op: string, a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb, release] = convertPair(a, b, op);
+  const [ta, tb] = convertPair(a, b, op);
   try {
     checkSameDtype(op, ta, tb);
     if (ta.dtype === 'bool') invalidArgument(op, 'a', 'a float32 or int32 tensor', 'a bool tensor');
     const shape = broadcastShapes(op, ta.shape, tb.shape);
     return getEngine().runKernel(kernel, { a: ta, b: tb }, {}, { shape, dtype: ta.dtype });
   } finally {
-    release();
+    releaseConverted(ta, a, tb, b);
   }
 }
 
 function comparison(kernel: ComparisonKernel, op: string, a: TensorLike, b: TensorLike): Tensor<'bool'> {
-  const [ta, tb, release] = convertPair(a, b, op);
+  const [ta, tb] = convertPair(a, b, op);
   try {
     checkSameDtype(op, ta, tb);
     const shape = broadcastShapes(op, ta.shape, tb.shape);
     return getEngine().runKernel(kernel, { a: ta, b: tb }, {}, { shape, dtype: 'bool' }) as Tensor<'bool'>;
   } finally {
-    release();
+    releaseConverted(ta, a, tb, b);
   }
 }
 
@@ -70,7 +70,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary('M
 
 /** `a / b`, broadcasting; integers are divided as float32 (TensorFlow's truediv). `0/0` is NaN. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb, release] = convertPair(a, b, 'div');
+  const [ta, tb] = convertPair(a, b, 'div');
   try {
     checkSameDtype('div', ta, tb);
     if (ta.dtype === 'float32') return binary('RealDiv', 'div', ta, tb);
@@ -84,7 +84,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
       fb.dispose();
     }
   } finally {
-    release();
+    releaseConverted(ta, a, tb, b);
   }
 }
 
@@ -145,13 +145,13 @@ export function cast<T extends DataType>(x: TensorLike, dtype: T): Tensor<T> {
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   assertLiveTensor(condition, 'where', 'condition');
   if (condition.dtype !== 'bool') invalidArgument('where', 'condition', 'a bool tensor', `a ${condition.dtype} tensor`);
-  const [ta, tb, release] = convertPair(a, b, 'where');
+  const [ta, tb] = convertPair(a, b, 'where');
   try {
     checkSameDtype('where', ta, tb);
     const shape = broadcastShapes('where', condition.shape, broadcastShapes('where', ta.shape, tb.shape));
     return getEngine().runKernel('Select', { condition, a: ta, b: tb }, {}, { shape, dtype: ta.dtype });
   } finally {
-    release();
+    releaseConverted(ta, a, tb, b);
   }
 }
 
