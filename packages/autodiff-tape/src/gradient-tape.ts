@@ -6,6 +6,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { backprop } from './backprop.js';
 import { customEntry, InputLog, kernelEntry } from './tape-entry.js';
+import { assertTensor, checkUnconnected, describe, flattenSources, identityRows, restructure } from './tape-arguments.js';
 import type { TapeEntry } from './tape-entry.js';
 
 /** Options of a GradientTape. */
@@ -65,7 +66,7 @@ export class GradientTape implements tf.Recorder {
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
     this.engine = tf.getEngine();
     const held = this.held;
-    this.engine.registerOwner(this, () => releaseEntries(held), held);
+    this.engine.safetyNet.addOwner(this, () => releaseEntries(held), held);
   }
 
   /**
@@ -243,7 +244,7 @@ export class GradientTape implements tf.Recorder {
     if (this.disposed) return;
     if (this.recording) this.stopRecordingNow();
     this.release();
-    this.engine.unregisterOwner(this.held);
+    this.engine.safetyNet.removeOwner(this.held);
     this.disposed = true;
   }
 
@@ -394,34 +395,6 @@ function releaseEntries(held: { entries: TapeEntry[]; log: InputLog }): void {
   held.log = new InputLog();
 }
 
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function assertTensor(value: unknown, op: string, argument: string): asserts value is tf.Tensor {
-  if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', describe(value));
-}
-
-function flattenSources(sources: Sources, op: string): tf.Tensor[] {
-  if (sources instanceof tf.Tensor) return [sources];
-  if (sources === null || typeof sources !== 'object') {
-    tf.invalidArgument(op, 'sources', 'a Tensor, an array of tensors or a record of tensors', describe(sources));
-  }
-  const isList = Array.isArray(sources);
-  const list: tf.Tensor[] = isList ? [...(sources as readonly tf.Tensor[])] : Object.values(sources as Record<string, tf.Tensor>);
-  const names = isList ? list.map((_, i) => `sources[${i}]`) : Object.keys(sources).map((k) => `sources.${k}`);
-  list.forEach((s, i) => assertTensor(s, op, names[i]!));
-  return list;
-}
-
-function restructure(sources: Sources, results: (tf.Tensor | null)[]): unknown {
-  if (sources instanceof tf.Tensor) return results[0];
-  if (Array.isArray(sources)) return results;
-  const out: Record<string, tf.Tensor | null> = {};
-  Object.keys(sources).forEach((key, i) => (out[key] = results[i]!));
-  return out;
-}
-
 /** Options of `jacobian` and `batchJacobian`. */
 export interface JacobianOptions {
   /** What an unconnected source gets: `'none'` (null, default) or `'zero'`. */
@@ -430,14 +403,3 @@ export interface JacobianOptions {
 
 /** Cotangent rows per backward pass, in elements of the seed: bounds a jacobian's peak memory. */
 const JACOBIAN_CHUNK_ELEMENTS = 1 << 20;
-
-/** Rows [from, to) of the `count`×`count` identity matrix. */
-function identityRows(rows: readonly [number, number], count: number): tf.Tensor {
-  return tf.oneHot(tf.range(rows[0], rows[1], 1, 'int32'), count);
-}
-
-function checkUnconnected(op: string, value: unknown): 'none' | 'zero' {
-  if (value === undefined) return 'none';
-  if (value !== 'none' && value !== 'zero') tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", String(value));
-  return value;
-}

@@ -13,49 +13,16 @@ import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError, 
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { ScopeTracker } from './scopes.js';
+import { collected } from './collect.js';
+import { SafetyNet } from './safety-net.js';
+import type { MemoryInfo, Storage } from './memory-types.js';
+export type { MemoryInfo, Storage } from './memory-types.js';
 import { CreationSites, userFrame } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
 import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
-
-/** A backend buffer shared by every tensor handle that views it (a reshape shares its input's). */
-export interface Storage {
-  readonly backend: Backend;
-  readonly backendName: string;
-  readonly dataId: DataId;
-  readonly bytes: number;
-  /** The live-byte account of its backend (see Engine.memory). */
-  readonly account: { bytes: number };
-  refCount: number;
-}
-
-/** What `memory()` reports. */
-export interface MemoryInfo {
-  /** Live tensor handles (views count once each). */
-  readonly numTensors: number;
-  /** Live backend buffers. */
-  readonly numDataBuffers: number;
-  /** Bytes of live backend buffers. */
-  readonly numBytes: number;
-  /** `numBytes` split by backend name. */
-  readonly numBytesByBackend: Readonly<Record<string, number>>;
-  /** Live Variables. */
-  readonly numVariables: number;
-  /**
-   * Tensor handles that were garbage-collected without `dispose` and whose buffers the safety net
-   * released. A growing count points at a leak in the program: dispose or `tidy` them instead.
-   */
-  readonly numReclaimed: number;
-}
-
-/** A handle's place in the safety net: not in it, waiting to be registered, registered. */
-const SAFETY_NET_NONE = 0;
-const SAFETY_NET_PENDING = 1;
-const SAFETY_NET_REGISTERED = 2;
-/** Handles waiting for the safety net before a synchronous flush. */
-const MAX_PENDING_SAFETY_NET = 1024;
 
 /** Holds tensor-core's state. */
 export class Engine {
@@ -70,16 +37,10 @@ export class Engine {
   private liveTensorCount = 0;
   private liveVariables = 0;
   private reclaimed = 0;
-  /**
-   * The safety net: a handle collected without `dispose` gives back its reference to the buffer.
-   * Its held value is the buffer, never the handle, so registration does not keep the handle alive.
-   */
-  private readonly tensorFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, false));
-  private readonly variableFinalizer = new FinalizationRegistry<Storage>((storage) => this.reclaim(storage, true));
-  private pendingSafetyNet: Tensor[] = [];
+  /** Reclaims the buffers of handles collected without dispose (see SafetyNet). */
+  readonly safetyNet = new SafetyNet((storage, isVariable) => this.reclaim(storage, isVariable), (t) => t instanceof Variable);
   private lastBackend: Backend | null = null;
   private lastAccount: { bytes: number } | null = null;
-  private readonly ownerFinalizer = new FinalizationRegistry<() => void>((release) => release());
   private liveBuffers = 0;
   private liveBytes = 0;
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
@@ -152,7 +113,7 @@ export class Engine {
     this.liveTensorCount++;
     if (this.creationSites !== null) this.creationSites.record(variable);
     this.liveVariables++;
-    this.makeFinalizable(variable);
+    this.safetyNet.add(variable);
   }
 
   private reclaim(storage: Storage, isVariable: boolean): void {
@@ -161,44 +122,6 @@ export class Engine {
     if (isVariable) this.liveVariables--;
     this.releaseStorage(storage);
   }
-
-  /** Points a handle at another buffer, keeping the safety net's record of it current. */
-  private swapStorage(t: Tensor, storage: Storage): void {
-    if (t.safetyNet !== SAFETY_NET_REGISTERED) {
-      t.storage = storage;
-      return;
-    }
-    const finalizer = t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer;
-    finalizer.unregister(t);
-    t.storage = storage;
-    finalizer.register(t, storage, t);
-  }
-
-  /**
-   * Puts a handle under the safety net. Only handles no scope will dispose need it (a tidy scope
-   * disposes its own deterministically). Registering costs a few hundred nanoseconds, more than the
-   * rest of an op, and most handles are disposed within the same synchronous run of code, so handles
-   * wait in a list and are registered on the next microtask only if still alive then. (The list holds
-   * them until then, so a handle dropped meanwhile is still registered, and reclaimed later.)
-   */
-  private makeFinalizable(t: Tensor): void {
-    if (t.safetyNet !== SAFETY_NET_NONE || t.isDisposedInternal) return;
-    t.safetyNet = SAFETY_NET_PENDING;
-    this.pendingSafetyNet.push(t);
-    if (this.pendingSafetyNet.length === 1) queueMicrotask(this.registerPending);
-    // A long synchronous loop never yields to the microtask: flush as it goes, so the list stays small.
-    else if (this.pendingSafetyNet.length >= MAX_PENDING_SAFETY_NET) this.registerPending();
-  }
-
-  private readonly registerPending = (): void => {
-    const pending = this.pendingSafetyNet;
-    this.pendingSafetyNet = [];
-    for (const t of pending) {
-      if (t.isDisposedInternal || t.safetyNet !== SAFETY_NET_PENDING) continue;
-      t.safetyNet = SAFETY_NET_REGISTERED;
-      (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).register(t, t.storage, t);
-    }
-  };
 
   /**
    * Runs kernel `name` on the active backend, wraps the result in a Tensor and tells every recorder.
@@ -275,7 +198,7 @@ export class Engine {
     const dataId = backend.write(values, t.shape, t.dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, t.storage.bytes);
     this.releaseStorage(t.storage);
-    this.swapStorage(t, storage);
+    this.safetyNet.swapStorage(t, storage);
   }
 
   /**
@@ -372,7 +295,7 @@ export class Engine {
   assignVariable(variable: Variable, value: Tensor): void {
     value.storage.refCount++;
     const old = variable.storage;
-    this.swapStorage(variable, value.storage);
+    this.safetyNet.swapStorage(variable, value.storage);
     this.releaseStorage(old);
   }
 
@@ -383,7 +306,7 @@ export class Engine {
     this.liveTensorCount--;
     if (this.creationSites !== null) this.creationSites.forget(t);
     if (t instanceof Variable) this.liveVariables--;
-    if (t.safetyNet === SAFETY_NET_REGISTERED) (t instanceof Variable ? this.variableFinalizer : this.tensorFinalizer).unregister(t);
+    this.safetyNet.remove(t);
     this.releaseStorage(t.storage);
   }
 
@@ -392,7 +315,7 @@ export class Engine {
     if (this.creationSites !== null) this.creationSites.record(t);
     const scope = this.scopeTracker.current();
     if (scope !== null) scope.tensors.push(t);
-    else this.makeFinalizable(t);
+    else this.safetyNet.add(t);
     return t;
   }
 
@@ -444,7 +367,7 @@ export class Engine {
     // One returned tensor is the common case (and the per-op path of gradient rules): no Set for it.
     const returned: ReadonlySet<Tensor> | Tensor[] = result instanceof Tensor ? [result] : collected(result);
     for (const t of scope.tensors) {
-      if (t.kept) this.makeFinalizable(t);
+      if (t.kept) this.safetyNet.add(t);
       else if (!t.isDisposedInternal && !(Array.isArray(returned) ? returned[0] === t : returned.has(t))) this.disposeTensor(t);
     }
     let parent = scope.parent;
@@ -452,7 +375,7 @@ export class Engine {
     for (const t of returned) {
       if (t.kept || t instanceof Variable) continue;
       if (parent !== null) parent.tensors.push(t);
-      else this.makeFinalizable(t);
+      else this.safetyNet.add(t);
     }
     return result;
   }
@@ -460,21 +383,8 @@ export class Engine {
   /** Keeps `t` alive past the enclosing tidy scopes. */
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
-    if (this.scopeTracker.current() === null) this.makeFinalizable(t);
+    if (this.scopeTracker.current() === null) this.safetyNet.add(t);
     return t;
-  }
-
-  /**
-   * Puts an owner of retained handles (a persistent tape, say) under the safety net: if `owner` is
-   * collected without being disposed, `release` runs.
-   */
-  registerOwner(owner: object, release: () => void, token: object): void {
-    this.ownerFinalizer.register(owner, release, token);
-  }
-
-  /** Takes an owner off the safety net (it was disposed). */
-  unregisterOwner(token: object): void {
-    this.ownerFinalizer.unregister(token);
   }
 
   // ---- recorders ------------------------------------------------------------------------------
@@ -550,21 +460,6 @@ export class Engine {
       numVariables: this.liveVariables,
       numReclaimed: this.reclaimed,
     };
-  }
-}
-
-function collected(value: unknown): Set<Tensor> {
-  const set = new Set<Tensor>();
-  collectTensors(value, set);
-  return set;
-}
-
-/** Adds every tensor found in `value` (arrays, plain objects, nested) to `into`. */
-export function collectTensors(value: unknown, into: Set<Tensor>): void {
-  if (value instanceof Tensor) into.add(value);
-  else if (Array.isArray(value)) for (const item of value) collectTensors(item, into);
-  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const item of Object.values(value)) collectTensors(item, into);
   }
 }
 
