@@ -6,16 +6,13 @@
  * application ends up with exactly one tensor-core and one Engine.
  */
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  splitting: true,
-  // The public types name WebGPU's globals (GPU, GPUDevice), declared by @webgpu/types; the d.ts
-  // bundler drops the sources' triple-slash reference, so it is put back here.
-  dts: { banner: '/// <reference types="@webgpu/types" />' },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: [/^@tapeflow\//, /^tapeflow$/],
-});
+export default defineConfig(
+  libraryBuild({
+    splitting: true,
+    // The public types name WebGPU's globals (GPU, GPUDevice), declared by @webgpu/types; the d.ts
+    // bundler drops the sources' triple-slash reference, so it is put back here.
+    dts: { banner: '/// <reference types="@webgpu/types" />' },
+  }),
+);
