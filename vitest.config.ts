@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
 
 const WEBGPU_TESTS = [
   'packages/backend-webgpu/src/**/*.test.ts',
-  'apps/examples/src/examples-webgpu.test.ts',
+  'apps/examples/src/*webgpu*.test.ts',
   'apps/browser-test/src/**/*.test.ts',
 ];
 

@@ -1,13 +1,13 @@
 /**
  * @file One library's benchmark run, in its own process (two libraries in one process disturb each
- * other's allocation state): `child.ts <library id> <full|quick>`. Progress goes to stderr; the last
- * line of stdout is the JSON result that run.ts reads.
+ * other's allocation state): `child.ts <library id> <full|quick> [workload-id prefixes, comma-separated]`.
+ * Progress goes to stderr; the last line of stdout is the JSON result that run.ts reads.
  */
 
 import { FULL, LIBRARIES, QUICK, type BenchConfig } from './config.js';
 import type { Library } from './libraries/types.js';
 import { measure, type Stats } from './measure.js';
-import { workloads } from './workloads.js';
+import { selects, workloads } from './workloads.js';
 
 /** A workload's result: the figure (median) and its range, in the workload's unit. */
 export interface Figure {
@@ -99,32 +99,38 @@ async function memoryCheck(library: Library, config: BenchConfig): Promise<Memor
 }
 
 async function main(): Promise<void> {
-  const [id = '', mode = 'full'] = process.argv.slice(2);
+  const [id = '', mode = 'full', only = ''] = process.argv.slice(2);
   const config = mode === 'quick' ? QUICK : FULL;
+  const prefixes = only === '' ? undefined : only.split(',');
+  const selected = workloads(config).filter((workload) => selects(prefixes, workload.id));
   const library = await load(id);
   const figures: Record<string, Figure> = {};
   const errors: Record<string, string> = {};
   // One pass over every workload first: engines compile WebAssembly with a baseline tier and optimise
   // hot functions later, in the background; on a busy machine that can still be pending when the
-  // first workload's own warm-up ends. Errors surface in the measured pass.
-  for (const workload of workloads(config)) {
+  // first workload's own warm-up ends. Errors surface in the measured pass. A task with its own
+  // warm-up (an epoch of `fit` lasts seconds) does that instead of whole runs.
+  for (const workload of selected) {
     try {
       const task = workload.task(library);
       if (task === undefined) continue;
-      const start = performance.now();
-      do await task.run();
-      while (performance.now() - start < config.measure.warmupMs / 3);
+      if (task.warmUp !== undefined) await task.warmUp();
+      else {
+        const start = performance.now();
+        do await task.run();
+        while (performance.now() - start < config.measure.warmupMs / 3);
+      }
       task.dispose();
     } catch {
       // Reported below.
     }
   }
-  for (const workload of workloads(config)) {
+  for (const workload of selected) {
     let task;
     try {
       task = workload.task(library);
       if (task === undefined) continue;
-      figures[workload.id] = toFigure(await measure(task, config.measure), workload.figure);
+      figures[workload.id] = toFigure(await measure(task, workload.measure ?? config.measure), workload.figure);
       const { value, unit } = { value: figures[workload.id]!.value, unit: workload.unit };
       process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${unit}\n`);
     } catch (error) {
@@ -136,8 +142,10 @@ async function main(): Promise<void> {
   }
   let memory: MemoryCheck | undefined;
   try {
-    memory = await memoryCheck(library, config);
-    process.stderr.write(`[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`);
+    if (selects(prefixes, 'memory')) {
+      memory = await memoryCheck(library, config);
+      process.stderr.write(`[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`);
+    }
   } catch (error) {
     errors.memory = error instanceof Error ? error.message : String(error);
   }

@@ -4,7 +4,7 @@
  * one or two samples; its times mean nothing).
  */
 
-import type { MlpSpec } from './libraries/types.js';
+import type { MlpSpec, MnistFitSpec } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
 
 /** A library configuration run in its own process. */
@@ -34,6 +34,9 @@ export interface BenchConfig {
   /** Chain steps per timed run of the scalar-op workload. */
   readonly scalarIterations: number;
   readonly mlp: MlpSpec;
+  /** The MNIST `fit` epoch, timed with its own options (an epoch lasts seconds). */
+  readonly mnist: MnistFitSpec;
+  readonly mnistMeasure: MeasureOptions;
   /** Training steps of the memory check, and the most time they may take. */
   readonly memorySteps: number;
   readonly memoryBudgetMs: number;
@@ -44,12 +47,17 @@ export interface BenchConfig {
 
 const MLP: MlpSpec = { batch: 64, input: 784, hidden: 256, classes: 10, learningRate: 0.1 };
 
+/** Issue 7's MNIST model and data: 8,000 training digits, batches of 32, SGD at 0.05. */
+const MNIST: MnistFitSpec = { train: 8000, batch: 32, hidden: 128, learningRate: 0.05, warmupBatches: 8 };
+
 export const FULL: BenchConfig = {
   mode: 'full',
   matmulSizes: [64, 256, 1024],
   elementwiseSize: 1 << 20,
   scalarIterations: 2000,
   mlp: MLP,
+  mnist: MNIST,
+  mnistMeasure: { warmupMs: 0, samples: 3, minSampleMs: 0, budgetMs: 30000 },
   memorySteps: 1000,
   memoryBudgetMs: 30000,
   measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
@@ -62,6 +70,8 @@ export const QUICK: BenchConfig = {
   elementwiseSize: 4099,
   scalarIterations: 50,
   mlp: { ...MLP, batch: 8 },
+  mnist: { ...MNIST, train: 256, warmupBatches: 2 },
+  mnistMeasure: { warmupMs: 0, samples: 1, minSampleMs: 0, budgetMs: 0 },
   memorySteps: 10,
   memoryBudgetMs: 5000,
   measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },

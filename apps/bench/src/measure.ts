@@ -51,8 +51,18 @@ export function summarize(values: readonly number[]): { median: number; min: num
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-/** Measures `task`'s time per run. */
+/**
+ * Measures `task`'s time per run. A task with its own `warmUp` (a run lasting seconds) is warmed up
+ * by that instead, then timed one run per sample: at least one, more while the budget allows.
+ */
 export async function measure(task: Task, options: MeasureOptions): Promise<Stats> {
+  if (task.warmUp !== undefined) {
+    await task.warmUp();
+    const start = now();
+    const times = [await runTimes(task, 1)];
+    while (times.length < options.samples && now() - start + times[times.length - 1]! <= options.budgetMs) times.push(await runTimes(task, 1));
+    return { ...summarize(times), samples: times.length, runsPerSample: 1 };
+  }
   const warmupStart = now();
   let last = await runTimes(task, 1);
   while (now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Figure, LibraryResult } from './child.js';
 import { FULL, LIBRARIES } from './config.js';
-import { summarize } from './measure.js';
+import { measure, summarize } from './measure.js';
 import { checkTargets, formatNumber, renderTable, speedUp, type LibraryOutcome } from './report.js';
-import { workloads } from './workloads.js';
+import { selects, workloads } from './workloads.js';
 
 const figure = (value: number): Figure => ({ value, low: value * 0.9, high: value * 1.1, samples: 5, runsPerSample: 1 });
 
@@ -28,6 +28,19 @@ describe('summarize', () => {
     expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3 });
     expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4 });
     expect(() => summarize([])).toThrow();
+  });
+});
+
+describe('measure', () => {
+  it('warms a task with its own warmUp once, then times one run per sample within the budget', async () => {
+    const calls: string[] = [];
+    const task = { warmUp: () => void calls.push('warmUp'), run: () => void calls.push('run'), dispose: () => undefined };
+    const stats = await measure(task, { warmupMs: 1000, samples: 3, minSampleMs: 1000, budgetMs: 1000 });
+    expect(calls).toEqual(['warmUp', 'run', 'run', 'run']);
+    expect(stats).toMatchObject({ samples: 3, runsPerSample: 1 });
+    calls.length = 0;
+    expect((await measure(task, { warmupMs: 0, samples: 3, minSampleMs: 0, budgetMs: 0 })).samples).toBe(1);
+    expect(calls).toEqual(['warmUp', 'run']);
   });
 });
 
@@ -63,6 +76,21 @@ describe('report', () => {
     expect(find('tensor count')?.met).toBe(true);
     const leaking = checkTargets(FULL, [outcome('tapeflow', ours, [11, 40]), outcome('tfjs-wasm', wasm)]);
     expect(leaking.find((c) => c.target.startsWith('tensor count'))?.met).toBe(false);
+  });
+
+  it('renders the MNIST fit in seconds, with a dash where a library has no fit', () => {
+    const table = renderTable(FULL, [outcome('tapeflow', { 'mnist-fit': 1.5 }), outcome('tfjs-wasm', { 'mnist-fit': 3 }), outcome('jax-wasm', {})]);
+    expect(table).toMatch(/\| MNIST fit 784-128-10, one epoch of 8000 digits, batch 32 \| s \| 1\.50 ±10% \| 3\.00 ±10% \| — \| 2\.00× \| — \|/);
+  });
+
+  it('renders only the workloads --workload picks, and the memory rows only when it picks `memory`', () => {
+    expect(selects(undefined, 'matmul-64')).toBe(true);
+    expect(selects(['mnist', 'add'], 'add-1M')).toBe(true);
+    expect(selects(['mnist'], 'memory')).toBe(false);
+    const table = renderTable(FULL, [outcome('tapeflow', { 'mnist-fit': 1.5 })], ['mnist']);
+    expect(table.split('\n')).toHaveLength(3);
+    expect(table).toContain('MNIST fit');
+    expect(renderTable(FULL, [outcome('tapeflow', {})], ['mlp', 'memory']).split('\n')).toHaveLength(2 + 1 + 2);
   });
 
   it('formats figures to about three significant digits', () => {

@@ -5,7 +5,7 @@
 
 import { LIBRARIES, sizeLabel, type BenchConfig, type LibrarySpec } from './config.js';
 import type { Figure, LibraryResult } from './child.js';
-import { workloads, type Workload } from './workloads.js';
+import { selects, workloads, type Workload } from './workloads.js';
 
 /** One library's outcome: its result, or why its process failed. */
 export interface LibraryOutcome {
@@ -49,14 +49,14 @@ export function speedUp(workload: Pick<Workload, 'higherIsBetter'>, ours: Figure
 const figureOf = (outcomes: readonly LibraryOutcome[], id: string, workload: string): Figure | undefined =>
   outcomes.find((o) => o.spec.id === id)?.result?.figures[workload];
 
-/** The markdown table. */
-export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutcome[]): string {
+/** The markdown table: every workload, or those `--workload` picked (`memory`: the memory rows). */
+export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutcome[], workloadPrefixes?: readonly string[]): string {
   const present = LIBRARIES.filter((spec) => outcomes.some((o) => o.spec.id === spec.id));
   const peers = PEERS.filter((id) => present.some((spec) => spec.id === id));
   const label = (id: string): string => LIBRARIES.find((spec) => spec.id === id)?.label ?? id;
   const header = ['workload', 'unit', ...present.map((spec) => spec.label), ...peers.map((id) => `Tapeflow ÷ ${label(id)}`)];
   const rows: string[][] = [];
-  for (const workload of workloads(config)) {
+  for (const workload of workloads(config).filter((w) => selects(workloadPrefixes, w.id))) {
     const ours = figureOf(outcomes, REFERENCE, workload.id);
     rows.push([
       workload.label,
@@ -71,6 +71,9 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
       }),
     ]);
   }
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  const table = (): string => [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  if (!selects(workloadPrefixes, 'memory')) return table();
   const memory = (pick: (o: LibraryOutcome) => string): string[] => present.map((spec) => pick(outcomes.find((o) => o.spec.id === spec.id)!));
   const steps = outcomes.find((o) => o.result?.memory !== undefined)?.result?.memory?.steps ?? config.memorySteps;
   rows.push([
@@ -89,8 +92,7 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
     }),
     ...peers.map(() => ''),
   ]);
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  return table();
 }
 
 /** The issue's targets, checked on this run's figures (full mode sizes). */

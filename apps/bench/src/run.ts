@@ -1,8 +1,9 @@
 /**
- * @file `pnpm bench [--quick] [--only id,id]`: runs each library in its own Node process (child.ts),
- * prints the table and the targets, and writes both as JSON and markdown to bench-results/ at the
- * repository root (git-ignored). Exits non-zero when a library's run fails, so `--quick` in CI checks
- * that everything still runs (never its times).
+ * @file `pnpm bench [--quick] [--only id,id] [--workload prefix,prefix]`: runs each library (or those
+ * `--only` names) in its own Node process (child.ts), on every workload (or those whose id starts with
+ * a `--workload` prefix; `memory` is the memory check), prints the table and the targets, and writes
+ * both as JSON and markdown to bench-results/ at the repository root (git-ignored). Exits non-zero
+ * when a library's run fails, so `--quick` in CI checks that everything still runs (never its times).
  */
 
 import { spawn } from 'node:child_process';
@@ -13,21 +14,42 @@ import { fileURLToPath } from 'node:url';
 import type { LibraryResult } from './child.js';
 import { FULL, LIBRARIES, QUICK, type BenchConfig, type LibrarySpec } from './config.js';
 import { checkTargets, renderTable, renderTargets, type LibraryOutcome } from './report.js';
+import { workloads } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
 
-function parseArguments(argv: readonly string[]): { config: BenchConfig; only: Set<string> | undefined } {
+interface Arguments {
+  readonly config: BenchConfig;
+  /** The library ids to run, or undefined for all. */
+  readonly only: Set<string> | undefined;
+  /** Workload-id prefixes to run, or undefined for all. */
+  readonly workloadPrefixes: string[] | undefined;
+}
+
+function parseArguments(argv: readonly string[]): Arguments {
   const quick = argv.includes('--quick');
-  const onlyIndex = argv.indexOf('--only');
-  const only = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',').filter(Boolean)) : undefined;
-  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--quick', '--only'].includes(arg) && argv[i - 1] !== '--only');
-  if (unknown.length > 0) throw new Error(`bench: unknown option ${unknown.join(' ')} (known: --quick, --only id,id)`);
-  return { config: quick ? QUICK : FULL, only };
+  const list = (option: string): string[] | undefined => {
+    const index = argv.indexOf(option);
+    return index >= 0 ? (argv[index + 1] ?? '').split(',').filter(Boolean) : undefined;
+  };
+  const onlyList = list('--only');
+  const only = onlyList === undefined ? undefined : new Set(onlyList);
+  const workloadPrefixes = list('--workload');
+  const withValue = ['--only', '--workload'];
+  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--quick', ...withValue].includes(arg) && !withValue.includes(argv[i - 1] ?? ''));
+  if (unknown.length > 0) throw new Error(`bench: unknown option ${unknown.join(' ')} (known: --quick, --only id,id, --workload prefix,prefix)`);
+  const config = quick ? QUICK : FULL;
+  const ids = [...workloads(config).map((w) => w.id), 'memory'];
+  const unmatched = (workloadPrefixes ?? []).filter((prefix) => !ids.some((id) => id.startsWith(prefix)));
+  if (workloadPrefixes?.length === 0 || unmatched.length > 0) {
+    throw new Error(`bench: --workload ${unmatched.join(',') || '(empty)'} matches no workload (ids: ${ids.join(', ')})`);
+  }
+  return { config, only, workloadPrefixes };
 }
 
 /** Runs one library's child process; resolves with its result or the reason it failed. */
-function runChild(spec: LibrarySpec, config: BenchConfig): Promise<LibraryOutcome> {
+function runChild(spec: LibrarySpec, config: BenchConfig, workloadPrefixes: readonly string[] | undefined): Promise<LibraryOutcome> {
   const args = [
     ...spec.nodeFlags,
     '--expose-gc',
@@ -37,6 +59,7 @@ function runChild(spec: LibrarySpec, config: BenchConfig): Promise<LibraryOutcom
     join(here, 'child.ts'),
     spec.id,
     config.mode,
+    workloadPrefixes?.join(',') ?? '',
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,20 +91,21 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { config, only } = parseArguments(process.argv.slice(2));
+  const { config, only, workloadPrefixes } = parseArguments(process.argv.slice(2));
   const selected = LIBRARIES.filter((spec) => only === undefined || only.has(spec.id));
   const outcomes: LibraryOutcome[] = [];
   for (const spec of selected) {
     process.stderr.write(`== ${spec.label}\n`);
-    outcomes.push(await runChild(spec, config));
+    outcomes.push(await runChild(spec, config, workloadPrefixes));
   }
   const date = new Date().toISOString();
-  const table = renderTable(config, outcomes);
-  const targets = config.mode === 'full' ? checkTargets(config, outcomes) : [];
+  const table = renderTable(config, outcomes, workloadPrefixes);
+  // The targets are about a whole run; a partial one would list most as not measured.
+  const targets = config.mode === 'full' && workloadPrefixes === undefined ? checkTargets(config, outcomes) : [];
   const failures = outcomes.filter((o) => o.failure !== undefined || Object.keys(o.result?.errors ?? {}).length > 0);
   const notes = [
     `Date: ${date}. Machine: ${machine()}.`,
-    `Mode: ${config.mode}${config.mode === 'quick' ? ' (smoke run: tiny sizes, 1-2 samples; the figures mean nothing)' : ''}. Each cell: median ±half the range of the samples.`,
+    `Mode: ${config.mode}${config.mode === 'quick' ? ' (smoke run: tiny sizes, 1-2 samples; the figures mean nothing)' : ''}${workloadPrefixes === undefined ? '' : `, workloads ${workloadPrefixes.join(', ')}*`}. Each cell: median ±half the range of the samples.`,
     `Kernels: ${outcomes.map((o) => `${o.spec.label}: ${o.result?.description ?? 'failed'}`).join('; ')}.`,
   ];
   const markdown = [
@@ -96,12 +120,14 @@ async function main(): Promise<void> {
   const directory = join(root, 'bench-results');
   mkdirSync(directory, { recursive: true });
   const stamp = date.replace(/[:.]/g, '-');
-  const json = JSON.stringify({ date, machine: machine(), mode: config.mode, config, outcomes, targets }, null, 2);
-  for (const name of [`bench-${config.mode}-${stamp}`, `latest-${config.mode}`]) {
+  const json = JSON.stringify({ date, machine: machine(), mode: config.mode, workloads: workloadPrefixes ?? 'all', config, outcomes, targets }, null, 2);
+  // A partial run does not replace the latest whole one.
+  const kind = `${config.mode}${workloadPrefixes === undefined ? '' : '-partial'}`;
+  for (const name of [`bench-${kind}-${stamp}`, `latest-${kind}`]) {
     writeFileSync(join(directory, `${name}.json`), json);
     writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
   }
-  process.stderr.write(`\nwrote bench-results/latest-${config.mode}.{json,md}\n`);
+  process.stderr.write(`\nwrote bench-results/latest-${kind}.{json,md}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }
 

@@ -5,9 +5,10 @@
 
 import { sizeLabel, type BenchConfig } from './config.js';
 import type { ElementwiseOp, Library, Task } from './libraries/types.js';
+import type { MeasureOptions } from './measure.js';
 
 /** A table row's unit. */
-export type Unit = 'GFLOP/s' | 'ms' | 'µs/op';
+export type Unit = 'GFLOP/s' | 'ms' | 'µs/op' | 's';
 
 /** One workload of a run. */
 export interface Workload {
@@ -19,6 +20,16 @@ export interface Workload {
   task(library: Library): Task | undefined;
   /** The figure for a time per run of `ms`. */
   figure(ms: number): number;
+  /** Timing options of its own, where the mode's do not fit (runs lasting seconds). */
+  readonly measure?: MeasureOptions;
+}
+
+/**
+ * Whether workload `id` is picked by `--workload` prefixes (every workload when there are none).
+ * The memory check counts as the workload `memory`.
+ */
+export function selects(prefixes: readonly string[] | undefined, id: string): boolean {
+  return prefixes === undefined || prefixes.some((prefix) => id.startsWith(prefix));
 }
 
 /** The workloads for `config`, in table order. */
@@ -67,6 +78,16 @@ export function workloads(config: BenchConfig): Workload[] {
     higherIsBetter: false,
     task: (library) => library.mlp(config.mlp),
     figure: (ms) => ms,
+  });
+  const mnist = config.mnist;
+  list.push({
+    id: 'mnist-fit',
+    label: `MNIST fit 784-${mnist.hidden}-10, one epoch of ${mnist.train} digits, batch ${mnist.batch}`,
+    unit: 's',
+    higherIsBetter: false,
+    task: (library) => library.mnistFit(mnist),
+    figure: (ms) => ms / 1000,
+    measure: config.mnistMeasure,
   });
   return list;
 }

@@ -68,6 +68,8 @@ export async function jax(): Promise<Library> {
       };
     },
     mlp: (spec) => jaxMlp(spec),
+    // jax-js has no Keras-style model or `fit`.
+    mnistFit: () => undefined,
     memory: () => ({ tensors: undefined }),
   };
 }

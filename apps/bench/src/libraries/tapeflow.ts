@@ -1,13 +1,15 @@
 /**
  * @file Tapeflow under benchmark: the CPU backend with the given options, ops through tensor-core's
- * eager front-ends and gradients through autodiff-tape's GradientTape, as an application uses them.
+ * eager front-ends and gradients through autodiff-tape's GradientTape, as an application uses them;
+ * the MNIST workload through @tapeflow/layers' Sequential, compile and fit.
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import { cpuBackend, type CpuBackendOptions } from '@tapeflow/backend-cpu';
+import { Sequential, layers, optimizers } from '@tapeflow/layers';
 import * as tf from '@tapeflow/tensor-core';
-import { mlpData, uniform } from '../data.js';
-import type { ElementwiseOp, Library, MlpSpec, Task } from './types.js';
+import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
+import type { ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -84,6 +86,7 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     mlp(spec) {
       return tapeflowMlp(spec);
     },
+    mnistFit: (spec) => tapeflowMnistFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -118,5 +121,36 @@ function tapeflowMlp(spec: MlpSpec): Task {
       });
     },
     dispose: () => tf.dispose([x, labels, ...weights]),
+  };
+}
+
+function tapeflowMnistFit(spec: MnistFitSpec): Task {
+  const data = mnistData(spec.train);
+  const warm = spec.warmupBatches * spec.batch;
+  const x = tf.tensor(data.x, [data.count, MNIST_PIXELS]);
+  const y = tf.tensor(data.labels, [data.count], 'int32');
+  const xWarm = tf.tensor(data.x.subarray(0, warm * MNIST_PIXELS), [warm, MNIST_PIXELS]);
+  const yWarm = tf.tensor(data.labels.subarray(0, warm), [warm], 'int32');
+  const { w1, b1, w2, b2 } = mnistWeights(spec);
+  const initial = [tf.tensor(w1, [MNIST_PIXELS, spec.hidden]), tf.tensor(b1, [spec.hidden]), tf.tensor(w2, [spec.hidden, MNIST_CLASSES]), tf.tensor(b2, [MNIST_CLASSES])];
+  const model = new Sequential([
+    new layers.Dense(spec.hidden, { activation: 'relu', inputShape: [MNIST_PIXELS] }),
+    new layers.Dense(MNIST_CLASSES, { activation: 'softmax' }),
+  ]);
+  const optimizer = new optimizers.SGD({ learningRate: spec.learningRate });
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  const epoch = async (xs: tf.Tensor, ys: tf.Tensor): Promise<number> => {
+    model.setWeights(initial);
+    const { history } = await model.fit(xs, ys, { epochs: 1, batchSize: spec.batch, shuffle: false, verbose: 0 });
+    return history.loss[0]!;
+  };
+  return {
+    warmUp: async () => void (await epoch(xWarm, yWarm)),
+    run: async () => logEpochLoss(await epoch(x, y)),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose([x, y, xWarm, yWarm, ...initial]);
+    },
   };
 }

@@ -1,16 +1,16 @@
 /**
  * @file TensorFlow.js 4.22 under benchmark, on its plain-JavaScript `cpu` backend or its `wasm`
- * backend (XNNPACK, SIMD on; its threads are off in Node). tfjs-layers is imported for its side
- * effect: it registers the gradients `minimize` needs (tfjs-core alone fails with "gradient function
- * not found").
+ * backend (XNNPACK, SIMD on; its threads are off in Node). tfjs-layers also registers the gradients
+ * `minimize` needs (tfjs-core alone fails with "gradient function not found"); the MNIST workload
+ * uses its `tf.sequential`, `compile` and `fit`.
  */
 
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers';
-import { mlpData, uniform } from '../data.js';
-import type { ElementwiseOp, Library, MlpSpec, Task } from './types.js';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
+import type { ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
@@ -67,6 +67,7 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
       };
     },
     mlp: (spec) => tfjsMlp(spec),
+    mnistFit: (spec) => tfjsMnistFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -93,6 +94,41 @@ function tfjsMlp(spec: MlpSpec): Task {
     dispose: () => {
       tf.dispose([x, labels, w1, b1, w2, b2]);
       optimizer.dispose();
+    },
+  };
+}
+
+function tfjsMnistFit(spec: MnistFitSpec): Task {
+  const data = mnistData(spec.train);
+  const warm = spec.warmupBatches * spec.batch;
+  // tfjs-layers wants sparse labels as [n, 1] float32 (its loss floors them, and tfjs' floor refuses int32).
+  const labels = Float32Array.from(data.labels);
+  const x = tf.tensor2d(data.x, [data.count, MNIST_PIXELS]);
+  const y = tf.tensor2d(labels, [data.count, 1]);
+  const xWarm = tf.tensor2d(data.x.subarray(0, warm * MNIST_PIXELS), [warm, MNIST_PIXELS]);
+  const yWarm = tf.tensor2d(labels.subarray(0, warm), [warm, 1]);
+  const { w1, b1, w2, b2 } = mnistWeights(spec);
+  const initial = [tf.tensor2d(w1, [MNIST_PIXELS, spec.hidden]), tf.tensor1d(b1), tf.tensor2d(w2, [spec.hidden, MNIST_CLASSES]), tf.tensor1d(b2)];
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: spec.hidden, activation: 'relu', inputShape: [MNIST_PIXELS] }),
+      tfl.layers.dense({ units: MNIST_CLASSES, activation: 'softmax' }),
+    ],
+  });
+  const optimizer = tf.train.sgd(spec.learningRate);
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  const epoch = async (xs: tf.Tensor, ys: tf.Tensor): Promise<number> => {
+    model.setWeights(initial);
+    const { history } = await model.fit(xs, ys, { epochs: 1, batchSize: spec.batch, shuffle: false, verbose: 0 });
+    return Number(history.loss![0]);
+  };
+  return {
+    warmUp: async () => void (await epoch(xWarm, yWarm)),
+    run: async () => logEpochLoss(await epoch(x, y)),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose([x, y, xWarm, yWarm, ...initial]);
     },
   };
 }

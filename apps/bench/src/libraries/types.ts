@@ -7,6 +7,11 @@
 /** One benchmarked operation, prepared (inputs made) once; `run` does it once, result forced. */
 export interface Task {
   run(): void | Promise<void>;
+  /**
+   * A short untimed rehearsal of `run` for a task too long to warm up with whole runs (an epoch of
+   * `fit`); when present, it replaces the timed warm-up runs.
+   */
+  warmUp?(): void | Promise<void>;
   /** Frees the inputs. */
   dispose(): void;
 }
@@ -21,6 +26,20 @@ export interface MlpSpec {
   readonly hidden: number;
   readonly classes: number;
   readonly learningRate: number;
+}
+
+/**
+ * The MNIST workload: the 784-128-10 MLP of the MNIST example (Dense relu, Dense softmax, sparse
+ * categorical cross-entropy, plain SGD), one epoch of the library's own `fit` on `train` real digits
+ * in batches of `batch`, shuffling off, silent. Every run starts again from the same initial weights.
+ */
+export interface MnistFitSpec {
+  readonly train: number;
+  readonly batch: number;
+  readonly hidden: number;
+  readonly learningRate: number;
+  /** Batches of the untimed warm-up fit. */
+  readonly warmupBatches: number;
 }
 
 /** Live-memory figures a library can report. */
@@ -39,5 +58,7 @@ export interface Library {
   scalarChain(iterations: number, tape: boolean): Task | undefined;
   /** One SGD training step of the MLP through the library's autodiff; the loss is read back. */
   mlp(spec: MlpSpec): Task;
+  /** One epoch of `fit` on MNIST (see MnistFitSpec), or undefined where the library has no `fit`. */
+  mnistFit(spec: MnistFitSpec): Task | undefined;
   memory(): MemoryFigures;
 }
