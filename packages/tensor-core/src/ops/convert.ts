@@ -5,18 +5,11 @@
  */
 
 import type { DataType } from '../dtype.js';
-import { isDataType, makeTypedArray } from '../dtype.js';
+import { isDataType } from '../dtype.js';
 import { getEngine } from '../engine.js';
 import { FailedPreconditionError, invalidArgument } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { TensorLike } from '../tensor.js';
-
-/** A scalar tensor of `dtype` holding `value`. */
-export function scalarOf(value: number | boolean, dtype: DataType): Tensor {
-  const values = makeTypedArray(1, dtype);
-  values[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  return getEngine().makeTensor(values, [], dtype);
-}
 
 /**
  * One-element staging arrays for number operands: a backend's `write` copies what it is given, so
