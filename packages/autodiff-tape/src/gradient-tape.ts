@@ -344,11 +344,14 @@ export class GradientTape implements tf.Recorder {
 
   private touchesTracked(inputs: tf.OperationRecord['inputs']): boolean {
     const values = inputs as Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
+    const tracked = this.tracked;
     for (const name in values) {
       const value = values[name]!;
       if (value instanceof tf.Tensor) {
-        if (this.tracked.has(value.id)) return true;
-      } else if (value.some((t) => this.tracked.has(t.id))) return true;
+        if (tracked.has(value.id)) return true;
+      } else {
+        for (const t of value) if (tracked.has(t.id)) return true;
+      }
     }
     return false;
   }

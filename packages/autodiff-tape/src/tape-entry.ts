@@ -165,6 +165,20 @@ class KernelEntry implements TapeEntry {
   }
 }
 
+/** Per op, which of its inputs (in `names` order) the rule reads; null when none. Computed once. */
+const KEPT = new Map<string, readonly boolean[] | null>();
+
+function keptNames(kernelName: string, names: readonly string[], needs: SavedValues | undefined): readonly boolean[] | null {
+  let keep = KEPT.get(kernelName);
+  if (keep === undefined) {
+    // An op newer than this package's tables saves everything, so its missing rule is reported, not a crash.
+    const mask = names.map((name) => needs === undefined || needs.inputs.includes(name));
+    keep = mask.some(Boolean) ? mask : null;
+    KEPT.set(kernelName, keep);
+  }
+  return keep;
+}
+
 /** Saves a kernel or view op: metadata in `log`, and the buffers of only the values its rule reads. */
 export function kernelEntry(engine: tf.Engine, log: InputLog, record: tf.OperationRecord): TapeEntry {
   const inputs = record.inputs as InputRecord;
@@ -172,17 +186,15 @@ export function kernelEntry(engine: tf.Engine, log: InputLog, record: tf.Operati
   const needs = (SAVES as Partial<Record<string, SavedValues>>)[record.kernelName];
   const start = log.ids.length;
   const layout = log.append(inputs, names);
-  // An op newer than this package's tables saves everything, so its missing rule is reported, not a crash.
-  const wanted = needs === undefined ? names : needs.inputs;
+  const keep = keptNames(record.kernelName, names, needs);
   let savedInputs: (tf.Storage | undefined)[] | null = null;
-  if (wanted.length !== 0) {
+  if (keep !== null) {
     savedInputs = [];
     let index = 0;
-    for (const name of names) {
-      const value = inputs[name]!;
-      const keep = wanted.includes(name);
-      if (value instanceof tf.Tensor) savedInputs[index++] = keep ? engine.holdStorage(value) : undefined;
-      else for (const t of value) savedInputs[index++] = keep ? engine.holdStorage(t) : undefined;
+    for (let i = 0; i < names.length; i++) {
+      const value = inputs[names[i]!]!;
+      if (value instanceof tf.Tensor) savedInputs[index++] = keep[i] ? engine.holdStorage(value) : undefined;
+      else for (const t of value) savedInputs[index++] = keep[i] ? engine.holdStorage(t) : undefined;
     }
   }
   const { output } = record;
