@@ -1,7 +1,8 @@
 /**
  * @file The Engine: kernel dispatch on the active backend (its BackendRegistry), buffers shared by
- * tensor handles and their accounting, tidy scopes, and the recorders (gradient tapes) told what ran. It holds all of tensor-core's
- * state, so a test can make a fresh one; the only global is the default instance (`getEngine()`).
+ * tensor handles and their accounting, tidy scopes, and the recorders (gradient tapes) told what
+ * ran. It holds all of tensor-core's state, so a test can make a fresh one; the only global is the
+ * default instance (`getEngine()`).
  */
 
 import type { Backend, BackendFactory } from './backend.js';
@@ -11,18 +12,19 @@ import type { DataType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError, UnimplementedError } from './errors.js';
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
-import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
-import { ScopeTracker } from './scopes.js';
 import { collected } from './collect.js';
-import { SafetyNet } from './safety-net.js';
-import type { MemoryInfo, Storage } from './memory-types.js';
-export type { MemoryInfo, Storage } from './memory-types.js';
 import { CreationSites, userFrame } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
+import type { MemoryInfo, Storage } from './memory-types.js';
+import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
+import { SafetyNet } from './safety-net.js';
+import { ScopeTracker } from './scopes.js';
 import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
+
+export type { MemoryInfo, Storage } from './memory-types.js';
 
 /** Holds tensor-core's state. */
 export class Engine {
