@@ -69,6 +69,20 @@ export class CreationSites {
     this.sites.delete(t);
   }
 
+  /** What `liveTensors()` reports: every recorded tensor still alive, with where it was made. */
+  describe(): LiveTensorInfo[] {
+    return this.live().map(({ tensor, stack }) => ({
+      id: tensor.id,
+      shape: tensor.shape.slice(),
+      dtype: tensor.dtype,
+      backend: tensor.storage.backendName,
+      // Variables are the tensors with a `trainable` flag (no import of the class: tensor.ts imports us).
+      isVariable: 'trainable' in tensor,
+      createdAt: userFrame(stack),
+      stack,
+    }));
+  }
+
   /** Every recorded tensor still alive and not disposed, with its creation stack. */
   live(): { tensor: Tensor; stack: string | undefined }[] {
     const out: { tensor: Tensor; stack: string | undefined }[] = [];

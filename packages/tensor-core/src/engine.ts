@@ -10,10 +10,10 @@ import { BackendRegistry } from './backend-registry.js';
 import type { RegisterBackendOptions } from './backend-registry.js';
 import type { DataType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError, UnimplementedError } from './errors.js';
+import { describeKernelFailure, FailedPreconditionError, InvalidArgumentError, UnimplementedError } from './errors.js';
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
 import { collected } from './collect.js';
-import { CreationSites, userFrame } from './debug.js';
+import { CreationSites } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
 import type { MemoryInfo, Storage } from './memory-types.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
@@ -146,13 +146,13 @@ export class Engine {
       if (value instanceof Tensor) this.checkInput(name, key, value, backend, recorders);
       else for (const t of value) this.checkInput(name, key, t, backend, recorders);
     }
+    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
     let dataId: DataId;
     try {
       dataId = kernel({ inputs, attrs, output });
     } catch (error) {
-      throw this.describeKernelFailure(name, output, error);
+      throw describeKernelFailure(name, this.activeBackendName!, output, bytes, error);
     }
-    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     const result = this.track(new Tensor(this, this.nextId++, output.shape.slice(), output.dtype, storage));
     if (recorders.length !== 0) {
@@ -160,19 +160,6 @@ export class Engine {
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordOperation(record);
     }
     return result;
-  }
-
-  /**
-   * A backend that cannot allocate throws whatever its platform throws (a RangeError for a huge
-   * TypedArray); say it as TensorFlow would, naming the op and the size asked for.
-   */
-  private describeKernelFailure(op: string, output: OutputSpec, error: unknown): unknown {
-    if (!(error instanceof RangeError)) return error;
-    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
-    return new ResourceExhaustedError(
-      `${op}: the '${this.activeBackendName!}' backend could not allocate the output of shape [${output.shape.join(',')}] (${output.dtype}, ${bytes} bytes): ${error.message}`,
-      op,
-    );
   }
 
   private checkInput(op: string, argument: string, t: Tensor, backend: Backend, recorders: readonly Recorder[]): void {
@@ -438,16 +425,7 @@ export class Engine {
    * leak hunt starts from. Empty when debug mode is off.
    */
   liveTensors(): LiveTensorInfo[] {
-    if (this.creationSites === null) return [];
-    return this.creationSites.live().map(({ tensor, stack }) => ({
-      id: tensor.id,
-      shape: tensor.shape.slice(),
-      dtype: tensor.dtype,
-      backend: tensor.storage.backendName,
-      isVariable: tensor instanceof Variable,
-      createdAt: userFrame(stack),
-      stack,
-    }));
+    return this.creationSites?.describe() ?? [];
   }
 
   /** Live tensors, buffers and bytes. */

@@ -71,3 +71,21 @@ export function formatShape(shape: readonly number[]): string {
 export function invalidArgument(op: string, argument: string, expected: string, given: string): never {
   throw new InvalidArgumentError(`${op}: argument '${argument}' expected ${expected}, but got ${given}.`, op);
 }
+
+/**
+ * A backend that cannot allocate throws whatever its platform throws (a RangeError for a huge
+ * TypedArray); say it as TensorFlow would, naming the op and the size asked for. Other errors pass.
+ */
+export function describeKernelFailure(
+  op: string,
+  backendName: string,
+  output: { readonly shape: readonly number[]; readonly dtype: string },
+  bytes: number,
+  error: unknown,
+): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new ResourceExhaustedError(
+    `${op}: the '${backendName}' backend could not allocate the output of shape [${output.shape.join(',')}] (${output.dtype}, ${bytes} bytes): ${error.message}`,
+    op,
+  );
+}
