@@ -7,7 +7,12 @@
 import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
 import { makeTypedArray } from '@tapeflow/tensor-core';
 import { afterAll, describe, expect } from 'vitest';
+import { seededRandom } from '../../backend-conformance/src/reference/data.js';
 import { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
+
+// The kit's seeded generator, by path as conformance.test.ts imports the kit (a package dependency
+// on it would be a cycle: the kit depends on this package).
+export { seededRandom };
 
 /** One way of running the kernels, as the tests name it. */
 export interface TestPath {
@@ -103,18 +108,6 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(e)));
     }
   }
-}
-
-/** A seeded generator of floats in [0, 1) (mulberry32), so random tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `size` random floats in [-1, 1) rounded to float32, from `random`. */
