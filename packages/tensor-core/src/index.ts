@@ -4,6 +4,8 @@
  */
 export * from './dtype.js';
 export * from './errors.js';
+export { checkOptions, describeValue, nearestKey } from './options.js';
+export type { OptionRule, OptionSchema } from './options.js';
 export * from './kernels.js';
 export * from './backend.js';
 export * from './shape.js';
