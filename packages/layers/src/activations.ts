@@ -4,6 +4,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
+import { unknownName } from './option-rules.js';
 
 /**
  * An activation: a function of one tensor, returning a tensor of the same shape.
@@ -73,19 +74,15 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = Object.keys(BY_NAME) 
 
 /**
  * The activation for a Keras name or a function (returned as is); `undefined` gives `linear`.
- * `argument` names the option in the error an unknown name raises.
+ * `op` and `argument` name the caller and the option in the error an unknown name raises, which
+ * suggests the nearest name.
  * @example activations.get('relu')(tf.tensor([-1, 2])) // [0, 2]
  */
-export function get(identifier: ActivationIdentifier | undefined, argument = 'activation'): Activation {
+export function get(identifier: ActivationIdentifier | undefined, argument = 'activation', op = 'activations.get'): Activation {
   if (identifier === undefined) return linear;
   if (typeof identifier === 'function') return identifier;
   if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) return BY_NAME[identifier];
-  return tf.invalidArgument(
-    'activations.get',
-    argument,
-    `one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} or a function`,
-    typeof identifier === 'string' ? `'${identifier}'` : String(identifier),
-  );
+  return unknownName(op, argument, ACTIVATION_NAMES, identifier, 'a function');
 }
 
 /**

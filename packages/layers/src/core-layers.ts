@@ -8,6 +8,8 @@ import * as tf from '@tapeflow/tensor-core';
 import * as activations from './activations.js';
 import { Layer } from './layer.js';
 import type { ApplyOptions, LayerConfig, LayerOptions } from './layer.js';
+import { ACTIVATION_RULE } from './name-rules.js';
+import { INTEGER, LAYER_RULES } from './option-rules.js';
 
 /**
  * Flattens every dimension after the batch one: [batch, d1, d2, ...] → [batch, d1·d2·...] (Keras'
@@ -19,6 +21,7 @@ export class Flatten extends Layer {
   static readonly className = 'Flatten';
 
   constructor(options: LayerOptions = {}) {
+    tf.checkOptions('Flatten', options, LAYER_RULES);
     super(options, 'flatten');
   }
 
@@ -41,6 +44,8 @@ export interface DropoutOptions extends LayerOptions {
   readonly seed?: number;
 }
 
+const DROPOUT_RULES: tf.OptionSchema<DropoutOptions> = { ...LAYER_RULES, seed: INTEGER };
+
 /**
  * Sets a fraction `rate` of the inputs to 0 during training and scales the rest by 1 / (1 - rate), so
  * the expected sum is unchanged (Keras' inverted dropout). At inference (`training` false, the
@@ -59,9 +64,9 @@ export class Dropout extends Layer {
   private calls = 0;
 
   constructor(rate: number, options: DropoutOptions = {}) {
-    super(options, 'dropout');
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) tf.invalidArgument('Dropout', 'rate', 'a number in [0, 1)', tf.describeValue(rate));
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) tf.invalidArgument('Dropout', 'seed', 'an integer', tf.describeValue(options.seed));
+    tf.checkOptions('Dropout', options, DROPOUT_RULES);
+    super(options, 'dropout');
     this.rate = rate;
     this.seed = options.seed;
   }
@@ -96,6 +101,12 @@ export interface ReLUOptions extends LayerOptions {
   readonly negativeSlope?: number;
 }
 
+const RELU_RULES: tf.OptionSchema<ReLUOptions> = {
+  ...LAYER_RULES,
+  maxValue: { kind: 'number', min: 0 },
+  negativeSlope: { kind: 'number', min: 0 },
+};
+
 /**
  * The rectified linear unit as a layer: `max(x, 0)`, optionally capped and leaky.
  * @example new tf.layers.ReLU().apply(tf.tensor([[-1, 2]])) // [[0, 2]]
@@ -109,11 +120,8 @@ export class ReLU extends Layer {
   readonly negativeSlope: number;
 
   constructor(options: ReLUOptions = {}) {
+    tf.checkOptions('ReLU', options, RELU_RULES);
     super(options, 're_lu');
-    if (options.maxValue !== undefined && !(options.maxValue >= 0)) tf.invalidArgument('ReLU', 'maxValue', 'a number >= 0', tf.describeValue(options.maxValue));
-    if (options.negativeSlope !== undefined && !(options.negativeSlope >= 0)) {
-      tf.invalidArgument('ReLU', 'negativeSlope', 'a number >= 0', tf.describeValue(options.negativeSlope));
-    }
     this.maxValue = options.maxValue;
     this.negativeSlope = options.negativeSlope ?? 0;
   }
@@ -140,6 +148,8 @@ export interface SoftmaxOptions extends LayerOptions {
   readonly axis?: number;
 }
 
+const SOFTMAX_RULES: tf.OptionSchema<SoftmaxOptions> = { ...LAYER_RULES, axis: INTEGER };
+
 /**
  * Softmax as a layer (Keras' `Softmax`): turns logits into probabilities along `axis`.
  * @example new tf.layers.Softmax().apply(tf.tensor([[0, 0]])) // [[0.5, 0.5]]
@@ -151,9 +161,9 @@ export class Softmax extends Layer {
   readonly axis: number;
 
   constructor(options: SoftmaxOptions = {}) {
+    tf.checkOptions('Softmax', options, SOFTMAX_RULES);
     super(options, 'softmax');
     this.axis = options.axis ?? -1;
-    if (!Number.isInteger(this.axis)) tf.invalidArgument('Softmax', 'axis', 'an integer', tf.describeValue(options.axis));
   }
 
   call(inputs: tf.Tensor): tf.Tensor {
@@ -174,9 +184,26 @@ export interface ActivationLayerOptions extends LayerOptions {
   readonly activation: activations.ActivationIdentifier;
 }
 
+const ACTIVATION_LAYER_RULES: tf.OptionSchema<ActivationLayerOptions> = { ...LAYER_RULES, activation: ACTIVATION_RULE };
+
 /**
- * Any activation as a layer (Keras' `Activation('relu')`).
- * @example new tf.layers.Activation({ activation: 'sigmoid' }).apply(tf.tensor([[0]])) // [[0.5]]
+ * The options object of `Activation`, from Keras' positional form (`'relu'`, options) or the object
+ * form; the activation must be given one way, once.
+ */
+function activationLayerOptions(first: activations.ActivationIdentifier | ActivationLayerOptions, second: LayerOptions | undefined): ActivationLayerOptions {
+  if (typeof first === 'string' || typeof first === 'function') {
+    tf.checkOptions('Activation', second, LAYER_RULES);
+    return { ...second, activation: first };
+  }
+  if (second !== undefined) tf.invalidArgument('Activation', 'options', "no second argument after an options object (use new Activation('relu', options))", tf.describeValue(second));
+  tf.checkOptions('Activation', first, ACTIVATION_LAYER_RULES);
+  if (first?.activation === undefined) tf.invalidArgument('Activation', 'activation', "an activation name ('relu', ...) or a function", 'undefined');
+  return first;
+}
+
+/**
+ * Any activation as a layer: Keras' `Activation('relu')`, or with an options object.
+ * @example new tf.layers.Activation('sigmoid').apply(tf.tensor([[0]])) // [[0.5]]
  */
 export class Activation extends Layer {
   /** The class name `model.save` writes. */
@@ -184,9 +211,12 @@ export class Activation extends Layer {
   /** The function applied. */
   readonly activation: activations.Activation;
 
-  constructor(options: ActivationLayerOptions) {
+  constructor(activation: activations.ActivationIdentifier, options?: LayerOptions);
+  constructor(options: ActivationLayerOptions);
+  constructor(first: activations.ActivationIdentifier | ActivationLayerOptions, second?: LayerOptions) {
+    const options = activationLayerOptions(first, second);
     super(options, 'activation');
-    this.activation = activations.get(options.activation, 'activation');
+    this.activation = activations.get(options.activation, 'activation', 'Activation');
   }
 
   call(inputs: tf.Tensor): tf.Tensor {

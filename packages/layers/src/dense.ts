@@ -8,6 +8,8 @@ import * as activations from './activations.js';
 import * as initializers from './initializers.js';
 import { Layer } from './layer.js';
 import type { LayerConfig, LayerOptions } from './layer.js';
+import { ACTIVATION_RULE, INITIALIZER_RULE } from './name-rules.js';
+import { INTEGER, LAYER_RULES } from './option-rules.js';
 
 /**
  * Options of `Dense` (Keras' keyword arguments in camelCase).
@@ -25,6 +27,15 @@ export interface DenseOptions extends LayerOptions {
   /** Seed for initializers given by name (the bias gets `seed + 1`, so the two draws differ). */
   readonly seed?: number;
 }
+
+const DENSE_RULES: tf.OptionSchema<DenseOptions> = {
+  ...LAYER_RULES,
+  activation: ACTIVATION_RULE,
+  useBias: { kind: 'boolean' },
+  kernelInitializer: INITIALIZER_RULE,
+  biasInitializer: INITIALIZER_RULE,
+  seed: INTEGER,
+};
 
 /**
  * The computation of a Dense layer on explicit weights: `activation(x · kernel + bias)` over the last
@@ -66,9 +77,9 @@ export class Dense extends Layer {
   private biasVariable: tf.Variable | null = null;
 
   constructor(units: number, options: DenseOptions = {}) {
-    super(options, 'dense');
     if (!Number.isInteger(units) || units <= 0) tf.invalidArgument('Dense', 'units', 'a positive integer', tf.describeValue(units));
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) tf.invalidArgument('Dense', 'seed', 'an integer', tf.describeValue(options.seed));
+    tf.checkOptions('Dense', options, DENSE_RULES);
+    super(options, 'dense');
     this.units = units;
     this.useBias = options.useBias ?? true;
     this.activation = activations.get(options.activation, 'activation');

@@ -6,6 +6,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
+import { FINITE, INTEGER, isInitializer, unknownName } from './option-rules.js';
 
 /**
  * Makes a weight's initial value.
@@ -75,6 +76,10 @@ export function computeFans(shape: readonly number[]): [number, number] {
   return [shape[shape.length - 2]! * receptiveField, shape[shape.length - 1]! * receptiveField];
 }
 
+const SEED_RULES: tf.OptionSchema<SeedOptions> = { seed: INTEGER };
+const NORMAL_RULES: tf.OptionSchema<RandomNormalOptions> = { ...SEED_RULES, mean: FINITE, stddev: { kind: 'number', min: 0 } };
+const UNIFORM_RULES: tf.OptionSchema<RandomUniformOptions> = { ...SEED_RULES, minval: FINITE, maxval: FINITE };
+
 function floatOnly(name: string, dtype: tf.DataType): void {
   if (dtype !== 'float32') tf.invalidArgument(`initializers.${name}`, 'dtype', "'float32'", `'${dtype}'`);
 }
@@ -100,6 +105,7 @@ export function ones(): Initializer {
  * @example initializers.glorotUniform({ seed: 1 }).initialize([4, 2]) // every |w| < 1
  */
 export function glorotUniform(options: SeedOptions = {}): Initializer {
+  tf.checkOptions('initializers.glorotUniform', options, SEED_RULES);
   return {
     name: 'glorotUniform',
     initialize: (shape, dtype = 'float32') => {
@@ -119,6 +125,7 @@ export function glorotUniform(options: SeedOptions = {}): Initializer {
  * @example initializers.glorotNormal({ seed: 1 }).initialize([4, 2])
  */
 export function glorotNormal(options: SeedOptions = {}): Initializer {
+  tf.checkOptions('initializers.glorotNormal', options, SEED_RULES);
   return {
     name: 'glorotNormal',
     initialize: (shape, dtype = 'float32') => {
@@ -135,6 +142,7 @@ export function glorotNormal(options: SeedOptions = {}): Initializer {
  * @example initializers.heNormal({ seed: 1 }).initialize([4, 2])
  */
 export function heNormal(options: SeedOptions = {}): Initializer {
+  tf.checkOptions('initializers.heNormal', options, SEED_RULES);
   return {
     name: 'heNormal',
     initialize: (shape, dtype = 'float32') => {
@@ -150,6 +158,7 @@ export function heNormal(options: SeedOptions = {}): Initializer {
  * @example initializers.randomNormal({ stddev: 0.1, seed: 3 }).initialize([3])
  */
 export function randomNormal(options: RandomNormalOptions = {}): Initializer {
+  tf.checkOptions('initializers.randomNormal', options, NORMAL_RULES);
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 0.05;
   return {
@@ -166,8 +175,10 @@ export function randomNormal(options: RandomNormalOptions = {}): Initializer {
  * @example initializers.randomUniform({ minval: 0, maxval: 1, seed: 3 }).initialize([3])
  */
 export function randomUniform(options: RandomUniformOptions = {}): Initializer {
+  tf.checkOptions('initializers.randomUniform', options, UNIFORM_RULES);
   const minval = options.minval ?? -0.05;
   const maxval = options.maxval ?? 0.05;
+  if (!(minval < maxval)) tf.invalidArgument('initializers.randomUniform', 'options.maxval', `a number > minval (${minval})`, tf.describeValue(maxval));
   return {
     name: 'randomUniform',
     initialize: (shape, dtype = 'float32') => {
@@ -203,24 +214,16 @@ const BY_NAME: Readonly<Record<InitializerName, (options: SeedOptions) => Initia
  */
 export const INITIALIZER_NAMES: readonly InitializerName[] = Object.keys(BY_NAME) as InitializerName[];
 
-function isInitializer(value: unknown): value is Initializer {
-  return typeof value === 'object' && value !== null && typeof (value as { initialize?: unknown }).initialize === 'function';
-}
-
 /**
  * The initializer for a Keras name (made with `seed`, when given) or an Initializer (returned as is:
- * it carries its own seed). `argument` names the option in the error an unknown name raises.
+ * it carries its own seed). `op` and `argument` name the caller and the option in the error an unknown
+ * name raises, which suggests the nearest name.
  * @example initializers.get('glorotUniform', 42).initialize([4, 2])
  */
-export function get(identifier: InitializerIdentifier, seed?: number, argument = 'initializer'): Initializer {
+export function get(identifier: InitializerIdentifier, seed?: number, argument = 'initializer', op = 'initializers.get'): Initializer {
   if (isInitializer(identifier)) return identifier;
   if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) {
     return BY_NAME[identifier](seed === undefined ? {} : { seed });
   }
-  return tf.invalidArgument(
-    'initializers.get',
-    argument,
-    `one of ${INITIALIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an Initializer`,
-    typeof identifier === 'string' ? `'${identifier}'` : String(identifier),
-  );
+  return unknownName(op, argument, INITIALIZER_NAMES, identifier, 'an Initializer');
 }

@@ -7,6 +7,7 @@
 
 import * as tf from '@tapeflow/tensor-core';
 import * as initializers from './initializers.js';
+import { LAYER_RULES } from './option-rules.js';
 
 /**
  * Options every layer takes.
@@ -32,6 +33,8 @@ export interface ApplyOptions {
   /** Whether the call is part of a training step (Dropout drops only then); default false. */
   readonly training?: boolean;
 }
+
+const APPLY_RULES: tf.OptionSchema<ApplyOptions> = { training: { kind: 'boolean' } };
 
 /**
  * A value a layer config holds: what JSON can carry.
@@ -89,16 +92,18 @@ export abstract class Layer {
   private disposed = false;
   private lastOutputShape: number[] | null = null;
 
-  /** `kind` is the default name's stem (Keras: the class name in snake_case). */
+  /**
+   * `kind` is the default name's stem (Keras: the class name in snake_case). The keys every layer
+   * takes are checked here; a subclass checks its whole options object (unknown keys included) with
+   * `checkOptions` before calling `super`, so a failed constructor uses up no default name.
+   */
   constructor(options: LayerOptions = {}, kind = 'layer') {
+    const given: unknown = options;
+    const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
+    // Only the common keys: the subclass's own keys are its business (it checks them itself).
+    tf.checkOptions(new.target.name, isObject ? { name: options.name, trainable: options.trainable, inputShape: options.inputShape } : given, LAYER_RULES);
     this.name = options.name ?? uniqueName(kind);
     this.trainableInternal = options.trainable ?? true;
-    if (options.inputShape !== undefined) {
-      const shape = options.inputShape;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-        tf.invalidArgument(this.name, 'inputShape', 'an array of positive integers (one sample, no batch dimension)', tf.describeValue(shape));
-      }
-    }
     this.inputShape = options.inputShape?.slice();
   }
 
@@ -153,6 +158,7 @@ export abstract class Layer {
    */
   apply(inputs: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
     this.assertNotDisposed('apply');
+    tf.checkOptions(`${this.name}.apply`, options, APPLY_RULES);
     tf.assertLiveTensor(inputs, `${this.name}.apply`, 'inputs');
     if (!this.built) {
       // Keras builds in an init scope: the initial values are not part of any gradient computation.

@@ -118,7 +118,7 @@ describe('losses: values', () => {
     expect(losses.get('mae').name).toBe('meanAbsoluteError');
     expect(losses.get('binaryCrossentropy', { fromLogits: true }).fromLogits).toBe(true);
     expect(losses.get(loss)).toBe(loss);
-    expect(() => losses.get('hinge' as 'mse')).toThrow(/'meanSquaredError'.*'mse'.*string hinge/);
+    expect(() => losses.get('hinge' as 'mse')).toThrow(/'meanSquaredError'.*'mse'.*string 'hinge'/);
     tf.dispose([y, logits]);
   });
 });

@@ -8,6 +8,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { sparseLabels } from './labels.js';
 import * as losses from './losses.js';
+import { unknownName } from './option-rules.js';
 
 /**
  * A metric: `(yTrue, yPred)` → a scalar, the batch mean.
@@ -22,6 +23,7 @@ export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, threshold = 0.5): tf.Tensor {
   tf.assertLiveTensor(yTrue, 'binaryAccuracy', 'yTrue');
   tf.assertLiveTensor(yPred, 'binaryAccuracy', 'yPred');
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) tf.invalidArgument('binaryAccuracy', 'threshold', 'a number', tf.describeValue(threshold));
   return tf.tidy(() => {
     const predicted = tf.cast(tf.greater(yPred, threshold), 'float32');
     const target = tf.reshape(tf.cast(yTrue, 'float32'), yTrue.size === yPred.size ? yPred.shape : yTrue.shape);
@@ -119,10 +121,11 @@ export function accuracyFor(targetShape: readonly number[], predictionShape: rea
 }
 
 /**
- * The metric for a name other than `'accuracy'` (which needs shapes: see `accuracyFor`).
+ * The metric for a name other than `'accuracy'` (which needs shapes: see `accuracyFor`). An unknown
+ * name is an `InvalidArgumentError` naming `op`'s `argument` and the nearest name.
  * @example tf.metrics.get('mae')
  */
-export function get(name: Exclude<MetricName, 'accuracy' | 'acc'>): MetricFunction {
+export function get(name: Exclude<MetricName, 'accuracy' | 'acc'>, op = 'metrics.get', argument = 'metric'): MetricFunction {
   if (typeof name === 'string' && Object.hasOwn(BY_NAME, name)) return BY_NAME[name];
-  return tf.invalidArgument('metrics.get', 'metric', `one of ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')} or a function`, tf.describeValue(name));
+  return unknownName(op, argument, METRIC_NAMES, name, 'a function');
 }

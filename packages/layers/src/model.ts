@@ -14,6 +14,7 @@ import { fit } from './training/fit.js';
 import type { FitOptions, History } from './training/fit.js';
 import { evaluate, predict } from './training/inference.js';
 import type { EvaluateOptions, PredictOptions } from './training/inference.js';
+import { LAYER_RULES } from './option-rules.js';
 import { formatSummary } from './summary.js';
 import { loadWeightsInto, saveModel, saveWeightsOf } from './saving/save.js';
 
@@ -51,6 +52,7 @@ export abstract class Model extends Layer {
   private compiledState: Compiled | null = null;
 
   constructor(options: ModelOptions = {}, kind?: string) {
+    tf.checkOptions(new.target.name, options, LAYER_RULES);
     super(options, kind ?? snakeCase(new.target.name));
   }
 

@@ -25,8 +25,8 @@ export class Sequential extends Model {
   private readonly stack: Layer[] = [];
 
   constructor(layers: readonly Layer[] = [], options: ModelOptions = {}) {
-    super(options, 'sequential');
     if (!Array.isArray(layers)) tf.invalidArgument('Sequential', 'layers', 'an array of layers', tf.describeValue(layers));
+    super(options, 'sequential');
     for (const layer of layers) this.add(layer);
     if (this.inputShape !== undefined && !this.built) this.build([null, ...this.inputShape]);
   }

@@ -7,7 +7,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { Optimizer, hyperParameter } from './optimizer.js';
+import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -27,6 +27,21 @@ export interface AdamOptions extends OptimizerOptions {
   readonly amsgrad?: boolean;
 }
 
+const ADAM_RULES: tf.OptionSchema<AdamOptions> = {
+  ...OPTIMIZER_RULES,
+  beta1: UNIT_RULE,
+  beta2: UNIT_RULE,
+  epsilon: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  amsgrad: { kind: 'boolean' },
+};
+
+/** What AdamW changes of Adam: its names and a default weight decay. */
+interface AdamVariant {
+  readonly className: string;
+  readonly name: string;
+  readonly weightDecay: number | undefined;
+}
+
 /**
  * Adam (`tf.keras.optimizers.Adam`).
  * @example
@@ -44,11 +59,20 @@ export class Adam extends Optimizer {
   /** Whether AMSGrad is used. */
   readonly amsgrad: boolean;
 
-  constructor(options: AdamOptions = {}, defaultName = 'adam') {
-    super(options, { learningRate: 0.001, name: defaultName });
-    this.beta1 = hyperParameter(defaultName, 'beta1', options.beta1, 0.9, 'unit');
-    this.beta2 = hyperParameter(defaultName, 'beta2', options.beta2, 0.999, 'unit');
-    this.epsilon = hyperParameter(defaultName, 'epsilon', options.epsilon, 1e-7, 'non-negative');
+  /** The class's names and default weight decay (AdamW overrides it). */
+  protected static readonly variant: AdamVariant = { className: 'Adam', name: 'adam', weightDecay: undefined };
+
+  constructor(options?: AdamOptions);
+  /** Keras' positional form: `new Adam(0.01, { beta1: 0.8 })`. */
+  constructor(learningRate: number, options?: Omit<AdamOptions, 'learningRate'>);
+  constructor(first?: number | AdamOptions, second?: Omit<AdamOptions, 'learningRate'>) {
+    const variant = new.target.variant;
+    const given = optimizerOptions(variant.className, first, second, ADAM_RULES);
+    const options = given.weightDecay === undefined && variant.weightDecay !== undefined ? { ...given, weightDecay: variant.weightDecay } : given;
+    super(options, { learningRate: 0.001, name: variant.name });
+    this.beta1 = hyperParameter(variant.className, 'beta1', options.beta1, 0.9, 'unit');
+    this.beta2 = hyperParameter(variant.className, 'beta2', options.beta2, 0.999, 'unit');
+    this.epsilon = hyperParameter(variant.className, 'epsilon', options.epsilon, 1e-7, 'non-negative');
     this.amsgrad = options.amsgrad ?? false;
   }
 
@@ -75,18 +99,15 @@ export class Adam extends Optimizer {
 
 /**
  * Options of `AdamW`: Adam's, with `weightDecay` defaulting to 0.004 (Keras).
- * @example new tf.optimizers.AdamW({ weightDecay: 0.01 })
+ * @example new tf.optimizers.AdamW(1e-3, { weightDecay: 0.01 })
  */
 export type AdamWOptions = AdamOptions;
 
 /**
  * AdamW (`tf.keras.optimizers.AdamW`, Loshchilov & Hutter): Adam plus decoupled weight decay.
- * @example const opt = new tf.optimizers.AdamW({ learningRate: 1e-3, weightDecay: 0.004 });
+ * @example const opt = new tf.optimizers.AdamW(1e-3, { weightDecay: 0.01 });
  */
 export class AdamW extends Adam {
   override readonly className: string = 'AdamW';
-
-  constructor(options: AdamWOptions = {}) {
-    super({ ...options, weightDecay: options.weightDecay ?? 0.004 }, 'adamw');
-  }
+  protected static override readonly variant: AdamVariant = { className: 'AdamW', name: 'adamw', weightDecay: 0.004 };
 }

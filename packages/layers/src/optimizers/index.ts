@@ -6,6 +6,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { Adam, AdamW } from './adam.js';
 import { Optimizer } from './optimizer.js';
+import { unknownName } from '../option-rules.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
@@ -32,12 +33,14 @@ const FACTORIES: Readonly<Record<OptimizerName, (config: Readonly<Record<string,
 };
 
 /**
- * A new optimizer for a Keras name (with `config`, e.g. a saved `getConfig()`), or an Optimizer as is.
+ * A new optimizer for a Keras name (with `config`, e.g. a saved `getConfig()`, checked by the
+ * optimizer's constructor), or an Optimizer as is. An unknown name is an `InvalidArgumentError` naming
+ * `op`'s `argument` and the nearest name.
  * @example tf.optimizers.get('adam', { learningRate: 0.01 })
  */
-export function get(identifier: OptimizerName | Optimizer | string, config: Readonly<Record<string, unknown>> = {}): Optimizer {
+export function get(identifier: OptimizerName | Optimizer | string, config: Readonly<Record<string, unknown>> = {}, op = 'optimizers.get', argument = 'optimizer'): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   const key = typeof identifier === 'string' ? identifier.toLowerCase() : '';
   if (Object.hasOwn(FACTORIES, key)) return FACTORIES[key as OptimizerName](config);
-  return tf.invalidArgument('optimizers.get', 'optimizer', `one of ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')} or an Optimizer`, tf.describeValue(identifier));
+  return unknownName(op, argument, Object.keys(FACTORIES), identifier, 'an Optimizer');
 }

@@ -25,6 +25,45 @@ export interface OptimizerOptions {
   readonly name?: string;
 }
 
+/**
+ * The rules of the options every optimizer takes; each optimizer's schema spreads them in.
+ * @example const SGD_RULES: tf.OptionSchema<SGDOptions> = { ...OPTIMIZER_RULES, momentum: ... };
+ */
+export const OPTIMIZER_RULES: tf.OptionSchema<OptimizerOptions> = {
+  learningRate: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number > 0') },
+  weightDecay: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  name: { kind: 'string' },
+};
+
+/** A rule for a decay or momentum coefficient in [0, 1). */
+export const UNIT_RULE: tf.OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)') };
+
+/**
+ * An optimizer's options from Keras' positional form (`new SGD(0.1)`, `new SGD(0.1, { momentum: 0.9 })`:
+ * the learning rate first) or the object form (`new SGD({ learningRate: 0.1 })`), checked against
+ * `rules` as Keras checks keyword arguments. A rate given both ways is refused, as Python refuses a
+ * keyword given twice.
+ * @example const options = optimizerOptions('SGD', 0.1, { momentum: 0.9 }, SGD_RULES);
+ */
+export function optimizerOptions<T extends OptimizerOptions>(op: string, first: number | T | undefined, second: Omit<T, 'learningRate'> | undefined, rules: tf.OptionSchema<T>): T {
+  if (typeof first === 'number') {
+    tf.checkOptions(op, second, rules);
+    if (second !== undefined && Object.hasOwn(second, 'learningRate')) {
+      tf.invalidArgument(op, 'options.learningRate', 'the learning rate once (it was also given first, positionally)', tf.describeValue((second as OptimizerOptions).learningRate));
+    }
+    const options = { ...second, learningRate: first } as T;
+    tf.checkOptions(op, options, rules);
+    return options;
+  }
+  const given: unknown = first;
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    tf.invalidArgument(op, 'learningRate', 'a learning rate (a number) or an options object', tf.describeValue(given));
+  }
+  if (second !== undefined) tf.invalidArgument(op, 'options', `nothing after an options object (the positional form is new ${op}(learningRate, options))`, tf.describeValue(second));
+  tf.checkOptions(op, first, rules);
+  return first ?? ({} as T); // every key of an options type is optional, so {} is one
+}
+
 /** An optimizer's hyper-parameters as JSON (Keras' `get_config`), which `model.save` writes. */
 export type OptimizerConfig = { readonly [key: string]: number | boolean | string };
 

@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { Optimizer, hyperParameter } from './optimizer.js';
+import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -25,6 +25,14 @@ export interface RMSpropOptions extends OptimizerOptions {
   readonly centered?: boolean;
 }
 
+const RMSPROP_RULES: tf.OptionSchema<RMSpropOptions> = {
+  ...OPTIMIZER_RULES,
+  rho: UNIT_RULE,
+  momentum: UNIT_RULE,
+  epsilon: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  centered: { kind: 'boolean' },
+};
+
 /**
  * RMSprop (`tf.keras.optimizers.RMSprop`).
  * @example const opt = new tf.optimizers.RMSprop({ learningRate: 1e-3 });
@@ -40,7 +48,11 @@ export class RMSprop extends Optimizer {
   /** Whether the variance (centered) form is used. */
   readonly centered: boolean;
 
-  constructor(options: RMSpropOptions = {}) {
+  constructor(options?: RMSpropOptions);
+  /** Keras' positional form: `new RMSprop(0.01, { rho: 0.95 })`. */
+  constructor(learningRate: number, options?: Omit<RMSpropOptions, 'learningRate'>);
+  constructor(first?: number | RMSpropOptions, second?: Omit<RMSpropOptions, 'learningRate'>) {
+    const options = optimizerOptions('RMSprop', first, second, RMSPROP_RULES);
     super(options, { learningRate: 0.001, name: 'rmsprop' });
     this.rho = hyperParameter('RMSprop', 'rho', options.rho, 0.9, 'unit');
     this.momentum = hyperParameter('RMSprop', 'momentum', options.momentum, 0, 'unit');

@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { Optimizer, hyperParameter } from './optimizer.js';
+import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -21,10 +21,12 @@ export interface SGDOptions extends OptimizerOptions {
   readonly nesterov?: boolean;
 }
 
+const SGD_RULES: tf.OptionSchema<SGDOptions> = { ...OPTIMIZER_RULES, momentum: UNIT_RULE, nesterov: { kind: 'boolean' } };
+
 /**
  * Gradient descent with momentum (`tf.keras.optimizers.SGD`).
  * @example
- * const opt = new tf.optimizers.SGD({ learningRate: 0.1 });
+ * const opt = new tf.optimizers.SGD(0.1); // or new tf.optimizers.SGD({ learningRate: 0.1 })
  * opt.minimize(() => tf.square(w).reduceSum(), [w]); // w -= 0.1 · 2w
  */
 export class SGD extends Optimizer {
@@ -34,7 +36,11 @@ export class SGD extends Optimizer {
   /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
 
-  constructor(options: SGDOptions = {}) {
+  constructor(options?: SGDOptions);
+  /** Keras' positional form: `new SGD(0.1, { momentum: 0.9 })`. */
+  constructor(learningRate: number, options?: Omit<SGDOptions, 'learningRate'>);
+  constructor(first?: number | SGDOptions, second?: Omit<SGDOptions, 'learningRate'>) {
+    const options = optimizerOptions('SGD', first, second, SGD_RULES);
     super(options, { learningRate: 0.01, name: 'SGD' });
     this.momentum = hyperParameter('SGD', 'momentum', options.momentum, 0, 'unit');
     this.nesterov = options.nesterov ?? false;

@@ -6,6 +6,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
+import { FINITE, NON_NEGATIVE_INTEGER, expectedName } from '../option-rules.js';
 
 /**
  * The numbers a callback receives: running means during an epoch (`loss`, `accuracy`, ...), and at
@@ -64,6 +65,17 @@ export interface EarlyStoppingOptions {
   readonly verbose?: 0 | 1;
 }
 
+const EARLY_STOPPING_RULES: tf.OptionSchema<EarlyStoppingOptions> = {
+  monitor: { kind: 'string' },
+  minDelta: FINITE,
+  patience: NON_NEGATIVE_INTEGER,
+  mode: { kind: 'oneOf', values: ['auto', 'min', 'max'] },
+  baseline: FINITE,
+  restoreBestWeights: { kind: 'boolean' },
+  startFromEpoch: NON_NEGATIVE_INTEGER,
+  verbose: { kind: 'oneOf', values: [0, 1] },
+};
+
 /**
  * Stops training when the monitored value stops improving (`tf.keras.callbacks.EarlyStopping`).
  * @example
@@ -94,15 +106,11 @@ export class EarlyStopping implements Callback {
   private warned = false;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    tf.checkOptions('EarlyStopping', options, EARLY_STOPPING_RULES);
     this.monitor = options.monitor ?? 'val_loss';
-    const patience = options.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) tf.invalidArgument('EarlyStopping', 'patience', 'a non-negative integer', tf.describeValue(patience));
-    const minDelta = options.minDelta ?? 0;
-    if (!Number.isFinite(minDelta)) tf.invalidArgument('EarlyStopping', 'minDelta', 'a finite number', tf.describeValue(minDelta));
     const mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) tf.invalidArgument('EarlyStopping', 'mode', "'auto', 'min' or 'max'", tf.describeValue(mode));
-    this.patience = patience;
-    this.minDelta = Math.abs(minDelta);
+    this.patience = options.patience ?? 0;
+    this.minDelta = Math.abs(options.minDelta ?? 0);
     this.maximize = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/i.test(this.monitor));
     this.baseline = options.baseline;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
@@ -176,14 +184,34 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   return new EarlyStopping(options);
 }
 
+const HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const satisfies readonly (keyof Callback)[];
+
+/**
+ * Checks one callback: each hook it has is a function, and a key of a plain object that looks like a
+ * hook (`on...`) is one, so a misspelt `onEpochEnds` is an error naming the nearest hook rather than a
+ * hook that never runs.
+ */
+export function checkCallback(callback: unknown, index: number): void {
+  const argument = `options.callbacks[${index}]`;
+  if (typeof callback !== 'object' || callback === null) tf.invalidArgument('fit', argument, 'an object with hooks (onEpochEnd, ...)', tf.describeValue(callback));
+  const hooks: readonly string[] = HOOKS;
+  if (Object.getPrototypeOf(callback) === Object.prototype) {
+    for (const key of Object.keys(callback)) {
+      if (/^on[A-Z]/.test(key) && !hooks.includes(key)) tf.invalidArgument('fit', argument, `known hooks: ${expectedName(HOOKS, key, '')}`, `the unknown hook '${key}'`);
+    }
+  }
+  for (const hook of HOOKS) {
+    const value = (callback as Record<string, unknown>)[hook];
+    if (value !== undefined && typeof value !== 'function') tf.invalidArgument('fit', `${argument}.${hook}`, 'a function', tf.describeValue(value));
+  }
+}
+
 /** Calls every callback's hook in order, awaiting each (Keras' CallbackList). */
 export class CallbackList {
   private readonly callbacks: readonly Callback[];
 
   constructor(callbacks: readonly Callback[], model: CallbackModel) {
-    callbacks.forEach((callback, i) => {
-      if (typeof callback !== 'object' || callback === null) tf.invalidArgument('fit', `callbacks[${i}]`, 'an object with hooks (onEpochEnd, ...)', tf.describeValue(callback));
-    });
+    callbacks.forEach(checkCallback);
     this.callbacks = callbacks;
     for (const callback of callbacks) callback.setModel?.(model);
   }

@@ -8,6 +8,15 @@ import * as tf from '@tapeflow/tensor-core';
 import * as losses from '../losses.js';
 import * as metrics from '../metrics.js';
 import * as optimizers from '../optimizers/index.js';
+import { unknownName } from '../option-rules.js';
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+const COMPILE_RULES: tf.OptionSchema<CompileArgs> = {
+  optimizer: { kind: 'custom', check: (value) => (value instanceof optimizers.Optimizer || typeof value === 'string' ? undefined : "an optimizer name ('adam', ...) or an Optimizer") },
+  loss: { kind: 'custom', check: (value) => (value instanceof losses.Loss || typeof value === 'string' || isFunction(value) ? undefined : "a loss name ('mse', ...), a Loss or a function") },
+  metrics: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : "an array of metric names ('accuracy', ...) or functions") },
+};
 
 /**
  * What `compile`'s `loss` takes: a Keras name, a Loss object (to bind options such as `fromLogits`)
@@ -60,7 +69,7 @@ export interface Compiled {
 
 function resolveLoss(identifier: LossIdentifier): Pick<Compiled, 'loss' | 'lossName' | 'lossOptions'> {
   if (typeof identifier === 'function') return { loss: identifier, lossName: null, lossOptions: {} };
-  const loss = losses.get(identifier);
+  const loss = losses.get(identifier, {}, 'compile', 'args.loss');
   return { loss: (yTrue, yPred) => loss.call(yTrue, yPred), lossName: loss.name, lossOptions: loss.options };
 }
 
@@ -74,7 +83,8 @@ function resolveMetric(identifier: MetricIdentifier, index: number, lossName: lo
     const threshold = lossName === 'binaryCrossentropy' && fromLogits ? 0 : 0.5;
     return { name: identifier, resolve: (t, p) => metrics.accuracyFor(t, p, threshold), identifier };
   }
-  const fn = metrics.get(identifier);
+  if (typeof identifier !== 'string') unknownName('compile', `args.metrics[${index}]`, metrics.METRIC_NAMES, identifier, 'a function');
+  const fn = metrics.get(identifier, 'compile', `args.metrics[${index}]`);
   return { name: identifier, resolve: () => fn, identifier };
 }
 
@@ -83,19 +93,19 @@ function resolveMetric(identifier: MetricIdentifier, index: number, lossName: lo
  * @example const compiled = resolveCompileArgs({ optimizer: 'adam', loss: 'mse' });
  */
 export function resolveCompileArgs(args: CompileArgs): Compiled {
-  if (typeof args !== 'object' || args === null) tf.invalidArgument('compile', 'args', '{ optimizer, loss, metrics }', tf.describeValue(args));
-  if (args.loss === undefined) tf.invalidArgument('compile', 'loss', `a loss name, a Loss or a function`, 'undefined');
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) tf.invalidArgument('compile', 'args', '{ optimizer, loss, metrics }', tf.describeValue(args));
+  tf.checkOptions('compile', args, COMPILE_RULES, 'args');
+  if (args.loss === undefined) tf.invalidArgument('compile', 'args.loss', `a loss name, a Loss or a function`, 'undefined');
   const loss = resolveLoss(args.loss);
   const fromLogits = args.loss instanceof losses.Loss && args.loss.fromLogits;
   const list = args.metrics ?? [];
-  if (!Array.isArray(list)) tf.invalidArgument('compile', 'metrics', 'an array of metric names or functions', tf.describeValue(list));
   const compiledMetrics = list.map((m, i) => resolveMetric(m, i, loss.lossName, fromLogits));
   const names = compiledMetrics.map((m) => m.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) tf.invalidArgument('compile', 'metrics', 'distinct metric names (they are history keys)', `'${duplicate}' twice`);
-  if (names.includes('loss')) tf.invalidArgument('compile', 'metrics', "names other than 'loss' (the history's loss key)", "a metric named 'loss'");
+  if (duplicate !== undefined) tf.invalidArgument('compile', 'args.metrics', 'distinct metric names (they are history keys)', `'${duplicate}' twice`);
+  if (names.includes('loss')) tf.invalidArgument('compile', 'args.metrics', "names other than 'loss' (the history's loss key)", "a metric named 'loss'");
   const identifier = args.optimizer ?? 'rmsprop';
   const ownsOptimizer = !(identifier instanceof optimizers.Optimizer);
-  const optimizer = optimizers.get(identifier);
+  const optimizer = optimizers.get(identifier, {}, 'compile', 'args.optimizer');
   return { optimizer, ownsOptimizer, ...loss, metrics: compiledMetrics };
 }

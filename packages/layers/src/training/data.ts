@@ -25,12 +25,6 @@ export function checkData(op: string, x: tf.Tensor, y: tf.Tensor | null): number
   return samples;
 }
 
-/** Checks a positive integer option. */
-export function checkPositiveInteger(op: string, argument: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) tf.invalidArgument(op, argument, 'a positive integer', tf.describeValue(value));
-  return value;
-}
-
 /** Rows [start, start + size) of `t`. */
 export function rows(t: tf.Tensor, start: number, size: number): tf.Tensor {
   return tf.slice(t, start, size);

@@ -10,13 +10,15 @@
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core';
 import type { Layer } from '../layer.js';
-import { CallbackList } from './callbacks.js';
+import { CallbackList, checkCallback } from './callbacks.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkPositiveInteger, checkTargets, rows } from './data.js';
+import { MeanTracker, batchValues, checkData, checkTargets, rows } from './data.js';
 import { evaluateBatches } from './inference.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
+import { INTEGER, NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, halfOpenRule } from '../option-rules.js';
+import { CALLBACKS_RULE, PROGRESS_STREAM_RULE, VERBOSE_RULE } from './training-rules.js';
 
 /**
  * Options of `fit` (Keras' arguments in camelCase, Keras' defaults).
@@ -67,16 +69,25 @@ async function permutation(n: number, seed: number | undefined, epoch: number): 
   return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
 }
 
-function checkOptions(options: FitOptions): { epochs: number; batchSize: number; verbose: Verbosity; split: number } {
-  const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) tf.invalidArgument('fit', 'epochs', 'a non-negative integer', tf.describeValue(epochs));
-  const batchSize = checkPositiveInteger('fit', 'batchSize', options.batchSize ?? 32);
-  const verbose = options.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) tf.invalidArgument('fit', 'verbose', '0, 1 or 2', tf.describeValue(verbose));
-  const split = options.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) tf.invalidArgument('fit', 'validationSplit', 'a number in [0, 1)', tf.describeValue(split));
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) tf.invalidArgument('fit', 'seed', 'an integer', tf.describeValue(options.seed));
-  return { epochs, batchSize, verbose, split };
+const FIT_RULES: tf.OptionSchema<FitOptions> = {
+  epochs: NON_NEGATIVE_INTEGER,
+  batchSize: POSITIVE_INTEGER,
+  validationSplit: halfOpenRule(0, 1),
+  validationData: {
+    kind: 'custom',
+    check: (value) => (Array.isArray(value) && value.length === 2 && value.every((t) => t instanceof tf.Tensor) ? undefined : 'a pair [x, y] of tensors'),
+  },
+  shuffle: { kind: 'boolean' },
+  seed: INTEGER,
+  verbose: VERBOSE_RULE,
+  callbacks: CALLBACKS_RULE,
+  progressStream: PROGRESS_STREAM_RULE,
+};
+
+function resolveOptions(options: FitOptions): { epochs: number; batchSize: number; verbose: Verbosity; split: number } {
+  tf.checkOptions('fit', options, FIT_RULES);
+  (options.callbacks ?? []).forEach(checkCallback);
+  return { epochs: options.epochs ?? 1, batchSize: options.batchSize ?? 32, verbose: options.verbose ?? 1, split: options.validationSplit ?? 0 };
 }
 
 /**
@@ -85,7 +96,7 @@ function checkOptions(options: FitOptions): { epochs: number; batchSize: number;
  */
 export async function fit(model: FitModel, compiled: Compiled, x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<History> {
   const samples = checkData('fit', x, y);
-  const { epochs, batchSize, verbose, split } = checkOptions(options);
+  const { epochs, batchSize, verbose, split } = resolveOptions(options);
   const owned: tf.Tensor[] = [];
   try {
     let xTrain = x;

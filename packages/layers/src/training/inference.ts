@@ -7,9 +7,11 @@
 import * as tf from '@tapeflow/tensor-core';
 import type { Layer } from '../layer.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkPositiveInteger, checkTargets, rows } from './data.js';
+import { MeanTracker, batchValues, checkData, checkTargets, rows } from './data.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
+import { POSITIVE_INTEGER } from '../option-rules.js';
+import { PROGRESS_STREAM_RULE, VERBOSE_RULE } from './training-rules.js';
 
 /**
  * Options of `evaluate` (Keras' defaults).
@@ -32,6 +34,9 @@ export interface PredictOptions {
   /** Samples per batch; default 32. */
   readonly batchSize?: number;
 }
+
+const EVALUATE_RULES: tf.OptionSchema<EvaluateOptions> = { batchSize: POSITIVE_INTEGER, verbose: VERBOSE_RULE, progressStream: PROGRESS_STREAM_RULE };
+const PREDICT_RULES: tf.OptionSchema<PredictOptions> = { batchSize: POSITIVE_INTEGER };
 
 /**
  * The loss and metrics over `x`, `y` in batches, as running means (no checks, no progress): what
@@ -69,8 +74,9 @@ export async function evaluateBatches(
  * @example const { loss, accuracy } = await evaluate(model, compiled, x, y, {});
  */
 export async function evaluate(model: Layer, compiled: Compiled, x: tf.Tensor, y: tf.Tensor, options: EvaluateOptions): Promise<Record<string, number>> {
+  tf.checkOptions('evaluate', options, EVALUATE_RULES);
   checkData('evaluate', x, y);
-  const batchSize = checkPositiveInteger('evaluate', 'batchSize', options.batchSize ?? 32);
+  const batchSize = options.batchSize ?? 32;
   const verbose = options.verbose ?? 1;
   await checkTargets('evaluate', model, compiled, x, y);
   const steps = Math.ceil(x.shape[0]! / batchSize);
@@ -84,8 +90,9 @@ export async function evaluate(model: Layer, compiled: Compiled, x: tf.Tensor, y
  * @example const logits = predict(model, x, { batchSize: 64 });
  */
 export function predict(model: Layer, x: tf.Tensor, options: PredictOptions): tf.Tensor {
+  tf.checkOptions('predict', options, PREDICT_RULES);
   const samples = checkData('predict', x, null);
-  const batchSize = checkPositiveInteger('predict', 'batchSize', options.batchSize ?? 32);
+  const batchSize = options.batchSize ?? 32;
   return tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
       if (samples <= batchSize) return model.apply(x, { training: false });
