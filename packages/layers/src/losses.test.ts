@@ -1,13 +1,18 @@
 /**
  * @file Losses against hand-computed values (each formula written out here), the stable `fromLogits`
  * forms on huge logits, Keras' epsilon clipping, label smoothing, the shape and dtype errors, loss
- * objects and `get`, and gradients against numeric ones (`checkGradients`).
+ * objects and `get`, and gradients against numeric ones (`checkGradients`). At the edges: a logit of
+ * -Infinity (a masked class) gives the finite loss and finite gradients, and an integer label out of
+ * range is an InvalidArgumentError wherever the loss runs (directly, in `minimize`, in `fit` under a
+ * loss function), or a NaN row on a backend that cannot read labels synchronously, never a loss of 0.
  */
 import './test-setup.js';
-import { checkGradients } from '@tapeflow/autodiff-tape';
+import { GradientTape, checkGradients } from '@tapeflow/autodiff-tape';
+import { cpuBackend } from '@tapeflow/backend-cpu';
 import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
 import * as losses from './losses.js';
+import * as optimizers from './optimizers/index.js';
 
 async function scalar(t: tf.Tensor): Promise<number> {
   expect(t.shape).toEqual([]);
@@ -165,6 +170,8 @@ describe('losses: gradients match numeric ones', () => {
     ['meanAbsoluteError', losses.meanAbsoluteError, [[0.1, 0.9], [0.4, 0.3]], [[0.5, -0.2], [1.1, 0.8]]],
     ['binaryCrossentropy', (y, p) => losses.binaryCrossentropy(y, p), [[1, 0], [0, 1]], [[0.7, 0.2], [0.4, 0.6]]],
     ['binaryCrossentropy fromLogits', (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }), [[1, 0], [0.3, 1]], [[1.5, -0.7], [0.4, -2]]],
+    // At a logit of exactly 0 the derivative is σ(0) - y = 0.5 - y (the kink of max(x, 0) must not show).
+    ['binaryCrossentropy fromLogits at a logit of 0', (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }), [[1, 0.25]], [[0, 0]]],
     ['categoricalCrossentropy', (y, p) => losses.categoricalCrossentropy(y, p), [[0, 1], [1, 0]], [[0.3, 0.7], [0.6, 0.4]]],
     ['categoricalCrossentropy fromLogits', (y, p) => losses.categoricalCrossentropy(y, p, { fromLogits: true, labelSmoothing: 0.1 }), [[0, 1], [1, 0]], [[0.3, -1.2], [2, 0.5]]],
   ];
@@ -182,5 +189,129 @@ describe('losses: gradients match numeric ones', () => {
     const report = await checkGradients((p) => losses.sparseCategoricalCrossentropy(labels, p!, { fromLogits }), [yPred], { delta: 1e-3 });
     expect(report.ok, report.summary).toBe(true);
     tf.dispose([labels, yPred]);
+  });
+});
+
+/** The CPU kernels behind reads that are only asynchronous (no `readSync`), as on WebGPU. */
+function asynchronousCpu(): tf.Backend {
+  const cpu = cpuBackend();
+  return {
+    specVersion: cpu.specVersion,
+    name: 'async-cpu',
+    kernels: cpu.kernels,
+    write: (values, shape, dtype) => cpu.write(values, shape, dtype),
+    read: (dataId) => cpu.read(dataId),
+    disposeData: (dataId) => cpu.disposeData(dataId),
+    memory: () => cpu.memory(),
+  };
+}
+
+describe('losses: at the edges', () => {
+  const masked = (): tf.Tensor => tf.tensor([[2, 1, -Infinity]]);
+
+  it('sparseCategoricalCrossentropy fromLogits with a -Infinity logit: log(e² + e) - 2 ≈ 0.3133, finite gradient', async () => {
+    const logits = tf.variable(masked());
+    const label = tf.tensor([0], [1], 'int32');
+    const tape = new GradientTape();
+    const loss = tape.record(() => losses.sparseCategoricalCrossentropy(label, logits, { fromLogits: true }));
+    const [gradient] = tape.gradient(loss, [logits]);
+    const expected = ln(Math.exp(2) + Math.exp(1)) - 2;
+    expect(expected).toBeCloseTo(0.3133, 4);
+    expect(await scalar(loss)).toBeCloseTo(expected, 5);
+    // softmax - onehot: [e²/(e²+e) - 1, e/(e²+e), 0]
+    const softmax0 = Math.exp(2) / (Math.exp(2) + Math.exp(1));
+    const g = Array.from(await gradient!.data());
+    expect(g.every(Number.isFinite)).toBe(true);
+    [softmax0 - 1, 1 - softmax0, 0].forEach((v, i) => expect(g[i]).toBeCloseTo(v, 5));
+    tape.dispose();
+    tf.dispose([logits, label, gradient!]);
+  });
+
+  it('categoricalCrossentropy fromLogits, and the probability forms, are finite at a masked class too', async () => {
+    const logits = tf.variable(masked());
+    const oneHot = tf.tensor([[1, 0, 0]]);
+    const expected = ln(Math.exp(2) + Math.exp(1)) - 2;
+    const tape = new GradientTape();
+    const loss = tape.record(() => losses.categoricalCrossentropy(oneHot, logits, { fromLogits: true }));
+    const [gradient] = tape.gradient(loss, [logits]);
+    expect(await scalar(loss)).toBeCloseTo(expected, 5);
+    expect(Array.from(await gradient!.data()).every(Number.isFinite)).toBe(true);
+    // Probabilities from a softmax of the masked logits: the 0 is clipped to ε, as Keras does.
+    const probabilities = tf.softmax(masked(), -1);
+    expect(await scalar(losses.categoricalCrossentropy(oneHot, probabilities))).toBeCloseTo(expected, 5);
+    const label = tf.tensor([0], [1], 'int32');
+    expect(await scalar(losses.sparseCategoricalCrossentropy(label, probabilities))).toBeCloseTo(expected, 5);
+    tape.dispose();
+    tf.dispose([logits, oneHot, gradient!, probabilities, label]);
+  });
+
+  it('binaryCrossentropy fromLogits: a logit of ∓Infinity with the target 0 / 1 is a loss of 0, with finite gradients', async () => {
+    const logits = tf.variable(tf.tensor([[-Infinity, Infinity]]));
+    const targets = tf.tensor([[0, 1]]);
+    const tape = new GradientTape();
+    const loss = tape.record(() => losses.binaryCrossentropy(targets, logits, { fromLogits: true }));
+    const [gradient] = tape.gradient(loss, [logits]);
+    expect(await scalar(loss)).toBe(0);
+    expect(Array.from(await gradient!.data())).toEqual([0, 0]);
+    tape.dispose();
+    tf.dispose([logits, targets, gradient!]);
+  });
+
+  it('a label out of range or fractional is an InvalidArgumentError from the loss itself, not a loss of 0', () => {
+    const logits = tf.tensor([[2, 1, 0], [0, 1, 2]]);
+    const start = tf.memory().numTensors;
+    for (const [values, dtype, given] of [
+      [[0, 3], 'int32', 'the label 3 at index 1'],
+      [[-1, 0], 'int32', 'the label -1 at index 0'],
+      [[0, 1.5], 'float32', 'the label 1.5 at index 1'],
+    ] as const) {
+      const labels = tf.tensor([...values], [2], dtype);
+      const before = tf.memory().numTensors;
+      expect(() => losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true })).toThrow(tf.InvalidArgumentError);
+      expect(() => losses.sparseCategoricalCrossentropy(labels, logits)).toThrow(
+        new RegExp(`^sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \\[0, 3\\) \\(yPred has 3 classes\\), but got ${given.replace('.', '\\.')}\\.$`),
+      );
+      expect(() => new losses.SparseCategoricalCrossentropy({ fromLogits: true }).call(labels, logits)).toThrow(/the label/);
+      expect(tf.memory().numTensors).toBe(before);
+      labels.dispose();
+    }
+    logits.dispose();
+    expect(tf.memory().numTensors).toBe(start - 1);
+  });
+
+  it('minimize with a label out of range throws and leaves the variables as they were', async () => {
+    const w = tf.variable(tf.tensor([[1, 0, 0], [0, 1, 0]]));
+    const x = tf.tensor([[1, 2]]);
+    const labels = tf.tensor([3], [1], 'int32');
+    const optimizer = new optimizers.SGD(0.1);
+    const before = Array.from(await w.data());
+    const start = tf.memory().numTensors;
+    expect(() => optimizer.minimize(() => losses.sparseCategoricalCrossentropy(labels, tf.matmul(x, w), { fromLogits: true }), [w])).toThrow(
+      /sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \[0, 3\).*the label 3 at index 0/,
+    );
+    expect(Array.from(await w.data())).toEqual(before);
+    expect(tf.memory().numTensors).toBe(start);
+    optimizer.dispose();
+    tf.dispose([w, x, labels]);
+  });
+
+  it('on a backend that reads only asynchronously, an out-of-range row is NaN (as TensorFlow on GPU), never 0', async () => {
+    tf.registerBackend('async-cpu', asynchronousCpu);
+    await tf.setBackend('async-cpu');
+    try {
+      const logits = tf.tensor([[2, 1, 0], [0, 1, 2]]);
+      const bad = tf.tensor([0, 3], [2], 'int32');
+      const fractional = tf.tensor([0, 1.5], [2]);
+      const good = tf.tensor([0, 2], [2], 'int32');
+      const results = [bad, fractional, good].map((labels) => losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true }));
+      const [badLoss, fractionalLoss, goodLoss] = await Promise.all(results.map(async (t) => (await t.data())[0]));
+      tf.dispose([logits, bad, fractional, good, ...results]);
+      expect(badLoss).toBeNaN();
+      expect(fractionalLoss).toBeNaN();
+      expect(goodLoss).toBeCloseTo(lse([2, 1, 0]) - 2, 5);
+    } finally {
+      await tf.setBackend('cpu');
+      tf.removeBackend('async-cpu');
+    }
   });
 });

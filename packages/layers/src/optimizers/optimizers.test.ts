@@ -66,6 +66,20 @@ describe('optimizers: update rules', () => {
     );
   });
 
+  it("Keras' positional learning rate steps as the option does: SGD(0.1), SGD(0.05, { momentum: 0.9 }), Adam(0.01)", async () => {
+    expectSteps(await stepThrough(new optimizers.SGD(0.1)), reference((w, g) => w - 0.1 * g));
+    const [lr, mu] = [0.05, 0.9];
+    expectSteps(
+      await stepThrough(new optimizers.SGD(lr, { momentum: mu })),
+      reference((w, g, s) => {
+        s.m = mu * (s.m ?? 0) - lr * g;
+        return w + s.m;
+      }),
+    );
+    expectSteps(await stepThrough(new optimizers.Adam(0.01)), await stepThrough(new optimizers.Adam({ learningRate: 0.01 })), 6);
+    expect(await stepThrough(new optimizers.Adam(0.01))).not.toEqual(await stepThrough(new optimizers.Adam()));
+  });
+
   it('SGD with Nesterov momentum: m = μm - lr·g; w += μm - lr·g', async () => {
     const [lr, mu] = [0.1, 0.9];
     expectSteps(

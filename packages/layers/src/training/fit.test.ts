@@ -216,6 +216,28 @@ describe('fit: bad input', () => {
     model.dispose();
   });
 
+  it('a label out of range under a loss function (no upfront check) is refused by the loss, before that step', async () => {
+    const { x } = problem(6);
+    const model = classifier();
+    // A plain function: fit cannot know it takes integer labels, so only the loss itself can check them.
+    const optimizer = new optimizers.SGD(0.1);
+    model.compile({ optimizer, loss: (yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: true }) });
+    const before = await snapshot(model.variables);
+    const start = tf.memory().numTensors;
+    // Sample 0 (which fit runs through the loss before training) is fine; the first batch is not.
+    const labels = tf.tensor([0, 7, 2, 1, 1, 0], [6], 'int32');
+    await expect(model.fit(x, labels, { batchSize: 2, shuffle: false, verbose: 0 })).rejects.toThrow(
+      /^sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \[0, 3\).*the label 7 at index 1/,
+    );
+    await expect(model.evaluate(x, labels, { verbose: 0 })).rejects.toThrow(/the label 7/);
+    labels.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    expect(await snapshot(model.variables)).toEqual(before);
+    x.dispose();
+    optimizer.dispose();
+    model.dispose();
+  });
+
   it('a batch size larger than the data trains on one batch of all of it, as Keras', async () => {
     const { x, y } = problem(5);
     const model = classifier();
