@@ -140,8 +140,7 @@ export function binaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, options: 
 /** -Σ y·log p over the last axis, from probabilities (renormalised, clipped) or logits (log-softmax). */
 function crossentropyRows(y: tf.Tensor, yPred: tf.Tensor, fromLogits: boolean): tf.Tensor {
   // A logit of -Infinity (a masked class) has log-probability -Infinity; its target is 0, and 0·log 0
-  // counts as 0. Zeroing the log where the target is 0 (rather than the product) keeps the gradient
-  // with respect to both finite.
+  // counts as 0 (mulNoNan), with finite gradients with respect to both.
   if (fromLogits) return tf.neg(tf.reduceSum(mulNoNan(y, tf.logSoftmax(yPred, -1)), -1));
   // Keras 3 renormalises so rows that do not sum to 1 (an un-softmaxed output) still give a distribution.
   const normalised = tf.div(yPred, tf.reduceSum(yPred, -1, true));

@@ -148,7 +148,7 @@ describe('options: compile, fit, evaluate, predict', () => {
     await expectRejected(() => m.fit(x, y, { shuffle: 'yes' as never, callbacks }), /'options.shuffle' expected a boolean/);
     await expectRejected(() => m.fit(x, y, { verbose: 3 as never, callbacks }), /'options.verbose' expected one of 0, 1, 2, but got number 3/);
     await expectRejected(() => m.fit(x, y, { validationData: [x] as never, callbacks }), /'options.validationData' expected a pair \[x, y\] of tensors/);
-    await expectRejected(() => m.fit(x, y, { callbacks: [...callbacks, { onEpochEnds: () => {} }] }), /^fit: argument 'options.callbacks\[1\]' expected known hooks: .*\(did you mean 'onEpochEnd'\?\), but got the unknown hook 'onEpochEnds'/);
+    await expectRejected(() => m.fit(x, y, { callbacks: [...callbacks, { onEpochEnds: () => {} } as never] }), /^fit: argument 'options.callbacks\[1\]' expected known hooks: .*\(did you mean 'onEpochEnd'\?\), but got the unknown hook 'onEpochEnds'/);
     await expectRejected(() => m.fit(x, y, { callbacks: [{ onEpochEnd: 'log' as never }] }), /'options.callbacks\[0\].onEpochEnd' expected a function/);
     await expectRejected(() => m.evaluate(x, y, { batch_size: 2 } as never), /^evaluate: .*did you mean 'batchSize'/);
     await expectRejected(() => m.evaluate(x, y, { verbose: 'silent' as never }), /^evaluate: argument 'options.verbose'/);
@@ -213,7 +213,7 @@ describe('options: optimizers', () => {
     expectRefused(() => new optimizers.Adam({ learningRate: 'x' as never }), /^Adam: argument 'options.learningRate' expected a finite number > 0, but got string 'x'/);
     expectRefused(() => new optimizers.SGD('0.1' as never), /^SGD: argument 'learningRate' expected a learning rate \(a number\) or an options object, but got string '0.1'/);
     expectRefused(() => new optimizers.SGD(0.1, { learningRate: 0.2 } as never), /^SGD: argument 'options.learningRate' expected the learning rate once/);
-    expectRefused(() => new optimizers.SGD({}, {} as never), /^SGD: argument 'options' expected nothing after an options object/);
+    expectRefused(() => new optimizers.SGD({} as never, {} as never), /^SGD: argument 'options' expected nothing after an options object/);
     expectRefused(() => new optimizers.SGD(0.1, { momentum: 1.5 }), /'options.momentum' expected a number in \[0, 1\), but got number 1.5/);
     expectRefused(() => new optimizers.SGD({ nesterov: 'yes' as never }), /^SGD: argument 'options.nesterov' expected a boolean/);
     expectRefused(() => new optimizers.Adam({ amsgrad: 1 as never }), /^Adam: argument 'options.amsgrad' expected a boolean/);

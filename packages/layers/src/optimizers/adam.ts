@@ -7,7 +7,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
+import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -31,7 +31,7 @@ const ADAM_RULES: tf.OptionSchema<AdamOptions> = {
   ...OPTIMIZER_RULES,
   beta1: UNIT_RULE,
   beta2: UNIT_RULE,
-  epsilon: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  epsilon: NON_NEGATIVE_RULE,
   amsgrad: { kind: 'boolean' },
 };
 

@@ -8,6 +8,7 @@
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core';
+import { halfOpenRule } from '../option-rules.js';
 
 /**
  * Options every optimizer takes (Keras 3's base arguments).
@@ -25,18 +26,24 @@ export interface OptimizerOptions {
   readonly name?: string;
 }
 
+/** A rule for a finite number >= 0 (epsilon, weight decay). */
+export const NON_NEGATIVE_RULE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0'),
+};
+
 /**
  * The rules of the options every optimizer takes; each optimizer's schema spreads them in.
  * @example const SGD_RULES: tf.OptionSchema<SGDOptions> = { ...OPTIMIZER_RULES, momentum: ... };
  */
 export const OPTIMIZER_RULES: tf.OptionSchema<OptimizerOptions> = {
   learningRate: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number > 0') },
-  weightDecay: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  weightDecay: NON_NEGATIVE_RULE,
   name: { kind: 'string' },
 };
 
 /** A rule for a decay or momentum coefficient in [0, 1). */
-export const UNIT_RULE: tf.OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)') };
+export const UNIT_RULE: tf.OptionRule = halfOpenRule(0, 1);
 
 /**
  * An optimizer's options from Keras' positional form (`new SGD(0.1)`, `new SGD(0.1, { momentum: 0.9 })`:

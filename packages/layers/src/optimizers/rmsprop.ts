@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
+import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -29,7 +29,7 @@ const RMSPROP_RULES: tf.OptionSchema<RMSpropOptions> = {
   ...OPTIMIZER_RULES,
   rho: UNIT_RULE,
   momentum: UNIT_RULE,
-  epsilon: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0') },
+  epsilon: NON_NEGATIVE_RULE,
   centered: { kind: 'boolean' },
 };
 

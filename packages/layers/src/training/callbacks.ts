@@ -184,7 +184,17 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   return new EarlyStopping(options);
 }
 
-const HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const satisfies readonly (keyof Callback)[];
+// A table over Callback's keys, so a hook added to the interface and forgotten here does not compile.
+const HOOK_TABLE: { readonly [K in keyof Required<Callback>]: true } = {
+  setModel: true,
+  onTrainBegin: true,
+  onTrainEnd: true,
+  onEpochBegin: true,
+  onEpochEnd: true,
+  onBatchBegin: true,
+  onBatchEnd: true,
+};
+const HOOKS: readonly string[] = Object.keys(HOOK_TABLE);
 
 /**
  * Checks one callback: each hook it has is a function, and a key of a plain object that looks like a
@@ -194,10 +204,9 @@ const HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpoc
 export function checkCallback(callback: unknown, index: number): void {
   const argument = `options.callbacks[${index}]`;
   if (typeof callback !== 'object' || callback === null) tf.invalidArgument('fit', argument, 'an object with hooks (onEpochEnd, ...)', tf.describeValue(callback));
-  const hooks: readonly string[] = HOOKS;
   if (Object.getPrototypeOf(callback) === Object.prototype) {
     for (const key of Object.keys(callback)) {
-      if (/^on[A-Z]/.test(key) && !hooks.includes(key)) tf.invalidArgument('fit', argument, `known hooks: ${expectedName(HOOKS, key, '')}`, `the unknown hook '${key}'`);
+      if (/^on[A-Z]/.test(key) && !HOOKS.includes(key)) tf.invalidArgument('fit', argument, `known hooks: ${expectedName(HOOKS, key, '')}`, `the unknown hook '${key}'`);
     }
   }
   for (const hook of HOOKS) {
