@@ -3,8 +3,11 @@
  * active for the suite, and turns every conformance case into a vitest test. The contract version and
  * the kernel table are checked first, each failing once with a clear message; a case that needs a
  * kernel the backend lacks (or declares unsupported) is reported as skipped with the kernel's name.
- * After each case and each group, `tf.memory()` and the backend's `memory()` must be back where they
- * started. The previously active backend is restored at the end.
+ * Which kernels a case needs is recorded, not trusted to a list: when the backend lacks or declines
+ * a kernel, each case first runs on a CPU stand-in with the backend's kernel table (kernel-guard.ts).
+ * A kernel that returns one of its inputs' buffers fails with a message saying so. After each case
+ * and each group, `tf.memory()` and the backend's `memory()` must be back where they started. The
+ * previously active backend is restored at the end.
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
@@ -17,6 +20,7 @@ import { memoryDrift, memorySnapshot } from './case.js';
 import type { Tolerance } from './compare.js';
 import { DEFAULT_TOLERANCE } from './compare.js';
 import { findMissingKernels, findMissingStorageMethods, missingKernelsMessage, specVersionMessage } from './kernel-check.js';
+import { KernelRecorder, guardKernels } from './kernel-guard.js';
 import { CONFORMANCE_GROUPS } from './suites/index.js';
 
 /** Options of `describeBackend`. */
@@ -54,9 +58,12 @@ export class ConformanceRun {
   previousBackend: string | null = null;
   registered = false;
   referenceRegistered = false;
+  recorder: KernelRecorder | undefined;
+  readonly reached = new Map<ConformanceCase, ReadonlySet<string>>();
   readonly unavailable = new Map<string, Unavailable>();
   readonly name: string;
   readonly referenceName: string;
+  readonly recorderName: string;
   readonly tolerance: Tolerance;
   readonly declared: ReadonlySet<string>;
 
@@ -67,6 +74,7 @@ export class ConformanceRun {
   ) {
     this.name = privateName(`conformance:${label}`);
     this.referenceName = privateName('conformance:reference-cpu');
+    this.recorderName = privateName('conformance:recorder');
     this.tolerance = { ...DEFAULT_TOLERANCE, ...options.tolerance };
     this.declared = new Set(options.skip ?? []);
   }
@@ -85,6 +93,10 @@ export class ConformanceRun {
       this.setupError = `the factory of backend '${this.label}' threw: ${error instanceof Error ? error.message : String(error)}`;
       return;
     }
+    if (typeof backend !== 'object' || backend === null) {
+      this.setupError = `the factory of backend '${this.label}' returned ${String(backend)}, not a backend object`;
+      return;
+    }
     this.backend = backend;
     const problem = specVersionMessage(this.label, backend.specVersion) ?? this.storageProblem(backend);
     if (problem !== null) {
@@ -94,7 +106,9 @@ export class ConformanceRun {
     for (const name of findMissingKernels(backend, PRIMITIVE_KERNEL_NAMES)) this.unavailable.set(name, 'missing');
     for (const name of findMissingKernels(backend, FUSED_KERNEL_NAMES)) this.unavailable.set(name, 'optional');
     for (const name of this.declared) this.unavailable.set(name, 'declared');
-    engine.registerBackend(this.name, () => backend, { priority: -1000 });
+    const guarded = guardKernels(backend, this.label);
+    this.backend = guarded;
+    engine.registerBackend(this.name, () => guarded, { priority: -1000 });
     this.registered = true;
     try {
       await engine.setBackend(this.name);
@@ -114,6 +128,7 @@ export class ConformanceRun {
       await engine.setBackend(this.previousBackend).catch(() => undefined);
     }
     if (this.referenceRegistered) engine.removeBackend(this.referenceName);
+    if (this.recorder !== undefined) engine.removeBackend(this.recorderName);
     // removeBackend disposes the instance; one that never got registered is disposed here.
     if (this.registered) engine.removeBackend(this.name);
     else this.backend?.dispose?.();
@@ -136,9 +151,9 @@ export class ConformanceRun {
     if (text !== '') throw new Error(text);
   }
 
-  environment(backend: Backend): ConformanceEnvironment {
+  environment(backend: Backend, name = this.name): ConformanceEnvironment {
     return {
-      backendName: this.name,
+      backendName: name,
       backend,
       tolerance: this.tolerance,
       onReference: async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -151,10 +166,38 @@ export class ConformanceRun {
         try {
           return await fn();
         } finally {
-          await engine.setBackend(this.name);
+          await engine.setBackend(name);
         }
       },
     };
+  }
+
+  /**
+   * The kernels `c` reaches on this backend, recorded by running it on a CPU stand-in with the
+   * backend's kernel table; empty (nothing run) when the backend lacks and declines no primitive
+   * kernel, since then nothing can block a case. Recorded once per case.
+   */
+  async kernelsReached(c: ConformanceCase): Promise<ReadonlySet<string>> {
+    const backend = this.backend;
+    if (backend === undefined || ![...this.unavailable.values()].some((why) => why !== 'optional')) return new Set();
+    const known = this.reached.get(c);
+    if (known !== undefined) return known;
+    const engine = tf.getEngine();
+    if (this.recorder === undefined) {
+      const recorder = new KernelRecorder(backend);
+      engine.registerBackend(this.recorderName, () => recorder.backend, { priority: -1000 });
+      this.recorder = recorder;
+    }
+    const recorder = this.recorder;
+    await engine.setBackend(this.recorderName);
+    let reached: ReadonlySet<string>;
+    try {
+      reached = await recorder.record(() => c.run(this.environment(recorder.backend, this.recorderName)));
+    } finally {
+      await engine.setBackend(this.name);
+    }
+    this.reached.set(c, reached);
+    return reached;
   }
 
   /** Why `kernels` cannot run, or null when they all can. */
@@ -173,7 +216,11 @@ export class ConformanceRun {
   async runCase(c: ConformanceCase, skip: (note: string) => never): Promise<void> {
     const backend = this.backend;
     if (backend === undefined || this.setupError !== undefined) skip(`the backend was not set up: ${this.setupError ?? 'unknown reason'}`);
-    const blocked = this.blocked(c.kernels);
+    const needed = new Set([...c.kernels, ...(await this.kernelsReached(c))]);
+    // A fused kernel the backend lacks blocks only the case that checks it: elsewhere tensor-core
+    // runs its composite of primitives.
+    if (c.optional !== true) for (const name of needed) if (this.unavailable.get(name) === 'optional') needed.delete(name);
+    const blocked = this.blocked([...needed]);
     if (blocked !== null) skip(blocked);
     if (tf.getBackend() !== this.name) await tf.setBackend(this.name);
     const before = memorySnapshot(backend);

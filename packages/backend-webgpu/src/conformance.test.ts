@@ -8,6 +8,6 @@
 
 import { describeBackend } from '@tapeflow/backend-conformance';
 import { webgpuBackend } from './index.js';
-import { nodeGpu } from './test-utils.js';
+import { testGpu } from './test-utils.js';
 
-describeBackend('webgpu', () => webgpuBackend({ gpu: nodeGpu() }));
+describeBackend('webgpu', async () => webgpuBackend({ gpu: await testGpu() }));

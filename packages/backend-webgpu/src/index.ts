@@ -8,7 +8,8 @@
  * import { registerBackend, setBackend } from '@tapeflow/tensor-core';
  * import { webgpuBackend } from '@tapeflow/backend-webgpu';
  * registerBackend('webgpu', () => webgpuBackend());          // browsers: navigator.gpu
- * // Node: import { create } from 'webgpu'; registerBackend('webgpu', () => webgpuBackend({ gpu: create([]) }));
+ * // Node: import { create } from 'webgpu';
+ * // registerBackend('webgpu', async () => webgpuBackend({ gpu: await nodeGpu(create) }));
  * await setBackend('webgpu');
  */
 /// <reference types="@webgpu/types" />
@@ -23,6 +24,8 @@ export type {
   WebGpuLimitOverrides,
   WebGpuPoolStats,
 } from './types.js';
+export { SWIFTSHADER_ICD, nodeGpu } from './node-gpu.js';
+export type { NodeGpuOptions } from './node-gpu.js';
 
 /** The WebGPU backend's name, as `Backend.name` and messages give it. */
 export const WEBGPU_BACKEND_NAME = 'webgpu';
@@ -39,7 +42,8 @@ const NODE_SETUP =
 const NODE_DRIVER =
   'Dawn needs a Vulkan driver. With no GPU, use SwiftShader from Debian\'s chromium package: ' +
   '`apt-get install chromium libvulkan1` and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json ' +
-  'before the first requestAdapter() (or install your GPU\'s Vulkan driver, or Mesa 25+ lavapipe).';
+  'before the first requestAdapter(), or pass `await nodeGpu(create)`, which falls back to it ' +
+  '(or install your GPU\'s Vulkan driver, or Mesa 25+ lavapipe).';
 
 const BROWSER_SETUP =
   'Use a WebGPU-enabled browser (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows) on a secure ' +
@@ -50,10 +54,10 @@ const BROWSER_SETUP =
  * kernels. Rejects with a NotFoundError saying what to install when there is no WebGPU or no adapter.
  *
  * @example
- * // Node, with the `webgpu` package and a Vulkan driver:
+ * // Node, with the `webgpu` package: this machine's Vulkan driver, or SwiftShader when Dawn gets no
+ * // adapter from it (nodeGpu):
  * import { create } from 'webgpu';
- * process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
- * registerBackend('webgpu', () => webgpuBackend({ gpu: create([]) }));
+ * registerBackend('webgpu', async () => webgpuBackend({ gpu: await nodeGpu(create) }));
  * await setBackend('webgpu');
  * const y = tensor([1, 2, 3]).square();
  * await y.data(); // Float32Array [1, 4, 9]

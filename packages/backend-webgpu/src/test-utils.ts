@@ -1,33 +1,35 @@
 /**
  * @file Test helpers: a WebGPU backend on Dawn + SwiftShader (the npm `webgpu` package and Debian's
- * chromium Vulkan driver), and `compareWithCpu`, which runs the same tensor program on the CPU backend
- * (the living definition) and on WebGPU and checks shapes, dtypes and values. Not exported from
+ * chromium Vulkan driver, also when the environment names a driver that gives Dawn no adapter), and
+ * `compareWithCpu`, which runs the same tensor program on the CPU backend (the living definition) and
+ * on WebGPU and checks shapes, dtypes and values. Not exported from
  * index.ts, so the build leaves it out.
  *
  * When no adapter exists the backend's factory rejects with the error that says what to install, and
  * so every test file fails with it: WebGPU tests never skip silently.
  */
 
-// Before `create()`: Dawn's Vulkan loader reads it once, when the first adapter is requested.
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+// Before `create()`: the Vulkan loader reads it when Dawn makes an instance. Tests run on SwiftShader
+// unless the environment names another driver; one that gives Dawn no adapter falls back to it.
+process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
 import * as tf from '@tapeflow/tensor-core';
 import { create } from 'webgpu';
 import { expect } from 'vitest';
-import { webgpuBackend } from './index.js';
+import { SWIFTSHADER_ICD, nodeGpu, webgpuBackend } from './index.js';
 import type { WebGpuBackend, WebGpuBackendOptions } from './index.js';
 
-let gpu: GPU | undefined;
+let gpu: Promise<GPU> | undefined;
 
-/** Node's GPU object, made once per test file (worker). */
-export function nodeGpu(): GPU {
-  return (gpu ??= create([]));
+/** Node's GPU object (with SwiftShader's fallback, see node-gpu.ts), made once per test file (process). */
+export function testGpu(): Promise<GPU> {
+  return (gpu ??= nodeGpu(create));
 }
 
 /** A fresh WebGPU backend on Node's GPU. */
-export function createTestBackend(options: Omit<WebGpuBackendOptions, 'gpu'> = {}): Promise<WebGpuBackend> {
-  return webgpuBackend({ ...options, gpu: nodeGpu() });
+export async function createTestBackend(options: Omit<WebGpuBackendOptions, 'gpu'> = {}): Promise<WebGpuBackend> {
+  return webgpuBackend({ ...options, gpu: await testGpu() });
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 
 import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
-import { f32, f32x4, i32, increment, v128, whileLoop } from './instructions.js';
+import { f32, f32x4, i32, increment, v128, walkTo } from './instructions.js';
 
 /** The binary kernels with WebAssembly forms. */
 export const WASM_BINARY_OPS = ['Add', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum'] as const;
@@ -67,8 +67,8 @@ function elementwiseLoop(
   return seq(
     end.set(i32.add(out.get(), i32.shl(n.get(), i32.const(2)))),
     end16.set(i32.add(out.get(), i32.shl(i32.and(n.get(), i32.const(~15)), i32.const(2)))),
-    whileLoop(i32.lt_u(out.get(), end16.get()), ...stores, advance(64), increment(out, 64)),
-    whileLoop(i32.lt_u(out.get(), end.get()), f32.store(out.get(), scalar()), advance(4), increment(out, 4)),
+    walkTo(out, end16, ...stores, advance(64), increment(out, 64)),
+    walkTo(out, end, f32.store(out.get(), scalar()), advance(4), increment(out, 4)),
   );
 }
 

@@ -19,7 +19,7 @@
  */
 
 import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
-import { control, f32, f32x4, forRange, i32, increment, v128, whileLoop } from './instructions.js';
+import { control, f32, f32x4, forRange, i32, increment, v128, walkTo, whileLoop } from './instructions.js';
 
 /** Rows of A per panel (micro-kernel height). */
 export const MR = 4;
@@ -185,7 +185,7 @@ export function emitMicroKernel(module: ModuleBuilder, relaxed: boolean): number
           seq(...acc.map((x) => x.set(v128.zero()))),
         ),
         end!.set(i32.add(ap.get(), i32.shl(kc.get(), i32.const(4)))),
-        whileLoop(i32.lt_u(ap.get(), end!.get()), step(0, 0), increment(ap, 16), increment(bp, 32)),
+        walkTo(ap, end!, step(0, 0), increment(ap, 16), increment(bp, 32)),
         eachRow((r) => seq(v128.store(row!.get(), acc[2 * r]!.get()), v128.store(row!.get(), acc[2 * r + 1]!.get(), 16))),
       );
     },

@@ -10,7 +10,7 @@
  */
 
 import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
-import { f32, f32x4, f64, f64x2, i32, increment, v128, whileLoop } from './instructions.js';
+import { f32, f32x4, f64, f64x2, i32, increment, v128, walkTo } from './instructions.js';
 
 const highHalf = (v: Code): Code => f32x4.shuffle(v, v, [2, 3, 0, 1]);
 
@@ -46,14 +46,15 @@ export function emitSumRow(module: ModuleBuilder): number {
         low!.set(v128.zero()),
         high!.set(v128.zero()),
         tail.set(f64.const(0)),
-        whileLoop(
-          i32.lt_u(x.get(), end64!.get()),
+        walkTo(
+          x,
+          end64!,
           ...block,
           fold(f32x4.add(f32x4.add(acc[0]!.get(), acc[1]!.get()), f32x4.add(acc[2]!.get(), acc[3]!.get()))),
           increment(x, 256),
         ),
-        whileLoop(i32.lt_u(x.get(), end4!.get()), fold(v128.load(x.get())), increment(x, 16)),
-        whileLoop(i32.lt_u(x.get(), end!.get()), tail.set(f64.add(tail.get(), f64.promote_f32(f32.load(x.get())))), increment(x, 4)),
+        walkTo(x, end4!, fold(v128.load(x.get())), increment(x, 16)),
+        walkTo(x, end!, tail.set(f64.add(tail.get(), f64.promote_f32(f32.load(x.get())))), increment(x, 4)),
         f64.add(
           f64.add(f64x2.extract_lane(low!.get(), 0), f64x2.extract_lane(low!.get(), 1)),
           f64.add(f64.add(f64x2.extract_lane(high!.get(), 0), f64x2.extract_lane(high!.get(), 1)), tail.get()),
@@ -81,15 +82,16 @@ export function emitExtremumRow(module: ModuleBuilder, kind: 'max' | 'min'): num
         end16!.set(blockEnd(x, n, 16)),
         end4!.set(blockEnd(x, n, 4)),
         ...acc.map((a) => a.set(f32x4.splat(f32.const(kind === 'max' ? -Infinity : Infinity)))),
-        whileLoop(
-          i32.lt_u(x.get(), end16!.get()),
+        walkTo(
+          x,
+          end16!,
           ...acc.map((a, i) => a.set(vector(a.get(), v128.load(x.get(), 16 * i)))),
           increment(x, 64),
         ),
-        whileLoop(i32.lt_u(x.get(), end4!.get()), acc[0]!.set(vector(acc[0]!.get(), v128.load(x.get()))), increment(x, 16)),
+        walkTo(x, end4!, acc[0]!.set(vector(acc[0]!.get(), v128.load(x.get()))), increment(x, 16)),
         acc[0]!.set(vector(vector(acc[0]!.get(), acc[1]!.get()), vector(acc[2]!.get(), acc[3]!.get()))),
         result.set(scalar(scalar(lane(0), lane(1)), scalar(lane(2), lane(3)))),
-        whileLoop(i32.lt_u(x.get(), end!.get()), result.set(scalar(result.get(), f32.load(x.get()))), increment(x, 4)),
+        walkTo(x, end!, result.set(scalar(result.get(), f32.load(x.get()))), increment(x, 4)),
         result.get(),
       );
     },
@@ -108,16 +110,18 @@ export function emitSumAccumulate(module: ModuleBuilder): number {
       return seq(
         end!.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
         end4!.set(blockEnd(x, n, 4)),
-        whileLoop(
-          i32.lt_u(x.get(), end4!.get()),
+        walkTo(
+          x,
+          end4!,
           v.set(v128.load(x.get())),
           v128.store(acc.get(), f64x2.add(v128.load(acc.get()), f64x2.promote_low_f32x4(v.get()))),
           v128.store(acc.get(), f64x2.add(v128.load(acc.get(), 16), f64x2.promote_low_f32x4(highHalf(v.get()))), 16),
           increment(x, 16),
           increment(acc, 32),
         ),
-        whileLoop(
-          i32.lt_u(x.get(), end!.get()),
+        walkTo(
+          x,
+          end!,
           f64.store(acc.get(), f64.add(f64.load(acc.get()), f64.promote_f32(f32.load(x.get())))),
           increment(x, 4),
           increment(acc, 8),

@@ -136,6 +136,16 @@ export function whileLoop(condition: Code, ...body: Code[]): Code {
   return control.block(control.br_if(0, i32.eqz(condition)), control.loop(...body, control.br_if(0, condition)));
 }
 
+/**
+ * `while (pointer != end) { body }`, for a loop that walks an address up to the end of a region; the
+ * body must step `pointer` by a divisor of `end - pointer`, so it lands on `end` exactly. Not
+ * `pointer < end`: a region that ends at the top of a 4 GiB memory has its end at 2^32, which is 0 in
+ * i32 arithmetic, and an unsigned compare with it would run no pass at all. `!=` is exact modulo 2^32.
+ */
+export function walkTo(pointer: Local, end: Local, ...body: Code[]): Code {
+  return whileLoop(i32.ne(pointer.get(), end.get()), ...body);
+}
+
 /** `for (i = start; i < end (unsigned); i += step) body`; `end` is re-evaluated each test. */
 export function forRange(i: Local, start: Code, end: Code, step: number, ...body: Code[]): Code {
   return seq(i.set(start), whileLoop(i32.lt_u(i.get(), end), ...body, i.set(i32.add(i.get(), i32.const(step)))));
