@@ -77,7 +77,8 @@ describe('save / loadModel', () => {
       { className: 'Dense', config: { name: 'probabilities', trainable: true, units: 3, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } },
     ]);
     expect(json.trainingConfig).toMatchObject({ loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], optimizer: { className: 'Adam' } });
-    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(target, 'weights.safetensors'))), 'w');
+    expect(json.weightsManifest.path).toMatch(/^weights-[0-9a-f]{8}-\d+-[0-9a-f]{12}\.safetensors$/);
+    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(target, json.weightsManifest.path))), 'w');
     expect([...tensors].map(([name, t]) => [name, t.dtype, t.shape])).toEqual([
       ['hidden/kernel', 'float32', [4, 6]],
       ['hidden/bias', 'float32', [6]],
@@ -126,10 +127,10 @@ describe('save / loadModel', () => {
     const target = join(dir, 'damaged');
     await model.save(target);
     model.dispose();
-    const weights = join(target, 'weights.safetensors');
+    const weights = join(target, JSON.parse(await readFile(join(target, 'model.json'), 'utf8')).weightsManifest.path);
     const good = await readFile(weights);
     await writeFile(weights, good.subarray(0, good.length - 10));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /weights\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/);
+    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /weights-[0-9a-f-]+\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/);
     await writeFile(weights, good.subarray(0, 5));
     await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /truncated: 5 byte\(s\)/);
     await writeFile(weights, good);
@@ -150,11 +151,11 @@ describe('save / loadModel', () => {
     json.modelConfig.config.layers[1].className = 'Dropout';
     json.modelConfig.config.layers[0].config.units = 'six';
     await writeFile(path, JSON.stringify(json));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layers\[0\] \(Dense\).*'units' expected a number, but got string six/);
+    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layers\[0\] \(Dense\).*'units' expected a positive integer, but got string 'six'/);
     json.modelConfig.config.layers[0].config.units = 7;
     await writeFile(path, JSON.stringify(json));
     await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layer 'hidden' weight 'hidden\/kernel' has shape \[4,7\] \(float32\) in the model, but the file holds shape \[4,6\]/);
-    await rejectsCleanly(() => loadModel(join(dir, 'nowhere')), tf.NotFoundError, /no such file '.*nowhere\/model\.json'/);
+    await rejectsCleanly(() => loadModel(join(dir, 'nowhere')), tf.NotFoundError, /loadModel: '.*nowhere' does not exist \(ENOENT\)/);
   });
 });
 
