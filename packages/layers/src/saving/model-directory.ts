@@ -16,7 +16,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { displayPath, errorCode, nodeFiles, onFile } from './files.js';
+import { displayPath, errorCode, nodeFiles, onFile, readRegularFile } from './files.js';
 
 /** The file that names the current version of a saved model. */
 export const MODEL_FILE = 'model.json';
@@ -193,13 +193,14 @@ function isAlive(pid: number): boolean {
 
 /** Which weights file `model.json` names now, if it can be read; undefined keeps every weights file. */
 async function referencedWeights(dir: string): Promise<string | null | undefined> {
-  const files = await nodeFiles('save');
   try {
-    const json = JSON.parse(await files.readFile(displayPath(dir, MODEL_FILE), 'utf8')) as { weightsManifest?: { path?: unknown } };
-    const path = json.weightsManifest?.path;
+    // Read as loading reads it (a regular file, bounded): a FIFO put there must not hang a save.
+    const bytes = await readRegularFile('save', displayPath(dir, MODEL_FILE), MODEL_FILE, 16 * 1024 * 1024);
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as { weightsManifest?: { path?: unknown } } | null;
+    const path = json?.weightsManifest?.path;
     return typeof path === 'string' ? path : null;
   } catch (error) {
-    return errorCode(error) === 'ENOENT' ? null : undefined;
+    return error instanceof tf.NotFoundError ? null : undefined;
   }
 }
 

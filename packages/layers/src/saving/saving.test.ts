@@ -6,7 +6,8 @@
  * shapes), leaving no half-loaded model and no tensors behind.
  */
 import '../test-setup.js';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tapeflow/tensor-core';
@@ -159,7 +160,43 @@ describe('save / loadModel', () => {
   });
 });
 
+describe('the format on disk', () => {
+  it('loads a model saved by the earlier layout (a fixed weights.safetensors), and the next save replaces it whole', async () => {
+    const model = mlp();
+    const target = join(dir, 'legacy');
+    await model.save(target);
+    const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
+    await rename(join(target, json.weightsManifest.path), join(target, 'weights.safetensors'));
+    json.weightsManifest.path = 'weights.safetensors';
+    await writeFile(join(target, 'model.json'), JSON.stringify(json));
+    const loaded = await loadModel(target);
+    expect(await values(loaded.variables[0]!)).toEqual(await values(model.variables[0]!));
+    await loaded.save(target);
+    const entries = await readdir(target);
+    expect(entries).not.toContain('weights.safetensors');
+    expect(entries).toHaveLength(2);
+    model.dispose();
+    loaded.dispose();
+  });
+});
+
 describe('saveWeights / loadWeights', () => {
+  it('loads the current weights of a saved model directory, and refuses a FIFO without waiting on it', async () => {
+    const source = mlp(6, 1);
+    const target = mlp(6, 5);
+    const saved = join(dir, 'for-weights');
+    await source.save(saved);
+    await target.loadWeights(saved);
+    expect(await Promise.all(target.variables.map(values))).toEqual(await Promise.all(source.variables.map(values)));
+    const fifo = join(dir, 'fifo.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    await expect(target.loadWeights(fifo)).rejects.toThrow(tf.FailedPreconditionError);
+    await expect(target.loadWeights(fifo)).rejects.toThrow(/loadWeights: '.*fifo\.safetensors' is a FIFO; only regular files are read/);
+    await expect(target.loadWeights(join(dir, 'absent.safetensors'))).rejects.toThrow(tf.NotFoundError);
+    source.dispose();
+    target.dispose();
+  });
+
   it('round-trips a subclassed model (whose architecture is code, so save() refuses it)', async () => {
     const [a, b] = [new Pair(), new Pair()];
     a.build([null, 2]);
