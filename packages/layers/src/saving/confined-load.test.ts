@@ -8,7 +8,7 @@
  */
 import '../test-setup.js';
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tapeflow/tensor-core';
@@ -156,6 +156,15 @@ describe('loadModel reads only what headers declare, checked against the real si
     length.writeBigUInt64LE(BigInt(json.length));
     await writeFile(join(dir, weights), Buffer.concat([length, json, Buffer.from(bytes.subarray(bytes.length - 48))]));
     await refuses(dir, tf.InvalidArgumentError, /tensor 'hidden\/kernel' ends at data byte 40000000000, but the data section has 48 bytes/);
+  });
+
+  it('a weights file far larger than its header declares (3 GB, sparse) is refused from its size alone, without reading it', async () => {
+    const { dir, weights } = await copy();
+    await truncate(join(dir, weights), 3 * 2 ** 30);
+    await refuses(dir, tf.InvalidArgumentError, /\d+ byte\(s\) of data follow the last tensor \(the file is longer than its header says\)/);
+    const json = await copy();
+    await truncate(join(json.dir, 'model.json'), 3 * 2 ** 30);
+    await refuses(json.dir, tf.ResourceExhaustedError, /model\.json' is 3221225472 bytes, more than the 16777216 bytes read from such a file/);
   });
 
   it('quotes no bytes of a file in any message (V8 quotes JSON it cannot parse; we do not)', async () => {
