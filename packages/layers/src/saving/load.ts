@@ -115,9 +115,15 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       if (error instanceof tf.ResourceExhaustedError) return new tf.ResourceExhaustedError(`${op}: ${jsonDisplay}: ${error.message}`, op);
       return error;
     };
+    let plan: LayerPlan;
+    try {
+      plan = planEntry(json.modelConfig, 'modelConfig', null, context);
+    } catch (error) {
+      throw inModelJson(error);
+    }
+    checkPlan(plan, header, weights.display);
     let model: Layer;
     try {
-      checkPlan(planEntry(json.modelConfig, 'modelConfig', null, context), header, weights.display);
       model = makeEntry(json.modelConfig, 'modelConfig', context);
     } catch (error) {
       throw inModelJson(error);
