@@ -1,10 +1,11 @@
 /**
  * @file `loadModel(dir)`, in an order that trusts nothing before it is checked: `model.json` and the
  * weights file's header are read and checked (read-model.ts); the architecture is planned from the
- * config without allocating and compared with the header, so absurd sizes fail in milliseconds; only
- * then is the model made and built, the weights' data read (exactly the bytes the header declares)
- * and assigned, and the model recompiled when the file names its training settings. On any failure
- * the half-made model is disposed and the error is typed and names the file and what is wrong.
+ * config without allocating and compared with the header, so absurd sizes fail in milliseconds; the
+ * weights' data is read (exactly the bytes the header declares); only then is the model made and
+ * built, the weights matched and assigned, and the model recompiled when the file names its training
+ * settings. On any failure the half-made model is disposed and the error is typed and names the file
+ * and what is wrong.
  */
 
 import * as tf from '@tapeflow/tensor-core';
@@ -19,7 +20,8 @@ import { makeEntry, planEntry } from './layer-table.js';
 import type { LayerFactory, LayerPlan, PlannedWeight } from './layer-table.js';
 import { openModelDirectory } from './read-model.js';
 import type { SafetensorsHeader } from './safetensors.js';
-import { describedTensors, matchWeights, readAndAssign, readLayout } from './save.js';
+import { readSafetensorsData } from './safetensors.js';
+import { assignTensors, describedTensors, matchWeights, readLayout } from './save.js';
 
 export type { LayerFactory } from './layer-table.js';
 
@@ -122,6 +124,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       throw inModelJson(error);
     }
     checkPlan(plan, header, weights.display);
+    // Exactly the data section the header declares, which the file's size and the plan bound.
+    const tensors = await readSafetensorsData(op, weights, header);
     let model: Layer;
     try {
       model = makeEntry(json.modelConfig, 'modelConfig', context);
@@ -132,7 +136,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       if (!(model instanceof Model)) {
         tf.invalidArgument(op, 'modelConfig', 'a model (Sequential, or a Model from options.customLayers)', `a ${model.className} layer`);
       }
-      await readAndAssign(op, weights, header, matchWeights(model, describedTensors(header), header.metadata, weights.display, op));
+      assignTensors(tensors, matchWeights(model, describedTensors(header), header.metadata, weights.display, op));
       const training = json.trainingConfig;
       if (options.compile !== false && training !== undefined) {
         try {

@@ -167,9 +167,8 @@ export function readLayout(metadata: Readonly<Record<string, string>>, fail: (me
   return layout as [string, string[]][];
 }
 
-/** Reads the matched tensors' data and assigns them (all checked already); closes nothing. */
-export async function readAndAssign(op: string, file: OpenedFile, header: SafetensorsHeader, pairs: readonly [tf.Variable, string][]): Promise<void> {
-  const tensors = await readSafetensorsData(op, file, header);
+/** Assigns matched tensors (every count, shape and dtype checked already). */
+export function assignTensors(tensors: ReadonlyMap<string, StoredTensor>, pairs: readonly [tf.Variable, string][]): void {
   tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
       for (const [variable, name] of pairs) {
@@ -207,7 +206,7 @@ export async function loadWeightsInto(model: SavableModel, file: string): Promis
   }
   try {
     const pairs = matchWeights(model, describedTensors(opened.header), opened.header.metadata, opened.weights.display);
-    await readAndAssign(op, opened.weights, opened.header, pairs);
+    assignTensors(await readSafetensorsData(op, opened.weights, opened.header), pairs);
   } finally {
     await opened.weights.handle.close();
   }
