@@ -187,8 +187,9 @@ export abstract class Model extends Layer {
   }
 
   /**
-   * Writes `model.json` (the architecture) and `weights.safetensors` (the weights) into `dir`
-   * (Node only). Reload with `tf.loadModel(dir)`.
+   * Writes `model.json` (the architecture) and a safetensors weights file into `dir` (Node only),
+   * atomically: a save interrupted at any instant leaves the previous model whole, and concurrent saves
+   * each complete. `dir` may be a `file://` URL. Reload with `tf.loadModel(dir)`.
    * @example await model.save('./my-model');
    */
   async save(dir: string): Promise<void> {
@@ -206,9 +207,10 @@ export abstract class Model extends Layer {
   }
 
   /**
-   * Loads weights saved by `save` or `saveWeights` into this model, layer by layer in order. Every name,
-   * shape and dtype is checked before any weight changes; a mismatch names the layer and both shapes.
-   * @example await model.loadWeights('./my-model/weights.safetensors');
+   * Loads weights saved by `saveWeights` (a file) or `save` (a model directory) into this model, layer
+   * by layer in order. Every name, shape and dtype is checked before any weight changes; a mismatch
+   * names the layer and both shapes.
+   * @example await model.loadWeights('./my-model');
    */
   async loadWeights(file: string): Promise<void> {
     this.assertNotDisposed('loadWeights');

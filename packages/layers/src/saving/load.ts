@@ -1,32 +1,29 @@
 /**
- * @file `loadModel(dir)`: reads and checks `model.json` and `weights.safetensors` completely, builds a
- * new model from the config, assigns the weights, recompiles when the file names its training
- * settings, and only then returns it; on any failure the half-made model is disposed and the error
- * names the file and what is wrong. Never a half-loaded model.
+ * @file `loadModel(dir)`, in an order that trusts nothing before it is checked: `model.json` and the
+ * weights file's header are read and checked (read-model.ts); the architecture is planned from the
+ * config without allocating and compared with the header, so absurd sizes fail in milliseconds; the
+ * weights' data is read (exactly the bytes the header declares); only then is the model made and
+ * built, the weights matched and assigned, and the model recompiled when the file names its training
+ * settings. On any failure the half-made model is disposed and the error is typed and names the file
+ * and what is wrong.
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { Activation, Dropout, Flatten, ReLU, Softmax } from '../core-layers.js';
-import { Dense } from '../dense.js';
-import type { Layer, LayerConfig } from '../layer.js';
+import type { Layer } from '../layer.js';
 import type * as losses from '../losses.js';
 import { get as getLoss } from '../losses.js';
 import type { MetricName } from '../metrics.js';
 import { Model } from '../model.js';
 import * as optimizers from '../optimizers/index.js';
-import { Sequential } from '../sequential.js';
-import type { ActivationName } from '../activations.js';
-import { INITIALIZER_NAMES } from '../initializers.js';
-import type { InitializerName } from '../initializers.js';
-import { FORMAT, MODEL_FILE, WEIGHTS_FILE, assignWeights, matchWeights, readBytes } from './save.js';
-import type { ModelJson } from './save.js';
-import { decodeSafetensors } from './safetensors.js';
+import { localPath, nameFromFile, quoteFromFile } from './files.js';
+import { makeEntry, planEntry } from './layer-table.js';
+import type { LayerFactory, LayerPlan, PlannedWeight } from './layer-table.js';
+import { openModelDirectory } from './read-model.js';
+import type { SafetensorsHeader } from './safetensors.js';
+import { readSafetensorsData } from './safetensors.js';
+import { assignTensors, describedTensors, matchWeights, readLayout } from './save.js';
 
-/**
- * Makes a layer from its saved config (a class's `fromConfig`), for layers of your own.
- * @example const customLayers = { Scale: (config) => new Scale(config) };
- */
-export type LayerFactory = (config: LayerConfig) => Layer;
+export type { LayerFactory } from './layer-table.js';
 
 /**
  * Options of `loadModel`.
@@ -39,175 +36,125 @@ export interface LoadModelOptions {
   readonly compile?: boolean;
 }
 
-type Reader = {
-  number(key: string): number | undefined;
-  string(key: string): string | undefined;
-  boolean(key: string): boolean | undefined;
-  shape(key: string): number[] | undefined;
-  common(): { name?: string; trainable?: boolean; inputShape?: readonly number[] };
-};
+const OPTIONS: tf.OptionSchema<LoadModelOptions> = { customLayers: { kind: 'object' }, compile: { kind: 'boolean' } };
 
-function reader(config: LayerConfig, where: string): Reader {
-  const typed = <T>(key: string, test: (v: unknown) => boolean, expected: string): T | undefined => {
-    const value = config[key];
-    if (value === undefined) return undefined;
-    if (!test(value)) tf.invalidArgument(where, key, expected, tf.describeValue(value));
-    return value as T;
-  };
-  const r: Reader = {
-    number: (key) => typed<number>(key, (v) => typeof v === 'number', 'a number'),
-    string: (key) => typed<string>(key, (v) => typeof v === 'string', 'a string'),
-    boolean: (key) => typed<boolean>(key, (v) => typeof v === 'boolean', 'a boolean'),
-    shape: (key) => typed<number[]>(key, (v) => Array.isArray(v) && v.every((d) => typeof d === 'number' || d === null), 'a list of dimensions'),
-    common: () => {
-      const name = r.string('name');
-      const trainable = r.boolean('trainable');
-      const inputShape = r.shape('inputShape');
-      return { ...(name === undefined ? {} : { name }), ...(trainable === undefined ? {} : { trainable }), ...(inputShape === undefined ? {} : { inputShape }) };
-    },
-  };
-  return r;
+function formatPlanned(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => d ?? '?').join(',')}]`;
 }
 
-const BUILT_IN: Readonly<Record<string, (config: LayerConfig, where: string, options: LoadModelOptions) => Layer>> = {
-  Dense: (config, where) => {
-    const r = reader(config, where);
-    const units = r.number('units');
-    if (units === undefined) tf.invalidArgument(where, 'units', 'a positive integer', 'nothing');
-    const activation = r.string('activation') as ActivationName | undefined;
-    const useBias = r.boolean('useBias');
-    // The saved weights replace the initial values; an initializer of the user's own (not a Keras
-    // name) is only recorded by name, so it is left out rather than refused.
-    const known = (name: string | undefined): InitializerName | undefined =>
-      INITIALIZER_NAMES.includes(name as InitializerName) ? (name as InitializerName) : undefined;
-    const kernelInitializer = known(r.string('kernelInitializer'));
-    const biasInitializer = known(r.string('biasInitializer'));
-    return new Dense(units, {
-      ...r.common(),
-      ...(activation === undefined ? {} : { activation }),
-      ...(useBias === undefined ? {} : { useBias }),
-      ...(kernelInitializer === undefined ? {} : { kernelInitializer }),
-      ...(biasInitializer === undefined ? {} : { biasInitializer }),
-    });
-  },
-  Flatten: (config, where) => new Flatten(reader(config, where).common()),
-  Dropout: (config, where) => {
-    const r = reader(config, where);
-    const seed = r.number('seed');
-    return new Dropout(r.number('rate') ?? 0, { ...r.common(), ...(seed === undefined ? {} : { seed }) });
-  },
-  ReLU: (config, where) => {
-    const r = reader(config, where);
-    const maxValue = r.number('maxValue');
-    const negativeSlope = r.number('negativeSlope');
-    return new ReLU({ ...r.common(), ...(maxValue === undefined ? {} : { maxValue }), ...(negativeSlope === undefined ? {} : { negativeSlope }) });
-  },
-  Softmax: (config, where) => {
-    const r = reader(config, where);
-    const axis = r.number('axis');
-    return new Softmax({ ...r.common(), ...(axis === undefined ? {} : { axis }) });
-  },
-  Activation: (config, where) => {
-    const r = reader(config, where);
-    return new Activation({ ...r.common(), activation: (r.string('activation') ?? 'linear') as ActivationName });
-  },
-  Sequential: (config, where, options) => sequentialFromConfig(config, where, options),
-};
-
-function layerFromEntry(entry: unknown, where: string, options: LoadModelOptions): Layer {
-  const e = entry as { className?: unknown; config?: unknown };
-  if (typeof e !== 'object' || e === null || typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null) {
-    tf.invalidArgument(where, 'layer', '{ className, config }', tf.describeValue(entry));
-  }
-  const className = e.className as string;
-  const factory = options.customLayers?.[className];
-  if (factory !== undefined) return factory(e.config as LayerConfig);
-  const builtIn = BUILT_IN[className];
-  if (builtIn === undefined) {
-    tf.invalidArgument(where, 'className', `a layer class loadModel knows (${Object.keys(BUILT_IN).join(', ')}) or one given in options.customLayers`, `'${className}'`);
-  }
-  return builtIn!(e.config as LayerConfig, `${where} (${className})`, options);
-}
-
-function sequentialFromConfig(config: LayerConfig, where: string, options: LoadModelOptions): Sequential {
-  const list = config.layers;
-  if (!Array.isArray(list)) tf.invalidArgument(where, 'layers', 'a list of layer configs', tf.describeValue(list));
-  const made: Layer[] = [];
-  try {
-    (list as unknown[]).forEach((entry, i) => made.push(layerFromEntry(entry, `${where}.layers[${i}]`, options)));
-    const r = reader(config, where);
-    const name = r.string('name');
-    const trainable = r.boolean('trainable');
-    const model = new Sequential(made, { ...(name === undefined ? {} : { name }), ...(trainable === undefined ? {} : { trainable }) });
-    const shape = config.buildInputShape;
-    if (!model.built && shape !== undefined) {
-      try {
-        model.build(shape as (number | null)[]);
-      } catch (error) {
-        model.dispose();
-        throw error;
-      }
+/**
+ * Compares the planned weights of a Sequential's layers with the file's header (by the layer groups
+ * the file records, else by weight name), before anything is built. A custom layer's weights are
+ * unknown until its factory builds it: groups are then found by layer name, and the rest is checked by
+ * `matchWeights` after building.
+ */
+function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): void {
+  if (plan.layers === undefined) return;
+  const fail = (message: string): never => {
+    throw new tf.InvalidArgumentError(`loadModel: ${source}: ${message}`, 'loadModel');
+  };
+  const tensors = describedTensors(header);
+  const layout = readLayout(header.metadata, fail);
+  const label = (layer: LayerPlan, i: number): string => layer.name ?? `layers[${i}]`;
+  const compare = (layer: string, planned: PlannedWeight, savedLayer: string, savedName: string): void => {
+    const stored = tensors.get(savedName);
+    if (stored === undefined) fail(`layer '${layer}' weight '${planned.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
+    const fits = stored!.dtype === 'float32' && stored!.shape.length === planned.shape.length && planned.shape.every((d, i) => d === null || d === stored!.shape[i]);
+    if (!fits) {
+      fail(
+        `layer '${layer}'${savedLayer === layer ? '' : ` (saved as ${quoteFromFile(savedLayer)})`} weight '${planned.name}' has shape ${formatPlanned(planned.shape)} (float32) ` +
+          `in the model, but the file holds shape ${tf.formatShape(stored!.shape)} (${stored!.dtype}) for it: the architectures differ`,
+      );
     }
-    return model;
-  } catch (error) {
-    for (const layer of made) layer.dispose();
-    throw error;
+  };
+  const compareGroup = (layer: string, planned: readonly PlannedWeight[], group: [string, string[]]): void => {
+    const [savedLayer, names] = group;
+    if (names.length !== planned.length) {
+      fail(`layer '${layer}' has ${planned.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`);
+    }
+    planned.forEach((w, j) => compare(layer, w, savedLayer, names[j]!));
+  };
+  const layers = plan.layers;
+  const exact = layers.every((l) => l.weights !== null);
+  if (layout !== null && exact) {
+    const weighted = layers.map((l, i) => ({ l, i })).filter(({ l }) => l.weights!.length > 0);
+    if (weighted.length !== layout.length) {
+      fail(
+        `the file has weights for ${layout.length} layer(s) [${layout.map((g) => nameFromFile(g[0])).join(', ')}], but the architecture in model.json has ` +
+          `${weighted.length} layer(s) with weights [${weighted.map(({ l, i }) => label(l, i)).join(', ')}]: the architectures differ`,
+      );
+    }
+    weighted.forEach(({ l, i }, k) => compareGroup(label(l, i), l.weights!, layout[k]!));
+  } else {
+    layers.forEach((l, i) => {
+      if (l.weights === null || l.weights.length === 0 || l.name === undefined) return;
+      const group = layout?.find((g) => g[0] === l.name);
+      if (group !== undefined) compareGroup(l.name, l.weights, group);
+      else if (layout === null) l.weights.forEach((w) => compare(label(l, i), w, label(l, i), w.name));
+    });
   }
-}
-
-function parseModelJson(text: string, path: string): ModelJson {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new tf.InvalidArgumentError(`loadModel: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`, 'loadModel');
-  }
-  const j = json as Partial<ModelJson> & { format?: unknown };
-  if (typeof j !== 'object' || j === null || j.format !== FORMAT) {
-    throw new tf.InvalidArgumentError(`loadModel: ${path} is not a Tapeflow model file (its "format" is not "${FORMAT}").`, 'loadModel');
-  }
-  const modelConfig = j.modelConfig;
-  if (typeof modelConfig !== 'object' || modelConfig === null || typeof modelConfig.className !== 'string' || typeof modelConfig.config !== 'object') {
-    throw new tf.InvalidArgumentError(`loadModel: ${path} has no valid "modelConfig" ({ className, config }).`, 'loadModel');
-  }
-  return j as ModelJson;
+  // Whatever could not be matched one by one: the known weights cannot outweigh the file's.
+  const needed = layers.flatMap((l) => l.weights ?? []).reduce((sum, w) => sum + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+  const held = header.entries.reduce((sum, e) => sum + e.shape.reduce((a, d) => a * d, 1), 0);
+  if (needed > held) fail(`the architecture in model.json needs at least ${needed} weight scalars, but the file holds ${held}: the architectures differ`);
 }
 
 /**
  * Loads a model saved by `model.save(dir)`: a new model with the saved architecture and weights,
- * compiled with the saved settings when there are any (Node only).
+ * compiled with the saved settings when there are any (Node only). `dir` may be a `file://` URL.
  * @example const model = await tf.loadModel('./my-model'); model.predict(x);
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Model> {
-  if (typeof dir !== 'string' || dir === '') tf.invalidArgument('loadModel', 'dir', 'a directory path', tf.describeValue(dir));
-  const base = dir.endsWith('/') ? dir : `${dir}/`;
-  const jsonPath = `${base}${MODEL_FILE}`;
-  const json = parseModelJson(new TextDecoder().decode(await readBytes(jsonPath, 'loadModel')), jsonPath);
-  const weightsPath = `${base}${json.weightsManifest?.path ?? WEIGHTS_FILE}`;
-  const { tensors, metadata } = decodeSafetensors(await readBytes(weightsPath, 'loadModel'), weightsPath);
-  let model: Layer;
+  const op = 'loadModel';
+  tf.checkOptions(op, options, OPTIONS);
+  const path = localPath(op, 'dir', dir);
+  const context = { customLayers: options.customLayers ?? {} };
+  const opened = await openModelDirectory(op, path);
   try {
-    model = layerFromEntry(json.modelConfig, 'modelConfig', options);
-  } catch (error) {
-    if (error instanceof tf.InvalidArgumentError) throw new tf.InvalidArgumentError(`loadModel: ${jsonPath}: ${error.message}`, 'loadModel');
-    throw error;
-  }
-  try {
-    if (!(model instanceof Model)) {
-      tf.invalidArgument('loadModel', 'modelConfig', 'a model (Sequential, or a Model from options.customLayers)', `a ${model.className} layer`);
+    const { json, jsonDisplay, weights, header } = opened;
+    const inModelJson = (error: unknown): unknown => {
+      if (error instanceof tf.InvalidArgumentError) return new tf.InvalidArgumentError(`${op}: ${jsonDisplay}: ${error.message}`, op);
+      if (error instanceof tf.ResourceExhaustedError) return new tf.ResourceExhaustedError(`${op}: ${jsonDisplay}: ${error.message}`, op);
+      return error;
+    };
+    let plan: LayerPlan;
+    try {
+      plan = planEntry(json.modelConfig, 'modelConfig', null, context);
+    } catch (error) {
+      throw inModelJson(error);
     }
-    assignWeights(matchWeights(model, tensors, metadata, weightsPath));
-    const training = json.trainingConfig;
-    if (options.compile !== false && training !== undefined) {
-      const loss = getLoss(training.loss as losses.LossName, (training.lossOptions ?? {}) as losses.CrossentropyOptions);
-      const optimizer = optimizers.get(training.optimizer?.className ?? 'rmsprop', training.optimizer?.config ?? {});
-      model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
-      // The optimizer was made here for this model: hand it over so the model disposes it.
-      model.adoptOptimizer();
+    checkPlan(plan, header, weights.display);
+    // Exactly the data section the header declares, which the file's size and the plan bound.
+    const tensors = await readSafetensorsData(op, weights, header);
+    let model: Layer;
+    try {
+      model = makeEntry(json.modelConfig, 'modelConfig', context);
+    } catch (error) {
+      throw inModelJson(error);
     }
-    return model;
-  } catch (error) {
-    model.dispose();
-    throw error;
+    try {
+      if (!(model instanceof Model)) {
+        tf.invalidArgument(op, 'modelConfig', 'a model (Sequential, or a Model from options.customLayers)', `a ${model.className} layer`);
+      }
+      assignTensors(tensors, matchWeights(model, describedTensors(header), header.metadata, weights.display, op));
+      const training = json.trainingConfig;
+      if (options.compile !== false && training !== undefined) {
+        try {
+          const loss = getLoss(training.loss as losses.LossName, (training.lossOptions ?? {}) as losses.CrossentropyOptions);
+          const optimizer = optimizers.get(training.optimizer?.className ?? 'rmsprop', training.optimizer?.config ?? {});
+          model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
+        } catch (error) {
+          throw inModelJson(error);
+        }
+        // The optimizer was made here for this model: hand it over so the model disposes it.
+        model.adoptOptimizer();
+      }
+      return model;
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  } finally {
+    await opened.weights.handle.close();
   }
 }

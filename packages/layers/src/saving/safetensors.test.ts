@@ -59,7 +59,7 @@ describe('safetensors', () => {
     ['data cut short', file(w(), F32_ONE_TWO.slice(0, 6)), /truncated: tensor 'w' ends at data byte 8, but the data section has 6 bytes/],
     ['a header that is not JSON', (() => { const f = file(w(), F32_ONE_TWO); f[9] = 0x7b; f[10] = 0x7b; return f; })(), /header is not UTF-8 JSON/],
     ['a header that is an array', file([1, 2]), /header is not a JSON object/],
-    ['an unsupported dtype', file(w({ dtype: 'F16' }), F32_ONE_TWO), /tensor 'w' has dtype "F16"; Tapeflow reads F32, I32 and BOOL/],
+    ['an unsupported dtype', file(w({ dtype: 'F16' }), F32_ONE_TWO), /tensor 'w' has dtype string 'F16'; Tapeflow reads F32, I32 and BOOL/],
     ['a bad shape', file(w({ shape: [-1] }), F32_ONE_TWO), /tensor 'w' has shape \[-1\]/],
     ['offsets that do not match the shape', file(w({ shape: [3] }), F32_ONE_TWO), /shape \[3\] \(F32\) needs 12 bytes, but its data_offsets span 8/],
     ['reversed offsets', file(w({ data_offsets: [8, 0] }), F32_ONE_TWO), /data_offsets \[8,0\]/],

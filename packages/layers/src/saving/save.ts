@@ -1,23 +1,25 @@
 /**
- * @file Saving a model (`model.json` + `weights.safetensors`) and loading weights into a built model.
- * Weights are grouped by layer, in the model's layer order, and the groups are written to the
- * safetensors metadata, so `loadWeights` matches layer by layer as Keras does (names may differ: two
- * fresh models number their layers differently) and checks every shape before assigning anything.
- * Node's fs is imported dynamically, inside the functions, so the package stays browser-safe.
+ * @file Saving a model and loading weights into a built model. `model.save(dir)` writes `model.json`
+ * and a uniquely named safetensors weights file and switches to them with one rename (see
+ * model-directory.ts), so a save killed at any instant leaves the old model or the new one. Weights
+ * are grouped by layer, in the model's layer order, and the groups are written to the safetensors
+ * metadata, so `loadWeights` matches layer by layer as Keras does (names may differ: two fresh models
+ * number their layers differently) and checks every shape against the file's header before reading
+ * its data or assigning anything.
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import type { Layer, LayerConfig } from '../layer.js';
+import type { Layer } from '../layer.js';
 import type { Compiled } from '../training/compile.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import type { StoredTensor } from './safetensors.js';
+import { localPath, nameFromFile, openRegularFile, parseFileJson, quoteFromFile } from './files.js';
+import type { OpenedFile } from './files.js';
+import { MODEL_FILE, writeFileAtomically, writeModelDirectory } from './model-directory.js';
+import { FORMAT, FORMAT_VERSION, isDirectory, openModelDirectory } from './read-model.js';
+import { encodeSafetensors, readSafetensorsData, readSafetensorsHeader } from './safetensors.js';
+import type { SafetensorsHeader, StoredTensor } from './safetensors.js';
 
-/** The file names inside a saved model's directory. */
-export const MODEL_FILE = 'model.json';
-/** The weights file inside a saved model's directory. */
-export const WEIGHTS_FILE = 'weights.safetensors';
-/** `model.json`'s `format` field. */
-export const FORMAT = 'tapeflow-layers-model';
+export { FORMAT, MODEL_FILE };
+export type { ModelJson } from './read-model.js';
 
 /** The model surface saving reads. */
 export interface SavableModel extends Layer {
@@ -39,40 +41,6 @@ export function weightGroups(model: SavableModel): WeightGroup[] {
   return [...(own.length > 0 ? [{ layer: model.name, variables: own }] : []), ...children.filter((g) => g.variables.length > 0)];
 }
 
-// A specifier in a variable, with the bundlers' ignore comments: a browser bundle of this package
-// neither resolves nor inlines Node's fs (it is only reached when a model is saved or loaded).
-const FS_MODULE = 'node:fs/promises';
-
-async function fs(): Promise<typeof import('node:fs/promises')> {
-  try {
-    return (await import(/* webpackIgnore: true */ /* @vite-ignore */ FS_MODULE)) as typeof import('node:fs/promises');
-  } catch {
-    throw new tf.UnimplementedError('saving and loading models needs Node.js (node:fs/promises is not available here).', 'save');
-  }
-}
-
-function join(dir: string, file: string): string {
-  return dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${file}` : `${dir}/${file}`;
-}
-
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const files = await fs();
-  await files.writeFile(`${path}.tmp`, data);
-  await files.rename(`${path}.tmp`, path);
-}
-
-/** Reads a file, turning a missing one into NotFoundError naming it. */
-export async function readBytes(path: string, op: string): Promise<Uint8Array> {
-  const files = await fs();
-  try {
-    return new Uint8Array(await files.readFile(path));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new tf.NotFoundError(`${op}: no such file '${path}'.`, op);
-    throw error;
-  }
-}
-
 async function encodeWeights(model: SavableModel): Promise<Uint8Array> {
   const groups = weightGroups(model);
   const tensors = new Map<string, StoredTensor>();
@@ -90,14 +58,12 @@ async function encodeWeights(model: SavableModel): Promise<Uint8Array> {
 
 /**
  * `model.save(dir)`: the architecture (`getConfig()`), the compile settings when they are named ones,
- * and the weights.
+ * and the weights, switched in atomically. `dir` may be a `file://` URL; other schemes are refused.
  */
 export async function saveModel(model: SavableModel, dir: string): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') tf.invalidArgument('save', 'dir', 'a directory path', tf.describeValue(dir));
+  const path = localPath('save', 'dir', dir);
   const config = model.getConfig();
   const weights = await encodeWeights(model);
-  const files = await fs();
-  await files.mkdir(dir, { recursive: true });
   const compiled = model.compiled;
   const trainingConfig =
     compiled === null || compiled.lossName === null
@@ -108,101 +74,140 @@ export async function saveModel(model: SavableModel, dir: string): Promise<void>
           metrics: compiled.metrics.map((m) => m.identifier).filter((m): m is string => m !== null),
           optimizer: { className: compiled.optimizer.className, config: compiled.optimizer.getConfig() },
         };
-  const json = {
-    format: FORMAT,
-    formatVersion: 1,
-    generatedBy: '@tapeflow/layers',
-    modelConfig: { className: model.className, config },
-    ...(trainingConfig === undefined ? {} : { trainingConfig }),
-    weightsManifest: {
-      path: WEIGHTS_FILE,
-      layers: weightGroups(model).map((g) => ({ layer: g.layer, weights: g.variables.map((v) => ({ name: v.name, shape: v.shape, dtype: v.dtype })) })),
-    },
-  };
-  // Weights first: a model.json never points at weights that are not there yet.
-  await writeAtomically(join(dir, WEIGHTS_FILE), weights);
-  await writeAtomically(join(dir, MODEL_FILE), `${JSON.stringify(json, null, 2)}\n`);
+  const layers = weightGroups(model).map((g) => ({ layer: g.layer, weights: g.variables.map((v) => ({ name: v.name, shape: v.shape, dtype: v.dtype })) }));
+  const json = (weightsFile: string): string =>
+    `${JSON.stringify(
+      {
+        format: FORMAT,
+        formatVersion: FORMAT_VERSION,
+        generatedBy: '@tapeflow/layers',
+        modelConfig: { className: model.className, config },
+        ...(trainingConfig === undefined ? {} : { trainingConfig }),
+        weightsManifest: { path: weightsFile, layers },
+      },
+      null,
+      2,
+    )}\n`;
+  await writeModelDirectory('save', path, weights, json);
 }
 
-/** `model.saveWeights(file)`: the weights alone. */
+/** `model.saveWeights(file)`: the weights alone, written atomically. */
 export async function saveWeightsOf(model: SavableModel, file: string): Promise<void> {
-  if (typeof file !== 'string' || file === '') tf.invalidArgument('saveWeights', 'file', 'a file path', tf.describeValue(file));
-  await writeAtomically(file, await encodeWeights(model));
+  const path = localPath('saveWeights', 'file', file);
+  await writeFileAtomically('saveWeights', path, await encodeWeights(model));
 }
+
+/** A tensor as matched: its header entry (the data is read once every match is checked). */
+export type TensorDescription = Pick<StoredTensor, 'dtype' | 'shape'>;
 
 /**
- * Matches decoded tensors to the model's weights (by layer position when the file records its layers,
- * else by weight name), checking counts, shapes and dtypes; returns the assignments without making any.
+ * Matches a file's tensors to the model's weights (by layer position when the file records its layers,
+ * else by weight name), checking counts, shapes and dtypes; returns the pairs (weight, tensor name)
+ * without assigning anything.
  */
-export function matchWeights(model: SavableModel, tensors: ReadonlyMap<string, StoredTensor>, metadata: Readonly<Record<string, string>>, source: string): [tf.Variable, StoredTensor][] {
-  const op = 'loadWeights';
+export function matchWeights(
+  model: SavableModel,
+  tensors: ReadonlyMap<string, TensorDescription>,
+  metadata: Readonly<Record<string, string>>,
+  source: string,
+  op = 'loadWeights',
+): [tf.Variable, string][] {
   const groups = weightGroups(model);
   const fail = (message: string): never => {
     throw new tf.InvalidArgumentError(`${op}: ${source}: ${message}`, op);
   };
   if (!model.built && groups.length === 0) fail(`model '${model.name}' is not built, so it has no weights to load into yet: build it first (model.build([null, ...inputShape]) or apply it to an input)`);
-  const pairs: [tf.Variable, StoredTensor][] = [];
-  const check = (variable: tf.Variable, stored: StoredTensor | undefined, layer: string, savedLayer: string, savedName: string): void => {
-    if (stored === undefined) return fail(`layer '${layer}' weight '${variable.name}' has no tensor '${savedName}' in the file`);
+  const pairs: [tf.Variable, string][] = [];
+  const check = (variable: tf.Variable, stored: TensorDescription | undefined, layer: string, savedLayer: string, savedName: string): void => {
+    if (stored === undefined) return fail(`layer '${layer}' weight '${variable.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
     if (!tf.shapesEqual(stored.shape, variable.shape) || stored.dtype !== variable.dtype) {
       fail(
-        `layer '${layer}'${savedLayer === layer ? '' : ` (saved as '${savedLayer}')`} weight '${variable.name}' has shape ${tf.formatShape(variable.shape)} ` +
+        `layer '${layer}'${savedLayer === layer ? '' : ` (saved as ${quoteFromFile(savedLayer)})`} weight '${variable.name}' has shape ${tf.formatShape(variable.shape)} ` +
           `(${variable.dtype}) in the model, but the file holds shape ${tf.formatShape(stored.shape)} (${stored.dtype}) for it: the architectures differ`,
       );
     }
-    pairs.push([variable, stored]);
+    pairs.push([variable, savedName]);
   };
-  const layoutText = metadata['tapeflow.layers'];
-  if (layoutText === undefined) {
+  const layout = readLayout(metadata, fail);
+  if (layout === null) {
     for (const group of groups) for (const v of group.variables) check(v, tensors.get(v.name), group.layer, group.layer, v.name);
     return pairs;
   }
-  let layout: [string, string[]][] = [];
-  try {
-    layout = JSON.parse(layoutText) as [string, string[]][];
-    if (!Array.isArray(layout) || !layout.every((g) => Array.isArray(g) && typeof g[0] === 'string' && Array.isArray(g[1]))) throw new Error('not a list of [layer, names]');
-  } catch (error) {
-    fail(`the metadata 'tapeflow.layers' is corrupt (${error instanceof Error ? error.message : String(error)})`);
-  }
   if (layout.length !== groups.length) {
     fail(
-      `the file has weights for ${layout.length} layer(s) [${layout.map((g) => g[0]).join(', ')}], but model '${model.name}' has ` +
+      `the file has weights for ${layout.length} layer(s) [${layout.map((g) => nameFromFile(g[0])).join(', ')}], but model '${model.name}' has ` +
         `${groups.length} layer(s) with weights [${groups.map((g) => g.layer).join(', ')}]: the architectures differ`,
     );
   }
   groups.forEach((group, i) => {
     const [savedLayer, names] = layout[i]!;
     if (names.length !== group.variables.length) {
-      fail(`layer '${group.layer}' has ${group.variables.length} weight(s), but the file holds ${names.length} for layer '${savedLayer}': the architectures differ`);
+      fail(`layer '${group.layer}' has ${group.variables.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`);
     }
     group.variables.forEach((v, j) => check(v, tensors.get(names[j]!), group.layer, savedLayer, names[j]!));
   });
   return pairs;
 }
 
-/** Assigns matched weights (all checked already). */
-export function assignWeights(pairs: readonly [tf.Variable, StoredTensor][]): void {
+/**
+ * The file's layer groups (`[layer, tensor names]` in the model's order) from its `tapeflow.layers`
+ * metadata; null when the file has none (a safetensors file from elsewhere).
+ */
+export function readLayout(metadata: Readonly<Record<string, string>>, fail: (message: string) => never): [string, string[]][] | null {
+  if (!Object.hasOwn(metadata, 'tapeflow.layers')) return null;
+  let layout: unknown;
+  try {
+    layout = parseFileJson('loadWeights', metadata['tapeflow.layers']!, 'metadata', 4);
+  } catch {
+    fail(`the metadata 'tapeflow.layers' is corrupt (not JSON, or nested too deep)`);
+  }
+  if (!Array.isArray(layout) || !layout.every((g) => Array.isArray(g) && g.length === 2 && typeof g[0] === 'string' && Array.isArray(g[1]) && g[1].every((n: unknown) => typeof n === 'string'))) {
+    fail(`the metadata 'tapeflow.layers' is corrupt (not a list of [layer, tensor names])`);
+  }
+  return layout as [string, string[]][];
+}
+
+/** Assigns matched tensors (every count, shape and dtype checked already). */
+export function assignTensors(tensors: ReadonlyMap<string, StoredTensor>, pairs: readonly [tf.Variable, string][]): void {
   tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
-      for (const [variable, stored] of pairs) variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype));
+      for (const [variable, name] of pairs) {
+        const stored = tensors.get(name)!;
+        variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype));
+      }
     }),
   );
 }
 
-/** `model.loadWeights(file)`: decode and check everything, then assign. */
-export async function loadWeightsInto(model: SavableModel, file: string): Promise<void> {
-  const { tensors, metadata } = decodeSafetensors(await readBytes(file, 'loadWeights'), file);
-  assignWeights(matchWeights(model, tensors, metadata, file));
+/** The tensors a header declares, by name, for matching. */
+export function describedTensors(header: SafetensorsHeader): Map<string, TensorDescription> {
+  return new Map(header.entries.map((e) => [e.name, { dtype: e.dtype, shape: e.shape }]));
 }
 
-/** The parts of a parsed `model.json` loading needs. */
-export interface ModelJson {
-  readonly modelConfig: { readonly className: string; readonly config: LayerConfig };
-  readonly trainingConfig?: {
-    readonly loss: string;
-    readonly lossOptions?: Readonly<Record<string, unknown>>;
-    readonly metrics?: readonly string[];
-    readonly optimizer?: { readonly className: string; readonly config: Readonly<Record<string, unknown>> };
-  };
-  readonly weightsManifest?: { readonly path?: string };
+/**
+ * `model.loadWeights(file)`: `file` is a safetensors file, or a model directory written by `save`
+ * (its current weights). The header is checked against the model before the data is read; nothing
+ * is assigned unless everything matches.
+ */
+export async function loadWeightsInto(model: SavableModel, file: string): Promise<void> {
+  const op = 'loadWeights';
+  const path = localPath(op, 'file', file);
+  let opened: { weights: OpenedFile; header: SafetensorsHeader };
+  if (await isDirectory(op, path)) {
+    opened = await openModelDirectory(op, path);
+  } else {
+    const weights = await openRegularFile(op, path, path, Number.MAX_SAFE_INTEGER, true);
+    try {
+      opened = { weights, header: await readSafetensorsHeader(op, weights) };
+    } catch (error) {
+      await weights.handle.close();
+      throw error;
+    }
+  }
+  try {
+    const pairs = matchWeights(model, describedTensors(opened.header), opened.header.metadata, opened.weights.display);
+    assignTensors(await readSafetensorsData(op, opened.weights, opened.header), pairs);
+  } finally {
+    await opened.weights.handle.close();
+  }
 }

@@ -6,7 +6,8 @@
  * shapes), leaving no half-loaded model and no tensors behind.
  */
 import '../test-setup.js';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tapeflow/tensor-core';
@@ -77,7 +78,8 @@ describe('save / loadModel', () => {
       { className: 'Dense', config: { name: 'probabilities', trainable: true, units: 3, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } },
     ]);
     expect(json.trainingConfig).toMatchObject({ loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], optimizer: { className: 'Adam' } });
-    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(target, 'weights.safetensors'))), 'w');
+    expect(json.weightsManifest.path).toMatch(/^weights-[0-9a-f]{8}-\d+-[0-9a-f]{12}\.safetensors$/);
+    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(target, json.weightsManifest.path))), 'w');
     expect([...tensors].map(([name, t]) => [name, t.dtype, t.shape])).toEqual([
       ['hidden/kernel', 'float32', [4, 6]],
       ['hidden/bias', 'float32', [6]],
@@ -126,10 +128,10 @@ describe('save / loadModel', () => {
     const target = join(dir, 'damaged');
     await model.save(target);
     model.dispose();
-    const weights = join(target, 'weights.safetensors');
+    const weights = join(target, JSON.parse(await readFile(join(target, 'model.json'), 'utf8')).weightsManifest.path);
     const good = await readFile(weights);
     await writeFile(weights, good.subarray(0, good.length - 10));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /weights\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/);
+    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /weights-[0-9a-f-]+\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/);
     await writeFile(weights, good.subarray(0, 5));
     await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /truncated: 5 byte\(s\)/);
     await writeFile(weights, good);
@@ -150,15 +152,51 @@ describe('save / loadModel', () => {
     json.modelConfig.config.layers[1].className = 'Dropout';
     json.modelConfig.config.layers[0].config.units = 'six';
     await writeFile(path, JSON.stringify(json));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layers\[0\] \(Dense\).*'units' expected a number, but got string six/);
+    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layers\[0\] \(Dense\).*'units' expected a positive integer, but got string 'six'/);
     json.modelConfig.config.layers[0].config.units = 7;
     await writeFile(path, JSON.stringify(json));
     await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layer 'hidden' weight 'hidden\/kernel' has shape \[4,7\] \(float32\) in the model, but the file holds shape \[4,6\]/);
-    await rejectsCleanly(() => loadModel(join(dir, 'nowhere')), tf.NotFoundError, /no such file '.*nowhere\/model\.json'/);
+    await rejectsCleanly(() => loadModel(join(dir, 'nowhere')), tf.NotFoundError, /loadModel: '.*nowhere' does not exist \(ENOENT\)/);
+  });
+});
+
+describe('the format on disk', () => {
+  it('loads a model saved by the earlier layout (a fixed weights.safetensors), and the next save replaces it whole', async () => {
+    const model = mlp();
+    const target = join(dir, 'legacy');
+    await model.save(target);
+    const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
+    await rename(join(target, json.weightsManifest.path), join(target, 'weights.safetensors'));
+    json.weightsManifest.path = 'weights.safetensors';
+    await writeFile(join(target, 'model.json'), JSON.stringify(json));
+    const loaded = await loadModel(target);
+    expect(await values(loaded.variables[0]!)).toEqual(await values(model.variables[0]!));
+    await loaded.save(target);
+    const entries = await readdir(target);
+    expect(entries).not.toContain('weights.safetensors');
+    expect(entries).toHaveLength(2);
+    model.dispose();
+    loaded.dispose();
   });
 });
 
 describe('saveWeights / loadWeights', () => {
+  it('loads the current weights of a saved model directory, and refuses a FIFO without waiting on it', async () => {
+    const source = mlp(6, 1);
+    const target = mlp(6, 5);
+    const saved = join(dir, 'for-weights');
+    await source.save(saved);
+    await target.loadWeights(saved);
+    expect(await Promise.all(target.variables.map(values))).toEqual(await Promise.all(source.variables.map(values)));
+    const fifo = join(dir, 'fifo.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    await expect(target.loadWeights(fifo)).rejects.toThrow(tf.FailedPreconditionError);
+    await expect(target.loadWeights(fifo)).rejects.toThrow(/loadWeights: '.*fifo\.safetensors' is a FIFO; only regular files are read/);
+    await expect(target.loadWeights(join(dir, 'absent.safetensors'))).rejects.toThrow(tf.NotFoundError);
+    source.dispose();
+    target.dispose();
+  });
+
   it('round-trips a subclassed model (whose architecture is code, so save() refuses it)', async () => {
     const [a, b] = [new Pair(), new Pair()];
     a.build([null, 2]);
