@@ -15,7 +15,7 @@ import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from '.
 import { collected } from './collect.js';
 import { CreationSites } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
-import type { MemoryInfo, Storage } from './memory-types.js';
+import type { BackendAccount, MemoryInfo, Storage } from './memory-types.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { SafetyNet } from './safety-net.js';
 import { ScopeTracker } from './scopes.js';
@@ -42,11 +42,11 @@ export class Engine {
   /** Reclaims the buffers of handles collected without dispose (see SafetyNet). */
   readonly safetyNet = new SafetyNet((storage, isVariable) => this.reclaim(storage, isVariable), (t) => t instanceof Variable);
   private lastBackend: Backend | null = null;
-  private lastAccount: { bytes: number } | null = null;
+  private lastAccount: BackendAccount | null = null;
   private liveBuffers = 0;
   private liveBytes = 0;
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
-  private readonly accounts = new Map<string, { bytes: number }>();
+  private readonly accounts = new Map<string, BackendAccount>();
   private variableNames = 0;
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
@@ -56,9 +56,22 @@ export class Engine {
     return this.registry.registerBackend(name, factory, options);
   }
 
-  /** Removes a registered backend, disposing its instance if it was made. */
+  /**
+   * Removes a registered backend, disposing its instance if it was made. Its buffers go with it, so
+   * handles still viewing them are dead: disposing or collecting one releases nothing, and using one
+   * in an op is a FailedPreconditionError.
+   */
   removeBackend(name: string): void {
     this.registry.removeBackend(name);
+    const account = this.accounts.get(name);
+    if (account !== undefined) {
+      account.removed = true;
+      this.liveBuffers -= account.buffers;
+      this.liveBytes -= account.bytes;
+      this.accounts.delete(name);
+    }
+    this.lastBackend = null;
+    this.lastAccount = null;
   }
 
   /** Names of registered backends, highest priority first. */
@@ -166,7 +179,12 @@ export class Engine {
     if (t.isDisposedInternal) {
       throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
     }
-    if (t.storage.backend !== backend) this.moveToBackend(t, backend);
+    if (t.storage.backend !== backend) {
+      if (t.storage.account.removed) {
+        throw new FailedPreconditionError(`${op}: argument '${argument}' is tensor ${t.id} of the removed backend '${t.storage.backendName}'; its values are gone.`, op);
+      }
+      this.moveToBackend(t, backend);
+    }
     if (recorders.length !== 0 && t instanceof Variable) {
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(t);
     }
@@ -252,10 +270,10 @@ export class Engine {
     return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
   }
 
-  private accountOf(backendName: string): { bytes: number } {
+  private accountOf(backendName: string): BackendAccount {
     let account = this.accounts.get(backendName);
     if (account === undefined) {
-      account = { bytes: 0 };
+      account = { bytes: 0, buffers: 0, removed: false };
       this.accounts.set(backendName, account);
     }
     return account;
@@ -268,15 +286,22 @@ export class Engine {
     this.lastBackend = backend;
     this.lastAccount = account;
     account.bytes += bytes;
+    account.buffers++;
     return { backend, backendName, dataId, bytes, account, refCount: 1 };
   }
 
-  /** Drops one reference to a buffer, freeing it with its backend when none is left. */
+  /**
+   * Drops one reference to a buffer, freeing it with its backend when none is left (a removed
+   * backend freed it already).
+   */
   releaseStorage(storage: Storage): void {
     if (--storage.refCount > 0) return;
+    const account = storage.account;
+    if (account.removed) return;
     this.liveBuffers--;
     this.liveBytes -= storage.bytes;
-    storage.account.bytes -= storage.bytes;
+    account.bytes -= storage.bytes;
+    account.buffers--;
     storage.backend.disposeData(storage.dataId);
   }
 
