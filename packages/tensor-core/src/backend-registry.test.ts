@@ -8,6 +8,8 @@ import { memory, registerBackend, setBackend } from './api.js';
 import { cpuBackend } from '../../backend-cpu/src/index.js';
 import type { Backend } from './backend.js';
 import { getEngine } from './engine.js';
+import type { MemoryInfo } from './engine.js';
+import type { Tensor } from './tensor.js';
 import { FailedPreconditionError } from './errors.js';
 import * as tf from './ops/index.js';
 
@@ -20,8 +22,8 @@ describe('removeBackend', () => {
     const start = memory();
     registerBackend('doomed', cpuBackend);
     await setBackend('doomed');
-    let a: tf.Tensor;
-    let b: tf.Tensor;
+    let a: Tensor;
+    let b: Tensor;
     try {
       a = tf.tensor([1, 2, 3]);
       b = tf.reshape(a, [3, 1]);
@@ -49,7 +51,7 @@ describe('removeBackend', () => {
   it('a backend registered again under the removed name starts a fresh account', async () => {
     registerBackend('again', cpuBackend);
     await setBackend('again');
-    let old: tf.Tensor;
+    let old: Tensor;
     try {
       old = tf.tensor([1, 2]);
     } finally {
@@ -79,7 +81,7 @@ describe('removeBackend', () => {
     });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
-    const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as tf.MemoryInfo;
+    const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as MemoryInfo;
     expect(report.numReclaimed).toBe(20);
     expect(report.numTensors).toBe(0);
     expect(report.numDataBuffers).toBe(0);
