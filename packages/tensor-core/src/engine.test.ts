@@ -4,7 +4,7 @@ import { cpuBackend } from '../../backend-cpu/src/index.js';
 import { dispose, getBackend, keep, memory, registerBackend, setBackend, tidy } from './api.js';
 import { BACKEND_SPEC_VERSION } from './backend.js';
 import type { Backend } from './backend.js';
-import { Engine } from './engine.js';
+import { Engine, getEngine } from './engine.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnimplementedError } from './errors.js';
 import * as tf from './ops/index.js';
 import { Tensor, Variable } from './tensor.js';
@@ -141,6 +141,76 @@ describe('async tidy', () => {
     kept.dispose();
   });
 
+  /** An `async` function as TypeScript or Babel emit it for older targets: a generator driven by Promises. */
+  function downlevelled<T>(body: () => Generator<unknown, T, unknown>): () => Promise<T> {
+    return function () {
+      return new Promise<T>((resolve, reject) => {
+        const generator = body();
+        const step = (next: () => IteratorResult<unknown, T>): void => {
+          let item: IteratorResult<unknown, T>;
+          try {
+            item = next();
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          if (item.done === true) resolve(item.value);
+          else Promise.resolve(item.value).then((value) => step(() => generator.next(value)), (error: unknown) => step(() => generator.throw(error)));
+        };
+        step(() => generator.next());
+      });
+    };
+  }
+
+  it('treats a down-levelled async function as async: it owns what its continuations make', async () => {
+    const start = memory().numTensors;
+    const made: Tensor[] = [];
+    const task = (value: number): Promise<Tensor> =>
+      tidy(
+        downlevelled(function* () {
+          const a = tf.fill([3], value);
+          yield tick();
+          const b = tf.mul(a, 10);
+          made.push(b);
+          yield tick();
+          return tf.add(b, 1);
+        }),
+      );
+    const [x, y] = await Promise.all([task(1), task(2)]);
+    expect(Array.from(x.dataSync())).toEqual([11, 11, 11]);
+    expect(Array.from(y.dataSync())).toEqual([21, 21, 21]);
+    expect(made.map((t) => t.isDisposed)).toEqual([true, true]);
+    expect(memory().numTensors - start).toBe(2);
+    dispose([x, y]);
+  });
+
+  it('treats a plain function returning a Promise, or any thenable, as async', async () => {
+    const start = memory().numTensors;
+    const late: Tensor[] = [];
+    const fromPromise = await tidy(() =>
+      tick().then(() => {
+        late.push(tf.ones([2]));
+        return tf.add(late[0]!, 1);
+      }),
+    );
+    const fromThenable = await tidy(() => {
+      const pending = tick().then(() => {
+        late.push(tf.ones([2]));
+        return tf.mul(late[1]!, 3);
+      });
+      const thenable: PromiseLike<Tensor> = { then: (onFulfilled, onRejected) => pending.then(onFulfilled, onRejected) };
+      return thenable;
+    });
+    expect(Array.from(fromPromise.dataSync())).toEqual([2, 2]);
+    expect(Array.from(fromThenable.dataSync())).toEqual([3, 3]);
+    expect(late.map((t) => t.isDisposed)).toEqual([true, true]);
+    expect(memory().numTensors - start).toBe(2);
+    dispose([fromPromise, fromThenable]);
+    const failing = { then: (_: unknown, onRejected: (error: unknown) => void) => onRejected(new Error('thenable failed')) } as unknown as PromiseLike<Tensor>;
+    await expect(tidy(() => failing)).rejects.toThrow('thenable failed');
+    expect(memory().numTensors).toBe(start);
+  });
+
   it('disposes its tensors when the async fn rejects', async () => {
     const start = memory().numTensors;
     await expect(
@@ -152,6 +222,36 @@ describe('async tidy', () => {
       }),
     ).rejects.toThrow('late failure');
     expect(memory().numTensors).toBe(start);
+  });
+});
+
+describe('tidy and a stack overflow', () => {
+  /** Recurses through nested tidy scopes, each making a tensor, until the stack overflows. */
+  function dive(level: number): number {
+    return tidy(() => {
+      tf.ones([1]);
+      return dive(level + 1) + 1;
+    });
+  }
+
+  /** Starts `dive` `padding` frames deeper, so the overflow hits each place of tidy's clean-up. */
+  function divePadded(padding: number): number {
+    return padding === 0 ? dive(0) : divePadded(padding - 1) + 1;
+  }
+
+  it('leaves no stale scope behind, wherever the overflow strikes (clean-up blocks overflow too)', () => {
+    const engine = getEngine();
+    const start = memory().numTensors;
+    for (let padding = 0; padding < 32; padding++) {
+      expect(() => divePadded(padding)).toThrow(RangeError);
+      expect(engine.scopeDepth).toBe(0);
+      expect(memory().numTensors).toBe(start);
+    }
+    // Later tensors belong to the scopes open now, not to a dead one.
+    const kept = tidy(() => tf.add(tf.ones([2]), 1));
+    expect(kept.isDisposed).toBe(false);
+    expect(memory().numTensors).toBe(start + 1);
+    kept.dispose();
   });
 });
 

@@ -18,7 +18,7 @@ import type { LiveTensorInfo } from './debug.js';
 import type { BackendAccount, MemoryInfo, Storage } from './memory-types.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { SafetyNet } from './safety-net.js';
-import { ScopeTracker } from './scopes.js';
+import { isThenable, ScopeTracker } from './scopes.js';
 import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
@@ -337,26 +337,29 @@ export class Engine {
 
   /**
    * Runs `fn` and disposes every tensor it created except those it returns and those passed to
-   * `keep`. An `async` fn keeps its scope open until its Promise settles, covering tensors made after
+   * `keep`. An `fn` that returns a thenable (an `async` function, down-levelled or not, or any
+   * function returning a Promise) keeps its scope open until it settles, covering tensors made after
    * each `await` (see ScopeTracker for how concurrent calls are kept apart).
    */
-  tidy<T extends TensorContainer>(fn: () => Promise<T>): Promise<T>;
+  tidy<T extends TensorContainer>(fn: () => PromiseLike<T>): Promise<T>;
   tidy<T extends TensorContainer>(fn: () => T): T;
-  tidy<T extends TensorContainer>(fn: () => T | Promise<T>): T | Promise<T> {
+  tidy<T extends TensorContainer>(fn: () => T | PromiseLike<T>): T | Promise<T> {
     if (typeof fn !== 'function') {
       throw new InvalidArgumentError(`tidy: argument 'fn' expected a function, but got ${typeof fn}.`, 'tidy');
     }
-    let run: { scope: Scope; result: T | Promise<T> };
+    const tracker = this.scopeTracker;
+    const scope = tracker.open();
+    let result: T | PromiseLike<T>;
     try {
-      run = this.scopeTracker.run(fn.constructor.name === 'AsyncFunction', fn);
+      result = tracker.call(scope, fn);
     } catch (error) {
-      this.abandonScopeOnError();
+      this.leaveScope(scope, null);
       throw error;
     }
-    const { scope, result } = run;
-    if (result instanceof Promise) {
-      this.scopeTracker.openUntilSettled(scope);
-      return result.then(
+    if (isThenable(result)) {
+      this.endStaleScopes(scope);
+      tracker.openUntilSettled(scope);
+      return Promise.resolve(result).then(
         (value) => this.endScope(scope, value),
         (error: unknown) => {
           this.endScope(scope, null);
@@ -364,13 +367,27 @@ export class Engine {
         },
       );
     }
-    return this.endScope(scope, result);
+    return this.leaveScope(scope, result);
   }
 
-  /** The scope `run` opened for a throwing fn: its tensors go, as if fn returned nothing. */
-  private abandonScopeOnError(): void {
-    const failed = this.scopeTracker.lastFailed();
-    if (failed !== null) this.endScope(failed, null);
+  /**
+   * Ends a scope whose `fn` returned `result` (null when it threw) and takes it off the stack, last:
+   * if its clean-up overflows the stack, it is still there for an enclosing frame to end.
+   */
+  private leaveScope<T>(scope: Scope, result: T): T {
+    this.endStaleScopes(scope);
+    this.endScope(scope, result);
+    this.scopeTracker.leave(scope);
+    return result;
+  }
+
+  /** Ends the scopes above `scope` left on the stack by frames whose clean-up overflowed the stack. */
+  private endStaleScopes(scope: Scope): void {
+    const tracker = this.scopeTracker;
+    for (let stale = tracker.above(scope); stale !== null; stale = tracker.above(scope)) {
+      this.endScope(stale, null);
+      tracker.leave(stale);
+    }
   }
 
   private endScope<T>(scope: Scope, result: T): T {
@@ -392,6 +409,11 @@ export class Engine {
       else this.safetyNet.add(t);
     }
     return result;
+  }
+
+  /** @internal How many tidy scopes are running their `fn` now (for tests: 0 between calls). */
+  get scopeDepth(): number {
+    return this.scopeTracker.depth;
   }
 
   /** Keeps `t` alive past the enclosing tidy scopes. */
