@@ -31,6 +31,10 @@ export class Engine {
   private readonly registry = new BackendRegistry();
   /** Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
+  /** The recording frame that listed each active recorder (0: none, it outlives frames). */
+  private readonly recorderFrames = new Map<Recorder, number>();
+  /** Recording frames open now (see beginRecordingFrame). */
+  private recordingFrames = 0;
   private readonly scopeTracker = new ScopeTracker();
   private warnedInterleaving = false;
   /** Creation sites of live tensors, while debug mode is on. */
@@ -425,14 +429,50 @@ export class Engine {
 
   // ---- recorders ------------------------------------------------------------------------------
 
-  /** Starts telling `recorder` about every op. */
-  addRecorder(recorder: Recorder): void {
-    this.recorders = [...this.recorders, recorder];
+  /**
+   * Starts telling `recorder` about every op. `frame` is the recording frame (see
+   * `beginRecordingFrame`) that lists it; 0 (the default) for one that outlives any frame. A listed
+   * recorder is not listed twice: only its frame changes.
+   */
+  addRecorder(recorder: Recorder, frame = 0): void {
+    const listed = this.recorderFrames.has(recorder);
+    this.recorderFrames.set(recorder, frame);
+    if (!listed) this.recorders = [...this.recorders, recorder];
   }
 
   /** Stops telling `recorder` about ops. */
   removeRecorder(recorder: Recorder): void {
+    this.recorderFrames.delete(recorder);
     this.recorders = this.recorders.filter((r) => r !== recorder);
+  }
+
+  /** Whether `recorder` is told about ops now. */
+  hasRecorder(recorder: Recorder): boolean {
+    return this.recorderFrames.has(recorder);
+  }
+
+  /**
+   * Opens a recording frame: the synchronous run of one `record(fn)`. Frames nest like the calls.
+   * A stack overflow can cut a frame's clean-up short (a `catch` overflows too); the enclosing
+   * frame's end then drops what it left listed, so no later op is recorded into a dead tape.
+   */
+  beginRecordingFrame(): number {
+    return ++this.recordingFrames;
+  }
+
+  /**
+   * Ends recording frame `frame`: every recorder listed by it or by a frame nested in it stops being
+   * told about ops (a recorder that outlives its frame, an async `record`, is re-added with frame 0).
+   */
+  endRecordingFrame(frame: number): void {
+    this.recordingFrames = frame - 1;
+    const frames = this.recorderFrames;
+    if (!this.recorders.some((r) => (frames.get(r) ?? 0) >= frame)) return;
+    this.recorders = this.recorders.filter((r) => {
+      if ((frames.get(r) ?? 0) < frame) return true;
+      frames.delete(r);
+      return false;
+    });
   }
 
   /** Tells every active recorder about a composite op with a user gradient (customGradient). */
