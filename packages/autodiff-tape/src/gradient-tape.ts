@@ -170,7 +170,7 @@ export class GradientTape implements tf.Recorder {
    * elements) with respect to `sources`, in the structure of `sources`. Null for a source the target
    * does not depend on (zeros with `unconnectedGradients: 'zero'`).
    */
-  gradient<S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
+  gradient<const S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
     this.assertUsable('gradient');
     const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
     targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
@@ -209,7 +209,7 @@ export class GradientTape implements tf.Recorder {
    * const y = tape.record(() => tf.mul(x, x)); // x: [3]
    * tape.jacobian(y, x); // [3, 3], diag(2x)
    */
-  jacobian<S extends Sources>(target: tf.Tensor, sources: S, options: JacobianOptions = {}): GradientResult<S> {
+  jacobian<const S extends Sources>(target: tf.Tensor, sources: S, options: JacobianOptions = {}): GradientResult<S> {
     this.assertUsable('jacobian');
     assertTensor(target, 'jacobian', 'target');
     const sourceList = flattenSources(sources, 'jacobian');
