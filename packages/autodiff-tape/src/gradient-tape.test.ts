@@ -77,6 +77,20 @@ describe('GradientTape basics', () => {
     expect(value(tape.gradient(y, x))).toBe(4);
   });
 
+  it('records until any thenable fn returns settles (not only a native Promise)', async () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const thenable: PromiseLike<tf.Tensor> = {
+      then: (onFulfilled, onRejected) => new Promise<tf.Tensor>((resolve) => setTimeout(() => resolve(tf.mul(x, x)), 1)).then(onFulfilled, onRejected),
+    };
+    const pending = tape.record(() => thenable);
+    expect(tape.isRecording).toBe(true);
+    const y = await pending;
+    expect(tape.isRecording).toBe(false);
+    expect(tf.getEngine().recorders).not.toContain(tape);
+    expect(value(tape.gradient(y, x))).toBe(4);
+  });
+
   it('appends when record is called again', () => {
     const x = tf.variable(2);
     const tape = new GradientTape();
