@@ -77,6 +77,20 @@ describe('GradientTape basics', () => {
     expect(value(tape.gradient(y, x))).toBe(4);
   });
 
+  it('records until any thenable fn returns settles (not only a native Promise)', async () => {
+    const x = tf.variable(2);
+    const tape = new GradientTape();
+    const thenable: PromiseLike<tf.Tensor> = {
+      then: (onFulfilled, onRejected) => new Promise<tf.Tensor>((resolve) => setTimeout(() => resolve(tf.mul(x, x)), 1)).then(onFulfilled, onRejected),
+    };
+    const pending = tape.record(() => thenable);
+    expect(tape.isRecording).toBe(true);
+    const y = await pending;
+    expect(tape.isRecording).toBe(false);
+    expect(tf.getEngine().recorders).not.toContain(tape);
+    expect(value(tape.gradient(y, x))).toBe(4);
+  });
+
   it('appends when record is called again', () => {
     const x = tf.variable(2);
     const tape = new GradientTape();
@@ -388,5 +402,81 @@ describe('memory', () => {
     tf.dispose([dy, d2]);
     expect(tf.memory().numTensors).toBe(start.numTensors);
     expect(tf.memory().numBytes).toBe(start.numBytes);
+  });
+});
+
+describe('TensorFlow\'s tape semantics: watched variables, nested sources, disposed tensors', () => {
+  it('watchedVariables still lists the Variables after gradient on a non-persistent tape; reset forgets them', () => {
+    const a = tf.variable([1, 2], { name: 'a' });
+    const b = tf.variable(3, { name: 'b' });
+    const tape = new GradientTape();
+    const y = tape.record(() => tf.add(tf.reduceSum(tf.mul(a, b)), 0));
+    tape.gradient(y, [a, b]).forEach((g) => g?.dispose());
+    expect(tape.watchedVariables().map((v) => v.name)).toEqual(['a', 'b']);
+    const again = new GradientTape({ persistent: true });
+    again.record(() => {
+      tf.mul(a, 2);
+      again.reset();
+      tf.mul(b, 2);
+    });
+    expect(again.watchedVariables().map((v) => v.name)).toEqual(['b']);
+    again.dispose();
+    // A plain tensor watched is not a Variable, and is never listed.
+    const plain = new GradientTape();
+    const x = tf.tensor([1]);
+    plain.watch(x);
+    expect(plain.watchedVariables()).toEqual([]);
+    tf.dispose([y, x]);
+  });
+
+  it('gradient takes nested sources (arrays of arrays, records in arrays, arrays in records) and answers in their structure', () => {
+    const w = tf.variable([1, 2]);
+    const b = tf.variable(3);
+    const c = tf.variable(4);
+    const unused = tf.variable(5);
+    const tape = new GradientTape({ persistent: true });
+    const y = tape.record(() => tf.add(tf.reduceSum(tf.mul(w, b)), tf.mul(c, c)));
+    const fromArrays = tape.gradient(y, [[w, b], [c, [unused]]]);
+    expect(values(fromArrays[0]![0])).toEqual([3, 3]);
+    expect(value(fromArrays[0]![1])).toBe(3);
+    expect(value(fromArrays[1]![0])).toBe(8);
+    expect(fromArrays[1]![1]).toEqual([null]);
+    const fromRecords = tape.gradient(y, [{ weights: w, more: [b, { c }] }, { unused }]);
+    expect(values(fromRecords[0]!.weights)).toEqual([3, 3]);
+    expect(value(fromRecords[0]!.more[0])).toBe(3);
+    expect(value(fromRecords[0]!.more[1]!.c)).toBe(8);
+    expect(fromRecords[1]!.unused).toBeNull();
+    const fromRecordOfArrays = tape.gradient(y, { layer: [w, b], head: { c } }, { unconnectedGradients: 'zero' });
+    expect(values(fromRecordOfArrays.layer[0])).toEqual([3, 3]);
+    expect(value(fromRecordOfArrays.head.c)).toBe(8);
+    expect(tape.gradient(y, { empty: [] })).toEqual({ empty: [] });
+    // A bad leaf is named by its path; a structure that contains itself is refused.
+    expect(() => tape.gradient(y, [{ layer: [w, 'x' as unknown as tf.Tensor] }])).toThrow(/gradient: argument 'sources\[0\]\.layer\[1\]' expected a Tensor, but got string x/);
+    const cyclic: unknown[] = [w];
+    cyclic.push(cyclic);
+    expect(() => tape.gradient(y, cyclic as tf.Tensor[])).toThrow(/gradient: argument 'sources\[1\]' expected arrays and records of tensors without cycles/);
+    tape.dispose();
+  });
+
+  it('watching, or the gradient with respect to, a disposed tensor is a FailedPreconditionError naming op, argument and id', () => {
+    const x = tf.tensor([1, 2]);
+    const gone = tf.tensor([3]);
+    gone.dispose();
+    const tape = new GradientTape({ persistent: true });
+    expect(() => tape.watch(gone)).toThrow(tf.FailedPreconditionError);
+    expect(() => tape.watch(gone)).toThrow(new RegExp(`watch: argument 'tensor' is a disposed tensor \\(id ${gone.id}\\)`));
+    // A bad element of a list leaves the tape as it was: x is not watched either.
+    expect(() => tape.watch([x, gone])).toThrow(new RegExp(`watch: argument 'tensor\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`));
+    const y = tape.record(() => tf.mul(x, x));
+    expect(tape.gradient(y, x)).toBeNull();
+    tape.watch(x);
+    const z = tape.record(() => tf.reduceSum(tf.mul(x, x)));
+    expect(() => tape.gradient(z, [x, gone])).toThrow(tf.FailedPreconditionError);
+    expect(() => tape.gradient(z, [x, gone])).toThrow(new RegExp(`gradient: argument 'sources\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`));
+    expect(() => tape.gradient(z, { s: gone })).toThrow(/gradient: argument 'sources\.s' is a disposed tensor/);
+    expect(() => tape.jacobian(z, gone)).toThrow(/jacobian: argument 'sources' is a disposed tensor/);
+    expect(values(tape.gradient(z, x))).toEqual([2, 4]);
+    tape.dispose();
+    tf.dispose([x, y, z]);
   });
 });

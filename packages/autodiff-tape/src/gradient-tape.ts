@@ -6,7 +6,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { backprop } from './backprop.js';
 import { customEntry, InputLog, kernelEntry } from './tape-entry.js';
-import { assertTensor, checkUnconnected, describe, flattenSources, identityRows, restructure } from './tape-arguments.js';
+import { assertTensor, checkUnconnected, flattenSources, identityRows, isThenable, restructure } from './tape-arguments.js';
 import type { TapeEntry } from './tape-entry.js';
 
 /** Options of a GradientTape. */
@@ -25,15 +25,16 @@ export interface GradientOptions {
   readonly unconnectedGradients?: 'none' | 'zero';
 }
 
-/** What `gradient` accepts as sources: one tensor, an array, or a record of tensors. */
-export type Sources = tf.Tensor | readonly tf.Tensor[] | { readonly [key: string]: tf.Tensor };
+/**
+ * What `gradient` accepts as sources: one tensor, or arrays and records of tensors nested to any
+ * depth (TensorFlow's nested structures).
+ */
+export type Sources = tf.Tensor | readonly Sources[] | { readonly [key: string]: Sources };
 
-/** `gradient`'s result: the structure of the sources, with a Tensor or null in place of each. */
+/** `gradient`'s result: the structure of the sources, with a Tensor or null in place of each tensor. */
 export type GradientResult<S extends Sources> = S extends tf.Tensor
   ? tf.Tensor | null
-  : S extends readonly tf.Tensor[]
-    ? (tf.Tensor | null)[]
-    : { [K in keyof S]: tf.Tensor | null };
+  : { -readonly [K in keyof S]: S[K] extends Sources ? GradientResult<S[K]> : never };
 
 /**
  * Records operations for automatic differentiation.
@@ -54,10 +55,17 @@ export class GradientTape implements tf.Recorder {
    * tape is dropped without `dispose` (the release must not reference the tape itself).
    */
   private readonly held: { entries: TapeEntry[]; log: InputLog } = { entries: [], log: new InputLog() };
+  /** What the safety net runs if the tape is collected while holding something (not the tape's). */
+  private readonly releaseHeld: () => void;
+  /** Whether the tape is under the safety net: from its first `record` until it holds nothing. */
+  private onSafetyNet = false;
   /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
   private tracked = new Set<number>();
-  private watched = new Map<number, tf.Tensor>();
+  /** The Variables watched, kept after a non-persistent tape's `gradient` (as TensorFlow does). */
+  private watched = new Map<number, tf.Variable>();
   private recording = false;
+  /** The engine's recording frame of the running `record` (0 while an async one waits to settle). */
+  private frame = 0;
   private used = false;
   private disposed = false;
 
@@ -66,31 +74,41 @@ export class GradientTape implements tf.Recorder {
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
     this.engine = tf.getEngine();
     const held = this.held;
-    this.engine.safetyNet.addOwner(this, () => releaseEntries(held), held);
+    this.releaseHeld = () => releaseEntries(held);
   }
 
   /**
-   * Runs `fn` while recording and returns its result. A Promise-returning `fn` is recorded until it
-   * settles. Calling `record` again appends to the same tape.
+   * Runs `fn` while recording and returns its result. An `fn` returning a Promise (or any thenable)
+   * is recorded until it settles. Calling `record` again appends to the same tape.
    */
   record<T>(fn: () => T): T {
     this.assertNotDisposed('record');
-    if (this.recording) {
+    // A tape whose recording frame was ended for it (a stack overflow cut its clean-up short) is not.
+    if (this.recording && this.engine.hasRecorder(this)) {
       throw new tf.FailedPreconditionError('record: this tape is already recording; a tape cannot be entered twice (use a second tape to nest).', 'record');
     }
     if (this.used && !this.persistent) this.clear();
+    const engine = this.engine;
+    const frame = engine.beginRecordingFrame();
+    this.frame = frame;
     this.startRecording();
     let result: T;
     try {
       result = fn();
     } catch (error) {
-      this.stopRecordingNow();
+      this.recording = false;
+      engine.endRecordingFrame(frame);
       throw error;
     }
-    if (result instanceof Promise) {
-      return result.finally(() => this.stopRecordingNow()) as T;
+    if (isThenable(result)) {
+      // Recording outlives the frame: the tape stays listed until the thenable settles.
+      this.frame = 0;
+      if (this.recording) engine.addRecorder(this);
+      engine.endRecordingFrame(frame);
+      return Promise.resolve(result).finally(() => this.stopRecordingNow()) as T;
     }
-    this.stopRecordingNow();
+    this.recording = false;
+    engine.endRecordingFrame(frame);
     return result;
   }
 
@@ -126,23 +144,25 @@ export class GradientTape implements tf.Recorder {
    */
   watch(tensor: tf.Tensor | readonly tf.Tensor[]): void {
     this.assertNotDisposed('watch');
-    const list = Array.isArray(tensor) ? tensor : [tensor];
-    list.forEach((t, i) => {
-      if (!(t instanceof tf.Tensor)) {
-        tf.invalidArgument('watch', Array.isArray(tensor) ? `tensor[${i}]` : 'tensor', 'a Tensor or Variable', describe(t));
-      }
+    const list: readonly unknown[] = Array.isArray(tensor) ? tensor : [tensor];
+    // All checked before any is watched: a bad element leaves the tape as it was.
+    list.forEach((t, i) => assertTensor(t, 'watch', Array.isArray(tensor) ? `tensor[${i}]` : 'tensor', 'a Tensor or Variable'));
+    for (const t of list as readonly tf.Tensor[]) {
       if (t.dtype !== 'float32') {
         console.warn(`watch: the dtype of the watched tensor must be floating (e.g. float32), got ${t.dtype}; it gets no gradient.`);
-        return;
+        continue;
       }
       this.tracked.add(t.id);
-      this.watched.set(t.id, t);
-    });
+      if (t instanceof tf.Variable) this.watched.set(t.id, t);
+    }
   }
 
-  /** The Variables this tape watches (explicitly or because an op read them), in watch order. */
+  /**
+   * The Variables this tape watches (explicitly or because an op read them), in watch order. Still
+   * listed after a non-persistent tape's `gradient`, as in TensorFlow; `reset` forgets them.
+   */
   watchedVariables(): tf.Variable[] {
-    return [...this.watched.values()].filter((t): t is tf.Variable => t instanceof tf.Variable);
+    return [...this.watched.values()];
   }
 
   /**
@@ -150,7 +170,7 @@ export class GradientTape implements tf.Recorder {
    * elements) with respect to `sources`, in the structure of `sources`. Null for a source the target
    * does not depend on (zeros with `unconnectedGradients: 'zero'`).
    */
-  gradient<S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
+  gradient<const S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
     this.assertUsable('gradient');
     const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
     targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
@@ -189,7 +209,7 @@ export class GradientTape implements tf.Recorder {
    * const y = tape.record(() => tf.mul(x, x)); // x: [3]
    * tape.jacobian(y, x); // [3, 3], diag(2x)
    */
-  jacobian<S extends Sources>(target: tf.Tensor, sources: S, options: JacobianOptions = {}): GradientResult<S> {
+  jacobian<const S extends Sources>(target: tf.Tensor, sources: S, options: JacobianOptions = {}): GradientResult<S> {
     this.assertUsable('jacobian');
     assertTensor(target, 'jacobian', 'target');
     const sourceList = flattenSources(sources, 'jacobian');
@@ -244,7 +264,7 @@ export class GradientTape implements tf.Recorder {
     if (this.disposed) return;
     if (this.recording) this.stopRecordingNow();
     this.release();
-    this.engine.safetyNet.removeOwner(this.held);
+    this.watched = new Map();
     this.disposed = true;
   }
 
@@ -271,6 +291,10 @@ export class GradientTape implements tf.Recorder {
     let results: (tf.Tensor | null)[];
     try {
       results = this.engine.tidy(() => {
+        if (batchRank !== 0 && count === 0) {
+          // A zero-size target has a Jacobian with no elements: a zero-size tensor, not a missing one.
+          return sourceList.map((s) => (s.dtype === 'float32' || unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null));
+        }
         const chunk = batchRank === 0 ? 1 : Math.max(1, Math.floor(JACOBIAN_CHUNK_ELEMENTS / Math.max(count, 1)));
         const parts: (tf.Tensor | undefined)[][] = sourceList.map(() => []);
         for (let start = 0; start < Math.max(count, batchRank === 0 ? 1 : 0); start += chunk) {
@@ -337,7 +361,7 @@ export class GradientTape implements tf.Recorder {
 
   /** Whether the tape is recording now. */
   get isRecording(): boolean {
-    return this.recording;
+    return this.recording && this.engine.hasRecorder(this);
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -358,7 +382,11 @@ export class GradientTape implements tf.Recorder {
 
   private startRecording(): void {
     this.recording = true;
-    this.engine.addRecorder(this);
+    if (!this.onSafetyNet) {
+      this.engine.safetyNet.addOwner(this, this.releaseHeld, this.held);
+      this.onSafetyNet = true;
+    }
+    this.engine.addRecorder(this, this.frame);
   }
 
   private stopRecordingNow(): void {
@@ -368,13 +396,21 @@ export class GradientTape implements tf.Recorder {
 
   private clear(): void {
     this.release();
+    this.watched = new Map();
     this.used = false;
   }
 
+  /**
+   * Gives back everything held, and leaves the safety net: a registration lives until the event loop
+   * runs, so a synchronous training loop would otherwise keep one per finished tape.
+   */
   private release(): void {
     releaseEntries(this.held);
     this.tracked = new Set();
-    this.watched = new Map();
+    if (this.onSafetyNet && !this.recording) {
+      this.engine.safetyNet.removeOwner(this.held);
+      this.onSafetyNet = false;
+    }
   }
 
   private assertUsable(method: string): void {

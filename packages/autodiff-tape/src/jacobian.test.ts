@@ -120,3 +120,25 @@ describe('batchJacobian', () => {
     tape.dispose();
   });
 });
+
+describe('zero-size targets', () => {
+  it('jacobian and batchJacobian of a zero-size target are zero-size tensors, not null', () => {
+    const start = tf.memory().numTensors;
+    const x = tf.tidy(() => tf.variable(tf.zeros([1, 0])));
+    const v = tf.variable([1, 2, 3]);
+    const tape = new GradientTape({ persistent: true });
+    const [y, empty] = tape.record(() => tf.tidy(() => [tf.mul(x, 2), tf.slice(tf.mul(v, 2), [0], [0])]));
+    const batch = tape.batchJacobian(y!, x);
+    expect(batch).not.toBeNull();
+    expect(batch!.shape).toEqual([1, 0, 0]);
+    expect(batch!.dtype).toBe('float32');
+    const full = tape.jacobian(y!, x);
+    expect(full!.shape).toEqual([1, 0, 1, 0]);
+    const ofVector = tape.jacobian(empty!, [v, x]);
+    expect(ofVector.map((j) => j!.shape)).toEqual([[0, 3], [0, 1, 0]]);
+    tf.dispose([batch!, full!, ...ofVector.map((j) => j!)]);
+    tape.dispose();
+    tf.dispose([x, v, y!, empty!]);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * @file Checking and shaping what `gradient` and `jacobian` are given: tensors, sources as one tensor,
- * an array or a record (and results in the same structure), and `unconnectedGradients`.
+ * @file Checking and shaping what `gradient` and `jacobian` are given: live tensors, sources as one
+ * tensor or arrays and records of them nested to any depth (and results in the same structure), and
+ * `unconnectedGradients`.
  */
 
 import * as tf from '@tapeflow/tensor-core';
@@ -11,31 +12,64 @@ export function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
-/** Throws unless `value` is a Tensor, naming the op and argument. */
-export function assertTensor(value: unknown, op: string, argument: string): asserts value is tf.Tensor {
-  if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', describe(value));
+/**
+ * Throws unless `value` is a live Tensor, naming the op and argument: an InvalidArgumentError for
+ * anything else, a FailedPreconditionError for a disposed tensor.
+ */
+export function assertTensor(value: unknown, op: string, argument: string, expected = 'a Tensor'): asserts value is tf.Tensor {
+  if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, expected, describe(value));
+  if (value.isDisposed) {
+    throw new tf.FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${value.id}); it cannot be used again.`, op);
+  }
 }
 
-/** The sources as a list (one tensor, an array, or a record's values), each checked. */
+/** Whether `value` is a thenable (what makes a `record` asynchronous). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Arrays and plain objects: the containers a source structure nests (as TensorFlow's `nest`). */
+function isContainer(value: unknown): value is readonly unknown[] | Readonly<Record<string, unknown>> {
+  if (Array.isArray(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The sources as a flat list, depth first: one tensor, or arrays and records of them nested to any
+ * depth. Each is checked, and named by its path (`sources[1].w`) when it is bad.
+ */
 export function flattenSources(sources: Sources, op: string): tf.Tensor[] {
-  if (sources instanceof tf.Tensor) return [sources];
-  if (sources === null || typeof sources !== 'object') {
-    tf.invalidArgument(op, 'sources', 'a Tensor, an array of tensors or a record of tensors', describe(sources));
-  }
-  const isList = Array.isArray(sources);
-  const list: tf.Tensor[] = isList ? [...(sources as readonly tf.Tensor[])] : Object.values(sources as Record<string, tf.Tensor>);
-  const names = isList ? list.map((_, i) => `sources[${i}]`) : Object.keys(sources).map((k) => `sources.${k}`);
-  list.forEach((s, i) => assertTensor(s, op, names[i]!));
+  const list: tf.Tensor[] = [];
+  const open: unknown[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (value instanceof tf.Tensor || !isContainer(value)) {
+      assertTensor(value, op, path, path === 'sources' ? 'a Tensor, or arrays and records of tensors (nested)' : 'a Tensor');
+      list.push(value);
+      return;
+    }
+    if (open.includes(value)) tf.invalidArgument(op, path, 'arrays and records of tensors without cycles', 'a structure that contains itself');
+    open.push(value);
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`));
+    else for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`);
+    open.pop();
+  };
+  visit(sources, 'sources');
   return list;
 }
 
-/** Results in the structure of the sources. */
-export function restructure(sources: Sources, results: (tf.Tensor | null)[]): unknown {
-  if (sources instanceof tf.Tensor) return results[0];
-  if (Array.isArray(sources)) return results;
-  const out: Record<string, tf.Tensor | null> = {};
-  Object.keys(sources).forEach((key, i) => (out[key] = results[i]!));
-  return out;
+/** `results` (one per flattened source, in `flattenSources` order) in the structure of the sources. */
+export function restructure(sources: Sources, results: readonly (tf.Tensor | null)[]): unknown {
+  let next = 0;
+  const build = (value: unknown): unknown => {
+    if (value instanceof tf.Tensor) return results[next++] ?? null;
+    if (Array.isArray(value)) return value.map(build);
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = build(item);
+    return out;
+  };
+  return build(sources);
 }
 
 /** Rows [from, to) of the `count`×`count` identity matrix. */

@@ -1,6 +1,6 @@
 /**
  * Soak tests (issue: memory that never leaks): 10,000 training steps of a small Dense model through
- * GradientTape, written three ways a user would write them. After the warm-up step, the tensor count,
+ * GradientTape, written the ways a user would write them. After the warm-up step, the tensor count,
  * buffer count and bytes must come back to exactly the same figures.
  */
 import { describe, expect, it } from 'vitest';
@@ -104,4 +104,23 @@ describe(`${STEPS} training steps keep memory flat`, () => {
   it('with tidy', () => soak(stepWithTidy), 60_000);
   it('with explicit dispose', () => soak(stepWithDispose), 60_000);
   it('with async reads between steps (async tidy)', () => soak(stepWithAsyncRead), 60_000);
+
+  it('in a synchronous loop that never yields, with no finalization registration left per tape', () => {
+    const model = makeModel();
+    const firstLoss = stepWithTidy(model);
+    const net = tf.getEngine().safetyNet;
+    const before = tf.memory();
+    const owners = net.ownerCount;
+    let lastLoss = firstLoss;
+    for (let i = 1; i < STEPS; i++) {
+      lastLoss = stepWithTidy(model);
+      if (net.ownerCount !== owners) expect.fail(`step ${i}: ${net.ownerCount - owners} tape registration(s) left behind`);
+    }
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(lastLoss).toBeLessThan(firstLoss / 4);
+    model.dispose();
+  }, 60_000);
 });

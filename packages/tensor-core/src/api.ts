@@ -39,15 +39,16 @@ export function ready(): Promise<void> {
 }
 
 /**
- * Runs `fn`, then disposes every tensor it made except those it returns or `keep`s. An `async` fn is
- * supported: its scope stays open until the Promise settles (concurrent calls are kept apart where
+ * Runs `fn`, then disposes every tensor it made except those it returns or `keep`s. An `fn` returning
+ * a Promise (or any thenable: an `async` function, down-levelled or not) is supported: its scope stays
+ * open until it settles (concurrent calls are kept apart where
  * the platform has AsyncLocalStorage, as Node does; see the docs for browsers).
  * @example const y = tf.tidy(() => x.mul(2).add(1)); // the intermediate x*2 is freed
  * @example const loss = await tf.tidy(async () => { const l = f(x); await l.data(); return l; });
  */
-export function tidy<T extends TensorContainer>(fn: () => Promise<T>): Promise<T>;
+export function tidy<T extends TensorContainer>(fn: () => PromiseLike<T>): Promise<T>;
 export function tidy<T extends TensorContainer>(fn: () => T): T;
-export function tidy<T extends TensorContainer>(fn: () => T | Promise<T>): T | Promise<T> {
+export function tidy<T extends TensorContainer>(fn: () => T | PromiseLike<T>): T | Promise<T> {
   return getEngine().tidy(fn as () => T);
 }
 

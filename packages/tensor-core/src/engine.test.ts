@@ -1,4 +1,6 @@
 import './test-setup.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { cpuBackend } from '../../backend-cpu/src/index.js';
 import { dispose, getBackend, keep, memory, registerBackend, setBackend, tidy } from './api.js';
@@ -141,6 +143,76 @@ describe('async tidy', () => {
     kept.dispose();
   });
 
+  /** An `async` function as TypeScript or Babel emit it for older targets: a generator driven by Promises. */
+  function downlevelled<T>(body: () => Generator<unknown, T, unknown>): () => Promise<T> {
+    return function () {
+      return new Promise<T>((resolve, reject) => {
+        const generator = body();
+        const step = (next: () => IteratorResult<unknown, T>): void => {
+          let item: IteratorResult<unknown, T>;
+          try {
+            item = next();
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          if (item.done === true) resolve(item.value);
+          else Promise.resolve(item.value).then((value) => step(() => generator.next(value)), (error: unknown) => step(() => generator.throw(error)));
+        };
+        step(() => generator.next());
+      });
+    };
+  }
+
+  it('treats a down-levelled async function as async: it owns what its continuations make', async () => {
+    const start = memory().numTensors;
+    const made: Tensor[] = [];
+    const task = (value: number): Promise<Tensor> =>
+      tidy(
+        downlevelled(function* () {
+          const a = tf.fill([3], value);
+          yield tick();
+          const b = tf.mul(a, 10);
+          made.push(b);
+          yield tick();
+          return tf.add(b, 1);
+        }),
+      );
+    const [x, y] = await Promise.all([task(1), task(2)]);
+    expect(Array.from(x.dataSync())).toEqual([11, 11, 11]);
+    expect(Array.from(y.dataSync())).toEqual([21, 21, 21]);
+    expect(made.map((t) => t.isDisposed)).toEqual([true, true]);
+    expect(memory().numTensors - start).toBe(2);
+    dispose([x, y]);
+  });
+
+  it('treats a plain function returning a Promise, or any thenable, as async', async () => {
+    const start = memory().numTensors;
+    const late: Tensor[] = [];
+    const fromPromise = await tidy(() =>
+      tick().then(() => {
+        late.push(tf.ones([2]));
+        return tf.add(late[0]!, 1);
+      }),
+    );
+    const fromThenable = await tidy(() => {
+      const pending = tick().then(() => {
+        late.push(tf.ones([2]));
+        return tf.mul(late[1]!, 3);
+      });
+      const thenable: PromiseLike<Tensor> = { then: (onFulfilled, onRejected) => pending.then(onFulfilled, onRejected) };
+      return thenable;
+    });
+    expect(Array.from(fromPromise.dataSync())).toEqual([2, 2]);
+    expect(Array.from(fromThenable.dataSync())).toEqual([3, 3]);
+    expect(late.map((t) => t.isDisposed)).toEqual([true, true]);
+    expect(memory().numTensors - start).toBe(2);
+    dispose([fromPromise, fromThenable]);
+    const failing = { then: (_: unknown, onRejected: (error: unknown) => void) => onRejected(new Error('thenable failed')) } as unknown as PromiseLike<Tensor>;
+    await expect(tidy(() => failing)).rejects.toThrow('thenable failed');
+    expect(memory().numTensors).toBe(start);
+  });
+
   it('disposes its tensors when the async fn rejects', async () => {
     const start = memory().numTensors;
     await expect(
@@ -153,6 +225,23 @@ describe('async tidy', () => {
     ).rejects.toThrow('late failure');
     expect(memory().numTensors).toBe(start);
   });
+});
+
+describe('tidy and a stack overflow', () => {
+  it('leaves no stale scope behind, wherever the overflow strikes (clean-up blocks overflow too)', () => {
+    // In a child process with a small stack: see the fixture's header.
+    const child = spawnSync(process.execPath, ['--stack-size=256', '--conditions=@tapeflow/source', '--import', 'tsx', 'packages/tensor-core/src/__fixtures__/stack-overflow-tidy.ts'], {
+      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout) as { dives: { padding: number; error: string; scopeDepth: number; leaked: number }[]; after: { keptAlive: boolean; leaked: number } };
+    expect(report.dives).toHaveLength(64);
+    for (const dive of report.dives) expect(dive).toEqual({ padding: dive.padding, error: 'RangeError', scopeDepth: 0, leaked: 0 });
+    expect(report.after).toEqual({ keptAlive: true, leaked: 1 });
+  }, 60_000);
 });
 
 describe('Variable', () => {

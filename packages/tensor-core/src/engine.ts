@@ -15,10 +15,10 @@ import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from '.
 import { collected } from './collect.js';
 import { CreationSites } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
-import type { MemoryInfo, Storage } from './memory-types.js';
+import type { BackendAccount, MemoryInfo, Storage } from './memory-types.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
 import { SafetyNet } from './safety-net.js';
-import { ScopeTracker } from './scopes.js';
+import { isThenable, ScopeTracker } from './scopes.js';
 import type { Scope } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
@@ -31,6 +31,10 @@ export class Engine {
   private readonly registry = new BackendRegistry();
   /** Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
+  /** The recording frame that listed each active recorder (0: none, it outlives frames). */
+  private readonly recorderFrames = new Map<Recorder, number>();
+  /** Recording frames open now (see beginRecordingFrame). */
+  private recordingFrames = 0;
   private readonly scopeTracker = new ScopeTracker();
   private warnedInterleaving = false;
   /** Creation sites of live tensors, while debug mode is on. */
@@ -42,11 +46,11 @@ export class Engine {
   /** Reclaims the buffers of handles collected without dispose (see SafetyNet). */
   readonly safetyNet = new SafetyNet((storage, isVariable) => this.reclaim(storage, isVariable), (t) => t instanceof Variable);
   private lastBackend: Backend | null = null;
-  private lastAccount: { bytes: number } | null = null;
+  private lastAccount: BackendAccount | null = null;
   private liveBuffers = 0;
   private liveBytes = 0;
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
-  private readonly accounts = new Map<string, { bytes: number }>();
+  private readonly accounts = new Map<string, BackendAccount>();
   private variableNames = 0;
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
@@ -56,9 +60,22 @@ export class Engine {
     return this.registry.registerBackend(name, factory, options);
   }
 
-  /** Removes a registered backend, disposing its instance if it was made. */
+  /**
+   * Removes a registered backend, disposing its instance if it was made. Its buffers go with it, so
+   * handles still viewing them are dead: disposing or collecting one releases nothing, and using one
+   * in an op is a FailedPreconditionError.
+   */
   removeBackend(name: string): void {
     this.registry.removeBackend(name);
+    const account = this.accounts.get(name);
+    if (account !== undefined) {
+      account.removed = true;
+      this.liveBuffers -= account.buffers;
+      this.liveBytes -= account.bytes;
+      this.accounts.delete(name);
+    }
+    this.lastBackend = null;
+    this.lastAccount = null;
   }
 
   /** Names of registered backends, highest priority first. */
@@ -166,7 +183,12 @@ export class Engine {
     if (t.isDisposedInternal) {
       throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
     }
-    if (t.storage.backend !== backend) this.moveToBackend(t, backend);
+    if (t.storage.backend !== backend) {
+      if (t.storage.account.removed) {
+        throw new FailedPreconditionError(`${op}: argument '${argument}' is tensor ${t.id} of the removed backend '${t.storage.backendName}'; its values are gone.`, op);
+      }
+      this.moveToBackend(t, backend);
+    }
     if (recorders.length !== 0 && t instanceof Variable) {
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(t);
     }
@@ -252,10 +274,10 @@ export class Engine {
     return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
   }
 
-  private accountOf(backendName: string): { bytes: number } {
+  private accountOf(backendName: string): BackendAccount {
     let account = this.accounts.get(backendName);
     if (account === undefined) {
-      account = { bytes: 0 };
+      account = { bytes: 0, buffers: 0, removed: false };
       this.accounts.set(backendName, account);
     }
     return account;
@@ -268,15 +290,22 @@ export class Engine {
     this.lastBackend = backend;
     this.lastAccount = account;
     account.bytes += bytes;
+    account.buffers++;
     return { backend, backendName, dataId, bytes, account, refCount: 1 };
   }
 
-  /** Drops one reference to a buffer, freeing it with its backend when none is left. */
+  /**
+   * Drops one reference to a buffer, freeing it with its backend when none is left (a removed
+   * backend freed it already).
+   */
   releaseStorage(storage: Storage): void {
     if (--storage.refCount > 0) return;
+    const account = storage.account;
+    if (account.removed) return;
     this.liveBuffers--;
     this.liveBytes -= storage.bytes;
-    storage.account.bytes -= storage.bytes;
+    account.bytes -= storage.bytes;
+    account.buffers--;
     storage.backend.disposeData(storage.dataId);
   }
 
@@ -312,26 +341,29 @@ export class Engine {
 
   /**
    * Runs `fn` and disposes every tensor it created except those it returns and those passed to
-   * `keep`. An `async` fn keeps its scope open until its Promise settles, covering tensors made after
+   * `keep`. An `fn` that returns a thenable (an `async` function, down-levelled or not, or any
+   * function returning a Promise) keeps its scope open until it settles, covering tensors made after
    * each `await` (see ScopeTracker for how concurrent calls are kept apart).
    */
-  tidy<T extends TensorContainer>(fn: () => Promise<T>): Promise<T>;
+  tidy<T extends TensorContainer>(fn: () => PromiseLike<T>): Promise<T>;
   tidy<T extends TensorContainer>(fn: () => T): T;
-  tidy<T extends TensorContainer>(fn: () => T | Promise<T>): T | Promise<T> {
+  tidy<T extends TensorContainer>(fn: () => T | PromiseLike<T>): T | Promise<T> {
     if (typeof fn !== 'function') {
       throw new InvalidArgumentError(`tidy: argument 'fn' expected a function, but got ${typeof fn}.`, 'tidy');
     }
-    let run: { scope: Scope; result: T | Promise<T> };
+    const tracker = this.scopeTracker;
+    const scope = tracker.open();
+    let result: T | PromiseLike<T>;
     try {
-      run = this.scopeTracker.run(fn.constructor.name === 'AsyncFunction', fn);
+      result = tracker.call(scope, fn);
     } catch (error) {
-      this.abandonScopeOnError();
+      this.leaveScope(scope, null);
       throw error;
     }
-    const { scope, result } = run;
-    if (result instanceof Promise) {
-      this.scopeTracker.openUntilSettled(scope);
-      return result.then(
+    if (isThenable(result)) {
+      this.endStaleScopes(scope);
+      tracker.openUntilSettled(scope);
+      return Promise.resolve(result).then(
         (value) => this.endScope(scope, value),
         (error: unknown) => {
           this.endScope(scope, null);
@@ -339,13 +371,27 @@ export class Engine {
         },
       );
     }
-    return this.endScope(scope, result);
+    return this.leaveScope(scope, result);
   }
 
-  /** The scope `run` opened for a throwing fn: its tensors go, as if fn returned nothing. */
-  private abandonScopeOnError(): void {
-    const failed = this.scopeTracker.lastFailed();
-    if (failed !== null) this.endScope(failed, null);
+  /**
+   * Ends a scope whose `fn` returned `result` (null when it threw) and takes it off the stack, last:
+   * if its clean-up overflows the stack, it is still there for an enclosing frame to end.
+   */
+  private leaveScope<T>(scope: Scope, result: T): T {
+    this.endStaleScopes(scope);
+    this.endScope(scope, result);
+    this.scopeTracker.leave(scope);
+    return result;
+  }
+
+  /** Ends the scopes above `scope` left on the stack by frames whose clean-up overflowed the stack. */
+  private endStaleScopes(scope: Scope): void {
+    const tracker = this.scopeTracker;
+    for (let stale = tracker.above(scope); stale !== null; stale = tracker.above(scope)) {
+      this.endScope(stale, null);
+      tracker.leave(stale);
+    }
   }
 
   private endScope<T>(scope: Scope, result: T): T {
@@ -369,6 +415,11 @@ export class Engine {
     return result;
   }
 
+  /** @internal How many tidy scopes are running their `fn` now (for tests: 0 between calls). */
+  get scopeDepth(): number {
+    return this.scopeTracker.depth;
+  }
+
   /** Keeps `t` alive past the enclosing tidy scopes. */
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
@@ -378,14 +429,50 @@ export class Engine {
 
   // ---- recorders ------------------------------------------------------------------------------
 
-  /** Starts telling `recorder` about every op. */
-  addRecorder(recorder: Recorder): void {
-    this.recorders = [...this.recorders, recorder];
+  /**
+   * Starts telling `recorder` about every op. `frame` is the recording frame (see
+   * `beginRecordingFrame`) that lists it; 0 (the default) for one that outlives any frame. A listed
+   * recorder is not listed twice: only its frame changes.
+   */
+  addRecorder(recorder: Recorder, frame = 0): void {
+    const listed = this.recorderFrames.has(recorder);
+    this.recorderFrames.set(recorder, frame);
+    if (!listed) this.recorders = [...this.recorders, recorder];
   }
 
   /** Stops telling `recorder` about ops. */
   removeRecorder(recorder: Recorder): void {
+    this.recorderFrames.delete(recorder);
     this.recorders = this.recorders.filter((r) => r !== recorder);
+  }
+
+  /** Whether `recorder` is told about ops now. */
+  hasRecorder(recorder: Recorder): boolean {
+    return this.recorderFrames.has(recorder);
+  }
+
+  /**
+   * Opens a recording frame: the synchronous run of one `record(fn)`. Frames nest like the calls.
+   * A stack overflow can cut a frame's clean-up short (a `catch` overflows too); the enclosing
+   * frame's end then drops what it left listed, so no later op is recorded into a dead tape.
+   */
+  beginRecordingFrame(): number {
+    return ++this.recordingFrames;
+  }
+
+  /**
+   * Ends recording frame `frame`: every recorder listed by it or by a frame nested in it stops being
+   * told about ops (a recorder that outlives its frame, an async `record`, is re-added with frame 0).
+   */
+  endRecordingFrame(frame: number): void {
+    this.recordingFrames = frame - 1;
+    const frames = this.recorderFrames;
+    if (!this.recorders.some((r) => (frames.get(r) ?? 0) >= frame)) return;
+    this.recorders = this.recorders.filter((r) => {
+      if ((frames.get(r) ?? 0) < frame) return true;
+      frames.delete(r);
+      return false;
+    });
   }
 
   /** Tells every active recorder about a composite op with a user gradient (customGradient). */

@@ -6,6 +6,19 @@
 import type { Backend } from './backend.js';
 import type { DataId } from './kernels.js';
 
+/** What one backend holds, for `memory()`; a removed backend's account is closed. */
+export interface BackendAccount {
+  /** Live bytes on the backend. */
+  bytes: number;
+  /** Live buffers on the backend. */
+  buffers: number;
+  /**
+   * Set when the backend was removed: it freed its buffers itself, so handles still viewing them
+   * release nothing when disposed or collected.
+   */
+  removed: boolean;
+}
+
 /** A backend buffer shared by every tensor handle that views it (a reshape shares its input's). */
 export interface Storage {
   readonly backend: Backend;
@@ -13,7 +26,7 @@ export interface Storage {
   readonly dataId: DataId;
   readonly bytes: number;
   /** The live-byte account of its backend (see Engine.memory). */
-  readonly account: { bytes: number };
+  readonly account: BackendAccount;
   refCount: number;
 }
 

@@ -7,6 +7,11 @@
  * disposed within the same synchronous run of code, so handles wait in a list and are registered on
  * the next microtask only if still alive then. The list holds them until then, so a handle dropped
  * meanwhile is still registered, and reclaimed later; a long synchronous loop flushes it as it goes.
+ *
+ * A registration lives until its target is collected *and* the event loop runs the cleanup task, so a
+ * synchronous loop that never yields keeps every registration it made: owners (tapes) therefore
+ * unregister as soon as they hold nothing. A finalization callback never throws: an exception there
+ * is uncaught and ends the process, at whatever moment the collector chose.
  */
 
 import type { Storage } from './memory-types.js';
@@ -26,16 +31,22 @@ export type Reclaim = (storage: Storage, isVariable: boolean) => void;
 export class SafetyNet {
   private readonly tensors: FinalizationRegistry<Storage>;
   private readonly variables: FinalizationRegistry<Storage>;
-  private readonly owners = new FinalizationRegistry<() => void>((release) => release());
+  private readonly owners = new FinalizationRegistry<() => void>((release) => {
+    this.owned--;
+    this.guarded(release);
+  });
   private pending: Tensor[] = [];
+  /** Owners registered and neither removed nor collected. */
+  private owned = 0;
+  private warned = false;
 
   /** `isVariable` tells Variables apart (their own registry, for the engine's Variable count). */
   constructor(
     reclaim: Reclaim,
     private readonly isVariable: (t: Tensor) => boolean,
   ) {
-    this.tensors = new FinalizationRegistry((storage) => reclaim(storage, false));
-    this.variables = new FinalizationRegistry((storage) => reclaim(storage, true));
+    this.tensors = new FinalizationRegistry((storage) => this.guarded(() => reclaim(storage, false)));
+    this.variables = new FinalizationRegistry((storage) => this.guarded(() => reclaim(storage, true)));
   }
 
   /** Puts `t` under the net (on the next microtask, if it is still alive then). */
@@ -67,16 +78,36 @@ export class SafetyNet {
   /** Runs `release` if `owner` is collected before `removeOwner(token)`. */
   addOwner(owner: object, release: () => void, token: object): void {
     this.owners.register(owner, release, token);
+    this.owned++;
   }
 
-  /** Takes an owner off the net (it was disposed). */
+  /** Takes an owner off the net (it was disposed, or holds nothing any more). */
   removeOwner(token: object): void {
-    this.owners.unregister(token);
+    if (this.owners.unregister(token)) this.owned--;
   }
 
   /** How many handles wait for registration (for tests). */
   get pendingCount(): number {
     return this.pending.length;
+  }
+
+  /** How many owners are registered (for tests: a loop of finished tapes must not grow it). */
+  get ownerCount(): number {
+    return this.owned;
+  }
+
+  /**
+   * Runs a finalization callback's work; a failure is reported once instead of thrown (thrown, it
+   * would end the process from inside the garbage collector's cleanup task).
+   */
+  private guarded(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (this.warned) return;
+      this.warned = true;
+      console.warn(`tapeflow: releasing the buffer of a garbage-collected tensor failed (reported once): ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private registry(t: Tensor): FinalizationRegistry<Storage> {
