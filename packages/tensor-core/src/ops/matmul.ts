@@ -4,6 +4,8 @@
 
 import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
+import { checkOptions } from '../options.js';
+import type { OptionSchema } from '../options.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertLiveTensor } from './convert.js';
@@ -16,6 +18,11 @@ export interface MatMulOptions {
   readonly transposeB?: boolean;
 }
 
+const MATMUL_OPTIONS: OptionSchema<MatMulOptions> = {
+  transposeA: { kind: 'boolean' },
+  transposeB: { kind: 'boolean' },
+};
+
 /**
  * `a · b` over the last two dims, batched over leading dims (which broadcast).
  * @example tf.matmul(tf.tensor([[1, 2]]), tf.tensor([[3], [4]])) // [[11]]
@@ -23,6 +30,7 @@ export interface MatMulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   assertLiveTensor(a, 'matmul', 'a');
   assertLiveTensor(b, 'matmul', 'b');
+  checkOptions('matmul', options, MATMUL_OPTIONS);
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
   if (a.rank < 2) invalidArgument('matmul', 'a', 'a tensor of rank >= 2', `shape ${formatShape(a.shape)}`);
