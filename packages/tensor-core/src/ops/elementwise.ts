@@ -10,7 +10,8 @@ import { invalidArgument } from '../errors.js';
 import type { BinaryKernel, ComparisonKernel, UnaryKernel } from '../kernels.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { assertDataType, assertLiveTensor, convertPair, convertToTensor, describeValue, releaseConverted } from './convert.js';
+import { describeValue } from '../options.js';
+import { assertDataType, assertLiveTensor, convertPair, convertToTensor, releaseConverted } from './convert.js';
 import { elementOf } from './values.js';
 
 function checkSameDtype(op: string, a: Tensor, b: Tensor): void {

@@ -2,6 +2,7 @@
  * @file `matmul`: batched matrix product with optional transposes; leading (batch) dims broadcast.
  */
 
+import { checkAllocation } from '../allocation-guard.js';
 import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
 import { checkOptions } from '../options.js';
@@ -52,5 +53,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     );
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  return getEngine().runKernel('MatMul', { a, b }, { transposeA, transposeB }, { shape: [...batch, m, n], dtype: a.dtype });
+  const shape = [...batch, m, n];
+  checkAllocation('matmul', shape, a.dtype);
+  return getEngine().runKernel('MatMul', { a, b }, { transposeA, transposeB }, { shape, dtype: a.dtype });
 }

@@ -8,7 +8,8 @@ import { invalidArgument } from '../errors.js';
 import type { ReductionKernel } from '../kernels.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { convertToTensor, describeValue } from './convert.js';
+import { describeValue } from '../options.js';
+import { convertToTensor } from './convert.js';
 import { cast, div } from './elementwise.js';
 
 /** The output shape of reducing `shape` over `axes`, with or without the reduced dims kept as 1. */

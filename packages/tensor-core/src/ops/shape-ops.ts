@@ -13,8 +13,7 @@ import type { OptionSchema } from '../options.js';
 import { assertValidShape, broadcastShapes, describeShape, MAX_RANK, normalizeAxis, shapesEqual, sizeFromShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertLiveTensor, describeValue } from './convert.js';
-import { valuesToHost } from './creation.js';
-import { elementOf, scalarOf } from './values.js';
+import { elementOf, scalarOf, valuesToHost } from './values.js';
 
 /**
  * The same values in another shape; one dimension may be -1 (inferred). Shares the buffer.
