@@ -27,7 +27,7 @@ describe('values are what they claim', () => {
       expect(Array.from(t.dataSync())).toEqual(expected);
       t.dispose();
     }
-    expectRefused(() => tf.tensor(new Uint32Array([2 ** 31])), /^tensor: argument 'value' expected int32 values .*number 2147483648 at value\[0\]/);
+    expectRefused(() => tf.tensor(new Uint32Array([2 ** 31]) as never), /^tensor: argument 'value' expected int32 values .*number 2147483648 at value\[0\]/);
   });
 
   it('refuses what is not a number: a DataView, strings, objects and holes, naming where in the nesting', () => {
