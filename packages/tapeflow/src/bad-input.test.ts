@@ -79,8 +79,8 @@ describe('bad input: typed errors, no state change', () => {
     expectRejected(() => v.assign(wrongDtype), tf.InvalidArgumentError, /^assign: argument 'value' expected dtype float32/, v);
   });
   it('10. an allocation larger than the backend allows', () => {
-    expectRejected(() => tf.zeros([100_000, 100_000]), tf.ResourceExhaustedError, /^Fill: the 'cpu' backend could not allocate the output of shape \[100000,100000\]/);
-    expectRejected(() => tf.random.normal([100_000, 100_000]), tf.ResourceExhaustedError, /^random\.normal: cannot allocate/);
+    expectRejected(() => tf.zeros([100_000, 100_000]), tf.ResourceExhaustedError, /^fill: a float32 tensor of shape \[100000,100000\] \(10000000000 elements, 40000000000 bytes\) is larger than the allocation limit of 2147483648 bytes/);
+    expectRejected(() => tf.random.normal([100_000, 100_000]), tf.ResourceExhaustedError, /^random\.normal: a float32 tensor of shape \[100000,100000\].*allocation limit/);
   });
   it('11. a value of the wrong kind where a tensor goes', () => {
     expectRejected(() => tf.add(a, 'one' as unknown as number), tf.InvalidArgumentError, /^add: argument 'b' expected a Tensor or a number, but got string one/, a);
@@ -135,5 +135,191 @@ describe('bad input: typed errors, no state change', () => {
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
     tf.dispose(results);
+  });
+});
+
+/** A backend that counts what it is asked to allocate: writes and kernel calls. */
+async function withCountingBackend(body: (counts: { writes: number; kernels: number }) => void): Promise<void> {
+  const { cpuBackend } = await import('@tapeflow/backend-cpu');
+  const counts = { writes: 0, kernels: 0 };
+  tf.registerBackend('counting', () => {
+    const base = cpuBackend();
+    const kernels = Object.fromEntries(
+      Object.entries(base.kernels).map(([name, kernel]) => [name, (call: never) => (counts.kernels++, (kernel as (c: never) => tf.DataId)(call))]),
+    ) as unknown as tf.KernelTable;
+    return {
+      specVersion: base.specVersion,
+      name: 'counting',
+      kernels,
+      write: (values, shape, dtype) => (counts.writes++, base.write(values, shape, dtype)),
+      read: base.read.bind(base),
+      readSync: base.readSync!.bind(base),
+      disposeData: base.disposeData.bind(base),
+      memory: base.memory.bind(base),
+    };
+  });
+  await tf.setBackend('counting');
+  try {
+    body(counts);
+  } finally {
+    await tf.setBackend('cpu');
+    tf.removeBackend('counting');
+  }
+}
+
+describe('bad input, continued: sizes and values', () => {
+  it('20. a size over the allocation limit is refused before anything is allocated, naming the op, the shape and the limit', async () => {
+    const x = tf.ones([1]);
+    const ids = tf.tensor([0], [1], 'int32');
+    const [column, row] = [tf.ones([1e5, 1]), tf.ones([1, 1e5])];
+    const huge: [string, () => unknown, RegExp][] = [
+      ['ones', () => tf.ones([1e6, 1e6]), /^fill: a float32 tensor of shape \[1000000,1000000\] \(1000000000000 elements, 4000000000000 bytes\) is larger than the allocation limit of 2147483648 bytes per tensor/],
+      ['range', () => tf.range(0, 1e12), /^range: a float32 tensor of shape \[1000000000000\].*allocation limit of 2147483648 bytes/],
+      ['range, tiny step', () => tf.range(0, 1, 1e-12), /^range: .*shape \[1000000000000\].*allocation limit/],
+      ['linspace', () => tf.linspace(0, 1, 1e12), /^linspace: .*shape \[1000000000000\].*allocation limit/],
+      ['eye', () => tf.eye(1e6), /^eye: .*shape \[1000000,1000000\].*allocation limit/],
+      ['broadcastTo', () => tf.broadcastTo(x, [1e6, 1e6]), /^broadcastTo: .*shape \[1000000,1000000\].*allocation limit/],
+      ['random.uniform', () => tf.random.uniform([1e6, 1e6]), /^random\.uniform: .*allocation limit/],
+      ['random.statelessNormal', () => tf.random.statelessNormal([1e9, 8], [1, 2]), /^random\.statelessNormal: .*shape \[1000000000,8\].*allocation limit/],
+      ['tensor', () => tf.tensor(1, [1e6, 1e6]), /^tensor: .*allocation limit/],
+      ['oneHot', () => tf.oneHot([0, 1], 1e12), /^oneHot: .*shape \[2,1000000000000\].*allocation limit/],
+      ['unsortedSegmentSum', () => tf.unsortedSegmentSum(x, ids, 1e12), /^unsortedSegmentSum: .*allocation limit/],
+      ['pad', () => tf.pad(x, [[0, 1e12]]), /^pad: .*allocation limit/],
+      ['matmul', () => tf.matmul(column, row), /^matmul: .*shape \[100000,100000\].*allocation limit/],
+    ];
+    for (const [name, fn, pattern] of huge) {
+      const started = performance.now();
+      expectRejected(fn, tf.ResourceExhaustedError, pattern, x);
+      console.log(`20. ${name}: ResourceExhaustedError in ${(performance.now() - started).toFixed(2)} ms`);
+    }
+  });
+
+  it('20. the limit is configurable, and a refused request reaches neither the host arrays nor the backend', async () => {
+    const previous = tf.setAllocationLimit(2 ** 20);
+    try {
+      expect(tf.getAllocationLimit()).toBe(2 ** 20);
+      await withCountingBackend((counts) => {
+        const rows = Array.from({ length: 600 }, () => Array.from({ length: 600 }, () => 1));
+        const pair = tf.ones([2]);
+        const requests: [() => unknown, RegExp][] = [
+          [() => tf.eye(1000), /^eye: a float32 tensor of shape \[1000,1000\] \(1000000 elements, 4000000 bytes\) is larger than the allocation limit of 1048576 bytes/],
+          [() => tf.tensor(rows), /^tensor: .*shape \[600,600\].*1048576 bytes/],
+          [() => tf.linspace(0, 1, 300_000), /^linspace: .*1048576 bytes/],
+          [() => tf.random.normal([300_000]), /^random\.normal: .*1048576 bytes/],
+          [() => tf.gather(pair, Array.from({ length: 300_000 }, () => 0)), /^gather: a int32 tensor of shape \[300000\].*1048576 bytes/],
+          [() => tf.zeros([1025, 256]), /^fill: .*shape \[1025,256\].*1048576 bytes/],
+        ];
+        for (const [fn, pattern] of requests) {
+          const before = { ...counts };
+          expectRejected(fn, tf.ResourceExhaustedError, pattern);
+          expect(counts).toEqual(before);
+        }
+        tf.dispose(tf.zeros([1024, 256]));
+        // Every kernel call is checked by the Engine too, so an op without a check of its own is covered.
+        tf.setAllocationLimit(8);
+        const before = { ...counts };
+        expectRejected(() => tf.concat([pair, pair]), tf.ResourceExhaustedError, /^Concat: a float32 tensor of shape \[4\] \(4 elements, 16 bytes\) is larger than the allocation limit of 8 bytes/);
+        expect(counts).toEqual(before);
+        pair.dispose();
+      });
+      expect(() => tf.setAllocationLimit(-1)).toThrow(/^setAllocationLimit: argument 'maxBytes' expected a non-negative integer/);
+      expect(() => tf.setAllocationLimit('big' as unknown as number)).toThrow(tf.InvalidArgumentError);
+    } finally {
+      tf.setAllocationLimit(previous);
+    }
+    expect(tf.getAllocationLimit()).toBe(2 ** 31);
+  });
+
+  it('21. bool tensors hold only 0 and 1; a Uint8Array is bytes (int32), not booleans', () => {
+    expect(Array.from(tf.tensor([2, 0, 256, NaN, -0.5], [5], 'bool').dataSync())).toEqual([1, 0, 1, 1, 1]);
+    expect(Array.from(tf.tensor(new Uint8Array([0, 2, 255]), [3], 'bool').dataSync())).toEqual([0, 1, 1]);
+    expect(Array.from(tf.constant([[3], [0]], 'bool').dataSync())).toEqual([1, 0]);
+    expect(Array.from(tf.fill([2], 5, 'bool').dataSync())).toEqual([1, 1]);
+    expect(Array.from(tf.equal(tf.tensor([true, false]), 2).dataSync())).toEqual([1, 0]);
+    const bytes = tf.tensor(new Uint8Array([0, 2, 255]));
+    expect(bytes.dtype).toBe('int32');
+    expect(Array.from(bytes.dataSync())).toEqual([0, 2, 255]);
+    expectRejected(() => tf.tensor(new BigInt64Array(2) as never), tf.InvalidArgumentError, /^tensor: argument 'value' expected numbers \(convert BigInts/);
+  });
+
+  it('21. int32 values follow TensorFlow: a non-integral or out-of-range number is an error (cast still truncates)', () => {
+    const ints = tf.tensor([1, 2], [2], 'int32');
+    const int32Error = /expected int32 values \(an integer in \[-2147483648, 2147483647\]; use tf\.cast to truncate\), but got number/;
+    const cases: [() => unknown, RegExp][] = [
+      [() => tf.tensor([1, 1.5], [2], 'int32'), /^tensor: argument 'value' .*number 1\.5 at value\[1\]/],
+      [() => tf.scalar(3e9, 'int32'), /^scalar: argument 'value' .*number 3000000000/],
+      [() => tf.constant([[NaN]], 'int32'), /^constant: argument 'value' .*number NaN at value\[0\]\[0\]/],
+      [() => tf.tensor(new Float32Array([0.5]), [1], 'int32'), /^tensor: .*number 0\.5/],
+      [() => tf.fill([2], 1.5, 'int32'), /^fill: argument 'value' .*number 1\.5/],
+      [() => tf.range(0, 2.5, 1, 'int32'), /^range: argument 'stop' .*number 2\.5/],
+      [() => tf.add(ints, 1.5), /^add: argument 'b' .*number 1\.5/],
+      [() => tf.mul(3e9, ints), /^mul: argument 'a' .*number 3000000000/],
+      [() => tf.clipByValue(ints, 0.5, 2), /^clipByValue: argument 'clipValueMin' .*number 0\.5/],
+      [() => tf.oneHot([0], 2, { dtype: 'int32', onValue: 1.5 }), /^oneHot: argument 'options\.onValue' .*number 1\.5/],
+    ];
+    for (const [fn, pattern] of cases) {
+      expectRejected(fn, tf.InvalidArgumentError, pattern, ints);
+      expect(fn).toThrow(int32Error);
+    }
+    expect(Array.from(tf.cast(tf.tensor([1.7, -1.7]), 'int32').dataSync())).toEqual([1, -1]);
+    expect(Array.from(tf.add(ints, 2).dataSync())).toEqual([3, 4]);
+  });
+
+  it('21. gather indices are integers in range; a scalar index and oneHot of a number work', () => {
+    const x = tf.tensor([[1, 2], [3, 4], [5, 6]]);
+    const bad: [unknown, RegExp][] = [
+      [[1.7], /^gather: argument 'indices' expected int32 values .*number 1\.7 at indices\[0\]/],
+      [[NaN], /^gather: argument 'indices' expected int32 values .*number NaN/],
+      [['a'], /^gather: argument 'indices' expected integers.*string 'a'/],
+      [[null], /^gather: argument 'indices' expected integers.*null/],
+      [[2 ** 32 + 1], /^gather: argument 'indices' expected int32 values .*number 4294967297/],
+      [[true], /^gather: argument 'indices' expected integers, but got boolean true/],
+      [[3], /^gather: argument 'indices' expected values in \[0, 3\) for axis 0 of shape \[3,2\], but got indices\[0\] = 3/],
+      [tf.tensor([0.5]), /^gather: argument 'indices' expected an int32 tensor, but got a float32 tensor/],
+    ];
+    for (const [indices, pattern] of bad) expectRejected(() => tf.gather(x, indices as number[]), tf.InvalidArgumentError, pattern, x);
+    const row = tf.gather(x, 1);
+    expect(row.shape).toEqual([2]);
+    expect(row.arraySync()).toEqual([3, 4]);
+    expect(tf.gather(x, 0, 1).arraySync()).toEqual([1, 3, 5]);
+    expect(tf.gather(x, [[2], [0]]).arraySync()).toEqual([[[5, 6]], [[1, 2]]]);
+    expect(tf.oneHot(2, 4).arraySync()).toEqual([0, 0, 1, 0]);
+    expect(tf.oneHot([[0], [3]], 3).arraySync()).toEqual([[[1, 0, 0]], [[0, 0, 0]]]);
+  });
+
+  it('21. wrong-typed option values and null where an axis, perm, size or shape goes are typed errors', () => {
+    const a = tf.ones([2, 3]);
+    const cases: [() => unknown, RegExp][] = [
+      [() => tf.fill([2], 'a' as unknown as number), /^fill: argument 'value' expected a number or a boolean, but got string 'a'/],
+      [() => tf.random.normal([2], { mean: 'a' as unknown as number }), /^random\.normal: argument 'options\.mean' expected a number, but got string 'a'/],
+      [() => tf.random.uniform([2], { seed: 1.5 }), /^random\.uniform: argument 'options\.seed' expected an integer/],
+      [() => tf.matmul(a, a, { transposeA: 'yes' as unknown as boolean }), /^matmul: argument 'options\.transposeA' expected a boolean, but got string 'yes'/],
+      [() => tf.matmul(a, a, { transpose_a: true } as never), /^matmul: argument 'options' expected known keys \(did you mean 'transposeA'\?\), but got unknown key 'transpose_a'/],
+      [() => tf.reduceSum(a, 0, 'yes' as unknown as boolean), /^reduceSum: argument 'keepDims' expected a boolean, but got string 'yes'/],
+      [() => tf.reduceMean(a, null as unknown as number), /^reduceMean: argument 'axis' expected an integer, an array of integers, or undefined \(all axes\), but got null/],
+      [() => tf.argMax(a, null as unknown as number), /^argMax: argument 'axis' expected an integer in \[-2, 2\), but got null/],
+      [() => tf.transpose(a, null as unknown as number[]), /^transpose: argument 'perm' expected an array of integers, or undefined, but got null/],
+      [() => tf.slice(a, [0, 0], null as unknown as number[]), /^slice: argument 'size' expected .*but got null/],
+      [() => tf.slice(a, null as unknown as number[]), /^slice: argument 'begin' expected .*but got null/],
+      [() => tf.squeeze(a, null as unknown as number), /^squeeze: argument 'axis' expected .*but got null/],
+      [() => tf.reshape(a, null as unknown as number[]), /^reshape: argument 'shape' expected an array of integers, but got null/],
+      [() => tf.zeros(null as unknown as number[]), /^fill: argument 'shape' expected an array of non-negative integers, but got null/],
+      [() => tf.tensor([1, 2], null as unknown as number[]), /^tensor: argument 'shape' expected an array of non-negative integers, but got null/],
+      [() => tf.pad(a, null as unknown as [number, number][]), /^pad: argument 'paddings' expected 2 \[before, after\] pairs, but got null/],
+      [() => tf.oneHot([0], 2, { dtype: 'float64' } as never), /^oneHot: argument 'options\.dtype' expected one of "float32", "int32", "bool"/],
+      [() => tf.variable(1, { trainable: 'yes' } as never), /^variable: argument 'options\.trainable' expected a boolean/],
+      [() => tf.clipByValue(a, 'a' as unknown as number, 1), /^clipByValue: argument 'clipValueMin' expected a number, but got string 'a'/],
+    ];
+    for (const [fn, pattern] of cases) expectRejected(fn, tf.InvalidArgumentError, pattern, a);
+  });
+
+  it('21. int32 random.uniform respects its bounds: integers in [minval, maxval), and int32 bounds only', () => {
+    const samples = tf.random.uniform([2000], { minval: -3, maxval: 3, dtype: 'int32', seed: 5 });
+    const values = Array.from(samples.dataSync());
+    expect(values.every((v) => Number.isInteger(v) && v >= -3 && v < 3)).toBe(true);
+    expect(new Set(values).size).toBe(6);
+    expectRejected(() => tf.random.uniform([4], { minval: 0.5, maxval: 3, dtype: 'int32' }), tf.InvalidArgumentError, /^random\.uniform: argument 'options\.minval' expected an integer in \[-2147483648, 2147483647\] for int32 samples, but got number 0\.5/);
+    expectRejected(() => tf.random.uniform([4], { maxval: 2 ** 31, dtype: 'int32' }), tf.InvalidArgumentError, /^random\.uniform: argument 'options\.maxval' expected an integer/);
+    expectRejected(() => tf.random.statelessUniform([4], [1, 2], { minval: -1e10, maxval: 0, dtype: 'int32' }), tf.InvalidArgumentError, /^random\.statelessUniform: argument 'options\.minval'/);
   });
 });

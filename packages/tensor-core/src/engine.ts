@@ -5,6 +5,7 @@
  * default instance (`getEngine()`).
  */
 
+import { AllocationGuard } from './allocation-guard.js';
 import type { Backend, BackendFactory } from './backend.js';
 import { BackendRegistry } from './backend-registry.js';
 import type { RegisterBackendOptions } from './backend-registry.js';
@@ -52,6 +53,8 @@ export class Engine {
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
   private readonly accounts = new Map<string, BackendAccount>();
   private variableNames = 0;
+  /** The per-tensor size limit, checked before any kernel allocates (see allocation-guard.ts). */
+  readonly allocationGuard = new AllocationGuard();
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
 
@@ -157,6 +160,7 @@ export class Engine {
     if (kernel === undefined) {
       throw new UnimplementedError(`${name}: the '${this.activeBackendName!}' backend has no '${name}' kernel.`, name);
     }
+    this.allocationGuard.check(name, output.shape, output.dtype);
     const recorders = this.recorders;
     for (const key in inputs) {
       const value = (inputs as Record<string, Tensor | readonly Tensor[]>)[key]!;

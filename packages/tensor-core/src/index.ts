@@ -10,6 +10,7 @@ export * from './kernels.js';
 export * from './backend.js';
 export * from './shape.js';
 export { Engine, getEngine } from './engine.js';
+export { AllocationGuard, DEFAULT_ALLOCATION_LIMIT, getAllocationLimit, setAllocationLimit } from './allocation-guard.js';
 export { collectTensors } from './collect.js';
 export type { MemoryInfo, Storage } from './engine.js';
 export { BackendRegistry } from './backend-registry.js';

@@ -91,8 +91,10 @@ export interface PrimitiveKernelSpecs
   /** Joins inputs along `axis`; they agree on every other dim and share the output dtype. */
   Concat: { inputs: { tensors: readonly TensorInfo[] }; attrs: { axis: number } };
   /**
-   * Picks slices of `x` along `axis` at int32 `indices` (validated in range by tensor-core):
-   * output shape is x.shape[:axis] + indices.shape + x.shape[axis+1:].
+   * Picks slices of `x` along `axis` at int32 `indices`: output shape is x.shape[:axis] +
+   * indices.shape + x.shape[axis+1:]. tensor-core checks the indices are in range wherever it can read
+   * them synchronously; a backend that reads asynchronously must write zeros for an index outside
+   * [0, x.shape[axis]) (TensorFlow's GPU rule), never read outside `x`.
    */
   Gather: { inputs: { x: TensorInfo; indices: TensorInfo }; attrs: { axis: number } };
   /**

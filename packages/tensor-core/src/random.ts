@@ -9,12 +9,16 @@
  * (`statelessNormal`, `statelessUniform`, TensorFlow's `stateless_*`) depend on their seed alone.
  */
 
+import { checkAllocation } from './allocation-guard.js';
 import type { DataType } from './dtype.js';
-import { allocate } from './dtype.js';
+import { allocate, DATA_TYPES } from './dtype.js';
 import { getEngine } from './engine.js';
 import { invalidArgument } from './errors.js';
 import { assertDataType } from './ops/convert.js';
-import { assertValidShape, sizeFromShape } from './shape.js';
+import { INT32_EXPECTED, isInt32 } from './ops/values.js';
+import { checkOptions, describeValue } from './options.js';
+import type { OptionSchema } from './options.js';
+import { assertValidShape, describeShape, sizeFromShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
@@ -51,6 +55,8 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out
  * (floor(i/2), stream), so streams of one key never overlap.
  */
 export function randomBits(k0: number, k1: number, count: number, stream = 0): Uint32Array {
+  if (!Number.isInteger(count) || count < 0) invalidArgument('random.randomBits', 'count', 'a non-negative integer', describeValue(count));
+  checkAllocation('random.randomBits', [count], 'int32');
   const bits = new Uint32Array(count + (count & 1));
   const pair = new Uint32Array(2);
   for (let i = 0; i < bits.length; i += 2) {
@@ -74,7 +80,7 @@ const streams = new Map<string, number>();
 
 /** Sets the global seed: ops then give the same sequence every run, starting over from here. */
 export function setSeed(seed: number): void {
-  if (!Number.isInteger(seed)) invalidArgument('random.setSeed', 'seed', 'an integer', String(seed));
+  if (!Number.isInteger(seed)) invalidArgument('random.setSeed', 'seed', 'an integer', describeValue(seed));
   globalSeed = seed;
   opCounter = 0;
   streams.clear();
@@ -92,7 +98,7 @@ interface StreamKey {
 }
 
 function checkOpSeed(op: string, seed: number | undefined): void {
-  if (seed !== undefined && !Number.isInteger(seed)) invalidArgument(op, 'seed', 'an integer', String(seed));
+  if (seed !== undefined && !Number.isInteger(seed)) invalidArgument(op, 'options.seed', 'an integer', describeValue(seed));
 }
 
 /** The key and stream of the next stateful draw (call after every check: it advances the state). */
@@ -112,7 +118,7 @@ function nextKey(seed: number | undefined): StreamKey {
 
 function checkStatelessSeed(op: string, seed: unknown): asserts seed is readonly [number, number] {
   if (!Array.isArray(seed) || seed.length !== 2 || !seed.every((v) => Number.isInteger(v))) {
-    invalidArgument(op, 'seed', 'two integers, e.g. [1, 2]', Array.isArray(seed) ? `[${seed.join(', ')}]` : String(seed));
+    invalidArgument(op, 'seed', 'two integers, e.g. [1, 2]', describeShape(seed));
   }
 }
 
@@ -132,10 +138,31 @@ export interface RandomUniformOptions {
   readonly dtype?: DataType;
 }
 
-function checkNormal(op: string, shape: readonly number[], dtype: DataType): void {
+const NORMAL_OPTIONS: OptionSchema<RandomNormalOptions> = {
+  mean: { kind: 'number' },
+  stddev: { kind: 'number' },
+  seed: { kind: 'number', integer: true },
+  dtype: { kind: 'oneOf', values: DATA_TYPES },
+};
+
+const UNIFORM_OPTIONS: OptionSchema<RandomUniformOptions> = {
+  minval: { kind: 'number' },
+  maxval: { kind: 'number' },
+  seed: { kind: 'number', integer: true },
+  dtype: { kind: 'oneOf', values: DATA_TYPES },
+};
+
+const { seed: _normalSeed, ...STATELESS_NORMAL_OPTIONS } = NORMAL_OPTIONS;
+const { seed: _uniformSeed, ...STATELESS_UNIFORM_OPTIONS } = UNIFORM_OPTIONS;
+
+function checkNormal(op: string, shape: readonly number[], options: RandomNormalOptions, schema: OptionSchema<StatelessNormalOptions>): DataType {
   assertValidShape(op, shape);
-  assertDataType(op, 'dtype', dtype);
-  if (dtype !== 'float32') invalidArgument(op, 'dtype', "'float32'", `'${dtype}'`);
+  checkOptions(op, options, schema);
+  const dtype = options.dtype ?? 'float32';
+  assertDataType(op, 'options.dtype', dtype);
+  if (dtype !== 'float32') invalidArgument(op, 'options.dtype', "'float32'", `'${dtype}'`);
+  checkAllocation(op, shape, dtype);
+  return dtype;
 }
 
 function sampleNormal(op: string, shape: readonly number[], mean: number, stddev: number, key: () => StreamKey): Tensor {
@@ -153,15 +180,37 @@ function sampleNormal(op: string, shape: readonly number[], mean: number, stddev
   return getEngine().makeTensor(values, shape, 'float32');
 }
 
-function checkUniform(op: string, shape: readonly number[], dtype: DataType, minval: number, maxval: number | undefined): asserts maxval is number {
-  assertValidShape(op, shape);
-  assertDataType(op, 'dtype', dtype);
-  if (dtype === 'bool') invalidArgument(op, 'dtype', "'float32' or 'int32'", "'bool'");
-  if (maxval === undefined) invalidArgument(op, 'maxval', 'a value for int32 samples', 'undefined');
-  if (!(minval < maxval)) invalidArgument(op, 'maxval', `a value > minval (${minval})`, String(maxval));
+interface UniformSpec {
+  readonly dtype: DataType;
+  readonly minval: number;
+  readonly maxval: number;
 }
 
-function sampleUniform(op: string, shape: readonly number[], dtype: DataType, minval: number, maxval: number, key: () => StreamKey): Tensor {
+/**
+ * Checks a uniform request. For int32 the bounds must be int32 integers (TensorFlow converts them to
+ * the dtype) and `maxval` must be given, so every sample lies in [minval, maxval).
+ */
+function checkUniform(op: string, shape: readonly number[], options: RandomUniformOptions, schema: OptionSchema<StatelessUniformOptions>): UniformSpec {
+  assertValidShape(op, shape);
+  checkOptions(op, options, schema);
+  const dtype = options.dtype ?? 'float32';
+  assertDataType(op, 'options.dtype', dtype);
+  if (dtype === 'bool') invalidArgument(op, 'options.dtype', "'float32' or 'int32'", "'bool'");
+  const minval = options.minval ?? 0;
+  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
+  if (maxval === undefined) invalidArgument(op, 'options.maxval', 'a value for int32 samples', 'undefined');
+  if (dtype === 'int32') {
+    if (!isInt32(minval)) invalidArgument(op, 'options.minval', `${INT32_EXPECTED} for int32 samples`, describeValue(minval));
+    if (!isInt32(maxval)) invalidArgument(op, 'options.maxval', `${INT32_EXPECTED} for int32 samples`, describeValue(maxval));
+  } else if (!Number.isFinite(minval) || !Number.isFinite(maxval)) {
+    invalidArgument(op, Number.isFinite(minval) ? 'options.maxval' : 'options.minval', 'a finite number', String(Number.isFinite(minval) ? maxval : minval));
+  }
+  if (!(minval < maxval)) invalidArgument(op, 'options.maxval', `a value > minval (${minval})`, String(maxval));
+  checkAllocation(op, shape, dtype);
+  return { dtype, minval, maxval };
+}
+
+function sampleUniform(op: string, shape: readonly number[], { dtype, minval, maxval }: UniformSpec, key: () => StreamKey): Tensor {
   const size = sizeFromShape(shape);
   const values = allocate(op, size, dtype);
   const { k0, k1, stream } = key();
@@ -181,8 +230,7 @@ function sampleUniform(op: string, shape: readonly number[], dtype: DataType, mi
  * @example tf.random.normal([4, 2], { seed: 1 })
  */
 export function normal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
-  const dtype = options.dtype ?? 'float32';
-  checkNormal('random.normal', shape, dtype);
+  checkNormal('random.normal', shape, options, NORMAL_OPTIONS);
   checkOpSeed('random.normal', options.seed);
   return sampleNormal('random.normal', shape, options.mean ?? 0, options.stddev ?? 1, () => nextKey(options.seed));
 }
@@ -193,12 +241,9 @@ export function normal(shape: readonly number[], options: RandomNormalOptions = 
  * @example tf.random.uniform([3], { minval: -1, maxval: 1, seed: 7 })
  */
 export function uniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
-  const dtype = options.dtype ?? 'float32';
-  const minval = options.minval ?? 0;
-  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
-  checkUniform('random.uniform', shape, dtype, minval, maxval);
+  const spec = checkUniform('random.uniform', shape, options, UNIFORM_OPTIONS);
   checkOpSeed('random.uniform', options.seed);
-  return sampleUniform('random.uniform', shape, dtype, minval, maxval, () => nextKey(options.seed));
+  return sampleUniform('random.uniform', shape, spec, () => nextKey(options.seed));
 }
 
 /** Options of `statelessNormal` (TensorFlow's `stateless_normal` keyword arguments). */
@@ -212,8 +257,7 @@ export type StatelessUniformOptions = Omit<RandomUniformOptions, 'seed'>;
  * @example tf.random.statelessNormal([2, 2], [1, 2])
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number], options: StatelessNormalOptions = {}): Tensor {
-  const dtype = options.dtype ?? 'float32';
-  checkNormal('random.statelessNormal', shape, dtype);
+  checkNormal('random.statelessNormal', shape, options, STATELESS_NORMAL_OPTIONS);
   checkStatelessSeed('random.statelessNormal', seed);
   return sampleNormal('random.statelessNormal', shape, options.mean ?? 0, options.stddev ?? 1, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
 }
@@ -223,10 +267,7 @@ export function statelessNormal(shape: readonly number[], seed: readonly [number
  * @example tf.random.statelessUniform([3], [7, 0], { minval: -1, maxval: 1 })
  */
 export function statelessUniform(shape: readonly number[], seed: readonly [number, number], options: StatelessUniformOptions = {}): Tensor {
-  const dtype = options.dtype ?? 'float32';
-  const minval = options.minval ?? 0;
-  const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
-  checkUniform('random.statelessUniform', shape, dtype, minval, maxval);
+  const spec = checkUniform('random.statelessUniform', shape, options, STATELESS_UNIFORM_OPTIONS);
   checkStatelessSeed('random.statelessUniform', seed);
-  return sampleUniform('random.statelessUniform', shape, dtype, minval, maxval, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
+  return sampleUniform('random.statelessUniform', shape, spec, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
 }

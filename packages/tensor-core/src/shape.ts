@@ -4,6 +4,7 @@
  */
 
 import { formatShape, invalidArgument } from './errors.js';
+import { describeValue } from './options.js';
 
 /** Number of elements of a tensor of `shape` (1 for a scalar). */
 export function sizeFromShape(shape: readonly number[]): number {
@@ -80,7 +81,7 @@ export function broadcastReductionAxes(inputShape: readonly number[], outputShap
 /** Normalises a possibly negative `axis` for a tensor of `rank`, or throws naming the op and argument. */
 export function normalizeAxis(op: string, axis: number, rank: number, argument = 'axis'): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    invalidArgument(op, argument, `an integer in [${-rank}, ${rank})`, String(axis));
+    invalidArgument(op, argument, `an integer in [${-rank}, ${rank})`, typeof axis === 'number' ? String(axis) : describeValue(axis));
   }
   if (rank === 0) {
     invalidArgument(op, argument, 'a tensor of rank at least 1', 'a scalar');
@@ -94,11 +95,14 @@ export function normalizeAxis(op: string, axis: number, rank: number, argument =
  */
 export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    invalidArgument(op, 'axis', 'an integer, an array of integers, or undefined (all axes)', describeValue(axis));
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const seen = new Set<number>();
   for (const a of list) {
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      invalidArgument(op, 'axis', `integers in [${-rank}, ${rank}) for a tensor of rank ${rank}`, String(a));
+      invalidArgument(op, 'axis', `integers in [${-rank}, ${rank}) for a tensor of rank ${rank}`, typeof a === 'number' ? String(a) : describeValue(a));
     }
     const normalized = a < 0 ? a + rank : a;
     if (seen.has(normalized)) invalidArgument(op, 'axis', 'distinct axes', `axis ${a} repeated`);
@@ -107,12 +111,29 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   return [...seen].sort((x, y) => x - y);
 }
 
-/** Checks that `shape` is a list of non-negative integers; `op` and `argument` name it in the error. */
+/**
+ * A shape, or what was given for one, as messages print it: `[2,3]`, with non-numbers described and
+ * long lists cut (the value may be hostile: a symbol, a huge array).
+ */
+export function describeShape(shape: unknown): string {
+  if (!Array.isArray(shape)) return describeValue(shape);
+  const shown = shape.slice(0, 16).map((d: unknown) => (typeof d === 'number' ? String(d) : describeValue(d)));
+  return `[${shown.join(',')}${shape.length > 16 ? `,… (${shape.length} dimensions)` : ''}]`;
+}
+
+/** The largest rank a tensor may have (TensorFlow's). */
+export const MAX_RANK = 254;
+
+/**
+ * Checks that `shape` is a list of at most MAX_RANK non-negative integers; `op` and `argument` name it
+ * in the error. (Its size is the allocation guard's to check.)
+ */
 export function assertValidShape(op: string, shape: readonly number[], argument = 'shape'): void {
-  if (!Array.isArray(shape)) invalidArgument(op, argument, 'an array of non-negative integers', typeof shape);
+  if (!Array.isArray(shape)) invalidArgument(op, argument, 'an array of non-negative integers', describeValue(shape));
+  if (shape.length > MAX_RANK) invalidArgument(op, argument, `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      invalidArgument(op, argument, 'non-negative integer dimensions', formatShape(shape));
+      invalidArgument(op, argument, 'non-negative integer dimensions', describeShape(shape));
     }
   }
 }

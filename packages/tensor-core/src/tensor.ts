@@ -174,7 +174,7 @@ export class Tensor<D extends DataType = DataType> {
   expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
   squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
-  gather(indices: Tensor | readonly number[], axis = 0): Tensor { return ops.gather(this, indices, axis); }
+  gather(indices: Tensor | ops.IndexValues, axis = 0): Tensor { return ops.gather(this, indices, axis); }
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
   cast<T extends DataType>(dtype: T): Tensor<T> { return ops.cast(this, dtype); }
   equal(b: TensorLike): Tensor<'bool'> { return ops.equal(this, b); }

@@ -21,7 +21,10 @@ export function scalarBits(value: number, dtype: DataType): number {
   return view.getUint32(0, true);
 }
 
-/** Gather's kernel: out[o, t, j] = x[o, indices[t], j] over [outer, indices, inner]. */
+/**
+ * Gather's kernel: out[o, t, j] = x[o, indices[t], j] over [outer, indices, inner]; zeros where an
+ * index is out of range (TensorFlow's GPU rule; the CPU backend's front-end check raises instead).
+ */
 export const gatherKernel: WebGpuKernel<'Gather'> = (context, { inputs: { x, indices }, attrs: { axis }, output }) => {
   const xData = context.input(x);
   const indexData = context.input(indices);
@@ -49,9 +52,12 @@ export const gatherKernel: WebGpuKernel<'Gather'> = (context, { inputs: { x, ind
   let rest = index - o * block;
   let t = rest / p.inner;
   let j = rest - t * p.inner;
-  // tensor-core validated the indices; the clamp only keeps a bad one from reading another row's data.
-  let row = u32(clamp(indices[t], 0, i32(p.axis_size) - 1));
-  out[index] = x[(o * p.axis_size + row) * p.inner + j];`,
+  // tensor-core cannot read a tensor's indices here (reads are asynchronous): an index outside
+  // [0, axis_size) gives zeros, TensorFlow's GPU rule, and is never read (the clamp keeps the load in range).
+  let raw = indices[t];
+  let inside = raw >= 0 && raw < i32(p.axis_size);
+  let row = u32(clamp(raw, 0, i32(p.axis_size) - 1));
+  out[index] = select(${type}(0), x[(o * p.axis_size + row) * p.inner + j], inside);`,
   });
   context.run({ source, inputs: [xData, indexData], output: result, size, uniforms, workgroups: Math.ceil(size / workgroupSize) });
   return result;

@@ -10,6 +10,7 @@ import { getEngine } from '../engine.js';
 import { FailedPreconditionError, invalidArgument } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { TensorLike } from '../tensor.js';
+import { elementOf } from './values.js';
 
 /**
  * One-element staging arrays for number operands: a backend's `write` copies what it is given, so
@@ -19,9 +20,9 @@ const SCALAR_STAGING = { float32: new Float32Array(1), int32: new Int32Array(1),
 const SCALAR_SHAPE: readonly number[] = [];
 
 /** A scalar that the caller disposes before returning (see Engine.makeTemporary). */
-function temporaryScalar(value: number | boolean, dtype: DataType): Tensor {
+function temporaryScalar(value: number, dtype: DataType): Tensor {
   const values = SCALAR_STAGING[dtype];
-  values[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  values[0] = value;
   return getEngine().makeTemporary(values, SCALAR_SHAPE, dtype);
 }
 
@@ -45,15 +46,19 @@ export function describeValue(value: unknown): string {
 
 /**
  * `value` as a tensor: a live Tensor as is, a number or boolean as a new scalar of `dtype` (default
- * float32 for numbers). Callers dispose what they converted (see `isTemporary`).
+ * float32 for numbers). A number must fit the dtype as TensorFlow converts it: `add(int32, 1.5)` is an
+ * error, not a silent truncation. Callers dispose what they converted (see `isTemporary`).
  */
 export function convertToTensor(value: TensorLike | boolean, op: string, argument: string, dtype?: DataType): Tensor {
   if (value instanceof Tensor) {
     assertLiveTensor(value, op, argument);
     return value;
   }
-  if (typeof value === 'number') return temporaryScalar(value, dtype ?? 'float32');
-  if (typeof value === 'boolean') return temporaryScalar(value, 'bool');
+  if (typeof value === 'number') {
+    const resolved = dtype ?? 'float32';
+    return temporaryScalar(resolved === 'float32' ? value : elementOf(value, resolved, op, argument), resolved);
+  }
+  if (typeof value === 'boolean') return temporaryScalar(value ? 1 : 0, 'bool');
   return invalidArgument(op, argument, 'a Tensor or a number', describeValue(value));
 }
 

@@ -3,84 +3,26 @@
  * `onesLike`, `eye`, `range`, `linspace`, and `variable`.
  */
 
+import { checkAllocation } from '../allocation-guard.js';
 import type { DataType, TypedArray } from '../dtype.js';
-import { allocate, dtypeOfTypedArray } from '../dtype.js';
+import { allocate, DATA_TYPES } from '../dtype.js';
 import { getEngine } from '../engine.js';
-import { formatShape, invalidArgument } from '../errors.js';
-import { assertValidShape, sizeFromShape } from '../shape.js';
+import { invalidArgument } from '../errors.js';
+import { checkOptions } from '../options.js';
+import type { OptionSchema } from '../options.js';
+import { assertValidShape } from '../shape.js';
 import { Tensor, Variable } from '../tensor.js';
 import type { VariableOptions } from '../tensor.js';
 import { assertDataType, assertLiveTensor, describeValue } from './convert.js';
 import { cast } from './elementwise.js';
+import { elementOf, scalarOf, valuesToHost } from './values.js';
 
 /** Values `constant` accepts: a number, boolean, nested arrays of them, or a TypedArray. */
 export type TensorValues = number | boolean | TypedArray | readonly TensorValues[];
 
-function inferShape(value: TensorValues, op: string): number[] {
-  const shape: number[] = [];
-  let level: TensorValues = value;
-  while (Array.isArray(level)) {
-    shape.push(level.length);
-    if (level.length === 0) break;
-    level = level[0] as TensorValues;
-  }
-  if (ArrayBuffer.isView(level)) shape.push((level as TypedArray).length);
-  else if (typeof level !== 'number' && typeof level !== 'boolean' && !(Array.isArray(value) && shape.includes(0))) {
-    invalidArgument(op, 'value', 'numbers, booleans, nested arrays of them, or a TypedArray', describeValue(level));
-  }
-  return shape;
-}
-
-function inferDtype(value: TensorValues): DataType {
-  let level: TensorValues = value;
-  while (Array.isArray(level) && level.length > 0) level = level[0] as TensorValues;
-  if (typeof level === 'boolean') return 'bool';
-  if (ArrayBuffer.isView(level)) return dtypeOfTypedArray(level) ?? 'float32';
-  return 'float32';
-}
-
-function flatten(value: TensorValues, shape: readonly number[], out: TypedArray, op: string): void {
-  let offset = 0;
-  const visit = (node: TensorValues, dim: number): void => {
-    if (dim === shape.length) {
-      if (typeof node !== 'number' && typeof node !== 'boolean') {
-        invalidArgument(op, 'value', `a rectangular nested array of shape ${formatShape(shape)}`, 'a ragged array');
-      }
-      out[offset++] = typeof node === 'boolean' ? (node ? 1 : 0) : node;
-      return;
-    }
-    const length = Array.isArray(node) || ArrayBuffer.isView(node) ? (node as ArrayLike<unknown>).length : -1;
-    if (length !== shape[dim]) {
-      invalidArgument(op, 'value', `a rectangular nested array of shape ${formatShape(shape)}`, 'a ragged array');
-    }
-    if (ArrayBuffer.isView(node)) {
-      for (let i = 0; i < length; i++) out[offset++] = (node as TypedArray)[i]!;
-      return;
-    }
-    for (const child of node as readonly TensorValues[]) visit(child, dim + 1);
-  };
-  visit(value, 0);
-}
-
-function valuesToTensor(value: TensorValues, shape: readonly number[] | undefined, dtype: DataType | undefined, op: string): Tensor {
-  if (dtype !== undefined) assertDataType(op, 'dtype', dtype);
-  if (value instanceof Tensor) invalidArgument(op, 'value', 'values (use tf.clone or the tensor itself)', 'a Tensor');
-  const resolvedDtype = dtype ?? inferDtype(value);
-  const inferred = inferShape(value, op);
-  const target = shape ?? inferred;
-  assertValidShape(op, target);
-  const size = sizeFromShape(target);
-  const out = allocate(op, size, resolvedDtype);
-  if (inferred.length === 0 && size !== 1) {
-    out.fill(typeof value === 'boolean' ? (value ? 1 : 0) : (value as number));
-  } else {
-    const count = sizeFromShape(inferred);
-    if (count !== size) {
-      invalidArgument(op, 'shape', `a shape of ${count} elements (the number of values given)`, `${formatShape(target)} with ${size} elements`);
-    }
-    flatten(value, inferred, out, op);
-  }
-  return getEngine().makeTensor(out, target, resolvedDtype);
+function valuesToTensor(value: unknown, shape: readonly number[] | undefined, dtype: DataType | undefined, op: string): Tensor {
+  const { values, shape: target, dtype: resolved } = valuesToHost(value, shape, dtype, op);
+  return getEngine().makeTensor(values, target, resolved);
 }
 
 /**
@@ -105,12 +47,16 @@ export function scalar(value: number | boolean, dtype?: DataType): Tensor {
   return valuesToTensor(value, [], dtype, 'scalar');
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value` (bool for a boolean, else float32 unless `dtype` says). An
+ * int32 fill value must be an integer in int32's range, as TensorFlow converts it.
+ */
 export function fill(shape: readonly number[], value: number | boolean, dtype?: DataType): Tensor {
   assertValidShape('fill', shape);
-  const resolved = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const resolved = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : dtype;
   assertDataType('fill', 'dtype', resolved);
-  const numeric = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  const numeric = scalarOf(value, resolved, 'fill', 'value');
+  checkAllocation('fill', shape, resolved);
   return getEngine().runKernel('Fill', {}, { value: numeric }, { shape: shape.slice(), dtype: resolved });
 }
 
@@ -138,31 +84,43 @@ export function onesLike(x: Tensor): Tensor {
 
 /** The `n`×`n` identity matrix. */
 export function eye(n: number, dtype: DataType = 'float32'): Tensor {
-  if (!Number.isInteger(n) || n < 0) invalidArgument('eye', 'n', 'a non-negative integer', String(n));
+  if (!Number.isInteger(n) || n < 0) invalidArgument('eye', 'n', 'a non-negative integer', describeValue(n));
   assertDataType('eye', 'dtype', dtype);
+  checkAllocation('eye', [n, n], dtype);
   const values = allocate('eye', n * n, dtype);
   for (let i = 0; i < n; i++) values[i * n + i] = 1;
   return getEngine().makeTensor(values, [n, n], dtype);
 }
 
 /**
- * `start, start + step, ...` up to but excluding `stop`; `range(n)` is `range(0, n)`.
+ * `start, start + step, ...` up to but excluding `stop`; `range(n)` is `range(0, n)`. For int32, the
+ * three must be integers in int32's range (TensorFlow converts them to the dtype first).
  * @example tf.range(0, 5, 2) // [0, 2, 4]
  */
 export function range(start: number, stop?: number, step = 1, dtype: DataType = 'float32'): Tensor {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
   for (const [name, v] of [['start', from], ['stop', to], ['step', step]] as const) {
-    if (!Number.isFinite(v)) invalidArgument('range', name, 'a finite number', String(v));
+    if (typeof v !== 'number' || !Number.isFinite(v)) invalidArgument('range', name, 'a finite number', describeValue(v));
   }
   if (step === 0) invalidArgument('range', 'step', 'a non-zero number', '0');
   assertDataType('range', 'dtype', dtype);
+  if (dtype === 'bool') invalidArgument('range', 'dtype', "'float32' or 'int32'", "'bool'");
+  if (dtype === 'int32') {
+    elementOf(from, dtype, 'range', 'start');
+    elementOf(to, dtype, 'range', stop === undefined ? 'start' : 'stop');
+    elementOf(step, dtype, 'range', 'step');
+  }
   const size = Math.max(0, Math.ceil((to - from) / step));
+  checkAllocation('range', [size], dtype);
   return getEngine().runKernel('Range', {}, { start: from, step }, { shape: [size], dtype });
 }
 
 /** `num` evenly spaced values from `start` to `stop` inclusive. */
 export function linspace(start: number, stop: number, num: number): Tensor {
-  if (!Number.isInteger(num) || num < 0) invalidArgument('linspace', 'num', 'a non-negative integer', String(num));
+  if (typeof start !== 'number') invalidArgument('linspace', 'start', 'a number', describeValue(start));
+  if (typeof stop !== 'number') invalidArgument('linspace', 'stop', 'a number', describeValue(stop));
+  if (!Number.isInteger(num) || num < 0) invalidArgument('linspace', 'num', 'a non-negative integer', describeValue(num));
+  checkAllocation('linspace', [num], 'float32');
   const values = allocate('linspace', num, 'float32');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) values[i] = start + i * step;
@@ -170,9 +128,16 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   return getEngine().makeTensor(values, [num], 'float32');
 }
 
+const VARIABLE_OPTIONS: OptionSchema<VariableOptions> = {
+  trainable: { kind: 'boolean' },
+  name: { kind: 'string' },
+  dtype: { kind: 'oneOf', values: DATA_TYPES },
+};
+
 /** @internal The tensor a new Variable takes its value from (a temporary unless `initial` is a Tensor). */
 export function variableInitialValue(initial: Tensor | TensorValues, options: VariableOptions): Tensor {
-  if (options.dtype !== undefined) assertDataType('variable', 'dtype', options.dtype);
+  checkOptions('variable', options, VARIABLE_OPTIONS);
+  if (options.dtype !== undefined) assertDataType('variable', 'options.dtype', options.dtype);
   if (!(initial instanceof Tensor)) return constant(initial, options.dtype);
   assertLiveTensor(initial, 'variable', 'initial');
   if (options.dtype === undefined || options.dtype === initial.dtype) return initial;

@@ -10,7 +10,9 @@ import { invalidArgument } from '../errors.js';
 import type { BinaryKernel, ComparisonKernel, UnaryKernel } from '../kernels.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
+import { describeValue } from '../options.js';
 import { assertDataType, assertLiveTensor, convertPair, convertToTensor, releaseConverted } from './convert.js';
+import { elementOf } from './values.js';
 
 function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
@@ -155,14 +157,22 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   }
 }
 
-/** Clamps every value into `[clipValueMin, clipValueMax]`. */
+/** Clamps every value into `[clipValueMin, clipValueMax]` (bounds converted to `x`'s dtype). */
 export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
+  for (const [name, bound] of [['clipValueMin', clipValueMin], ['clipValueMax', clipValueMax]] as const) {
+    if (typeof bound !== 'number') invalidArgument('clipByValue', name, 'a number', describeValue(bound));
+  }
   if (!(clipValueMin <= clipValueMax)) {
     invalidArgument('clipByValue', 'clipValueMin', `a value <= clipValueMax (${clipValueMax})`, String(clipValueMin));
   }
   const tx = convertToTensor(x, 'clipByValue', 'x');
   const engine = getEngine();
   try {
+    if (tx.dtype === 'bool') invalidArgument('clipByValue', 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    if (tx.dtype === 'int32') {
+      elementOf(clipValueMin, 'int32', 'clipByValue', 'clipValueMin');
+      elementOf(clipValueMax, 'int32', 'clipByValue', 'clipValueMax');
+    }
     return engine.tidy(() => minimum(maximum(tx, clipValueMin), clipValueMax));
   } finally {
     if (tx !== x) tx.dispose();

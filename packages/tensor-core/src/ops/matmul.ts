@@ -2,8 +2,11 @@
  * @file `matmul`: batched matrix product with optional transposes; leading (batch) dims broadcast.
  */
 
+import { checkAllocation } from '../allocation-guard.js';
 import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
+import { checkOptions } from '../options.js';
+import type { OptionSchema } from '../options.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertLiveTensor } from './convert.js';
@@ -16,6 +19,11 @@ export interface MatMulOptions {
   readonly transposeB?: boolean;
 }
 
+const MATMUL_OPTIONS: OptionSchema<MatMulOptions> = {
+  transposeA: { kind: 'boolean' },
+  transposeB: { kind: 'boolean' },
+};
+
 /**
  * `a · b` over the last two dims, batched over leading dims (which broadcast).
  * @example tf.matmul(tf.tensor([[1, 2]]), tf.tensor([[3], [4]])) // [[11]]
@@ -23,6 +31,7 @@ export interface MatMulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   assertLiveTensor(a, 'matmul', 'a');
   assertLiveTensor(b, 'matmul', 'b');
+  checkOptions('matmul', options, MATMUL_OPTIONS);
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
   if (a.rank < 2) invalidArgument('matmul', 'a', 'a tensor of rank >= 2', `shape ${formatShape(a.shape)}`);
@@ -44,5 +53,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     );
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  return getEngine().runKernel('MatMul', { a, b }, { transposeA, transposeB }, { shape: [...batch, m, n], dtype: a.dtype });
+  const shape = [...batch, m, n];
+  checkAllocation('matmul', shape, a.dtype);
+  return getEngine().runKernel('MatMul', { a, b }, { transposeA, transposeB }, { shape, dtype: a.dtype });
 }

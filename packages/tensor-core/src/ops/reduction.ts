@@ -8,6 +8,7 @@ import { invalidArgument } from '../errors.js';
 import type { ReductionKernel } from '../kernels.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { describeValue } from '../options.js';
 import { convertToTensor } from './convert.js';
 import { cast, div } from './elementwise.js';
 
@@ -21,7 +22,12 @@ export function reducedShape(shape: readonly number[], axes: readonly number[], 
   return out;
 }
 
+function checkKeepDims(op: string, keepDims: unknown): void {
+  if (typeof keepDims !== 'boolean') invalidArgument(op, 'keepDims', 'a boolean', describeValue(keepDims));
+}
+
 function reduce(kernel: ReductionKernel, op: string, x: Tensor | number, axis: number | readonly number[] | undefined, keepDims: boolean): Tensor {
+  checkKeepDims(op, keepDims);
   const tx = convertToTensor(x, op, 'x');
   try {
     if (tx.dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
@@ -61,8 +67,10 @@ export function reduceMin(x: Tensor | number, axis?: number | readonly number[],
  * Integer inputs give an integer mean truncated toward zero, as TensorFlow's.
  */
 export function reduceMean(x: Tensor | number, axis?: number | readonly number[], keepDims = false): Tensor {
+  checkKeepDims('reduceMean', keepDims);
   const tx = convertToTensor(x, 'reduceMean', 'x');
   try {
+    if (tx.dtype === 'bool') invalidArgument('reduceMean', 'x', 'a float32 or int32 tensor', 'a bool tensor');
     const axes = normalizeAxes('reduceMean', axis, tx.rank);
     let count = 1;
     for (const a of axes) count *= tx.shape[a]!;

@@ -3,12 +3,17 @@
  * `slice`, `concat`, `gather`, `broadcastTo` and `oneHot` (kernels).
  */
 
+import { checkAllocation } from '../allocation-guard.js';
 import type { DataType } from '../dtype.js';
+import { DATA_TYPES } from '../dtype.js';
 import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
-import { assertValidShape, broadcastShapes, normalizeAxis, shapesEqual, sizeFromShape } from '../shape.js';
+import { checkOptions } from '../options.js';
+import type { OptionSchema } from '../options.js';
+import { assertValidShape, broadcastShapes, describeShape, MAX_RANK, normalizeAxis, shapesEqual, sizeFromShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { assertDataType, assertLiveTensor, describeValue } from './convert.js';
+import { assertLiveTensor, describeValue } from './convert.js';
+import { elementOf, scalarOf, valuesToHost } from './values.js';
 
 /**
  * The same values in another shape; one dimension may be -1 (inferred). Shares the buffer.
@@ -17,16 +22,17 @@ import { assertDataType, assertLiveTensor, describeValue } from './convert.js';
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertLiveTensor(x, 'reshape', 'x');
   if (!Array.isArray(shape)) invalidArgument('reshape', 'shape', 'an array of integers', describeValue(shape));
+  if (shape.length > MAX_RANK) invalidArgument('reshape', 'shape', `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
   const resolved = shape.slice();
   let inferred = -1;
   let known = 1;
   for (let i = 0; i < resolved.length; i++) {
     const d = resolved[i]!;
     if (d === -1) {
-      if (inferred !== -1) invalidArgument('reshape', 'shape', 'at most one -1', formatShape(shape));
+      if (inferred !== -1) invalidArgument('reshape', 'shape', 'at most one -1', describeShape(shape));
       inferred = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      invalidArgument('reshape', 'shape', 'non-negative integer dimensions (or one -1)', formatShape(shape));
+      invalidArgument('reshape', 'shape', 'non-negative integer dimensions (or one -1)', describeShape(shape));
     } else known *= d;
   }
   if (inferred !== -1) {
@@ -45,7 +51,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function expandDims(x: Tensor, axis = 0): Tensor {
   assertLiveTensor(x, 'expandDims', 'x');
   if (!Number.isInteger(axis) || axis < -x.rank - 1 || axis > x.rank) {
-    invalidArgument('expandDims', 'axis', `an integer in [${-x.rank - 1}, ${x.rank}]`, String(axis));
+    invalidArgument('expandDims', 'axis', `an integer in [${-x.rank - 1}, ${x.rank}]`, describeValue(axis));
   }
   const position = axis < 0 ? axis + x.rank + 1 : axis;
   const shape = x.shape.slice();
@@ -60,6 +66,7 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   if (axis === undefined) {
     drop = new Set(x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
   } else {
+    if (typeof axis !== 'number' && !Array.isArray(axis)) invalidArgument('squeeze', 'axis', 'an integer, an array of integers, or undefined', describeValue(axis));
     drop = new Set((typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank)));
     for (const a of drop) {
       if (x.shape[a] !== 1) invalidArgument('squeeze', 'axis', `dimension ${a} of size 1`, `size ${x.shape[a]!} (shape ${formatShape(x.shape)})`);
@@ -71,9 +78,10 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
 /** Permutes dimensions (reverses them when `perm` is omitted). */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertLiveTensor(x, 'transpose', 'x');
-  const order = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((p) => (p < 0 ? p + x.rank : p));
+  if (perm !== undefined && !Array.isArray(perm)) invalidArgument('transpose', 'perm', 'an array of integers, or undefined', describeValue(perm));
+  const order = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((p) => (typeof p === 'number' && p < 0 ? p + x.rank : p));
   const valid = order.length === x.rank && order.every((p, i) => Number.isInteger(p) && p >= 0 && p < x.rank && order.indexOf(p) === i);
-  if (!valid) invalidArgument('transpose', 'perm', `a permutation of [0..${x.rank - 1}]`, formatShape(perm ?? []));
+  if (!valid) invalidArgument('transpose', 'perm', `a permutation of [0..${x.rank - 1}]`, describeShape(perm));
   const engine = getEngine();
   if (order.every((p, i) => p === i)) return engine.makeView(x, x.shape, 'Identity');
   return engine.runKernel('Transpose', { x }, { perm: order }, { shape: order.map((p) => x.shape[p]!), dtype: x.dtype });
@@ -85,21 +93,26 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
  */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   assertLiveTensor(x, 'slice', 'x');
-  const beginList = typeof begin === 'number' ? [begin] : begin.slice();
-  const sizeList = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
-  if (beginList.length > x.rank) invalidArgument('slice', 'begin', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, formatShape(beginList));
+  if (typeof begin !== 'number' && !Array.isArray(begin)) invalidArgument('slice', 'begin', 'an integer or an array of integers', describeValue(begin));
+  if (size !== undefined && typeof size !== 'number' && !Array.isArray(size)) {
+    invalidArgument('slice', 'size', 'an integer, an array of integers, or undefined', describeValue(size));
+  }
+  const beginList: readonly number[] = typeof begin === 'number' ? [begin] : begin.slice();
+  const sizeList: readonly number[] = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
+  if (beginList.length > x.rank) invalidArgument('slice', 'begin', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, describeShape(beginList));
+  if (sizeList.length > x.rank) invalidArgument('slice', 'size', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, describeShape(sizeList));
   const starts: number[] = [];
   const sizes: number[] = [];
   for (let i = 0; i < x.rank; i++) {
     const dim = x.shape[i]!;
     const start = beginList[i] ?? 0;
     const requested = sizeList[i] ?? -1;
-    const length = requested === -1 ? dim - start : requested;
     if (!Number.isInteger(start) || start < 0 || start > dim) {
-      invalidArgument('slice', 'begin', `begin[${i}] in [0, ${dim}] for shape ${formatShape(x.shape)}`, String(start));
+      invalidArgument('slice', 'begin', `begin[${i}] in [0, ${dim}] for shape ${formatShape(x.shape)}`, describeValue(start));
     }
+    const length = requested === -1 ? dim - start : requested;
     if (!Number.isInteger(length) || length < 0 || start + length > dim) {
-      invalidArgument('slice', 'size', `size[${i}] in [0, ${dim - start}] (or -1) for begin ${start} on shape ${formatShape(x.shape)}`, String(requested));
+      invalidArgument('slice', 'size', `size[${i}] in [0, ${dim - start}] (or -1) for begin ${start} on shape ${formatShape(x.shape)}`, describeValue(requested));
     }
     starts.push(start);
     sizes.push(length);
@@ -133,32 +146,59 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   return engine.runKernel('Concat', { tensors }, { axis: normalized }, { shape, dtype: first.dtype });
 }
 
+/** Indices given as values: a number (a scalar index) or nested arrays of numbers. */
+export type IndexValues = number | readonly IndexValues[];
+
 /**
- * Slices of `x` along `axis` at `indices` (int32, each in [0, x.shape[axis])).
+ * `indices` as an int32 tensor: a live int32 Tensor as is, values (a number, nested arrays, an
+ * Int32Array) converted with every element checked to be an integer in int32's range (booleans and
+ * non-numbers refused), so `[1.7]`, `[NaN]`, `['a']` or `[2 ** 32 + 1]` never become a row. Values
+ * given here are also checked against `limit` (when given) before anything is made, on any backend.
+ */
+function indexTensor(op: string, argument: string, indices: unknown, limit?: { readonly size: number; readonly describe: string }): Tensor {
+  if (indices instanceof Tensor) {
+    assertLiveTensor(indices, op, argument);
+    if (indices.dtype !== 'int32') invalidArgument(op, argument, 'an int32 tensor', `a ${indices.dtype} tensor`);
+    return indices;
+  }
+  if (typeof indices !== 'number' && !Array.isArray(indices) && !(indices instanceof Int32Array)) {
+    invalidArgument(op, argument, 'an int32 Tensor, an integer, or (nested) arrays of integers', describeValue(indices));
+  }
+  const host = valuesToHost(indices, undefined, 'int32', op, argument, false);
+  if (limit !== undefined) checkIndices(host.values, limit.size, limit.describe);
+  return getEngine().makeTensor(host.values, host.shape, 'int32');
+}
+
+function checkIndices(values: ArrayLike<number>, limit: number, describe: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0 || v >= limit) invalidArgument('gather', 'indices', `values in [0, ${limit}) ${describe}`, `indices[${i}] = ${v}`);
+  }
+}
+
+/**
+ * Slices of `x` along `axis` at `indices`: an int32 Tensor, an integer (which drops the axis, as
+ * TensorFlow's scalar index does) or nested arrays of integers, each in [0, x.shape[axis]). Values are
+ * checked wherever they can be read synchronously (any array given here, and tensors on the cpu); on
+ * an asynchronous backend (WebGPU) an out-of-range index in a tensor gives zeros, TensorFlow's GPU rule.
  * @example tf.gather(tf.tensor([10, 20, 30]), [2, 0]) // [30, 10]
  */
-export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tensor {
   assertLiveTensor(x, 'gather', 'x');
+  const normalized = normalizeAxis('gather', axis, x.rank);
+  const limit = { size: x.shape[normalized]!, describe: `for axis ${normalized} of shape ${formatShape(x.shape)}` };
   const engine = getEngine();
-  const indexTensor = indices instanceof Tensor ? indices : engine.makeTensor(Int32Array.from(indices), [indices.length], 'int32');
+  const index = indexTensor('gather', 'indices', indices, limit);
   try {
-    assertLiveTensor(indexTensor, 'gather', 'indices');
-    if (indexTensor.dtype !== 'int32') invalidArgument('gather', 'indices', 'an int32 tensor', `a ${indexTensor.dtype} tensor`);
-    const normalized = normalizeAxis('gather', axis, x.rank);
-    const limit = x.shape[normalized]!;
-    const { backend, dataId } = indexTensor.storage;
-    // Validation needs the values; asynchronous backends skip it and their kernels must not fault.
-    if (backend.readSync !== undefined) {
-      const values = backend.readSync(dataId);
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        if (v < 0 || v >= limit) invalidArgument('gather', 'indices', `values in [0, ${limit}) for axis ${normalized} of shape ${formatShape(x.shape)}`, `indices[${i}] = ${v}`);
-      }
-    }
-    const shape = [...x.shape.slice(0, normalized), ...indexTensor.shape, ...x.shape.slice(normalized + 1)];
-    return engine.runKernel('Gather', { x, indices: indexTensor }, { axis: normalized }, { shape, dtype: x.dtype });
+    const { backend, dataId } = index.storage;
+    // A tensor's values are checked where they can be read synchronously; asynchronous backends'
+    // kernels give zeros for an out-of-range index instead.
+    if (index === indices && backend.readSync !== undefined) checkIndices(backend.readSync(dataId), limit.size, limit.describe);
+    const shape = [...x.shape.slice(0, normalized), ...index.shape, ...x.shape.slice(normalized + 1)];
+    checkAllocation('gather', shape, x.dtype);
+    return engine.runKernel('Gather', { x, indices: index }, { axis: normalized }, { shape, dtype: x.dtype });
   } finally {
-    if (indexTensor !== indices) indexTensor.dispose();
+    if (index !== indices) index.dispose();
   }
 }
 
@@ -170,6 +210,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (!fits) invalidArgument('broadcastTo', 'shape', `a shape that ${formatShape(x.shape)} broadcasts to`, formatShape(shape));
   const engine = getEngine();
   if (shapesEqual(x.shape, shape)) return engine.makeView(x, x.shape, 'Identity');
+  checkAllocation('broadcastTo', shape, x.dtype);
   return engine.runKernel('BroadcastTo', { x }, {}, { shape: shape.slice(), dtype: x.dtype });
 }
 
@@ -191,22 +232,32 @@ export interface OneHotOptions {
   readonly dtype?: DataType;
 }
 
+const ONE_HOT_OPTIONS: OptionSchema<OneHotOptions> = {
+  onValue: { kind: 'number' },
+  offValue: { kind: 'number' },
+  dtype: { kind: 'oneOf', values: DATA_TYPES },
+};
+
 /**
- * One-hot rows along a new last axis; indices outside [0, depth) give all-`offValue` rows.
+ * One-hot rows along a new last axis; indices (an int32 Tensor, an integer or nested arrays of
+ * integers) outside [0, depth) give all-`offValue` rows.
  * @example tf.oneHot(tf.tensor([0, 2], [2], 'int32'), 3) // [[1, 0, 0], [0, 0, 1]]
+ * @example tf.oneHot(2, 4) // [0, 0, 1, 0]
  */
-export function oneHot(indices: Tensor, depth: number, options: OneHotOptions = {}): Tensor {
-  assertLiveTensor(indices, 'oneHot', 'indices');
-  if (indices.dtype !== 'int32') invalidArgument('oneHot', 'indices', 'an int32 tensor', `a ${indices.dtype} tensor`);
-  if (!Number.isInteger(depth) || depth < 0) invalidArgument('oneHot', 'depth', 'a non-negative integer', String(depth));
+export function oneHot(indices: Tensor | IndexValues, depth: number, options: OneHotOptions = {}): Tensor {
+  if (!Number.isInteger(depth) || depth < 0) invalidArgument('oneHot', 'depth', 'a non-negative integer', describeValue(depth));
+  checkOptions('oneHot', options, ONE_HOT_OPTIONS);
   const dtype = options.dtype ?? 'float32';
-  assertDataType('oneHot', 'dtype', dtype);
-  return getEngine().runKernel(
-    'OneHot',
-    { indices },
-    { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0 },
-    { shape: [...indices.shape, depth], dtype },
-  );
+  const onValue = elementOf(options.onValue ?? 1, dtype, 'oneHot', 'options.onValue');
+  const offValue = elementOf(options.offValue ?? 0, dtype, 'oneHot', 'options.offValue');
+  const index = indexTensor('oneHot', 'indices', indices);
+  try {
+    const shape = [...index.shape, depth];
+    checkAllocation('oneHot', shape, dtype);
+    return getEngine().runKernel('OneHot', { indices: index }, { depth, onValue, offValue }, { shape, dtype });
+  } finally {
+    if (index !== indices) index.dispose();
+  }
 }
 
 /**
@@ -216,13 +267,15 @@ export function oneHot(indices: Tensor, depth: number, options: OneHotOptions = 
 export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments: number): Tensor {
   assertLiveTensor(data, 'unsortedSegmentSum', 'data');
   assertLiveTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds');
+  if (data.dtype === 'bool') invalidArgument('unsortedSegmentSum', 'data', 'a float32 or int32 tensor', 'a bool tensor');
   if (segmentIds.dtype !== 'int32') invalidArgument('unsortedSegmentSum', 'segmentIds', 'an int32 tensor', `a ${segmentIds.dtype} tensor`);
-  if (!Number.isInteger(numSegments) || numSegments < 0) invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', String(numSegments));
+  if (!Number.isInteger(numSegments) || numSegments < 0) invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', describeValue(numSegments));
   const prefix = data.shape.slice(0, segmentIds.rank);
   if (!shapesEqual(prefix, segmentIds.shape)) {
     invalidArgument('unsortedSegmentSum', 'segmentIds', `a shape that prefixes data's shape ${formatShape(data.shape)}`, `shape ${formatShape(segmentIds.shape)}`);
   }
   const shape = [numSegments, ...data.shape.slice(segmentIds.rank)];
+  checkAllocation('unsortedSegmentSum', shape, data.dtype);
   return getEngine().runKernel('UnsortedSegmentSum', { data, segmentIds }, { numSegments }, { shape, dtype: data.dtype });
 }
 
@@ -232,20 +285,28 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments
  */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
   assertLiveTensor(x, 'pad', 'x');
+  if (!Array.isArray(paddings)) invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, describeValue(paddings));
   if (paddings.length !== x.rank) invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
+  const padded = x.shape.slice();
+  paddings.forEach((pair: unknown, axis) => {
+    const [before, after] = Array.isArray(pair) && pair.length === 2 ? (pair as unknown[]) : [undefined, undefined];
+    if (!Number.isInteger(before) || !Number.isInteger(after) || (before as number) < 0 || (after as number) < 0) {
+      invalidArgument('pad', 'paddings', 'pairs of non-negative integers', `${describeShape(pair)} on axis ${axis}`);
+    }
+    padded[axis]! += (before as number) + (after as number);
+  });
+  const fillValue = scalarOf(constantValue, x.dtype, 'pad', 'constantValue');
+  checkAllocation('pad', padded, x.dtype);
   const engine = getEngine();
   return engine.tidy(() => {
     let result = x;
     paddings.forEach(([before, after], axis) => {
-      if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
-        invalidArgument('pad', 'paddings', 'non-negative integers', `[${before}, ${after}] on axis ${axis}`);
-      }
       if (before === 0 && after === 0) return;
       const parts: Tensor[] = [];
       const block = (n: number): Tensor => {
         const shape = result.shape.slice();
         shape[axis] = n;
-        return engine.runKernel('Fill', {}, { value: constantValue }, { shape, dtype: x.dtype });
+        return engine.runKernel('Fill', {}, { value: fillValue }, { shape, dtype: x.dtype });
       };
       if (before > 0) parts.push(block(before));
       parts.push(result);
