@@ -4,7 +4,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { unknownName } from './option-rules.js';
+import { assertMessageNames, unknownName } from './option-rules.js';
 
 /**
  * An activation: a function of one tensor, returning a tensor of the same shape.
@@ -79,6 +79,7 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = Object.keys(BY_NAME) 
  * @example activations.get('relu')(tf.tensor([-1, 2])) // [0, 2]
  */
 export function get(identifier: ActivationIdentifier | undefined, argument = 'activation', op = 'activations.get'): Activation {
+  assertMessageNames(op, argument, 'activations.get');
   if (identifier === undefined) return linear;
   if (typeof identifier === 'function') return identifier;
   if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) return BY_NAME[identifier];

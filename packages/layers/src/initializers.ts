@@ -6,7 +6,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import { FINITE, INTEGER, isInitializer, unknownName } from './option-rules.js';
+import { FINITE, INTEGER, assertMessageNames, isInitializer, unknownName } from './option-rules.js';
 
 /**
  * Makes a weight's initial value.
@@ -68,6 +68,7 @@ export interface RandomUniformOptions extends SeedOptions {
  * @example computeFans([4, 2]) // [4, 2]
  */
 export function computeFans(shape: readonly number[]): [number, number] {
+  tf.assertValidShape('initializers.computeFans', shape);
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0]!, shape[0]!];
   if (shape.length === 2) return [shape[0]!, shape[1]!];
@@ -221,6 +222,7 @@ export const INITIALIZER_NAMES: readonly InitializerName[] = Object.keys(BY_NAME
  * @example initializers.get('glorotUniform', 42).initialize([4, 2])
  */
 export function get(identifier: InitializerIdentifier, seed?: number, argument = 'initializer', op = 'initializers.get'): Initializer {
+  assertMessageNames(op, argument, 'initializers.get');
   if (isInitializer(identifier)) return identifier;
   if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) {
     return BY_NAME[identifier](seed === undefined ? {} : { seed });

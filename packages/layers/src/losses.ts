@@ -10,7 +10,7 @@
 
 import * as tf from '@tapeflow/tensor-core';
 import { checkLabelRange, sparseLabels } from './labels.js';
-import { unknownName } from './option-rules.js';
+import { assertMessageNames, unknownName } from './option-rules.js';
 
 /**
  * Keras' `backend.epsilon()`: the clip applied to probabilities before a log.
@@ -292,6 +292,7 @@ export const LOSS_NAMES: readonly string[] = [...Object.keys(CLASSES), ...Object
  * @example tf.losses.get('sparseCategoricalCrossentropy', { fromLogits: true })
  */
 export function get(identifier: LossName | 'mse' | 'mae' | Loss, options: CrossentropyOptions = {}, op = 'losses.get', argument = 'loss'): Loss {
+  assertMessageNames(op, argument, 'losses.get');
   if (identifier instanceof Loss) return identifier;
   const name = typeof identifier === 'string' ? (Object.hasOwn(ALIASES, identifier) ? ALIASES[identifier] : identifier) : undefined;
   if (name !== undefined && Object.hasOwn(CLASSES, name)) return CLASSES[name as LossName](options);

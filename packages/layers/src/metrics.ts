@@ -8,7 +8,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { sparseLabels } from './labels.js';
 import * as losses from './losses.js';
-import { unknownName } from './option-rules.js';
+import { assertMessageNames, unknownName } from './option-rules.js';
 
 /**
  * A metric: `(yTrue, yPred)` → a scalar, the batch mean.
@@ -113,6 +113,11 @@ export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'acc', ...(Objec
  * @example tf.metrics.accuracyFor([32], [32, 10]) // sparseCategoricalAccuracy
  */
 export function accuracyFor(targetShape: readonly number[], predictionShape: readonly number[], binaryThreshold = 0.5): MetricFunction {
+  tf.assertValidShape('metrics.accuracyFor', targetShape, 'targetShape');
+  tf.assertValidShape('metrics.accuracyFor', predictionShape, 'predictionShape');
+  if (typeof binaryThreshold !== 'number' || !(binaryThreshold >= 0 && binaryThreshold <= 1)) {
+    tf.invalidArgument('metrics.accuracyFor', 'binaryThreshold', 'a number in [0, 1]', tf.describeValue(binaryThreshold));
+  }
   const predictionLast = predictionShape[predictionShape.length - 1];
   const targetLast = targetShape[targetShape.length - 1];
   if (predictionLast === 1) return (yTrue, yPred) => binaryAccuracy(yTrue, yPred, binaryThreshold);
@@ -126,6 +131,7 @@ export function accuracyFor(targetShape: readonly number[], predictionShape: rea
  * @example tf.metrics.get('mae')
  */
 export function get(name: Exclude<MetricName, 'accuracy' | 'acc'>, op = 'metrics.get', argument = 'metric'): MetricFunction {
+  assertMessageNames(op, argument, 'metrics.get');
   if (typeof name === 'string' && Object.hasOwn(BY_NAME, name)) return BY_NAME[name];
   return unknownName(op, argument, METRIC_NAMES, name, 'a function');
 }

@@ -61,6 +61,18 @@ export function expectedName(names: readonly string[], given: unknown, alternati
  * Throws the `InvalidArgumentError` for a name that is not in `names`: it lists them and suggests the
  * nearest (`'adma'` → `'adam'`, `'sparse_categorical_crossentropy'` → its camelCase name).
  */
+/**
+ * The `get` functions take, after Keras' arguments, the op and argument to name in their messages (so
+ * `compile` can say `args.loss`). They are strings when Tapeflow passes them; anything else is a user
+ * calling `get` with more arguments than Keras' `get` takes.
+ */
+export function assertMessageNames(op: unknown, argument: unknown, fallbackOp: string): void {
+  if (typeof op !== 'string') tf.invalidArgument(fallbackOp, 'op', 'a string (or no argument: it names the op in messages)', tf.describeValue(op));
+  if (typeof argument !== 'string') {
+    tf.invalidArgument(fallbackOp, 'argument', 'a string (or no argument: it names the argument in messages)', tf.describeValue(argument));
+  }
+}
+
 export function unknownName(op: string, argument: string, names: readonly string[], given: unknown, alternatives = ''): never {
   return tf.invalidArgument(op, argument, expectedName(names, given, alternatives), tf.describeValue(given));
 }

@@ -31,8 +31,10 @@ const NOT_OPS: ReadonlySet<string> = new Set([
   'customGradient', 'checkGradients',
 ]);
 
-/** Lower-case namespaces whose functions are op front-ends (the others are Keras' and checked by layers). */
-const OP_NAMESPACES: ReadonlySet<string> = new Set(['random', 'nn', 'linalg', 'signal', 'image']);
+/** Lower-case namespaces whose functions take user arguments: the ops and the Keras helpers alike. */
+const OP_NAMESPACES: ReadonlySet<string> = new Set([
+  'random', 'nn', 'linalg', 'signal', 'image', 'activations', 'initializers', 'losses', 'metrics', 'optimizers', 'callbacks',
+]);
 
 type OpFunction = (...args: unknown[]) => unknown;
 

@@ -38,6 +38,8 @@ describe('removeBackend', () => {
     expect(memory().numBytesByBackend['doomed']).toBeUndefined();
     expect(() => tf.add(a, 1)).toThrow(FailedPreconditionError);
     expect(() => tf.add(a, 1)).toThrow(/add: argument 'a' is tensor \d+ of the removed backend 'doomed'/i);
+    expect(() => a.dataSync()).toThrow(/dataSync: tensor \d+ belongs to the removed backend 'doomed'/);
+    await expect(b.data()).rejects.toThrow(FailedPreconditionError);
     a.dispose();
     b.dispose();
     b.dispose();

@@ -12,11 +12,20 @@ export function collected(value: unknown): Set<Tensor> {
   return set;
 }
 
-/** Adds every tensor found in `value` (arrays, plain objects, nested) to `into`. */
-export function collectTensors(value: unknown, into: Set<Tensor>): void {
-  if (value instanceof Tensor) into.add(value);
-  else if (Array.isArray(value)) for (const item of value) collectTensors(item, into);
-  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const item of Object.values(value)) collectTensors(item, into);
+/**
+ * Adds every tensor found in `value` (arrays, plain objects, nested) to `into`. A structure that
+ * contains itself is walked once (`seen` holds the containers already visited).
+ */
+export function collectTensors(value: unknown, into: Set<Tensor>, seen?: Set<object>): void {
+  if (value instanceof Tensor) {
+    into.add(value);
+    return;
   }
+  if (value === null || typeof value !== 'object') return;
+  const isArray = Array.isArray(value);
+  if (!isArray && Object.getPrototypeOf(value) !== Object.prototype) return;
+  const visited = seen ?? new Set<object>();
+  if (visited.has(value)) return;
+  visited.add(value);
+  for (const item of isArray ? (value as unknown[]) : Object.values(value)) collectTensors(item, into, visited);
 }

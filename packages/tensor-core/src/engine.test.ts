@@ -10,6 +10,7 @@ import { Engine } from './engine.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnimplementedError } from './errors.js';
 import * as tf from './ops/index.js';
 import { Tensor, Variable } from './tensor.js';
+import type { TensorContainer } from './tensor.js';
 
 describe('memory accounting', () => {
   it('counts tensors, buffers and bytes, and returns to where it started', () => {
@@ -56,6 +57,21 @@ describe('tidy and keep', () => {
     expect(Array.from(kept!.dataSync())).toEqual([6, 6]);
     expect(memory().numTensors - start).toBe(3);
     dispose([result, kept!]);
+    expect(memory().numTensors).toBe(start);
+  });
+
+  it('keeps the tensors of a result that contains itself (walked once, no stack overflow)', () => {
+    const start = memory().numTensors;
+    const result = tidy(() => {
+      tf.ones([3]);
+      const cycle: TensorContainer[] = [tf.ones([2])];
+      const record: { [key: string]: TensorContainer } = { cycle };
+      record['self'] = record;
+      cycle.push(cycle, record);
+      return cycle;
+    });
+    expect(memory().numTensors - start).toBe(1);
+    dispose(result[0] as Tensor);
     expect(memory().numTensors).toBe(start);
   });
 

@@ -87,6 +87,12 @@ export class Tensor<D extends DataType = DataType> {
     if (this.isDisposedInternal) {
       throw new FailedPreconditionError(`${method}: tensor ${this.id} is disposed; its values are gone.`, method);
     }
+    if (this.storage.account.removed) {
+      throw new FailedPreconditionError(
+        `${method}: tensor ${this.id} belongs to the removed backend '${this.storage.backendName}'; its values are gone.`,
+        method,
+      );
+    }
   }
 
   /** The values, flat, in row-major order. */

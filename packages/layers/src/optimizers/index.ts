@@ -6,7 +6,7 @@
 import * as tf from '@tapeflow/tensor-core';
 import { Adam, AdamW } from './adam.js';
 import { Optimizer } from './optimizer.js';
-import { unknownName } from '../option-rules.js';
+import { assertMessageNames, unknownName } from '../option-rules.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
@@ -39,6 +39,7 @@ const FACTORIES: Readonly<Record<OptimizerName, (config: Readonly<Record<string,
  * @example tf.optimizers.get('adam', { learningRate: 0.01 })
  */
 export function get(identifier: OptimizerName | Optimizer | string, config: Readonly<Record<string, unknown>> = {}, op = 'optimizers.get', argument = 'optimizer'): Optimizer {
+  assertMessageNames(op, argument, 'optimizers.get');
   if (identifier instanceof Optimizer) return identifier;
   const key = typeof identifier === 'string' ? identifier.toLowerCase() : '';
   if (Object.hasOwn(FACTORIES, key)) return FACTORIES[key as OptimizerName](config);
