@@ -45,7 +45,7 @@ describe('bad input: typed errors, no state change', () => {
     expectRejected(() => tf.sqrt(ints), tf.InvalidArgumentError, /^sqrt: argument 'x' expected a float32 tensor, but got a int32 tensor/);
   });
   it('4. an unknown dtype', () => {
-    expectRejected(() => tf.zeros([2], 'float64' as 'float32'), tf.InvalidArgumentError, /^fill: argument 'dtype'.*float64/);
+    expectRejected(() => tf.zeros([2], 'float64' as 'float32'), tf.InvalidArgumentError, /^zeros: argument 'dtype'.*float64/);
     expectRejected(() => tf.cast(a, 'complex64' as 'float32'), tf.InvalidArgumentError, /^cast: argument 'dtype'/, a);
   });
   it('5. NaN and Infinity in data are values, not errors: they propagate as in TensorFlow', () => {
@@ -55,8 +55,8 @@ describe('bad input: typed errors, no state change', () => {
     expect(Array.from(tf.div(tf.tensor([0]), tf.tensor([0])).dataSync())).toEqual([NaN]);
   });
   it('6. negative or fractional shapes, ragged arrays', () => {
-    expectRejected(() => tf.zeros([2, -3]), tf.InvalidArgumentError, /^fill: argument 'shape' expected non-negative integer dimensions/);
-    expectRejected(() => tf.ones([1.5]), tf.InvalidArgumentError, /^fill: argument 'shape'/);
+    expectRejected(() => tf.zeros([2, -3]), tf.InvalidArgumentError, /^zeros: argument 'shape' expected non-negative integer dimensions/);
+    expectRejected(() => tf.ones([1.5]), tf.InvalidArgumentError, /^ones: argument 'shape'/);
     expectRejected(() => tf.reshape(a, [4, -1]), tf.InvalidArgumentError, /^reshape: argument 'shape'/, a);
     expectRejected(() => tf.constant([[1, 2], [3]]), tf.InvalidArgumentError, /^constant: argument 'value'.*ragged/);
   });
@@ -79,7 +79,7 @@ describe('bad input: typed errors, no state change', () => {
     expectRejected(() => v.assign(wrongDtype), tf.InvalidArgumentError, /^assign: argument 'value' expected dtype float32/, v);
   });
   it('10. an allocation larger than the backend allows', () => {
-    expectRejected(() => tf.zeros([100_000, 100_000]), tf.ResourceExhaustedError, /^fill: a float32 tensor of shape \[100000,100000\] \(10000000000 elements, 40000000000 bytes\) is larger than the allocation limit of 2147483648 bytes/);
+    expectRejected(() => tf.zeros([100_000, 100_000]), tf.ResourceExhaustedError, /^zeros: a float32 tensor of shape \[100000,100000\] \(10000000000 elements, 40000000000 bytes\) is larger than the allocation limit of 2147483648 bytes/);
     expectRejected(() => tf.random.normal([100_000, 100_000]), tf.ResourceExhaustedError, /^random\.normal: a float32 tensor of shape \[100000,100000\].*allocation limit/);
   });
   it('11. a value of the wrong kind where a tensor goes', () => {
@@ -173,7 +173,7 @@ describe('bad input, continued: sizes and values', () => {
     const ids = tf.tensor([0], [1], 'int32');
     const [column, row] = [tf.ones([1e5, 1]), tf.ones([1, 1e5])];
     const huge: [string, () => unknown, RegExp][] = [
-      ['ones', () => tf.ones([1e6, 1e6]), /^fill: a float32 tensor of shape \[1000000,1000000\] \(1000000000000 elements, 4000000000000 bytes\) is larger than the allocation limit of 2147483648 bytes per tensor/],
+      ['ones', () => tf.ones([1e6, 1e6]), /^ones: a float32 tensor of shape \[1000000,1000000\] \(1000000000000 elements, 4000000000000 bytes\) is larger than the allocation limit of 2147483648 bytes per tensor/],
       ['range', () => tf.range(0, 1e12), /^range: a float32 tensor of shape \[1000000000000\].*allocation limit of 2147483648 bytes/],
       ['range, tiny step', () => tf.range(0, 1, 1e-12), /^range: .*shape \[1000000000000\].*allocation limit/],
       ['linspace', () => tf.linspace(0, 1, 1e12), /^linspace: .*shape \[1000000000000\].*allocation limit/],
@@ -207,7 +207,7 @@ describe('bad input, continued: sizes and values', () => {
           [() => tf.linspace(0, 1, 300_000), /^linspace: .*1048576 bytes/],
           [() => tf.random.normal([300_000]), /^random\.normal: .*1048576 bytes/],
           [() => tf.gather(pair, Array.from({ length: 300_000 }, () => 0)), /^gather: a int32 tensor of shape \[300000\].*1048576 bytes/],
-          [() => tf.zeros([1025, 256]), /^fill: .*shape \[1025,256\].*1048576 bytes/],
+          [() => tf.zeros([1025, 256]), /^zeros: .*shape \[1025,256\].*1048576 bytes/],
         ];
         for (const [fn, pattern] of requests) {
           const before = { ...counts };
@@ -303,7 +303,7 @@ describe('bad input, continued: sizes and values', () => {
       [() => tf.slice(a, null as unknown as number[]), /^slice: argument 'begin' expected .*but got null/],
       [() => tf.squeeze(a, null as unknown as number), /^squeeze: argument 'axis' expected .*but got null/],
       [() => tf.reshape(a, null as unknown as number[]), /^reshape: argument 'shape' expected an array of integers, but got null/],
-      [() => tf.zeros(null as unknown as number[]), /^fill: argument 'shape' expected an array of non-negative integers, but got null/],
+      [() => tf.zeros(null as unknown as number[]), /^zeros: argument 'shape' expected an array of non-negative integers, but got null/],
       [() => tf.tensor([1, 2], null as unknown as number[]), /^tensor: argument 'shape' expected an array of non-negative integers, but got null/],
       [() => tf.pad(a, null as unknown as [number, number][]), /^pad: argument 'paddings' expected 2 \[before, after\] pairs, but got null/],
       [() => tf.oneHot([0], 2, { dtype: 'float64' } as never), /^oneHot: argument 'options\.dtype' expected one of "float32", "int32", "bool"/],

@@ -52,22 +52,27 @@ export function scalar(value: number | boolean, dtype?: DataType): Tensor {
  * int32 fill value must be an integer in int32's range, as TensorFlow converts it.
  */
 export function fill(shape: readonly number[], value: number | boolean, dtype?: DataType): Tensor {
-  assertValidShape('fill', shape);
+  return fillAs('fill', shape, value, dtype);
+}
+
+/** `fill` whose messages name `op` (`zeros`, `ones`, ...): the op the user called. */
+function fillAs(op: string, shape: readonly number[], value: number | boolean, dtype?: DataType): Tensor {
+  assertValidShape(op, shape);
   const resolved = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : dtype;
-  assertDataType('fill', 'dtype', resolved);
-  const numeric = scalarOf(value, resolved, 'fill', 'value');
-  checkAllocation('fill', shape, resolved);
+  assertDataType(op, 'dtype', resolved);
+  const numeric = scalarOf(value, resolved, op, 'value');
+  checkAllocation(op, shape, resolved);
   return getEngine().runKernel('Fill', {}, { value: numeric }, { shape: shape.slice(), dtype: resolved });
 }
 
 /** Zeros of `shape`. */
 export function zeros(shape: readonly number[], dtype: DataType = 'float32'): Tensor {
-  return fill(shape, 0, dtype);
+  return fillAs('zeros', shape, 0, dtype);
 }
 
 /** Ones of `shape`. */
 export function ones(shape: readonly number[], dtype: DataType = 'float32'): Tensor {
-  return fill(shape, 1, dtype);
+  return fillAs('ones', shape, 1, dtype);
 }
 
 /** Zeros with `x`'s shape and dtype. */

@@ -43,7 +43,7 @@ describe('values are what they claim', () => {
     const self: unknown[] = [];
     self.push(self);
     expectRefused(() => tf.tensor(self as never), /^tensor: argument 'value' expected nested arrays at most 254 deep/);
-    expectRefused(() => tf.zeros(new Array<number>(255).fill(1)), /^fill: argument 'shape' expected at most 254 dimensions, but got 255 dimensions/);
+    expectRefused(() => tf.zeros(new Array<number>(255).fill(1)), /^zeros: argument 'shape' expected at most 254 dimensions, but got 255 dimensions/);
   });
 
   it('fills a larger shape from one value after checking it against the dtype', () => {
