@@ -56,7 +56,7 @@ describe('creation', () => {
     expectCleanError(() => tf.tensor([1, 2, 3], [2, 2]), InvalidArgumentError, /tensor.*shape.*3 elements/);
     expectCleanError(() => tf.zeros([2, -1]), InvalidArgumentError, /zeros.*shape/);
     expectCleanError(() => tf.zeros([1.5]), InvalidArgumentError, /non-negative integer/);
-    expectCleanError(() => tf.zeros([2], 'float64' as 'float32'), InvalidArgumentError, /fill.*dtype.*float64/);
+    expectCleanError(() => tf.zeros([2], 'float64' as 'float32'), InvalidArgumentError, /zeros.*dtype.*float64/);
     expectCleanError(() => tf.range(0, 1, 0), InvalidArgumentError, /range.*step/);
   });
 });
