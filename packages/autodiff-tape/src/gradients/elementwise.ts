@@ -104,8 +104,3 @@ export const Select = defineGradient('Select', {
     b: () => tf.tidy(() => tf.where(condition, tf.zerosLike(dy), dy)),
   }),
 });
-// TF: _CastGrad (only between floating dtypes; others get none). Reads only the input's dtype.
-export const Cast = defineGradient('Cast', {
-  saves: NOTHING,
-  rule: (dy, { inputs: { x } }) => (x.dtype === 'float32' && dy.dtype === 'float32' ? { x: () => dy } : {}),
-});
