@@ -58,10 +58,10 @@ export class InputLog {
 interface RecordingPlan {
   /** The input names, in the record's order. */
   readonly names: readonly string[];
-  /** Per name, whether the tape keeps its value; null when it keeps none. */
-  readonly keep: readonly boolean[] | null;
-  /** Whether the tape keeps the output's value. */
-  readonly keepOutput: boolean;
+  /** Per name, whether the definition saves its value; null when it saves none. */
+  readonly savesInput: readonly boolean[] | null;
+  /** Whether the definition saves the output's value. */
+  readonly savesOutput: boolean;
 }
 
 const PLANS = new Map<string, RecordingPlan>();
@@ -75,7 +75,7 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
     const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[record.kernelName];
     const saved: readonly string[] | undefined = definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
-    plan = { names, keep: mask.some(Boolean) ? mask : null, keepOutput: definition === undefined || (definition?.saves.output ?? false) };
+    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput: definition === undefined || (definition?.saves.output ?? false) };
     PLANS.set(record.kernelName, plan);
   }
   return plan;
@@ -100,7 +100,7 @@ export class TapeEntry {
   private readonly end: number;
   /** How many tensors each input name covers when one is a list (Concat's); else null. */
   private readonly layout: readonly number[] | null;
-  /** Kept buffers by flat input position (relative to `start`); null when no input is kept. */
+  /** Buffers of saved inputs by flat input position (relative to `start`); null when none is saved. */
   private readonly savedInputs: (tf.Storage | undefined)[] | null;
   private readonly savedOutput: tf.Storage | null;
   private flat: TensorMeta[] | null = null;
@@ -129,17 +129,17 @@ export class TapeEntry {
       this.inputNames = plan.names;
       this.attrs = record.attrs;
       this.layout = log.append(inputs, plan.names);
-      const keep = plan.keep;
-      if (keep !== null) {
+      const saves = plan.savesInput;
+      if (saves !== null) {
         savedInputs = [];
         let index = 0;
-        for (let i = 0; i < keep.length; i++) {
+        for (let i = 0; i < saves.length; i++) {
           const value = inputs[plan.names[i]!]!;
-          if (value instanceof tf.Tensor) savedInputs[index++] = keep[i] ? engine.holdStorage(value) : undefined;
-          else for (const t of value) savedInputs[index++] = keep[i] ? engine.holdStorage(t) : undefined;
+          if (value instanceof tf.Tensor) savedInputs[index++] = saves[i] ? engine.holdStorage(value) : undefined;
+          else for (const t of value) savedInputs[index++] = saves[i] ? engine.holdStorage(t) : undefined;
         }
       }
-      this.savedOutput = plan.keepOutput ? engine.holdStorage(output) : null;
+      this.savedOutput = plan.savesOutput ? engine.holdStorage(output) : null;
     } else {
       // The user's gradient may read anything: every input and the output are kept.
       this.name = record.name;
