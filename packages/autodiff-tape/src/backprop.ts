@@ -78,16 +78,18 @@ function relevantEntries(entries: readonly TapeEntry[], seeds: ReadonlyMap<numbe
 
 /** The gradient thunks of one entry for `upstream`, in the order of its `flatInputs`. */
 function gradientThunks(entry: TapeEntry, upstream: tf.Tensor, batch: Batch): Thunks {
-  if (entry.kernelName === null) {
-    if (entry.customGradient === null) return [];
-    const gradients = batch.rank === 0 ? entry.customGradient(upstream) : customGradientPerSlice(entry, entry.customGradient, upstream, batch);
+  const custom = entry.customGradient;
+  if (custom !== null) {
+    const gradients = batch.rank === 0 ? custom(upstream) : customGradientPerSlice(entry, custom, upstream, batch);
     return gradients.map((g) => (g === null ? undefined : () => g));
   }
+  if (entry.kernelName === null) return [];
   const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[entry.kernelName];
   // A kernel newer than this autodiff-tape (a tensor-core or plugin ahead of it) has no entry here.
   if (definition === undefined) {
     throw new tf.NotFoundError(
-      `gradient: no gradient is registered for op '${entry.name}'; it cannot be differentiated (upgrade @tapeflow/autodiff-tape, or wrap the computation in customGradient).`,
+      `gradient: no gradient is registered for op '${entry.name}'; it cannot be differentiated ` +
+        '(upgrade @tapeflow/autodiff-tape, or wrap the computation in customGradient).',
       entry.name,
     );
   }
@@ -106,7 +108,12 @@ function gradientThunks(entry: TapeEntry, upstream: tf.Tensor, batch: Batch): Th
  * A user gradient knows nothing of batch dims, so a batched upstream is split into single cotangents,
  * each passed to the user's function, and the results stacked back.
  */
-function customGradientPerSlice(entry: TapeEntry, gradient: tf.CustomGradientFunction, upstream: tf.Tensor, batch: Batch): (tf.Tensor | null)[] {
+function customGradientPerSlice(
+  entry: TapeEntry,
+  gradient: tf.CustomGradientFunction,
+  upstream: tf.Tensor,
+  batch: Batch,
+): (tf.Tensor | null)[] {
   const count = tf.sizeFromShape(batch.dims);
   const flat = tf.reshape(upstream, [count, ...entry.outputShape]);
   const perSlice: (tf.Tensor | null)[][] = [];

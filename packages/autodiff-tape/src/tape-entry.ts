@@ -75,7 +75,8 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
     const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[record.kernelName];
     const saved: readonly string[] | undefined = definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
-    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput: definition === undefined || (definition?.saves.output ?? false) };
+    const savesOutput = definition === undefined || (definition?.saves.output ?? false);
+    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput };
     PLANS.set(record.kernelName, plan);
   }
   return plan;
@@ -83,12 +84,10 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
 
 /** One recorded op, as the backward pass sees it. */
 export class TapeEntry {
-  /** The op's name: a recorded op's kernel name, or the customGradient op's name. */
-  readonly name: string;
   /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
   readonly kernelName: tf.RecordedOpName | null;
-  /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
-  readonly customGradient: tf.CustomGradientFunction | null;
+  /** A customGradient op (its name and the user's gradient); null for a kernel or view op. */
+  private readonly custom: tf.CustomOperationRecord | null;
   /** The input names in order, for a kernel or view op; null for a customGradient op. */
   readonly inputNames: readonly string[] | null;
   readonly outputId: number;
@@ -123,9 +122,8 @@ export class TapeEntry {
     if ('kernelName' in record) {
       const plan = planOf(record);
       const inputs = record.inputs as InputRecord;
-      this.name = record.kernelName;
       this.kernelName = record.kernelName;
-      this.customGradient = null;
+      this.custom = null;
       this.inputNames = plan.names;
       this.attrs = record.attrs;
       this.layout = log.append(inputs, plan.names);
@@ -142,9 +140,8 @@ export class TapeEntry {
       this.savedOutput = plan.savesOutput ? engine.holdStorage(output) : null;
     } else {
       // The user's gradient may read anything: every input and the output are kept.
-      this.name = record.name;
       this.kernelName = null;
-      this.customGradient = record.gradient;
+      this.custom = record;
       this.inputNames = null;
       this.attrs = null;
       this.layout = null;
@@ -156,6 +153,16 @@ export class TapeEntry {
     }
     this.savedInputs = savedInputs;
     this.end = log.ids.length;
+  }
+
+  /** The op's name, for messages: the kernel name, or the customGradient op's name. */
+  get name(): string {
+    return this.kernelName ?? this.custom?.name ?? 'CustomGradient';
+  }
+
+  /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
+  get customGradient(): tf.CustomGradientFunction | null {
+    return this.custom?.gradient ?? null;
   }
 
   /** The inputs in order (Concat's list spread): their ids, shapes and dtypes. */
@@ -196,7 +203,9 @@ export class TapeEntry {
 
   /** Releases the kept buffers. */
   dispose(): void {
-    if (this.savedInputs !== null) for (const storage of this.savedInputs) if (storage !== undefined) this.engine.releaseStorage(storage);
+    if (this.savedInputs !== null) {
+      for (const storage of this.savedInputs) if (storage !== undefined) this.engine.releaseStorage(storage);
+    }
     if (this.savedOutput !== null) this.engine.releaseStorage(this.savedOutput);
   }
 

@@ -11,13 +11,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GRADIENT_CASES } from '../__fixtures__/gradient-cases.js';
 import { GradientTape } from '../gradient-tape.js';
 import { defineGradient, GRADIENTS } from './index.js';
-import type { GradientDefinition, RecordedOperation } from './index.js';
+import type { GradientTable, RecordedOperation } from './index.js';
 
 describe('defineGradient types a rule from what it saves', () => {
   it('lets a rule read saved inputs and the saved output as Tensors, and any input as metadata', () => {
     const definition = defineGradient('Pow', {
       saves: { inputs: ['a'], output: true },
-      rule: (dy, { inputs: { a, b }, output }) => ({ a: () => tf.mul(dy, tf.mul(output, tf.div(tf.fill(b.shape, 1), a))) }),
+      rule: (dy, { inputs: { a, b }, output }) => ({
+        a: () => tf.mul(dy, tf.mul(output, tf.div(tf.fill(b.shape, 1), a))),
+      }),
     });
     expect(definition.saves).toEqual({ inputs: ['a'], output: true });
   });
@@ -64,7 +66,8 @@ function kinds(value: unknown): boolean | boolean[] {
 describe('the tape hands each rule Tensors exactly where its definition saves them', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  for (const [op, definition] of Object.entries(GRADIENTS) as [string, GradientDefinition<tf.RecordedOpName> | null][]) {
+  const table: [string, GradientTable[tf.RecordedOpName]][] = Object.entries(GRADIENTS);
+  for (const [op, definition] of table) {
     if (definition === null) continue;
     it(op, async () => {
       const spy = vi.spyOn(definition, 'rule');

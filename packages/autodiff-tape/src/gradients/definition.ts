@@ -44,14 +44,18 @@ type Seen<I, Kept extends boolean> = I extends readonly TensorInfo[]
  * Tensors, the others `TensorMeta`, plus the op's attributes.
  */
 export interface SavedOperation<N extends RecordedOpName, S extends Saves<N> = Saves<N>> {
-  readonly inputs: { readonly [P in keyof InputSpecs<N>]: Seen<InputSpecs<N>[P], P extends S['inputs'][number] ? true : false> };
+  readonly inputs: {
+    readonly [P in keyof InputSpecs<N>]: Seen<InputSpecs<N>[P], P extends S['inputs'][number] ? true : false>;
+  };
   readonly attrs: RecordedOpSpecs[N]['attrs'];
   readonly output: S['output'] extends true ? Tensor : TensorMeta;
 }
 
 /** Gradient thunks per input; a list input gets a list of thunks. */
 export type InputGradients<N extends RecordedOpName> = {
-  readonly [P in keyof InputSpecs<N>]?: InputSpecs<N>[P] extends readonly unknown[] ? readonly (() => Tensor)[] : () => Tensor;
+  readonly [P in keyof InputSpecs<N>]?: InputSpecs<N>[P] extends readonly unknown[]
+    ? readonly (() => Tensor)[]
+    : () => Tensor;
 };
 
 /**
@@ -142,7 +146,10 @@ export function defineGradient<N extends RecordedOpName, const S extends Saves<N
   definition: { readonly saves: S; readonly rule: GradientRule<N, S> },
 ): GradientDefinition<N>;
 // The implementation's signature is the table's view; the one above is what callers see and check.
-export function defineGradient<N extends RecordedOpName>(name: N, definition: GradientDefinition<N>): GradientDefinition<N> {
+export function defineGradient<N extends RecordedOpName>(
+  name: N,
+  definition: GradientDefinition<N>,
+): GradientDefinition<N> {
   void name; // only there to name N, so the rule's `op` is typed without spelling out type arguments
   return definition;
 }

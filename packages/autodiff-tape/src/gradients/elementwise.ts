@@ -78,7 +78,10 @@ export const Sqrt = defineGradient('Sqrt', {
   rule: (dy, { output }) => ({ x: () => tf.tidy(() => tf.div(tf.mul(dy, 0.5), output)) }),
 });
 // TF: _ExpGrad
-export const Exp = defineGradient('Exp', { saves: OUTPUT, rule: (dy, { output }) => ({ x: () => tf.mul(dy, output) }) });
+export const Exp = defineGradient('Exp', {
+  saves: OUTPUT,
+  rule: (dy, { output }) => ({ x: () => tf.mul(dy, output) }),
+});
 // TF: _LogGrad
 export const Log = defineGradient('Log', { saves: X, rule: (dy, { inputs: { x } }) => ({ x: () => tf.div(dy, x) }) });
 // TF: _ReluGrad (gradient 0 at 0, as TensorFlow)

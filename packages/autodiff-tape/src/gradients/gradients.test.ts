@@ -53,7 +53,8 @@ describe('batched cotangents (jacobian) agree with one gradient per cotangent', 
           const jacobian = tape.jacobian(y, x, { unconnectedGradients: 'zero' })!;
           const gradient = tape.gradient(y, x, { outputGradients: v, unconnectedGradients: 'zero' })!;
           expect(jacobian.shape, `input ${i}`).toEqual([...y.shape, ...x.shape]);
-          const contracted = tf.reshape(tf.matmul(tf.reshape(v, [1, y.size]), tf.reshape(jacobian, [y.size, x.size])), x.shape);
+          const flat = tf.reshape(jacobian, [y.size, x.size]);
+          const contracted = tf.reshape(tf.matmul(tf.reshape(v, [1, y.size]), flat), x.shape);
           expect(worstExcess(contracted, gradient), `input ${i}`).toBeLessThanOrEqual(0);
         });
         tape.dispose();

@@ -22,7 +22,8 @@ export const Sum = defineGradient('Sum', {
 const MIN_OR_MAX_SAVES = { inputs: ['x'], output: true } as const;
 
 // TF: _MinOrMaxGrad: the gradient is shared equally among the positions that hold the extreme value.
-const minOrMax: GradientRule<'Max' | 'Min', typeof MIN_OR_MAX_SAVES> = (dy, { inputs: { x }, attrs: { axes }, output }, batch) => ({
+type MinOrMaxRule = GradientRule<'Max' | 'Min', typeof MIN_OR_MAX_SAVES>;
+const minOrMax: MinOrMaxRule = (dy, { inputs: { x }, attrs: { axes }, output }, batch) => ({
   x: () =>
     tf.tidy(() => {
       const shape = keptShape(x.shape, axes);
