@@ -5,9 +5,8 @@
 
 import * as tf from '@tapeflow/tensor-core';
 import { backprop } from './backprop.js';
-import { customEntry, InputLog, kernelEntry } from './tape-entry.js';
+import { InputLog, TapeEntry } from './tape-entry.js';
 import { assertTensor, checkUnconnected, flattenSources, identityRows, isThenable, restructure } from './tape-arguments.js';
-import type { TapeEntry } from './tape-entry.js';
 
 /** Options of a GradientTape. */
 export interface GradientTapeOptions {
@@ -343,14 +342,14 @@ export class GradientTape implements tf.Recorder {
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
     if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
-    this.held.entries.push(kernelEntry(this.engine, this.held.log, record));
+    this.held.entries.push(new TapeEntry(this.engine, this.held.log, record));
     this.tracked.add(record.output.id);
   }
 
   /** @internal */
   recordCustomOperation(record: tf.CustomOperationRecord): void {
     if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
-    this.held.entries.push(customEntry(this.engine, record));
+    this.held.entries.push(new TapeEntry(this.engine, this.held.log, record));
     this.tracked.add(record.output.id);
   }
 

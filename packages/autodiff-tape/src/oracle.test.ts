@@ -3,13 +3,15 @@
  * products computed by PyTorch autograd in float64, see `__fixtures__/generate_oracle.py` for what each
  * field holds) rebuilt with Tapeflow ops, differentiated by GradientTape with the stored upstream
  * gradients, and compared within float32 tolerance. Second-order cases nest two tapes. Each case also
- * checks that no tensor outlives it.
+ * checks that no tensor outlives it. Generated from the gradient table: one test per op with a rule,
+ * asserting that some oracle case differentiates through it.
  */
 import './test-setup.js';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
-import { GradientTape } from './index.js';
+import { opsDifferentiated, uncovered } from './__fixtures__/listing-tape.js';
+import { GRADIENTS, GradientTape } from './index.js';
 
 // ---- the fixture's format ------------------------------------------------------------------------
 
@@ -41,6 +43,8 @@ interface Attributes {
   readonly clipValueMax?: number;
   readonly labels?: number[];
   readonly depth?: number;
+  readonly segmentIds?: number[];
+  readonly numSegments?: number;
 }
 
 interface OracleCase {
@@ -129,6 +133,11 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   concat: (t, a) => tf.concat(attr(a, 'tensors').map((name) => input(t, name)), attr(a, 'axis') as number),
   slice: (t, a) => tf.slice(input(t, 'x'), attr(a, 'begin'), attr(a, 'size')),
   gather: (t, a) => tf.gather(input(t, 'x'), tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'), attr(a, 'axis') as number),
+  unsortedSegmentSum: (t, a) => {
+    const ids = attr(a, 'segmentIds');
+    return tf.unsortedSegmentSum(input(t, 'data'), tf.tensor(ids, [ids.length], 'int32'), attr(a, 'numSegments'));
+  },
+  castSameDtypeTimesX: (t) => tf.mul(tf.cast(input(t, 'x'), 'float32'), input(t, 'x')),
   broadcastTo: (t, a) => tf.broadcastTo(input(t, 'x'), attr(a, 'shape')),
   where: (t) => tf.where(input(t, 'condition'), input(t, 'a'), input(t, 'b')),
   clipByValue: (t, a) => tf.clipByValue(input(t, 'x'), attr(a, 'clipValueMin'), attr(a, 'clipValueMax')),
@@ -251,6 +260,31 @@ describe('GradientTape against the PyTorch oracle', () => {
       // Joined into one string so a failure prints every mismatch in full.
       expect(problems.join('\n')).toBe('');
       expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
+
+// Generated from the table: a new op with a rule and no oracle case fails here, by name.
+describe('every gradient rule has a PyTorch oracle case', () => {
+  let covered: Set<string>[] | null = null;
+  const collect = (): Set<string>[] =>
+    (covered ??= oracle.cases.map((c) => {
+      const build = EXPRESSIONS[c.expr];
+      if (build === undefined) return new Set<string>();
+      const inputs: Record<string, tf.Tensor> = {};
+      for (const i of c.inputs) inputs[i.name] = fromEncoded(i, i.dtype);
+      const sources = c.inputs.filter((i) => i.dtype === 'float32').map((i) => input(inputs, i.name));
+      try {
+        return opsDifferentiated(() => tf.tidy(() => build(inputs, c.attrs)), sources);
+      } finally {
+        tf.dispose(Object.values(inputs));
+      }
+    }));
+  for (const [op, definition] of Object.entries(GRADIENTS)) {
+    if (definition === null) continue;
+    it(op, () => {
+      const missing = uncovered(GRADIENTS, collect());
+      expect(missing.includes(op), `no case in __fixtures__/oracle.json differentiates through ${op}`).toBe(false);
     });
   }
 });

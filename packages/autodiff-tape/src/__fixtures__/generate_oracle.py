@@ -162,6 +162,9 @@ EXPRESSIONS = {
     'concat': lambda t, a: torch.cat([t[n] for n in a['tensors']], a['axis']),
     'slice': lambda t, a: _slice(t['x'], a['begin'], a['size']),
     'gather': lambda t, a: _gather(t['x'], a['indices'], a['indicesShape'], a['axis']),
+    'unsortedSegmentSum': lambda t, a: torch.zeros([a['numSegments']] + list(t['data'].shape[1:]), dtype=F64)
+    .index_add(0, torch.tensor(a['segmentIds'], dtype=torch.int64), t['data']),
+    'castSameDtypeTimesX': lambda t, _: t['x'].to(F64) * t['x'],
     'broadcastTo': lambda t, a: torch.broadcast_to(t['x'], a['shape']),
     'where': lambda t, _: torch.where(t['condition'], t['a'], t['b']),
     'clipByValue': lambda t, a: torch.clamp(t['x'], a['clipValueMin'], a['clipValueMax']),
@@ -292,6 +295,10 @@ def build_cases():
          {'indices': [1, 1, 0], 'indicesShape': [3], 'axis': 1})
     case('gather: 2-d indices, axis -1', 'gather', lambda r: [tensor_input('x', r.uniform([2, 4]))],
          {'indices': [3, 0, 3, 1, 2, 3], 'indicesShape': [2, 3], 'axis': -1})
+    case('unsortedSegmentSum: a segment twice, one empty', 'unsortedSegmentSum', lambda r: [tensor_input('data', r.uniform([3, 2]))],
+         {'segmentIds': [2, 0, 2], 'numSegments': 4})
+    case('unsortedSegmentSum: rank 3 data', 'unsortedSegmentSum', lambda r: [tensor_input('data', r.uniform([4, 2, 3]))],
+         {'segmentIds': [1, 1, 0, 1], 'numSegments': 2})
     case('broadcastTo: new leading dim', 'broadcastTo', lambda r: [tensor_input('x', r.uniform([2, 1]))], {'shape': [3, 2, 4]})
     case('broadcastTo: rank 1 to rank 2', 'broadcastTo', lambda r: [tensor_input('x', r.uniform([3]))], {'shape': [2, 3]})
 
@@ -302,6 +309,8 @@ def build_cases():
                                                                  tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 1]))])
     case('clipByValue', 'clipByValue', lambda r: [tensor_input('x', r.away_from_bounds([2, 4], -0.5, 0.5))],
          {'clipValueMin': -0.5, 'clipValueMax': 0.5})
+
+    case('cast to the same dtype, times x', 'castSameDtypeTimesX', lambda r: [tensor_input('x', r.uniform([2, 3]))])
 
     # Losses and a network.
     case('softmax cross-entropy', 'softmaxCrossEntropy', lambda r: [tensor_input('logits', r.uniform([4, 3], -2.0, 2.0))],

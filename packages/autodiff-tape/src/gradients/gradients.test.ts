@@ -1,74 +1,20 @@
 /**
- * Every differentiable op's gradient against central differences (checkGradients), on small seeded
- * random inputs, including broadcasting in both directions, every reduction axis, and transposes.
+ * Every differentiable op's gradient against central differences (checkGradients), on the cases of
+ * `__fixtures__/gradient-cases.ts`; the same cases differentiated with a batch of cotangents (a
+ * vectorised jacobian) against one gradient per cotangent; and, generated from the gradient table,
+ * one test per op with a rule asserting that some case goes through it.
  */
 import '../test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
+import { GRADIENT_CASES } from '../__fixtures__/gradient-cases.js';
+import { opsDifferentiated } from '../__fixtures__/listing-tape.js';
 import { checkGradients } from '../check-gradients.js';
-
-let seed = 100;
-/** Uniform in [lo, hi). */
-const rand = (shape: number[], lo = -1, hi = 1): tf.Tensor => tf.random.uniform(shape, { minval: lo, maxval: hi, seed: seed++ });
-/** Values away from 0 (kinks of abs, relu, sign), with random signs. */
-const awayFromZero = (shape: number[]): tf.Tensor =>
-  tf.tidy(() => tf.mul(rand(shape, 0.2, 1), tf.sign(rand(shape))));
-
-type Case = [name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]];
-
-const cases: Case[] = [
-  ['add (broadcast b)', (a, b) => tf.add(a, b), () => [rand([2, 3]), rand([3])]],
-  ['add (broadcast a)', (a, b) => tf.add(a, b), () => [rand([2, 1]), rand([2, 3])]],
-  ['sub (both broadcast)', (a, b) => tf.sub(a, b), () => [rand([3, 1]), rand([1, 4])]],
-  ['mul', (a, b) => tf.mul(a, b), () => [rand([2, 3]), rand([2, 3])]],
-  ['mul by scalar tensor', (a, b) => tf.mul(a, b), () => [rand([]), rand([2, 2])]],
-  ['div', (a, b) => tf.div(a, b), () => [rand([2, 3]), rand([3], 0.5, 2)]],
-  ['pow (both inputs)', (a, b) => tf.pow(a, b), () => [rand([2, 3], 0.5, 2), rand([2, 3], -1.5, 2)]],
-  ['pow by a number', (a) => tf.pow(a, 3), () => [rand([4])]],
-  ['neg', (a) => tf.neg(a), () => [rand([3])]],
-  ['square', (a) => tf.square(a), () => [rand([2, 2])]],
-  ['sqrt', (a) => tf.sqrt(a), () => [rand([3], 0.5, 2)]],
-  ['exp', (a) => tf.exp(a), () => [rand([3])]],
-  ['log', (a) => tf.log(a), () => [rand([3], 0.5, 2)]],
-  ['abs', (a) => tf.abs(a), () => [awayFromZero([5])]],
-  ['sign', (a) => tf.mul(tf.sign(a), a), () => [awayFromZero([4])]],
-  ['maximum', (a, b) => tf.maximum(a, b), () => [rand([6]), rand([6])]],
-  ['minimum (broadcast)', (a, b) => tf.minimum(a, b), () => [rand([2, 3]), rand([3])]],
-  ['relu', (a) => tf.relu(a), () => [awayFromZero([6])]],
-  ['sigmoid', (a) => tf.sigmoid(a), () => [rand([4], -3, 3)]],
-  ['tanh', (a) => tf.tanh(a), () => [rand([4], -2, 2)]],
-  ['softmax (last axis)', (a) => tf.softmax(a), () => [rand([2, 4], -2, 2)]],
-  ['softmax (axis 0)', (a) => tf.softmax(a, 0), () => [rand([3, 2], -2, 2)]],
-  ['logSoftmax', (a) => tf.logSoftmax(a), () => [rand([2, 3], -2, 2)]],
-  ['matmul', (a, b) => tf.matmul(a, b), () => [rand([2, 3]), rand([3, 4])]],
-  ['matmul transposeA', (a, b) => tf.matmul(a, b, { transposeA: true }), () => [rand([3, 2]), rand([3, 4])]],
-  ['matmul transposeB', (a, b) => tf.matmul(a, b, { transposeB: true }), () => [rand([2, 3]), rand([4, 3])]],
-  ['matmul both transposed', (a, b) => tf.matmul(a, b, { transposeA: true, transposeB: true }), () => [rand([3, 2]), rand([4, 3])]],
-  ['batched matmul with broadcast batch', (a, b) => tf.matmul(a, b), () => [rand([2, 2, 3]), rand([3, 2])]],
-  ['reduceSum all', (a) => tf.reduceSum(a), () => [rand([2, 3])]],
-  ['reduceSum axis 0', (a) => tf.reduceSum(a, 0), () => [rand([2, 3, 2])]],
-  ['reduceSum axis 1 keepDims', (a) => tf.reduceSum(a, 1, true), () => [rand([2, 3, 2])]],
-  ['reduceSum axes [0, 2]', (a) => tf.reduceSum(a, [0, 2]), () => [rand([2, 3, 2])]],
-  ['reduceMean axis -1', (a) => tf.reduceMean(a, -1), () => [rand([2, 3])]],
-  ['reduceMax axis 1', (a) => tf.reduceMax(a, 1), () => [rand([3, 4])]],
-  ['reduceMin all keepDims', (a) => tf.reduceMin(a, undefined, true), () => [rand([3, 4])]],
-  ['reshape', (a) => tf.reshape(a, [3, 2]), () => [rand([2, 3])]],
-  ['transpose', (a) => tf.transpose(a, [2, 0, 1]), () => [rand([2, 3, 4])]],
-  ['expandDims and squeeze', (a) => tf.squeeze(tf.expandDims(a, 1)), () => [rand([2, 3])]],
-  ['concat axis 1', (a, b) => tf.concat([a, b, a], 1), () => [rand([2, 2]), rand([2, 3])]],
-  ['slice', (a) => tf.slice(a, [1, 0], [1, 2]), () => [rand([3, 3])]],
-  ['gather repeated indices', (a) => tf.gather(a, [2, 0, 2, 2]), () => [rand([3, 2])]],
-  ['gather axis 1', (a) => tf.gather(a, [1, 1, 0], 1), () => [rand([2, 3, 2])]],
-  ['broadcastTo', (a) => tf.broadcastTo(a, [3, 2, 4]), () => [rand([2, 1])]],
-  ['cast float to float', (a) => tf.mul(tf.cast(a, 'float32'), a), () => [rand([3])]],
-  ['where', (a, b) => tf.where(tf.greater(a, 0), a, tf.mul(b, 2)), () => [awayFromZero([5]), rand([5])]],
-  ['clipByValue', (a) => tf.clipByValue(a, -0.5, 0.5), () => [tf.tensor([-0.9, -0.2, 0.1, 0.8])]],
-  ['softmax cross-entropy', (logits) => tf.neg(tf.reduceSum(tf.mul(tf.oneHot(tf.tensor([1, 0], [2], 'int32'), 3), tf.logSoftmax(logits)))), () => [rand([2, 3], -2, 2)]],
-  ['two-layer MLP', (x, w1, w2) => tf.matmul(tf.tanh(tf.matmul(x, w1)), w2), () => [rand([2, 3]), rand([3, 4]), rand([4, 2])]],
-];
+import { GradientTape } from '../gradient-tape.js';
+import { GRADIENTS } from './index.js';
 
 describe('gradients match central differences', () => {
-  for (const [name, f, makeInputs] of cases) {
+  for (const [name, f, makeInputs] of GRADIENT_CASES) {
     it(name, async () => {
       const inputs = makeInputs();
       const before = tf.memory().numTensors;
@@ -76,6 +22,65 @@ describe('gradients match central differences', () => {
       expect(report.ok, report.summary).toBe(true);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose(inputs);
+    });
+  }
+});
+
+/** The worst |got - want| beyond 1e-4 + 1e-3 |want|, or 0 when every element is within it. */
+function worstExcess(got: tf.Tensor, want: tf.Tensor): number {
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) - (1e-4 + 1e-3 * Math.abs(b[i]!)));
+  return worst;
+}
+
+// Every rule receives a batch of cotangents when a jacobian is taken: a rule that forgets the batch
+// dims fails here (wrong shape or values), whichever op it is, as long as a case goes through it.
+describe('batched cotangents (jacobian) agree with one gradient per cotangent', () => {
+  let seed = 7000;
+  for (const [name, f, makeInputs] of GRADIENT_CASES) {
+    it(name, () => {
+      const before = tf.memory().numTensors;
+      const inputs = makeInputs();
+      tf.tidy(() => {
+        const tape = new GradientTape({ persistent: true });
+        tape.watch(inputs);
+        const y = tape.record(() => f(...inputs));
+        const v = tf.random.uniform(y.shape, { minval: -1, maxval: 1, seed: seed++ });
+        inputs.forEach((x, i) => {
+          const jacobian = tape.jacobian(y, x, { unconnectedGradients: 'zero' })!;
+          const gradient = tape.gradient(y, x, { outputGradients: v, unconnectedGradients: 'zero' })!;
+          expect(jacobian.shape, `input ${i}`).toEqual([...y.shape, ...x.shape]);
+          const flat = tf.reshape(jacobian, [y.size, x.size]);
+          const contracted = tf.reshape(tf.matmul(tf.reshape(v, [1, y.size]), flat), x.shape);
+          expect(worstExcess(contracted, gradient), `input ${i}`).toBeLessThanOrEqual(0);
+        });
+        tape.dispose();
+      });
+      tf.dispose(inputs);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
+
+// Generated from the table: a new op with a rule and no numeric case fails here, by name.
+describe('every gradient rule has a numeric-gradient case', () => {
+  const covered = new Set<string>();
+  const collect = (): void => {
+    if (covered.size !== 0) return;
+    for (const [, f, makeInputs] of GRADIENT_CASES) {
+      const inputs = makeInputs();
+      for (const op of opsDifferentiated(() => f(...inputs), inputs)) covered.add(op);
+      tf.dispose(inputs);
+    }
+  };
+  for (const [op, definition] of Object.entries(GRADIENTS)) {
+    if (definition === null) continue;
+    it(op, () => {
+      collect();
+      expect(covered.has(op), `no case in __fixtures__/gradient-cases.ts differentiates through ${op}`).toBe(true);
     });
   }
 });

@@ -3,7 +3,8 @@
  */
 
 import * as tf from '@tapeflow/tensor-core';
-import type { GradientRule } from './types.js';
+import { defineGradient } from './definition.js';
+import type { GradientRule } from './definition.js';
 
 /** The reduced output's shape with the reduced axes kept as 1 (so it broadcasts against the input). */
 function keptShape(inputShape: readonly number[], axes: readonly number[]): number[] {
@@ -11,28 +12,33 @@ function keptShape(inputShape: readonly number[], axes: readonly number[]): numb
 }
 
 // TF: _SumGrad
-export const Sum: GradientRule<'Sum'> = (dy, { inputs: { x }, attrs: { axes } }, batchRank) => ({
-  x: () =>
-    tf.tidy(() => {
-      const batch = dy.shape.slice(0, batchRank);
-      return tf.broadcastTo(tf.reshape(dy, [...batch, ...keptShape(x.shape, axes)]), [...batch, ...x.shape]);
-    }),
+export const Sum = defineGradient('Sum', {
+  saves: { inputs: [], output: false },
+  rule: (dy, { inputs: { x }, attrs: { axes } }, batch) => ({
+    x: () => tf.tidy(() => tf.broadcastTo(tf.reshape(dy, batch.shape(keptShape(x.shape, axes))), batch.shape(x.shape))),
+  }),
 });
 
+const MIN_OR_MAX_SAVES = { inputs: ['x'], output: true } as const;
+
 // TF: _MinOrMaxGrad: the gradient is shared equally among the positions that hold the extreme value.
-const minOrMax: GradientRule<'Max' | 'Min'> = (dy, { inputs: { x }, attrs: { axes }, output }, batchRank) => ({
+type MinOrMaxRule = GradientRule<'Max' | 'Min', typeof MIN_OR_MAX_SAVES>;
+const minOrMax: MinOrMaxRule = (dy, { inputs: { x }, attrs: { axes }, output }, batch) => ({
   x: () =>
     tf.tidy(() => {
       const shape = keptShape(x.shape, axes);
       const indicators = tf.cast(tf.equal(x, tf.reshape(output, shape)), x.dtype);
       const count = tf.reduceSum(indicators, axes, true);
-      return tf.mul(tf.div(indicators, count), tf.reshape(dy, [...dy.shape.slice(0, batchRank), ...shape]));
+      return tf.mul(tf.div(indicators, count), tf.reshape(dy, batch.shape(shape)));
     }),
 });
-export const Max: GradientRule<'Max'> = minOrMax;
-export const Min: GradientRule<'Min'> = minOrMax;
+export const Max = defineGradient('Max', { saves: MIN_OR_MAX_SAVES, rule: minOrMax });
+export const Min = defineGradient('Min', { saves: MIN_OR_MAX_SAVES, rule: minOrMax });
 
 // TF: _SoftmaxGrad: y * (dy - sum(dy * y))
-export const Softmax: GradientRule<'Softmax'> = (dy, { attrs: { axis }, output }, batchRank) => ({
-  x: () => tf.tidy(() => tf.mul(output, tf.sub(dy, tf.reduceSum(tf.mul(dy, output), axis + batchRank, true)))),
+export const Softmax = defineGradient('Softmax', {
+  saves: { inputs: [], output: true },
+  rule: (dy, { attrs: { axis }, output }, batch) => ({
+    x: () => tf.tidy(() => tf.mul(output, tf.sub(dy, tf.reduceSum(tf.mul(dy, output), batch.axis(axis), true)))),
+  }),
 });

@@ -1,0 +1,94 @@
+/**
+ * The gradient definition's two guarantees. At compile time (`tsc` checks this file): a rule reads the
+ * values only of what its definition saves, names only inputs its op has, and returns gradients only
+ * for inputs its op has. At run time, generated from the table: the operation the tape hands each rule
+ * holds a Tensor exactly where the definition saves one and metadata elsewhere, which is what makes
+ * the compile-time view true.
+ */
+import '../test-setup.js';
+import * as tf from '@tapeflow/tensor-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GRADIENT_CASES } from '../__fixtures__/gradient-cases.js';
+import { GradientTape } from '../gradient-tape.js';
+import { defineGradient, GRADIENTS } from './index.js';
+import type { GradientTable, RecordedOperation } from './index.js';
+
+describe('defineGradient types a rule from what it saves', () => {
+  it('lets a rule read saved inputs and the saved output as Tensors, and any input as metadata', () => {
+    const definition = defineGradient('Pow', {
+      saves: { inputs: ['a'], output: true },
+      rule: (dy, { inputs: { a, b }, output }) => ({
+        a: () => tf.mul(dy, tf.mul(output, tf.div(tf.fill(b.shape, 1), a))),
+      }),
+    });
+    expect(definition.saves).toEqual({ inputs: ['a'], output: true });
+  });
+
+  it('rejects reading the values of an input or output that is not saved (compile errors)', () => {
+    const unsavedInput = defineGradient('Square', {
+      saves: { inputs: [], output: false },
+      // @ts-expect-error x is not saved: the rule sees only its metadata, not a Tensor
+      rule: (dy, { inputs: { x } }) => ({ x: () => tf.mul(dy, x) }),
+    });
+    const unsavedOutput = defineGradient('Exp', {
+      saves: { inputs: ['x'], output: false },
+      // @ts-expect-error the output is not saved
+      rule: (dy, { output }) => ({ x: () => tf.mul(dy, output) }),
+    });
+    const unsavedListElement = defineGradient('Concat', {
+      saves: { inputs: [], output: false },
+      // @ts-expect-error the listed tensors are not saved: metadata only
+      rule: (dy, { inputs: { tensors } }) => ({ tensors: tensors.map((t) => () => tf.mul(dy, t)) }),
+    });
+    for (const d of [unsavedInput, unsavedOutput, unsavedListElement]) expect(typeof d.rule).toBe('function');
+  });
+
+  it('rejects saving or differentiating an input the op does not have (compile errors)', () => {
+    const typo = defineGradient('Mul', {
+      // @ts-expect-error Mul has inputs a and b, not x
+      saves: { inputs: ['x'], output: false },
+      rule: (dy) => ({ a: () => dy }),
+    });
+    const wrongGradient = defineGradient('Neg', {
+      saves: { inputs: [], output: false },
+      // @ts-expect-error Neg has no input 'a' to return a gradient for
+      rule: (dy) => ({ a: () => dy }),
+    });
+    for (const d of [typo, wrongGradient]) expect(typeof d.rule).toBe('function');
+  });
+});
+
+/** Whether `value` (an input or the output as a rule received it) is a Tensor, per position. */
+function kinds(value: unknown): boolean | boolean[] {
+  return Array.isArray(value) ? value.map((v) => v instanceof tf.Tensor) : value instanceof tf.Tensor;
+}
+
+describe('the tape hands each rule Tensors exactly where its definition saves them', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const table: [string, GradientTable[tf.RecordedOpName]][] = Object.entries(GRADIENTS);
+  for (const [op, definition] of table) {
+    if (definition === null) continue;
+    it(op, async () => {
+      const spy = vi.spyOn(definition, 'rule');
+      for (const [, f, makeInputs] of GRADIENT_CASES) {
+        const inputs = makeInputs();
+        const tape = new GradientTape();
+        tape.watch(inputs);
+        const y = tape.record(() => f(...inputs));
+        tf.dispose(tape.gradient(y, inputs));
+        tf.dispose([y, ...inputs]);
+      }
+      expect(spy.mock.calls.length, `no case differentiates through ${op}`).toBeGreaterThan(0);
+      const saved = new Set<string>(definition.saves.inputs);
+      for (const call of spy.mock.calls) {
+        const operation: RecordedOperation = call[1];
+        for (const [name, value] of Object.entries(operation.inputs)) {
+          const expected = Array.isArray(value) ? value.map(() => saved.has(name)) : saved.has(name);
+          expect(kinds(value), `${op} input ${name}`).toEqual(expected);
+        }
+        expect(kinds(operation.output), `${op} output`).toBe(definition.saves.output);
+      }
+    });
+  }
+});

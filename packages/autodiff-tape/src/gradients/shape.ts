@@ -1,0 +1,60 @@
+/**
+ * @file Gradients of the ops that move values without computing new ones: transpose, slice, concat,
+ * broadcastTo and the view ops reshape and identity. None keeps a value: they read only shapes.
+ */
+
+import * as tf from '@tapeflow/tensor-core';
+import { defineGradient } from './definition.js';
+
+const NOTHING = { inputs: [], output: false } as const;
+
+// TF: _TransposeGrad
+export const Transpose = defineGradient('Transpose', {
+  saves: NOTHING,
+  rule: (dy, { attrs: { perm } }, batch) => ({
+    x: () => {
+      const inverse = new Array<number>(perm.length);
+      perm.forEach((p, i) => (inverse[p] = i));
+      return tf.transpose(dy, batch.permutation(inverse));
+    },
+  }),
+});
+
+// TF: _SliceGrad (pads the upstream back to the input's shape)
+export const Slice = defineGradient('Slice', {
+  saves: NOTHING,
+  rule: (dy, { inputs: { x }, attrs: { begin } }, batch) => ({
+    x: () => {
+      const size = batch.exampleShape(dy.shape);
+      const padding = x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as const);
+      return tf.pad(dy, [...batch.dims.map(() => [0, 0] as const), ...padding]);
+    },
+  }),
+});
+
+// TF: _ConcatGradHelper
+export const Concat = defineGradient('Concat', {
+  saves: NOTHING,
+  rule: (dy, { inputs: { tensors }, attrs: { axis } }, batch) => {
+    let offset = 0;
+    return {
+      tensors: tensors.map((t) => {
+        const begin = dy.shape.map((_, i) => (i === batch.axis(axis) ? offset : 0));
+        offset += t.shape[axis]!;
+        return () => tf.slice(dy, begin, batch.shape(t.shape));
+      }),
+    };
+  },
+});
+
+// TF: BroadcastTo's gradient is a sum over the broadcast axes, which the tape does for every input.
+export const BroadcastTo = defineGradient('BroadcastTo', { saves: NOTHING, rule: (dy) => ({ x: () => dy }) });
+
+// TF: _ReshapeGrad
+export const Reshape = defineGradient('Reshape', {
+  saves: NOTHING,
+  rule: (dy, { inputs: { x } }, batch) => ({ x: () => tf.reshape(dy, batch.shape(x.shape)) }),
+});
+
+// TF: _IdGrad
+export const Identity = defineGradient('Identity', { saves: NOTHING, rule: (dy) => ({ x: () => dy }) });
