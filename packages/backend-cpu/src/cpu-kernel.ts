@@ -16,3 +16,11 @@ export interface CpuStorage {
 
 /** A CPU kernel: the thin glue between a `KernelCall` and a pure `*Impl` function. */
 export type CpuKernel<K extends KernelName> = (storage: CpuStorage, call: KernelCall<K>) => DataId;
+
+/**
+ * The `default` of every switch over kernel names: `op` is `never` there when the switch is exhaustive,
+ * so a kernel added to tensor-core's spec without a case here fails `tsc`, naming this call.
+ */
+export function missingKernelCase(op: never): never {
+  throw new Error(`cpu: no case for kernel '${String(op)}' (a kernel was added without its CPU form).`);
+}

@@ -6,7 +6,7 @@
 
 import type { ComparisonKernel, TypedArray } from '@tapeflow/tensor-core';
 import { sizeFromShape } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 
 /** Compares `a` with `b` elementwise under `op`, both broadcast to `outShape`. */
@@ -64,6 +64,8 @@ function compareRow(
     case 'LessEqual':
       for (; oi < end; oi++, ai += as, bi += bs) out[oi] = a[ai]! <= b[bi]! ? 1 : 0;
       return;
+    default:
+      missingKernelCase(op);
   }
 }
 

@@ -11,7 +11,7 @@
 
 import type { DataType, ReductionKernel, TypedArray } from '@tapeflow/tensor-core';
 import { computeStrides, invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows, type RowPlan } from '../strided.js';
 
 /**
@@ -44,7 +44,8 @@ export function reduceImpl(
     invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
   }
   if (op === 'Max') return max(x, plan, makeTypedArray(outSize, dtype).fill(lowest(dtype)));
-  return min(x, plan, makeTypedArray(outSize, dtype).fill(highest(dtype)));
+  if (op === 'Min') return min(x, plan, makeTypedArray(outSize, dtype).fill(highest(dtype)));
+  return missingKernelCase(op);
 }
 
 function lowest(dtype: DataType): number {

@@ -12,7 +12,7 @@ import { sizeFromShape } from '@tapeflow/tensor-core';
 import { binaryRow } from '../kernels/binary.js';
 import { unaryImpl } from '../kernels/unary.js';
 import { forEachBroadcastRow } from '../strided.js';
-import type { BinaryVariant, WasmBinaryOp, WasmUnaryOp } from './emit-elementwise.js';
+import { type BinaryVariant, isWasmBinary, isWasmUnary } from './emit-elementwise.js';
 import { ELEMENTWISE_JOB, JOB_KIND, LAYOUT, type ElementwiseFunction, type ElementwiseName } from './kernel-module.js';
 import type { WasmStore } from './wasm-store.js';
 
@@ -30,9 +30,6 @@ const FINE_CHUNK = 64;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
-const isWasmBinary = (op: BinaryKernel): op is WasmBinaryOp => op !== 'Pow';
-const WASM_UNARY = new Set<UnaryKernel>(['Neg', 'Abs', 'Square', 'Sqrt', 'Relu']);
-const isWasmUnary = (op: UnaryKernel): op is WasmUnaryOp => WASM_UNARY.has(op);
 
 /**
  * Runs `name` (whose export is `direct`, looked up once by the caller: a keyed lookup per call showed

@@ -8,11 +8,14 @@
 
 import type { KernelFunction, ReductionKernel } from '@tapeflow/tensor-core';
 import { computeStrides, sizeFromShape } from '@tapeflow/tensor-core';
+import { missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows } from '../strided.js';
 import type { WasmStore } from './wasm-store.js';
 
 /** A reduction kernel on the WebAssembly path. */
 export function wasmReduction<K extends ReductionKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+  const kernel: ReductionKernel = op;
+  if (kernel !== 'Sum' && kernel !== 'Max' && kernel !== 'Min') return missingKernelCase(kernel);
   return (call) => {
     const { inputs, attrs, output } = call;
     if (output.dtype !== 'float32' || attrs.axes.length === 0) return reference(call);
