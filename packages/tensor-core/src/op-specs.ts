@@ -179,7 +179,7 @@ export const PRIMITIVE_SPECS = {
   Range: {
     family: 'other',
     inputs: {},
-    output: { chosen: ANY },
+    output: { chosen: NUMERIC },
     attrs: { start: 'number', step: 'number' },
     note: '`start + i * step`, stored as the output dtype stores them.',
   },
