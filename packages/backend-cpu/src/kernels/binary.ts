@@ -123,8 +123,8 @@ export function intPow(base: number, exponent: number): number {
 
 /** The kernel glue shared by every binary kernel. */
 export function binaryKernel<K extends BinaryKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { a, b }, output }) =>
-    storage.adopt(
-      binaryImpl(op, storage.values(a), a.shape, storage.values(b), b.shape, output.shape, output.dtype),
+  return (buffers, { inputs: { a, b }, output }) =>
+    buffers.adopt(
+      binaryImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape, output.dtype),
     );
 }

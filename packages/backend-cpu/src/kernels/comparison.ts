@@ -71,6 +71,6 @@ function compareRow(
 
 /** The kernel glue shared by every comparison kernel. */
 export function comparisonKernel<K extends ComparisonKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { a, b }, output }) =>
-    storage.adopt(comparisonImpl(op, storage.values(a), a.shape, storage.values(b), b.shape, output.shape));
+  return (buffers, { inputs: { a, b }, output }) =>
+    buffers.adopt(comparisonImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape));
 }

@@ -141,6 +141,6 @@ function min(x: TypedArray, plan: RowPlan, out: TypedArray): TypedArray {
 
 /** The kernel glue shared by every reduction kernel. */
 export function reductionKernel<K extends ReductionKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { x }, attrs, output }) =>
-    storage.adopt(reduceImpl(op, storage.values(x), x.shape, attrs.axes, output.dtype));
+  return (buffers, { inputs: { x }, attrs, output }) =>
+    buffers.adopt(reduceImpl(op, buffers.values(x), x.shape, attrs.axes, output.dtype));
 }

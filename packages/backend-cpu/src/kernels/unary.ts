@@ -113,5 +113,5 @@ function boolUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
 
 /** The kernel glue shared by every unary kernel. */
 export function unaryKernel<K extends UnaryKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs, output }) => storage.adopt(unaryImpl(op, storage.values(inputs.x), output.dtype));
+  return (buffers, { inputs, output }) => buffers.adopt(unaryImpl(op, buffers.values(inputs.x), output.dtype));
 }

@@ -14,7 +14,7 @@ import { unaryImpl } from '../kernels/unary.js';
 import { forEachBroadcastRow } from '../strided.js';
 import { type BinaryVariant, isWasmBinary, isWasmUnary } from './emit-elementwise.js';
 import { ELEMENTWISE_JOB, JOB_KIND, LAYOUT, type ElementwiseFunction, type ElementwiseName } from './kernel-module.js';
-import type { WasmStore } from './wasm-store.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /**
  * Threshold units per element. Elementwise kernels are memory-bound: while the operands fit in the
@@ -37,7 +37,7 @@ const MAX_CHUNKS = 0xffff;
  * scalars.
  */
 export function runElementwise(
-  store: WasmStore,
+  store: WasmBufferStore,
   name: ElementwiseName,
   direct: ElementwiseFunction,
   a: number,
@@ -67,7 +67,7 @@ export function runElementwise(
 }
 
 /** A binary kernel: SIMD for float32 (all but Pow), the reference kernel otherwise. */
-export function wasmBinary<K extends BinaryKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmBinary<K extends BinaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
   if (!isWasmBinary(op)) return reference;
   const name = (variant: BinaryVariant): ElementwiseName => `${op}_${variant}`;
   const [vv, vs, sv] = [name('vv'), name('vs'), name('sv')];
@@ -101,7 +101,7 @@ export function wasmBinary<K extends BinaryKernel>(store: WasmStore, op: K, refe
 }
 
 /** A unary kernel: SIMD where it has a form, else the reference loop writing into the heap. */
-export function wasmUnary<K extends UnaryKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmUnary<K extends UnaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
   const direct = isWasmUnary(op) ? store.exports[op] : undefined;
   return (call) => {
     const { inputs, output } = call;
