@@ -2,8 +2,9 @@
  * @file Elementwise kernels on the WebAssembly path. float32 binary ops run in SIMD when the operands
  * are the output's size or scalars (one call, split across the pool when large), and row by row for
  * any other broadcast (each row of a coalesced broadcast has input strides 1 or 0, which are exactly
- * the `vv` / `vs` / `sv` forms). Unary ops with a SIMD form run in SIMD; the transcendental ones
- * (exp, log, tanh, sigmoid) run the reference JavaScript loop straight into the output's heap block.
+ * the `vv` / `vs` / `sv` forms). Unary ops with a SIMD form (`UNARY` in emit-elementwise.ts) run in
+ * SIMD; the others (Sign and the transcendental ones) run the reference JavaScript loop straight into
+ * the output's heap block.
  * int32 and bool go to the reference kernels.
  */
 
