@@ -1,8 +1,9 @@
 /**
  * @file The closed set of kernels a backend implements, typed by one mapped type keyed by TensorFlow's
  * kernel names and derived from the spec table in op-specs.ts. Adding a kernel there makes `tsc` reject
- * every backend table and gradient table that misses it. Inputs are tensor descriptions (`TensorInfo`); tensor-core has already validated them and
- * computed the output's shape and dtype, which every kernel receives as `output`.
+ * every backend table and gradient table that misses it. Inputs are tensor descriptions (`TensorInfo`);
+ * tensor-core has already validated them and computed the output's shape and dtype, which every kernel
+ * receives as `output`.
  */
 
 import type { DataType } from './dtype.js';
@@ -110,7 +111,7 @@ export type KernelTable = { readonly [K in PrimitiveKernelName]: KernelFunction<
   readonly [K in FusedKernelName]?: KernelFunction<K>;
 };
 
-/** The primitive kernel names, in `PRIMITIVE_SPECS` order, so tools (the conformance kit, `pnpm size`) can count them. */
+/** The primitive kernel names, in `PRIMITIVE_SPECS` order (the conformance kit and `pnpm size` count them). */
 // Object.keys loses the key type; the keys of PRIMITIVE_SPECS are exactly the primitive kernel names.
 export const PRIMITIVE_KERNEL_NAMES: readonly PrimitiveKernelName[] = Object.keys(PRIMITIVE_SPECS) as PrimitiveKernelName[];
 
