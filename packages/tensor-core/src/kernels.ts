@@ -47,7 +47,7 @@ export type ComparisonKernel = KernelsOfFamily<'comparison'>;
  */
 export type ReductionKernel = KernelsOfFamily<'reduction'>;
 
-/** The names of `table`'s kernels of `family`, in table order. */
+/** The primitive kernels of `family`, in `PRIMITIVE_SPECS` order. */
 function kernelsOf<F extends KernelFamily>(family: F): readonly KernelsOfFamily<F>[] {
   // Object.keys loses the key type; every key of PRIMITIVE_SPECS is a kernel name, and the filter keeps
   // exactly the family's.
