@@ -7,10 +7,18 @@
 import type { Backend, KernelName } from '@tapeflow/tensor-core';
 import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
 
+/**
+ * Entry `name` of a kernel table a plugin handed over, read without trusting its type (it may lack
+ * kernels, or not be an object at all).
+ */
+export function kernelEntry(table: unknown, name: string): unknown {
+  return typeof table === 'object' && table !== null ? Reflect.get(table, name) : undefined;
+}
+
 /** The kernels of the contract a backend's table lacks (not a function), in the contract's order. */
 export function findMissingKernels(backend: Pick<Backend, 'kernels'>, names: readonly KernelName[] = PRIMITIVE_KERNEL_NAMES): KernelName[] {
-  const table = backend.kernels as unknown as Readonly<Record<string, unknown>> | undefined;
-  return names.filter((name) => typeof table?.[name] !== 'function');
+  const table: unknown = backend.kernels;
+  return names.filter((name) => typeof kernelEntry(table, name) !== 'function');
 }
 
 /** The optional fused kernels a backend implements. */

@@ -11,6 +11,7 @@
 import { cpuBackend } from '@tapeflow/backend-cpu';
 import * as tf from '@tapeflow/tensor-core';
 import type { Backend, DataId, KernelTable } from '@tapeflow/tensor-core';
+import { kernelEntry } from './kernel-check.js';
 
 type AnyKernel = (call: { readonly inputs: Readonly<Record<string, unknown>> }) => DataId;
 
@@ -39,10 +40,10 @@ export function aliasedOutputMessage(label: string, name: string, argument: stri
  * else is the backend's own: methods are called on the backend itself (so `#private` fields work).
  */
 export function guardKernels(backend: Backend, label: string): Backend {
-  const table = backend.kernels as unknown as Readonly<Record<string, unknown>>;
+  const table: unknown = backend.kernels;
   const guarded: Record<string, unknown> = {};
-  for (const name of Object.keys(table)) {
-    const kernel = table[name];
+  for (const name of typeof table === 'object' && table !== null ? Object.keys(table) : []) {
+    const kernel = kernelEntry(table, name);
     if (typeof kernel !== 'function') continue;
     guarded[name] = (call: Parameters<AnyKernel>[0]): DataId => {
       const output = (kernel as AnyKernel)(call);
@@ -75,11 +76,13 @@ export class KernelRecorder {
 
   constructor(mirrored: Pick<Backend, 'kernels'>) {
     const cpu = cpuBackend();
+    // Each kernel takes its own KernelCall<K>; the recorder only forwards the call it is given to the
+    // kernel of the same name, which TypeScript cannot relate across names: one table-wide cast.
     const own = cpu.kernels as unknown as Readonly<Record<string, AnyKernel>>;
-    const theirs = mirrored.kernels as unknown as Readonly<Record<string, unknown>> | undefined;
+    const theirs: unknown = mirrored.kernels;
     const kernels: Record<string, AnyKernel> = {};
     for (const name of Object.keys(own)) {
-      if (typeof theirs?.[name] !== 'function') continue;
+      if (typeof kernelEntry(theirs, name) !== 'function') continue;
       const kernel = own[name]!;
       kernels[name] = (call) => {
         this.reached.add(name);
@@ -89,6 +92,8 @@ export class KernelRecorder {
     this.backend = {
       specVersion: cpu.specVersion,
       name: 'conformance-recorder',
+      // Built by name at run time, so TypeScript cannot see it is a full table; it holds exactly the
+      // mirrored backend's kernels (a missing one throws UnimplementedError, which `record` expects).
       kernels: kernels as unknown as KernelTable,
       write: (values, shape, dtype) => cpu.write(values, shape, dtype),
       read: (dataId) => cpu.read(dataId),

@@ -35,6 +35,7 @@ export function delegatingBackend(breakage: Breakage = {}): Backend {
   return {
     specVersion: cpu.specVersion,
     name: 'delegating',
+    // Deliberately not a full table (kernels removed or swapped), which is what the suite must detect.
     kernels: table as unknown as KernelTable,
     write: (values, shape, dtype) => cpu.write(values, shape, dtype),
     read: (dataId) => new Promise((resolve, reject) => setTimeout(() => cpu.read(dataId).then((v) => resolve(v.slice()), reject), 0)),

@@ -9,11 +9,11 @@ import type { Backend, BackendMemoryInfo, DataId, DataType, TypedArray } from '@
 import { UnimplementedError, dtypeOfTypedArray, formatShape, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
 import { detectFeatures, type CpuFeatures } from './features.js';
 import { createKernelTable, type CpuKernelTable } from './kernel-table.js';
-import { CPU_BACKEND_NAME, JsStore, type Store } from './storage.js';
+import { CPU_BACKEND_NAME, JsBufferStore, type BufferStore } from './buffer-store.js';
 import { createWasmKernelTable } from './wasm/wasm-kernel-table.js';
-import { WasmStore } from './wasm/wasm-store.js';
+import { WasmBufferStore } from './wasm/wasm-buffer-store.js';
 
-export { CPU_BACKEND_NAME } from './storage.js';
+export { CPU_BACKEND_NAME } from './buffer-store.js';
 
 /**
  * The contract version these kernels were written for. A literal, not tensor-core's
@@ -121,16 +121,16 @@ export class CpuBackend implements Backend {
   readonly path: CpuPath;
   /** Threads large kernels use, the calling thread included. */
   readonly threads: number;
-  readonly #store: Store;
+  readonly #store: BufferStore;
 
   constructor(options: CpuBackendOptions = {}) {
     const features = detectFeatures();
     let path = choosePath(options.simd, features);
     let threads = chooseThreads(options.threads, path, features);
-    let wasm: WasmStore | undefined;
+    let wasm: WasmBufferStore | undefined;
     if (path !== 'js') {
       try {
-        wasm = new WasmStore({
+        wasm = new WasmBufferStore({
           relaxed: path === 'relaxed-simd',
           threads,
           workers: features.workers,
@@ -147,7 +147,7 @@ export class CpuBackend implements Backend {
     this.path = path;
     this.threads = threads;
     if (wasm === undefined) {
-      const store = new JsStore();
+      const store = new JsBufferStore();
       this.#store = store;
       this.kernels = createKernelTable(store);
     } else {
@@ -190,7 +190,7 @@ export class CpuBackend implements Backend {
 
   /** Chunks of kernels that worker threads (not the calling thread) have run: 0 single-threaded. */
   get workerChunks(): number {
-    return this.#store instanceof WasmStore ? (this.#store.pool?.workerChunks ?? 0) : 0;
+    return this.#store instanceof WasmBufferStore ? (this.#store.pool?.workerChunks ?? 0) : 0;
   }
 
   /** Exact figures: bytes of live buffers and their count. */

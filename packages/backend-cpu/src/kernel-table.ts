@@ -1,11 +1,11 @@
 /**
  * @file The CPU backend's kernel table: every primitive kernel plus the fused Softmax, each bound to
- * one backend's storage. Typed over every kernel name, so `tsc` rejects this file when tensor-core adds
+ * one backend's buffers. Typed over every kernel name, so `tsc` rejects this file when tensor-core adds
  * a kernel the CPU backend lacks.
  */
 
 import type { KernelFunction, KernelName } from '@tapeflow/tensor-core';
-import type { CpuKernel, CpuStorage } from './cpu-kernel.js';
+import type { CpuKernel, KernelBuffers } from './cpu-kernel.js';
 import { argReductionKernel } from './kernels/arg-reduction.js';
 import { binaryKernel } from './kernels/binary.js';
 import { broadcastToKernel } from './kernels/BroadcastTo.js';
@@ -28,12 +28,12 @@ import { unsortedSegmentSumKernel } from './kernels/UnsortedSegmentSum.js';
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type CpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
 
-/** The kernel table of one backend, whose buffers `storage` reads and creates. */
-export function createKernelTable(storage: CpuStorage): CpuKernelTable {
+/** The kernel table of one backend, whose buffers `buffers` reads and creates. */
+export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
   const bind =
     <K extends KernelName>(kernel: CpuKernel<K>): KernelFunction<K> =>
     (call) =>
-      kernel(storage, call);
+      kernel(buffers, call);
   return {
     Neg: bind(unaryKernel('Neg')),
     Abs: bind(unaryKernel('Abs')),

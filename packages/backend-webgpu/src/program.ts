@@ -10,7 +10,7 @@
 
 import type { DataType } from '@tapeflow/tensor-core';
 import type { GpuData } from './gpu-data.js';
-import { helpersUsedBy, mathHelpers } from './wgsl/math.js';
+import { mathHelpers, type WgslHelperName } from './wgsl/math.js';
 
 /** The WGSL scalar types a uniform may have. */
 export type UniformType = 'u32' | 'i32' | 'f32';
@@ -61,8 +61,10 @@ export interface ShaderSpec {
   /** Invocations per workgroup. */
   readonly workgroupSize: number;
   readonly mode: ShaderMode;
-  /** Module-scope declarations (helper functions, workgroup arrays). Math helpers are added as used. */
+  /** Module-scope declarations (workgroup arrays, local functions). */
   readonly declarations?: string;
+  /** The math helpers (wgsl/math.ts) the shader calls, by name; their sources are added before it. */
+  readonly helpers: readonly WgslHelperName[];
   /** The body of `main`, after `index` (element mode) or `group` and `lid` (group mode) are set. */
   readonly body: string;
 }
@@ -75,7 +77,7 @@ export function shaderSource(spec: ShaderSpec): string {
   const bindings = inputs
     .map((input, i) => `@group(0) @binding(${i}) var<storage, read> ${input.name}: array<${input.type}>;`)
     .join('\n');
-  const helpers = mathHelpers(helpersUsedBy(body + declarations));
+  const helpers = mathHelpers(spec.helpers);
   // The workgroup index is flattened over a 2-D grid: counts past 65535 are split across y.
   const prologue =
     mode === 'element'

@@ -27,6 +27,7 @@ const NOT_OPS: ReadonlySet<string> = new Set([
   'normalizeAxis', 'normalizeAxes', 'assertValidShape', 'describeShape', 'assertLiveTensor', 'convertToTensor',
   'assertDataType', 'convertPair', 'releaseConverted', 'variableInitialValue', 'reducedShape', 'collectTensors',
   'formatTensor', 'formatValues', 'shortestFloat32', 'sumToShape', 'random.threefry2x32', 'random.randomBits',
+  'acceptsDtype', 'checkInputDtype', 'describeDtypes',
   // Function transforms: they take functions, and call them later.
   'customGradient', 'checkGradients',
 ]);

@@ -7,6 +7,18 @@ export * from './errors.js';
 export { checkOptions, describeValue, nearestKey } from './options.js';
 export type { OptionRule, OptionSchema } from './options.js';
 export * from './kernels.js';
+export { FUSED_SPECS, OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, checkInputDtype, describeDtypes } from './op-specs.js';
+export type {
+  AttrType,
+  CallTypesOf,
+  InputSpec,
+  KernelFamily,
+  KernelsAccepting,
+  KernelsOfFamily,
+  OpSpec,
+  OpSpecTable,
+  OutputDtypeRule,
+} from './op-specs.js';
 export * from './backend.js';
 export * from './shape.js';
 export { Engine, getEngine } from './engine.js';

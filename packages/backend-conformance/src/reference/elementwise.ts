@@ -4,7 +4,8 @@
  * computing in float32 is compared within tolerance); int32 wraps modulo 2^32 as TensorFlow's int32.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core';
+import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core';
+import { acceptsDtype } from '@tapeflow/tensor-core';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, broadcastShape, indicesOf, sizeOf, storeAs } from './tensor.js';
 
@@ -22,8 +23,14 @@ const FLOAT_UNARY: Readonly<Record<UnaryKernel, (x: number) => number>> = {
   Tanh: (x) => Math.tanh(x),
 };
 
-/** The int32 definition of the unary kernels that take integers (the others are float-only). */
-const INT_UNARY: Readonly<Partial<Record<UnaryKernel, (x: number) => number>>> = {
+/** The unary kernels whose spec takes int32. */
+type IntUnaryKernel = KernelsAccepting<UnaryKernel, 'x', 'int32'>;
+
+/**
+ * The int32 definition of the unary kernels whose spec takes integers, keyed by exactly those (derived
+ * from the spec: a kernel that starts taking int32 needs an entry here).
+ */
+const INT_UNARY: { readonly [K in IntUnaryKernel]: (x: number) => number } = {
   Neg: (x) => -x | 0,
   Abs: (x) => Math.abs(x) | 0,
   Sign: (x) => Math.sign(x),
@@ -31,12 +38,14 @@ const INT_UNARY: Readonly<Partial<Record<UnaryKernel, (x: number) => number>>> =
   Relu: (x) => (x > 0 ? x : 0),
 };
 
+const isIntUnary = (op: UnaryKernel): op is IntUnaryKernel => acceptsDtype(op, 'x', 'int32');
+
 /**
  * Unary kernel `op` on every element of `x`, keeping its dtype.
  * @example unary('Square', referenceTensor([-3, 2], [2], 'int32')).values // [9, 4]
  */
 export function unary(op: UnaryKernel, x: ReferenceTensor): ReferenceTensor {
-  const f = x.dtype === 'float32' ? FLOAT_UNARY[op] : INT_UNARY[op];
+  const f = x.dtype === 'float32' ? FLOAT_UNARY[op] : x.dtype === 'int32' && isIntUnary(op) ? INT_UNARY[op] : undefined;
   if (f === undefined) throw new RangeError(`unary: ${op} has no ${x.dtype} definition.`);
   return { shape: x.shape.slice(), dtype: x.dtype, values: x.values.map((v) => storeAs(f(v), x.dtype)) };
 }

@@ -13,3 +13,5 @@ export { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmen
 export { logSoftmax, softmax } from './nn.js';
 export type { RandomReferenceOptions } from './data.js';
 export { randomReference, seededRandom } from './data.js';
+export type { KernelReference, ReferenceInputs } from './kernels.js';
+export { KERNEL_REFERENCES } from './kernels.js';

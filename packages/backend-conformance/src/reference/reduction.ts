@@ -10,10 +10,14 @@ import { indicesOf, offsetOf, sizeOf, storeAs } from './tensor.js';
 
 /** The identity of reduction `op` in `dtype`: what reducing zero elements gives. */
 export function reductionIdentity(op: ReductionKernel, dtype: DataType): number {
-  if (op === 'Sum') return 0;
-  const lowest = dtype === 'float32' ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
-  const highest = dtype === 'float32' ? Infinity : dtype === 'int32' ? 2147483647 : 1;
-  return op === 'Max' ? lowest : highest;
+  switch (op) {
+    case 'Sum':
+      return 0;
+    case 'Max':
+      return dtype === 'float32' ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
+    case 'Min':
+      return dtype === 'float32' ? Infinity : dtype === 'int32' ? 2147483647 : 1;
+  }
 }
 
 function combine(op: ReductionKernel, dtype: DataType, accumulator: number, v: number): number {

@@ -1,11 +1,11 @@
 /**
- * @file Checks of the elementwise unary and binary kernels: every dtype the op front-ends send them,
+ * @file Checks of the elementwise unary and binary kernels: every dtype their spec (`PRIMITIVE_SPECS`) takes,
  * odd sizes, scalars, size-0 dims, broadcasting in both directions, and int32 wrap-around.
  */
 
 import * as tf from '@tapeflow/tensor-core';
 import type { BinaryKernel, Tensor, UnaryKernel } from '@tapeflow/tensor-core';
-import { BINARY_KERNELS, UNARY_KERNELS } from '@tapeflow/tensor-core';
+import { BINARY_KERNELS, UNARY_KERNELS, acceptsDtype } from '@tapeflow/tensor-core';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { binary, unary } from '../reference/elementwise.js';
@@ -39,9 +39,6 @@ export const BINARY_OPS: Readonly<Record<BinaryKernel, (a: Tensor, b: Tensor) =>
   Minimum: tf.minimum,
 };
 
-/** Unary kernels that take int32 (and keep it); tensor-core sends the others float32 only. */
-const INT_UNARY: readonly UnaryKernel[] = ['Neg', 'Abs', 'Sign', 'Square', 'Relu'];
-
 function unaryCheck(op: UnaryKernel, x: ReferenceTensor): OutputCheck {
   return {
     label: `${op} ${x.dtype} ${formatShape(x.shape)}`,
@@ -59,7 +56,7 @@ function unaryCases(op: UnaryKernel): ConformanceCase[] {
         checkOutputs(env, [...ODD_SHAPES, ...EMPTY_SHAPES].map((shape) => unaryCheck(op, unaryInput(op, `${op}/${formatShape(shape)}`, shape)))),
     },
   ];
-  if (INT_UNARY.includes(op)) {
+  if (acceptsDtype(op, 'x', 'int32')) {
     cases.push({
       name: `${op} int32: keeps the dtype and wraps like int32`,
       kernels: [op],
@@ -96,7 +93,8 @@ function binaryCases(op: BinaryKernel): ConformanceCase[] {
       run: (env) => checkOutputs(env, sweep('float32', [...BROADCAST_PAIRS, ...EMPTY_PAIRS])),
     },
   ];
-  if (op === 'RealDiv') return cases; // tensor-core divides integers as float32 (TensorFlow's truediv).
+  // RealDiv's spec takes float32 only: tensor-core divides integers as float32 (TensorFlow's truediv).
+  if (!acceptsDtype(op, 'a', 'int32')) return cases;
   cases.push({
     name: `${op} int32: equal shapes, scalars and broadcasting`,
     kernels: [op],

@@ -19,5 +19,5 @@ export function broadcastToImpl(
 }
 
 /** BroadcastTo's kernel glue. */
-export const broadcastToKernel: CpuKernel<'BroadcastTo'> = (storage, { inputs: { x }, output }) =>
-  storage.adopt(broadcastToImpl(storage.values(x), x.shape, output.shape, output.dtype));
+export const broadcastToKernel: CpuKernel<'BroadcastTo'> = (buffers, { inputs: { x }, output }) =>
+  buffers.adopt(broadcastToImpl(buffers.values(x), x.shape, output.shape, output.dtype));

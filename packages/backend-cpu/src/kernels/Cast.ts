@@ -34,5 +34,5 @@ export function castScalar(value: number, dtype: DataType): number {
 }
 
 /** Cast's kernel glue. */
-export const castKernel: CpuKernel<'Cast'> = (storage, { inputs, output }) =>
-  storage.adopt(castImpl(storage.values(inputs.x), output.dtype));
+export const castKernel: CpuKernel<'Cast'> = (buffers, { inputs, output }) =>
+  buffers.adopt(castImpl(buffers.values(inputs.x), output.dtype));

@@ -36,10 +36,10 @@ export function concatImpl(
 }
 
 /** Concat's kernel glue. */
-export const concatKernel: CpuKernel<'Concat'> = (storage, { inputs: { tensors }, attrs, output }) =>
-  storage.adopt(
+export const concatKernel: CpuKernel<'Concat'> = (buffers, { inputs: { tensors }, attrs, output }) =>
+  buffers.adopt(
     concatImpl(
-      tensors.map((t) => ({ values: storage.values(t), shape: t.shape })),
+      tensors.map((t) => ({ values: buffers.values(t), shape: t.shape })),
       attrs.axis,
       output.shape,
       output.dtype,

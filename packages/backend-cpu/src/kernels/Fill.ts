@@ -16,5 +16,5 @@ export function fillImpl(size: number, value: number, dtype: DataType): TypedArr
 }
 
 /** Fill's kernel glue. */
-export const fillKernel: CpuKernel<'Fill'> = (storage, { attrs, output }) =>
-  storage.adopt(fillImpl(sizeFromShape(output.shape), attrs.value, output.dtype));
+export const fillKernel: CpuKernel<'Fill'> = (buffers, { attrs, output }) =>
+  buffers.adopt(fillImpl(sizeFromShape(output.shape), attrs.value, output.dtype));

@@ -31,5 +31,5 @@ export function gatherImpl(
 }
 
 /** Gather's kernel glue. */
-export const gatherKernel: CpuKernel<'Gather'> = (storage, { inputs: { x, indices }, attrs, output }) =>
-  storage.adopt(gatherImpl(storage.values(x), x.shape, storage.values(indices), attrs.axis, output.shape, output.dtype));
+export const gatherKernel: CpuKernel<'Gather'> = (buffers, { inputs: { x, indices }, attrs, output }) =>
+  buffers.adopt(gatherImpl(buffers.values(x), x.shape, buffers.values(indices), attrs.axis, output.shape, output.dtype));

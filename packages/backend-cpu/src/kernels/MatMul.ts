@@ -167,12 +167,12 @@ function intKernel(
 }
 
 /** MatMul's kernel glue. */
-export const matMulKernel: CpuKernel<'MatMul'> = (storage, { inputs: { a, b }, attrs, output }) =>
-  storage.adopt(
+export const matMulKernel: CpuKernel<'MatMul'> = (buffers, { inputs: { a, b }, attrs, output }) =>
+  buffers.adopt(
     matMulImpl(
-      storage.values(a),
+      buffers.values(a),
       a.shape,
-      storage.values(b),
+      buffers.values(b),
       b.shape,
       attrs.transposeA,
       attrs.transposeB,

@@ -28,5 +28,5 @@ export function oneHotImpl(
 }
 
 /** OneHot's kernel glue. */
-export const oneHotKernel: CpuKernel<'OneHot'> = (storage, { inputs: { indices }, attrs, output }) =>
-  storage.adopt(oneHotImpl(storage.values(indices), attrs.depth, attrs.onValue, attrs.offValue, output.dtype));
+export const oneHotKernel: CpuKernel<'OneHot'> = (buffers, { inputs: { indices }, attrs, output }) =>
+  buffers.adopt(oneHotImpl(buffers.values(indices), attrs.depth, attrs.onValue, attrs.offValue, output.dtype));

@@ -17,5 +17,5 @@ export function rangeImpl(size: number, start: number, step: number, dtype: Data
 }
 
 /** Range's kernel glue. */
-export const rangeKernel: CpuKernel<'Range'> = (storage, { attrs, output }) =>
-  storage.adopt(rangeImpl(sizeFromShape(output.shape), attrs.start, attrs.step, output.dtype));
+export const rangeKernel: CpuKernel<'Range'> = (buffers, { attrs, output }) =>
+  buffers.adopt(rangeImpl(sizeFromShape(output.shape), attrs.start, attrs.step, output.dtype));

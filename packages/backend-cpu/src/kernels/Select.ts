@@ -42,14 +42,14 @@ export function selectImpl(
 }
 
 /** Select's kernel glue. */
-export const selectKernel: CpuKernel<'Select'> = (storage, { inputs: { condition, a, b }, output }) =>
-  storage.adopt(
+export const selectKernel: CpuKernel<'Select'> = (buffers, { inputs: { condition, a, b }, output }) =>
+  buffers.adopt(
     selectImpl(
-      storage.values(condition),
+      buffers.values(condition),
       condition.shape,
-      storage.values(a),
+      buffers.values(a),
       a.shape,
-      storage.values(b),
+      buffers.values(b),
       b.shape,
       output.shape,
       output.dtype,

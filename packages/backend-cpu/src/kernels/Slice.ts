@@ -23,5 +23,5 @@ export function sliceImpl(
 }
 
 /** Slice's kernel glue. */
-export const sliceKernel: CpuKernel<'Slice'> = (storage, { inputs: { x }, attrs, output }) =>
-  storage.adopt(sliceImpl(storage.values(x), x.shape, attrs.begin, output.shape, output.dtype));
+export const sliceKernel: CpuKernel<'Slice'> = (buffers, { inputs: { x }, attrs, output }) =>
+  buffers.adopt(sliceImpl(buffers.values(x), x.shape, attrs.begin, output.shape, output.dtype));

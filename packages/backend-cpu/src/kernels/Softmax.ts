@@ -34,5 +34,5 @@ export function softmaxImpl(x: TypedArray, xShape: readonly number[], axis: numb
 }
 
 /** Softmax's kernel glue. */
-export const softmaxKernel: CpuKernel<'Softmax'> = (storage, { inputs: { x }, attrs }) =>
-  storage.adopt(softmaxImpl(storage.values(x), x.shape, attrs.axis));
+export const softmaxKernel: CpuKernel<'Softmax'> = (buffers, { inputs: { x }, attrs }) =>
+  buffers.adopt(softmaxImpl(buffers.values(x), x.shape, attrs.axis));

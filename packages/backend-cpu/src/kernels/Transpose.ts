@@ -22,5 +22,5 @@ export function transposeImpl(
 }
 
 /** Transpose's kernel glue. */
-export const transposeKernel: CpuKernel<'Transpose'> = (storage, { inputs: { x }, attrs, output }) =>
-  storage.adopt(transposeImpl(storage.values(x), x.shape, attrs.perm, output.shape, output.dtype));
+export const transposeKernel: CpuKernel<'Transpose'> = (buffers, { inputs: { x }, attrs, output }) =>
+  buffers.adopt(transposeImpl(buffers.values(x), x.shape, attrs.perm, output.shape, output.dtype));

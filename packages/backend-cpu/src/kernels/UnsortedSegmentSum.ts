@@ -51,9 +51,9 @@ function forEachSegmentRow(
 
 /** UnsortedSegmentSum's kernel glue. */
 export const unsortedSegmentSumKernel: CpuKernel<'UnsortedSegmentSum'> = (
-  storage,
+  buffers,
   { inputs: { data, segmentIds }, attrs, output },
 ) =>
-  storage.adopt(
-    unsortedSegmentSumImpl(storage.values(data), storage.values(segmentIds), attrs.numSegments, output.shape, output.dtype),
+  buffers.adopt(
+    unsortedSegmentSumImpl(buffers.values(data), buffers.values(segmentIds), attrs.numSegments, output.shape, output.dtype),
   );

@@ -8,7 +8,7 @@
 
 import type { BinaryKernel, DataType, TypedArray } from '@tapeflow/tensor-core';
 import { invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 
 /** Applies binary kernel `op` to `a` and `b`, broadcast to `outShape`; the result has `dtype`. */
@@ -71,7 +71,8 @@ export function binaryRow(
       else for (; oi < end; oi++, ai += as, bi += bs) out[oi] = a[ai]! * b[bi]!;
       return;
     case 'RealDiv':
-      // tensor-core casts integers to float32 first; the int32 form truncates, whatever reaches it.
+      // tensor-core's `div` casts integers to float32 first (RealDiv's spec takes float32 only); this
+      // int32 form truncates, for a direct caller.
       if (int) for (; oi < end; oi++, ai += as, bi += bs) out[oi] = (a[ai]! / b[bi]!) | 0;
       else for (; oi < end; oi++, ai += as, bi += bs) out[oi] = a[ai]! / b[bi]!;
       return;
@@ -86,6 +87,8 @@ export function binaryRow(
     case 'Minimum':
       for (; oi < end; oi++, ai += as, bi += bs) out[oi] = Math.min(a[ai]!, b[bi]!);
       return;
+    default:
+      missingKernelCase(op);
   }
 }
 
@@ -120,8 +123,8 @@ export function intPow(base: number, exponent: number): number {
 
 /** The kernel glue shared by every binary kernel. */
 export function binaryKernel<K extends BinaryKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { a, b }, output }) =>
-    storage.adopt(
-      binaryImpl(op, storage.values(a), a.shape, storage.values(b), b.shape, output.shape, output.dtype),
+  return (buffers, { inputs: { a, b }, output }) =>
+    buffers.adopt(
+      binaryImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape, output.dtype),
     );
 }

@@ -6,7 +6,7 @@
 
 import type { ComparisonKernel, TypedArray } from '@tapeflow/tensor-core';
 import { sizeFromShape } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 
 /** Compares `a` with `b` elementwise under `op`, both broadcast to `outShape`. */
@@ -64,11 +64,13 @@ function compareRow(
     case 'LessEqual':
       for (; oi < end; oi++, ai += as, bi += bs) out[oi] = a[ai]! <= b[bi]! ? 1 : 0;
       return;
+    default:
+      missingKernelCase(op);
   }
 }
 
 /** The kernel glue shared by every comparison kernel. */
 export function comparisonKernel<K extends ComparisonKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { a, b }, output }) =>
-    storage.adopt(comparisonImpl(op, storage.values(a), a.shape, storage.values(b), b.shape, output.shape));
+  return (buffers, { inputs: { a, b }, output }) =>
+    buffers.adopt(comparisonImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape));
 }

@@ -11,7 +11,7 @@
 
 import type { DataType, ReductionKernel, TypedArray } from '@tapeflow/tensor-core';
 import { computeStrides, invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows, type RowPlan } from '../strided.js';
 
 /**
@@ -44,7 +44,8 @@ export function reduceImpl(
     invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
   }
   if (op === 'Max') return max(x, plan, makeTypedArray(outSize, dtype).fill(lowest(dtype)));
-  return min(x, plan, makeTypedArray(outSize, dtype).fill(highest(dtype)));
+  if (op === 'Min') return min(x, plan, makeTypedArray(outSize, dtype).fill(highest(dtype)));
+  return missingKernelCase(op);
 }
 
 function lowest(dtype: DataType): number {
@@ -140,6 +141,6 @@ function min(x: TypedArray, plan: RowPlan, out: TypedArray): TypedArray {
 
 /** The kernel glue shared by every reduction kernel. */
 export function reductionKernel<K extends ReductionKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs: { x }, attrs, output }) =>
-    storage.adopt(reduceImpl(op, storage.values(x), x.shape, attrs.axes, output.dtype));
+  return (buffers, { inputs: { x }, attrs, output }) =>
+    buffers.adopt(reduceImpl(op, buffers.values(x), x.shape, attrs.axes, output.dtype));
 }

@@ -1,13 +1,19 @@
 /**
  * @file Elementwise unary kernels: Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu, Sigmoid, Tanh.
- * One tight loop per kernel and dtype (a switch outside the loop, not a callback inside it).
- * tensor-core casts integers to float32 for all but Sign and Abs; the integer forms of Neg and Square
- * are kept anyway because they cost nothing and wrap like TensorFlow's int32.
+ * One tight loop per kernel and dtype (a switch outside the loop, not a callback inside it). Which
+ * kernels take int32 is tensor-core's spec (`PRIMITIVE_SPECS`): `intUnary` has a case for exactly those
+ * (`tsc` fails when one is missing) and refuses the float-only ones. Integer forms wrap like
+ * TensorFlow's int32. Abs, Sign and Square also keep bool (the identity on {0, 1}), which tensor-core
+ * never sends but a direct caller may.
  */
 
-import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
-import { invalidArgument, makeTypedArray } from '@tapeflow/tensor-core';
-import type { CpuKernel } from '../cpu-kernel.js';
+import type { DataType, KernelsAccepting, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
+import { acceptsDtype, describeDtypes, invalidArgument, makeTypedArray, OP_SPECS } from '@tapeflow/tensor-core';
+import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
+
+/** The unary kernels whose spec takes int32. */
+type IntUnaryKernel = KernelsAccepting<UnaryKernel, 'x', 'int32'>;
+const isIntUnary = (op: UnaryKernel): op is IntUnaryKernel => acceptsDtype(op, 'x', 'int32');
 
 /**
  * Applies unary kernel `op` to every element of `x`; the result has `dtype` (the input's). `out`, when
@@ -67,10 +73,13 @@ function floatUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
     case 'Tanh':
       for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
       return;
+    default:
+      missingKernelCase(op);
   }
 }
 
 function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
+  if (!isIntUnary(op)) invalidArgument(op, 'x', describeDtypes(OP_SPECS[op].inputs.x.dtypes), 'an int32 tensor');
   const n = x.length;
   switch (op) {
     case 'Neg':
@@ -90,7 +99,7 @@ function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
       for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? x[i]! : 0;
       return;
     default:
-      invalidArgument(op, 'x', 'a float32 tensor (tensor-core rejects integers for this op)', 'an int32 tensor');
+      missingKernelCase(op);
   }
 }
 
@@ -104,5 +113,5 @@ function boolUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
 
 /** The kernel glue shared by every unary kernel. */
 export function unaryKernel<K extends UnaryKernel>(op: K): CpuKernel<K> {
-  return (storage, { inputs, output }) => storage.adopt(unaryImpl(op, storage.values(inputs.x), output.dtype));
+  return (buffers, { inputs, output }) => buffers.adopt(unaryImpl(op, buffers.values(inputs.x), output.dtype));
 }

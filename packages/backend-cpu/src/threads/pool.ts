@@ -52,6 +52,8 @@ function spawn(kind: 'node' | 'web', data: WorkerData): WorkerHandle {
     return { terminate: () => worker.terminate(), exited };
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  // The DOM's Worker: the package compiles without the DOM lib (it runs on Node too), so the global is
+  // described here; this branch runs only where `node:worker_threads` is absent (browsers).
   const WebWorker = (globalThis as unknown as { Worker: new (url: string) => { terminate(): void; postMessage(data: WorkerData): void } }).Worker;
   // The URL is not revoked: browsers may fetch a worker's script after the constructor returns.
   const worker = new WebWorker(url);

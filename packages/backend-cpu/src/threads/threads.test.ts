@@ -13,7 +13,7 @@ import { CpuBackend, chooseThreads } from '../cpu-backend.js';
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from '../wasm/emit-elementwise.js';
 import { SIMD_UNDER_TEST, randomValues, seededRandom } from '../test-utils.js';
 import { createWasmKernelTable } from '../wasm/wasm-kernel-table.js';
-import { WasmStore } from '../wasm/wasm-store.js';
+import { WasmBufferStore } from '../wasm/wasm-buffer-store.js';
 
 const simd = SIMD_UNDER_TEST;
 const single = new CpuBackend({ simd, threads: 1 });
@@ -149,7 +149,7 @@ describe('worker lifetime', () => {
   }, 70000);
 
   it('dispose() ends the worker threads', async () => {
-    const store = new WasmStore({ relaxed: simd === 'relaxed', threads: 3, workers: 'node', parallelThreshold: 0 });
+    const store = new WasmBufferStore({ relaxed: simd === 'relaxed', threads: 3, workers: 'node', parallelThreshold: 0 });
     const kernels = createWasmKernelTable(store);
     const x = { dataId: store.write(new Float32Array(4096).fill(2), 'float32'), shape: [4096], dtype: 'float32' } as const;
     kernels.Relu({ inputs: { x }, attrs: {}, output: x });

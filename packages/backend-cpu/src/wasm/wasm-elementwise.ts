@@ -2,8 +2,9 @@
  * @file Elementwise kernels on the WebAssembly path. float32 binary ops run in SIMD when the operands
  * are the output's size or scalars (one call, split across the pool when large), and row by row for
  * any other broadcast (each row of a coalesced broadcast has input strides 1 or 0, which are exactly
- * the `vv` / `vs` / `sv` forms). Unary ops with a SIMD form run in SIMD; the transcendental ones
- * (exp, log, tanh, sigmoid) run the reference JavaScript loop straight into the output's heap block.
+ * the `vv` / `vs` / `sv` forms). Unary ops with a SIMD form (`UNARY` in emit-elementwise.ts) run in
+ * SIMD; the others (Sign and the transcendental ones) run the reference JavaScript loop straight into
+ * the output's heap block.
  * int32 and bool go to the reference kernels.
  */
 
@@ -12,9 +13,9 @@ import { sizeFromShape } from '@tapeflow/tensor-core';
 import { binaryRow } from '../kernels/binary.js';
 import { unaryImpl } from '../kernels/unary.js';
 import { forEachBroadcastRow } from '../strided.js';
-import type { BinaryVariant, WasmBinaryOp, WasmUnaryOp } from './emit-elementwise.js';
+import { type BinaryVariant, isWasmBinary, isWasmUnary } from './emit-elementwise.js';
 import { ELEMENTWISE_JOB, JOB_KIND, LAYOUT, type ElementwiseFunction, type ElementwiseName } from './kernel-module.js';
-import type { WasmStore } from './wasm-store.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /**
  * Threshold units per element. Elementwise kernels are memory-bound: while the operands fit in the
@@ -30,9 +31,6 @@ const FINE_CHUNK = 64;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
-const isWasmBinary = (op: BinaryKernel): op is WasmBinaryOp => op !== 'Pow';
-const WASM_UNARY = new Set<UnaryKernel>(['Neg', 'Abs', 'Square', 'Sqrt', 'Relu']);
-const isWasmUnary = (op: UnaryKernel): op is WasmUnaryOp => WASM_UNARY.has(op);
 
 /**
  * Runs `name` (whose export is `direct`, looked up once by the caller: a keyed lookup per call showed
@@ -40,7 +38,7 @@ const isWasmUnary = (op: UnaryKernel): op is WasmUnaryOp => WASM_UNARY.has(op);
  * scalars.
  */
 export function runElementwise(
-  store: WasmStore,
+  store: WasmBufferStore,
   name: ElementwiseName,
   direct: ElementwiseFunction,
   a: number,
@@ -70,7 +68,7 @@ export function runElementwise(
 }
 
 /** A binary kernel: SIMD for float32 (all but Pow), the reference kernel otherwise. */
-export function wasmBinary<K extends BinaryKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmBinary<K extends BinaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
   if (!isWasmBinary(op)) return reference;
   const name = (variant: BinaryVariant): ElementwiseName => `${op}_${variant}`;
   const [vv, vs, sv] = [name('vv'), name('vs'), name('sv')];
@@ -104,7 +102,7 @@ export function wasmBinary<K extends BinaryKernel>(store: WasmStore, op: K, refe
 }
 
 /** A unary kernel: SIMD where it has a form, else the reference loop writing into the heap. */
-export function wasmUnary<K extends UnaryKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmUnary<K extends UnaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
   const direct = isWasmUnary(op) ? store.exports[op] : undefined;
   return (call) => {
     const { inputs, output } = call;

@@ -9,10 +9,10 @@ import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
 import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
 import { wasmMatMul } from './wasm-matmul.js';
 import { wasmReduction } from './wasm-reduction.js';
-import type { WasmStore } from './wasm-store.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** Every kernel for a backend whose tensors live in `store`. */
-export function createWasmKernelTable(store: WasmStore): CpuKernelTable {
+export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
   const reference = createKernelTable(store);
   return {
     ...reference,

@@ -14,7 +14,7 @@ import { sizeFromShape } from '@tapeflow/tensor-core';
 import { broadcastIndexMap } from '../strided.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
-import type { WasmStore } from './wasm-store.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** 8 × 8 panels: a chunk of C is 32 × 64, about 0.1 ms of a 1024-deep product. */
 const PANELS_PER_CHUNK = 8;
@@ -37,7 +37,7 @@ const MIN_CHUNK_WORK = 65536;
  * product would otherwise be two chunks, and one slow thread would hold up the other); grown until
  * the chunk count fits the claim word.
  */
-function chunkShape(store: WasmStore, parallel: boolean, rowPanels: number, columnPanels: number, k: number): [number, number] {
+function chunkShape(store: WasmBufferStore, parallel: boolean, rowPanels: number, columnPanels: number, k: number): [number, number] {
   let rows = store.fineGrain ? 1 : PANELS_PER_CHUNK;
   let columns = rows;
   const count = (): number => Math.ceil(rowPanels / rows) * Math.ceil(columnPanels / columns);
@@ -53,7 +53,7 @@ function chunkShape(store: WasmStore, parallel: boolean, rowPanels: number, colu
 }
 
 /** The MatMul kernel on the WebAssembly path. */
-export function wasmMatMul(store: WasmStore, reference: KernelFunction<'MatMul'>): KernelFunction<'MatMul'> {
+export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'MatMul'>): KernelFunction<'MatMul'> {
   return (call) => {
     const { inputs, attrs, output } = call;
     if (output.dtype !== 'float32') return reference(call);

@@ -8,11 +8,14 @@
 
 import type { KernelFunction, ReductionKernel } from '@tapeflow/tensor-core';
 import { computeStrides, sizeFromShape } from '@tapeflow/tensor-core';
+import { missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows } from '../strided.js';
-import type { WasmStore } from './wasm-store.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** A reduction kernel on the WebAssembly path. */
-export function wasmReduction<K extends ReductionKernel>(store: WasmStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmReduction<K extends ReductionKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+  const kernel: ReductionKernel = op;
+  if (kernel !== 'Sum' && kernel !== 'Max' && kernel !== 'Min') return missingKernelCase(kernel);
   return (call) => {
     const { inputs, attrs, output } = call;
     if (output.dtype !== 'float32' || attrs.axes.length === 0) return reference(call);
@@ -33,7 +36,7 @@ export function wasmReduction<K extends ReductionKernel>(store: WasmStore, op: K
 
 type Plan = ReturnType<typeof planRows>;
 
-function sum(store: WasmStore, x: number, plan: Plan, out: number, outSize: number): void {
+function sum(store: WasmBufferStore, x: number, plan: Plan, out: number, outSize: number): void {
   const scratch = store.scratch(outSize * 8);
   const { exports, f64, f32 } = store;
   const acc = scratch >>> 3;
@@ -56,7 +59,7 @@ function sum(store: WasmStore, x: number, plan: Plan, out: number, outSize: numb
   store.releaseScratch(scratch, outSize * 8);
 }
 
-function extremum(store: WasmStore, max: boolean, x: number, plan: Plan, out: number, outSize: number): void {
+function extremum(store: WasmBufferStore, max: boolean, x: number, plan: Plan, out: number, outSize: number): void {
   const { exports, f32 } = store;
   const o = out >>> 2;
   f32.fill(max ? -Infinity : Infinity, o, o + outSize);

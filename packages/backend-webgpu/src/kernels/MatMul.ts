@@ -84,6 +84,7 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: `${lines.join('\n')}
   var acc0 = vec4<${type}>();
   var acc1 = vec4<${type}>();

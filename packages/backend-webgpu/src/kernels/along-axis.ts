@@ -39,6 +39,7 @@ export function argReductionKernel<K extends 'ArgMax' | 'ArgMin'>(op: K): WebGpu
       uniforms: ROW_UNIFORMS,
       workgroupSize,
       mode: 'element',
+      helpers: float ? ['classify'] : [],
       body: `${ROW_START}
   var best_index = 0;
   if (p.axis_size > 0u) {
@@ -80,6 +81,7 @@ export const softmaxKernel: WebGpuKernel<'Softmax'> = (context, { inputs: { x },
     uniforms: ROW_UNIFORMS,
     workgroupSize,
     mode: 'element',
+    helpers: ['classify', 'exp_f32'],
     body: `${ROW_START}
   let end = base + p.axis_size * p.inner;
   var m = -inf_f32();

@@ -18,6 +18,7 @@ export const transposeKernel: WebGpuKernel<'Transpose'> = (context, { inputs: { 
     outShape: output.shape,
     outDtype: output.dtype,
     expression: 'v0',
+    helpers: [],
   });
 };
 
@@ -32,6 +33,7 @@ export const sliceKernel: WebGpuKernel<'Slice'> = (context, { inputs: { x }, att
     outShape: output.shape,
     outDtype: output.dtype,
     expression: 'v0',
+    helpers: [],
   });
 };
 
@@ -43,6 +45,7 @@ export const broadcastToKernel: WebGpuKernel<'BroadcastTo'> = (context, { inputs
     outShape: output.shape,
     outDtype: output.dtype,
     expression: 'v0',
+    helpers: [],
   });
 
 /**
@@ -68,6 +71,7 @@ export const concatKernel: WebGpuKernel<'Concat'> = (context, { inputs: { tensor
     ],
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: '  let o = index / p.chunk;\n  out[o * p.out_chunk + p.column + (index - o * p.chunk)] = x[index];',
   });
   let column = 0;

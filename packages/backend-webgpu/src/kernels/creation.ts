@@ -24,6 +24,7 @@ export const fillKernel: WebGpuKernel<'Fill'> = (context, { attrs, output }) => 
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: `  out[index] = bitcast<${type}>(p.value);`,
   });
   context.run({ source, inputs: [], output: result, size, uniforms, workgroups: Math.ceil(size / workgroupSize) });
@@ -62,6 +63,7 @@ export const rangeKernel: WebGpuKernel<'Range'> = (context, { attrs: { start, st
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: store.startsWith('f32_to_i32') ? ['f32_to_i32'] : [],
     body: `  out[index] = ${store};`,
   });
   context.run({ source, inputs: [], output: result, size, uniforms, workgroups: Math.ceil(size / workgroupSize) });

@@ -12,6 +12,7 @@ import type { KernelContext } from '../kernel-context.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';
 import type { OperandView } from '../wgsl/strided.js';
 import { stridedIndexing } from '../wgsl/strided.js';
+import type { WgslHelperName } from '../wgsl/math.js';
 
 /** One operand of an elementwise program: a kernel input and how it is read. */
 export interface ElementwiseOperand {
@@ -37,11 +38,13 @@ export interface ElementwiseSpec {
   readonly outDtype: DataType;
   /** The output value as a WGSL expression of the operand values `v0`, `v1`, ... */
   readonly expression: string;
+  /** The math helpers `expression` calls. */
+  readonly helpers: readonly WgslHelperName[];
 }
 
 /** Allocates the output and records the dispatch; an empty output records nothing. */
 export function runElementwise(context: KernelContext, spec: ElementwiseSpec): GpuData {
-  const { op, operands, outShape, outDtype, expression } = spec;
+  const { op, operands, outShape, outDtype, expression, helpers } = spec;
   // Resolve inputs first: a bad input must throw before an output is allocated.
   const inputs = operands.map((o) => context.input(o.tensor));
   const size = sizeFromShape(outShape);
@@ -56,6 +59,7 @@ export function runElementwise(context: KernelContext, spec: ElementwiseSpec): G
     uniforms: uniformFields(indexing.uniforms),
     workgroupSize,
     mode: 'element',
+    helpers,
     body: `${indexing.prelude}\n${loads}\n  out[index] = ${expression};`,
   });
   context.run({

@@ -5,90 +5,111 @@
  * would give the dividend), NaN propagates through Maximum/Minimum/Relu/Sign, and bool is 0u or 1u.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core';
-import { invalidArgument } from '@tapeflow/tensor-core';
+import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core';
+import { acceptsDtype, describeDtypes, invalidArgument, OP_SPECS } from '@tapeflow/tensor-core';
 import type { WebGpuKernel } from '../kernel-context.js';
 import { wgslType } from '../program.js';
+import type { WgslHelperName } from '../wgsl/math.js';
 import { broadcastOperand, runElementwise, sameShapeOperand } from './elementwise-program.js';
 
-const FLOAT_UNARY: Readonly<Record<UnaryKernel, string>> = {
-  Neg: '-v0',
-  Abs: 'abs(v0)',
-  Sign: 'sign_f32(v0)',
-  Square: 'v0 * v0',
-  Sqrt: 'sqrt_f32(v0)',
-  Exp: 'exp_f32(v0)',
-  Log: 'log_f32(v0)',
+/** A WGSL expression of the operand values `v0`, `v1`, ... and the math helpers it calls. */
+interface Expression {
+  readonly code: string;
+  readonly helpers: readonly WgslHelperName[];
+}
+const expression = (code: string, ...helpers: WgslHelperName[]): Expression => ({ code, helpers });
+
+const FLOAT_UNARY: { readonly [K in UnaryKernel]: Expression } = {
+  Neg: expression('-v0'),
+  Abs: expression('abs(v0)'),
+  Sign: expression('sign_f32(v0)', 'sign_f32'),
+  Square: expression('v0 * v0'),
+  Sqrt: expression('sqrt_f32(v0)', 'sqrt_f32'),
+  Exp: expression('exp_f32(v0)', 'exp_f32'),
+  Log: expression('log_f32(v0)', 'log_f32'),
   // TensorFlow's relu passes NaN through.
-  Relu: 'select(0.0, v0, v0 > 0.0 || is_nan(v0))',
-  Sigmoid: 'sigmoid_f32(v0)',
-  Tanh: 'tanh_f32(v0)',
+  Relu: expression('select(0.0, v0, v0 > 0.0 || is_nan(v0))', 'classify'),
+  Sigmoid: expression('sigmoid_f32(v0)', 'sigmoid_f32'),
+  Tanh: expression('tanh_f32(v0)', 'tanh_f32'),
 };
 
-/** Integer forms: only what the CPU backend accepts for int32 (tensor-core rejects the rest). */
-const INT_UNARY: Partial<Record<UnaryKernel, string>> = {
-  Neg: '-v0',
+/** The unary kernels whose spec takes int32. */
+type IntUnaryKernel = KernelsAccepting<UnaryKernel, 'x', 'int32'>;
+const isIntUnary = (op: UnaryKernel): op is IntUnaryKernel => acceptsDtype(op, 'x', 'int32');
+
+/** Integer forms, keyed by exactly the unary kernels whose spec takes int32 (`tsc` names a missing one). */
+const INT_UNARY: { readonly [K in IntUnaryKernel]: Expression } = {
+  Neg: expression('-v0'),
   // abs(-2^31) wraps back to -2^31 in WGSL, as in TensorFlow.
-  Abs: 'abs(v0)',
-  Sign: 'sign(v0)',
-  Square: 'v0 * v0',
-  Relu: 'max(v0, 0)',
+  Abs: expression('abs(v0)'),
+  Sign: expression('sign(v0)'),
+  Square: expression('v0 * v0'),
+  Relu: expression('max(v0, 0)'),
 };
+
+const IDENTITY = expression('v0');
 
 /** The WGSL expression of unary kernel `op` on dtype `dtype`, or the CPU backend's error. */
-export function unaryExpression(op: UnaryKernel, dtype: DataType): string {
+export function unaryExpression(op: UnaryKernel, dtype: DataType): Expression {
   if (dtype === 'float32') return FLOAT_UNARY[op];
   if (dtype === 'int32') {
-    return INT_UNARY[op] ?? invalidArgument(op, 'x', 'a float32 tensor (tensor-core rejects integers for this op)', 'an int32 tensor');
+    if (isIntUnary(op)) return INT_UNARY[op];
+    return invalidArgument(op, 'x', describeDtypes(OP_SPECS[op].inputs.x.dtypes), 'an int32 tensor');
   }
-  // On {0, 1}, Abs, Sign and Square are the identity.
-  if (op === 'Abs' || op === 'Sign' || op === 'Square') return 'v0';
-  return invalidArgument(op, 'x', 'a float32 tensor', 'a bool tensor');
+  // On {0, 1}, Abs, Sign and Square are the identity (as on the CPU backend; tensor-core never sends bool).
+  if (op === 'Abs' || op === 'Sign' || op === 'Square') return IDENTITY;
+  return invalidArgument(op, 'x', describeDtypes(OP_SPECS[op].inputs.x.dtypes), 'a bool tensor');
 }
 
 /** The kernel shared by every unary kernel. */
 export function unaryKernel<K extends UnaryKernel>(op: K): WebGpuKernel<K> {
-  return (context, { inputs: { x }, output }) =>
-    runElementwise(context, {
+  return (context, { inputs: { x }, output }) => {
+    const { code, helpers } = unaryExpression(op, output.dtype);
+    return runElementwise(context, {
       op,
       operands: [sameShapeOperand(x)],
       outShape: output.shape,
       outDtype: output.dtype,
-      expression: unaryExpression(op, output.dtype),
+      expression: code,
+      helpers,
     });
+  };
 }
 
-const FLOAT_BINARY: Readonly<Record<BinaryKernel, string>> = {
-  Add: 'v0 + v1',
-  Sub: 'v0 - v1',
-  Mul: 'v0 * v1',
-  RealDiv: 'v0 / v1',
-  Pow: 'pow_f32(v0, v1)',
-  Maximum: 'max_f32(v0, v1)',
-  Minimum: 'min_f32(v0, v1)',
+const FLOAT_BINARY: { readonly [K in BinaryKernel]: Expression } = {
+  Add: expression('v0 + v1'),
+  Sub: expression('v0 - v1'),
+  Mul: expression('v0 * v1'),
+  RealDiv: expression('v0 / v1'),
+  Pow: expression('pow_f32(v0, v1)', 'pow_f32'),
+  Maximum: expression('max_f32(v0, v1)', 'max_f32'),
+  Minimum: expression('min_f32(v0, v1)', 'min_f32'),
 };
 
-const INT_BINARY: Readonly<Record<BinaryKernel, string>> = {
-  Add: 'v0 + v1',
-  Sub: 'v0 - v1',
-  Mul: 'v0 * v1',
+/** Integer forms of every binary kernel (RealDiv's too: its spec takes float32, but a direct caller may not). */
+const INT_BINARY: { readonly [K in BinaryKernel]: Expression } = {
+  Add: expression('v0 + v1'),
+  Sub: expression('v0 - v1'),
+  Mul: expression('v0 * v1'),
   // The CPU backend's `(a / b) | 0`: truncation, and 0 for a zero divisor (±Infinity | 0).
-  RealDiv: 'select(v0 / v1, 0, v1 == 0)',
-  Pow: 'pow_i32(v0, v1)',
-  Maximum: 'max(v0, v1)',
-  Minimum: 'min(v0, v1)',
+  RealDiv: expression('select(v0 / v1, 0, v1 == 0)'),
+  Pow: expression('pow_i32(v0, v1)', 'pow_i32'),
+  Maximum: expression('max(v0, v1)'),
+  Minimum: expression('min(v0, v1)'),
 };
 
 /** The kernel shared by every binary kernel. */
 export function binaryKernel<K extends BinaryKernel>(op: K): WebGpuKernel<K> {
   return (context, { inputs: { a, b }, output }) => {
     if (output.dtype === 'bool') invalidArgument(op, 'a', 'a float32 or int32 tensor', 'a bool tensor');
+    const { code, helpers } = (output.dtype === 'float32' ? FLOAT_BINARY : INT_BINARY)[op];
     return runElementwise(context, {
       op,
       operands: [broadcastOperand(a, output.shape), broadcastOperand(b, output.shape)],
       outShape: output.shape,
       outDtype: output.dtype,
-      expression: (output.dtype === 'float32' ? FLOAT_BINARY : INT_BINARY)[op],
+      expression: code,
+      helpers,
     });
   };
 }
@@ -110,12 +131,14 @@ export function comparisonKernel<K extends ComparisonKernel>(op: K): WebGpuKerne
   return (context, { inputs: { a, b }, output }) => {
     const test =
       op === 'NotEqual' && a.dtype === 'float32' ? 'v0 != v1 || is_nan(v0) || is_nan(v1)' : `v0 ${COMPARISON[op]} v1`;
+    const helpers: readonly WgslHelperName[] = a.dtype === 'float32' ? ['classify'] : [];
     return runElementwise(context, {
       op,
       operands: [broadcastOperand(a, output.shape), broadcastOperand(b, output.shape)],
       outShape: output.shape,
       outDtype: 'bool',
       expression: `select(0u, 1u, ${test})`,
+      helpers,
     });
   };
 }
@@ -132,23 +155,29 @@ export const selectKernel: WebGpuKernel<'Select'> = (context, { inputs: { condit
     outShape: output.shape,
     outDtype: output.dtype,
     expression: 'select(v2, v1, v0 != 0u)',
+    helpers: [],
   });
 
 /** The WGSL conversion of a value `v0` of `from` to `to`, as the CPU backend's Cast converts. */
-export function castExpression(from: DataType, to: DataType): string {
-  if (from === to) return 'v0';
+export function castExpression(from: DataType, to: DataType): Expression {
+  if (from === to) return IDENTITY;
   // NaN is true, as in TensorFlow (and `!=` alone is ordered on SwiftShader: false for NaN).
-  if (to === 'bool') return from === 'float32' ? 'select(0u, 1u, v0 != 0.0 || is_nan(v0))' : 'select(0u, 1u, v0 != 0)';
-  if (to === 'int32') return from === 'float32' ? 'f32_to_i32(v0)' : 'i32(v0)';
-  return `${wgslType(to)}(v0)`;
+  if (to === 'bool') {
+    return from === 'float32' ? expression('select(0u, 1u, v0 != 0.0 || is_nan(v0))', 'classify') : expression('select(0u, 1u, v0 != 0)');
+  }
+  if (to === 'int32') return from === 'float32' ? expression('f32_to_i32(v0)', 'f32_to_i32') : expression('i32(v0)');
+  return expression(`${wgslType(to)}(v0)`);
 }
 
 /** Cast's kernel. */
-export const castKernel: WebGpuKernel<'Cast'> = (context, { inputs: { x }, output }) =>
-  runElementwise(context, {
+export const castKernel: WebGpuKernel<'Cast'> = (context, { inputs: { x }, output }) => {
+  const { code, helpers } = castExpression(x.dtype, output.dtype);
+  return runElementwise(context, {
     op: 'Cast',
     operands: [sameShapeOperand(x)],
     outShape: output.shape,
     outDtype: output.dtype,
-    expression: castExpression(x.dtype, output.dtype),
+    expression: code,
+    helpers,
   });
+};

@@ -47,6 +47,7 @@ export const gatherKernel: WebGpuKernel<'Gather'> = (context, { inputs: { x, ind
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: `  let block = p.count * p.inner;
   let o = index / block;
   let rest = index - o * block;
@@ -87,6 +88,7 @@ export const unsortedSegmentSumKernel: WebGpuKernel<'UnsortedSegmentSum'> = (con
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: `  let segment = i32(index / p.inner);
   let j = index - u32(segment) * p.inner;
   var acc: ${type} = ${type}(0);
@@ -125,6 +127,7 @@ export const oneHotKernel: WebGpuKernel<'OneHot'> = (context, { inputs: { indice
     uniforms: uniformFields(uniforms),
     workgroupSize,
     mode: 'element',
+    helpers: [],
     body: `  let row = index / p.depth;
   let hot = indices[row] == i32(index - row * p.depth);
   out[index] = bitcast<${type}>(select(p.off, p.on, hot));`,

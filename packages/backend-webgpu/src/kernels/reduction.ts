@@ -21,11 +21,21 @@ import { runElementwise, sameShapeOperand } from './elementwise-program.js';
 /** Reduced elements per output from which one workgroup (not one invocation) handles each output. */
 const LONG_REDUCTION = 128;
 
+/**
+ * Max and Min: the comparison that keeps `v` and the WGSL builtin. Keyed by every reduction but Sum, so
+ * a new reduction kernel fails `tsc` here until it has a form.
+ */
+const EXTREMA: { readonly [K in Exclude<ReductionKernel, 'Sum'>]: { readonly better: '>' | '<'; readonly builtin: 'max' | 'min' } } = {
+  Max: { better: '>', builtin: 'max' },
+  Min: { better: '<', builtin: 'min' },
+};
+
 function identity(op: ReductionKernel, dtype: DataType): string {
   if (op === 'Sum') return dtype === 'float32' ? '0.0' : '0';
-  if (dtype === 'bool') return op === 'Max' ? '0u' : '1u';
-  if (dtype === 'int32') return op === 'Max' ? 'bitcast<i32>(0x80000000u)' : '2147483647';
-  return op === 'Max' ? '-inf_f32()' : 'inf_f32()';
+  const lowest = op === 'Max';
+  if (dtype === 'bool') return lowest ? '0u' : '1u';
+  if (dtype === 'int32') return lowest ? 'bitcast<i32>(0x80000000u)' : '2147483647';
+  return lowest ? '-inf_f32()' : 'inf_f32()';
 }
 
 /** WGSL that folds `v` into `acc` (a `comp` variable holds the Kahan compensation of float sums). */
@@ -35,17 +45,17 @@ function accumulate(op: ReductionKernel, dtype: DataType): string {
     // An infinite partial sum has no meaningful compensation, and (inf - inf) would make it NaN.
     return 'let y = v - comp; let t = acc + y; comp = select((t - acc) - y, 0.0, is_inf(t) || is_nan(t)); acc = t;';
   }
-  const better = op === 'Max' ? '>' : '<';
+  const { better, builtin } = EXTREMA[op];
   if (dtype === 'float32') return `acc = select(acc, v, v ${better} acc || is_nan(v));`;
-  return `acc = ${op === 'Max' ? 'max' : 'min'}(acc, v);`;
+  return `acc = ${builtin}(acc, v);`;
 }
 
 /** WGSL combining two partial results `a` and `b`. */
 function combine(op: ReductionKernel, dtype: DataType): string {
   if (op === 'Sum') return 'a + b';
-  const better = op === 'Max' ? '>' : '<';
+  const { better, builtin } = EXTREMA[op];
   if (dtype === 'float32') return `select(a, b, b ${better} a || is_nan(b))`;
-  return `${op === 'Max' ? 'max' : 'min'}(a, b)`;
+  return `${builtin}(a, b)`;
 }
 
 /** Statements setting `name` to the input offset of kept coordinates decomposed from `from`. */
@@ -73,7 +83,7 @@ export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<
     const dtype = output.dtype;
     if (op === 'Sum' && dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
     if (axes.length === 0) {
-      return runElementwise(context, { op, operands: [sameShapeOperand(x)], outShape: output.shape, outDtype: dtype, expression: 'v0' });
+      return runElementwise(context, { op, operands: [sameShapeOperand(x)], outShape: output.shape, outDtype: dtype, expression: 'v0', helpers: [] });
     }
     const input = context.input(x);
     const outSize = sizeFromShape(output.shape);
@@ -149,6 +159,8 @@ ${lines.join('\n')}
       uniforms: uniformFields(uniforms),
       workgroupSize,
       mode: long ? 'group' : 'element',
+      // Float Max/Min/Sum test for NaN and Infinity (is_nan, is_inf, inf_f32).
+      helpers: dtype === 'float32' ? ['classify'] : [],
       declarations,
       body,
     });

@@ -5,7 +5,9 @@
  * four digits near 0. WGSL also lets a compiler assume no NaN or Infinity in *constant* expressions (a
  * literal NaN is a shader-creation error), so NaN and Infinity are made from a runtime `var`.
  *
- * Each helper is emitted only into the shaders that call it (see `mathHelpers`).
+ * Each helper is emitted only into the shaders that declare it: a kernel's shader lists the helpers it
+ * calls by name (`ShaderSpec.helpers`, typed `WgslHelperName`), and `mathHelpers` adds their sources
+ * and those of the helpers they need.
  */
 
 /** NaN and Infinity tests on bits, immune to a compiler's no-NaN assumptions. */
@@ -16,8 +18,23 @@ fn nan_f32() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn inf_f32() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
 `;
 
+/** The name of a WGSL helper; `classify` defines is_nan, is_inf, nan_f32 and inf_f32, the others their own name. */
+export type WgslHelperName =
+  | 'classify'
+  | 'sign_f32'
+  | 'sqrt_f32'
+  | 'log_f32'
+  | 'exp_f32'
+  | 'sigmoid_f32'
+  | 'tanh_f32'
+  | 'pow_f32'
+  | 'pow_i32'
+  | 'max_f32'
+  | 'min_f32'
+  | 'f32_to_i32';
+
 /** The helpers by name, each listing the helpers it needs. */
-const HELPERS: Readonly<Record<string, { readonly needs: readonly string[]; readonly source: string }>> = {
+const HELPERS: { readonly [N in WgslHelperName]: { readonly needs: readonly WgslHelperName[]; readonly source: string } } = {
   classify: { needs: [], source: CLASSIFY },
   sign_f32: {
     needs: ['classify'],
@@ -184,13 +201,13 @@ fn f32_to_i32(v: f32) -> i32 {
 };
 
 /** The WGSL source of the named helpers and of every helper they need, each once, dependencies first. */
-export function mathHelpers(names: Iterable<string>): string {
-  const emitted = new Set<string>();
+export function mathHelpers(names: readonly WgslHelperName[]): string {
+  if (names.length === 0) return '';
+  const emitted = new Set<WgslHelperName>();
   const parts: string[] = [];
-  const emit = (name: string): void => {
+  const emit = (name: WgslHelperName): void => {
     if (emitted.has(name)) return;
     const helper = HELPERS[name];
-    if (helper === undefined) throw new Error(`webgpu: no WGSL helper named '${name}'.`);
     for (const need of helper.needs) emit(need);
     emitted.add(name);
     parts.push(helper.source.trim());
@@ -199,14 +216,10 @@ export function mathHelpers(names: Iterable<string>): string {
   return parts.join('\n');
 }
 
-/** Functions a helper defines besides the one named after it. */
-const ALSO_DEFINES: Readonly<Record<string, readonly string[]>> = {
-  classify: ['is_nan', 'is_inf', 'nan_f32', 'inf_f32'],
-};
-
-/** The names of the helpers whose functions `source` calls (a function is called as `name(`). */
-export function helpersUsedBy(source: string): string[] {
-  return Object.keys(HELPERS).filter((name) =>
-    [name, ...(ALSO_DEFINES[name] ?? [])].some((fn) => new RegExp(`\\b${fn}\\(`).test(source)),
-  );
+/** The WGSL functions helper `name` defines (tests check a shader declares every helper it calls). */
+export function helperFunctions(name: WgslHelperName): readonly string[] {
+  return name === 'classify' ? ['is_nan', 'is_inf', 'nan_f32', 'inf_f32'] : [name];
 }
+
+/** Every helper name. */
+export const WGSL_HELPER_NAMES = Object.keys(HELPERS) as WgslHelperName[];

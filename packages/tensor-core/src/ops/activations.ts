@@ -10,11 +10,12 @@ import type { Tensor } from '../tensor.js';
 import { assertLiveTensor } from './convert.js';
 import { exp, log, sub, div } from './elementwise.js';
 import { reduceMax, reduceSum } from './reduction.js';
-import { invalidArgument } from '../errors.js';
+import { checkInputDtype } from '../op-specs.js';
 
+/** softmax and logSoftmax take what the fused Softmax kernel takes (float32). */
 function checkFloat(op: string, x: Tensor): void {
   assertLiveTensor(x, op, 'x');
-  if (x.dtype !== 'float32') invalidArgument(op, 'x', 'a float32 tensor', `a ${x.dtype} tensor`);
+  checkInputDtype(op, 'Softmax', 'x', x.dtype);
 }
 
 /**

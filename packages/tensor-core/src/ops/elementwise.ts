@@ -8,6 +8,7 @@ import type { DataType } from '../dtype.js';
 import { getEngine } from '../engine.js';
 import { invalidArgument } from '../errors.js';
 import type { BinaryKernel, ComparisonKernel, UnaryKernel } from '../kernels.js';
+import { checkInputDtype } from '../op-specs.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { describeValue } from '../options.js';
@@ -24,7 +25,7 @@ function binary(kernel: BinaryKernel, op: string, a: TensorLike, b: TensorLike):
   const [ta, tb] = convertPair(a, b, op);
   try {
     checkSameDtype(op, ta, tb);
-    if (ta.dtype === 'bool') invalidArgument(op, 'a', 'a float32 or int32 tensor', 'a bool tensor');
+    checkInputDtype(op, kernel, 'a', ta.dtype);
     const shape = broadcastShapes(op, ta.shape, tb.shape);
     return getEngine().runKernel(kernel, { a: ta, b: tb }, {}, { shape, dtype: ta.dtype });
   } finally {
@@ -43,14 +44,10 @@ function comparison(kernel: ComparisonKernel, op: string, a: TensorLike, b: Tens
   }
 }
 
-/** Kernels defined only on floating tensors (TensorFlow rejects integer inputs to them too). */
-const FLOAT_ONLY: ReadonlySet<UnaryKernel> = new Set(['Sqrt', 'Exp', 'Log', 'Sigmoid', 'Tanh']);
-
 function unary(kernel: UnaryKernel, op: string, x: TensorLike): Tensor {
   const tx = convertToTensor(x, op, 'x');
   try {
-    if (tx.dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
-    if (tx.dtype !== 'float32' && FLOAT_ONLY.has(kernel)) invalidArgument(op, 'x', 'a float32 tensor', `a ${tx.dtype} tensor`);
+    checkInputDtype(op, kernel, 'x', tx.dtype);
     return getEngine().runKernel(kernel, { x: tx }, {}, { shape: tx.shape, dtype: tx.dtype });
   } finally {
     if (tx !== x) tx.dispose();
@@ -76,6 +73,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   try {
     checkSameDtype('div', ta, tb);
     if (ta.dtype === 'float32') return binary('RealDiv', 'div', ta, tb);
+    // RealDiv takes float32 only: div converts int32 itself (truediv), and refuses bool.
     if (ta.dtype === 'bool') invalidArgument('div', 'a', 'a float32 or int32 tensor', 'a bool tensor');
     const fa = cast(ta, 'float32');
     const fb = cast(tb, 'float32');
@@ -146,7 +144,7 @@ export function cast<T extends DataType>(x: TensorLike, dtype: T): Tensor<T> {
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   assertLiveTensor(condition, 'where', 'condition');
-  if (condition.dtype !== 'bool') invalidArgument('where', 'condition', 'a bool tensor', `a ${condition.dtype} tensor`);
+  checkInputDtype('where', 'Select', 'condition', condition.dtype);
   const [ta, tb] = convertPair(a, b, 'where');
   try {
     checkSameDtype('where', ta, tb);
@@ -168,7 +166,7 @@ export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: n
   const tx = convertToTensor(x, 'clipByValue', 'x');
   const engine = getEngine();
   try {
-    if (tx.dtype === 'bool') invalidArgument('clipByValue', 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    checkInputDtype('clipByValue', 'Maximum', 'a', tx.dtype, 'x');
     if (tx.dtype === 'int32') {
       elementOf(clipValueMin, 'int32', 'clipByValue', 'clipValueMin');
       elementOf(clipValueMax, 'int32', 'clipByValue', 'clipValueMax');

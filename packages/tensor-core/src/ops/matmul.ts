@@ -10,6 +10,7 @@ import type { OptionSchema } from '../options.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertLiveTensor } from './convert.js';
+import { checkInputDtype } from '../op-specs.js';
 
 /** Options of `matmul`. */
 export interface MatMulOptions {
@@ -37,7 +38,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   if (a.rank < 2) invalidArgument('matmul', 'a', 'a tensor of rank >= 2', `shape ${formatShape(a.shape)}`);
   if (b.rank < 2) invalidArgument('matmul', 'b', 'a tensor of rank >= 2', `shape ${formatShape(b.shape)}`);
   if (a.dtype !== b.dtype) invalidArgument('matmul', 'b', `dtype ${a.dtype} (the dtype of 'a')`, `dtype ${b.dtype}`);
-  if (a.dtype === 'bool') invalidArgument('matmul', 'a', 'a float32 or int32 tensor', 'a bool tensor');
+  checkInputDtype('matmul', 'MatMul', 'a', a.dtype);
   const [a0, a1] = a.shape.slice(-2) as [number, number];
   const [b0, b1] = b.shape.slice(-2) as [number, number];
   const m = transposeA ? a1 : a0;

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { describeValue } from '../options.js';
 import { convertToTensor } from './convert.js';
 import { cast, div } from './elementwise.js';
+import { checkInputDtype } from '../op-specs.js';
 
 /** The output shape of reducing `shape` over `axes`, with or without the reduced dims kept as 1. */
 export function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
@@ -30,7 +31,7 @@ function reduce(kernel: ReductionKernel, op: string, x: Tensor | number, axis: n
   checkKeepDims(op, keepDims);
   const tx = convertToTensor(x, op, 'x');
   try {
-    if (tx.dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    checkInputDtype(op, kernel, 'x', tx.dtype);
     const axes = normalizeAxes(op, axis, tx.rank);
     const engine = getEngine();
     if (axes.length === 0) return engine.makeView(tx, tx.shape, 'Identity');
@@ -88,7 +89,7 @@ export function reduceMean(x: Tensor | number, axis?: number | readonly number[]
 function argReduce(kernel: 'ArgMax' | 'ArgMin', op: string, x: Tensor | number, axis: number): Tensor {
   const tx = convertToTensor(x, op, 'x');
   try {
-    if (tx.dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    checkInputDtype(op, kernel, 'x', tx.dtype);
     const normalized = normalizeAxis(op, axis, tx.rank);
     if (tx.shape[normalized] === 0) invalidArgument(op, 'x', `a non-empty dimension ${axis}`, `shape [${tx.shape.join(',')}]`);
     return getEngine().runKernel(kernel, { x: tx }, { axis: normalized }, { shape: reducedShape(tx.shape, [normalized], false), dtype: 'int32' });

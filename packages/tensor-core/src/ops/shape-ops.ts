@@ -14,6 +14,7 @@ import { assertValidShape, broadcastShapes, describeShape, MAX_RANK, normalizeAx
 import { Tensor } from '../tensor.js';
 import { assertLiveTensor, describeValue } from './convert.js';
 import { elementOf, scalarOf, valuesToHost } from './values.js';
+import { checkInputDtype } from '../op-specs.js';
 
 /**
  * The same values in another shape; one dimension may be -1 (inferred). Shares the buffer.
@@ -267,8 +268,8 @@ export function oneHot(indices: Tensor | IndexValues, depth: number, options: On
 export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments: number): Tensor {
   assertLiveTensor(data, 'unsortedSegmentSum', 'data');
   assertLiveTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds');
-  if (data.dtype === 'bool') invalidArgument('unsortedSegmentSum', 'data', 'a float32 or int32 tensor', 'a bool tensor');
-  if (segmentIds.dtype !== 'int32') invalidArgument('unsortedSegmentSum', 'segmentIds', 'an int32 tensor', `a ${segmentIds.dtype} tensor`);
+  checkInputDtype('unsortedSegmentSum', 'UnsortedSegmentSum', 'data', data.dtype);
+  checkInputDtype('unsortedSegmentSum', 'UnsortedSegmentSum', 'segmentIds', segmentIds.dtype);
   if (!Number.isInteger(numSegments) || numSegments < 0) invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', describeValue(numSegments));
   const prefix = data.shape.slice(0, segmentIds.rank);
   if (!shapesEqual(prefix, segmentIds.shape)) {

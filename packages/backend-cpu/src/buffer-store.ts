@@ -1,18 +1,19 @@
 /**
- * @file The two ways the CPU backend stores tensors, behind one interface: `JsStore` keeps each
- * tensor in its own typed array (the plain-JavaScript path), `WasmStore` (wasm/wasm-store.ts) keeps
+ * @file The two ways the CPU backend stores tensors, behind one interface (`BufferStore`; kernels see only
+ * its `KernelBuffers` part): `JsBufferStore` keeps each tensor in its own typed array (the plain-JavaScript
+ * path), `WasmBufferStore` (wasm/wasm-buffer-store.ts) keeps
  * them in WebAssembly linear memory where the SIMD kernels and the workers can reach them.
  */
 
 import type { BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core';
 import { FailedPreconditionError } from '@tapeflow/tensor-core';
-import type { CpuStorage } from './cpu-kernel.js';
+import type { KernelBuffers } from './cpu-kernel.js';
 
 /** The CPU backend's name, as `Backend.name` and messages give it. */
 export const CPU_BACKEND_NAME = 'cpu';
 
-/** A backend's buffers: what kernels see (`CpuStorage`) plus what the Backend contract needs. */
-export interface Store extends CpuStorage {
+/** A backend's buffers: what kernels see (`KernelBuffers`) plus what the Backend contract needs. */
+export interface BufferStore extends KernelBuffers {
   /** Copies `values` (already validated against dtype and shape) into a new buffer. */
   write(values: TypedArray, dtype: DataType): DataId;
   /** A copy of a buffer's values, which the caller owns (the conformance suite requires it). */
@@ -41,7 +42,7 @@ class JsData {
 }
 
 /** Tensors as plain typed arrays, one per buffer; kernels adopt the arrays they compute. */
-export class JsStore implements Store {
+export class JsBufferStore implements BufferStore {
   readonly #live = new Set<JsData>();
   #numBytes = 0;
 

@@ -14,7 +14,7 @@
  */
 
 import type { BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
-import { refuseHandle, type Store } from '../storage.js';
+import { refuseHandle, type BufferStore } from '../buffer-store.js';
 import { WorkerPool } from '../threads/pool.js';
 import { HeapAllocator, sizeClass } from './allocator.js';
 import { requireWebAssembly, type WasmMemory } from './webassembly-api.js';
@@ -30,7 +30,7 @@ const PAGE = 65536;
 export class WasmData {
   freed = false;
   constructor(
-    readonly owner: WasmStore,
+    readonly owner: WasmBufferStore,
     readonly generation: number,
     readonly offset: number,
     readonly length: number,
@@ -39,8 +39,8 @@ export class WasmData {
   ) {}
 }
 
-/** How a WasmStore is set up. */
-export interface WasmStoreOptions {
+/** How a WasmBufferStore is set up. */
+export interface WasmBufferStoreOptions {
   readonly relaxed: boolean;
   /** Participants including the calling thread; above 1 the memory is shared and a pool exists. */
   readonly threads: number;
@@ -66,7 +66,7 @@ function makeMemory(shared: boolean): WasmMemory {
 }
 
 /** Tensors in linear memory, with the kernel instance and (with threads) the worker pool. */
-export class WasmStore implements Store {
+export class WasmBufferStore implements BufferStore {
   readonly wasmMemory: WasmMemory;
   readonly kernels: KernelModule;
   readonly exports: KernelExports;
@@ -86,7 +86,7 @@ export class WasmStore implements Store {
   #buffers = 0;
   #numBytes = 0;
 
-  constructor(options: WasmStoreOptions) {
+  constructor(options: WasmBufferStoreOptions) {
     const shared = options.threads > 1 && options.workers !== undefined;
     this.wasmMemory = makeMemory(shared);
     this.kernels = kernelModule({ shared, relaxed: options.relaxed });

@@ -1,0 +1,70 @@
+/**
+ * @file The reference of every kernel, called the way a backend's kernel is called (`inputs` by the
+ * spec's names, `attrs`, `output`), in one table typed over every kernel name: a kernel added to
+ * tensor-core's spec without a reference here fails `tsc`, and completeness.test.ts names it at run time.
+ */
+
+import type { KernelAttrs, KernelInputs, KernelName, OutputSpec } from '@tapeflow/tensor-core';
+import { binary, cast, compare, select, unary } from './elementwise.js';
+import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
+import { matMul, transpose } from './linalg.js';
+import { softmax } from './nn.js';
+import { argReduce, reduce } from './reduction.js';
+import type { ReferenceTensor } from './tensor.js';
+
+/** A kernel's inputs as reference tensors, under the spec's input names. */
+export type ReferenceInputs<K extends KernelName> = {
+  readonly [N in keyof KernelInputs<K>]: KernelInputs<K>[N] extends readonly unknown[] ? readonly ReferenceTensor[] : ReferenceTensor;
+};
+
+/** Kernel `K`'s reference: what its backend kernel must return, within tolerance. */
+export type KernelReference<K extends KernelName> = (
+  inputs: ReferenceInputs<K>,
+  attrs: KernelAttrs<K>,
+  output: OutputSpec,
+) => ReferenceTensor;
+
+/** The reference of every kernel, primitive and fused. */
+export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K> } = {
+  Neg: ({ x }) => unary('Neg', x),
+  Abs: ({ x }) => unary('Abs', x),
+  Sign: ({ x }) => unary('Sign', x),
+  Square: ({ x }) => unary('Square', x),
+  Sqrt: ({ x }) => unary('Sqrt', x),
+  Exp: ({ x }) => unary('Exp', x),
+  Log: ({ x }) => unary('Log', x),
+  Relu: ({ x }) => unary('Relu', x),
+  Sigmoid: ({ x }) => unary('Sigmoid', x),
+  Tanh: ({ x }) => unary('Tanh', x),
+  Add: ({ a, b }) => binary('Add', a, b),
+  Sub: ({ a, b }) => binary('Sub', a, b),
+  Mul: ({ a, b }) => binary('Mul', a, b),
+  RealDiv: ({ a, b }) => binary('RealDiv', a, b),
+  Pow: ({ a, b }) => binary('Pow', a, b),
+  Maximum: ({ a, b }) => binary('Maximum', a, b),
+  Minimum: ({ a, b }) => binary('Minimum', a, b),
+  Equal: ({ a, b }) => compare('Equal', a, b),
+  NotEqual: ({ a, b }) => compare('NotEqual', a, b),
+  Greater: ({ a, b }) => compare('Greater', a, b),
+  GreaterEqual: ({ a, b }) => compare('GreaterEqual', a, b),
+  Less: ({ a, b }) => compare('Less', a, b),
+  LessEqual: ({ a, b }) => compare('LessEqual', a, b),
+  Sum: ({ x }, { axes }) => reduce('Sum', x, axes),
+  Max: ({ x }, { axes }) => reduce('Max', x, axes),
+  Min: ({ x }, { axes }) => reduce('Min', x, axes),
+  Select: ({ condition, a, b }) => select(condition, a, b),
+  Cast: ({ x }, _attrs, output) => cast(x, output.dtype),
+  ArgMax: ({ x }, { axis }) => argReduce('ArgMax', x, axis),
+  ArgMin: ({ x }, { axis }) => argReduce('ArgMin', x, axis),
+  MatMul: ({ a, b }, { transposeA, transposeB }) => matMul(a, b, { transposeA, transposeB }),
+  Transpose: ({ x }, { perm }) => transpose(x, perm),
+  Slice: ({ x }, { begin }, output) => slice(x, begin, output.shape),
+  Concat: ({ tensors }, { axis }) => concat(tensors, axis),
+  Gather: ({ x, indices }, { axis }) => gather(x, indices, axis),
+  UnsortedSegmentSum: ({ data, segmentIds }, { numSegments }) => unsortedSegmentSum(data, segmentIds, numSegments),
+  OneHot: ({ indices }, { depth, onValue, offValue }, output) => oneHot(indices, depth, onValue, offValue, output.dtype),
+  Fill: (_inputs, { value }, output) => fill(output.shape, value, output.dtype),
+  Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
+  BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),
+  Softmax: ({ x }, { axis }) => softmax(x, axis),
+};

@@ -1,0 +1,91 @@
+/**
+ * Tests that the op front-ends' dtype checks are the spec's: for every unary and binary kernel and
+ * every dtype, the front-end runs exactly when `PRIMITIVE_SPECS` says the kernel takes that dtype, and
+ * otherwise throws an InvalidArgumentError stating the spec's dtypes; and that the kernel lists and
+ * types derived from the spec agree with it.
+ */
+import './test-setup.js';
+import { describe, expect, it } from 'vitest';
+import { DATA_TYPES, type DataType } from './dtype.js';
+import { InvalidArgumentError } from './errors.js';
+import { BINARY_KERNELS, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES, UNARY_KERNELS, type BinaryKernel, type UnaryKernel } from './kernels.js';
+import { OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, describeDtypes } from './op-specs.js';
+import * as tf from './ops/index.js';
+import type { Tensor } from './tensor.js';
+
+const UNARY_FRONT_ENDS: { readonly [K in UnaryKernel]: [string, (x: Tensor) => Tensor] } = {
+  Neg: ['neg', tf.neg],
+  Abs: ['abs', tf.abs],
+  Sign: ['sign', tf.sign],
+  Square: ['square', tf.square],
+  Sqrt: ['sqrt', tf.sqrt],
+  Exp: ['exp', tf.exp],
+  Log: ['log', tf.log],
+  Relu: ['relu', tf.relu],
+  Sigmoid: ['sigmoid', tf.sigmoid],
+  Tanh: ['tanh', tf.tanh],
+};
+
+// RealDiv is left out: `div` converts int32 itself (TensorFlow's truediv) before running it.
+const BINARY_FRONT_ENDS: { readonly [K in Exclude<BinaryKernel, 'RealDiv'>]: [string, (a: Tensor, b: Tensor) => Tensor] } = {
+  Add: ['add', tf.add],
+  Sub: ['sub', tf.sub],
+  Mul: ['mul', tf.mul],
+  Pow: ['pow', tf.pow],
+  Maximum: ['maximum', tf.maximum],
+  Minimum: ['minimum', tf.minimum],
+};
+
+function sample(dtype: DataType): Tensor {
+  return tf.tensor([1, 0, 1], [3], dtype);
+}
+
+function expectFollowsSpec(op: string, dtypes: readonly DataType[], accepted: boolean, run: () => Tensor, dtype: DataType): void {
+  if (accepted) {
+    const out = run();
+    expect(out.dtype, `${op} ${dtype}`).toBe(dtype);
+    out.dispose();
+  } else {
+    expect(run, `${op} ${dtype}`).toThrow(InvalidArgumentError);
+    expect(run, `${op} ${dtype}`).toThrow(`${op}: argument`);
+    expect(run, `${op} ${dtype}`).toThrow(`expected ${describeDtypes(dtypes)}, but got a ${dtype} tensor`);
+  }
+}
+
+describe('the front-ends take exactly the dtypes of their kernel spec', () => {
+  for (const kernel of UNARY_KERNELS) {
+    it(`${kernel}`, () => {
+      const [op, frontEnd] = UNARY_FRONT_ENDS[kernel];
+      for (const dtype of DATA_TYPES) {
+        const x = sample(dtype);
+        expectFollowsSpec(op, PRIMITIVE_SPECS[kernel].inputs.x.dtypes, acceptsDtype(kernel, 'x', dtype), () => frontEnd(x), dtype);
+        x.dispose();
+      }
+    });
+  }
+  for (const kernel of BINARY_KERNELS) {
+    if (kernel === 'RealDiv') continue;
+    it(`${kernel}`, () => {
+      const [op, frontEnd] = BINARY_FRONT_ENDS[kernel];
+      for (const dtype of DATA_TYPES) {
+        const a = sample(dtype);
+        expectFollowsSpec(op, PRIMITIVE_SPECS[kernel].inputs.a.dtypes, acceptsDtype(kernel, 'a', dtype), () => frontEnd(a, a), dtype);
+        a.dispose();
+      }
+    });
+  }
+});
+
+describe('the lists derived from the spec', () => {
+  it('name every kernel of the spec once, primitive then fused', () => {
+    expect([...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]).toEqual(Object.keys(OP_SPECS));
+    for (const kernel of UNARY_KERNELS) expect(OP_SPECS[kernel].family).toBe('unary');
+  });
+
+  it('describe dtypes as the error messages word them', () => {
+    expect(describeDtypes(['float32'])).toBe('a float32 tensor');
+    expect(describeDtypes(['float32', 'int32'])).toBe('a float32 or int32 tensor');
+    expect(describeDtypes(['int32'])).toBe('an int32 tensor');
+    expect(describeDtypes(['float32', 'int32', 'bool'])).toBe('a float32, int32 or bool tensor');
+  });
+});
