@@ -4,7 +4,7 @@
  * back to its input's shape, and accumulate (`+=`) when a tensor was used more than once.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { GRADIENTS } from './gradients/index.js';
 import type { SavedOperation } from './gradients/index.js';
 import type { TapeEntry } from './tape-entry.js';

@@ -3,7 +3,7 @@
  * differentiates a target with respect to sources, as `tf.GradientTape` does in TensorFlow.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { backprop } from './backprop.js';
 import { customEntry, InputLog, kernelEntry } from './tape-entry.js';
 import { assertTensor, checkUnconnected, flattenSources, identityRows, isThenable, restructure } from './tape-arguments.js';

@@ -7,7 +7,7 @@
  */
 import './test-setup.js';
 import { readFileSync } from 'node:fs';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { GradientTape } from './index.js';
 

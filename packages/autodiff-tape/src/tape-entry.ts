@@ -4,7 +4,7 @@
  * gradient thunks.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { kernelGradientThunks, sumToShape } from './backprop.js';
 import type { SavedOperation } from './gradients/index.js';
 import { SAVES } from './gradients/saves.js';

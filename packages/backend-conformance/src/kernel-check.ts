@@ -4,8 +4,8 @@
  * list instead of crashing deep inside a test, and a plugin author can call them directly.
  */
 
-import type { Backend, KernelName } from '@tapeflow/tensor-core';
-import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import type { Backend, KernelName } from '@tapeflow/tensor-core/internal';
+import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 
 /** The kernels of the contract a backend's table lacks (not a function), in the contract's order. */
 export function findMissingKernels(backend: Pick<Backend, 'kernels'>, names: readonly KernelName[] = PRIMITIVE_KERNEL_NAMES): KernelName[] {

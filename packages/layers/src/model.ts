@@ -5,7 +5,7 @@
  * and saving; the training loop itself lives in training/.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { Layer } from './layer.js';
 import type { LayerConfig, LayerOptions } from './layer.js';
 import { resolveCompileArgs } from './training/compile.js';

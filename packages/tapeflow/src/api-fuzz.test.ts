@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectTensors, describeValue } from '@tapeflow/tensor-core/internal';
 import * as tf from './index.js';
 
 /**
@@ -149,13 +150,13 @@ const argumentsArb: fc.Arbitrary<readonly Maker[]> = fc.oneof(
 
 function tensorsIn(value: unknown): Set<tf.Tensor> {
   const found = new Set<tf.Tensor>();
-  tf.collectTensors(value, found);
+  collectTensors(value, found);
   return found;
 }
 
 function describeCall(name: string, args: readonly unknown[]): string {
   const show = (v: unknown): string =>
-    v instanceof tf.Tensor ? `Tensor(${v.dtype} [${v.shape.join(',')}]${v.isDisposed ? ', disposed' : ''})` : tf.describeValue(v);
+    v instanceof tf.Tensor ? `Tensor(${v.dtype} [${v.shape.join(',')}]${v.isDisposed ? ', disposed' : ''})` : describeValue(v);
   return `${name}(${args.map(show).join(', ')})`;
 }
 

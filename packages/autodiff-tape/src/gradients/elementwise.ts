@@ -3,7 +3,7 @@
  * outer tape records them (higher orders). Each names the TensorFlow rule it follows.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { GradientRule } from './types.js';
 
 type Rule<N extends tf.RecordedOpName> = GradientRule<N>;

@@ -2,7 +2,7 @@
  * @file Gradients of MatMul and of the shape and indexing ops.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { GradientRule } from './types.js';
 
 /** [0, 1, ..., n-1]: the leading batch dims, which every permutation keeps in place. */

@@ -5,7 +5,7 @@
  * read any input's shape or dtype, never the values of an input not listed here.
  */
 
-import type { RecordedOpName } from '@tapeflow/tensor-core';
+import type { RecordedOpName } from '@tapeflow/tensor-core/internal';
 
 /** The values one op's gradient rule reads. */
 export interface SavedValues {

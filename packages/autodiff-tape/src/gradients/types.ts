@@ -5,7 +5,7 @@
  * for a broadcast input: the tape sums it back to the input's shape in one place (`sumToShape`).
  */
 
-import type { RecordedOpName, RecordedOpSpecs, Tensor, TensorInputs } from '@tapeflow/tensor-core';
+import type { RecordedOpName, RecordedOpSpecs, Tensor, TensorInputs } from '@tapeflow/tensor-core/internal';
 
 /** What the tape saved of one op. */
 export interface SavedOperation<N extends RecordedOpName> {

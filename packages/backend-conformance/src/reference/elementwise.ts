@@ -4,7 +4,7 @@
  * computing in float32 is compared within tolerance); int32 wraps modulo 2^32 as TensorFlow's int32.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core';
+import type { BinaryKernel, ComparisonKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, broadcastShape, indicesOf, sizeOf, storeAs } from './tensor.js';
 

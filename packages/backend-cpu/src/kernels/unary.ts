@@ -5,8 +5,8 @@
  * are kept anyway because they cost nothing and wrap like TensorFlow's int32.
  */
 
-import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
-import { invalidArgument, makeTypedArray } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { invalidArgument, makeTypedArray } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 
 /**
