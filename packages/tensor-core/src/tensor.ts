@@ -56,7 +56,7 @@ export class Tensor<D extends DataType = DataType> {
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
 
-  /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
+  /** Not for applications: use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {
     this.engine = engine;
     this.id = id;
