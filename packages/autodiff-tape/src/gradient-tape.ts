@@ -44,7 +44,7 @@ export type GradientResult<S extends Sources> = S extends tf.Tensor
  * const y = tape.record(() => x.pow(2));
  * tape.gradient(y, x); // 8
  */
-export class GradientTape implements tf.Recorder {
+export class GradientTape {
   /** Whether several `gradient` calls are allowed. */
   readonly persistent: boolean;
   /** Whether trainable Variables read by ops are watched automatically. */

@@ -21,13 +21,6 @@ const NOT_OPS: ReadonlySet<string> = new Set([
   'getEngine', 'registerBackend', 'removeBackend', 'setBackend', 'getBackend', 'ready', 'tidy', 'keep', 'dispose',
   'memory', 'format', 'enableDebugMode', 'disableDebugMode', 'liveTensors', 'leakReport', 'setAllocationLimit',
   'getAllocationLimit', 'cpuBackend', 'loadModel',
-  // Helpers for backend and library authors: they trust their (typed) arguments, as kernels do.
-  'isDataType', 'bytesPerElement', 'makeTypedArray', 'allocate', 'dtypeOfTypedArray', 'isFloatingDataType',
-  'formatShape', 'invalidArgument', 'describeKernelFailure', 'checkOptions', 'describeValue', 'nearestKey',
-  'sizeFromShape', 'computeStrides', 'shapesEqual', 'broadcastShapes', 'broadcastStrides', 'broadcastReductionAxes',
-  'normalizeAxis', 'normalizeAxes', 'assertValidShape', 'describeShape', 'assertLiveTensor', 'convertToTensor',
-  'assertDataType', 'convertPair', 'releaseConverted', 'variableInitialValue', 'reducedShape', 'collectTensors',
-  'formatTensor', 'formatValues', 'shortestFloat32', 'sumToShape', 'random.threefry2x32', 'random.randomBits',
   // Function transforms: they take functions, and call them later.
   'customGradient', 'checkGradients',
 ]);

@@ -22,7 +22,7 @@ export type { MemoryInfo } from './engine.js';
 export { DEFAULT_ALLOCATION_LIMIT, getAllocationLimit, setAllocationLimit } from './allocation-guard.js';
 export type { RegisterBackendOptions } from './backend-registry.js';
 export { Tensor, Variable } from './tensor.js';
-export type { NestedArray, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
+export type { NestedArray, ScalarOf, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
 // Op front-ends. Each ops/*.ts file holds front-ends only, except the helpers named in
 // ops-exports.test.ts, which stay in ./internal.
 export * from './ops/activations.js';

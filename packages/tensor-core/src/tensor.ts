@@ -33,7 +33,7 @@ export type TensorContainer =
 export type TensorLike = Tensor | number;
 
 /** Values of dtype `D` as JS scalars. */
-type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
+export type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
 
 /** An immutable n-dimensional array on a backend. */
 export class Tensor<D extends DataType = DataType> {
@@ -56,7 +56,7 @@ export class Tensor<D extends DataType = DataType> {
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
 
-  /** Not for applications: use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
+  /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {
     this.engine = engine;
     this.id = id;
