@@ -29,7 +29,8 @@ export function missingKernelsMessage(backendName: string, missing: readonly str
   const noun = missing.length === 1 ? 'kernel' : 'kernels';
   return (
     `Backend '${backendName}' lacks ${missing.length} primitive ${noun}: ${missing.join(', ')}. ` +
-    `Add ${missing.length === 1 ? 'it' : 'them'} to its kernel table (typed as KernelTable from @tapeflow/tensor-core, ` +
+    `Add ${missing.length === 1 ? 'it' : 'them'} to its kernel table ` +
+    '(typed as KernelTable from @tapeflow/tensor-core/backend, ' +
     `so tsc lists what is missing), or declare ${missing.length === 1 ? 'it' : 'them'} unsupported with ` +
     `describeBackend(name, factory, { skip: [...] }). Checks that need ${missing.length === 1 ? 'it' : 'them'} are skipped.`
   );

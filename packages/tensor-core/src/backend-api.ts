@@ -19,19 +19,7 @@ export {
   isFloatingDataType,
   makeTypedArray,
 } from './dtype.js';
-export {
-  FailedPreconditionError,
-  InternalError,
-  InvalidArgumentError,
-  NotFoundError,
-  ResourceExhaustedError,
-  TapeflowError,
-  UnimplementedError,
-  describeKernelFailure,
-  formatShape,
-  invalidArgument,
-  isAllocationFailure,
-} from './errors.js';
+export * from './errors.js';
 export {
   broadcastShapes,
   broadcastStrides,
