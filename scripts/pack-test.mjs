@@ -2,15 +2,16 @@
 /**
  * @file Packaging test: proves a selective install works from the packed `dist`.
  *
- * Builds (through turbo, so a prior `pnpm build` makes it a cache hit) and packs tensor-core,
+ * Builds every library (through turbo, so a prior `pnpm build` makes it a cache hit), packs tensor-core,
  * backend-cpu and autodiff-tape with `pnpm pack` (which rewrites `workspace:` ranges as publishing
  * does), installs only those three tarballs with plain npm into an empty project outside the
  * monorepo, and runs the notebook's first cell there as ESM (`.mjs`) and CommonJS (`.cjs`):
  *   x = tf.Variable(4.0); with tf.GradientTape() as tape: y = x**2; dy_dx = tape.gradient(y, x)
- * which must give y = 16 and dy_dx = 8.
+ * which must give y = 16 and dy_dx = 8. The cell also loads the `@tapeflow/tensor-core/backend` and
+ * `/internal` subpaths and reports (`subpaths`) that they share the main entry's classes and Engine.
  *
  * Prints one JSON line on stdout (the last line) that apps/packaging-test reads:
- *   { esm: {y, dydx}, cjs: {y, dydx}, installed: [names under node_modules], webgpu: boolean }
+ *   { esm: {y, dydx, subpaths}, cjs: {y, dydx, subpaths}, installed: [names under node_modules], webgpu: boolean }
  * Progress goes to stderr. Exits non-zero with a message saying which step failed.
  *
  * Usage: node scripts/pack-test.mjs [--keep]   (--keep leaves the temporary folder for inspection)
@@ -35,14 +36,35 @@ const x = variable(4);
 const tape = new GradientTape();
 const y = tape.record(() => x.pow(2));
 const dydx = tape.gradient(y, x);
-console.log(JSON.stringify({ y: y.dataSync()[0], dydx: dydx.dataSync()[0] }));
+let writeError = null;
+try {
+  checkWrite(new Float32Array(1), [2], 'float32');
+} catch (error) {
+  writeError = error instanceof InvalidArgumentError;
+}
+const subpaths = {
+  specVersion: BACKEND_SPEC_VERSION,
+  oneTensorClass: internal.Tensor === Tensor && y instanceof internal.Tensor,
+  oneEngine: internal.getEngine() === getEngine(),
+  writeError,
+  helpersOffMain: ['makeTypedArray', 'invalidArgument', 'BINARY_KERNELS'].filter((name) => name in main),
+};
+console.log(JSON.stringify({ y: y.dataSync()[0], dydx: dydx.dataSync()[0], subpaths }));
 `;
-const CELL_ESM = `import { variable, registerBackend } from '@tapeflow/tensor-core';
+// The main entry, the backend authors' subpath and the libraries' subpath, all from dist: one module
+// graph (one Tensor class, one Engine) whichever entries are loaded.
+const CELL_ESM = `import * as main from '@tapeflow/tensor-core';
+import { variable, registerBackend, getEngine, InvalidArgumentError, Tensor } from '@tapeflow/tensor-core';
+import { BACKEND_SPEC_VERSION, checkWrite } from '@tapeflow/tensor-core/backend';
+import * as internal from '@tapeflow/tensor-core/internal';
 import { cpuBackend } from '@tapeflow/backend-cpu';
 import { GradientTape } from '@tapeflow/autodiff-tape';
 ${CELL_BODY}`;
 const CELL_CJS = `'use strict';
-const { variable, registerBackend } = require('@tapeflow/tensor-core');
+const main = require('@tapeflow/tensor-core');
+const { variable, registerBackend, getEngine, InvalidArgumentError, Tensor } = main;
+const { BACKEND_SPEC_VERSION, checkWrite } = require('@tapeflow/tensor-core/backend');
+const internal = require('@tapeflow/tensor-core/internal');
 const { cpuBackend } = require('@tapeflow/backend-cpu');
 const { GradientTape } = require('@tapeflow/autodiff-tape');
 ${CELL_BODY}`;
@@ -98,7 +120,8 @@ function main() {
   mkdirSync(project);
   try {
     if (process.env.TAPEFLOW_PACK_TEST_NO_BUILD !== '1') {
-      const filters = PACKAGES.map((name) => `--filter=@tapeflow/${name}`);
+      // Every library, not only the three packed: apps/packaging-test checks all their .d.ts next.
+      const filters = ['--filter=./packages/*'];
       run('build', pnpm.file, [...pnpm.args, 'run', 'build', ...filters, '--output-logs=errors-only'], {
         cwd: root,
       });

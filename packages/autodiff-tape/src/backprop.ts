@@ -7,7 +7,7 @@
  * function, which knows nothing of batches, is called once per cotangent.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { Batch, GRADIENTS } from './gradients/index.js';
 import type { GradientTable, TensorMeta } from './gradients/index.js';
 import type { TapeEntry } from './tape-entry.js';

@@ -5,7 +5,7 @@
  * differences are taken in float64 on the values read back.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { GradientTape } from './gradient-tape.js';
 
 /** Options of `checkGradients`. */

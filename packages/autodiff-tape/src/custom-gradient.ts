@@ -4,7 +4,7 @@
  * `gradFunc`; gradFunc is written with ordinary ops, so outer tapes differentiate it too.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 
 /** What the function given to `customGradient` returns. */
 export interface CustomGradientResult {

@@ -1,5 +1,5 @@
 import './test-setup.js';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { customGradient, GradientTape, stopGradient } from './index.js';
 

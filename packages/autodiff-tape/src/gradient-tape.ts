@@ -3,7 +3,7 @@
  * differentiates a target with respect to sources, as `tf.GradientTape` does in TensorFlow.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { backprop } from './backprop.js';
 import { InputLog, TapeEntry } from './tape-entry.js';
 import { assertTensor, checkUnconnected, flattenSources, identityRows, isThenable, restructure } from './tape-arguments.js';
@@ -43,7 +43,7 @@ export type GradientResult<S extends Sources> = S extends tf.Tensor
  * const y = tape.record(() => x.pow(2));
  * tape.gradient(y, x); // 8
  */
-export class GradientTape implements tf.Recorder {
+export class GradientTape {
   /** Whether several `gradient` calls are allowed. */
   readonly persistent: boolean;
   /** Whether trainable Variables read by ops are watched automatically. */

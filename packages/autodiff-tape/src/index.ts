@@ -1,22 +1,10 @@
 /**
- * @file Public entry of @tapeflow/autodiff-tape: GradientTape, the gradient table (one definition per
- * op), customGradient, stopGradient and a numeric gradient checker.
+ * @file Public entry of @tapeflow/autodiff-tape: GradientTape, customGradient, stopGradient and a
+ * numeric gradient checker. The gradient rules are the package's own (gradients/), not exported.
  */
 export { GradientTape } from './gradient-tape.js';
-export type { GradientOptions, GradientResult, GradientTapeOptions, Sources } from './gradient-tape.js';
+export type { GradientOptions, GradientResult, GradientTapeOptions, JacobianOptions, Sources } from './gradient-tape.js';
 export { customGradient, stopGradient } from './custom-gradient.js';
 export type { CustomGradientResult } from './custom-gradient.js';
 export { checkGradients } from './check-gradients.js';
 export type { CheckGradientsOptions, GradientCheckReport, GradientComparison } from './check-gradients.js';
-export { GRADIENTS } from './gradients/index.js';
-// The types GRADIENTS is declared with (writing a rule is this package's business, so defineGradient is not exported).
-export type {
-  Batch,
-  GradientDefinition,
-  GradientTable,
-  GradientThunks,
-  RecordedOperation,
-  Saves,
-  TensorMeta,
-} from './gradients/index.js';
-export { sumToShape } from './backprop.js';

@@ -8,10 +8,11 @@
  */
 import './test-setup.js';
 import { readFileSync } from 'node:fs';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { opsDifferentiated, uncovered } from './__fixtures__/listing-tape.js';
-import { GRADIENTS, GradientTape } from './index.js';
+import { GRADIENTS } from './gradients/index.js';
+import { GradientTape } from './index.js';
 
 // ---- the fixture's format ------------------------------------------------------------------------
 

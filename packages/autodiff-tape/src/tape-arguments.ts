@@ -4,7 +4,7 @@
  * `unconnectedGradients`.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Sources } from './gradient-tape.js';
 
 /** A readable description of any value, for error messages. */

@@ -6,7 +6,7 @@
  * (backprop.ts) reads entries; entries know nothing of backprop.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { GRADIENTS } from './gradients/index.js';
 import type { GradientTable, RecordedOperation, TensorMeta } from './gradients/index.js';
 

@@ -5,8 +5,8 @@
  * whatever happens, and throws one message naming every output that differs from its reference.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend, KernelName, Tensor } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend, KernelName, Tensor } from '@tapeflow/tensor-core/internal';
 import type { Tolerance } from './compare.js';
 import { compareValues } from './compare.js';
 import type { ReferenceTensor } from './reference/tensor.js';

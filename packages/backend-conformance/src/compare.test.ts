@@ -6,7 +6,7 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE, compareValues, expectTensorClose } from './compare.js';
 import { referenceTensor } from './reference/tensor.js';

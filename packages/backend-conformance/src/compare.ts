@@ -4,8 +4,8 @@
  * backends, and throws a message naming the first elements that differ).
  */
 
-import type { DataType, Tensor } from '@tapeflow/tensor-core';
-import { shortestFloat32 } from '@tapeflow/tensor-core';
+import type { DataType, Tensor } from '@tapeflow/tensor-core/internal';
+import { shortestFloat32 } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './reference/tensor.js';
 import { sizeOf } from './reference/tensor.js';
 

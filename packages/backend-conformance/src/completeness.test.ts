@@ -5,8 +5,8 @@
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { OP_SPECS } from '@tapeflow/tensor-core';
-import type { KernelName } from '@tapeflow/tensor-core';
+import { OP_SPECS } from '@tapeflow/tensor-core/internal';
+import type { KernelName } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { TABLE_END, TABLE_START, renderDtypeTable } from './dtype-table.js';
 import { KERNEL_REFERENCES } from './reference/kernels.js';

@@ -6,8 +6,8 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend } from '@tapeflow/tensor-core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConformanceCase } from './case.js';
 import { ConformanceRun } from './describe-backend.js';

@@ -11,9 +11,9 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend, BackendFactory, KernelName } from '@tapeflow/tensor-core';
-import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend, BackendFactory, KernelName } from '@tapeflow/tensor-core/internal';
+import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ConformanceCase, ConformanceEnvironment, ConformanceGroup, MemorySnapshot } from './case.js';
 import { memoryDrift, memorySnapshot } from './case.js';

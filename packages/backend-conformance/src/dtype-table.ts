@@ -5,8 +5,8 @@
  * `UPDATE_README=1`).
  */
 
-import type { DataType, OpSpec, OutputDtypeRule } from '@tapeflow/tensor-core';
-import { OP_SPECS } from '@tapeflow/tensor-core';
+import type { DataType, OpSpec, OutputDtypeRule } from '@tapeflow/tensor-core/internal';
+import { OP_SPECS } from '@tapeflow/tensor-core/internal';
 
 /** The lines around the generated table in README.md. */
 export const TABLE_START = '<!-- kernel-table:start: generated from OP_SPECS by src/dtype-table.ts; do not edit -->';

@@ -8,9 +8,9 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend, DataId, KernelName } from '@tapeflow/tensor-core';
-import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend, DataId, KernelName } from '@tapeflow/tensor-core/internal';
+import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConformanceCase } from './case.js';
 import { memoryDrift, memorySnapshot } from './case.js';

@@ -4,7 +4,7 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import {
   findMissingKernels,

@@ -4,8 +4,8 @@
  * list instead of crashing deep inside a test, and a plugin author can call them directly.
  */
 
-import type { Backend, KernelName } from '@tapeflow/tensor-core';
-import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import type { Backend, KernelName } from '@tapeflow/tensor-core/internal';
+import { BACKEND_SPEC_VERSION, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 
 /**
  * Entry `name` of a kernel table a plugin handed over, read without trusting its type (it may lack
@@ -37,7 +37,8 @@ export function missingKernelsMessage(backendName: string, missing: readonly str
   const noun = missing.length === 1 ? 'kernel' : 'kernels';
   return (
     `Backend '${backendName}' lacks ${missing.length} primitive ${noun}: ${missing.join(', ')}. ` +
-    `Add ${missing.length === 1 ? 'it' : 'them'} to its kernel table (typed as KernelTable from @tapeflow/tensor-core, ` +
+    `Add ${missing.length === 1 ? 'it' : 'them'} to its kernel table ` +
+    '(typed as KernelTable from @tapeflow/tensor-core/backend, ' +
     `so tsc lists what is missing), or declare ${missing.length === 1 ? 'it' : 'them'} unsupported with ` +
     `describeBackend(name, factory, { skip: [...] }). Checks that need ${missing.length === 1 ? 'it' : 'them'} are skipped.`
   );

@@ -9,8 +9,8 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend, DataId, KernelTable } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend, DataId, KernelTable } from '@tapeflow/tensor-core/internal';
 import { kernelEntry } from './kernel-check.js';
 
 type AnyKernel = (call: { readonly inputs: Readonly<Record<string, unknown>> }) => DataId;

@@ -6,8 +6,8 @@
  */
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
-import type { Backend, KernelName, KernelTable } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Backend, KernelName, KernelTable } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceEnvironment } from './case.js';
 import { DEFAULT_TOLERANCE } from './compare.js';
 import { CONFORMANCE_GROUPS } from './suites/index.js';

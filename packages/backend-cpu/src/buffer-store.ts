@@ -5,8 +5,8 @@
  * them in WebAssembly linear memory where the SIMD kernels and the workers can reach them.
  */
 
-import type { BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core';
-import { FailedPreconditionError } from '@tapeflow/tensor-core';
+import type { BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { FailedPreconditionError } from '@tapeflow/tensor-core/backend';
 import type { KernelBuffers } from './cpu-kernel.js';
 
 /** The CPU backend's name, as `Backend.name` and messages give it. */

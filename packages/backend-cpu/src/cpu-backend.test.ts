@@ -10,8 +10,8 @@ import {
   InvalidArgumentError,
   PRIMITIVE_KERNEL_NAMES,
   UnimplementedError,
-} from '@tapeflow/tensor-core';
-import type { Backend } from '@tapeflow/tensor-core';
+} from '@tapeflow/tensor-core/internal';
+import type { Backend } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { detectFeatures } from './features.js';
 import { CPU_BACKEND_NAME, CpuBackend, cpuBackend } from './index.js';

@@ -5,8 +5,9 @@
  * handle from one is refused by the other.
  */
 
-import type { Backend, BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core';
-import { UnimplementedError, dtypeOfTypedArray, formatShape, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import type { Backend, BackendMemoryInfo, DataId, DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import type { BACKEND_SPEC_VERSION } from '@tapeflow/tensor-core/backend';
+import { UnimplementedError, checkWrite, invalidArgument } from '@tapeflow/tensor-core/backend';
 import { detectFeatures, type CpuFeatures } from './features.js';
 import { createKernelTable, type CpuKernelTable } from './kernel-table.js';
 import { CPU_BACKEND_NAME, JsBufferStore, type BufferStore } from './buffer-store.js';
@@ -14,13 +15,6 @@ import { createWasmKernelTable } from './wasm/wasm-kernel-table.js';
 import { WasmBufferStore } from './wasm/wasm-buffer-store.js';
 
 export { CPU_BACKEND_NAME } from './buffer-store.js';
-
-/**
- * The contract version these kernels were written for. A literal, not tensor-core's
- * `BACKEND_SPEC_VERSION`: read from the installed tensor-core, it would always match and the Engine's
- * version check could never catch a backend older than the contract.
- */
-const IMPLEMENTED_SPEC_VERSION = 1;
 
 /** Default of `parallelThreshold` (see the option): MatMul from about 100³, elementwise from 2^21 elements. */
 const DEFAULT_PARALLEL_THRESHOLD = 131072;
@@ -114,7 +108,12 @@ export function chooseThreads(requested: number | undefined, path: CpuPath, feat
  * ```
  */
 export class CpuBackend implements Backend {
-  readonly specVersion = IMPLEMENTED_SPEC_VERSION;
+  /**
+   * The contract version these kernels were written for: a literal in the built code (read from the
+   * installed tensor-core it would always match, and the Engine's check could never catch this build
+   * under a newer contract), typed as tensor-core's constant so a version bump fails to compile here.
+   */
+  readonly specVersion: typeof BACKEND_SPEC_VERSION = 1;
   readonly name = CPU_BACKEND_NAME;
   readonly kernels: CpuKernelTable;
   /** The kernels this instance runs. */
@@ -158,14 +157,7 @@ export class CpuBackend implements Backend {
 
   /** Copies `values` into a new buffer; `values` must be `dtype`'s array type and `shape`'s size. */
   write(values: TypedArray, shape: readonly number[], dtype: DataType): DataId {
-    const given = dtypeOfTypedArray(values);
-    if (given !== dtype) {
-      invalidArgument('write', 'values', `the storage array of ${dtype}`, `the storage array of ${given ?? 'no dtype'}`);
-    }
-    const size = sizeFromShape(shape);
-    if (values.length !== size) {
-      invalidArgument('write', 'values', `${size} values for shape ${formatShape(shape)}`, `${values.length}`);
-    }
+    checkWrite(values, shape, dtype);
     return this.#store.write(values, dtype);
   }
 

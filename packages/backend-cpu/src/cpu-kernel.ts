@@ -4,7 +4,7 @@
  * table serves every backend instance (each binds its own buffers).
  */
 
-import type { DataId, KernelCall, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
+import type { DataId, KernelCall, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core/backend';
 
 /** A backend's buffers as kernels use them. */
 export interface KernelBuffers {

@@ -4,7 +4,7 @@
  * a kernel the CPU backend lacks.
  */
 
-import type { KernelFunction, KernelName } from '@tapeflow/tensor-core';
+import type { KernelFunction, KernelName } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel, KernelBuffers } from './cpu-kernel.js';
 import { argReductionKernel } from './kernels/arg-reduction.js';
 import { binaryKernel } from './kernels/binary.js';

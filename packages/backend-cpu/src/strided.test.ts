@@ -3,7 +3,7 @@
  * every index with the right offsets.
  */
 
-import { broadcastStrides, computeStrides } from '@tapeflow/tensor-core';
+import { broadcastStrides, computeStrides } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { broadcastIndexMap, planRows, visitRows } from './strided.js';
 import { indicesOf } from './test-utils.js';

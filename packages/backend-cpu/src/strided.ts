@@ -2,15 +2,22 @@
  * @file Strided iteration shared by the kernels: walks an N-d index space one contiguous row at a time,
  * keeping a running offset into every operand (the output and each input, each with its own strides).
  *
- * Dimensions are coalesced first: adjacent dims merge whenever every operand steps through them as
- * one (stride of the outer = stride of the inner × inner size), and size-1 dims drop out. Equal shapes
+ * Dimensions are coalesced first (`coalesceDimensions`, shared with every backend): adjacent dims merge
+ * whenever every operand steps through them as one (stride of the outer = stride of the inner × inner
+ * size), and size-1 dims drop out. Equal shapes
  * therefore become a single row, a broadcast row vector becomes rows with stride 0, and a transpose
  * that keeps the last axis copies whole rows. The per-row callback is the only indirect call, so the
  * inner loops that kernels write stay tight and monomorphic.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { broadcastStrides, computeStrides, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import {
+  broadcastStrides,
+  coalesceDimensions,
+  computeStrides,
+  makeTypedArray,
+  sizeFromShape,
+} from '@tapeflow/tensor-core/backend';
 
 /** A coalesced walk over an index space; build one with `planRows`. */
 export interface RowPlan {
@@ -37,47 +44,27 @@ export type RowVisitor = (offsets: readonly number[], length: number, strides: r
 /** Plans a walk over `shape` where operand k has element strides `strides[k]` (one per dim). */
 export function planRows(shape: readonly number[], strides: readonly (readonly number[])[]): RowPlan {
   const operands = strides.length;
-  // Coalesced groups, innermost first: a size and each operand's stride.
-  const sizes: number[] = [];
-  const groupStrides: number[][] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d]!;
-    if (size === 0) {
-      return { operands, rowCount: 0, rowLength: 0, innerStrides: zeros(operands), outerShape: [], outerStrides: [] };
-    }
-    if (size === 1) continue;
-    const last = sizes.length - 1;
-    if (last >= 0 && mergeable(strides, d, groupStrides[last]!, sizes[last]!)) {
-      sizes[last] = sizes[last]! * size;
-    } else {
-      sizes.push(size);
-      groupStrides.push(strides.map((s) => s[d]!));
-    }
+  if (shape.includes(0)) {
+    return { operands, rowCount: 0, rowLength: 0, innerStrides: zeros(operands), outerShape: [], outerStrides: [] };
   }
-  if (sizes.length === 0) {
+  const coalesced = coalesceDimensions(shape, strides);
+  const rank = coalesced.shape.length;
+  if (rank === 0) {
     return { operands, rowCount: 1, rowLength: 1, innerStrides: zeros(operands), outerShape: [], outerStrides: [] };
   }
-  const outerShape: number[] = [];
+  const outerShape = coalesced.shape.slice(0, -1);
   const outerStrides: number[] = [];
-  for (let g = sizes.length - 1; g >= 1; g--) {
-    outerShape.push(sizes[g]!);
-    outerStrides.push(...groupStrides[g]!);
+  for (let d = 0; d < rank - 1; d++) {
+    for (let k = 0; k < operands; k++) outerStrides.push(coalesced.strides[k]![d]!);
   }
   return {
     operands,
     rowCount: sizeFromShape(outerShape),
-    rowLength: sizes[0]!,
-    innerStrides: groupStrides[0]!,
+    rowLength: coalesced.shape[rank - 1]!,
+    innerStrides: coalesced.strides.map((s) => s[rank - 1]!),
     outerShape,
     outerStrides,
   };
-}
-
-function mergeable(strides: readonly (readonly number[])[], d: number, inner: readonly number[], innerSize: number): boolean {
-  for (let k = 0; k < strides.length; k++) {
-    if (strides[k]![d]! !== inner[k]! * innerSize) return false;
-  }
-  return true;
 }
 
 function zeros(length: number): number[] {

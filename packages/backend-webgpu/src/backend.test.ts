@@ -6,8 +6,8 @@
  * from a synchronous one, refused from an asynchronous one) and a device lost mid-run.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import { FUSED_KERNEL_NAMES, FailedPreconditionError, NotFoundError, PRIMITIVE_KERNEL_NAMES, ResourceExhaustedError } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import { FUSED_KERNEL_NAMES, FailedPreconditionError, NotFoundError, PRIMITIVE_KERNEL_NAMES, ResourceExhaustedError } from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'webgpu';
 import { WEBGPU_BACKEND_NAME, webgpuBackend } from './index.js';

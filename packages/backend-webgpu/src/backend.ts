@@ -6,20 +6,20 @@
  * hanging. Errors the device reports asynchronously (a bad shader would be one) surface at the next
  * read or flush.
  *
- * Built only on @tapeflow/tensor-core's public exports, as any third-party backend would be.
+ * Built only on `@tapeflow/tensor-core/backend`, the backend authors' entry, as any third-party backend
+ * would be.
  */
 /// <reference types="@webgpu/types" />
 
-import type { BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
+import type { BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core/backend';
+import type { BACKEND_SPEC_VERSION } from '@tapeflow/tensor-core/backend';
 import {
   FailedPreconditionError,
   ResourceExhaustedError,
-  dtypeOfTypedArray,
+  checkWrite,
   formatShape,
-  invalidArgument,
   makeTypedArray,
-  sizeFromShape,
-} from '@tapeflow/tensor-core';
+} from '@tapeflow/tensor-core/backend';
 import { BufferPool } from './buffer-pool.js';
 import { Dispatcher, TENSOR_USAGE } from './dispatcher.js';
 import { GPU_BYTES_PER_ELEMENT, GpuData, fromGpuWords, toGpuWords } from './gpu-data.js';
@@ -27,12 +27,6 @@ import type { KernelContext } from './kernel-context.js';
 import { createKernelTable, type WebGpuKernelTable } from './kernel-table.js';
 import type { Program } from './program.js';
 import type { WebGpuBackend, WebGpuBackendOptions, WebGpuEffectiveLimits, WebGpuPoolStats } from './types.js';
-
-/**
- * The contract version these kernels were written for: a literal, not tensor-core's constant, so the
- * Engine's version check can catch a backend older than the contract.
- */
-const IMPLEMENTED_SPEC_VERSION = 1;
 
 const DEFAULT_FLUSH_EVERY = 32;
 const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
@@ -89,7 +83,12 @@ function effectiveLimits(device: GPUDevice, options: WebGpuBackendOptions): WebG
 
 /** The WebGPU backend. Make one with `webgpuBackend()`. */
 class WebGpuBackendImpl implements WebGpuBackend {
-  readonly specVersion = IMPLEMENTED_SPEC_VERSION;
+  /**
+   * The contract version these kernels were written for: a literal in the built code (so the Engine's
+   * check catches this build under a newer tensor-core), typed as tensor-core's constant (so a version
+   * bump fails to compile here until the kernels follow it).
+   */
+  readonly specVersion: typeof BACKEND_SPEC_VERSION = 1;
   readonly name = 'webgpu';
   readonly kernels: WebGpuKernelTable;
   readonly device: GPUDevice;
@@ -145,12 +144,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   /** Copies `values` into a new GPU buffer (queued: it reaches the GPU before any later kernel). */
   write(values: TypedArray, shape: readonly number[], dtype: DataType): DataId {
-    const given = dtypeOfTypedArray(values);
-    if (given !== dtype) {
-      invalidArgument('write', 'values', `the storage array of ${dtype}`, `the storage array of ${given ?? 'no dtype'}`);
-    }
-    const size = sizeFromShape(shape);
-    if (values.length !== size) invalidArgument('write', 'values', `${size} values for shape ${formatShape(shape)}`, `${values.length}`);
+    const size = checkWrite(values, shape, dtype);
     const data = this.#allocate(size, dtype, 'write', shape);
     // The cast: TypeScript's DOM lib (unlike @webgpu/types) types this argument without shared memory.
     if (data.buffer !== null) this.device.queue.writeBuffer(data.buffer, 0, toGpuWords(values, dtype) as GPUAllowSharedBufferSource);

@@ -5,7 +5,7 @@
  * A failing program is plain data, so it shrinks to a short, readable case.
  */
 import { GradientTape } from '@tapeflow/autodiff-tape';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from './index.js';

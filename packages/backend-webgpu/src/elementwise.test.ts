@@ -5,7 +5,7 @@
  * Select and Cast.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareKernel, compareWithCpu, registerBoth, runOn, seeded, seededInts } from './test-utils.js';
 

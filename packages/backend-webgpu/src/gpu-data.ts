@@ -5,7 +5,7 @@
  * zero-size range); kernels bind a placeholder where one is an input.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
 
 /** Bytes one element takes on the GPU, whatever its dtype. */
 export const GPU_BYTES_PER_ELEMENT = 4;

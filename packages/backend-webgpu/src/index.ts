@@ -5,7 +5,7 @@
  * application that never asks for WebGPU never loads its kernels.
  *
  * @example
- * import { registerBackend, setBackend } from '@tapeflow/tensor-core';
+ * import { registerBackend, setBackend } from '@tapeflow/tensor-core/backend';
  * import { webgpuBackend } from '@tapeflow/backend-webgpu';
  * registerBackend('webgpu', () => webgpuBackend());          // browsers: navigator.gpu
  * // Node: import { create } from 'webgpu';
@@ -14,7 +14,7 @@
  */
 /// <reference types="@webgpu/types" />
 
-import { NotFoundError } from '@tapeflow/tensor-core';
+import { NotFoundError } from '@tapeflow/tensor-core/backend';
 import type { WebGpuBackend, WebGpuBackendOptions } from './types.js';
 
 export type {

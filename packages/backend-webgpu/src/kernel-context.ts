@@ -4,7 +4,7 @@
  * (context, call), as in the CPU backend, so they hold no state and one table serves every instance.
  */
 
-import type { DataId, DataType, KernelCall, KernelName, TensorInfo } from '@tapeflow/tensor-core';
+import type { DataId, DataType, KernelCall, KernelName, TensorInfo } from '@tapeflow/tensor-core/backend';
 import type { GpuData } from './gpu-data.js';
 import type { Program } from './program.js';
 

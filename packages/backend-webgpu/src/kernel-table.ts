@@ -4,7 +4,7 @@
  * a kernel this backend lacks.
  */
 
-import type { KernelFunction, KernelName } from '@tapeflow/tensor-core';
+import type { KernelFunction, KernelName } from '@tapeflow/tensor-core/backend';
 import type { KernelContext, WebGpuKernel } from './kernel-context.js';
 import { argReductionKernel, softmaxKernel } from './kernels/along-axis.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/copy.js';

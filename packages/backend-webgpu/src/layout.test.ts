@@ -4,7 +4,7 @@
  * BroadcastTo, OneHot, UnsortedSegmentSum, Fill and Range, on every dtype they take.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { compareKernel, compareWithCpu, registerBoth, seeded, seededInts } from './test-utils.js';
 

@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tapeflow/tensor-core';
-import { NotFoundError } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import { NotFoundError } from '@tapeflow/tensor-core/internal';
 import { create } from 'webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD, nodeGpu, webgpuBackend } from './index.js';

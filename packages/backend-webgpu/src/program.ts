@@ -8,7 +8,7 @@
  * uniform address space.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/backend';
 import type { GpuData } from './gpu-data.js';
 import { mathHelpers, type WgslHelperName } from './wgsl/math.js';
 

@@ -5,7 +5,7 @@
  * batched matrix products with every transpose pair and broadcast batch dims.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithCpu, registerBoth, runOn, seeded, seededInts, webgpuKernelValues } from './test-utils.js';
 import type { TensorWriter } from './test-utils.js';

@@ -14,7 +14,7 @@
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { create } from 'webgpu';
 import { expect } from 'vitest';
 import { SWIFTSHADER_ICD, nodeGpu, webgpuBackend } from './index.js';

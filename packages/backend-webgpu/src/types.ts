@@ -5,7 +5,7 @@
  */
 /// <reference types="@webgpu/types" />
 
-import type { Backend, BackendMemoryInfo } from '@tapeflow/tensor-core';
+import type { Backend, BackendMemoryInfo } from '@tapeflow/tensor-core/backend';
 
 /**
  * Limits lower than the device's, for trying the paths that large tensors take without making large

@@ -4,7 +4,7 @@
  * so tapes differentiate them like any other op.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import * as activations from './activations.js';
 import { Layer } from './layer.js';
 import type { ApplyOptions, LayerConfig, LayerOptions } from './layer.js';

@@ -3,7 +3,7 @@
  * shape [inputDim, units] made on the first `apply` from the input's last dimension.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import * as activations from './activations.js';
 import * as initializers from './initializers.js';
 import { Layer } from './layer.js';

@@ -5,7 +5,7 @@
  * same values on every call).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { FINITE, INTEGER, assertMessageNames, isInitializer, unknownName } from './option-rules.js';
 
 /**

@@ -3,7 +3,7 @@
  * accuracy (internal: not part of the package entry).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 
 /** `yTrue` as int32 class indices of shape yPred.shape[:-1], checked; the caller disposes the result. */
 export function sparseLabels(op: string, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

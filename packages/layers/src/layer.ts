@@ -5,7 +5,7 @@
  * behave differently in training (Dropout); `getConfig()` is what `model.save` writes.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import * as initializers from './initializers.js';
 import { LAYER_RULES } from './option-rules.js';
 

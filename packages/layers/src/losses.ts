@@ -8,7 +8,7 @@
  * as Keras checks keyword arguments; integer labels are checked against the number of classes.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { checkLabelRange, sparseLabels } from './labels.js';
 import { assertMessageNames, unknownName } from './option-rules.js';
 

@@ -5,7 +5,7 @@
  * accuracies by the shapes of targets and predictions, as Keras does.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { sparseLabels } from './labels.js';
 import * as losses from './losses.js';
 import { assertMessageNames, unknownName } from './option-rules.js';

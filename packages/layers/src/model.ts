@@ -5,11 +5,12 @@
  * and saving; the training loop itself lives in training/.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { Layer } from './layer.js';
 import type { LayerConfig, LayerOptions } from './layer.js';
 import { resolveCompileArgs } from './training/compile.js';
 import type { CompileArgs, Compiled } from './training/compile.js';
+import type { Optimizer } from './optimizers/optimizer.js';
 import { fit } from './training/fit.js';
 import type { FitOptions, History } from './training/fit.js';
 import { evaluate, predict } from './training/inference.js';
@@ -136,7 +137,7 @@ export abstract class Model extends Layer {
   }
 
   /** The compiled optimizer, or null before `compile`. @example model.optimizer?.learningRate */
-  get optimizer(): Compiled['optimizer'] | null {
+  get optimizer(): Optimizer | null {
     return this.compiledState?.optimizer ?? null;
   }
 

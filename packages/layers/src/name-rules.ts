@@ -4,7 +4,7 @@
  * the name lists, and activations.ts and initializers.ts import option-rules.ts themselves.
  */
 
-import type * as tf from '@tapeflow/tensor-core';
+import type * as tf from '@tapeflow/tensor-core/internal';
 import { ACTIVATION_NAMES } from './activations.js';
 import { INITIALIZER_NAMES } from './initializers.js';
 import { isInitializer, nameOrRule } from './option-rules.js';

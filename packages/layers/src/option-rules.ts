@@ -6,7 +6,7 @@
  * typo in `activation: 'rleu'` reads like a typo in a key.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Initializer } from './initializers.js';
 import type { LayerOptions } from './layer.js';
 

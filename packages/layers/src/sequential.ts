@@ -4,7 +4,7 @@
  * `summary()` can show every output shape.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { Layer } from './layer.js';
 import type { ApplyOptions, LayerConfig } from './layer.js';
 import { Model } from './model.js';

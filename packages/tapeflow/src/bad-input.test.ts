@@ -4,6 +4,7 @@
  * value changed). Row numbers match the table.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type { DataId, KernelTable } from '@tapeflow/tensor-core/backend';
 import * as tf from './index.js';
 
 /** Expects `fn` to throw `type` matching `pattern`, with memory and `witness`'s values unchanged. */
@@ -145,8 +146,8 @@ async function withCountingBackend(body: (counts: { writes: number; kernels: num
   tf.registerBackend('counting', () => {
     const base = cpuBackend();
     const kernels = Object.fromEntries(
-      Object.entries(base.kernels).map(([name, kernel]) => [name, (call: never) => (counts.kernels++, (kernel as (c: never) => tf.DataId)(call))]),
-    ) as unknown as tf.KernelTable;
+      Object.entries(base.kernels).map(([name, kernel]) => [name, (call: never) => (counts.kernels++, (kernel as (c: never) => DataId)(call))]),
+    ) as unknown as KernelTable;
     return {
       specVersion: base.specVersion,
       name: 'counting',

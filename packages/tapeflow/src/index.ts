@@ -23,6 +23,7 @@ export * from '@tapeflow/layers';
  * @example tf.registerBackend('cpu-2', tf.cpuBackend)
  */
 export { cpuBackend, CpuBackend } from '@tapeflow/backend-cpu';
+export type { CpuBackendOptions, CpuKernelTable, CpuPath } from '@tapeflow/backend-cpu';
 
 // Guarded: an application or test set-up may have registered 'cpu' itself before importing this;
 // registering again would only warn and keep the first.

@@ -30,7 +30,7 @@ export type { MemoryInfo, Storage } from './memory-types.js';
 /** Holds tensor-core's state. */
 export class Engine {
   private readonly registry = new BackendRegistry();
-  /** Active recorders; read on every op, so kept as a plain array. */
+  /** @internal Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
   /** The recording frame that listed each active recorder (0: none, it outlives frames). */
   private readonly recorderFrames = new Map<Recorder, number>();
@@ -44,7 +44,7 @@ export class Engine {
   private liveTensorCount = 0;
   private liveVariables = 0;
   private reclaimed = 0;
-  /** Reclaims the buffers of handles collected without dispose (see SafetyNet). */
+  /** @internal Reclaims the buffers of handles collected without dispose (see SafetyNet). */
   readonly safetyNet = new SafetyNet((storage, isVariable) => this.reclaim(storage, isVariable), (t) => t instanceof Variable);
   private lastBackend: Backend | null = null;
   private lastAccount: BackendAccount | null = null;
@@ -53,7 +53,7 @@ export class Engine {
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
   private readonly accounts = new Map<string, BackendAccount>();
   private variableNames = 0;
-  /** The per-tensor size limit, checked before any kernel allocates (see allocation-guard.ts). */
+  /** @internal The per-tensor size limit, checked before any kernel allocates (see allocation-guard.ts). */
   readonly allocationGuard = new AllocationGuard();
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
@@ -112,7 +112,7 @@ export class Engine {
 
   // ---- tensors and storage --------------------------------------------------------------------
 
-  /** A new tensor holding a copy of `values` on the active backend. */
+  /** @internal A new tensor holding a copy of `values` on the active backend. */
   makeTensor(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
@@ -120,17 +120,17 @@ export class Engine {
     return this.track(new Tensor(this, this.nextId++, shape.slice(), dtype, storage));
   }
 
-  /** A fresh tensor id. */
+  /** @internal A fresh tensor id. */
   newTensorId(): number {
     return this.nextId++;
   }
 
-  /** A fresh default Variable name. */
+  /** @internal A fresh default Variable name. */
   newVariableName(): string {
     return `Variable:${this.variableNames++}`;
   }
 
-  /** Counts a new Variable (not owned by tidy scopes: Variables live until disposed). */
+  /** @internal Counts a new Variable (not owned by tidy scopes: Variables live until disposed). */
   registerVariable(variable: Variable): void {
     this.liveTensorCount++;
     if (this.creationSites !== null) this.creationSites.record(variable);
@@ -148,6 +148,7 @@ export class Engine {
   /**
    * Runs kernel `name` on the active backend, wraps the result in a Tensor and tells every recorder.
    * Front-ends call it after validating inputs and computing `output`; a throwing kernel leaves nothing.
+   * @internal
    */
   runKernel<K extends KernelName>(
     name: K,
@@ -219,6 +220,7 @@ export class Engine {
   /**
    * A new handle on `x`'s buffer with another shape (the caller checked sizes), recorded as `op`.
    * Used for reshape, expandDims, squeeze and identity casts.
+   * @internal
    */
   makeView(x: Tensor, shape: readonly number[], op: 'Reshape' | 'Identity' = 'Reshape'): Tensor {
     if (x.isDisposedInternal) {
@@ -240,6 +242,7 @@ export class Engine {
   /**
    * A handle on the same buffer and the same id as `x`, not recorded and not owned by any tidy scope:
    * what a tape keeps of the tensors its gradients need. Dispose it to let the buffer go.
+   * @internal
    */
   retain(x: Tensor): Tensor {
     x.storage.refCount++;
@@ -251,6 +254,7 @@ export class Engine {
   /**
    * Holds `x`'s buffer (as it is now: a Variable assigned later keeps this value here) without making
    * a handle: the cheapest way for a tape to keep a value. Give it back with `releaseStorage`.
+   * @internal
    */
   holdStorage(x: Tensor): Storage {
     x.storage.refCount++;
@@ -260,6 +264,7 @@ export class Engine {
   /**
    * A handle, owned by the current tidy scope, with the given id and metadata on a held buffer: how a
    * tape turns what it held back into tensors for a backward pass.
+   * @internal
    */
   handleOn(storage: Storage, id: number, shape: readonly number[], dtype: DataType): Tensor {
     storage.refCount++;
@@ -269,6 +274,7 @@ export class Engine {
   /**
    * A tensor that the caller disposes before returning (a number converted for one op): not owned by
    * any scope and not under the safety net, which would only cost time.
+   * @internal
    */
   makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
@@ -301,6 +307,7 @@ export class Engine {
   /**
    * Drops one reference to a buffer, freeing it with its backend when none is left (a removed
    * backend freed it already).
+   * @internal
    */
   releaseStorage(storage: Storage): void {
     if (--storage.refCount > 0) return;
@@ -313,7 +320,7 @@ export class Engine {
     storage.backend.disposeData(storage.dataId);
   }
 
-  /** Points a Variable at `value`'s buffer (shared), releasing the old one. Shapes were checked. */
+  /** @internal Points a Variable at `value`'s buffer (shared), releasing the old one. Shapes were checked. */
   assignVariable(variable: Variable, value: Tensor): void {
     value.storage.refCount++;
     const old = variable.storage;
@@ -321,7 +328,7 @@ export class Engine {
     this.releaseStorage(old);
   }
 
-  /** Releases a tensor handle; a second call does nothing. */
+  /** @internal Releases a tensor handle; a second call does nothing. */
   disposeTensor(t: Tensor): void {
     if (t.isDisposedInternal) return;
     t.isDisposedInternal = true;
@@ -437,6 +444,7 @@ export class Engine {
    * Starts telling `recorder` about every op. `frame` is the recording frame (see
    * `beginRecordingFrame`) that lists it; 0 (the default) for one that outlives any frame. A listed
    * recorder is not listed twice: only its frame changes.
+   * @internal
    */
   addRecorder(recorder: Recorder, frame = 0): void {
     const listed = this.recorderFrames.has(recorder);
@@ -444,13 +452,13 @@ export class Engine {
     if (!listed) this.recorders = [...this.recorders, recorder];
   }
 
-  /** Stops telling `recorder` about ops. */
+  /** @internal Stops telling `recorder` about ops. */
   removeRecorder(recorder: Recorder): void {
     this.recorderFrames.delete(recorder);
     this.recorders = this.recorders.filter((r) => r !== recorder);
   }
 
-  /** Whether `recorder` is told about ops now. */
+  /** @internal Whether `recorder` is told about ops now. */
   hasRecorder(recorder: Recorder): boolean {
     return this.recorderFrames.has(recorder);
   }
@@ -459,6 +467,7 @@ export class Engine {
    * Opens a recording frame: the synchronous run of one `record(fn)`. Frames nest like the calls.
    * A stack overflow can cut a frame's clean-up short (a `catch` overflows too); the enclosing
    * frame's end then drops what it left listed, so no later op is recorded into a dead tape.
+   * @internal
    */
   beginRecordingFrame(): number {
     return ++this.recordingFrames;
@@ -467,6 +476,7 @@ export class Engine {
   /**
    * Ends recording frame `frame`: every recorder listed by it or by a frame nested in it stops being
    * told about ops (a recorder that outlives its frame, an async `record`, is re-added with frame 0).
+   * @internal
    */
   endRecordingFrame(frame: number): void {
     this.recordingFrames = frame - 1;
@@ -479,7 +489,7 @@ export class Engine {
     });
   }
 
-  /** Tells every active recorder about a composite op with a user gradient (customGradient). */
+  /** @internal Tells every active recorder about a composite op with a user gradient (customGradient). */
   recordCustomOperation(record: CustomOperationRecord): void {
     const recorders = this.recorders;
     for (const input of record.inputs) {
@@ -488,7 +498,7 @@ export class Engine {
     for (let i = 0; i < recorders.length; i++) recorders[i]!.recordCustomOperation(record);
   }
 
-  /** Runs `fn` with no recorder active (ops inside are invisible to every tape). */
+  /** @internal Runs `fn` with no recorder active (ops inside are invisible to every tape). */
   withoutRecording<T>(fn: () => T): T {
     const saved = this.recorders;
     this.recorders = [];

@@ -1,46 +1,50 @@
 /**
- * @file Public entry of @tapeflow/tensor-core: tensors, variables, the Engine, the Backend contract,
- * op front-ends, printing and seeded random. It imports no backend and no autodiff code.
+ * @file Public entry of @tapeflow/tensor-core: tensors, variables, the Engine, backend selection, op
+ * front-ends, typed errors, printing and seeded random: what applications call. It imports no backend
+ * and no autodiff code. Backend authors import `@tapeflow/tensor-core/backend` (the Backend contract,
+ * kernel names, storage arrays, shared kernel helpers); Tapeflow's own libraries import
+ * `@tapeflow/tensor-core/internal` (the engine's recording hooks and argument checkers). Neither is
+ * re-exported here, and members tagged `@internal` are stripped from the published types.
  */
-export * from './dtype.js';
-export * from './errors.js';
-export { checkOptions, describeValue, nearestKey } from './options.js';
-export type { OptionRule, OptionSchema } from './options.js';
-export * from './kernels.js';
-export { FUSED_SPECS, OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, checkInputDtype, describeDtypes } from './op-specs.js';
-export type {
-  AttrType,
-  CallTypesOf,
-  InputSpec,
-  KernelFamily,
-  KernelsAccepting,
-  KernelsOfFamily,
-  OpSpec,
-  OpSpecTable,
-  OutputDtypeRule,
-} from './op-specs.js';
-export * from './backend.js';
-export * from './shape.js';
+export type { DataType, DataTypeMap, TypedArray } from './dtype.js';
+export {
+  FailedPreconditionError,
+  InternalError,
+  InvalidArgumentError,
+  NotFoundError,
+  ResourceExhaustedError,
+  TapeflowError,
+  UnimplementedError,
+} from './errors.js';
+export type { Backend, BackendFactory, BackendMemoryInfo } from './backend.js';
 export { Engine, getEngine } from './engine.js';
-export { AllocationGuard, DEFAULT_ALLOCATION_LIMIT, getAllocationLimit, setAllocationLimit } from './allocation-guard.js';
-export { collectTensors } from './collect.js';
-export type { MemoryInfo, Storage } from './engine.js';
-export { BackendRegistry } from './backend-registry.js';
+export type { MemoryInfo } from './engine.js';
+export { DEFAULT_ALLOCATION_LIMIT, getAllocationLimit, setAllocationLimit } from './allocation-guard.js';
 export type { RegisterBackendOptions } from './backend-registry.js';
-export type {
-  CustomGradientFunction,
-  CustomOperationRecord,
-  OperationRecord,
-  RecordedOpName,
-  RecordedOpSpecs,
-  Recorder,
-  TensorInputs,
-  ViewOpSpecs,
-} from './recorder.js';
 export { Tensor, Variable } from './tensor.js';
-export type { NestedArray, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
-export * from './ops/index.js';
+export type { NestedArray, ScalarOf, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
+// Op front-ends. Each ops/*.ts file holds front-ends only, except the helpers named in
+// ops-exports.test.ts, which stay in ./internal.
+export * from './ops/activations.js';
+export * from './ops/elementwise.js';
+export * from './ops/matmul.js';
+export * from './ops/shape-ops.js';
+export {
+  constant,
+  eye,
+  fill,
+  linspace,
+  ones,
+  onesLike,
+  range,
+  scalar,
+  tensor,
+  variable,
+  zeros,
+  zerosLike,
+} from './ops/creation.js';
+export type { TensorValues } from './ops/creation.js';
+export { argMax, argMin, reduceMax, reduceMean, reduceMin, reduceSum } from './ops/reduction.js';
 export * from './api.js';
-export { formatTensor, formatValues, shortestFloat32 } from './print.js';
 export type { LiveTensorInfo } from './debug.js';
-export * as random from './random.js';
+export * as random from './random-api.js';

@@ -33,7 +33,7 @@ export type TensorContainer =
 export type TensorLike = Tensor | number;
 
 /** Values of dtype `D` as JS scalars. */
-type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
+export type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
 
 /** An immutable n-dimensional array on a backend. */
 export class Tensor<D extends DataType = DataType> {

@@ -3,7 +3,7 @@
  * learn which gradient rules a test case actually exercises (an op the tape did not keep, because it
  * does not depend on a watched tensor, does not count).
  */
-import type * as tf from '@tapeflow/tensor-core';
+import type * as tf from '@tapeflow/tensor-core/internal';
 import { GradientTape } from '../gradient-tape.js';
 
 export class ListingTape extends GradientTape {

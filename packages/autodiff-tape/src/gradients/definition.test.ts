@@ -6,7 +6,7 @@
  * the compile-time view true.
  */
 import '../test-setup.js';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GRADIENT_CASES } from '../__fixtures__/gradient-cases.js';
 import { GradientTape } from '../gradient-tape.js';

@@ -11,7 +11,7 @@
  * shape for a broadcast input: the backward pass sums it back to the input's shape in one place.
  */
 
-import type { DataType, RecordedOpName, RecordedOpSpecs, Tensor, TensorInfo } from '@tapeflow/tensor-core';
+import type { DataType, RecordedOpName, RecordedOpSpecs, Tensor, TensorInfo } from '@tapeflow/tensor-core/internal';
 
 /** What the backward pass knows of a value it did not keep: id, shape and dtype, never the values. */
 export interface TensorMeta {

@@ -4,7 +4,7 @@
  * ignore the cotangent batch: broadcasting lines its leading dims up with the kept values.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { defineGradient } from './definition.js';
 
 const NOTHING = { inputs: [], output: false } as const;

@@ -2,7 +2,7 @@
  * @file The gradient of MatMul. Batched cotangents need nothing here: matmul broadcasts batch dims.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { defineGradient } from './definition.js';
 
 // TF: _BatchMatMulV2 gradient; the four transpose cases. Broadcast batch dims are summed by the tape.

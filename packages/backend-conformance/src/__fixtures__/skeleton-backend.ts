@@ -11,15 +11,19 @@ import type {
   KernelFunction,
   KernelName,
   TypedArray,
-} from '@tapeflow/tensor-core';
-import { makeTypedArray } from '@tapeflow/tensor-core';
+} from '@tapeflow/tensor-core/backend';
+import type { BACKEND_SPEC_VERSION } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray } from '@tapeflow/tensor-core/backend';
 
 /** Every kernel, typed by name: `tsc` lists any kernel the table lacks. */
 type MyKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
 
 export class MyBackend implements Backend {
-  /** The contract version these kernels follow (a literal: bump it when you port to a new contract). */
-  readonly specVersion = 1;
+  /**
+   * The contract version these kernels follow: a literal (bump it when you port to a new contract),
+   * typed as tensor-core's constant, so `tsc` says when the installed contract moved past it.
+   */
+  readonly specVersion: typeof BACKEND_SPEC_VERSION = 1;
   readonly name = 'mine';
   readonly kernels: MyKernelTable;
   /** Holds the buffers while kernels are ported; a real backend keeps its own (GPU buffers, WASM memory). */

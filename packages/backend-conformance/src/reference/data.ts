@@ -3,7 +3,7 @@
  * rounded to what the dtype stores, so the host reference and the backend see exactly the same inputs.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { sizeOf, storeAs } from './tensor.js';
 

@@ -4,8 +4,8 @@
  * computing in float32 is compared within tolerance); int32 wraps modulo 2^32 as TensorFlow's int32.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core';
-import { acceptsDtype } from '@tapeflow/tensor-core';
+import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core/internal';
+import { acceptsDtype } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, broadcastShape, indicesOf, sizeOf, storeAs } from './tensor.js';
 

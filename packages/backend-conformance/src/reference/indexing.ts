@@ -3,7 +3,7 @@
  * UnsortedSegmentSum, OneHot, Fill, Range and BroadcastTo.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, indicesOf, offsetOf, sizeOf, storeAs } from './tensor.js';
 

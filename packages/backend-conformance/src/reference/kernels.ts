@@ -4,7 +4,7 @@
  * tensor-core's spec without a reference here fails `tsc`, and completeness.test.ts names it at run time.
  */
 
-import type { KernelAttrs, KernelInputs, KernelName, OutputSpec } from '@tapeflow/tensor-core';
+import type { KernelAttrs, KernelInputs, KernelName, OutputSpec } from '@tapeflow/tensor-core/internal';
 import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';

@@ -4,7 +4,7 @@
  * (ties take the first index), and the error scale of a float sum for tolerances.
  */
 
-import type { DataType, ReductionKernel } from '@tapeflow/tensor-core';
+import type { DataType, ReductionKernel } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { indicesOf, offsetOf, sizeOf, storeAs } from './tensor.js';
 

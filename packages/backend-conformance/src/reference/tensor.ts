@@ -5,7 +5,7 @@
  * a backend is compared against these, never against another backend's optimised code.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 
 /** A tensor on the host: row-major values (numbers; bools as 0 and 1), its shape and its dtype. */
 export interface ReferenceTensor {

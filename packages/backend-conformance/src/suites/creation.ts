@@ -4,8 +4,8 @@
  * steps) and BroadcastTo (across ranks, size-1 dims in the middle, every dtype, size-0 targets).
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { DataType } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { randomReference } from '../reference/data.js';

@@ -3,9 +3,9 @@
  * odd sizes, scalars, size-0 dims, broadcasting in both directions, and int32 wrap-around.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { BinaryKernel, Tensor, UnaryKernel } from '@tapeflow/tensor-core';
-import { BINARY_KERNELS, UNARY_KERNELS, acceptsDtype } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { BinaryKernel, Tensor, UnaryKernel } from '@tapeflow/tensor-core/internal';
+import { BINARY_KERNELS, UNARY_KERNELS, acceptsDtype } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { binary, unary } from '../reference/elementwise.js';

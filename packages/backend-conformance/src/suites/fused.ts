@@ -4,7 +4,7 @@
  * any backend. Both must match the float64 reference, large logits included (the max shift).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { logSoftmax, softmax } from '../reference/nn.js';

@@ -8,8 +8,8 @@
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
-import * as tf from '@tapeflow/tensor-core';
-import type { KernelName, Tensor } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { KernelName, Tensor } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceEnvironment, ConformanceGroup } from '../case.js';
 import { toTensor } from '../case.js';
 import { compareValues } from '../compare.js';

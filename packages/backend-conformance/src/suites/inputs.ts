@@ -4,7 +4,7 @@
  * (positive for Sqrt and Log, denominators away from 0), so a check compares formulas, not IEEE corners.
  */
 
-import type { BinaryKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core';
+import type { BinaryKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core/internal';
 import { randomReference } from '../reference/data.js';
 import type { ReferenceTensor } from '../reference/tensor.js';
 

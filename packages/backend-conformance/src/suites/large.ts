@@ -5,7 +5,7 @@
  * whose partial sums stay below 2^24 steps, so any summation order gives the exact float32 result.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { randomReference } from '../reference/data.js';

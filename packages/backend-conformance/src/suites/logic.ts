@@ -3,9 +3,9 @@
  * (every dtype, all three operands broadcasting) and `Cast` (every pair of distinct dtypes).
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { ComparisonKernel, DataType, Tensor } from '@tapeflow/tensor-core';
-import { COMPARISON_KERNELS } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { ComparisonKernel, DataType, Tensor } from '@tapeflow/tensor-core/internal';
+import { COMPARISON_KERNELS } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { randomReference } from '../reference/data.js';

@@ -4,7 +4,7 @@
  * tolerances are relative to |A|·|B|, the scale of any accumulation order's rounding error.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { matMul } from '../reference/linalg.js';

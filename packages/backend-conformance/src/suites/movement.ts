@@ -5,8 +5,8 @@
  * every dtype each takes.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { DataType } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { randomReference } from '../reference/data.js';

@@ -5,8 +5,8 @@
  * it over), used directly and through a kernel. The suite leaves the global seed set.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { Tensor } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { Tensor } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceEnvironment, ConformanceGroup } from '../case.js';
 import { compareValues } from '../compare.js';
 

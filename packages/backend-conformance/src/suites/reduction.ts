@@ -5,9 +5,9 @@
  * with ties. Sum tolerances are relative to Σ|x|, the scale of any summation order's rounding error.
  */
 
-import * as tf from '@tapeflow/tensor-core';
-import type { ReductionKernel, Tensor } from '@tapeflow/tensor-core';
-import { REDUCTION_KERNELS } from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { ReductionKernel, Tensor } from '@tapeflow/tensor-core/internal';
+import { REDUCTION_KERNELS } from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { randomReference } from '../reference/data.js';

@@ -5,7 +5,7 @@
  * accounting in `tf.memory()` and the backend's own `memory()`.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, ConformanceEnvironment, MemorySnapshot } from '../case.js';
 import { checkOutputs, memorySnapshot, toTensor } from '../case.js';
 import { binary } from '../reference/elementwise.js';

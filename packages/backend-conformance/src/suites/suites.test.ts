@@ -5,7 +5,7 @@
  * fails the memory checks.
  */
 
-import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core';
+import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { memoryDrift } from '../case.js';
 import { delegatingBackend, findCase, runCaseOn } from '../test-setup.js';

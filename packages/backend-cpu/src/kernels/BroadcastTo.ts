@@ -3,8 +3,8 @@
  * broadcast dims (a broadcast innermost dim becomes a `fill`).
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { broadcastStrides } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { broadcastStrides } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { stridedCopy } from '../strided.js';
 

@@ -3,7 +3,7 @@
  * bool, NaN and infinities, size 0.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { KernelHarness, describeEachPath } from '../test-utils.js';
 import { castScalar } from './Cast.js';

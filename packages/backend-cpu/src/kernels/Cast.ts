@@ -5,8 +5,8 @@
  * anything→bool is `!= 0` (so NaN is true, as in TensorFlow); bool→number is 0 or 1.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 
 /** `x` converted to `dtype`, always in a new array. */

@@ -4,8 +4,8 @@
  * of the output.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { copyRow } from '../strided.js';
 

@@ -2,8 +2,8 @@
  * @file Fill: a new array of the output's shape holding one value, converted as Cast would convert it.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { castScalar } from './Cast.js';
 

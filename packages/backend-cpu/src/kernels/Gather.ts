@@ -3,8 +3,8 @@
  * Seen as [outer, axis, inner], every (outer, index) pair is one contiguous copy of `inner` elements.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { copyRow, splitAxis } from '../strided.js';
 

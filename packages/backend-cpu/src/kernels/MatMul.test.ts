@@ -3,7 +3,7 @@
  * against a naive reference on random data, int32 wrap-around, and zero-size dims (k = 0 gives zeros).
  */
 
-import { InvalidArgumentError } from '@tapeflow/tensor-core';
+import { InvalidArgumentError } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
 

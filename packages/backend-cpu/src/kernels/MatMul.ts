@@ -9,8 +9,8 @@
  * per output element; int32 wraps.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { invalidArgument, makeTypedArray, matMulGeometry, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { broadcastIndexMap } from '../strided.js';
 
@@ -37,13 +37,9 @@ export function matMulImpl(
   dtype: DataType,
 ): TypedArray {
   if (dtype === 'bool') invalidArgument('MatMul', 'a', 'a float32 or int32 tensor', 'a bool tensor');
-  const rank = outShape.length;
-  const m = outShape[rank - 2]!;
-  const n = outShape[rank - 1]!;
-  const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
+  const { m, n, k, batchShape, a: aLayout } = matMulGeometry(aShape, outShape, transposeA, transposeB);
   const out = makeTypedArray(sizeFromShape(outShape), dtype);
   if (out.length === 0) return out;
-  const batchShape = outShape.slice(0, -2);
   const aBatches = broadcastIndexMap(aShape.slice(0, -2), batchShape);
   const bBatches = broadcastIndexMap(bShape.slice(0, -2), batchShape);
   const int = dtype === 'int32';
@@ -54,8 +50,8 @@ export function matMulImpl(
     const A: MatrixView = {
       values: a,
       offset: aBatches[t]! * m * k,
-      rowStride: transposeA ? 1 : k,
-      colStride: transposeA ? m : 1,
+      rowStride: aLayout.rowStride,
+      colStride: aLayout.colStride,
     };
     let bValues = b;
     let bOffset = bBatches[t]! * k * n;

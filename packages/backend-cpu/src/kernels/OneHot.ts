@@ -3,8 +3,8 @@
  * An index outside [0, depth) gives a row of `offValue` only, as in TensorFlow.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { castScalar } from './Cast.js';
 

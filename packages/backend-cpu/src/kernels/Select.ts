@@ -3,8 +3,8 @@
  * TensorFlow's SelectV2).
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 

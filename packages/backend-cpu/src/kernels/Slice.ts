@@ -3,8 +3,8 @@
  * first element.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { computeStrides } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { computeStrides } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { stridedCopy } from '../strided.js';
 

@@ -4,7 +4,7 @@
  * the Max kernel (NaN propagates), so results agree with the composite within float32 rounding.
  */
 
-import type { TypedArray } from '@tapeflow/tensor-core';
+import type { TypedArray } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { splitAxis } from '../strided.js';
 

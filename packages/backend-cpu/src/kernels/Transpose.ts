@@ -4,8 +4,8 @@
  * row copies.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { computeStrides } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { computeStrides } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { stridedCopy } from '../strided.js';
 

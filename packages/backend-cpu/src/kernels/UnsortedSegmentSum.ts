@@ -4,8 +4,8 @@
  * must add up; float32 sums accumulate in double and round once.
  */
 
-import type { DataType, TypedArray } from '@tapeflow/tensor-core';
-import { invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { invalidArgument, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 
 /**

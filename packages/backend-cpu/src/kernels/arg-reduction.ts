@@ -7,7 +7,7 @@
  * best values, rather than striding down the axis once per output element.
  */
 
-import type { TypedArray } from '@tapeflow/tensor-core';
+import type { TypedArray } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel } from '../cpu-kernel.js';
 import { splitAxis } from '../strided.js';
 

@@ -4,7 +4,7 @@
  * edge cases, and size-0 outputs.
  */
 
-import { BINARY_KERNELS, InvalidArgumentError } from '@tapeflow/tensor-core';
+import { BINARY_KERNELS, InvalidArgumentError } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import { KernelHarness, describeEachPath, expectClose } from '../test-utils.js';
 import { floatPow, intPow } from './binary.js';

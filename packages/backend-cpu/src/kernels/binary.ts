@@ -6,8 +6,8 @@
  * float32 is computed in double and rounded once on store; int32 wraps like TensorFlow's int32.
  */
 
-import type { BinaryKernel, DataType, TypedArray } from '@tapeflow/tensor-core';
-import { invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { BinaryKernel, DataType, TypedArray } from '@tapeflow/tensor-core/backend';
+import { invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 

@@ -3,7 +3,7 @@
  * NaN, and size-0 outputs.
  */
 
-import { COMPARISON_KERNELS } from '@tapeflow/tensor-core';
+import { COMPARISON_KERNELS } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import { KernelHarness, describeEachPath } from '../test-utils.js';
 

@@ -4,8 +4,8 @@
  * unequal to everything, itself included, so only NotEqual is true for it.
  */
 
-import type { ComparisonKernel, TypedArray } from '@tapeflow/tensor-core';
-import { sizeFromShape } from '@tapeflow/tensor-core';
+import type { ComparisonKernel, TypedArray } from '@tapeflow/tensor-core/backend';
+import { sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
 

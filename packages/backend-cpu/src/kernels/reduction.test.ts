@@ -4,8 +4,8 @@
  * bool, and NaN propagation.
  */
 
-import { InvalidArgumentError, REDUCTION_KERNELS } from '@tapeflow/tensor-core';
-import type { ReductionKernel } from '@tapeflow/tensor-core';
+import { InvalidArgumentError, REDUCTION_KERNELS } from '@tapeflow/tensor-core/internal';
+import type { ReductionKernel } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
 

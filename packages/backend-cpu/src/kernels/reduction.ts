@@ -9,8 +9,8 @@
  * once; int32 sums wrap. Max and Min propagate NaN, like NumPy and the ArgMax/ArgMin here.
  */
 
-import type { DataType, ReductionKernel, TypedArray } from '@tapeflow/tensor-core';
-import { computeStrides, invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, ReductionKernel, TypedArray } from '@tapeflow/tensor-core/backend';
+import { computeStrides, invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows, type RowPlan } from '../strided.js';
 

@@ -3,7 +3,7 @@
  * wrap-around, bool, odd sizes and size-0 inputs.
  */
 
-import { InvalidArgumentError, UNARY_KERNELS } from '@tapeflow/tensor-core';
+import { InvalidArgumentError, UNARY_KERNELS } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import { KernelHarness, describeEachPath, expectClose } from '../test-utils.js';
 

@@ -7,8 +7,8 @@
  * never sends but a direct caller may.
  */
 
-import type { DataType, KernelsAccepting, TypedArray, UnaryKernel } from '@tapeflow/tensor-core';
-import { acceptsDtype, describeDtypes, invalidArgument, makeTypedArray, OP_SPECS } from '@tapeflow/tensor-core';
+import type { DataType, KernelsAccepting, TypedArray, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { acceptsDtype, describeDtypes, invalidArgument, makeTypedArray, OP_SPECS } from '@tapeflow/tensor-core/backend';
 import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
 
 /** The unary kernels whose spec takes int32. */

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo } from '@tapeflow/tensor-core';
+import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo } from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CpuBackend, chooseThreads } from '../cpu-backend.js';
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from '../wasm/emit-elementwise.js';

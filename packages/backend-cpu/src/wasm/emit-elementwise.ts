@@ -11,7 +11,7 @@
  * like Math.max / min, and relu keeps NaN as TensorFlow's relu does.
  */
 
-import { BINARY_KERNELS, type BinaryKernel, UNARY_KERNELS, type UnaryKernel } from '@tapeflow/tensor-core';
+import { BINARY_KERNELS, type BinaryKernel, UNARY_KERNELS, type UnaryKernel } from '@tapeflow/tensor-core/backend';
 import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
 import { f32, f32x4, i32, increment, v128, walkTo } from './instructions.js';
 

@@ -13,7 +13,7 @@
  * instantiate the same module on it.
  */
 
-import type { BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core';
+import type { BackendMemoryInfo, DataId, DataType, TensorInfo, TypedArray } from '@tapeflow/tensor-core/backend';
 import { refuseHandle, type BufferStore } from '../buffer-store.js';
 import { WorkerPool } from '../threads/pool.js';
 import { HeapAllocator, sizeClass } from './allocator.js';

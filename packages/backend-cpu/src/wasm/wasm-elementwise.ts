@@ -8,8 +8,8 @@
  * int32 and bool go to the reference kernels.
  */
 
-import type { BinaryKernel, KernelFunction, UnaryKernel } from '@tapeflow/tensor-core';
-import { sizeFromShape } from '@tapeflow/tensor-core';
+import type { BinaryKernel, KernelFunction, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { binaryRow } from '../kernels/binary.js';
 import { unaryImpl } from '../kernels/unary.js';
 import { forEachBroadcastRow } from '../strided.js';

@@ -9,8 +9,8 @@
  * would otherwise have few chunks (see chunkShape).
  */
 
-import type { KernelFunction } from '@tapeflow/tensor-core';
-import { sizeFromShape } from '@tapeflow/tensor-core';
+import type { KernelFunction } from '@tapeflow/tensor-core/backend';
+import { matMulGeometry, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { broadcastIndexMap } from '../strided.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
@@ -62,9 +62,7 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     const { transposeA, transposeB } = attrs;
     const aShape = inputs.a.shape;
     const rank = output.shape.length;
-    const m = output.shape[rank - 2]!;
-    const n = output.shape[rank - 1]!;
-    const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
+    const { m, n, k, batchShape, a: aLayout, b: bLayout } = matMulGeometry(aShape, output.shape, transposeA, transposeB);
     const out = store.allocate(sizeFromShape(output.shape), 'float32');
     if (out.length === 0) return out;
     if (k === 0) {
@@ -72,7 +70,6 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       return out;
     }
     // Plain matrices (the common case) skip the batch maps' allocations.
-    const batchShape = output.shape.slice(0, -2);
     const aBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(aShape.slice(0, -2), batchShape);
     const bBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(inputs.b.shape.slice(0, -2), batchShape);
     const rowPanels = Math.ceil(m / MR);
@@ -93,12 +90,12 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       // Element (i, p) of A is at i*k + p, or p*m + i transposed; (j, p) of B at p*n + j, or j*k + p.
       const aBatch = aBatches[t]!;
       if (aBatch !== packedFromA) {
-        exports.pack4(a.offset + aBatch * m * k * 4, transposeA ? 1 : k, transposeA ? m : 1, m, k, packedA);
+        exports.pack4(a.offset + aBatch * m * k * 4, aLayout.rowStride, aLayout.colStride, m, k, packedA);
         packedFromA = aBatch;
       }
       const bBatch = bBatches[t]!;
       if (bBatch !== packedFromB) {
-        exports.pack8(b.offset + bBatch * k * n * 4, transposeB ? k : 1, transposeB ? 1 : n, n, k, packedB);
+        exports.pack8(b.offset + bBatch * k * n * 4, bLayout.colStride, bLayout.rowStride, n, k, packedB);
         packedFromB = bBatch;
       }
       const job = LAYOUT.job >>> 2;

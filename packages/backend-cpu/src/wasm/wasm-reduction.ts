@@ -6,8 +6,8 @@
  * int32 and bool go to the reference kernels.
  */
 
-import type { KernelFunction, ReductionKernel } from '@tapeflow/tensor-core';
-import { computeStrides, sizeFromShape } from '@tapeflow/tensor-core';
+import type { KernelFunction, ReductionKernel } from '@tapeflow/tensor-core/backend';
+import { computeStrides, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows } from '../strided.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';

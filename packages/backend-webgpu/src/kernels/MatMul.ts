@@ -8,11 +8,17 @@
  * f32 (the CPU backend uses double): expect float32 rounding, not equality.
  */
 
-import { broadcastStrides, computeStrides, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import {
+  broadcastStrides,
+  coalesceDimensions,
+  computeStrides,
+  invalidArgument,
+  matMulGeometry,
+  sizeFromShape,
+} from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import type { Uniform } from '../program.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';
-import { coalesce } from '../wgsl/strided.js';
 
 /** MatMul's kernel. */
 export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }, attrs, output }) => {
@@ -24,25 +30,21 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
   const result = context.allocate(size, dtype, 'MatMul', output.shape);
   if (size === 0) return result;
 
-  const rank = output.shape.length;
-  const m = output.shape[rank - 2]!;
-  const n = output.shape[rank - 1]!;
-  const k = a.shape[a.shape.length - (attrs.transposeA ? 2 : 1)]!;
-  const batchShape = output.shape.slice(0, -2);
+  const { m, n, k, batchShape, a: aLayout, b: bLayout } = matMulGeometry(a.shape, output.shape, attrs.transposeA, attrs.transposeB);
   // Element strides of each operand's batch dims, 0 where it is broadcast.
   const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
   const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
-  const batch = coalesce(batchShape, [computeStrides(batchShape), aBatch, bBatch]);
+  const batch = coalesceDimensions(batchShape, [computeStrides(batchShape), aBatch, bBatch]);
 
   const uniforms: Uniform[] = [
     { name: 'm', type: 'u32', value: m },
     { name: 'n', type: 'u32', value: n },
     { name: 'k', type: 'u32', value: k },
     // A(i, p) = a[a_base + i * a_row + p * a_col]; B(p, j) = b[b_base + p * b_row + j * b_col].
-    { name: 'a_row', type: 'u32', value: attrs.transposeA ? 1 : k },
-    { name: 'a_col', type: 'u32', value: attrs.transposeA ? m : 1 },
-    { name: 'b_row', type: 'u32', value: attrs.transposeB ? 1 : n },
-    { name: 'b_col', type: 'u32', value: attrs.transposeB ? k : 1 },
+    { name: 'a_row', type: 'u32', value: aLayout.rowStride },
+    { name: 'a_col', type: 'u32', value: aLayout.colStride },
+    { name: 'b_row', type: 'u32', value: bLayout.rowStride },
+    { name: 'b_col', type: 'u32', value: bLayout.colStride },
   ];
   const lines = [
     '  let tiles_n = (p.n + 3u) / 4u;',

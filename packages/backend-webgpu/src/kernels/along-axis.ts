@@ -5,7 +5,7 @@
  * NumPy do); Softmax subtracts the row's max (NaN-propagating, like the Max kernel) before exp.
  */
 
-import { sizeFromShape } from '@tapeflow/tensor-core';
+import { sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import { shaderSource, wgslType } from '../program.js';
 

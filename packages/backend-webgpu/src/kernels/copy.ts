@@ -4,7 +4,7 @@
  * Concat copies each input into its column of the output, one dispatch per non-empty input.
  */
 
-import { broadcastStrides, computeStrides, sizeFromShape } from '@tapeflow/tensor-core';
+import { broadcastStrides, computeStrides, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import { shaderSource, wgslType } from '../program.js';
 import { runElementwise } from './elementwise-program.js';

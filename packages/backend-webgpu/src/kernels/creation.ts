@@ -4,7 +4,7 @@
  * from i directly so error does not grow along the range).
  */
 
-import { sizeFromShape } from '@tapeflow/tensor-core';
+import { sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import type { Uniform } from '../program.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';

@@ -5,8 +5,8 @@
  * expression and other views.
  */
 
-import type { DataType, TensorInfo } from '@tapeflow/tensor-core';
-import { broadcastStrides, computeStrides, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, TensorInfo } from '@tapeflow/tensor-core/backend';
+import { broadcastStrides, computeStrides, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { GpuData } from '../gpu-data.js';
 import type { KernelContext } from '../kernel-context.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';

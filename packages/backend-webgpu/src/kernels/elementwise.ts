@@ -5,8 +5,8 @@
  * would give the dividend), NaN propagates through Maximum/Minimum/Relu/Sign, and bool is 0u or 1u.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core';
-import { acceptsDtype, describeDtypes, invalidArgument, OP_SPECS } from '@tapeflow/tensor-core';
+import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { acceptsDtype, describeDtypes, invalidArgument, OP_SPECS } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import { wgslType } from '../program.js';
 import type { WgslHelperName } from '../wgsl/math.js';

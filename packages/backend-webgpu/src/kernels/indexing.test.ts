@@ -4,7 +4,7 @@
  * clamped (and so wrong) row, along any axis and for every dtype.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerBoth } from '../test-utils.js';
 

@@ -6,8 +6,8 @@
  * O(segments × ids × inner), fine for its use as Gather's gradient, where ids are few.
  */
 
-import type { DataType } from '@tapeflow/tensor-core';
-import { invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType } from '@tapeflow/tensor-core/backend';
+import { invalidArgument, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import type { Uniform } from '../program.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';

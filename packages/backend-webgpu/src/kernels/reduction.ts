@@ -10,12 +10,11 @@
  * identities (0, the dtype's lowest for Max, its highest for Min); Max and Min propagate NaN.
  */
 
-import type { DataType, ReductionKernel } from '@tapeflow/tensor-core';
-import { computeStrides, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core';
+import type { DataType, ReductionKernel } from '@tapeflow/tensor-core/backend';
+import { coalesceDimensions, computeStrides, invalidArgument, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import type { Uniform } from '../program.js';
 import { shaderSource, uniformFields, wgslType } from '../program.js';
-import { coalesce } from '../wgsl/strided.js';
 import { runElementwise, sameShapeOperand } from './elementwise-program.js';
 
 /** Reduced elements per output from which one workgroup (not one invocation) handles each output. */
@@ -94,8 +93,8 @@ export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<
     const reducedAxes = new Set(axes);
     const keptDims = x.shape.map((_, d) => d).filter((d) => !reducedAxes.has(d));
     const keptShape = keptDims.map((d) => x.shape[d]!);
-    const kept = coalesce(keptShape, [computeStrides(keptShape), keptDims.map((d) => xStrides[d]!)]);
-    const reduced = coalesce(axes.map((d) => x.shape[d]!), [axes.map((d) => xStrides[d]!)]);
+    const kept = coalesceDimensions(keptShape, [computeStrides(keptShape), keptDims.map((d) => xStrides[d]!)]);
+    const reduced = coalesceDimensions(axes.map((d) => x.shape[d]!), [axes.map((d) => xStrides[d]!)]);
     // All reduced dims of size 1 coalesce away: still one element to read per output.
     const redShape = reduced.shape.length === 0 ? [1] : reduced.shape;
     const redStrides = reduced.shape.length === 0 ? [0] : reduced.strides[0]!;

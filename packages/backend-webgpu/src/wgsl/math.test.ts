@@ -4,7 +4,7 @@
  * helpers its code calls. Only this test scans shader text; the backend emits what kernels declare.
  */
 
-import { DATA_TYPES, OP_SPECS, UNARY_KERNELS } from '@tapeflow/tensor-core';
+import { DATA_TYPES, OP_SPECS, UNARY_KERNELS } from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import { castExpression, unaryExpression } from '../kernels/elementwise.js';
 import { WGSL_HELPER_NAMES, helperFunctions, mathHelpers, type WgslHelperName } from './math.js';

@@ -3,41 +3,14 @@
  * operand is read at `offset + Σ coord[d] · stride[d]` (stride 0 along broadcast dims). Broadcasting,
  * transposes, slices and plain copies are all this one pattern, as in the CPU backend's strided.ts.
  *
- * Dims are coalesced first (size-1 dims dropped, neighbours merged when every operand steps through
- * them as one), and each operand is then classed as `flat` (reads at the output's own index), `scalar`
- * (one element) or `strided`. Equal shapes thus need no index arithmetic at all, and the generated
+ * Dims are coalesced first (`coalesceDimensions` from `@tapeflow/tensor-core/backend`: size-1 dims
+ * dropped, neighbours merged when every operand steps through them as one), and each operand is then
+ * classed as `flat` (reads at the output's own index), `scalar` (one element) or `strided`. Equal shapes thus need no index arithmetic at all, and the generated
  * shader depends only on the coalesced rank and the classes, not on the shape: its pipeline is reused.
  */
 
-import { computeStrides } from '@tapeflow/tensor-core';
+import { coalesceDimensions, computeStrides } from '@tapeflow/tensor-core/backend';
 import type { Uniform } from '../program.js';
-
-/** Dims of an index space with each operand's strides along them. */
-export interface Coalesced {
-  readonly shape: readonly number[];
-  /** `strides[k][d]`: operand k's stride along dim d. */
-  readonly strides: readonly (readonly number[])[];
-}
-
-/** Drops size-1 dims and merges neighbours that every operand steps through contiguously. */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d]!;
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    // The outer (previous) dim merges into this one when its stride is this one's times this size.
-    if (last >= 0 && strides.every((s, k) => outStrides[k]![last]! === s[d]! * size)) {
-      outShape[last] = outShape[last]! * size;
-      strides.forEach((s, k) => (outStrides[k]![last] = s[d]!));
-    } else {
-      outShape.push(size);
-      strides.forEach((s, k) => outStrides[k]!.push(s[d]!));
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
 
 /** How an operand is read while walking the output. */
 export interface OperandView {
@@ -63,7 +36,7 @@ export interface StridedIndexing {
 
 /** Indexing for operands read over an output of `shape` (contiguous, walked by a u32 `index`). */
 export function stridedIndexing(shape: readonly number[], operands: readonly OperandView[]): StridedIndexing {
-  const { shape: dims, strides } = coalesce(shape, [computeStrides(shape), ...operands.map((o) => o.strides)]);
+  const { shape: dims, strides } = coalesceDimensions(shape, [computeStrides(shape), ...operands.map((o) => o.strides)]);
   const outStrides = strides[0]!;
   const rank = dims.length;
   const uniforms: Uniform[] = [];

@@ -6,7 +6,7 @@
  * AdamW is Adam with decoupled weight decay `w -= lr·λ·w` applied before the step (λ = 0.004).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 

@@ -7,7 +7,7 @@
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { halfOpenRule } from '../option-rules.js';
 
 /**

@@ -4,7 +4,7 @@
  * Keras 3; tf.keras 2 added it outside); with momentum, `m = momentum·m + Δ` and `w -= m`, else `w -= Δ`.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 

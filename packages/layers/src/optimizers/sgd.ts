@@ -4,7 +4,7 @@
  * without momentum (no slot is made then).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 

@@ -9,7 +9,7 @@
  * browser-safe (it is only reached when a model is saved or loaded).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 
 type Files = typeof import('node:fs/promises');
 /** An open file, with the size fstat reported when it was opened. */

@@ -8,7 +8,7 @@
  * bytes of the file.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { ACTIVATION_NAMES } from '../activations.js';
 import type { ActivationName } from '../activations.js';
 import { Activation, Dropout, Flatten, ReLU, Softmax } from '../core-layers.js';

@@ -8,7 +8,7 @@
  * and what is wrong.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import type * as losses from '../losses.js';
 import { get as getLoss } from '../losses.js';

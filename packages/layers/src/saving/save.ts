@@ -8,7 +8,7 @@
  * its data or assigning anything.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import type { Compiled } from '../training/compile.js';
 import { localPath, nameFromFile, openRegularFile, parseFileJson, quoteFromFile } from './files.js';

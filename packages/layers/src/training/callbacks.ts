@@ -5,7 +5,7 @@
  * start_from_epoch). Epoch and batch indices are 0-based, as Keras passes them.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import { FINITE, NON_NEGATIVE_INTEGER, expectedName } from '../option-rules.js';
 
 /**

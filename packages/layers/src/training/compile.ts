@@ -4,7 +4,7 @@
  * (`'accuracy'` resolved per batch from the shapes, as Keras does).
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import * as losses from '../losses.js';
 import * as metrics from '../metrics.js';
 import * as optimizers from '../optimizers/index.js';

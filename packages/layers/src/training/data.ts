@@ -5,7 +5,7 @@
  * the loss on one sample before any training starts.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import type { Compiled } from './compile.js';
 

@@ -8,7 +8,7 @@
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import { CallbackList, checkCallback } from './callbacks.js';
 import type { Callback, CallbackModel } from './callbacks.js';

@@ -4,7 +4,7 @@
  * sample (batches weighted by size, as Keras); `predict` concatenates the batches' outputs.
  */
 
-import * as tf from '@tapeflow/tensor-core';
+import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import type { Compiled } from './compile.js';
 import { MeanTracker, batchValues, checkData, checkTargets, rows } from './data.js';

@@ -3,7 +3,7 @@
  * progress goes, and the callbacks list (each callback's hooks are checked by CallbackList).
  */
 
-import type * as tf from '@tapeflow/tensor-core';
+import type * as tf from '@tapeflow/tensor-core/internal';
 
 /** Keras' `verbose`: 0, 1 or 2. */
 export const VERBOSE_RULE: tf.OptionRule = { kind: 'oneOf', values: [0, 1, 2] };

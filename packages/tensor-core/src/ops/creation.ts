@@ -139,7 +139,7 @@ const VARIABLE_OPTIONS: OptionSchema<VariableOptions> = {
   dtype: { kind: 'oneOf', values: DATA_TYPES },
 };
 
-/** @internal The tensor a new Variable takes its value from (a temporary unless `initial` is a Tensor). */
+/** The tensor a new Variable takes its value from (a temporary unless `initial` is a Tensor). */
 export function variableInitialValue(initial: Tensor | TensorValues, options: VariableOptions): Tensor {
   checkOptions('variable', options, VARIABLE_OPTIONS);
   if (options.dtype !== undefined) assertDataType('variable', 'options.dtype', options.dtype);

@@ -1,0 +1,38 @@
+/**
+ * @file `@tapeflow/tensor-core/internal`: what Tapeflow's own libraries (autodiff-tape, layers, the
+ * conformance kit) need beyond the public entry: the engine's recording hooks and storage handles,
+ * the argument checkers and converters the op front-ends use, shape helpers, and everything in
+ * `@tapeflow/tensor-core/backend`. A superset of the main entry, so a library module can take all
+ * it needs from one place. Not a stable API: it changes with the packages, which are versioned
+ * together; applications use `@tapeflow/tensor-core` (or `tapeflow`).
+ */
+export * from './index.js';
+export * from './backend-api.js';
+export { checkOptions, describeValue, nearestKey } from './options.js';
+export type { OptionRule, OptionSchema } from './options.js';
+export {
+  assertValidShape,
+  broadcastReductionAxes,
+  describeShape,
+  MAX_RANK,
+  normalizeAxes,
+} from './shape.js';
+export { AllocationGuard } from './allocation-guard.js';
+export { collectTensors } from './collect.js';
+export type { Storage } from './engine.js';
+export { BackendRegistry } from './backend-registry.js';
+export type {
+  CustomGradientFunction,
+  CustomOperationRecord,
+  OperationRecord,
+  RecordedOpName,
+  RecordedOpSpecs,
+  Recorder,
+  TensorInputs,
+  ViewOpSpecs,
+} from './recorder.js';
+export { assertDataType, assertLiveTensor, convertPair, convertToTensor, releaseConverted } from './ops/convert.js';
+export { variableInitialValue } from './ops/creation.js';
+export { reducedShape } from './ops/reduction.js';
+export { formatTensor, formatValues, shortestFloat32 } from './print.js';
+export { randomBits, threefry2x32 } from './random.js';
