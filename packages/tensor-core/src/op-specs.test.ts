@@ -24,6 +24,7 @@ const UNARY_FRONT_ENDS: { readonly [K in UnaryKernel]: [string, (x: Tensor) => T
   Relu: ['relu', tf.relu],
   Sigmoid: ['sigmoid', tf.sigmoid],
   Tanh: ['tanh', tf.tanh],
+  Softplus: ['softplus', tf.softplus],
 };
 
 // RealDiv is left out: `div` converts int32 itself (TensorFlow's truediv) before running it.

@@ -31,6 +31,7 @@ const FLOAT_UNARY: { readonly [K in UnaryKernel]: Expression } = {
   Relu: expression('select(0.0, v0, v0 > 0.0 || is_nan(v0))', 'classify'),
   Sigmoid: expression('sigmoid_f32(v0)', 'sigmoid_f32'),
   Tanh: expression('tanh_f32(v0)', 'tanh_f32'),
+  Softplus: expression('softplus_f32(v0)', 'softplus_f32'),
 };
 
 /** The unary kernels whose spec takes int32. */
