@@ -1,5 +1,5 @@
 /**
- * @file The elementwise kernels: unary (Neg ... Tanh), binary with broadcasting (Add ... Minimum),
+ * @file The elementwise kernels: unary (Neg ... Softplus), binary with broadcasting (Add ... Minimum),
  * comparisons, Select and Cast, each one WGSL expression over the elementwise program. Semantics follow
  * the CPU backend: int32 wraps (WGSL integer arithmetic wraps too), int32 division by zero gives 0 (WGSL
  * would give the dividend), NaN propagates through Maximum/Minimum/Relu/Sign, and bool is 0u or 1u.
