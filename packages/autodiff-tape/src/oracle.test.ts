@@ -120,6 +120,7 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   relu: (t) => tf.relu(input(t, 'x')),
   sigmoid: (t) => tf.sigmoid(input(t, 'x')),
   tanh: (t) => tf.tanh(input(t, 'x')),
+  softplus: (t) => tf.softplus(input(t, 'x')),
   softmax: (t, a) => tf.softmax(input(t, 'x'), attr(a, 'axis') as number),
   logSoftmax: (t, a) => tf.logSoftmax(input(t, 'x'), attr(a, 'axis') as number),
   matmul: (t, a) => tf.matmul(input(t, 'a'), input(t, 'b'), { transposeA: attr(a, 'transposeA'), transposeB: attr(a, 'transposeB') }),

@@ -45,6 +45,7 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     Relu: bind(unaryKernel('Relu')),
     Sigmoid: bind(unaryKernel('Sigmoid')),
     Tanh: bind(unaryKernel('Tanh')),
+    Softplus: bind(unaryKernel('Softplus')),
     Add: bind(binaryKernel('Add')),
     Sub: bind(binaryKernel('Sub')),
     Mul: bind(binaryKernel('Mul')),

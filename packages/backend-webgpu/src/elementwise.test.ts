@@ -17,7 +17,7 @@ afterAll(() => tf.removeBackend('webgpu'));
 /** Values where float32 math is easy to get wrong. */
 const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2, -3, 1e-4, -1e-4, 20, -20, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN];
 
-const UNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'exp', 'log', 'relu', 'sigmoid', 'tanh'] as const;
+const UNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'exp', 'log', 'relu', 'sigmoid', 'tanh', 'softplus'] as const;
 
 describe('unary kernels', () => {
   for (const op of UNARY) {
@@ -37,6 +37,17 @@ describe('unary kernels', () => {
     });
     const [far] = await runOn('webgpu', () => tf.concat([tf.tensor([-200, 200]).tanh(), tf.tensor([-200, 200]).sigmoid()]));
     expect(far!.values).toEqual([-1, 1, 0, 1]);
+  });
+
+  it('softplus keeps its relative accuracy far below 0 and near 0, and gives x far above it', async () => {
+    const inputs = [-80, -30, -17, -10, -3, -1e-3, 0, 1e-3, 0.5];
+    const [small] = await runOn('webgpu', () => tf.softplus(tf.tensor(inputs)));
+    small!.values.forEach((v, i) => {
+      const expected = Math.log1p(Math.exp(inputs[i]!));
+      expect(Math.abs(v - expected) / expected, `softplus(${inputs[i]})`).toBeLessThan(2e-6);
+    });
+    const [edges] = await runOn('webgpu', () => tf.softplus(tf.tensor([100, 1000, Infinity, -Infinity, NaN])));
+    expect(edges!.values).toEqual([100, 1000, Infinity, 0, NaN]);
   });
 
   for (const op of ['Neg', 'Abs', 'Sign', 'Square', 'Relu'] as const) {

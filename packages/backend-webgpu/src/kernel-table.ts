@@ -34,6 +34,7 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     Relu: bind(unaryKernel('Relu')),
     Sigmoid: bind(unaryKernel('Sigmoid')),
     Tanh: bind(unaryKernel('Tanh')),
+    Softplus: bind(unaryKernel('Softplus')),
     Add: bind(binaryKernel('Add')),
     Sub: bind(binaryKernel('Sub')),
     Mul: bind(binaryKernel('Mul')),

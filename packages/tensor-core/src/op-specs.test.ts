@@ -1,8 +1,8 @@
 /**
  * Tests that the op front-ends' dtype checks are the spec's: for every unary and binary kernel and
  * every dtype, the front-end runs exactly when `PRIMITIVE_SPECS` says the kernel takes that dtype, and
- * otherwise throws an InvalidArgumentError stating the spec's dtypes; and that the kernel lists and
- * types derived from the spec agree with it.
+ * otherwise throws an InvalidArgumentError stating the spec's dtypes; that each of those front-ends is
+ * also a Tensor method; and that the kernel lists and types derived from the spec agree with it.
  */
 import './test-setup.js';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ const UNARY_FRONT_ENDS: { readonly [K in UnaryKernel]: [string, (x: Tensor) => T
   Relu: ['relu', tf.relu],
   Sigmoid: ['sigmoid', tf.sigmoid],
   Tanh: ['tanh', tf.tanh],
+  Softplus: ['softplus', tf.softplus],
 };
 
 // RealDiv is left out: `div` converts int32 itself (TensorFlow's truediv) before running it.
@@ -72,6 +73,24 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
         expectFollowsSpec(op, PRIMITIVE_SPECS[kernel].inputs.a.dtypes, acceptsDtype(kernel, 'a', dtype), () => frontEnd(a, a), dtype);
         a.dispose();
       }
+    });
+  }
+});
+
+describe('every unary and binary front-end is also a Tensor method of the same name (API.md)', () => {
+  const frontEnds: [string, (x: Tensor) => Tensor, number][] = [
+    ...UNARY_KERNELS.map((kernel): [string, (x: Tensor) => Tensor, number] => [...UNARY_FRONT_ENDS[kernel], 0]),
+    ...Object.values(BINARY_FRONT_ENDS).map(([op, frontEnd]): [string, (x: Tensor) => Tensor, number] => [op, (x) => frontEnd(x, x), 1]),
+  ];
+  for (const [op, frontEnd, extra] of frontEnds) {
+    it(op, () => {
+      const x = tf.tensor([0.5, 2], [2]);
+      const method: unknown = Reflect.get(x, op);
+      expect(typeof method, `Tensor has no method '${op}' (add it in tensor.ts beside the others)`).toBe('function');
+      const viaMethod = (method as (...args: unknown[]) => Tensor).apply(x, extra === 0 ? [] : [x]);
+      const viaFunction = frontEnd(x);
+      expect(Array.from(viaMethod.dataSync())).toEqual(Array.from(viaFunction.dataSync()));
+      for (const t of [x, viaMethod, viaFunction]) t.dispose();
     });
   }
 });

@@ -88,6 +88,7 @@ export const PRIMITIVE_SPECS = {
   Relu: unarySpec(NUMERIC, 'Output keeps the dtype; `Relu(NaN)` is NaN.'),
   Sigmoid: unarySpec(FLOAT, FLOAT_MATH),
   Tanh: unarySpec(FLOAT, FLOAT_MATH),
+  Softplus: unarySpec(FLOAT, 'float32 only, as in TensorFlow. `log(1 + eˣ)` without overflow: `x` for large x, `eˣ` far below 0.'),
   Add: binarySpec(NUMERIC, BINARY_NOTE),
   Sub: binarySpec(NUMERIC, BINARY_NOTE),
   Mul: binarySpec(NUMERIC, BINARY_NOTE),

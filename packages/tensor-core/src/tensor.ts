@@ -166,6 +166,7 @@ export class Tensor<D extends DataType = DataType> {
   relu(): Tensor { return ops.relu(this); }
   sigmoid(): Tensor { return ops.sigmoid(this); }
   tanh(): Tensor { return ops.tanh(this); }
+  softplus(): Tensor { return ops.softplus(this); }
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
   matmul(b: Tensor, options: ops.MatMulOptions = {}): Tensor { return ops.matmul(this, b, options); }

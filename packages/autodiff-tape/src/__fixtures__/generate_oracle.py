@@ -148,6 +148,7 @@ EXPRESSIONS = {
     'relu': lambda t, _: torch.relu(t['x']),
     'sigmoid': lambda t, _: torch.sigmoid(t['x']),
     'tanh': lambda t, _: torch.tanh(t['x']),
+    'softplus': lambda t, _: torch.nn.functional.softplus(t['x']),
     'softmax': lambda t, a: torch.softmax(t['x'], a['axis']),
     'logSoftmax': lambda t, a: torch.log_softmax(t['x'], a['axis']),
     'matmul': lambda t, a: torch.matmul(_transposed(t['a'], a['transposeA']), _transposed(t['b'], a['transposeB'])),
@@ -230,6 +231,7 @@ def build_cases():
     case('relu', 'relu', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))])
     case('sigmoid', 'sigmoid', lambda r: [tensor_input('x', r.uniform([2, 3], -3.0, 3.0))])
     case('tanh', 'tanh', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))])
+    case('softplus', 'softplus', lambda r: [tensor_input('x', r.uniform([2, 3], -4.0, 4.0))])
 
     # Softmax family.
     case('softmax: last axis', 'softmax', lambda r: [tensor_input('x', r.uniform([2, 4], -2.0, 2.0))], {'axis': -1})
@@ -330,6 +332,7 @@ def build_cases():
     # Second derivatives.
     case('second order: tanh', 'tanh', lambda r: [tensor_input('x', r.uniform([5], -2.0, 2.0))], order=2)
     case('second order: sigmoid', 'sigmoid', lambda r: [tensor_input('x', r.uniform([5], -3.0, 3.0))], order=2)
+    case('second order: softplus', 'softplus', lambda r: [tensor_input('x', r.uniform([5], -3.0, 3.0))], order=2)
     case('second order: exp', 'exp', lambda r: [tensor_input('x', r.uniform([5]))], order=2)
     case('second order: log', 'log', lambda r: [tensor_input('x', r.uniform([5], 0.5, 2.0))], order=2)
     case('second order: sqrt', 'sqrt', lambda r: [tensor_input('x', r.uniform([5], 0.5, 2.0))], order=2)

@@ -64,5 +64,7 @@ export const GRADIENT_CASES: GradientCase[] = [
   ['clipByValue', (a) => tf.clipByValue(a, -0.5, 0.5), () => [tf.tensor([-0.9, -0.2, 0.1, 0.8])]],
   ['softmax cross-entropy', (logits) => tf.neg(tf.reduceSum(tf.mul(tf.oneHot(tf.tensor([1, 0], [2], 'int32'), 3), tf.logSoftmax(logits)))), () => [rand([2, 3], -2, 2)]],
   ['two-layer MLP', (x, w1, w2) => tf.matmul(tf.tanh(tf.matmul(x, w1)), w2), () => [rand([2, 3]), rand([3, 4]), rand([4, 2])]],
+  // New cases go last: `rand` seeds are sequential, so a case inserted above shifts every later input.
+  ['softplus', (a) => tf.softplus(a), () => [rand([5], -4, 4)]],
 ];
 

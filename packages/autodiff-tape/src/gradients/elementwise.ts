@@ -99,6 +99,11 @@ export const Tanh = defineGradient('Tanh', {
   saves: OUTPUT,
   rule: (dy, { output }) => ({ x: () => tf.tidy(() => tf.mul(dy, tf.sub(1, tf.square(output)))) }),
 });
+// TF: _SoftplusGrad (dy · sigmoid(x); saves the input, as TensorFlow's SoftplusGrad kernel reads it)
+export const Softplus = defineGradient('Softplus', {
+  saves: X,
+  rule: (dy, { inputs: { x } }) => ({ x: () => tf.tidy(() => tf.mul(dy, tf.sigmoid(x))) }),
+});
 // TF: _SelectGrad (the condition gets none)
 export const Select = defineGradient('Select', {
   saves: { inputs: ['condition'], output: false },

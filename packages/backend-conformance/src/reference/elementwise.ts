@@ -21,6 +21,8 @@ const FLOAT_UNARY: Readonly<Record<UnaryKernel, (x: number) => number>> = {
   Relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   Sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   Tanh: (x) => Math.tanh(x),
+  // log(1 + eˣ) rewritten so that exp never overflows: max(x, 0) + log1p(e^-|x|).
+  Softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
 };
 
 /** The unary kernels whose spec takes int32. */

@@ -36,6 +36,7 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Relu: ({ x }) => unary('Relu', x),
   Sigmoid: ({ x }) => unary('Sigmoid', x),
   Tanh: ({ x }) => unary('Tanh', x),
+  Softplus: ({ x }) => unary('Softplus', x),
   Add: ({ a, b }) => binary('Add', a, b),
   Sub: ({ a, b }) => binary('Sub', a, b),
   Mul: ({ a, b }) => binary('Mul', a, b),

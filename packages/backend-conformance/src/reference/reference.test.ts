@@ -40,6 +40,8 @@ describe('reference elementwise kernels', () => {
     expect(reference.unary('Sign', x).values).toEqual([-1, -1, 0, 1, 1]);
     expect(reference.unary('Sigmoid', t([0], [])).values).toEqual([0.5]);
     expect(reference.unary('Tanh', t([0.5], [1])).values[0]).toBeCloseTo(0.46211716, 7);
+    const softplus = reference.unary('Softplus', t([0, 100, -100, Infinity, -Infinity, NaN], [6])).values;
+    expect(softplus).toEqual([Math.LN2, 100, 3.720075976020836e-44, Infinity, 0, NaN].map(Math.fround));
     const ints = t([-7, 46341, -2147483648], [3], 'int32');
     expect(reference.unary('Square', ints).values).toEqual([49, -2147479015, 0]);
     expect(reference.unary('Neg', ints).values).toEqual([7, -46341, -2147483648]);

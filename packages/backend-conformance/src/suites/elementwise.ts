@@ -26,6 +26,7 @@ export const UNARY_OPS: Readonly<Record<UnaryKernel, (x: Tensor) => Tensor>> = {
   Relu: tf.relu,
   Sigmoid: tf.sigmoid,
   Tanh: tf.tanh,
+  Softplus: tf.softplus,
 };
 
 /** The front-end that runs each binary kernel (`div` runs RealDiv). */

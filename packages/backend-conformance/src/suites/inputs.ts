@@ -32,6 +32,7 @@ const UNARY_DOMAIN: Readonly<Record<UnaryKernel, readonly [number, number]>> = {
   Relu: [-3, 3],
   Sigmoid: [-6, 6],
   Tanh: [-4, 4],
+  Softplus: [-20, 20],
 };
 
 /** A float32 input for unary kernel `op`, inside its domain. */

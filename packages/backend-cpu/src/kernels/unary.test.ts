@@ -21,6 +21,7 @@ describeEachPath('unary float32 kernels', (options) => {
     Relu: [0, 0, 0, 0.5, 3],
     Sigmoid: [0.11920292, 0.37754067, 0.5, 0.62245933, 0.95257413],
     Tanh: [-0.96402758, -0.46211716, 0, 0.46211716, 0.99505475],
+    Softplus: [0.12692801, 0.47407698, 0.69314718, 0.97407698, 3.04858735],
   };
   for (const [op, expected] of Object.entries(cases)) {
     it(`${op} matches reference values`, () => {
@@ -44,6 +45,24 @@ describeEachPath('unary float32 kernels', (options) => {
     const h = new KernelHarness(options);
     const x = h.tensor([-1000, -100, 100, 1000], [4]);
     expectClose(h.run('Sigmoid', { x }, {}, [4]), [0, 3.7200760e-44, 1, 1], 1e-6);
+  });
+
+  it('gives Softplus without overflow or lost digits: x far above 0, eˣ far below, NaN kept', () => {
+    const h = new KernelHarness(options);
+    const x = h.tensor([NaN, -Infinity, Infinity, -1000, -100, -20, 100, 1000], [8]);
+    const out = h.run('Softplus', { x }, {}, [8]);
+    expect(Array.from(out.subarray(0, 3))).toEqual([NaN, 0, Infinity]);
+    expect(out[3]).toBe(0);
+    // e⁻¹⁰⁰ is a float32 subnormal (3.78e-44): log(1 + e⁻¹⁰⁰) would round it away to 0.
+    expect(out[4]).toBe(Math.fround(3.720076e-44));
+    expect(out[5]).toBe(Math.fround(2.0611537e-9));
+    expect(Array.from(out.subarray(6))).toEqual([100, 1000]);
+  });
+
+  it('keeps float32 accuracy of Softplus near 0: softplus(0) is ln 2', () => {
+    const h = new KernelHarness(options);
+    const x = h.tensor([0, -1e-7, 1e-7], [3]);
+    expect(Array.from(h.run('Softplus', { x }, {}, [3]))).toEqual([Math.fround(Math.LN2), Math.fround(Math.LN2 - 5e-8), Math.fround(Math.LN2 + 5e-8)]);
   });
 
   it('works on an odd-sized rank-3 input', () => {

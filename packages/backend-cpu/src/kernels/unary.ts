@@ -1,5 +1,5 @@
 /**
- * @file Elementwise unary kernels: Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu, Sigmoid, Tanh.
+ * @file Elementwise unary kernels: Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu, Sigmoid, Tanh, Softplus.
  * One tight loop per kernel and dtype (a switch outside the loop, not a callback inside it). Which
  * kernels take int32 is tensor-core's spec (`PRIMITIVE_SPECS`): `intUnary` has a case for exactly those
  * (`tsc` fails when one is missing) and refuses the float-only ones. Integer forms wrap like
@@ -72,6 +72,14 @@ function floatUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
       return;
     case 'Tanh':
       for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return;
+    case 'Softplus':
+      // log(1 + eᵛ) = v + log(1 + e⁻ᵛ) for v > 0: exp never overflows, `x` comes out for large x and
+      // log1p keeps eᵛ far below 0. NaN fails `v > 0` and propagates through exp and log1p.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+      }
       return;
     default:
       missingKernelCase(op);

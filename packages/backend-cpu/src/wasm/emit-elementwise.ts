@@ -53,6 +53,7 @@ const UNARY = {
   Relu: { vector: (x) => f32x4.add(f32x4.pmax(x, v128.zero()), v128.zero()), scalar: (x) => f32.max(x, f32.const(0)) },
   Sigmoid: null,
   Tanh: null,
+  Softplus: null,
 } as const satisfies { readonly [K in UnaryKernel]: { readonly vector: Op1; readonly scalar: Op1 } | null };
 
 /** The binary kernels with WebAssembly forms (derived from `BINARY`). */

@@ -26,6 +26,7 @@ export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
     Relu: wasmUnary(store, 'Relu', reference.Relu),
     Sigmoid: wasmUnary(store, 'Sigmoid', reference.Sigmoid),
     Tanh: wasmUnary(store, 'Tanh', reference.Tanh),
+    Softplus: wasmUnary(store, 'Softplus', reference.Softplus),
     Add: wasmBinary(store, 'Add', reference.Add),
     Sub: wasmBinary(store, 'Sub', reference.Sub),
     Mul: wasmBinary(store, 'Mul', reference.Mul),

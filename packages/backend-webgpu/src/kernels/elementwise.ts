@@ -1,5 +1,5 @@
 /**
- * @file The elementwise kernels: unary (Neg ... Tanh), binary with broadcasting (Add ... Minimum),
+ * @file The elementwise kernels: unary (Neg ... Softplus), binary with broadcasting (Add ... Minimum),
  * comparisons, Select and Cast, each one WGSL expression over the elementwise program. Semantics follow
  * the CPU backend: int32 wraps (WGSL integer arithmetic wraps too), int32 division by zero gives 0 (WGSL
  * would give the dividend), NaN propagates through Maximum/Minimum/Relu/Sign, and bool is 0u or 1u.
@@ -31,6 +31,7 @@ const FLOAT_UNARY: { readonly [K in UnaryKernel]: Expression } = {
   Relu: expression('select(0.0, v0, v0 > 0.0 || is_nan(v0))', 'classify'),
   Sigmoid: expression('sigmoid_f32(v0)', 'sigmoid_f32'),
   Tanh: expression('tanh_f32(v0)', 'tanh_f32'),
+  Softplus: expression('softplus_f32(v0)', 'softplus_f32'),
 };
 
 /** The unary kernels whose spec takes int32. */

@@ -27,6 +27,7 @@ export type WgslHelperName =
   | 'exp_f32'
   | 'sigmoid_f32'
   | 'tanh_f32'
+  | 'softplus_f32'
   | 'pow_f32'
   | 'pow_i32'
   | 'max_f32'
@@ -98,6 +99,25 @@ fn tanh_f32(v: f32) -> f32 {
   let e = exp_f32(-2.0 * a);
   let t = (1.0 - e) / (1.0 + e);
   return select(t, -t, v < 0.0);
+}
+`,
+  },
+  softplus_f32: {
+    needs: ['classify', 'exp_f32'],
+    // max(v, 0) + log(1 + e) with e = exp(-|v|) in (0, 1]: exp never overflows, and v comes out exactly for
+    // large v. log(1 + e) would round a small e away (1 + e == 1 below 6e-8), so below 1/16 log1p's series
+    // is used (its next term is below 1e-8 relative there); the result keeps eᵛ far below 0.
+    source: /* wgsl */ `
+fn softplus_f32(v: f32) -> f32 {
+  if (is_nan(v)) { return v; }
+  let e = exp_f32(-abs(v));
+  var l: f32;
+  if (e < 0.0625) {
+    l = e * (1.0 + e * (-1.0 / 2.0 + e * (1.0 / 3.0 + e * (-1.0 / 4.0 + e * (1.0 / 5.0 + e * (-1.0 / 6.0))))));
+  } else {
+    l = log(1.0 + e);
+  }
+  return max(v, 0.0) + l;
 }
 `,
   },

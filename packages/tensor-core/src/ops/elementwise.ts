@@ -108,6 +108,11 @@ export function relu(x: TensorLike): Tensor { return unary('Relu', 'relu', x); }
 export function sigmoid(x: TensorLike): Tensor { return unary('Sigmoid', 'sigmoid', x); }
 /** Hyperbolic tangent. */
 export function tanh(x: TensorLike): Tensor { return unary('Tanh', 'tanh', x); }
+/**
+ * `log(1 + eˣ)`, computed without overflow: `x` for large x, `eˣ` far below 0 (TensorFlow's softplus).
+ * float32 only. @example tf.softplus(tf.tensor([0, 100])) // [0.6931472, 100]
+ */
+export function softplus(x: TensorLike): Tensor { return unary('Softplus', 'softplus', x); }
 
 /** `a == b` elementwise, broadcasting; bool result. */
 export function equal(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Equal', 'equal', a, b); }

@@ -136,6 +136,38 @@ describe('elementwise arithmetic', () => {
   });
 });
 
+describe('softplus', () => {
+  it('is log(1 + eˣ) as a function and as a method', () => {
+    const x = tf.tensor([-2, -0.5, 0, 0.5, 3]);
+    const expected = [0.12692801, 0.47407698, 0.69314718, 0.97407698, 3.04858735];
+    expectClose(tf.softplus(x), expected, 6);
+    expectClose(x.softplus(), expected, 6);
+    expect(tf.softplus(2).shape).toEqual([]);
+  });
+
+  it('gives x far above 0, eˣ far below it, ln 2 at 0, and keeps ±Infinity and NaN', () => {
+    const got = values(tf.softplus(tf.tensor([100, -100, 0, Infinity, -Infinity, NaN, 20, -20])));
+    expect(got.slice(0, 6)).toEqual([100, Math.fround(3.720076e-44), Math.fround(Math.LN2), Infinity, 0, NaN]);
+    expect(got[6]).toBe(Math.fround(20 + Math.exp(-20)));
+    expect(got[7]).toBe(Math.fround(2.0611537e-9));
+  });
+
+  it('refuses int32 and bool, a disposed tensor and a non-tensor by name, leaving nothing behind', () => {
+    const ints = tf.tensor([1, 2], [2], 'int32');
+    const bools = tf.constant([true]);
+    expectCleanError(() => tf.softplus(ints), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor, but got a int32 tensor/);
+    expectCleanError(() => ints.softplus(), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor/);
+    expectCleanError(() => tf.softplus(bools), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor, but got a bool tensor/);
+    expectCleanError(() => tf.softplus('x' as unknown as number), InvalidArgumentError, /^softplus: argument 'x' expected a Tensor/);
+    expectCleanError(() => tf.softplus({} as unknown as number), InvalidArgumentError, /^softplus: argument 'x' expected a Tensor/);
+    const gone = tf.tensor([1]);
+    gone.dispose();
+    expectCleanError(() => tf.softplus(gone), FailedPreconditionError, /^softplus: argument 'x' is a disposed tensor/);
+    expectCleanError(() => gone.softplus(), FailedPreconditionError, /^softplus: argument 'x' is a disposed tensor/);
+    expect(values(ints)).toEqual([1, 2]);
+  });
+});
+
 describe('matmul', () => {
   const a = tf.tensor([[1, 2, 3], [4, 5, 6]]);
   const b = tf.tensor([[1, 0], [0, 1], [1, 1]]);
