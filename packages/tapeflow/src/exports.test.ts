@@ -25,7 +25,7 @@ const UMBRELLA_EXPORTS = [
   'minimum', 'mul', 'neg', 'notEqual', 'oneHot', 'ones', 'onesLike', 'optimizers', 'pad', 'pow', 'random',
   'range', 'ready', 'reduceMax', 'reduceMean', 'reduceMin', 'reduceSum', 'registerBackend', 'relu',
   'removeBackend', 'reshape', 'scalar', 'setAllocationLimit', 'setBackend', 'sigmoid', 'sign', 'slice',
-  'softmax', 'sqrt', 'square', 'squeeze', 'stopGradient', 'sub', 'tanh', 'tensor', 'tidy', 'transpose',
+  'softmax', 'softplus', 'sqrt', 'square', 'squeeze', 'stopGradient', 'sub', 'tanh', 'tensor', 'tidy', 'transpose',
   'unsortedSegmentSum', 'variable', 'where', 'zeros', 'zerosLike'
 
 ];
