@@ -22,15 +22,16 @@ const check = process.argv.includes('--check');
 const FILE_BUDGET = 400;
 
 /**
- * Files over the budget today, each with the size it may not grow past and why it has not been split
- * yet. Shrink an entry when its file shrinks; remove it once the file is back under the budget.
+ * Files over the budget today, each with the size it may not grow past (counted as Prettier formats
+ * it) and why it has not been split yet. Shrink an entry when its file shrinks; remove it once the
+ * file is back under the budget.
  */
 const OVER_BUDGET_ALLOWED = new Map([
   // The Engine: backends, memory accounting, scopes and kernel dispatch in one class, whose private
   // state they share; splitting it is tensor-core's next refactor (issue 11 keeps it as it is).
-  ['packages/tensor-core/src/engine.ts', 488],
+  ['packages/tensor-core/src/engine.ts', 518],
   // GradientTape's public class with its argument checks; issue 11 reworks the tape's internals.
-  ['packages/autodiff-tape/src/gradient-tape.ts', 409],
+  ['packages/autodiff-tape/src/gradient-tape.ts', 489],
 ]);
 
 /** Every source file with its non-blank line count, path relative to the repository root. */

@@ -37,8 +37,7 @@ const FACTORIES: Readonly<Record<OptimizerName, (config: Readonly<Record<string,
  * `op`'s `argument` and the nearest name.
  * @example tf.optimizers.get('adam', { learningRate: 0.01 })
  */
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the names stay for completion
-export function get(identifier: OptimizerName | Optimizer | string, config: Readonly<Record<string, unknown>> = {}, op = 'optimizers.get', argument = 'optimizer'): Optimizer {
+export function get(identifier: OptimizerName | Optimizer | (string & {}), config: Readonly<Record<string, unknown>> = {}, op = 'optimizers.get', argument = 'optimizer'): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   const key = typeof identifier === 'string' ? identifier.toLowerCase() : '';
   if (Object.hasOwn(FACTORIES, key)) return FACTORIES[key as OptimizerName](config);

@@ -33,7 +33,8 @@ const MAX_RANK = 254;
 /**
  * A safetensors file holding `tensors` (in the given order) and string `metadata`.
  * @example
- * const bytes = encodeSafetensors(new Map([['w', { dtype: 'float32', shape: [2], values: new Float32Array([1, 2]) }]]));
+ * const values = new Float32Array([1, 2]);
+ * const bytes = encodeSafetensors(new Map([['w', { dtype: 'float32', shape: [2], values }]]));
  */
 export function encodeSafetensors(tensors: ReadonlyMap<string, StoredTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
