@@ -85,7 +85,9 @@ function run(step, file, args, options = {}) {
     });
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
-    throw new Error(`pack-test: ${step} failed (${[file, ...args].join(' ')}):\n${output || error.message}`);
+    throw new Error(`pack-test: ${step} failed (${[file, ...args].join(' ')}):\n${output || error.message}`, {
+      cause: error,
+    });
   }
 }
 

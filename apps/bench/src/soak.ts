@@ -46,11 +46,11 @@ const sample = (step: number): Sample => {
   return entry;
 };
 
-task.run();
+await task.run();
 const first = sample(1);
 const every = Math.max(1, Math.floor(steps / 10));
 for (let step = 2; step <= steps; step++) {
-  task.run();
+  await task.run();
   if (step % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
   if (step % every === 0 || step === steps) sample(step);
 }

@@ -19,7 +19,7 @@ export interface Workload {
   /** The task on `library`, or undefined where the library has no such thing (a tape, say). */
   task(library: Library): Task | undefined;
   /** The figure for a time per run of `ms`. */
-  figure(ms: number): number;
+  readonly figure: (ms: number) => number;
   /** Timing options of its own, where the mode's do not fit (runs lasting seconds). */
   readonly measure?: MeasureOptions;
 }

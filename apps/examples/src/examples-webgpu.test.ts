@@ -32,7 +32,7 @@ async function leavesOf(value: tf.TensorContainer, path: string, out: Leaf[]): P
   else if (value instanceof tf.Tensor) out.push({ path, shape: value.shape, dtype: value.dtype, values: Array.from(await value.data()) });
   else if (Array.isArray(value)) for (const [i, item] of value.entries()) await leavesOf(item as tf.TensorContainer, `${path}[${i}]`, out);
   else if (typeof value === 'object' && value !== undefined) {
-    for (const key of Object.keys(value).sort()) await leavesOf((value as Record<string, tf.TensorContainer>)[key]!, `${path}.${key}`, out);
+    for (const key of Object.keys(value).sort()) await leavesOf((value as Record<string, tf.TensorContainer>)[key], `${path}.${key}`, out);
   }
 }
 

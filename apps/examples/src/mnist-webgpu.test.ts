@@ -2,7 +2,8 @@
  * @file Training on WebGPU (Dawn + SwiftShader in Node; in the root config's `webgpu` project): the
  * MNIST example's model, shortened to 512 training / 256 held-out digits, 2 epochs of batches of 64,
  * through `compile` / `fit` / `evaluate` with every tensor on the 'webgpu' backend (and the same run
- * on the CPU backend to compare with), then the custom-loop version (GradientTape + `optimizer.applyGradients`). Held-out accuracy must clear 70%
+ * on the CPU backend to compare with), then the custom-loop version (GradientTape +
+ * `optimizer.applyGradients`). Held-out accuracy must clear 70%
  * (chance is 10%, one epoch reaches 55-60%, an untrained or wrongly-updated model stays far below;
  * these runs reach 79-81%), the training loss must fall, `fit`'s losses must be the CPU backend's
  * (the same seeds give the same weights, batches and dropout masks on both), `tf.memory()` must be the

@@ -48,7 +48,7 @@ test(title, { timeout: 240_000 }, async () => {
     ({ stdout } = await promisify(execFile)(process.execPath, [script], { maxBuffer: 64 * 1024 * 1024 }));
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`scripts/pack-test.mjs failed:\n${stderr ?? message}`);
+    throw new Error(`scripts/pack-test.mjs failed:\n${stderr ?? message}`, { cause: error });
   }
   const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null') as PackTestResult;
 

@@ -55,8 +55,8 @@ describe('jacobian', () => {
     const tape = new GradientTape({ persistent: true });
     const y = tape.record(() => tf.mul(triple(a), b));
     const [ja, jb, jfree] = tape.jacobian(y, [a, b, free]);
-    expect(nested(ja!)).toEqual([[9, 0], [0, 9]]);
-    expect(nested(jb!)).toEqual([3, 6]);
+    expect(nested(ja)).toEqual([[9, 0], [0, 9]]);
+    expect(nested(jb)).toEqual([3, 6]);
     expect(jfree).toBeNull();
     expect(tape.jacobian(y, { free }, { unconnectedGradients: 'zero' }).free!.shape).toEqual([2, 3]);
     tape.dispose();
@@ -71,7 +71,7 @@ describe('jacobian', () => {
       return inner.gradient(y, x)!;
     });
     // y = x0³·x1 + x1³·x0 → H = [[6 x0 x1, 3x0² + 3x1²], [3x0² + 3x1², 6 x0 x1]]
-    expect(nested(outer.jacobian(g, x)!)).toEqual([[12, 15], [15, 12]]);
+    expect(nested(outer.jacobian(g, x))).toEqual([[12, 15], [15, 12]]);
   });
 
   it('leaves memory where it started', () => {
@@ -111,12 +111,12 @@ describe('batchJacobian', () => {
     const x = tf.variable([[1, 2], [3, 4]]);
     const tape = new GradientTape({ persistent: true });
     const [y, z] = tape.record(() => [tf.mul(x, 2), tf.reduceSum(x, 1)]);
-    expect(() => tape.batchJacobian(z!, x)).toThrow(/batchJacobian: argument 'target' expected a tensor of rank at least 2/);
+    expect(() => tape.batchJacobian(z, x)).toThrow(/batchJacobian: argument 'target' expected a tensor of rank at least 2/);
     const other = tf.variable([[1, 2, 3]]);
-    expect(() => tape.batchJacobian(y!, other)).toThrow(/batchJacobian: argument 'source' expected the first dimension.*2 vs\. 1/);
+    expect(() => tape.batchJacobian(y, other)).toThrow(/batchJacobian: argument 'source' expected the first dimension.*2 vs\. 1/);
     const unrelated = tf.variable([[1, 2, 3], [4, 5, 6]]);
-    expect(tape.batchJacobian(y!, unrelated)).toBeNull();
-    expect(tape.batchJacobian(y!, unrelated, { unconnectedGradients: 'zero' })!.shape).toEqual([2, 2, 3]);
+    expect(tape.batchJacobian(y, unrelated)).toBeNull();
+    expect(tape.batchJacobian(y, unrelated, { unconnectedGradients: 'zero' })!.shape).toEqual([2, 2, 3]);
     tape.dispose();
   });
 });

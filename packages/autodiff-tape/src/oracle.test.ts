@@ -81,7 +81,7 @@ type Build = (t: Inputs, a: Attributes) => tf.Tensor;
 function attr<K extends keyof Attributes>(a: Attributes, key: K): NonNullable<Attributes[K]> {
   const v = a[key];
   if (v === undefined || v === null) throw new Error(`oracle case lacks attribute '${key}'`);
-  return v as NonNullable<Attributes[K]>;
+  return v;
 }
 
 function input(t: Inputs, name: string): tf.Tensor {

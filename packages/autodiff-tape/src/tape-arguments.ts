@@ -9,7 +9,14 @@ import type { Sources } from './gradient-tape.js';
 
 /** A readable description of any value, for error messages. */
 export function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'symbol') return `symbol ${value.toString()}`;
+  return typeof value === 'function' ? 'a function' : 'an object';
 }
 
 /**
@@ -80,6 +87,6 @@ export function identityRows(rows: readonly [number, number], count: number): tf
 /** Checks `unconnectedGradients`, defaulting to 'none'. */
 export function checkUnconnected(op: string, value: unknown): 'none' | 'zero' {
   if (value === undefined) return 'none';
-  if (value !== 'none' && value !== 'zero') tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", String(value));
+  if (value !== 'none' && value !== 'zero') tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", describe(value));
   return value;
 }

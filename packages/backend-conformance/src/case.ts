@@ -85,7 +85,7 @@ export async function checkOutputs(env: ConformanceEnvironment, checks: readonly
     checks.forEach((check, i) => {
       const out = outputs[i]!;
       const { expected } = check;
-      let problem: string | null = null;
+      let problem: string | null;
       if (out.dtype !== expected.dtype) problem = `dtype ${out.dtype}, expected ${expected.dtype}`;
       else if (formatShape(out.shape) !== formatShape(expected.shape)) {
         problem = `shape ${formatShape(out.shape)}, expected ${formatShape(expected.shape)}`;

@@ -51,7 +51,10 @@ function privateName(base: string): string {
 /** Why a kernel is unavailable: missing from the table, or declared unsupported. */
 type Unavailable = 'missing' | 'declared' | 'optional';
 
-/** @internal The state of one `describeBackend` run, shared by its hooks and tests (exported for the kit's own tests). */
+/**
+ * @internal The state of one `describeBackend` run, shared by its hooks and tests (exported for the kit's
+ * own tests).
+ */
 export class ConformanceRun {
   backend: Backend | undefined;
   setupError: string | undefined;

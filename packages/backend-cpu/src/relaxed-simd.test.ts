@@ -31,7 +31,7 @@ describe.skipIf(process.env.TAPEFLOW_CPU_TEST_PATHS !== undefined)('relaxed SIMD
       });
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      throw new Error(`the relaxed-SIMD run failed:\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`);
+      throw new Error(`the relaxed-SIMD run failed:\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`, { cause: error });
     }
     expect(output).toMatch(/Tests\s+\d+ passed/);
     expect(output).not.toMatch(/failed/);

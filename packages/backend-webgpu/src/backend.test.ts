@@ -50,7 +50,7 @@ describe('webgpuBackend factory', () => {
   it('makes a backend of the current contract with every kernel, on the adapter\'s limits', () => {
     expect(backend.name).toBe(WEBGPU_BACKEND_NAME);
     expect(backend.specVersion).toBe(tf.BACKEND_SPEC_VERSION);
-    expect(backend.readSync).toBeUndefined();
+    expect(typeof backend.readSync).toBe('undefined');
     for (const name of [...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]) expect(typeof backend.kernels[name], name).toBe('function');
     expect(backend.limits.maxBufferBytes).toBe(Math.min(backend.device.limits.maxStorageBufferBindingSize, backend.device.limits.maxBufferSize));
     expect(backend.limits.workgroupSize).toBeLessThanOrEqual(backend.device.limits.maxComputeInvocationsPerWorkgroup);

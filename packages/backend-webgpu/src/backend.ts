@@ -128,7 +128,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
     // Nobody may be waiting when the device goes; that must not be an unhandled rejection.
     this.#whenLost.catch(() => undefined);
     device.addEventListener('uncapturederror', (event) => {
-      this.#deviceErrors.push((event as GPUUncapturedErrorEvent).error.message);
+      this.#deviceErrors.push((event).error.message);
     });
     const context: KernelContext = {
       workgroupSize: this.limits.workgroupSize,
@@ -206,6 +206,8 @@ class WebGpuBackendImpl implements WebGpuBackend {
     this.#numBytes = 0;
     this.#pool.clear();
     this.#dispatcher.dispose();
+    // The last read of the owners: until here they kept Dawn's instance alive.
+    void this.#owners;
     this.device.destroy();
   }
 

@@ -28,11 +28,11 @@ describe('Transpose, Slice, BroadcastTo', () => {
   it('transposes with every permutation of rank 3 and 4, on every dtype', async () => {
     for (const dtype of ['float32', 'int32', 'bool'] as const) {
       for (const perm of permutations([0, 1, 2])) {
-        await compareWithCpu(() => tf.transpose(tf.tensor(DTYPE_VALUES[dtype](105), [3, 5, 7], dtype), perm), 0, `${dtype} ${perm}`);
+        await compareWithCpu(() => tf.transpose(tf.tensor(DTYPE_VALUES[dtype](105), [3, 5, 7], dtype), perm), 0, `${dtype} ${perm.join(',')}`);
       }
     }
     for (const perm of permutations([0, 1, 2, 3]).filter((_, i) => i % 5 === 0)) {
-      await compareWithCpu(() => tf.transpose(tf.tensor(seeded(120), [2, 3, 4, 5]), perm), 0, `${perm}`);
+      await compareWithCpu(() => tf.transpose(tf.tensor(seeded(120), [2, 3, 4, 5]), perm), 0, perm.join(','));
     }
     await compareWithCpu(() => tf.transpose(tf.tensor(seeded(6), [1, 6, 1])), 0, 'size-1 dims');
     await compareWithCpu(() => tf.transpose(tf.zeros([0, 3])), 0, 'empty');
@@ -49,7 +49,7 @@ describe('Transpose, Slice, BroadcastTo', () => {
       [[1, 2, 3], [0, 2, 2]],
       [[0, 0, 4], [3, 4, 1]],
     ];
-    for (const [begin, size] of boxes) await compareWithCpu(() => tf.slice(x(), begin, size), 0, `${begin} ${size}`);
+    for (const [begin, size] of boxes) await compareWithCpu(() => tf.slice(x(), begin, size), 0, `${begin.join(',')} ${size.join(',')}`);
     await compareWithCpu(() => tf.slice(tf.tensor(seededInts(7), [7], 'int32'), 2, 5), 0, 'int32');
     await compareWithCpu(() => tf.slice(tf.tensor([1, 0, 1, 1], [4], 'bool'), 1, 2), 0, 'bool');
   });

@@ -42,7 +42,7 @@ describe('reductions', () => {
   it('reduce int32 exactly (sums wrap) and bool max/min', async () => {
     for (const op of ['reduceSum', 'reduceMax', 'reduceMin'] as const) {
       for (const axes of [[0], [1], [0, 1]]) {
-        await compareWithCpu(() => tf[op](tf.tensor(seededInts(6 * 200, 3, -1000, 1000), [6, 200], 'int32'), axes), 0, `${op} ${axes}`);
+        await compareWithCpu(() => tf[op](tf.tensor(seededInts(6 * 200, 3, -1000, 1000), [6, 200], 'int32'), axes), 0, `${op} ${axes.join(',')}`);
       }
     }
     await compareWithCpu(() => tf.reduceSum(tf.tensor([2147483647, 1, 5], undefined, 'int32')), 0, 'wrap');
@@ -141,11 +141,11 @@ describe('matMul', () => {
     ];
     for (const [aShape, bShape] of cases) {
       const size = (s: number[]): number => s.reduce((x, y) => x * y, 1);
-      await compareWithCpu(() => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape)), 1e-5, `${aShape} ${bShape}`);
+      await compareWithCpu(() => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape)), 1e-5, `${aShape.join(',')} ${bShape.join(',')}`);
       await compareWithCpu(
         () => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape).transpose([...bShape.keys()].map((d, _, all) => (d < all.length - 2 ? d : 2 * all.length - 3 - d))), { transposeB: true }),
         1e-5,
-        `${aShape} ${bShape} transposeB`,
+        `${aShape.join(',')} ${bShape.join(',')} transposeB`,
       );
     }
   });

@@ -199,7 +199,7 @@ describe('Dense', () => {
     const x = tf.tensor([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]]);
     const kernel = tf.tensor(KERNEL);
     const bias = tf.tensor(BIAS);
-    const report = await checkGradients((xi, k, b) => denseForward(xi!, k!, b!, activations.get(name)), [x, kernel, bias]);
+    const report = await checkGradients((xi, k, b) => denseForward(xi, k, b, activations.get(name)), [x, kernel, bias]);
     expect(report.ok, report.summary).toBe(true);
     tf.dispose([x, kernel, bias]);
   });
@@ -208,7 +208,7 @@ describe('Dense', () => {
     const x = tf.tensor([[[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]]]);
     const kernel = tf.tensor(KERNEL);
     const bias = tf.tensor(BIAS);
-    const report = await checkGradients((xi, k, b) => denseForward(xi!, k!, b!, activations.relu), [x, kernel, bias], { delta: 1e-3 });
+    const report = await checkGradients((xi, k, b) => denseForward(xi, k, b, activations.relu), [x, kernel, bias], { delta: 1e-3 });
     expect(report.ok, report.summary).toBe(true);
     tf.dispose([x, kernel, bias]);
   });

@@ -22,7 +22,7 @@ export function sparseLabels(op: string, yTrue: tf.Tensor, yPred: tf.Tensor): tf
 /** The values of `t` if its backend reads synchronously (cpu), else null (WebGPU: reads are async). */
 function readSynchronously(t: tf.Tensor): ArrayLike<number> | null {
   try {
-    return t.dataSync() as ArrayLike<number>;
+    return t.dataSync();
   } catch (error) {
     if (error instanceof tf.FailedPreconditionError) return null;
     throw error;

@@ -270,7 +270,7 @@ export abstract class Layer {
         );
       }
     });
-    variables.forEach((variable, i) => variable.assign(weights[i]!));
+    variables.forEach((variable, i) => variable.assign(weights[i]));
   }
 
   /** Whether `dispose` was called. */

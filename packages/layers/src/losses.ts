@@ -175,7 +175,8 @@ export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, opti
  * kernel raises, wherever the labels can be read synchronously (cpu); on a backend that reads only
  * asynchronously (WebGPU) such a row's loss is NaN instead, as TensorFlow's GPU kernel gives (and
  * `fit` / `evaluate` read the labels first and raise the same error).
- * @example tf.losses.sparseCategoricalCrossentropy(tf.tensor([1], [1], 'int32'), tf.tensor([[0.25, 0.75]])) // -log(0.75)
+ * @example
+ * tf.losses.sparseCategoricalCrossentropy(tf.tensor([1], [1], 'int32'), tf.tensor([[0.25, 0.75]])) // -log(0.75)
  */
 export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCrossentropyOptions = {}): tf.Tensor {
   const op = 'sparseCategoricalCrossentropy';
@@ -202,7 +203,8 @@ export type LossName = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossen
 /**
  * A loss with its options bound, as Keras' loss classes (`SparseCategoricalCrossentropy(from_logits=True)`).
  * `compile` takes one where a name cannot carry the options; `model.save` writes its config.
- * @example model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) })
+ * @example
+ * model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) })
  */
 export abstract class Loss {
   /** The function's name, as the `compile` string. */
@@ -250,7 +252,10 @@ export class BinaryCrossentropy extends Loss {
   call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return binaryCrossentropy(yTrue, yPred, this.options); }
 }
 
-/** `categoricalCrossentropy` with options bound. @example new tf.losses.CategoricalCrossentropy({ labelSmoothing: 0.1 }) */
+/**
+ * `categoricalCrossentropy` with options bound.
+ * @example new tf.losses.CategoricalCrossentropy({ labelSmoothing: 0.1 })
+ */
 export class CategoricalCrossentropy extends Loss {
   readonly name = 'categoricalCrossentropy';
   constructor(options: CrossentropyOptions = {}) {
@@ -259,7 +264,10 @@ export class CategoricalCrossentropy extends Loss {
   call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return categoricalCrossentropy(yTrue, yPred, this.options); }
 }
 
-/** `sparseCategoricalCrossentropy` with options bound. @example new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) */
+/**
+ * `sparseCategoricalCrossentropy` with options bound.
+ * @example new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true })
+ */
 export class SparseCategoricalCrossentropy extends Loss {
   readonly name = 'sparseCategoricalCrossentropy';
   constructor(options: SparseCrossentropyOptions = {}) {

@@ -73,7 +73,7 @@ beforeAll(() => {
 
 afterAll(() => {
   tf.setAllocationLimit(previousLimit);
-  tf.dispose(fixtures.tensors as tf.Tensor[]);
+  tf.dispose(fixtures.tensors);
 });
 
 /** A value maker: most values are constants, a few are made fresh per call (a disposed tensor). */

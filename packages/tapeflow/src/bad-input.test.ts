@@ -98,7 +98,7 @@ describe('bad input: typed errors, no state change', () => {
   it('13. layer weights of the wrong shape keep the old weights', () => {
     const layer = new tf.layers.Dense(2, { seed: 1 });
     layer.apply(tf.ones([1, 3]));
-    const kernel = layer.kernel!;
+    const kernel = layer.kernel;
     const weights = [tf.ones([4, 2]), tf.zeros([2])];
     expectRejected(() => layer.setWeights(weights), tf.InvalidArgumentError, /\[3,2\].*\[4,2\]/, kernel);
   });
@@ -106,7 +106,7 @@ describe('bad input: typed errors, no state change', () => {
     const { cpuBackend } = await import('@tapeflow/backend-cpu');
     tf.registerBackend('async-reads', () => {
       const base = cpuBackend();
-      return { ...Object.fromEntries(['specVersion', 'name', 'kernels'].map((k) => [k, base[k as keyof typeof base]])), write: base.write.bind(base), read: base.read.bind(base), disposeData: base.disposeData.bind(base), memory: base.memory.bind(base) } as tf.Backend;
+      return { specVersion: base.specVersion, name: base.name, kernels: base.kernels, write: base.write.bind(base), read: base.read.bind(base), disposeData: base.disposeData.bind(base), memory: base.memory.bind(base) };
     });
     await tf.setBackend('async-reads');
     try {
@@ -154,7 +154,7 @@ async function withCountingBackend(body: (counts: { writes: number; kernels: num
       kernels,
       write: (values, shape, dtype) => (counts.writes++, base.write(values, shape, dtype)),
       read: base.read.bind(base),
-      readSync: base.readSync!.bind(base),
+      readSync: base.readSync.bind(base),
       disposeData: base.disposeData.bind(base),
       memory: base.memory.bind(base),
     };

@@ -71,7 +71,7 @@ export class BackendRegistry {
 
   /** The active backend's name, choosing the best synchronously available one if none was set. */
   getBackend(): string {
-    this.backend;
+    void this.backend;
     return this.activeBackendName!;
   }
 
@@ -98,7 +98,8 @@ export class BackendRegistry {
     if (entry === undefined || this.pendingBackends.has(name)) return undefined;
     const made = entry.factory();
     if (made instanceof Promise) {
-      this.trackPending(name, made);
+      // Awaited by `ready()` and `setBackend`, which see its failure.
+      void this.trackPending(name, made);
       return undefined;
     }
     return this.adoptBackend(name, made);

@@ -136,11 +136,11 @@ describe('async tidy', () => {
         await tick();
       })(),
     ]);
-    expect(Array.from(x!.dataSync())).toEqual([11, 11, 11]);
-    expect(Array.from(y!.dataSync())).toEqual([21, 21, 21]);
+    expect(Array.from(x.dataSync())).toEqual([11, 11, 11]);
+    expect(Array.from(y.dataSync())).toEqual([21, 21, 21]);
     expect(outside!.isDisposed).toBe(false);
     expect(memory().numTensors - start).toBe(3);
-    dispose([x!, y!, outside!]);
+    dispose([x, y, outside!]);
   });
 
   it('nests inside sync and async scopes and hands results to the parent', async () => {
@@ -313,7 +313,7 @@ describe('backend registry', () => {
       kernels: kernels ?? base.kernels,
       write: (values, shape, dtype) => base.write(values, shape, dtype),
       read: (dataId) => base.read(dataId),
-      readSync: (dataId) => base.readSync!(dataId),
+      readSync: (dataId) => base.readSync(dataId),
       disposeData: (dataId) => base.disposeData(dataId),
       memory: () => base.memory(),
     };

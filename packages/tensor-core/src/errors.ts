@@ -8,7 +8,8 @@ const marker = Symbol.for('tapeflow.error');
 
 /** Base class of every error Tapeflow throws on purpose. */
 export class TapeflowError extends Error {
-  private readonly [marker] = true;
+  // Read through the symbol by `isInstance`, which the compiler does not see: protected, not private.
+  protected readonly [marker] = true;
   /** TensorFlow's error code name, e.g. `INVALID_ARGUMENT`. */
   readonly code: string;
   /** The op that raised it, when one did. */

@@ -86,7 +86,7 @@ function tfjsMlp(spec: MlpSpec): Task {
       const loss = optimizer.minimize(() => {
         const hidden = tf.relu(tf.add(tf.matMul(x, w1), b1));
         const logits = tf.add(tf.matMul(hidden, w2), b2);
-        return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+        return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, logits);
       }, true);
       loss?.dataSync();
       loss?.dispose();

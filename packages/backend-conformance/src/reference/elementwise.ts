@@ -139,7 +139,8 @@ export function compare(op: ComparisonKernel, a: ReferenceTensor, b: ReferenceTe
 
 /**
  * `condition ? a : b` elementwise, all three broadcast together.
- * @example select(referenceTensor([1, 0], [2], 'bool'), referenceTensor([1, 2], [2]), referenceTensor([9], [])).values // [1, 9]
+ * @example
+ * select(referenceTensor([1, 0], [2], 'bool'), referenceTensor([1, 2], [2]), referenceTensor([9], [])).values // [1, 9]
  */
 export function select(condition: ReferenceTensor, a: ReferenceTensor, b: ReferenceTensor): ReferenceTensor {
   const shape = broadcastShape(condition.shape, broadcastShape(a.shape, b.shape));

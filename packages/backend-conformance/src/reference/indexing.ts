@@ -40,7 +40,8 @@ export function concat(tensors: readonly ReferenceTensor[], axis: number): Refer
 
 /**
  * Slices of `x` along `axis` at `indices`: shape x.shape[:axis] + indices.shape + x.shape[axis+1:].
- * @example gather(referenceTensor([10, 20, 30], [3]), referenceTensor([2, 0, 2], [3], 'int32'), 0).values // [30, 10, 30]
+ * @example
+ * gather(referenceTensor([10, 20, 30], [3]), referenceTensor([2, 0, 2], [3], 'int32'), 0).values // [30, 10, 30]
  */
 export function gather(x: ReferenceTensor, indices: ReferenceTensor, axis: number): ReferenceTensor {
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
@@ -57,7 +58,8 @@ export function gather(x: ReferenceTensor, indices: ReferenceTensor, axis: numbe
 /**
  * Adds the rows of `data` into `numSegments` rows by `segmentIds` (shape data.shape[:ids.rank]);
  * ids outside [0, numSegments) are dropped.
- * @example unsortedSegmentSum(referenceTensor([1, 2, 3], [3]), referenceTensor([1, 1, 0], [3], 'int32'), 2).values // [3, 3]
+ * @example
+ * unsortedSegmentSum(referenceTensor([1, 2, 3], [3]), referenceTensor([1, 1, 0], [3], 'int32'), 2).values // [3, 3]
  */
 export function unsortedSegmentSum(data: ReferenceTensor, segmentIds: ReferenceTensor, numSegments: number): ReferenceTensor {
   const inner = data.shape.slice(segmentIds.shape.length);

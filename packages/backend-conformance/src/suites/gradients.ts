@@ -69,8 +69,8 @@ const PROGRAMS: readonly GradientProgram[] = [
       const labels = toTensor(randomReference([8], { seed: seedFor('mlp/labels'), min: 0, max: 2, dtype: 'int32' }));
       const sources = [input('mlp/w1', [5, 7]), input('mlp/b1', [7], -0.1, 0.1), input('mlp/w2', [7, 3]), input('mlp/b2', [3], -0.1, 0.1)];
       return lossAndGradients(sources, (w1, b1, w2, b2) => {
-        const hidden = tf.relu(tf.add(tf.matmul(x, w1!), b1!));
-        const logits = tf.add(tf.matmul(hidden, w2!), b2!);
+        const hidden = tf.relu(tf.add(tf.matmul(x, w1), b1));
+        const logits = tf.add(tf.matmul(hidden, w2), b2);
         const picked = tf.reduceSum(tf.mul(tf.oneHot(labels, 3), tf.logSoftmax(logits)), -1);
         return tf.neg(tf.reduceMean(picked));
       });
@@ -82,10 +82,10 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'da', 'db', 'dc'],
     build: () =>
       lossAndGradients([input('binary/a', [2, 3]), input('binary/b', [3]), input('binary/c', [2, 1])], (a, b, c) => {
-        const ratio = tf.div(tf.sub(tf.mul(a!, b!), c!), tf.add(tf.mul(c!, c!), 1));
-        const extremes = tf.sub(tf.maximum(a!, c!), tf.minimum(b!, c!));
-        const power = tf.pow(tf.add(tf.abs(a!), 0.5), b!);
-        const branch = tf.where(tf.greater(a!, 0.2), tf.mul(a!, 2), tf.square(b!));
+        const ratio = tf.div(tf.sub(tf.mul(a, b), c), tf.add(tf.mul(c, c), 1));
+        const extremes = tf.sub(tf.maximum(a, c), tf.minimum(b, c));
+        const power = tf.pow(tf.add(tf.abs(a), 0.5), b);
+        const branch = tf.where(tf.greater(a, 0.2), tf.mul(a, 2), tf.square(b));
         return weightedSum('binary', tf.add(tf.add(ratio, extremes), tf.add(power, branch)));
       }),
   },
@@ -95,10 +95,10 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'dx'],
     build: () =>
       lossAndGradients([input('reduce/x', [3, 4, 5])], (x) => {
-        const unary = tf.add(tf.add(tf.tanh(x!), tf.mul(tf.sigmoid(x!), tf.exp(tf.mul(x!, 0.5)))), tf.add(tf.log(tf.add(tf.square(x!), 1)), tf.sqrt(tf.add(tf.abs(x!), 1))));
+        const unary = tf.add(tf.add(tf.tanh(x), tf.mul(tf.sigmoid(x), tf.exp(tf.mul(x, 0.5)))), tf.add(tf.log(tf.add(tf.square(x), 1)), tf.sqrt(tf.add(tf.abs(x), 1))));
         return tf.add(
-          tf.add(weightedSum('reduce/sum', tf.reduceSum(x!, [0, 2])), weightedSum('reduce/mean', tf.reduceMean(x!, 1, true))),
-          tf.add(tf.add(weightedSum('reduce/max', tf.reduceMax(x!, 2)), tf.reduceMin(x!)), weightedSum('reduce/unary', unary)),
+          tf.add(weightedSum('reduce/sum', tf.reduceSum(x, [0, 2])), weightedSum('reduce/mean', tf.reduceMean(x, 1, true))),
+          tf.add(tf.add(weightedSum('reduce/max', tf.reduceMax(x, 2)), tf.reduceMin(x)), weightedSum('reduce/unary', unary)),
         );
       }),
   },
@@ -108,7 +108,7 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'dx'],
     build: () =>
       lossAndGradients([input('gather/x', [5, 3])], (x) =>
-        tf.add(weightedSum('gather/0', tf.gather(x!, [4, 0, 4, 4, 2], 0)), weightedSum('gather/1', tf.gather(x!, [2, 2, 0], 1))),
+        tf.add(weightedSum('gather/0', tf.gather(x, [4, 0, 4, 4, 2], 0)), weightedSum('gather/1', tf.gather(x, [2, 2, 0], 1))),
       ),
   },
   {
@@ -117,9 +117,9 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'dx', 'dy'],
     build: () =>
       lossAndGradients([input('slice/x', [4, 5]), input('slice/y', [4, 2])], (x, y) => {
-        const joined = tf.concat([tf.slice(x!, [0, 1], [4, 3]), y!, x!], 1);
+        const joined = tf.concat([tf.slice(x, [0, 1], [4, 3]), y, x], 1);
         const corner = tf.slice(joined, [3, 9], [1, 1]);
-        return tf.add(tf.add(weightedSum('slice/joined', joined), tf.reduceSum(corner)), weightedSum('slice/t', tf.broadcastTo(tf.transpose(y!), [3, 2, 4])));
+        return tf.add(tf.add(weightedSum('slice/joined', joined), tf.reduceSum(corner)), weightedSum('slice/t', tf.broadcastTo(tf.transpose(y), [3, 2, 4])));
       }),
   },
   {
@@ -128,8 +128,8 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'da', 'db'],
     build: () =>
       lossAndGradients([input('softmax/a', [2, 3, 4]), input('softmax/b', [5, 4])], (a, b) => {
-        const logits = tf.matmul(a!, b!, { transposeB: true });
-        const gram = tf.matmul(a!, a!, { transposeB: true });
+        const logits = tf.matmul(a, b, { transposeB: true });
+        const gram = tf.matmul(a, a, { transposeB: true });
         return tf.add(weightedSum('softmax/last', tf.softmax(logits)), weightedSum('softmax/first', tf.softmax(gram, 1)));
       }),
   },

@@ -134,6 +134,7 @@ export class WorkerPool {
       const done = Atomics.load(control, CONTROL.done);
       if (done < count) Atomics.wait(control, CONTROL.done, done, 1);
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the job threw, as it was
     if (failure !== undefined) throw failure;
     if (Atomics.load(control, CONTROL.error) !== 0) throw new Error('@tapeflow/backend-cpu: a kernel failed in a worker');
   }

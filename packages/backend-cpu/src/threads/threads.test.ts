@@ -35,7 +35,7 @@ function runEverywhere<K extends KernelName>(
 ): Uint32Array[] {
   return backends.map((backend) => {
     const infos = Object.fromEntries(Object.entries(inputs).map(([key, v]) => [key, input(backend, v.values, v.shape)]));
-    const kernel = backend.kernels[name] as (call: { inputs: KernelInputs<K>; attrs: KernelAttrs<K>; output: { shape: readonly number[]; dtype: DataType } }) => object;
+    const kernel = backend.kernels[name];
     const out = backend.readSync(kernel({ inputs: infos as KernelInputs<K>, attrs, output: { shape, dtype: 'float32' } }));
     return new Uint32Array(out.buffer, out.byteOffset, out.length);
   });

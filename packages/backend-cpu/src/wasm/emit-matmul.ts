@@ -59,65 +59,65 @@ export function emitPack(module: ModuleBuilder, width: 4 | 8): number {
       const v = f.locals(Type.v128, 4);
       const u = f.locals(Type.v128, 4);
       const panelBytes = width * 4;
-      const full = i32.le_u(i32.add(x0!.get(), i32.const(width)), X.get());
+      const full = i32.le_u(i32.add(x0.get(), i32.const(width)), X.get());
       // Contiguous along x (A transposed, B plain): each depth step is width / 4 vector copies.
       const copyPath = forRange(
-        p!,
+        p,
         i32.const(0),
         K.get(),
         1,
-        ...Array.from({ length: width / 4 }, (_, q) => v128.store(dst.get(), v128.load(address!.get(), 16 * q), 16 * q)),
+        ...Array.from({ length: width / 4 }, (_, q) => v128.store(dst.get(), v128.load(address.get(), 16 * q), 16 * q)),
         increment(dst, panelBytes),
-        increment(address!, spBytes!.get()),
+        increment(address, spBytes.get()),
       );
       // Contiguous along depth (A plain, B transposed): 4×4 blocks transposed in registers.
       const transpose4 = seq(
         ...v.map((vi, i) => seq(vi.set(v128.load(rows[i]!.get())), increment(rows[i]!, 16))),
-        u[0]!.set(f32x4.shuffle(v[0]!.get(), v[1]!.get(), [0, 4, 1, 5])),
-        u[1]!.set(f32x4.shuffle(v[0]!.get(), v[1]!.get(), [2, 6, 3, 7])),
-        u[2]!.set(f32x4.shuffle(v[2]!.get(), v[3]!.get(), [0, 4, 1, 5])),
-        u[3]!.set(f32x4.shuffle(v[2]!.get(), v[3]!.get(), [2, 6, 3, 7])),
-        v128.store(address!.get(), f32x4.shuffle(u[0]!.get(), u[2]!.get(), [0, 1, 4, 5])),
-        v128.store(address!.get(), f32x4.shuffle(u[0]!.get(), u[2]!.get(), [2, 3, 6, 7]), panelBytes),
-        v128.store(address!.get(), f32x4.shuffle(u[1]!.get(), u[3]!.get(), [0, 1, 4, 5]), 2 * panelBytes),
-        v128.store(address!.get(), f32x4.shuffle(u[1]!.get(), u[3]!.get(), [2, 3, 6, 7]), 3 * panelBytes),
-        increment(address!, 4 * panelBytes),
+        u[0].set(f32x4.shuffle(v[0].get(), v[1].get(), [0, 4, 1, 5])),
+        u[1].set(f32x4.shuffle(v[0].get(), v[1].get(), [2, 6, 3, 7])),
+        u[2].set(f32x4.shuffle(v[2].get(), v[3].get(), [0, 4, 1, 5])),
+        u[3].set(f32x4.shuffle(v[2].get(), v[3].get(), [2, 6, 3, 7])),
+        v128.store(address.get(), f32x4.shuffle(u[0].get(), u[2].get(), [0, 1, 4, 5])),
+        v128.store(address.get(), f32x4.shuffle(u[0].get(), u[2].get(), [2, 3, 6, 7]), panelBytes),
+        v128.store(address.get(), f32x4.shuffle(u[1].get(), u[3].get(), [0, 1, 4, 5]), 2 * panelBytes),
+        v128.store(address.get(), f32x4.shuffle(u[1].get(), u[3].get(), [2, 3, 6, 7]), 3 * panelBytes),
+        increment(address, 4 * panelBytes),
       );
       const transposeTail = seq(
-        ...rows.map((r, i) => seq(f32.store(address!.get(), f32.load(r.get()), 4 * i), increment(r, 4))),
-        increment(address!, panelBytes),
+        ...rows.map((r, i) => seq(f32.store(address.get(), f32.load(r.get()), 4 * i), increment(r, 4))),
+        increment(address, panelBytes),
       );
       const transposePath = forRange(
-        g!,
+        g,
         i32.const(0),
         i32.const(width),
         4,
-        rows[0]!.set(i32.add(src.get(), i32.mul(i32.add(x0!.get(), g!.get()), sxBytes!.get()))),
-        ...rows.slice(1).map((r, i) => r.set(i32.add(rows[i]!.get(), sxBytes!.get()))),
-        address!.set(i32.add(dst.get(), i32.shl(g!.get(), i32.const(2)))),
-        forRange(p!, i32.const(0), k4!.get(), 4, transpose4),
-        forRange(p!, k4!.get(), K.get(), 1, transposeTail),
+        rows[0].set(i32.add(src.get(), i32.mul(i32.add(x0.get(), g.get()), sxBytes.get()))),
+        ...rows.slice(1).map((r, i) => r.set(i32.add(rows[i]!.get(), sxBytes.get()))),
+        address.set(i32.add(dst.get(), i32.shl(g.get(), i32.const(2)))),
+        forRange(p, i32.const(0), k4.get(), 4, transpose4),
+        forRange(p, k4.get(), K.get(), 1, transposeTail),
       );
       // Anything else, and the last partial panel: one float at a time, zero past X.
       const generalPath = forRange(
-        p!,
+        p,
         i32.const(0),
         K.get(),
         1,
         forRange(
-          lane!,
+          lane,
           i32.const(0),
           i32.const(width),
           1,
           f32.store(dst.get(), f32.const(0)),
           control.if(
-            i32.lt_u(i32.add(x0!.get(), lane!.get()), X.get()),
+            i32.lt_u(i32.add(x0.get(), lane.get()), X.get()),
             f32.store(
               dst.get(),
               f32.load(
                 i32.add(
                   src.get(),
-                  i32.add(i32.mul(i32.add(x0!.get(), lane!.get()), sxBytes!.get()), i32.mul(p!.get(), spBytes!.get())),
+                  i32.add(i32.mul(i32.add(x0.get(), lane.get()), sxBytes.get()), i32.mul(p.get(), spBytes.get())),
                 ),
               ),
             ),
@@ -126,17 +126,17 @@ export function emitPack(module: ModuleBuilder, width: 4 | 8): number {
         ),
       );
       return seq(
-        sxBytes!.set(i32.shl(sx.get(), i32.const(2))),
-        spBytes!.set(i32.shl(sp.get(), i32.const(2))),
-        k4!.set(i32.and(K.get(), i32.const(-4))),
+        sxBytes.set(i32.shl(sx.get(), i32.const(2))),
+        spBytes.set(i32.shl(sp.get(), i32.const(2))),
+        k4.set(i32.and(K.get(), i32.const(-4))),
         forRange(
-          x0!,
+          x0,
           i32.const(0),
           X.get(),
           width,
           control.if(
             i32.and(full, i32.eq(sx.get(), i32.const(1))),
-            seq(address!.set(i32.add(src.get(), i32.shl(x0!.get(), i32.const(2)))), copyPath),
+            seq(address.set(i32.add(src.get(), i32.shl(x0.get(), i32.const(2)))), copyPath),
             control.if(
               i32.and(full, i32.eq(sp.get(), i32.const(1))),
               seq(transposePath, increment(dst, i32.mul(K.get(), i32.const(panelBytes)))),
@@ -166,27 +166,27 @@ export function emitMicroKernel(module: ModuleBuilder, relaxed: boolean): number
       const madd = (x: Code, y: Code, z: Code): Code => (relaxed ? f32x4.relaxed_madd(x, y, z) : f32x4.add(z, f32x4.mul(x, y)));
       const step = (aOffset: number, bOffset: number): Code =>
         seq(
-          b0!.set(v128.load(bp.get(), bOffset)),
-          b1!.set(v128.load(bp.get(), bOffset + 16)),
+          b0.set(v128.load(bp.get(), bOffset)),
+          b1.set(v128.load(bp.get(), bOffset + 16)),
           ...Array.from({ length: MR }, (_, r) =>
             seq(
-              a!.set(v128.load32_splat(ap.get(), aOffset + 4 * r)),
-              acc[2 * r]!.set(madd(a!.get(), b0!.get(), acc[2 * r]!.get())),
-              acc[2 * r + 1]!.set(madd(a!.get(), b1!.get(), acc[2 * r + 1]!.get())),
+              a.set(v128.load32_splat(ap.get(), aOffset + 4 * r)),
+              acc[2 * r]!.set(madd(a.get(), b0.get(), acc[2 * r]!.get())),
+              acc[2 * r + 1]!.set(madd(a.get(), b1.get(), acc[2 * r + 1]!.get())),
             ),
           ),
         );
       const eachRow = (body: (r: number) => Code): Code =>
-        seq(row!.set(c.get()), ...Array.from({ length: MR }, (_, r) => seq(body(r), increment(row!, ldc.get()))));
+        seq(row.set(c.get()), ...Array.from({ length: MR }, (_, r) => seq(body(r), increment(row, ldc.get()))));
       return seq(
         control.if(
           beta.get(),
-          eachRow((r) => seq(acc[2 * r]!.set(v128.load(row!.get())), acc[2 * r + 1]!.set(v128.load(row!.get(), 16)))),
+          eachRow((r) => seq(acc[2 * r]!.set(v128.load(row.get())), acc[2 * r + 1]!.set(v128.load(row.get(), 16)))),
           seq(...acc.map((x) => x.set(v128.zero()))),
         ),
-        end!.set(i32.add(ap.get(), i32.shl(kc.get(), i32.const(4)))),
-        walkTo(ap, end!, step(0, 0), increment(ap, 16), increment(bp, 32)),
-        eachRow((r) => seq(v128.store(row!.get(), acc[2 * r]!.get()), v128.store(row!.get(), acc[2 * r + 1]!.get(), 16))),
+        end.set(i32.add(ap.get(), i32.shl(kc.get(), i32.const(4)))),
+        walkTo(ap, end, step(0, 0), increment(ap, 16), increment(bp, 32)),
+        eachRow((r) => seq(v128.store(row.get(), acc[2 * r]!.get()), v128.store(row.get(), acc[2 * r + 1]!.get(), 16))),
       );
     },
     'micro',
@@ -201,11 +201,11 @@ export function emitCopyTile(module: ModuleBuilder): number {
       const [src, srcStride, dst, dstStride, rows, cols] = f.params as [Local, Local, Local, Local, Local, Local];
       const [r, j] = f.locals(Type.i32, 2);
       return forRange(
-        r!,
+        r,
         i32.const(0),
         rows.get(),
         1,
-        forRange(j!, i32.const(0), i32.shl(cols.get(), i32.const(2)), 4, f32.store(i32.add(dst.get(), j!.get()), f32.load(i32.add(src.get(), j!.get())))),
+        forRange(j, i32.const(0), i32.shl(cols.get(), i32.const(2)), 4, f32.store(i32.add(dst.get(), j.get()), f32.load(i32.add(src.get(), j.get())))),
         increment(src, srcStride.get()),
         increment(dst, dstStride.get()),
       );
@@ -223,50 +223,50 @@ export function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: nu
       const [m, n, k, kc, ip0, ipEnd, jp0, jpEnd, ip, jp, p0, depth, beta, tile, ldc, i0, j0, bPanel, cTile, rows, cols] =
         f.locals(Type.i32, 21);
       const ic = f.local(Type.i32);
-      const fullTile = i32.and(i32.le_u(i32.add(i0!.get(), i32.const(MR)), m!.get()), i32.le_u(i32.add(j0!.get(), i32.const(NR)), n!.get()));
-      const aPanel = i32.add(field(GEMM_JOB.packedA), i32.shl(i32.add(i32.mul(ip!.get(), k!.get()), p0!.get()), i32.const(4)));
+      const fullTile = i32.and(i32.le_u(i32.add(i0.get(), i32.const(MR)), m.get()), i32.le_u(i32.add(j0.get(), i32.const(NR)), n.get()));
+      const aPanel = i32.add(field(GEMM_JOB.packedA), i32.shl(i32.add(i32.mul(ip.get(), k.get()), p0.get()), i32.const(4)));
       const edgeTile = seq(
-        rows!.set(minU(i32.const(MR), i32.sub(m!.get(), i0!.get()))),
-        cols!.set(minU(i32.const(NR), i32.sub(n!.get(), j0!.get()))),
-        control.if(beta!.get(), control.call(copyTile, cTile!.get(), ldc!.get(), tile!.get(), i32.const(NR * 4), rows!.get(), cols!.get())),
-        control.call(micro, aPanel, bPanel!.get(), tile!.get(), i32.const(NR * 4), depth!.get(), beta!.get()),
-        control.call(copyTile, tile!.get(), i32.const(NR * 4), cTile!.get(), ldc!.get(), rows!.get(), cols!.get()),
+        rows.set(minU(i32.const(MR), i32.sub(m.get(), i0.get()))),
+        cols.set(minU(i32.const(NR), i32.sub(n.get(), j0.get()))),
+        control.if(beta.get(), control.call(copyTile, cTile.get(), ldc.get(), tile.get(), i32.const(NR * 4), rows.get(), cols.get())),
+        control.call(micro, aPanel, bPanel.get(), tile.get(), i32.const(NR * 4), depth.get(), beta.get()),
+        control.call(copyTile, tile.get(), i32.const(NR * 4), cTile.get(), ldc.get(), rows.get(), cols.get()),
       );
       return seq(
-        m!.set(field(GEMM_JOB.m)),
-        n!.set(field(GEMM_JOB.n)),
-        k!.set(field(GEMM_JOB.k)),
-        kc!.set(field(GEMM_JOB.kc)),
-        ldc!.set(i32.shl(n!.get(), i32.const(2))),
-        tile!.set(i32.add(field(GEMM_JOB.tiles), i32.mul(participant.get(), i32.const(TILE_BYTES)))),
+        m.set(field(GEMM_JOB.m)),
+        n.set(field(GEMM_JOB.n)),
+        k.set(field(GEMM_JOB.k)),
+        kc.set(field(GEMM_JOB.kc)),
+        ldc.set(i32.shl(n.get(), i32.const(2))),
+        tile.set(i32.add(field(GEMM_JOB.tiles), i32.mul(participant.get(), i32.const(TILE_BYTES)))),
         ic.set(i32.div_u(chunk.get(), field(GEMM_JOB.colChunks))),
-        ip0!.set(i32.mul(ic.get(), field(GEMM_JOB.rowPanelsPerChunk))),
-        ipEnd!.set(minU(i32.add(ip0!.get(), field(GEMM_JOB.rowPanelsPerChunk)), i32.div_u(i32.add(m!.get(), i32.const(MR - 1)), i32.const(MR)))),
-        jp0!.set(i32.mul(i32.sub(chunk.get(), i32.mul(ic.get(), field(GEMM_JOB.colChunks))), field(GEMM_JOB.colPanelsPerChunk))),
-        jpEnd!.set(minU(i32.add(jp0!.get(), field(GEMM_JOB.colPanelsPerChunk)), i32.div_u(i32.add(n!.get(), i32.const(NR - 1)), i32.const(NR)))),
-        p0!.set(i32.const(0)),
+        ip0.set(i32.mul(ic.get(), field(GEMM_JOB.rowPanelsPerChunk))),
+        ipEnd.set(minU(i32.add(ip0.get(), field(GEMM_JOB.rowPanelsPerChunk)), i32.div_u(i32.add(m.get(), i32.const(MR - 1)), i32.const(MR)))),
+        jp0.set(i32.mul(i32.sub(chunk.get(), i32.mul(ic.get(), field(GEMM_JOB.colChunks))), field(GEMM_JOB.colPanelsPerChunk))),
+        jpEnd.set(minU(i32.add(jp0.get(), field(GEMM_JOB.colPanelsPerChunk)), i32.div_u(i32.add(n.get(), i32.const(NR - 1)), i32.const(NR)))),
+        p0.set(i32.const(0)),
         whileLoop(
-          i32.lt_u(p0!.get(), k!.get()),
-          depth!.set(minU(kc!.get(), i32.sub(k!.get(), p0!.get()))),
-          beta!.set(i32.ne(p0!.get(), i32.const(0))),
+          i32.lt_u(p0.get(), k.get()),
+          depth.set(minU(kc.get(), i32.sub(k.get(), p0.get()))),
+          beta.set(i32.ne(p0.get(), i32.const(0))),
           forRange(
-            jp!,
-            jp0!.get(),
-            jpEnd!.get(),
+            jp,
+            jp0.get(),
+            jpEnd.get(),
             1,
-            j0!.set(i32.shl(jp!.get(), i32.const(3))),
-            bPanel!.set(i32.add(field(GEMM_JOB.packedB), i32.shl(i32.add(i32.mul(jp!.get(), k!.get()), p0!.get()), i32.const(5)))),
+            j0.set(i32.shl(jp.get(), i32.const(3))),
+            bPanel.set(i32.add(field(GEMM_JOB.packedB), i32.shl(i32.add(i32.mul(jp.get(), k.get()), p0.get()), i32.const(5)))),
             forRange(
-              ip!,
-              ip0!.get(),
-              ipEnd!.get(),
+              ip,
+              ip0.get(),
+              ipEnd.get(),
               1,
-              i0!.set(i32.shl(ip!.get(), i32.const(2))),
-              cTile!.set(i32.add(field(GEMM_JOB.c), i32.shl(i32.add(i32.mul(i0!.get(), n!.get()), j0!.get()), i32.const(2)))),
-              control.if(fullTile, control.call(micro, aPanel, bPanel!.get(), cTile!.get(), ldc!.get(), depth!.get(), beta!.get()), edgeTile),
+              i0.set(i32.shl(ip.get(), i32.const(2))),
+              cTile.set(i32.add(field(GEMM_JOB.c), i32.shl(i32.add(i32.mul(i0.get(), n.get()), j0.get()), i32.const(2)))),
+              control.if(fullTile, control.call(micro, aPanel, bPanel.get(), cTile.get(), ldc.get(), depth.get(), beta.get()), edgeTile),
             ),
           ),
-          increment(p0!, depth!.get()),
+          increment(p0, depth.get()),
         ),
       );
     },

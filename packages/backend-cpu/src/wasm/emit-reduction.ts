@@ -30,9 +30,9 @@ export function emitSumRow(module: ModuleBuilder): number {
       const tail = f.local(Type.f64);
       const fold = (v: Code): Code =>
         seq(
-          acc[0]!.set(v),
-          low!.set(f64x2.add(low!.get(), f64x2.promote_low_f32x4(acc[0]!.get()))),
-          high!.set(f64x2.add(high!.get(), f64x2.promote_low_f32x4(highHalf(acc[0]!.get())))),
+          acc[0].set(v),
+          low.set(f64x2.add(low.get(), f64x2.promote_low_f32x4(acc[0].get()))),
+          high.set(f64x2.add(high.get(), f64x2.promote_low_f32x4(highHalf(acc[0].get())))),
         );
       const block: Code[] = [];
       for (let a = 0; a < 4; a++) block.push(acc[a]!.set(v128.load(x.get(), 16 * a)));
@@ -40,24 +40,24 @@ export function emitSumRow(module: ModuleBuilder): number {
         for (let a = 0; a < 4; a++) block.push(acc[a]!.set(f32x4.add(acc[a]!.get(), v128.load(x.get(), 64 * pass + 16 * a))));
       }
       return seq(
-        end!.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
-        end64!.set(blockEnd(x, n, 64)),
-        end4!.set(blockEnd(x, n, 4)),
-        low!.set(v128.zero()),
-        high!.set(v128.zero()),
+        end.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
+        end64.set(blockEnd(x, n, 64)),
+        end4.set(blockEnd(x, n, 4)),
+        low.set(v128.zero()),
+        high.set(v128.zero()),
         tail.set(f64.const(0)),
         walkTo(
           x,
-          end64!,
+          end64,
           ...block,
-          fold(f32x4.add(f32x4.add(acc[0]!.get(), acc[1]!.get()), f32x4.add(acc[2]!.get(), acc[3]!.get()))),
+          fold(f32x4.add(f32x4.add(acc[0].get(), acc[1].get()), f32x4.add(acc[2].get(), acc[3].get()))),
           increment(x, 256),
         ),
-        walkTo(x, end4!, fold(v128.load(x.get())), increment(x, 16)),
-        walkTo(x, end!, tail.set(f64.add(tail.get(), f64.promote_f32(f32.load(x.get())))), increment(x, 4)),
+        walkTo(x, end4, fold(v128.load(x.get())), increment(x, 16)),
+        walkTo(x, end, tail.set(f64.add(tail.get(), f64.promote_f32(f32.load(x.get())))), increment(x, 4)),
         f64.add(
-          f64.add(f64x2.extract_lane(low!.get(), 0), f64x2.extract_lane(low!.get(), 1)),
-          f64.add(f64.add(f64x2.extract_lane(high!.get(), 0), f64x2.extract_lane(high!.get(), 1)), tail.get()),
+          f64.add(f64x2.extract_lane(low.get(), 0), f64x2.extract_lane(low.get(), 1)),
+          f64.add(f64.add(f64x2.extract_lane(high.get(), 0), f64x2.extract_lane(high.get(), 1)), tail.get()),
         ),
       );
     },
@@ -76,22 +76,22 @@ export function emitExtremumRow(module: ModuleBuilder, kind: 'max' | 'min'): num
       const [end, end16, end4] = f.locals(Type.i32, 3);
       const acc = f.locals(Type.v128, 4);
       const result = f.local(Type.f32);
-      const lane = (l: number): Code => f32x4.extract_lane(acc[0]!.get(), l);
+      const lane = (l: number): Code => f32x4.extract_lane(acc[0].get(), l);
       return seq(
-        end!.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
-        end16!.set(blockEnd(x, n, 16)),
-        end4!.set(blockEnd(x, n, 4)),
+        end.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
+        end16.set(blockEnd(x, n, 16)),
+        end4.set(blockEnd(x, n, 4)),
         ...acc.map((a) => a.set(f32x4.splat(f32.const(kind === 'max' ? -Infinity : Infinity)))),
         walkTo(
           x,
-          end16!,
+          end16,
           ...acc.map((a, i) => a.set(vector(a.get(), v128.load(x.get(), 16 * i)))),
           increment(x, 64),
         ),
-        walkTo(x, end4!, acc[0]!.set(vector(acc[0]!.get(), v128.load(x.get()))), increment(x, 16)),
-        acc[0]!.set(vector(vector(acc[0]!.get(), acc[1]!.get()), vector(acc[2]!.get(), acc[3]!.get()))),
+        walkTo(x, end4, acc[0].set(vector(acc[0].get(), v128.load(x.get()))), increment(x, 16)),
+        acc[0].set(vector(vector(acc[0].get(), acc[1].get()), vector(acc[2].get(), acc[3].get()))),
         result.set(scalar(scalar(lane(0), lane(1)), scalar(lane(2), lane(3)))),
-        walkTo(x, end!, result.set(scalar(result.get(), f32.load(x.get()))), increment(x, 4)),
+        walkTo(x, end, result.set(scalar(result.get(), f32.load(x.get()))), increment(x, 4)),
         result.get(),
       );
     },
@@ -108,11 +108,11 @@ export function emitSumAccumulate(module: ModuleBuilder): number {
       const [end, end4] = f.locals(Type.i32, 2);
       const v = f.local(Type.v128);
       return seq(
-        end!.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
-        end4!.set(blockEnd(x, n, 4)),
+        end.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
+        end4.set(blockEnd(x, n, 4)),
         walkTo(
           x,
-          end4!,
+          end4,
           v.set(v128.load(x.get())),
           v128.store(acc.get(), f64x2.add(v128.load(acc.get()), f64x2.promote_low_f32x4(v.get()))),
           v128.store(acc.get(), f64x2.add(v128.load(acc.get(), 16), f64x2.promote_low_f32x4(highHalf(v.get()))), 16),
@@ -121,7 +121,7 @@ export function emitSumAccumulate(module: ModuleBuilder): number {
         ),
         walkTo(
           x,
-          end!,
+          end,
           f64.store(acc.get(), f64.add(f64.load(acc.get()), f64.promote_f32(f32.load(x.get())))),
           increment(x, 4),
           increment(acc, 8),

@@ -36,7 +36,7 @@ async function stepThrough(optimizer: optimizers.Optimizer): Promise<number[][]>
 /** The same three steps by a per-element rule in float64: `rule(w, g, state, t)` returns the new w. */
 function reference(rule: (w: number, g: number, state: Record<string, number>, t: number) => number): number[][] {
   const w = W0.slice();
-  const states = W0.map(() => ({}) as Record<string, number>);
+  const states = W0.map(() => ({}));
   return GRADIENTS.map((g, step) => {
     for (let i = 0; i < w.length; i++) w[i] = rule(w[i]!, g[i]!, states[i]!, step + 1);
     return w.slice();

@@ -96,11 +96,11 @@ function startSaver(dir: string, first: 'A' | 'B', count = 0): Saver {
   let output = '';
   let onReady = (): void => {};
   const ready = new Promise<void>((resolve) => (onReady = resolve));
-  saver.stdout!.on('data', (chunk: Buffer) => {
+  saver.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     if (output.includes('ready')) onReady();
   });
-  saver.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  saver.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
     saver.on('exit', (code, signal) => {
       onReady();

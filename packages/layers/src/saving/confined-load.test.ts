@@ -38,8 +38,11 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- model.json as the tests edit it, at any depth
+type ModelJson = Record<string, any>;
+
 /** A fresh copy of the template model directory, its model.json and its weights file's name. */
-async function copy(): Promise<{ dir: string; json: Record<string, any>; weights: string }> {
+async function copy(): Promise<{ dir: string; json: ModelJson; weights: string }> {
   const dir = join(base, `m${count++}`);
   await cp(template, dir, { recursive: true });
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
@@ -201,7 +204,7 @@ describe('loadModel plans the model before building it', () => {
   });
 
   it('absurd units or inputShape in a 2 KB model.json fail in milliseconds, allocating nothing', async () => {
-    const cases: [string, (json: Record<string, any>) => void, new (...args: never[]) => Error, RegExp][] = [
+    const cases: [string, (json: ModelJson) => void, new (...args: never[]) => Error, RegExp][] = [
       ['units 1e6', (j) => (j.modelConfig.config.layers[0].config.units = 1e6), tf.InvalidArgumentError, /weight 'hidden\/kernel' has shape \[4,1000000\] \(float32\) in the model, but the file holds shape \[4,3\]/],
       ['units 1e9', (j) => (j.modelConfig.config.layers[0].config.units = 1e9), tf.ResourceExhaustedError, /building this model on one sample would hold \d+ scalars/],
       ['units 2^52', (j) => (j.modelConfig.config.layers[1].config.units = 2 ** 52), tf.ResourceExhaustedError, /would hold \d+ scalars/],
@@ -245,7 +248,7 @@ describe('loadModel plans the model before building it', () => {
       static readonly className = 'Scale';
       private factor: tf.Variable | null = null;
       constructor(config: LayerConfig = {}) {
-        super(config as { name?: string }, 'scale');
+        super(config, 'scale');
       }
       override build(inputShape: readonly number[]): void {
         this.factor = this.addWeight('factor', [inputShape[inputShape.length - 1]!], 'ones');

@@ -49,7 +49,7 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\//;
  */
 export function localPath(op: string, argument: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') tf.invalidArgument(op, argument, 'a path (or a file:// URL)', tf.describeValue(value));
-  const path = value as string;
+  const path = value;
   if (path.includes('\0')) tf.invalidArgument(op, argument, 'a path without NUL characters', 'a string containing NUL');
   const scheme = SCHEME.exec(path);
   if (scheme === null) return path;

@@ -53,6 +53,7 @@ export interface LayerPlan {
  * 256 MB of float32. A saved config asking for more is refused before anything is allocated.
  */
 export const MAX_BUILD_SCALARS = 2 ** 26;
+// eslint-disable-next-line no-control-regex -- a name may hold no control character
 const NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
 /** Reads typed values from one layer's config, failing with the layer's place in `model.json`. */
@@ -137,10 +138,10 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
       if (input !== null && input.length < 2) tf.invalidArgument(r.where, 'inputShape', 'a shape of rank >= 2 ([batch, ..., features])', `[${input.map((d) => d ?? 'null').join(',')}]`);
       const inputDim = input === null ? null : input[input.length - 1]!;
       const stem = name === undefined ? '' : `${name}/`;
-      const weights = [{ name: `${stem}kernel`, shape: [inputDim, units!], trainable: trainable ?? true }];
-      if (useBias) weights.push({ name: `${stem}bias`, shape: [units!], trainable: trainable ?? true });
-      const output = input === null ? null : [...input.slice(0, -1), units!];
-      return { className: 'Dense', name, weights, output, buildScalars: output === null ? units! : product(output.slice(1)) };
+      const weights = [{ name: `${stem}kernel`, shape: [inputDim, units], trainable: trainable ?? true }];
+      if (useBias) weights.push({ name: `${stem}bias`, shape: [units], trainable: trainable ?? true });
+      const output = input === null ? null : [...input.slice(0, -1), units];
+      return { className: 'Dense', name, weights, output, buildScalars: output === null ? units : product(output.slice(1)) };
     },
     make(r) {
       const units = r.integer('units', 1);
@@ -151,7 +152,7 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
       // name) is only recorded by name, so it is left out rather than refused.
       const kernelInitializer = known(r.string('kernelInitializer'));
       const biasInitializer = known(r.string('biasInitializer'));
-      return new Dense(units!, {
+      return new Dense(units, {
         ...r.common(),
         ...(activation === undefined ? {} : { activation }),
         ...(useBias === undefined ? {} : { useBias }),
@@ -197,14 +198,14 @@ function entryParts(entry: unknown, where: string): { className: string; config:
   if (typeof e !== 'object' || e === null || Array.isArray(e) || typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null || Array.isArray(e.config)) {
     tf.invalidArgument(where, 'layer', '{ className, config }', describeFromFile(entry));
   }
-  return { className: e.className as string, config: e.config as LayerConfig };
+  return { className: e.className, config: e.config as LayerConfig };
 }
 
 function resolve(className: string, where: string, context: Context): Resolved {
   if (Object.hasOwn(context.customLayers, className)) {
     const factory = context.customLayers[className];
     if (typeof factory !== 'function') tf.invalidArgument('loadModel', `options.customLayers.${className}`, 'a function (config) => Layer', tf.describeValue(factory));
-    return { kind: 'custom', factory: factory! };
+    return { kind: 'custom', factory: factory };
   }
   if (Object.hasOwn(CLASSES, className)) return { kind: 'built-in', layerClass: CLASSES[className]! };
   return tf.invalidArgument(

@@ -140,7 +140,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       const training = json.trainingConfig;
       if (options.compile !== false && training !== undefined) {
         try {
-          const loss = getLoss(training.loss as losses.LossName, (training.lossOptions ?? {}) as losses.CrossentropyOptions);
+          const loss = getLoss(training.loss as losses.LossName, (training.lossOptions ?? {}));
           const optimizer = optimizers.get(training.optimizer?.className ?? 'rmsprop', training.optimizer?.config ?? {});
           model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
         } catch (error) {

@@ -48,7 +48,9 @@ export interface OpenedModel {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
-const plain = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && /^[^\u0000-\u001f\u007f]{0,128}$/.test(v));
+// eslint-disable-next-line no-control-regex -- a plain string holds no control character
+const PLAIN_STRING = /^[^\u0000-\u001f\u007f]{0,128}$/;
+const plain = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && PLAIN_STRING.test(v));
 
 /** Checks the shape of a parsed `model.json` (every field loading reads), naming the field at fault. */
 export function checkModelJson(op: string, json: unknown, display: string): ModelJson {

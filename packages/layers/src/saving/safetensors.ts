@@ -32,7 +32,9 @@ const MAX_RANK = 254;
 
 /**
  * A safetensors file holding `tensors` (in the given order) and string `metadata`.
- * @example const bytes = encodeSafetensors(new Map([['w', { dtype: 'float32', shape: [2], values: new Float32Array([1, 2]) }]]));
+ * @example
+ * const values = new Float32Array([1, 2]);
+ * const bytes = encodeSafetensors(new Map([['w', { dtype: 'float32', shape: [2], values }]]));
  */
 export function encodeSafetensors(tensors: ReadonlyMap<string, StoredTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -146,12 +148,12 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, fail: Fai
     }
     const [begin, end] = offsets as [number, number];
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    const bytes = size * ITEM_BYTES[dtype!];
+    const bytes = size * ITEM_BYTES[dtype];
     if (end - begin !== bytes) {
       fail(`${tensor} of shape [${(shape as number[]).join(',')}] (${e.dtype as string}) needs ${bytes} bytes, but its data_offsets span ${end - begin}`);
     }
     if (end > dataLength) fail(`it is truncated: ${tensor} ends at data byte ${end}, but the data section has ${dataLength} bytes`);
-    entries.push({ name, dtype: dtype!, shape: (shape as number[]).slice(), begin, end });
+    entries.push({ name, dtype: dtype, shape: (shape as number[]).slice(), begin, end });
   }
   const ranges = entries.slice().sort((a, b) => a.begin - b.begin);
   let covered = 0;

@@ -21,7 +21,8 @@ const COMPILE_RULES: tf.OptionSchema<CompileArgs> = {
 /**
  * What `compile`'s `loss` takes: a Keras name, a Loss object (to bind options such as `fromLogits`)
  * or a function `(yTrue, yPred) => scalar`.
- * @example model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) })
+ * @example
+ * model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) })
  */
 export type LossIdentifier = losses.LossName | 'mse' | 'mae' | losses.Loss | losses.LossFunction;
 

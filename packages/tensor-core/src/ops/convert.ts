@@ -41,7 +41,12 @@ export function describeValue(value: unknown): string {
   if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(',')}]`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'symbol') return `symbol ${value.toString()}`;
+  return typeof value === 'function' ? 'a function' : 'an object';
 }
 
 /**

@@ -99,7 +99,7 @@ function flatten(value: unknown, shape: readonly number[], out: TypedArray, dtyp
       if (dim !== shape.length - 1 || node.length !== shape[dim]) ragged();
       // Same storage type: a plain copy (an Int32Array holds only valid int32 values).
       if (dtypeOfTypedArray(node) === dtype && dtype !== 'bool') {
-        out.set(node as TypedArray, offset);
+        out.set(node, offset);
         offset += node.length;
         return;
       }
