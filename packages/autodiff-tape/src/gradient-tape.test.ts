@@ -1,6 +1,6 @@
 import './test-setup.js';
 import * as tf from '@tapeflow/tensor-core/internal';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { customGradient, GradientTape, stopGradient } from './index.js';
 
 const value = (t: tf.Tensor | null | undefined): number | null => (t ? t.dataSync()[0]! : null);

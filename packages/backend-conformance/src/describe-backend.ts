@@ -12,7 +12,7 @@
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Backend, BackendFactory, KernelName } from '@tapeflow/tensor-core/internal';
+import type { Backend, BackendFactory } from '@tapeflow/tensor-core/internal';
 import { FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES } from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ConformanceCase, ConformanceEnvironment, ConformanceGroup, MemorySnapshot } from './case.js';
