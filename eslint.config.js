@@ -81,7 +81,14 @@ export default tseslint.config(
       // expression kept whole so that an error message can be found by searching for it (163 lines).
       '@stylistic/max-len': [
         'error',
-        { code: 120, tabWidth: 2, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+        {
+          code: 120,
+          tabWidth: 2,
+          ignoreUrls: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+        },
       ],
     },
   },

@@ -45,7 +45,8 @@ function internalNames(file) {
         if (member.name && ts.isIdentifier(member.name) && hasInternalTag(member, text)) {
           names.push(`${node.name.text}.${member.name.text}`);
         }
-        if (ts.isConstructorDeclaration(member) && hasInternalTag(member, text)) names.push(`${node.name.text}.constructor`);
+        if (ts.isConstructorDeclaration(member) && hasInternalTag(member, text))
+          names.push(`${node.name.text}.constructor`);
       }
     }
     if (ts.isFunctionDeclaration(node) && node.name && node.parent === source && hasInternalTag(node, text)) {

@@ -102,9 +102,7 @@ function pnpmCommand() {
   }
   const execpath = process.env.npm_execpath ?? '';
   if (/pnpm/.test(execpath) && existsSync(execpath)) {
-    return /\.(c|m)?js$/.test(execpath)
-      ? { file: process.execPath, args: [execpath] }
-      : { file: execpath, args: [] };
+    return /\.(c|m)?js$/.test(execpath) ? { file: process.execPath, args: [execpath] } : { file: execpath, args: [] };
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && existsSync(join(dir, 'pnpm'))) return { file: join(dir, 'pnpm'), args: [] };

@@ -19,7 +19,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function missingPublicTypes(entry) {
   const backendEntry = resolve(root, 'packages/tensor-core/src/backend-api.ts');
   const configPath = resolve(root, 'packages/tapeflow/tsconfig.json');
-  const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic() {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic() {} },
+  );
   const program = ts.createProgram([entry, backendEntry], { ...config.options, noEmit: true });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry));
@@ -40,7 +44,8 @@ export function missingPublicTypes(entry) {
       }
     }
   }
-  const isInternal = (node) => ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'internal') ||
+  const isInternal = (node) =>
+    ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'internal') ||
     /@internal/.test(node.getFullText().slice(0, node.getLeadingTriviaWidth()));
   const isOurs = (decl) => /\/packages\/[^/]+\/src\//.test(decl.getSourceFile().fileName);
   const missing = new Map();
@@ -53,7 +58,9 @@ export function missingPublicTypes(entry) {
       if (symbol) {
         symbol = resolveAlias(symbol);
         const decl = symbol.declarations?.[0];
-        const named = symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum);
+        const named =
+          symbol.flags &
+          (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum);
         if (decl && named && isOurs(decl) && !ts.isTypeParameterDeclaration(decl)) {
           // A type the backend subpath exports is that subpath's to describe: its members are not followed.
           if (backendTypes.has(symbol)) return;
@@ -70,8 +77,9 @@ export function missingPublicTypes(entry) {
       decl.heritageClauses?.forEach((h) => h.types.forEach((t) => visitTypeNode(t, usedBy)));
       decl.typeParameters?.forEach((p) => visitTypeNode(p, usedBy));
       for (const member of decl.members) {
-        const modifiers = ts.canHaveModifiers(member) ? ts.getModifiers(member) ?? [] : [];
-        if (modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
+        const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+        if (modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword))
+          continue;
         if (member.name && ts.isPrivateIdentifier(member.name)) continue;
         if (isInternal(member)) continue;
         const memberName = member.name && ts.isIdentifier(member.name) ? member.name.text : 'member';

@@ -34,7 +34,8 @@ async function compare(name: string, build: () => tf.Tensor): Promise<void> {
   const gpu = await onBackend('webgpu', run);
   const cpu = await onBackend('cpu', run);
   let maxError = 0;
-  for (let i = 0; i < cpu.length; i++) maxError = Math.max(maxError, Math.abs(gpu[i]! - cpu[i]!) / (1 + Math.abs(cpu[i]!)));
+  for (let i = 0; i < cpu.length; i++)
+    maxError = Math.max(maxError, Math.abs(gpu[i]! - cpu[i]!) / (1 + Math.abs(cpu[i]!)));
   result.checks.push({ name, ok: gpu.length === cpu.length && maxError < 1e-4, maxError });
 }
 
@@ -43,18 +44,29 @@ async function main(): Promise<void> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) throw new Error('no WebGPU adapter');
   const { vendor, architecture, device, description } = adapter.info;
-  result.adapter = { vendor, architecture, device, description, isFallbackAdapter: (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter };
+  result.adapter = {
+    vendor,
+    architecture,
+    device,
+    description,
+    isFallbackAdapter: (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  };
   tf.registerBackend('cpu', cpuBackend);
   tf.registerBackend('webgpu', () => webgpuBackend({ gpu }));
-  const a = (shape: number[], seed: number): tf.Tensor => tf.random.statelessUniform(shape, [seed, 0], { minval: -1, maxval: 1 });
+  const a = (shape: number[], seed: number): tf.Tensor =>
+    tf.random.statelessUniform(shape, [seed, 0], { minval: -1, maxval: 1 });
   await compare('add broadcast', () => tf.add(a([257, 65], 1), a([65], 2)));
   await compare('unary chain', () => tf.tanh(tf.exp(tf.sigmoid(a([1 << 20], 3)))));
-  await compare('matmul 129x257x65 transposed', () => tf.matmul(a([257, 129], 4), a([65, 257], 5), { transposeA: true, transposeB: true }));
+  await compare('matmul 129x257x65 transposed', () =>
+    tf.matmul(a([257, 129], 4), a([65, 257], 5), { transposeA: true, transposeB: true }),
+  );
   await compare('batched matmul', () => tf.matmul(a([3, 64, 32], 6), a([32, 48], 7)));
   await compare('reduceSum axes [0, 2]', () => tf.reduceSum(a([33, 65, 17], 8), [0, 2]));
   await compare('reduceMax last axis', () => tf.reduceMax(a([1000, 257], 9), -1));
   await compare('softmax', () => tf.softmax(a([64, 1000], 10)));
-  await compare('gather + concat + slice', () => tf.slice(tf.concat([tf.gather(a([100, 8], 11), [3, 3, 99, 0]), a([2, 8], 12)]), [1, 2], [4, 5]));
+  await compare('gather + concat + slice', () =>
+    tf.slice(tf.concat([tf.gather(a([100, 8], 11), [3, 3, 99, 0]), a([2, 8], 12)]), [1, 2], [4, 5]),
+  );
   await compare('MLP gradient', () => {
     const x = a([64, 784], 13);
     const w1 = a([784, 256], 14);
@@ -63,7 +75,14 @@ async function main(): Promise<void> {
     const loss = tape.record(() => {
       tape.watch([w1, w2]);
       const logits = tf.matmul(tf.relu(tf.matmul(x, w1)), w2);
-      return tf.neg(tf.reduceMean(tf.reduceSum(tf.mul(tf.oneHot(tf.range(0, 64, 1, 'int32').reshape([64]).cast('int32'), 10), tf.logSoftmax(logits)), 1)));
+      return tf.neg(
+        tf.reduceMean(
+          tf.reduceSum(
+            tf.mul(tf.oneHot(tf.range(0, 64, 1, 'int32').reshape([64]).cast('int32'), 10), tf.logSoftmax(logits)),
+            1,
+          ),
+        ),
+      );
     });
     const [g1] = tape.gradient(loss, [w1, w2]);
     return g1!;
@@ -95,7 +114,11 @@ async function main(): Promise<void> {
         tf.dispose([x, y, last!]);
         return (2 * n * n * n * reps) / seconds / 1e9;
       });
-    result.matmul.push({ n, gflops: await measure('webgpu', 20), ...(n <= 1024 ? { cpuGflops: await measure('cpu', 2) } : {}) });
+    result.matmul.push({
+      n,
+      gflops: await measure('webgpu', 20),
+      ...(n <= 1024 ? { cpuGflops: await measure('cpu', 2) } : {}),
+    });
   }
 }
 

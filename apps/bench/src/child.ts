@@ -62,7 +62,13 @@ const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 function toFigure(stats: Stats, figure: (ms: number) => number): Figure {
   const [a, b] = [figure(stats.min), figure(stats.max)];
-  return { value: figure(stats.median), low: Math.min(a, b), high: Math.max(a, b), samples: stats.samples, runsPerSample: stats.runsPerSample };
+  return {
+    value: figure(stats.median),
+    low: Math.min(a, b),
+    high: Math.max(a, b),
+    samples: stats.samples,
+    runsPerSample: stats.runsPerSample,
+  };
 }
 
 async function memoryCheck(library: Library, config: BenchConfig): Promise<MemoryCheck> {
@@ -70,7 +76,11 @@ async function memoryCheck(library: Library, config: BenchConfig): Promise<Memor
   try {
     for (let i = 0; i < 3; i++) await task.run();
     collect();
-    const start = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, tensors: library.memory().tensors };
+    const start = {
+      rss: process.memoryUsage().rss,
+      heap: process.memoryUsage().heapUsed,
+      tensors: library.memory().tensors,
+    };
     const began = performance.now();
     let steps = 0;
     while (steps < config.memorySteps && performance.now() - began < config.memoryBudgetMs) {
@@ -82,7 +92,11 @@ async function memoryCheck(library: Library, config: BenchConfig): Promise<Memor
     }
     const seconds = (performance.now() - began) / 1000;
     collect();
-    const end = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, tensors: library.memory().tensors };
+    const end = {
+      rss: process.memoryUsage().rss,
+      heap: process.memoryUsage().heapUsed,
+      tensors: library.memory().tensors,
+    };
     return {
       steps,
       seconds: Math.round(seconds * 10) / 10,
@@ -144,7 +158,9 @@ async function main(): Promise<void> {
   try {
     if (selects(prefixes, 'memory')) {
       memory = await memoryCheck(library, config);
-      process.stderr.write(`[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`);
+      process.stderr.write(
+        `[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`,
+      );
     }
   } catch (error) {
     errors.memory = error instanceof Error ? error.message : String(error);

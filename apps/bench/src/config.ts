@@ -20,7 +20,12 @@ export interface LibrarySpec {
 export const LIBRARIES: readonly LibrarySpec[] = [
   { id: 'tapeflow', label: 'Tapeflow cpu', nodeFlags: [], tapeflow: true },
   { id: 'tapeflow-1t', label: 'Tapeflow cpu, 1 thread', nodeFlags: [], tapeflow: true },
-  { id: 'tapeflow-relaxed', label: 'Tapeflow cpu, relaxed SIMD (V8 flag)', nodeFlags: ['--experimental-wasm-relaxed-simd'], tapeflow: true },
+  {
+    id: 'tapeflow-relaxed',
+    label: 'Tapeflow cpu, relaxed SIMD (V8 flag)',
+    nodeFlags: ['--experimental-wasm-relaxed-simd'],
+    tapeflow: true,
+  },
   { id: 'tfjs-cpu', label: 'tfjs cpu 4.22', nodeFlags: [], tapeflow: false },
   { id: 'tfjs-wasm', label: 'tfjs wasm 4.22', nodeFlags: [], tapeflow: false },
   { id: 'jax-wasm', label: 'jax-js 0.1 wasm', nodeFlags: [], tapeflow: false },

@@ -83,8 +83,10 @@ export function mnistData(count: number): MnistData {
   if (cached !== undefined) return cached;
   const digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
   const index: [number, number][] = [];
-  for (let label = 0; label < MNIST_CLASSES; label++) for (let i = 0; i < digits[label]!.length; i++) index.push([label, i]);
-  if (count > index.length) throw new RangeError(`mnistData: ${count} digits requested, the package has ${index.length}`);
+  for (let label = 0; label < MNIST_CLASSES; label++)
+    for (let i = 0; i < digits[label]!.length; i++) index.push([label, i]);
+  if (count > index.length)
+    throw new RangeError(`mnistData: ${count} digits requested, the package has ${index.length}`);
   const random = seeded(42);
   for (let i = index.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -104,7 +106,12 @@ export function mnistData(count: number): MnistData {
 }
 
 /** The MNIST MLP's initial weights, Glorot-uniform kernels and zero biases (Keras' Dense defaults). */
-export function mnistWeights(spec: MnistFitSpec): { readonly w1: Float32Array; readonly b1: Float32Array; readonly w2: Float32Array; readonly b2: Float32Array } {
+export function mnistWeights(spec: MnistFitSpec): {
+  readonly w1: Float32Array;
+  readonly b1: Float32Array;
+  readonly w2: Float32Array;
+  readonly b2: Float32Array;
+} {
   const { hidden } = spec;
   return {
     w1: uniform(MNIST_PIXELS * hidden, 31, Math.sqrt(6 / (MNIST_PIXELS + hidden))),

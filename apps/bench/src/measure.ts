@@ -60,14 +60,18 @@ export async function measure(task: Task, options: MeasureOptions): Promise<Stat
     await task.warmUp();
     const start = now();
     const times = [await runTimes(task, 1)];
-    while (times.length < options.samples && now() - start + times[times.length - 1]! <= options.budgetMs) times.push(await runTimes(task, 1));
+    while (times.length < options.samples && now() - start + times[times.length - 1]! <= options.budgetMs)
+      times.push(await runTimes(task, 1));
     return { ...summarize(times), samples: times.length, runsPerSample: 1 };
   }
   const warmupStart = now();
   let last = await runTimes(task, 1);
   while (now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
   const runsPerSample = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
-  const samples = Math.max(1, Math.min(options.samples, Math.floor(options.budgetMs / Math.max(last * runsPerSample, 1e-3))));
+  const samples = Math.max(
+    1,
+    Math.min(options.samples, Math.floor(options.budgetMs / Math.max(last * runsPerSample, 1e-3))),
+  );
   const times: number[] = [];
   for (let s = 0; s < samples; s++) times.push((await runTimes(task, runsPerSample)) / runsPerSample);
   return { ...summarize(times), samples, runsPerSample };

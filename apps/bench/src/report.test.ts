@@ -10,7 +10,13 @@ import { measure, summarize } from './measure.js';
 import { checkTargets, formatNumber, renderTable, speedUp, type LibraryOutcome } from './report.js';
 import { selects, workloads } from './workloads.js';
 
-const figure = (value: number): Figure => ({ value, low: value * 0.9, high: value * 1.1, samples: 5, runsPerSample: 1 });
+const figure = (value: number): Figure => ({
+  value,
+  low: value * 0.9,
+  high: value * 1.1,
+  samples: 5,
+  runsPerSample: 1,
+});
 
 function outcome(id: string, figures: Record<string, number>, tensors: [number, number] = [11, 11]): LibraryOutcome {
   const result: LibraryResult = {
@@ -18,7 +24,16 @@ function outcome(id: string, figures: Record<string, number>, tensors: [number, 
     description: id,
     figures: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, figure(value)])),
     errors: {},
-    memory: { steps: 1000, seconds: 3, rssStartMB: 100, rssEndMB: 101, heapStartMB: 10, heapEndMB: 10, tensorsStart: tensors[0], tensorsEnd: tensors[1] },
+    memory: {
+      steps: 1000,
+      seconds: 3,
+      rssStartMB: 100,
+      rssEndMB: 101,
+      heapStartMB: 10,
+      heapEndMB: 10,
+      tensorsStart: tensors[0],
+      tensorsEnd: tensors[1],
+    },
   };
   return { spec: LIBRARIES.find((spec) => spec.id === id)!, result, failure: undefined };
 }
@@ -34,7 +49,11 @@ describe('summarize', () => {
 describe('measure', () => {
   it('warms a task with its own warmUp once, then times one run per sample within the budget', async () => {
     const calls: string[] = [];
-    const task = { warmUp: () => void calls.push('warmUp'), run: () => void calls.push('run'), dispose: () => undefined };
+    const task = {
+      warmUp: () => void calls.push('warmUp'),
+      run: () => void calls.push('run'),
+      dispose: () => undefined,
+    };
     const stats = await measure(task, { warmupMs: 1000, samples: 3, minSampleMs: 1000, budgetMs: 1000 });
     expect(calls).toEqual(['warmUp', 'run', 'run', 'run']);
     expect(stats).toMatchObject({ samples: 3, runsPerSample: 1 });
@@ -53,7 +72,19 @@ describe('speedUp', () => {
 });
 
 describe('report', () => {
-  const ours = { 'matmul-64': 40, 'matmul-64-tA': 39, 'matmul-64-tB': 38, 'matmul-1024': 60, 'matmul-1024-tA': 50, 'matmul-1024-tB': 59, 'add-1M': 0.1, 'sum-1M': 0.1, 'mlp-step': 4, scalar: 0.8, 'scalar-tape': 1.0 };
+  const ours = {
+    'matmul-64': 40,
+    'matmul-64-tA': 39,
+    'matmul-64-tB': 38,
+    'matmul-1024': 60,
+    'matmul-1024-tA': 50,
+    'matmul-1024-tB': 59,
+    'add-1M': 0.1,
+    'sum-1M': 0.1,
+    'mlp-step': 4,
+    scalar: 0.8,
+    'scalar-tape': 1.0,
+  };
   const wasm = { 'matmul-64': 20, 'matmul-1024': 30, 'add-1M': 0.2, 'sum-1M': 0.8, 'mlp-step': 16, scalar: 4 };
   const outcomes = [outcome('tapeflow', ours), outcome('tfjs-wasm', wasm)];
 
@@ -79,8 +110,14 @@ describe('report', () => {
   });
 
   it('renders the MNIST fit in seconds, with a dash where a library has no fit', () => {
-    const table = renderTable(FULL, [outcome('tapeflow', { 'mnist-fit': 1.5 }), outcome('tfjs-wasm', { 'mnist-fit': 3 }), outcome('jax-wasm', {})]);
-    expect(table).toMatch(/\| MNIST fit 784-128-10, one epoch of 8000 digits, batch 32 \| s \| 1\.50 ±10% \| 3\.00 ±10% \| — \| 2\.00× \| — \|/);
+    const table = renderTable(FULL, [
+      outcome('tapeflow', { 'mnist-fit': 1.5 }),
+      outcome('tfjs-wasm', { 'mnist-fit': 3 }),
+      outcome('jax-wasm', {}),
+    ]);
+    expect(table).toMatch(
+      /\| MNIST fit 784-128-10, one epoch of 8000 digits, batch 32 \| s \| 1\.50 ±10% \| 3\.00 ±10% \| — \| 2\.00× \| — \|/,
+    );
   });
 
   it('renders only the workloads --workload picks, and the memory rows only when it picks `memory`', () => {

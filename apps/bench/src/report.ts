@@ -41,7 +41,11 @@ function cell(figure: Figure | undefined, error: string | undefined): string {
 }
 
 /** Tapeflow's speed-up over a peer on `workload` (higher is better), if both have a figure. */
-export function speedUp(workload: Pick<Workload, 'higherIsBetter'>, ours: Figure | undefined, theirs: Figure | undefined): number | undefined {
+export function speedUp(
+  workload: Pick<Workload, 'higherIsBetter'>,
+  ours: Figure | undefined,
+  theirs: Figure | undefined,
+): number | undefined {
   if (ours === undefined || theirs === undefined || ours.value <= 0 || theirs.value <= 0) return undefined;
   return workload.higherIsBetter ? ours.value / theirs.value : theirs.value / ours.value;
 }
@@ -50,11 +54,20 @@ const figureOf = (outcomes: readonly LibraryOutcome[], id: string, workload: str
   outcomes.find((o) => o.spec.id === id)?.result?.figures[workload];
 
 /** The markdown table: every workload, or those `--workload` picked (`memory`: the memory rows). */
-export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutcome[], workloadPrefixes?: readonly string[]): string {
+export function renderTable(
+  config: BenchConfig,
+  outcomes: readonly LibraryOutcome[],
+  workloadPrefixes?: readonly string[],
+): string {
   const present = LIBRARIES.filter((spec) => outcomes.some((o) => o.spec.id === spec.id));
   const peers = PEERS.filter((id) => present.some((spec) => spec.id === id));
   const label = (id: string): string => LIBRARIES.find((spec) => spec.id === id)?.label ?? id;
-  const header = ['workload', 'unit', ...present.map((spec) => spec.label), ...peers.map((id) => `Tapeflow ÷ ${label(id)}`)];
+  const header = [
+    'workload',
+    'unit',
+    ...present.map((spec) => spec.label),
+    ...peers.map((id) => `Tapeflow ÷ ${label(id)}`),
+  ];
   const rows: string[][] = [];
   for (const workload of workloads(config).filter((w) => selects(workloadPrefixes, w.id))) {
     const ours = figureOf(outcomes, REFERENCE, workload.id);
@@ -63,7 +76,9 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
       workload.unit,
       ...present.map((spec) => {
         const outcome = outcomes.find((o) => o.spec.id === spec.id);
-        return outcome?.failure !== undefined ? 'failed' : cell(outcome?.result?.figures[workload.id], outcome?.result?.errors[workload.id]);
+        return outcome?.failure !== undefined
+          ? 'failed'
+          : cell(outcome?.result?.figures[workload.id], outcome?.result?.errors[workload.id]);
       }),
       ...peers.map((id) => {
         const ratio = speedUp(workload, ours, figureOf(outcomes, id, workload.id));
@@ -74,12 +89,17 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   const table = (): string => [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
   if (!selects(workloadPrefixes, 'memory')) return table();
-  const memory = (pick: (o: LibraryOutcome) => string): string[] => present.map((spec) => pick(outcomes.find((o) => o.spec.id === spec.id)!));
+  const memory = (pick: (o: LibraryOutcome) => string): string[] =>
+    present.map((spec) => pick(outcomes.find((o) => o.spec.id === spec.id)!));
   const steps = outcomes.find((o) => o.result?.memory !== undefined)?.result?.memory?.steps ?? config.memorySteps;
   rows.push([
     `MLP steps: RSS start → end (${steps} steps or ${config.memoryBudgetMs / 1000} s)`,
     'MB',
-    ...memory((o) => (o.result?.memory === undefined ? '—' : `${o.result.memory.rssStartMB} → ${o.result.memory.rssEndMB} (${o.result.memory.steps})`)),
+    ...memory((o) =>
+      o.result?.memory === undefined
+        ? '—'
+        : `${o.result.memory.rssStartMB} → ${o.result.memory.rssEndMB} (${o.result.memory.steps})`,
+    ),
     ...peers.map(() => ''),
   ]);
   rows.push([
@@ -88,7 +108,9 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
     ...memory((o) => {
       const m = o.result?.memory;
       if (m === undefined) return '—';
-      return m.tensorsStart === undefined ? `n/a (heap ${m.heapStartMB} → ${m.heapEndMB} MB)` : `${m.tensorsStart} → ${m.tensorsEnd}`;
+      return m.tensorsStart === undefined
+        ? `n/a (heap ${m.heapStartMB} → ${m.heapEndMB} MB)`
+        : `${m.tensorsStart} → ${m.tensorsEnd}`;
     }),
     ...peers.map(() => ''),
   ]);
@@ -99,7 +121,11 @@ export function renderTable(config: BenchConfig, outcomes: readonly LibraryOutco
 export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutcome[]): TargetCheck[] {
   const byId = new Map(workloads(config).map((w) => [w.id, w]));
   const ratio = (workload: string, peer: string): number | undefined =>
-    speedUp(byId.get(workload) ?? { higherIsBetter: true }, figureOf(outcomes, REFERENCE, workload), figureOf(outcomes, peer, workload));
+    speedUp(
+      byId.get(workload) ?? { higherIsBetter: true },
+      figureOf(outcomes, REFERENCE, workload),
+      figureOf(outcomes, peer, workload),
+    );
   const atLeast = (target: string, value: number | undefined, bound: number): TargetCheck => ({
     target,
     measured: value === undefined ? 'not measured' : `${formatNumber(value)}×`,
@@ -112,32 +138,49 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
   checks.push(atLeast(`matmul ${small} ≥ 1.0× tfjs-wasm`, ratio(`matmul-${small}`, 'tfjs-wasm'), 1.0));
   for (const n of config.matmulSizes) {
     const plain = figureOf(outcomes, REFERENCE, `matmul-${n}`)?.value;
-    const worst = Math.min(...['-tA', '-tB'].map((s) => figureOf(outcomes, REFERENCE, `matmul-${n}${s}`)?.value ?? Number.NaN));
+    const worst = Math.min(
+      ...['-tA', '-tB'].map((s) => figureOf(outcomes, REFERENCE, `matmul-${n}${s}`)?.value ?? Number.NaN),
+    );
     const value = plain === undefined || Number.isNaN(worst) ? undefined : worst / plain;
-    checks.push({ target: `matmul ${n}: transposed within 10% of plain`, measured: value === undefined ? 'not measured' : `${Math.round(value * 100)}% of plain`, met: value === undefined ? undefined : value >= 0.9 });
+    checks.push({
+      target: `matmul ${n}: transposed within 10% of plain`,
+      measured: value === undefined ? 'not measured' : `${Math.round(value * 100)}% of plain`,
+      met: value === undefined ? undefined : value >= 0.9,
+    });
   }
   const size = sizeLabel(config.elementwiseSize);
-  for (const op of ['add', 'mul', 'relu']) checks.push(atLeast(`${op} ${size} ≥ 1.0× tfjs-wasm`, ratio(`${op}-${size}`, 'tfjs-wasm'), 1.0));
+  for (const op of ['add', 'mul', 'relu'])
+    checks.push(atLeast(`${op} ${size} ≥ 1.0× tfjs-wasm`, ratio(`${op}-${size}`, 'tfjs-wasm'), 1.0));
   checks.push(atLeast(`sum ${size} ≥ 2× tfjs-wasm`, ratio(`sum-${size}`, 'tfjs-wasm'), 2.0));
   const scalar = figureOf(outcomes, REFERENCE, 'scalar')?.value;
   const scalarTape = figureOf(outcomes, REFERENCE, 'scalar-tape')?.value;
   const fastestPeer = Math.min(...PEERS.map((id) => figureOf(outcomes, id, 'scalar')?.value ?? Infinity));
   checks.push({
-    target: 'scalar op ≤ 1.0 µs and faster than every peer (tensor-core engine: the lead engineer\'s item)',
-    measured: scalar === undefined ? 'not measured' : `${formatNumber(scalar)} µs (fastest peer ${formatNumber(fastestPeer)} µs)`,
+    target: "scalar op ≤ 1.0 µs and faster than every peer (tensor-core engine: the lead engineer's item)",
+    measured:
+      scalar === undefined
+        ? 'not measured'
+        : `${formatNumber(scalar)} µs (fastest peer ${formatNumber(fastestPeer)} µs)`,
     met: scalar === undefined ? undefined : scalar <= 1.0 && scalar < fastestPeer,
   });
   checks.push({
     target: 'scalar op with a recording tape ≤ 1.5× without',
-    measured: scalar === undefined || scalarTape === undefined ? 'not measured' : `${formatNumber(scalarTape / scalar)}×`,
+    measured:
+      scalar === undefined || scalarTape === undefined ? 'not measured' : `${formatNumber(scalarTape / scalar)}×`,
     met: scalar === undefined || scalarTape === undefined ? undefined : scalarTape <= 1.5 * scalar,
   });
-  checks.push(atLeast('MLP step ≤ 0.5× tfjs-wasm\'s time (speed-up ≥ 2×)', ratio('mlp-step', 'tfjs-wasm'), 2.0));
+  checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", ratio('mlp-step', 'tfjs-wasm'), 2.0));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',
-    measured: memory === undefined ? 'not measured' : `tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB over ${memory.steps} steps`,
-    met: memory === undefined ? undefined : memory.tensorsStart === memory.tensorsEnd && memory.rssEndMB <= memory.rssStartMB * 1.1 + 4,
+    measured:
+      memory === undefined
+        ? 'not measured'
+        : `tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB over ${memory.steps} steps`,
+    met:
+      memory === undefined
+        ? undefined
+        : memory.tensorsStart === memory.tensorsEnd && memory.rssEndMB <= memory.rssStartMB * 1.1 + 4,
   });
   return checks;
 }

@@ -37,19 +37,31 @@ function parseArguments(argv: readonly string[]): Arguments {
   const only = onlyList === undefined ? undefined : new Set(onlyList);
   const workloadPrefixes = list('--workload');
   const withValue = ['--only', '--workload'];
-  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !['--quick', ...withValue].includes(arg) && !withValue.includes(argv[i - 1] ?? ''));
-  if (unknown.length > 0) throw new Error(`bench: unknown option ${unknown.join(' ')} (known: --quick, --only id,id, --workload prefix,prefix)`);
+  const unknown = argv.filter(
+    (arg, i) =>
+      arg.startsWith('--') && !['--quick', ...withValue].includes(arg) && !withValue.includes(argv[i - 1] ?? ''),
+  );
+  if (unknown.length > 0)
+    throw new Error(
+      `bench: unknown option ${unknown.join(' ')} (known: --quick, --only id,id, --workload prefix,prefix)`,
+    );
   const config = quick ? QUICK : FULL;
   const ids = [...workloads(config).map((w) => w.id), 'memory'];
   const unmatched = (workloadPrefixes ?? []).filter((prefix) => !ids.some((id) => id.startsWith(prefix)));
   if (workloadPrefixes?.length === 0 || unmatched.length > 0) {
-    throw new Error(`bench: --workload ${unmatched.join(',') || '(empty)'} matches no workload (ids: ${ids.join(', ')})`);
+    throw new Error(
+      `bench: --workload ${unmatched.join(',') || '(empty)'} matches no workload (ids: ${ids.join(', ')})`,
+    );
   }
   return { config, only, workloadPrefixes };
 }
 
 /** Runs one library's child process; resolves with its result or the reason it failed. */
-function runChild(spec: LibrarySpec, config: BenchConfig, workloadPrefixes: readonly string[] | undefined): Promise<LibraryOutcome> {
+function runChild(
+  spec: LibrarySpec,
+  config: BenchConfig,
+  workloadPrefixes: readonly string[] | undefined,
+): Promise<LibraryOutcome> {
   const args = [
     ...spec.nodeFlags,
     '--expose-gc',
@@ -120,7 +132,11 @@ async function main(): Promise<void> {
   const directory = join(root, 'bench-results');
   mkdirSync(directory, { recursive: true });
   const stamp = date.replace(/[:.]/g, '-');
-  const json = JSON.stringify({ date, machine: machine(), mode: config.mode, workloads: workloadPrefixes ?? 'all', config, outcomes, targets }, null, 2);
+  const json = JSON.stringify(
+    { date, machine: machine(), mode: config.mode, workloads: workloadPrefixes ?? 'all', config, outcomes, targets },
+    null,
+    2,
+  );
   // A partial run does not replace the latest whole one.
   const kind = `${config.mode}${workloadPrefixes === undefined ? '' : '-partial'}`;
   for (const name of [`bench-${kind}-${stamp}`, `latest-${kind}`]) {

@@ -13,7 +13,8 @@ import { tapeflow } from './libraries/tapeflow.js';
 
 const stepsArgument = process.argv.indexOf('--steps');
 const steps = stepsArgument === -1 ? 100_000 : Number(process.argv[stepsArgument + 1]);
-if (!Number.isInteger(steps) || steps < 10) throw new Error(`soak: --steps expected an integer >= 10, got ${process.argv[stepsArgument + 1]}`);
+if (!Number.isInteger(steps) || steps < 10)
+  throw new Error(`soak: --steps expected an integer >= 10, got ${process.argv[stepsArgument + 1]}`);
 
 interface Sample {
   readonly step: number;
@@ -42,7 +43,9 @@ const sample = (step: number): Sample => {
     numBytes: memory.numBytes,
   };
   samples.push(entry);
-  console.log(`step ${String(step).padStart(7)}  ${String(entry.seconds).padStart(7)} s  RSS ${entry.rssMB} MB  heap ${entry.heapMB} MB  tensors ${entry.numTensors}  buffers ${entry.numDataBuffers}  bytes ${entry.numBytes}`);
+  console.log(
+    `step ${String(step).padStart(7)}  ${String(entry.seconds).padStart(7)} s  RSS ${entry.rssMB} MB  heap ${entry.heapMB} MB  tensors ${entry.numTensors}  buffers ${entry.numDataBuffers}  bytes ${entry.numBytes}`,
+  );
   return entry;
 };
 
@@ -59,6 +62,11 @@ const last = samples[samples.length - 1]!;
 mkdirSync('../../bench-results', { recursive: true });
 const file = `../../bench-results/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 writeFileSync(file, JSON.stringify({ steps, backend: library.description, samples }, null, 2));
-const flat = last.numTensors === first.numTensors && last.numBytes === first.numBytes && last.numDataBuffers === first.numDataBuffers;
-console.log(`${flat ? 'flat' : 'NOT FLAT'}: tensors ${first.numTensors} → ${last.numTensors}, bytes ${first.numBytes} → ${last.numBytes}, RSS ${first.rssMB} → ${last.rssMB} MB, heap ${first.heapMB} → ${last.heapMB} MB over ${steps} steps (${file})`);
+const flat =
+  last.numTensors === first.numTensors &&
+  last.numBytes === first.numBytes &&
+  last.numDataBuffers === first.numDataBuffers;
+console.log(
+  `${flat ? 'flat' : 'NOT FLAT'}: tensors ${first.numTensors} → ${last.numTensors}, bytes ${first.numBytes} → ${last.numBytes}, RSS ${first.rssMB} → ${last.rssMB} MB, heap ${first.heapMB} → ${last.heapMB} MB over ${steps} steps (${file})`,
+);
 process.exit(flat ? 0 : 1);

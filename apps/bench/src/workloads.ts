@@ -37,7 +37,11 @@ export function workloads(config: BenchConfig): Workload[] {
   const list: Workload[] = [];
   for (const n of config.matmulSizes) {
     const flops = 2 * n * n * n;
-    for (const [suffix, transposeA, transposeB] of [['', false, false], [' Aᵀ·B', true, false], [' A·Bᵀ', false, true]] as const) {
+    for (const [suffix, transposeA, transposeB] of [
+      ['', false, false],
+      [' Aᵀ·B', true, false],
+      [' A·Bᵀ', false, true],
+    ] as const) {
       list.push({
         id: `matmul-${n}${transposeA ? '-tA' : ''}${transposeB ? '-tB' : ''}`,
         label: `matmul ${n}×${n}${suffix}`,

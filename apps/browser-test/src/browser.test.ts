@@ -38,7 +38,10 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.goto(server.url);
-  await page.waitForFunction(() => window.__results?.done === true, undefined, { timeout: PAGE_TIMEOUT_MS, polling: 250 });
+  await page.waitForFunction(() => window.__results?.done === true, undefined, {
+    timeout: PAGE_TIMEOUT_MS,
+    polling: 250,
+  });
   report = await page.evaluate(() => window.__results);
 }, PAGE_TIMEOUT_MS + 60_000);
 

@@ -40,11 +40,17 @@ export interface HeadlessChromium {
 /** Launches headless chromium with a fresh profile. */
 export async function launchChromium(): Promise<HeadlessChromium> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No chromium at ${CHROMIUM_PATH}. Install Debian's: apt-get install chromium libvulkan1 (.ci/run does).`);
+    throw new Error(
+      `No chromium at ${CHROMIUM_PATH}. Install Debian's: apt-get install chromium libvulkan1 (.ci/run does).`,
+    );
   }
   const profile = await mkdtemp(join(tmpdir(), 'tapeflow-chromium-'));
   // `headless: false` because the flags above already ask for the new headless mode.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: false, args: CHROMIUM_FLAGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: false,
+    args: CHROMIUM_FLAGS,
+  });
   return {
     context,
     close: async () => {

@@ -29,10 +29,13 @@ interface Run {
 /** The tensors and nulls of a result, depth first, with their paths. */
 async function leavesOf(value: tf.TensorContainer, path: string, out: Leaf[]): Promise<void> {
   if (value === null) out.push({ path });
-  else if (value instanceof tf.Tensor) out.push({ path, shape: value.shape, dtype: value.dtype, values: Array.from(await value.data()) });
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) await leavesOf(item as tf.TensorContainer, `${path}[${i}]`, out);
+  else if (value instanceof tf.Tensor)
+    out.push({ path, shape: value.shape, dtype: value.dtype, values: Array.from(await value.data()) });
+  else if (Array.isArray(value))
+    for (const [i, item] of value.entries()) await leavesOf(item as tf.TensorContainer, `${path}[${i}]`, out);
   else if (typeof value === 'object' && value !== undefined) {
-    for (const key of Object.keys(value).sort()) await leavesOf((value as Record<string, tf.TensorContainer>)[key], `${path}.${key}`, out);
+    for (const key of Object.keys(value).sort())
+      await leavesOf((value as Record<string, tf.TensorContainer>)[key], `${path}.${key}`, out);
   }
 }
 
@@ -90,7 +93,9 @@ describe('notebook examples on WebGPU match the CPU backend', () => {
         if (leaf.values === undefined) return;
         expect(other.shape, leaf.path).toEqual(leaf.shape);
         expect(other.dtype, leaf.path).toBe(leaf.dtype);
-        leaf.values.forEach((v, j) => expect(close(other.values![j]!, v), `${leaf.path}[${j}]: ${other.values![j]} vs ${v}`).toBe(true));
+        leaf.values.forEach((v, j) =>
+          expect(close(other.values![j]!, v), `${leaf.path}[${j}]: ${other.values![j]} vs ${v}`).toBe(true),
+        );
       });
     });
   }

@@ -73,7 +73,10 @@ describe('notebook examples', () => {
       const x = await valuesOf(r.x);
       const w = await valuesOf(r.w);
       // y itself, so the relations below are checked against the model, not only against each other.
-      expectAllClose(y, [0, 1].map((j) => x.reduce((s, xi, i) => s + xi * w[i * 2 + j]!, 1)));
+      expectAllClose(
+        y,
+        [0, 1].map((j) => x.reduce((s, xi, i) => s + xi * w[i * 2 + j]!, 1)),
+      );
       expectAllClose(await valuesOf(r.loss), [(y[0]! ** 2 + y[1]! ** 2) / 2]);
       // mean over 2 elements: dl/dy = 2y / 2 = y.
       const expectedDw = x.flatMap((xi) => y.map((yj) => xi * yj));
@@ -93,12 +96,18 @@ describe('notebook examples', () => {
         const kernel = await valuesOf(c.kernel);
         const bias = await valuesOf(c.bias);
         const pre = [0, 1].map((j) => xs.reduce((s, xi, i) => s + xi * kernel[i * 2 + j]!, bias[j]!));
-        expectAllClose(await valuesOf(c.y), pre.map((p) => Math.max(p, 0)));
+        expectAllClose(
+          await valuesOf(c.y),
+          pre.map((p) => Math.max(p, 0)),
+        );
         const [dKernel, dBias] = c.grad;
         // dl/dz = 2y ⊙ 1[y > 0]; dl/dkernel = xᵀ·dl/dz; dl/dbias = dl/dz.
         const upstream = pre.map((p) => (p > 0 ? 2 * p : 0));
         expect(dKernel!.shape).toEqual([4, 2]);
-        expectAllClose(await valuesOf(dKernel), xs.flatMap((xi) => upstream.map((u) => xi * u)));
+        expectAllClose(
+          await valuesOf(dKernel),
+          xs.flatMap((xi) => upstream.map((u) => xi * u)),
+        );
         expectAllClose(await valuesOf(dBias), upstream);
         return { pre, upstream };
       };
@@ -129,7 +138,9 @@ describe('notebook examples', () => {
   it('watch: gradients [8, 10, null, null]', async () => {
     await runChecked(watch.run, async ({ grad }, lines) => {
       expect(await scalars(grad)).toEqual([8, 10, null, null]);
-      expect(lines).toContain('[Tensor(shape=[], dtype=float32, 8.0), Tensor(shape=[], dtype=float32, 10.0), null, null]');
+      expect(lines).toContain(
+        '[Tensor(shape=[], dtype=float32, 8.0), Tensor(shape=[], dtype=float32, 10.0), null, null]',
+      );
     });
   });
 
@@ -162,7 +173,10 @@ describe('notebook examples', () => {
     for (const example of EXAMPLES) {
       await runChecked(example.run, async (_, lines) => {
         expect(lines.length, example.name).toBeGreaterThan(2);
-        expect(lines.some((l) => /null|Tensor\(/.test(l)), example.name).toBe(true);
+        expect(
+          lines.some((l) => /null|Tensor\(/.test(l)),
+          example.name,
+        ).toBe(true);
       });
     }
   });

@@ -17,7 +17,15 @@ import { FULL_RUN, mnistModel, mnistOptimizer } from './examples/mnist-fit.js';
 import type { MnistConfig } from './examples/mnist-fit.js';
 import { releaseWebGpu, useWebGpu } from './webgpu.js';
 
-const SHORT: MnistConfig = { ...FULL_RUN, train: 512, test: 256, epochs: 2, batchSize: 64, verbose: 0, chartFile: null };
+const SHORT: MnistConfig = {
+  ...FULL_RUN,
+  train: 512,
+  test: 256,
+  epochs: 2,
+  batchSize: 64,
+  verbose: 0,
+  chartFile: null,
+};
 
 /** The bar: far above chance (10%), below what these runs reach (see the file comment). */
 const MIN_ACCURACY = 0.7;
@@ -46,13 +54,21 @@ async function fitShort(): Promise<FitRun> {
   const optimizer = mnistOptimizer();
   const perEpoch: { numTensors: number; numBytes: number }[] = [];
   try {
-    model.compile({ optimizer, loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    model.compile({
+      optimizer,
+      loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: ['accuracy'],
+    });
     const { history } = await model.fit(data.xTrain, data.yTrain, {
       epochs: SHORT.epochs,
       batchSize: SHORT.batchSize,
       seed: SHORT.seed,
       verbose: 0,
-      callbacks: [{ onEpochEnd: () => void perEpoch.push({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }) }],
+      callbacks: [
+        {
+          onEpochEnd: () => void perEpoch.push({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+        },
+      ],
     });
     const { loss = NaN, accuracy = NaN } = await model.evaluate(data.xTest, data.yTest, { verbose: 0 });
     return { losses: history.loss, testLoss: loss, testAccuracy: accuracy, perEpoch };
@@ -64,7 +80,7 @@ async function fitShort(): Promise<FitRun> {
 }
 
 describe('MNIST training on WebGPU (short runs)', () => {
-  it('compile / fit / evaluate: above 70% held-out, the CPU backend\'s losses, tf.memory() flat across epochs', async () => {
+  it("compile / fit / evaluate: above 70% held-out, the CPU backend's losses, tf.memory() flat across epochs", async () => {
     await tf.setBackend('cpu');
     const cpu = await fitShort();
     await tf.setBackend('webgpu');
@@ -77,7 +93,7 @@ describe('MNIST training on WebGPU (short runs)', () => {
     gpu.losses.forEach((loss, i) => expect(loss, `epoch ${i + 1} loss vs the CPU's`).toBeCloseTo(cpu.losses[i]!, 2));
     expect(gpu.testLoss).toBeCloseTo(cpu.testLoss, 2);
     expect(gpu.testAccuracy).toBeGreaterThanOrEqual(MIN_ACCURACY);
-    expect(Math.abs(gpu.testAccuracy - cpu.testAccuracy), 'held-out accuracy vs the CPU\'s').toBeLessThanOrEqual(0.02);
+    expect(Math.abs(gpu.testAccuracy - cpu.testAccuracy), "held-out accuracy vs the CPU's").toBeLessThanOrEqual(0.02);
     expect(gpu.perEpoch).toHaveLength(SHORT.epochs);
     expect(gpu.perEpoch[1]).toEqual(gpu.perEpoch[0]);
     expect(tf.memory().numTensors).toBe(before.numTensors);

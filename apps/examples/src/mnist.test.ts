@@ -79,7 +79,10 @@ describe('MNIST examples (short runs)', () => {
   });
 
   it('the chart spec has a loss and an accuracy panel with training and held-out curves', () => {
-    const spec = chartSpec({ loss: [1, 0.5], val_loss: [1.1, 0.6], accuracy: [0.7, 0.9], val_accuracy: [0.6, 0.8] }, 'title') as {
+    const spec = chartSpec(
+      { loss: [1, 0.5], val_loss: [1.1, 0.6], accuracy: [0.7, 0.9], val_accuracy: [0.6, 0.8] },
+      'title',
+    ) as {
       data: { values: { metric: string; curve: string }[] };
       hconcat: unknown[];
     };

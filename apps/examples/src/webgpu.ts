@@ -24,7 +24,8 @@ async function nodeWebGpuBackend(): Promise<WebGpuBackend> {
   // No driver at all: straight to SwiftShader (set before Dawn's first instance), without the failed
   // first try and the note nodeGpu prints about it.
   const named = process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES;
-  if (named === undefined && !hasInstalledVulkanDriver() && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (named === undefined && !hasInstalledVulkanDriver() && existsSync(SWIFTSHADER_ICD))
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   return webgpuBackend({ gpu: await nodeGpu(create) });
 }
 

@@ -63,7 +63,7 @@ test(title, { timeout: 240_000 }, async () => {
 });
 
 // Runs after the test above, which built every library: the published .d.ts carry no @internal member.
-test('no @internal declaration reaches a library\'s published .d.ts', { timeout: 60_000 }, async () => {
+test("no @internal declaration reaches a library's published .d.ts", { timeout: 60_000 }, async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [checkDts], { maxBuffer: 64 * 1024 * 1024 });
   const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null') as CheckDtsResult;
   // Tensor.storage, Tensor.isDisposedInternal, Tensor.kept, Tensor.safetyNet, Engine.recorders, ... at least.

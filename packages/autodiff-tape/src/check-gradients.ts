@@ -40,7 +40,11 @@ export interface GradientCheckReport {
   readonly summary: string;
 }
 
-async function projectedLoss(f: (...inputs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], weights: Float32Array): Promise<number> {
+async function projectedLoss(
+  f: (...inputs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+  weights: Float32Array,
+): Promise<number> {
   const out = tf.tidy(() => f(...inputs));
   const values = await out.data();
   if (!inputs.includes(out)) out.dispose();
@@ -64,7 +68,8 @@ export async function checkGradients(
   const rtol = options.rtol ?? 2e-2;
   const atol = options.atol ?? 2e-3;
   inputs.forEach((t, i) => {
-    if (!(t instanceof tf.Tensor) || t.dtype !== 'float32') tf.invalidArgument('checkGradients', `inputs[${i}]`, 'a float32 Tensor', String(t));
+    if (!(t instanceof tf.Tensor) || t.dtype !== 'float32')
+      tf.invalidArgument('checkGradients', `inputs[${i}]`, 'a float32 Tensor', String(t));
   });
   const probe = tf.tidy(() => f(...inputs));
   const outputShape = probe.shape;

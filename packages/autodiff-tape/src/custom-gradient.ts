@@ -22,27 +22,43 @@ export interface CustomGradientResult {
  *   gradFunc: (dy) => tf.clipByValue(dy, -1, 1),
  * }));
  */
-export function customGradient<I extends tf.Tensor[]>(f: (...inputs: I) => CustomGradientResult): (...inputs: I) => tf.Tensor {
+export function customGradient<I extends tf.Tensor[]>(
+  f: (...inputs: I) => CustomGradientResult,
+): (...inputs: I) => tf.Tensor {
   return (...inputs: I): tf.Tensor => {
     inputs.forEach((t, i) => {
       if (!(t instanceof tf.Tensor)) tf.invalidArgument('customGradient', `inputs[${i}]`, 'a Tensor', typeof t);
     });
     const engine = tf.getEngine();
     const result = engine.withoutRecording(() => f(...inputs));
-    if (result === null || typeof result !== 'object' || !(result.value instanceof tf.Tensor) || typeof result.gradFunc !== 'function') {
+    if (
+      result === null ||
+      typeof result !== 'object' ||
+      !(result.value instanceof tf.Tensor) ||
+      typeof result.gradFunc !== 'function'
+    ) {
       tf.invalidArgument('customGradient', 'f', 'a function returning { value: Tensor, gradFunc }', typeof result);
     }
     // The output must be a tensor of its own: an input passed straight through would tie its id to itself.
-    const value = inputs.includes(result.value) ? engine.withoutRecording(() => tf.reshape(result.value, result.value.shape)) : result.value;
+    const value = inputs.includes(result.value)
+      ? engine.withoutRecording(() => tf.reshape(result.value, result.value.shape))
+      : result.value;
     engine.recordCustomOperation({
       name: 'CustomGradient',
       inputs,
       output: value,
       gradient: (upstream) => {
         const gradients = result.gradFunc(upstream);
-        const list = Array.isArray(gradients) ? (gradients as readonly (tf.Tensor | null)[]) : [gradients as tf.Tensor | null];
+        const list = Array.isArray(gradients)
+          ? (gradients as readonly (tf.Tensor | null)[])
+          : [gradients as tf.Tensor | null];
         if (list.length !== inputs.length) {
-          tf.invalidArgument('customGradient', 'gradFunc', `${inputs.length} gradient(s), one per input`, `${list.length}`);
+          tf.invalidArgument(
+            'customGradient',
+            'gradFunc',
+            `${inputs.length} gradient(s), one per input`,
+            `${list.length}`,
+          );
         }
         return list;
       },

@@ -112,17 +112,31 @@ describe('tapes in a synchronous loop', () => {
 describe('a stack overflow inside nested tapes and tidy', () => {
   it('leaves no recorder or scope behind, wherever the overflow strikes: later ops reach no dead tape', () => {
     // In a child process with a small stack: see the fixture's header.
-    const child = spawnSync(process.execPath, ['--stack-size=256', '--conditions=@tapeflow/source', '--import', 'tsx', 'packages/autodiff-tape/src/__fixtures__/stack-overflow-tapes.ts'], {
-      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--stack-size=256',
+        '--conditions=@tapeflow/source',
+        '--import',
+        'tsx',
+        'packages/autodiff-tape/src/__fixtures__/stack-overflow-tapes.ts',
+      ],
+      {
+        cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     type Dive = { padding: number; error: string; recorders: number; scopeDepth: number; leaked: number };
-    const report = JSON.parse(child.stdout) as { dives: Dive[]; after: { recordersWhileRecording: number; recorders: number; gradient: number[] } };
+    const report = JSON.parse(child.stdout) as {
+      dives: Dive[];
+      after: { recordersWhileRecording: number; recorders: number; gradient: number[] };
+    };
     expect(report.dives).toHaveLength(64);
-    for (const dive of report.dives) expect(dive).toEqual({ padding: dive.padding, error: 'RangeError', recorders: 0, scopeDepth: 0, leaked: 0 });
+    for (const dive of report.dives)
+      expect(dive).toEqual({ padding: dive.padding, error: 'RangeError', recorders: 0, scopeDepth: 0, leaked: 0 });
     expect(report.after).toEqual({ recordersWhileRecording: 1, recorders: 0, gradient: [2, 4] });
   }, 120_000);
 });

@@ -6,9 +6,8 @@ import { customGradient, GradientTape, stopGradient } from './index.js';
 const value = (t: tf.Tensor | null | undefined): number | null => (t ? t.dataSync()[0]! : null);
 const values = (t: tf.Tensor | null | undefined): number[] | null => (t ? Array.from(t.dataSync()) : null);
 
-
 describe('GradientTape basics', () => {
-  it('differentiates x² at 4 (the notebook\'s first cell)', () => {
+  it("differentiates x² at 4 (the notebook's first cell)", () => {
     const x = tf.variable(4);
     const tape = new GradientTape();
     const y = tape.record(() => x.pow(2));
@@ -77,7 +76,8 @@ describe('GradientTape basics', () => {
     const x = tf.variable(2);
     const tape = new GradientTape();
     const thenable: PromiseLike<tf.Tensor> = {
-      then: (onFulfilled, onRejected) => new Promise<tf.Tensor>((resolve) => setTimeout(() => resolve(tf.mul(x, x)), 1)).then(onFulfilled, onRejected),
+      then: (onFulfilled, onRejected) =>
+        new Promise<tf.Tensor>((resolve) => setTimeout(() => resolve(tf.mul(x, x)), 1)).then(onFulfilled, onRejected),
     };
     const pending = tape.record(() => thenable);
     expect(tape.isRecording).toBe(true);
@@ -138,18 +138,22 @@ describe('watching', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/watch: the dtype of the watched tensor must be floating/));
     warn.mockRestore();
     expect(() => tape.watch(3 as unknown as tf.Tensor)).toThrow(tf.InvalidArgumentError);
-    expect(() => tape.watch(3 as unknown as tf.Tensor)).toThrow(/watch: argument 'tensor' expected a Tensor or Variable, but got number 3/);
+    expect(() => tape.watch(3 as unknown as tf.Tensor)).toThrow(
+      /watch: argument 'tensor' expected a Tensor or Variable, but got number 3/,
+    );
   });
 });
 
-describe('TensorFlow\'s tape errors', () => {
+describe("TensorFlow's tape errors", () => {
   it('a second gradient on a non-persistent tape fails', () => {
     const x = tf.variable(2);
     const tape = new GradientTape();
     const y = tape.record(() => tf.mul(x, x));
     tape.gradient(y, x);
     expect(() => tape.gradient(y, x)).toThrow(tf.FailedPreconditionError);
-    expect(() => tape.gradient(y, x)).toThrow(/non-persistent GradientTape can only be used to compute one set of gradients/);
+    expect(() => tape.gradient(y, x)).toThrow(
+      /non-persistent GradientTape can only be used to compute one set of gradients/,
+    );
   });
 
   it('re-entering a recording tape, reset or stopRecording outside record fail', () => {
@@ -164,14 +168,18 @@ describe('TensorFlow\'s tape errors', () => {
     const tape = new GradientTape({ persistent: true });
     const y = tape.record(() => tf.mul(x, 2));
     expect(() => tape.gradient(y, 5 as unknown as tf.Tensor)).toThrow(/gradient: argument 'sources'/);
-    expect(() => tape.gradient(y, [x, 'w' as unknown as tf.Tensor])).toThrow(/gradient: argument 'sources\[1\]' expected a Tensor/);
-    expect(() => tape.gradient(y, x, { outputGradients: tf.ones([3]) })).toThrow(/outputGradients\[0\]' expected shape \[2\]/);
+    expect(() => tape.gradient(y, [x, 'w' as unknown as tf.Tensor])).toThrow(
+      /gradient: argument 'sources\[1\]' expected a Tensor/,
+    );
+    expect(() => tape.gradient(y, x, { outputGradients: tf.ones([3]) })).toThrow(
+      /outputGradients\[0\]' expected shape \[2\]/,
+    );
     tape.dispose();
     expect(() => tape.gradient(y, x)).toThrow(/disposed/);
   });
 });
 
-describe('more of TensorFlow\'s edge semantics', () => {
+describe("more of TensorFlow's edge semantics", () => {
   it('stopRecording after a non-persistent tape was used is an error', () => {
     const x = tf.variable(1);
     const tape = new GradientTape();
@@ -309,12 +317,17 @@ describe('higher order, customGradient, stopGradient', () => {
   });
 
   it('customGradient rejects a gradFunc with the wrong number of gradients', () => {
-    const bad = customGradient((a: tf.Tensor, b: tf.Tensor) => ({ value: tf.mul(a, b), gradFunc: (dy: tf.Tensor) => dy }));
+    const bad = customGradient((a: tf.Tensor, b: tf.Tensor) => ({
+      value: tf.mul(a, b),
+      gradFunc: (dy: tf.Tensor) => dy,
+    }));
     const a = tf.variable(1);
     const b = tf.variable(2);
     const tape = new GradientTape();
     const y = tape.record(() => bad(a, b));
-    expect(() => tape.gradient(y, [a, b])).toThrow(/customGradient: argument 'gradFunc' expected 2 gradient\(s\), one per input, but got 1/);
+    expect(() => tape.gradient(y, [a, b])).toThrow(
+      /customGradient: argument 'gradFunc' expected 2 gradient\(s\), one per input, but got 1/,
+    );
   });
 
   it('stopGradient blocks the path', () => {
@@ -401,7 +414,7 @@ describe('memory', () => {
   });
 });
 
-describe('TensorFlow\'s tape semantics: watched variables, nested sources, disposed tensors', () => {
+describe("TensorFlow's tape semantics: watched variables, nested sources, disposed tensors", () => {
   it('watchedVariables still lists the Variables after gradient on a non-persistent tape; reset forgets them', () => {
     const a = tf.variable([1, 2], { name: 'a' });
     const b = tf.variable(3, { name: 'b' });
@@ -432,7 +445,10 @@ describe('TensorFlow\'s tape semantics: watched variables, nested sources, dispo
     const unused = tf.variable(5);
     const tape = new GradientTape({ persistent: true });
     const y = tape.record(() => tf.add(tf.reduceSum(tf.mul(w, b)), tf.mul(c, c)));
-    const fromArrays = tape.gradient(y, [[w, b], [c, [unused]]]);
+    const fromArrays = tape.gradient(y, [
+      [w, b],
+      [c, [unused]],
+    ]);
     expect(values(fromArrays[0][0])).toEqual([3, 3]);
     expect(value(fromArrays[0][1])).toBe(3);
     expect(value(fromArrays[1][0])).toBe(8);
@@ -447,10 +463,14 @@ describe('TensorFlow\'s tape semantics: watched variables, nested sources, dispo
     expect(value(fromRecordOfArrays.head.c)).toBe(8);
     expect(tape.gradient(y, { empty: [] })).toEqual({ empty: [] });
     // A bad leaf is named by its path; a structure that contains itself is refused.
-    expect(() => tape.gradient(y, [{ layer: [w, 'x' as unknown as tf.Tensor] }])).toThrow(/gradient: argument 'sources\[0\]\.layer\[1\]' expected a Tensor, but got string x/);
+    expect(() => tape.gradient(y, [{ layer: [w, 'x' as unknown as tf.Tensor] }])).toThrow(
+      /gradient: argument 'sources\[0\]\.layer\[1\]' expected a Tensor, but got string x/,
+    );
     const cyclic: unknown[] = [w];
     cyclic.push(cyclic);
-    expect(() => tape.gradient(y, cyclic as tf.Tensor[])).toThrow(/gradient: argument 'sources\[1\]' expected arrays and records of tensors without cycles/);
+    expect(() => tape.gradient(y, cyclic as tf.Tensor[])).toThrow(
+      /gradient: argument 'sources\[1\]' expected arrays and records of tensors without cycles/,
+    );
     tape.dispose();
   });
 
@@ -460,15 +480,21 @@ describe('TensorFlow\'s tape semantics: watched variables, nested sources, dispo
     gone.dispose();
     const tape = new GradientTape({ persistent: true });
     expect(() => tape.watch(gone)).toThrow(tf.FailedPreconditionError);
-    expect(() => tape.watch(gone)).toThrow(new RegExp(`watch: argument 'tensor' is a disposed tensor \\(id ${gone.id}\\)`));
+    expect(() => tape.watch(gone)).toThrow(
+      new RegExp(`watch: argument 'tensor' is a disposed tensor \\(id ${gone.id}\\)`),
+    );
     // A bad element of a list leaves the tape as it was: x is not watched either.
-    expect(() => tape.watch([x, gone])).toThrow(new RegExp(`watch: argument 'tensor\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`));
+    expect(() => tape.watch([x, gone])).toThrow(
+      new RegExp(`watch: argument 'tensor\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`),
+    );
     const y = tape.record(() => tf.mul(x, x));
     expect(tape.gradient(y, x)).toBeNull();
     tape.watch(x);
     const z = tape.record(() => tf.reduceSum(tf.mul(x, x)));
     expect(() => tape.gradient(z, [x, gone])).toThrow(tf.FailedPreconditionError);
-    expect(() => tape.gradient(z, [x, gone])).toThrow(new RegExp(`gradient: argument 'sources\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`));
+    expect(() => tape.gradient(z, [x, gone])).toThrow(
+      new RegExp(`gradient: argument 'sources\\[1\\]' is a disposed tensor \\(id ${gone.id}\\)`),
+    );
     expect(() => tape.gradient(z, { s: gone })).toThrow(/gradient: argument 'sources\.s' is a disposed tensor/);
     expect(() => tape.jacobian(z, gone)).toThrow(/jacobian: argument 'sources' is a disposed tensor/);
     expect(values(tape.gradient(z, x))).toEqual([2, 4]);

@@ -6,7 +6,14 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { backprop } from './backprop.js';
 import { InputLog, TapeEntry } from './tape-entry.js';
-import { assertTensor, checkUnconnected, flattenSources, identityRows, isThenable, restructure } from './tape-arguments.js';
+import {
+  assertTensor,
+  checkUnconnected,
+  flattenSources,
+  identityRows,
+  isThenable,
+  restructure,
+} from './tape-arguments.js';
 
 /** Options of a GradientTape. */
 export interface GradientTapeOptions {
@@ -84,7 +91,10 @@ export class GradientTape {
     this.assertNotDisposed('record');
     // A tape whose recording frame was ended for it (a stack overflow cut its clean-up short) is not.
     if (this.recording && this.engine.hasRecorder(this)) {
-      throw new tf.FailedPreconditionError('record: this tape is already recording; a tape cannot be entered twice (use a second tape to nest).', 'record');
+      throw new tf.FailedPreconditionError(
+        'record: this tape is already recording; a tape cannot be entered twice (use a second tape to nest).',
+        'record',
+      );
     }
     if (this.used && !this.persistent) this.clear();
     const engine = this.engine;
@@ -133,7 +143,8 @@ export class GradientTape {
   /** Forgets everything recorded so far and keeps recording. Only inside `record`. */
   reset(): void {
     this.assertNotDisposed('reset');
-    if (!this.recording) throw new tf.FailedPreconditionError('reset: this tape is not recording; call reset inside record(fn).', 'reset');
+    if (!this.recording)
+      throw new tf.FailedPreconditionError('reset: this tape is not recording; call reset inside record(fn).', 'reset');
     this.clear();
   }
 
@@ -145,10 +156,14 @@ export class GradientTape {
     this.assertNotDisposed('watch');
     const list: readonly unknown[] = Array.isArray(tensor) ? tensor : [tensor];
     // All checked before any is watched: a bad element leaves the tape as it was.
-    list.forEach((t, i) => assertTensor(t, 'watch', Array.isArray(tensor) ? `tensor[${i}]` : 'tensor', 'a Tensor or Variable'));
+    list.forEach((t, i) =>
+      assertTensor(t, 'watch', Array.isArray(tensor) ? `tensor[${i}]` : 'tensor', 'a Tensor or Variable'),
+    );
     for (const t of list as readonly tf.Tensor[]) {
       if (t.dtype !== 'float32') {
-        console.warn(`watch: the dtype of the watched tensor must be floating (e.g. float32), got ${t.dtype}; it gets no gradient.`);
+        console.warn(
+          `watch: the dtype of the watched tensor must be floating (e.g. float32), got ${t.dtype}; it gets no gradient.`,
+        );
         continue;
       }
       this.tracked.add(t.id);
@@ -169,20 +184,39 @@ export class GradientTape {
    * elements) with respect to `sources`, in the structure of `sources`. Null for a source the target
    * does not depend on (zeros with `unconnectedGradients: 'zero'`).
    */
-  gradient<const S extends Sources>(target: tf.Tensor | readonly tf.Tensor[], sources: S, options: GradientOptions = {}): GradientResult<S> {
+  gradient<const S extends Sources>(
+    target: tf.Tensor | readonly tf.Tensor[],
+    sources: S,
+    options: GradientOptions = {},
+  ): GradientResult<S> {
     this.assertUsable('gradient');
     const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
     targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
     const sourceList = flattenSources(sources, 'gradient');
-    const seedsGiven = options.outputGradients === undefined ? undefined : Array.isArray(options.outputGradients) ? options.outputGradients : [options.outputGradients as tf.Tensor];
+    const seedsGiven =
+      options.outputGradients === undefined
+        ? undefined
+        : Array.isArray(options.outputGradients)
+          ? options.outputGradients
+          : [options.outputGradients as tf.Tensor];
     if (seedsGiven !== undefined) {
       if (seedsGiven.length !== targets.length) {
-        tf.invalidArgument('gradient', 'outputGradients', `${targets.length} tensor(s), one per target`, `${seedsGiven.length}`);
+        tf.invalidArgument(
+          'gradient',
+          'outputGradients',
+          `${targets.length} tensor(s), one per target`,
+          `${seedsGiven.length}`,
+        );
       }
       seedsGiven.forEach((g, i) => {
         assertTensor(g, 'gradient', `outputGradients[${i}]`);
         if (!tf.shapesEqual(g.shape, targets[i]!.shape)) {
-          tf.invalidArgument('gradient', `outputGradients[${i}]`, `shape ${tf.formatShape(targets[i]!.shape)} (the target's)`, `shape ${tf.formatShape(g.shape)}`);
+          tf.invalidArgument(
+            'gradient',
+            `outputGradients[${i}]`,
+            `shape ${tf.formatShape(targets[i]!.shape)} (the target's)`,
+            `shape ${tf.formatShape(g.shape)}`,
+          );
         }
       });
     }
@@ -214,13 +248,21 @@ export class GradientTape {
     const sourceList = flattenSources(sources, 'jacobian');
     const unconnected = checkUnconnected('jacobian', options.unconnectedGradients);
     const count = target.size;
-    const results = this.runBackward(sourceList, 1, unconnected, (rows) => {
-      const seeds = new Map<number, tf.Tensor>();
-      if (target.dtype === 'float32' && this.tracked.has(target.id)) {
-        seeds.set(target.id, tf.reshape(identityRows(rows, count), [rows[1] - rows[0], ...target.shape]));
-      }
-      return seeds;
-    }, count, (g, s) => tf.reshape(g, [...target.shape, ...s.shape]), (s) => [...target.shape, ...s.shape]);
+    const results = this.runBackward(
+      sourceList,
+      1,
+      unconnected,
+      (rows) => {
+        const seeds = new Map<number, tf.Tensor>();
+        if (target.dtype === 'float32' && this.tracked.has(target.id)) {
+          seeds.set(target.id, tf.reshape(identityRows(rows, count), [rows[1] - rows[0], ...target.shape]));
+        }
+        return seeds;
+      },
+      count,
+      (g, s) => tf.reshape(g, [...target.shape, ...s.shape]),
+      (s) => [...target.shape, ...s.shape],
+    );
     return restructure(sources, results) as GradientResult<S>;
   }
 
@@ -233,28 +275,56 @@ export class GradientTape {
     this.assertUsable('batchJacobian');
     assertTensor(target, 'batchJacobian', 'target');
     assertTensor(source, 'batchJacobian', 'source');
-    if (target.rank < 2) tf.invalidArgument('batchJacobian', 'target', 'a tensor of rank at least 2 ([batch, ...])', `shape ${tf.formatShape(target.shape)}`);
-    if (source.rank < 2) tf.invalidArgument('batchJacobian', 'source', 'a tensor of rank at least 2 ([batch, ...])', `shape ${tf.formatShape(source.shape)}`);
+    if (target.rank < 2)
+      tf.invalidArgument(
+        'batchJacobian',
+        'target',
+        'a tensor of rank at least 2 ([batch, ...])',
+        `shape ${tf.formatShape(target.shape)}`,
+      );
+    if (source.rank < 2)
+      tf.invalidArgument(
+        'batchJacobian',
+        'source',
+        'a tensor of rank at least 2 ([batch, ...])',
+        `shape ${tf.formatShape(source.shape)}`,
+      );
     if (target.shape[0] !== source.shape[0]) {
-      tf.invalidArgument('batchJacobian', 'source', `the first dimension of target shape ${tf.formatShape(target.shape)} and source shape ${tf.formatShape(source.shape)} to match`, `${target.shape[0]!} vs. ${source.shape[0]!}`);
+      tf.invalidArgument(
+        'batchJacobian',
+        'source',
+        `the first dimension of target shape ${tf.formatShape(target.shape)} and source shape ${tf.formatShape(source.shape)} to match`,
+        `${target.shape[0]!} vs. ${source.shape[0]!}`,
+      );
     }
     const unconnected = checkUnconnected('batchJacobian', options.unconnectedGradients);
     const batch = target.shape[0]!;
     const perExample = target.shape.slice(1);
     const count = tf.sizeFromShape(perExample);
-    const [result] = this.runBackward([source], 1, unconnected, (rows) => {
-      const seeds = new Map<number, tf.Tensor>();
-      if (target.dtype === 'float32' && this.tracked.has(target.id)) {
-        const rowCount = rows[1] - rows[0];
-        const oneHot = tf.reshape(identityRows(rows, count), [rowCount, 1, count]);
-        seeds.set(target.id, tf.reshape(tf.broadcastTo(oneHot, [rowCount, batch, count]), [rowCount, ...target.shape]));
-      }
-      return seeds;
-    }, count, (g, s) => {
-      // g: [positions, batch, x...] → [batch, positions, x...] → [batch, y..., x...]
-      const perm = [1, 0, ...Array.from({ length: s.rank - 1 }, (_, i) => i + 2)];
-      return tf.reshape(tf.transpose(g, perm), [batch, ...perExample, ...s.shape.slice(1)]);
-    }, (s) => [batch, ...perExample, ...s.shape.slice(1)]);
+    const [result] = this.runBackward(
+      [source],
+      1,
+      unconnected,
+      (rows) => {
+        const seeds = new Map<number, tf.Tensor>();
+        if (target.dtype === 'float32' && this.tracked.has(target.id)) {
+          const rowCount = rows[1] - rows[0];
+          const oneHot = tf.reshape(identityRows(rows, count), [rowCount, 1, count]);
+          seeds.set(
+            target.id,
+            tf.reshape(tf.broadcastTo(oneHot, [rowCount, batch, count]), [rowCount, ...target.shape]),
+          );
+        }
+        return seeds;
+      },
+      count,
+      (g, s) => {
+        // g: [positions, batch, x...] → [batch, positions, x...] → [batch, y..., x...]
+        const perm = [1, 0, ...Array.from({ length: s.rank - 1 }, (_, i) => i + 2)];
+        return tf.reshape(tf.transpose(g, perm), [batch, ...perExample, ...s.shape.slice(1)]);
+      },
+      (s) => [batch, ...perExample, ...s.shape.slice(1)],
+    );
     return result ?? null;
   }
 
@@ -292,14 +362,17 @@ export class GradientTape {
       results = this.engine.tidy(() => {
         if (batchRank !== 0 && count === 0) {
           // A zero-size target has a Jacobian with no elements: a zero-size tensor, not a missing one.
-          return sourceList.map((s) => (s.dtype === 'float32' || unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null));
+          return sourceList.map((s) =>
+            s.dtype === 'float32' || unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null,
+          );
         }
         const chunk = batchRank === 0 ? 1 : Math.max(1, Math.floor(JACOBIAN_CHUNK_ELEMENTS / Math.max(count, 1)));
         const parts: (tf.Tensor | undefined)[][] = sourceList.map(() => []);
         for (let start = 0; start < Math.max(count, batchRank === 0 ? 1 : 0); start += chunk) {
           const rows = [start, Math.min(count, start + chunk)] as const;
           const seeds = makeSeeds(rows);
-          const gradients = seeds.size === 0 ? seeds : backprop(this.held.entries, seeds, (id) => this.tracked.has(id), batchRank);
+          const gradients =
+            seeds.size === 0 ? seeds : backprop(this.held.entries, seeds, (id) => this.tracked.has(id), batchRank);
           sourceList.forEach((s, i) => parts[i]!.push(s.dtype === 'float32' ? gradients.get(s.id) : undefined));
         }
         return sourceList.map((s, i) => {
@@ -308,7 +381,9 @@ export class GradientTape {
             return unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null;
           }
           if (batchRank === 0) return pieces[0]!;
-          const filled = pieces.map((p, k) => p ?? tf.zeros([Math.min(count, (k + 1) * chunk) - k * chunk, ...s.shape]));
+          const filled = pieces.map(
+            (p, k) => p ?? tf.zeros([Math.min(count, (k + 1) * chunk) - k * chunk, ...s.shape]),
+          );
           return finish(filled.length === 1 ? filled[0]! : tf.concat(filled, 0), s);
         });
       });
@@ -333,7 +408,12 @@ export class GradientTape {
 
   /** @internal */
   recordVariableRead(variable: tf.Variable): void {
-    if (this.watchAccessedVariables && variable.trainable && variable.dtype === 'float32' && !this.tracked.has(variable.id)) {
+    if (
+      this.watchAccessedVariables &&
+      variable.trainable &&
+      variable.dtype === 'float32' &&
+      !this.tracked.has(variable.id)
+    ) {
       this.tracked.add(variable.id);
       this.watched.set(variable.id, variable);
     }

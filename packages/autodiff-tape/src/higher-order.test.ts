@@ -27,26 +27,77 @@ function derivatives(f: (x: tf.Tensor) => tf.Tensor, points: number[]): [number[
   return [read(first!), read(second!), read(third)];
 }
 
-type Closed = [name: string, f: (x: tf.Tensor) => tf.Tensor, points: number[], d1: (x: number) => number, d2: (x: number) => number, d3: (x: number) => number];
+type Closed = [
+  name: string,
+  f: (x: tf.Tensor) => tf.Tensor,
+  points: number[],
+  d1: (x: number) => number,
+  d2: (x: number) => number,
+  d3: (x: number) => number,
+];
 
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 const cases: Closed[] = [
-  ['tanh', (x) => tf.tanh(x), [-0.7, 0.2, 1.1],
+  [
+    'tanh',
+    (x) => tf.tanh(x),
+    [-0.7, 0.2, 1.1],
     (x) => 1 - Math.tanh(x) ** 2,
     (x) => -2 * Math.tanh(x) * (1 - Math.tanh(x) ** 2),
-    (x) => { const t = Math.tanh(x); return (1 - t * t) * (6 * t * t - 2); }],
-  ['sigmoid', (x) => tf.sigmoid(x), [-1.5, 0.3, 2],
+    (x) => {
+      const t = Math.tanh(x);
+      return (1 - t * t) * (6 * t * t - 2);
+    },
+  ],
+  [
+    'sigmoid',
+    (x) => tf.sigmoid(x),
+    [-1.5, 0.3, 2],
     (x) => sig(x) * (1 - sig(x)),
-    (x) => { const s = sig(x); return s * (1 - s) * (1 - 2 * s); },
-    (x) => { const s = sig(x); return s * (1 - s) * (1 - 6 * s + 6 * s * s); }],
+    (x) => {
+      const s = sig(x);
+      return s * (1 - s) * (1 - 2 * s);
+    },
+    (x) => {
+      const s = sig(x);
+      return s * (1 - s) * (1 - 6 * s + 6 * s * s);
+    },
+  ],
   ['exp', (x) => tf.exp(x), [-1, 0, 0.8], Math.exp, Math.exp, Math.exp],
   ['log', (x) => tf.log(x), [0.5, 1, 3], (x) => 1 / x, (x) => -1 / x ** 2, (x) => 2 / x ** 3],
-  ['sqrt', (x) => tf.sqrt(x), [0.5, 1, 4], (x) => 0.5 / Math.sqrt(x), (x) => -0.25 * x ** -1.5, (x) => 0.375 * x ** -2.5],
-  ['pow(x, 3.5)', (x) => tf.pow(x, 3.5), [0.5, 1.2, 2], (x) => 3.5 * x ** 2.5, (x) => 8.75 * x ** 1.5, (x) => 13.125 * x ** 0.5],
-  ['x·sin-free chain: exp(tanh(x))', (x) => tf.exp(tf.tanh(x)), [0.1, -0.4],
+  [
+    'sqrt',
+    (x) => tf.sqrt(x),
+    [0.5, 1, 4],
+    (x) => 0.5 / Math.sqrt(x),
+    (x) => -0.25 * x ** -1.5,
+    (x) => 0.375 * x ** -2.5,
+  ],
+  [
+    'pow(x, 3.5)',
+    (x) => tf.pow(x, 3.5),
+    [0.5, 1.2, 2],
+    (x) => 3.5 * x ** 2.5,
+    (x) => 8.75 * x ** 1.5,
+    (x) => 13.125 * x ** 0.5,
+  ],
+  [
+    'x·sin-free chain: exp(tanh(x))',
+    (x) => tf.exp(tf.tanh(x)),
+    [0.1, -0.4],
     (x) => Math.exp(Math.tanh(x)) * (1 - Math.tanh(x) ** 2),
-    (x) => { const t = Math.tanh(x); const s = 1 - t * t; return Math.exp(t) * (s * s - 2 * t * s); },
-    (x) => { const t = Math.tanh(x); const s = 1 - t * t; const e = Math.exp(t); return e * s * (s * s - 2 * t * s) + e * (-4 * t * s * s - 2 * s * s + 4 * t * t * s); }],
+    (x) => {
+      const t = Math.tanh(x);
+      const s = 1 - t * t;
+      return Math.exp(t) * (s * s - 2 * t * s);
+    },
+    (x) => {
+      const t = Math.tanh(x);
+      const s = 1 - t * t;
+      const e = Math.exp(t);
+      return e * s * (s * s - 2 * t * s) + e * (-4 * t * s * s - 2 * s * s + 4 * t * t * s);
+    },
+  ],
 ];
 
 describe('nested tapes: first, second and third derivatives against closed forms', () => {
@@ -72,7 +123,10 @@ describe('nested tapes: first, second and third derivatives against closed forms
 
   it('matmul chain: d²/dx² of (x·A·x)-style quadratic forms is constant', () => {
     // y = sum((x·W)²) for x: [1, 2]: ∇²y = 2·W·Wᵀ; the gradient of the row sums of ∇y is 2·W·Wᵀ·1.
-    const W = tf.constant([[1, 2], [3, 4]]);
+    const W = tf.constant([
+      [1, 2],
+      [3, 4],
+    ]);
     const x = tf.variable([[0.3, -0.2]]);
     const outer = new GradientTape();
     const inner = new GradientTape();
@@ -81,7 +135,10 @@ describe('nested tapes: first, second and third derivatives against closed forms
       return inner.gradient(y, x)!;
     });
     const hessian = outer.jacobian(g, x)!;
-    expect(hessian.reshape([2, 2]).arraySync()).toEqual([[10, 22], [22, 50]]);
+    expect(hessian.reshape([2, 2]).arraySync()).toEqual([
+      [10, 22],
+      [22, 50],
+    ]);
   });
 
   it('gradient called inside record on a persistent tape is itself recorded', () => {

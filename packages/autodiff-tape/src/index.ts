@@ -3,7 +3,13 @@
  * numeric gradient checker. The gradient rules are the package's own (gradients/), not exported.
  */
 export { GradientTape } from './gradient-tape.js';
-export type { GradientOptions, GradientResult, GradientTapeOptions, JacobianOptions, Sources } from './gradient-tape.js';
+export type {
+  GradientOptions,
+  GradientResult,
+  GradientTapeOptions,
+  JacobianOptions,
+  Sources,
+} from './gradient-tape.js';
 export { customGradient, stopGradient } from './custom-gradient.js';
 export type { CustomGradientResult } from './custom-gradient.js';
 export { checkGradients } from './check-gradients.js';

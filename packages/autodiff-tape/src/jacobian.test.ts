@@ -22,17 +22,35 @@ describe('jacobian', () => {
     const y = tape.record(() => tf.mul(x, x));
     const j = tape.jacobian(y, x)!;
     expect(j.shape).toEqual([3, 3]);
-    expect(nested(j)).toEqual([[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
+    expect(nested(j)).toEqual([
+      [2, 0, 0],
+      [0, 4, 0],
+      [0, 0, 6],
+    ]);
   });
 
   it('runs through matmul, softmax, reductions, gathers, slices, transposes and concat', () => {
-    const x = tf.variable([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]);
-    const w = tf.constant([[1, 2], [3, 4], [5, 6]]);
+    const x = tf.variable([
+      [0.1, -0.2, 0.3],
+      [0.4, 0.5, -0.6],
+    ]);
+    const w = tf.constant([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const tape = new GradientTape({ persistent: true });
     const y = tape.record(() => {
       const h = tf.softmax(tf.matmul(x, w));
       const g = tf.gather(tf.transpose(h), [1, 0, 1]);
-      return tf.concat([tf.slice(g, [0, 0], [2, 2]), tf.reduceMax(g, 0, true), tf.reduceSum(g, 1, true).reshape([1, 3]).slice([0, 0], [1, 2])], 0);
+      return tf.concat(
+        [
+          tf.slice(g, [0, 0], [2, 2]),
+          tf.reduceMax(g, 0, true),
+          tf.reduceSum(g, 1, true).reshape([1, 3]).slice([0, 0], [1, 2]),
+        ],
+        0,
+      );
     });
     const j = tape.jacobian(y, x)!;
     expect(j.shape).toEqual([...y.shape, ...x.shape]);
@@ -51,11 +69,17 @@ describe('jacobian', () => {
     const a = tf.variable([1, 2]);
     const b = tf.variable(3);
     const free = tf.variable([5, 5, 5]);
-    const triple = customGradient((x: tf.Tensor) => ({ value: tf.mul(x, 3), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 3) }));
+    const triple = customGradient((x: tf.Tensor) => ({
+      value: tf.mul(x, 3),
+      gradFunc: (dy: tf.Tensor) => tf.mul(dy, 3),
+    }));
     const tape = new GradientTape({ persistent: true });
     const y = tape.record(() => tf.mul(triple(a), b));
     const [ja, jb, jfree] = tape.jacobian(y, [a, b, free]);
-    expect(nested(ja)).toEqual([[9, 0], [0, 9]]);
+    expect(nested(ja)).toEqual([
+      [9, 0],
+      [0, 9],
+    ]);
     expect(nested(jb)).toEqual([3, 6]);
     expect(jfree).toBeNull();
     expect(tape.jacobian(y, { free }, { unconnectedGradients: 'zero' }).free!.shape).toEqual([2, 3]);
@@ -71,7 +95,10 @@ describe('jacobian', () => {
       return inner.gradient(y, x)!;
     });
     // y = x0³·x1 + x1³·x0 → H = [[6 x0 x1, 3x0² + 3x1²], [3x0² + 3x1², 6 x0 x1]]
-    expect(nested(outer.jacobian(g, x))).toEqual([[12, 15], [15, 12]]);
+    expect(nested(outer.jacobian(g, x))).toEqual([
+      [12, 15],
+      [15, 12],
+    ]);
   });
 
   it('leaves memory where it started', () => {
@@ -88,8 +115,15 @@ describe('jacobian', () => {
 
 describe('batchJacobian', () => {
   it('gives per-example Jacobians [b, y..., x...]', () => {
-    const x = tf.variable([[1, 2], [3, 4], [5, 6]]);
-    const w = tf.constant([[1, 0, 2], [0, 1, 3]]);
+    const x = tf.variable([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const w = tf.constant([
+      [1, 0, 2],
+      [0, 1, 3],
+    ]);
     const tape = new GradientTape();
     const y = tape.record(() => tf.mul(tf.matmul(x, w), tf.reduceSum(x, 1, true)));
     const j = tape.batchJacobian(y, x)!;
@@ -108,13 +142,23 @@ describe('batchJacobian', () => {
   });
 
   it('checks ranks and batch sizes as TensorFlow does', () => {
-    const x = tf.variable([[1, 2], [3, 4]]);
+    const x = tf.variable([
+      [1, 2],
+      [3, 4],
+    ]);
     const tape = new GradientTape({ persistent: true });
     const [y, z] = tape.record(() => [tf.mul(x, 2), tf.reduceSum(x, 1)]);
-    expect(() => tape.batchJacobian(z, x)).toThrow(/batchJacobian: argument 'target' expected a tensor of rank at least 2/);
+    expect(() => tape.batchJacobian(z, x)).toThrow(
+      /batchJacobian: argument 'target' expected a tensor of rank at least 2/,
+    );
     const other = tf.variable([[1, 2, 3]]);
-    expect(() => tape.batchJacobian(y, other)).toThrow(/batchJacobian: argument 'source' expected the first dimension.*2 vs\. 1/);
-    const unrelated = tf.variable([[1, 2, 3], [4, 5, 6]]);
+    expect(() => tape.batchJacobian(y, other)).toThrow(
+      /batchJacobian: argument 'source' expected the first dimension.*2 vs\. 1/,
+    );
+    const unrelated = tf.variable([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tape.batchJacobian(y, unrelated)).toBeNull();
     expect(tape.batchJacobian(y, unrelated, { unconnectedGradients: 'zero' })!.shape).toEqual([2, 2, 3]);
     tape.dispose();
@@ -135,7 +179,10 @@ describe('zero-size targets', () => {
     const full = tape.jacobian(y!, x);
     expect(full!.shape).toEqual([1, 0, 1, 0]);
     const ofVector = tape.jacobian(empty!, [v, x]);
-    expect(ofVector.map((j) => j!.shape)).toEqual([[0, 3], [0, 1, 0]]);
+    expect(ofVector.map((j) => j!.shape)).toEqual([
+      [0, 3],
+      [0, 1, 0],
+    ]);
     tf.dispose([batch!, full!, ...ofVector.map((j) => j!)]);
     tape.dispose();
     tf.dispose([x, v, y!, empty!]);

@@ -123,7 +123,8 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   softplus: (t) => tf.softplus(input(t, 'x')),
   softmax: (t, a) => tf.softmax(input(t, 'x'), attr(a, 'axis') as number),
   logSoftmax: (t, a) => tf.logSoftmax(input(t, 'x'), attr(a, 'axis') as number),
-  matmul: (t, a) => tf.matmul(input(t, 'a'), input(t, 'b'), { transposeA: attr(a, 'transposeA'), transposeB: attr(a, 'transposeB') }),
+  matmul: (t, a) =>
+    tf.matmul(input(t, 'a'), input(t, 'b'), { transposeA: attr(a, 'transposeA'), transposeB: attr(a, 'transposeB') }),
   reduceSum: (t, a) => tf.reduceSum(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
   reduceMean: (t, a) => tf.reduceMean(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
   reduceMax: (t, a) => tf.reduceMax(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
@@ -132,9 +133,18 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   transpose: (t, a) => tf.transpose(input(t, 'x'), a.perm ?? undefined),
   expandDims: (t, a) => tf.expandDims(input(t, 'x'), attr(a, 'axis') as number),
   squeeze: (t, a) => tf.squeeze(input(t, 'x'), axisOf(a)),
-  concat: (t, a) => tf.concat(attr(a, 'tensors').map((name) => input(t, name)), attr(a, 'axis') as number),
+  concat: (t, a) =>
+    tf.concat(
+      attr(a, 'tensors').map((name) => input(t, name)),
+      attr(a, 'axis') as number,
+    ),
   slice: (t, a) => tf.slice(input(t, 'x'), attr(a, 'begin'), attr(a, 'size')),
-  gather: (t, a) => tf.gather(input(t, 'x'), tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'), attr(a, 'axis') as number),
+  gather: (t, a) =>
+    tf.gather(
+      input(t, 'x'),
+      tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'),
+      attr(a, 'axis') as number,
+    ),
   unsortedSegmentSum: (t, a) => {
     const ids = attr(a, 'segmentIds');
     return tf.unsortedSegmentSum(input(t, 'data'), tf.tensor(ids, [ids.length], 'int32'), attr(a, 'numSegments'));
@@ -162,8 +172,10 @@ const RELATIVE = 1e-3;
 /** A description of the worst mismatch between `got` and `expected`, or null when they agree. */
 function mismatch(what: string, got: tf.Tensor | null | undefined, expected: Encoded | undefined): string | null {
   if (expected === undefined) return `${what}: no reference value in the oracle`;
-  if (got === null || got === undefined) return `${what}: expected a tensor of shape [${expected.shape.join(',')}], got ${String(got)}`;
-  if (!tf.shapesEqual(got.shape, expected.shape)) return `${what}: expected shape [${expected.shape.join(',')}], got [${got.shape.join(',')}]`;
+  if (got === null || got === undefined)
+    return `${what}: expected a tensor of shape [${expected.shape.join(',')}], got ${String(got)}`;
+  if (!tf.shapesEqual(got.shape, expected.shape))
+    return `${what}: expected shape [${expected.shape.join(',')}], got [${got.shape.join(',')}]`;
   const values = got.dataSync();
   let worst = -1;
   let worstExcess = 0;
@@ -177,8 +189,10 @@ function mismatch(what: string, got: tf.Tensor | null | undefined, expected: Enc
     }
   }
   if (worst === -1) return null;
-  return `${what}: element ${worst} (flat) expected ${Number(expected.values[worst])}, got ${values[worst]!}` +
-    ` (expected [${expected.values.map(Number).join(', ')}], got [${Array.from(values).join(', ')}])`;
+  return (
+    `${what}: element ${worst} (flat) expected ${Number(expected.values[worst])}, got ${values[worst]!}` +
+    ` (expected [${expected.values.map(Number).join(', ')}], got [${Array.from(values).join(', ')}])`
+  );
 }
 
 function fromEncoded(e: Encoded, dtype: tf.DataType = 'float32'): tf.Tensor {

@@ -11,7 +11,12 @@ import type { Sources } from './gradient-tape.js';
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint'
+  ) {
     return `${typeof value} ${String(value)}`;
   }
   if (value === undefined) return 'undefined';
@@ -23,16 +28,28 @@ export function describe(value: unknown): string {
  * Throws unless `value` is a live Tensor, naming the op and argument: an InvalidArgumentError for
  * anything else, a FailedPreconditionError for a disposed tensor.
  */
-export function assertTensor(value: unknown, op: string, argument: string, expected = 'a Tensor'): asserts value is tf.Tensor {
+export function assertTensor(
+  value: unknown,
+  op: string,
+  argument: string,
+  expected = 'a Tensor',
+): asserts value is tf.Tensor {
   if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, expected, describe(value));
   if (value.isDisposed) {
-    throw new tf.FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${value.id}); it cannot be used again.`, op);
+    throw new tf.FailedPreconditionError(
+      `${op}: argument '${argument}' is a disposed tensor (id ${value.id}); it cannot be used again.`,
+      op,
+    );
   }
 }
 
 /** Whether `value` is a thenable (what makes a `record` asynchronous). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Arrays and plain objects: the containers a source structure nests (as TensorFlow's `nest`). */
@@ -52,11 +69,17 @@ export function flattenSources(sources: Sources, op: string): tf.Tensor[] {
   const open: unknown[] = [];
   const visit = (value: unknown, path: string): void => {
     if (value instanceof tf.Tensor || !isContainer(value)) {
-      assertTensor(value, op, path, path === 'sources' ? 'a Tensor, or arrays and records of tensors (nested)' : 'a Tensor');
+      assertTensor(
+        value,
+        op,
+        path,
+        path === 'sources' ? 'a Tensor, or arrays and records of tensors (nested)' : 'a Tensor',
+      );
       list.push(value);
       return;
     }
-    if (open.includes(value)) tf.invalidArgument(op, path, 'arrays and records of tensors without cycles', 'a structure that contains itself');
+    if (open.includes(value))
+      tf.invalidArgument(op, path, 'arrays and records of tensors without cycles', 'a structure that contains itself');
     open.push(value);
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`));
     else for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`);
@@ -87,6 +110,7 @@ export function identityRows(rows: readonly [number, number], count: number): tf
 /** Checks `unconnectedGradients`, defaulting to 'none'. */
 export function checkUnconnected(op: string, value: unknown): 'none' | 'zero' {
   if (value === undefined) return 'none';
-  if (value !== 'none' && value !== 'zero') tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", describe(value));
+  if (value !== 'none' && value !== 'zero')
+    tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", describe(value));
   return value;
 }

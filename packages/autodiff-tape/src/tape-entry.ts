@@ -73,7 +73,8 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
     // Null: TensorFlow's non-differentiable ops keep nothing. Undefined: an op newer than this
     // package's table keeps everything, so that its missing gradient is reported, not a crash.
     const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[record.kernelName];
-    const saved: readonly string[] | undefined = definition === undefined ? undefined : (definition?.saves.inputs ?? []);
+    const saved: readonly string[] | undefined =
+      definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
     const savesOutput = definition === undefined || (definition?.saves.output ?? false);
     plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput };

@@ -102,7 +102,9 @@ export async function checkOutputs(env: ConformanceEnvironment, checks: readonly
       if (problem !== null) problems.push(`${check.label}: ${problem}`);
     });
     if (problems.length > 0) {
-      const error = new Error(`${problems.length} of ${checks.length} outputs differ from the reference:\n  ${problems.join('\n  ')}`);
+      const error = new Error(
+        `${problems.length} of ${checks.length} outputs differ from the reference:\n  ${problems.join('\n  ')}`,
+      );
       error.name = 'AssertionError';
       throw error;
     }

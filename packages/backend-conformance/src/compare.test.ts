@@ -24,7 +24,12 @@ describe('compareValues', () => {
     expect(message).toContain('at [0,1] got 2, expected 2.5');
     expect(message).toContain('at [1,2] got 6, expected 0');
     expect(compareValues([1 + 1e-4], [1])).not.toBeNull();
-    expect(compareValues(Array.from({ length: 10 }, () => 1), Array.from({ length: 10 }, () => 0))).toMatch(/; \.\.\.$/);
+    expect(
+      compareValues(
+        Array.from({ length: 10 }, () => 1),
+        Array.from({ length: 10 }, () => 0),
+      ),
+    ).toMatch(/; \.\.\.$/);
   });
 
   it('rejects a different number of values', () => {
@@ -62,7 +67,10 @@ describe('expectTensorClose', () => {
 
   it('passes for close values given nested, flat or as a ReferenceTensor', async () => {
     const x = tf.tensor([1, 2, 3, 4], [2, 2]);
-    await expectTensorClose(x, [[1, 2], [3, 4.000001]]);
+    await expectTensorClose(x, [
+      [1, 2],
+      [3, 4.000001],
+    ]);
     await expectTensorClose(x, [1, 2, 3, 4]);
     await expectTensorClose(x, referenceTensor([1, 2, 3, 4], [2, 2]));
     await expectTensorClose(tf.scalar(true), true);
@@ -71,11 +79,27 @@ describe('expectTensorClose', () => {
 
   it('rejects wrong values, shapes and dtypes', async () => {
     const x = tf.tensor([1, 2, 3, 4], [2, 2]);
-    await expect(expectTensorClose(x, [[1, 2], [3, 5]])).rejects.toThrow(/1 of 4 values differ.*at \[1,1\] got 4, expected 5/);
+    await expect(
+      expectTensorClose(x, [
+        [1, 2],
+        [3, 5],
+      ]),
+    ).rejects.toThrow(/1 of 4 values differ.*at \[1,1\] got 4, expected 5/);
     await expect(expectTensorClose(x, [[1, 2, 3, 4]])).rejects.toThrow(/expected shape \[1,4\]/);
     await expect(expectTensorClose(x, [1, 2, 3])).rejects.toThrow(/expected shape \[3\]/);
-    await expect(expectTensorClose(x, referenceTensor([1, 2, 3, 4], [2, 2], 'int32'))).rejects.toThrow(/expected dtype int32/);
-    await expect(expectTensorClose(x, [[1, 2], [3, 4.1]], { rtol: 0.05 })).resolves.toBeUndefined();
+    await expect(expectTensorClose(x, referenceTensor([1, 2, 3, 4], [2, 2], 'int32'))).rejects.toThrow(
+      /expected dtype int32/,
+    );
+    await expect(
+      expectTensorClose(
+        x,
+        [
+          [1, 2],
+          [3, 4.1],
+        ],
+        { rtol: 0.05 },
+      ),
+    ).resolves.toBeUndefined();
     x.dispose();
   });
 

@@ -56,7 +56,11 @@ function formatIndex(flat: number, shape: readonly number[] | undefined): string
  * matches only itself.
  * @example compareValues([1, 2.5], [1, 2]) // '1 of 2 values differ ...: at [1] got 2.5, expected 2 ...'
  */
-export function compareValues(actual: ArrayLike<number>, expected: ArrayLike<number>, options: CompareOptions = {}): string | null {
+export function compareValues(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  options: CompareOptions = {},
+): string | null {
   if (actual.length !== expected.length) return `got ${actual.length} values, expected ${expected.length}`;
   const rtol = options.tolerance?.rtol ?? DEFAULT_TOLERANCE.rtol;
   const atol = options.tolerance?.atol ?? DEFAULT_TOLERANCE.atol;

@@ -67,7 +67,10 @@ describe("the README's kernel table", () => {
       writeFileSync(README, `${text.slice(0, start + TABLE_START.length)}\n${rendered}\n${text.slice(end)}`);
       return;
     }
-    expect(current, "README.md's kernel table differs from OP_SPECS: run UPDATE_README=1 npx vitest run packages/backend-conformance/src/completeness.test.ts").toBe(rendered);
+    expect(
+      current,
+      "README.md's kernel table differs from OP_SPECS: run UPDATE_README=1 npx vitest run packages/backend-conformance/src/completeness.test.ts",
+    ).toBe(rendered);
   });
 
   it('names every kernel of the spec', () => {

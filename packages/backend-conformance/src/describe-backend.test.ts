@@ -39,7 +39,12 @@ describe('ConformanceRun set-up', () => {
     const run = new ConformanceRun('old', () => backend, {});
     await run.setUp();
     expect(() => run.checkContract()).toThrow(/Backend 'old' implements contract version 0/);
-    await expect(run.runCase(caseOf([], async () => undefined), skip)).rejects.toThrow(Skipped);
+    await expect(
+      run.runCase(
+        caseOf([], async () => undefined),
+        skip,
+      ),
+    ).rejects.toThrow(Skipped);
     await run.tearDown();
     expect(disposed).toBe(true);
   });
@@ -74,23 +79,36 @@ describe('ConformanceRun set-up', () => {
 
 describe('ConformanceRun kernel table', () => {
   it("fails once naming ['Tanh'] for a backend without Tanh, and skips the cases that need it", async () => {
-    const run = new ConformanceRun('broken', () => delegatingBackend({ without: ['Tanh'], replace: { Add: 'Sub' } }), {});
+    const run = new ConformanceRun(
+      'broken',
+      () => delegatingBackend({ without: ['Tanh'], replace: { Add: 'Sub' } }),
+      {},
+    );
     await run.setUp();
     run.checkContract();
     expect(() => run.checkKernelTable()).toThrow(/^Backend 'broken' lacks 1 primitive kernel: Tanh\./);
-    await expect(run.runCase(caseOf(['Exp', 'Tanh'], async () => undefined), skip)).rejects.toThrow('needs Tanh (missing from the kernel table)');
+    await expect(
+      run.runCase(
+        caseOf(['Exp', 'Tanh'], async () => undefined),
+        skip,
+      ),
+    ).rejects.toThrow('needs Tanh (missing from the kernel table)');
     await run.tearDown();
   });
 
   it('accepts declared kernels, skipping their cases, and rejects skip names that are not kernels', async () => {
-    const declared = new ConformanceRun('declared', () => delegatingBackend({ without: ['Tanh'] }), { skip: ['Tanh', 'Pow'] });
+    const declared = new ConformanceRun('declared', () => delegatingBackend({ without: ['Tanh'] }), {
+      skip: ['Tanh', 'Pow'],
+    });
     await declared.setUp();
     declared.checkKernelTable();
-    expect(declared.blocked(['Pow', 'Tanh', 'Add'])).toBe('needs Pow (declared unsupported), Tanh (declared unsupported)');
+    expect(declared.blocked(['Pow', 'Tanh', 'Add'])).toBe(
+      'needs Pow (declared unsupported), Tanh (declared unsupported)',
+    );
     await declared.tearDown();
     const typo = new ConformanceRun('typo', cpuBackend, { skip: ['Tahn'] });
     await typo.setUp();
-    expect(() => typo.checkKernelTable()).toThrow("options.skip names Tahn, which is not a kernel of the contract.");
+    expect(() => typo.checkKernelTable()).toThrow('options.skip names Tahn, which is not a kernel of the contract.');
     await typo.tearDown();
   });
 
@@ -117,11 +135,14 @@ describe('ConformanceRun cases', () => {
   it('runs a passing case and fails one that leaks a tensor, naming the figures', async () => {
     const run = new ConformanceRun('async', () => delegatingBackend(), {});
     await run.setUp();
-    await run.runCase(caseOf(['Add'], async () => {
-      const y = tf.tidy(() => tf.add(tf.tensor([1, 2]), 1));
-      await y.data();
-      y.dispose();
-    }), skip);
+    await run.runCase(
+      caseOf(['Add'], async () => {
+        const y = tf.tidy(() => tf.add(tf.tensor([1, 2]), 1));
+        await y.data();
+        y.dispose();
+      }),
+      skip,
+    );
     let leaked: tf.Tensor | undefined;
     const leaking = caseOf(['Add'], async () => {
       leaked = tf.tidy(() => tf.add(tf.tensor([1, 2]), 1));
@@ -136,11 +157,14 @@ describe('ConformanceRun cases', () => {
   it('switches to the reference CPU backend and back inside onReference', async () => {
     const run = new ConformanceRun('async', () => delegatingBackend(), {});
     await run.setUp();
-    await run.runCase(caseOf([], async (env) => {
-      const names = await env.onReference(async () => tf.getBackend());
-      expect(names).toBe(run.referenceName);
-      expect(tf.getBackend()).toBe(run.name);
-    }), skip);
+    await run.runCase(
+      caseOf([], async (env) => {
+        const names = await env.onReference(async () => tf.getBackend());
+        expect(names).toBe(run.referenceName);
+        expect(tf.getBackend()).toBe(run.name);
+      }),
+      skip,
+    );
     await run.tearDown();
   });
 });

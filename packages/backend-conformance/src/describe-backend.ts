@@ -19,7 +19,12 @@ import type { ConformanceCase, ConformanceEnvironment, ConformanceGroup, MemoryS
 import { memoryDrift, memorySnapshot } from './case.js';
 import type { Tolerance } from './compare.js';
 import { DEFAULT_TOLERANCE } from './compare.js';
-import { findMissingKernels, findMissingStorageMethods, missingKernelsMessage, specVersionMessage } from './kernel-check.js';
+import {
+  findMissingKernels,
+  findMissingStorageMethods,
+  missingKernelsMessage,
+  specVersionMessage,
+} from './kernel-check.js';
 import { KernelRecorder, guardKernels } from './kernel-guard.js';
 import { CONFORMANCE_GROUPS } from './suites/index.js';
 
@@ -122,7 +127,9 @@ export class ConformanceRun {
 
   private storageProblem(backend: Backend): string | null {
     const missing = findMissingStorageMethods(backend);
-    return missing.length === 0 ? null : `Backend '${this.label}' lacks the storage method${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of the contract.`;
+    return missing.length === 0
+      ? null
+      : `Backend '${this.label}' lacks the storage method${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of the contract.`;
   }
 
   async tearDown(): Promise<void> {
@@ -149,7 +156,10 @@ export class ConformanceRun {
     const known = new Set<string>([...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]);
     const unknown = [...this.declared].filter((name) => !known.has(name));
     const messages = [missingKernelsMessage(this.label, missing)];
-    if (unknown.length > 0) messages.push(`options.skip names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a kernel' : 'are not kernels'} of the contract.`);
+    if (unknown.length > 0)
+      messages.push(
+        `options.skip names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a kernel' : 'are not kernels'} of the contract.`,
+      );
     const text = messages.filter((m) => m !== null).join('\n');
     if (text !== '') throw new Error(text);
   }
@@ -209,7 +219,8 @@ export class ConformanceRun {
       const why = this.unavailable.get(name);
       if (why === undefined) return [];
       if (why === 'declared') return [`${name} (declared unsupported)`];
-      if (why === 'optional') return [`${name} (optional fused kernel, not implemented: tensor-core runs its composite instead)`];
+      if (why === 'optional')
+        return [`${name} (optional fused kernel, not implemented: tensor-core runs its composite instead)`];
       return [`${name} (missing from the kernel table)`];
     });
     return reasons.length === 0 ? null : `needs ${reasons.join(', ')}`;
@@ -218,11 +229,13 @@ export class ConformanceRun {
   /** Runs one case: skipped when a kernel it needs is unavailable, then the memory check. */
   async runCase(c: ConformanceCase, skip: (note: string) => never): Promise<void> {
     const backend = this.backend;
-    if (backend === undefined || this.setupError !== undefined) skip(`the backend was not set up: ${this.setupError ?? 'unknown reason'}`);
+    if (backend === undefined || this.setupError !== undefined)
+      skip(`the backend was not set up: ${this.setupError ?? 'unknown reason'}`);
     const needed = new Set([...c.kernels, ...(await this.kernelsReached(c))]);
     // A fused kernel the backend lacks blocks only the case that checks it: elsewhere tensor-core
     // runs its composite of primitives.
-    if (c.optional !== true) for (const name of needed) if (this.unavailable.get(name) === 'optional') needed.delete(name);
+    if (c.optional !== true)
+      for (const name of needed) if (this.unavailable.get(name) === 'optional') needed.delete(name);
     const blocked = this.blocked([...needed]);
     if (blocked !== null) skip(blocked);
     if (tf.getBackend() !== this.name) await tf.setBackend(this.name);

@@ -42,5 +42,9 @@ export function renderDtypeTable(): string {
     else rows.push({ names: [name], rest });
   }
   const lines = rows.map(({ names, rest }) => `| ${names.map((n) => `\`${n}\``).join(' ')} | ${rest}`);
-  return ['| kernels | inputs: dtypes | output dtype | attributes | contract |', '|---|---|---|---|---|', ...lines].join('\n');
+  return [
+    '| kernels | inputs: dtypes | output dtype | attributes | contract |',
+    '|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
 }

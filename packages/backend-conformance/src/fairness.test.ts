@@ -36,7 +36,12 @@ interface Outcome {
 }
 
 /** Runs every case on `backend` as `describeBackend` would, collecting what each one gave. */
-async function runSuite(label: string, backend: Backend, options: DescribeBackendOptions = {}, cases: readonly ConformanceCase[] = CASES): Promise<Outcome> {
+async function runSuite(
+  label: string,
+  backend: Backend,
+  options: DescribeBackendOptions = {},
+  cases: readonly ConformanceCase[] = CASES,
+): Promise<Outcome> {
   const run = new ConformanceRun(label, () => backend, options);
   await run.setUp();
   const outcome: Outcome = { passed: [], skipped: new Map(), failed: new Map(), kernelTable: null, drift: null };
@@ -67,7 +72,10 @@ async function runSuite(label: string, backend: Backend, options: DescribeBacken
 }
 
 /** A CPU-delegating backend whose kernel `name` is `kernel` instead. */
-function withKernel(name: KernelName, kernel: (call: { inputs: Record<string, { dataId: DataId }> }) => DataId): Backend {
+function withKernel(
+  name: KernelName,
+  kernel: (call: { inputs: Record<string, { dataId: DataId }> }) => DataId,
+): Backend {
   const backend = delegatingBackend();
   (backend.kernels as unknown as Record<string, unknown>)[name] = kernel;
   return backend;
@@ -87,8 +95,10 @@ const EVERY_KERNEL: readonly KernelName[] = [...PRIMITIVE_KERNEL_NAMES, ...FUSED
 /** What went wrong for one plugin, or nothing. */
 function unfairness(outcome: Outcome, expectedKernelTable: RegExp | null): string[] {
   const problems = [...outcome.failed].map(([name, message]) => `'${name}' failed: ${message.split('\n')[0]}`);
-  if (expectedKernelTable === null && outcome.kernelTable !== null) problems.push(`the kernel-table test failed: ${outcome.kernelTable}`);
-  if (expectedKernelTable !== null && !expectedKernelTable.test(outcome.kernelTable ?? '')) problems.push(`the kernel-table test gave ${outcome.kernelTable}`);
+  if (expectedKernelTable === null && outcome.kernelTable !== null)
+    problems.push(`the kernel-table test failed: ${outcome.kernelTable}`);
+  if (expectedKernelTable !== null && !expectedKernelTable.test(outcome.kernelTable ?? ''))
+    problems.push(`the kernel-table test gave ${outcome.kernelTable}`);
   if (outcome.drift !== null) problems.push(outcome.drift);
   return problems;
 }
@@ -102,9 +112,11 @@ describe('a plugin that declines or lacks a kernel (every kernel in turn)', () =
       });
       const outcome = await runSuite(`declines ${name}`, loud, { skip: [name] });
       const found = unfairness(outcome, null);
-      if (![...outcome.skipped.values()].every((note) => note.includes(`${name} (declared unsupported)`))) found.push('a skip names another reason');
+      if (![...outcome.skipped.values()].every((note) => note.includes(`${name} (declared unsupported)`)))
+        found.push('a skip names another reason');
       // The checks of the kernel itself are among the skipped ones.
-      if (![...outcome.skipped.keys()].some((caseName) => caseName.startsWith(name))) found.push('its own checks were not skipped');
+      if (![...outcome.skipped.keys()].some((caseName) => caseName.startsWith(name)))
+        found.push('its own checks were not skipped');
       if (found.length > 0) problems[name] = found;
     }
     expect(problems).toEqual({});
@@ -116,7 +128,10 @@ describe('a plugin that declines or lacks a kernel (every kernel in turn)', () =
       const outcome = await runSuite(`lacks ${name}`, delegatingBackend({ without: [name] }));
       const fused = (FUSED_KERNEL_NAMES as readonly string[]).includes(name);
       // A fused kernel is optional: its absence is no failure at all.
-      const found = unfairness(outcome, fused ? null : new RegExp(`^Backend 'lacks ${name}' lacks 1 primitive kernel: ${name}\\.`));
+      const found = unfairness(
+        outcome,
+        fused ? null : new RegExp(`^Backend 'lacks ${name}' lacks 1 primitive kernel: ${name}\\.`),
+      );
       // Without a fused kernel, tensor-core runs its composite: only the fused kernel's own check is skipped.
       if (fused && outcome.skipped.size !== 1) found.push(`skipped ${[...outcome.skipped.keys()].join('; ')}`);
       if (found.length > 0) problems[name] = found;
@@ -134,7 +149,9 @@ describe('a kernel that throws a RangeError', () => {
     const reluCase = CASES.filter((c) => c.name.startsWith('Relu float32'));
     const outcome = await runSuite('buggy Relu', buggy, {}, reluCase);
     const message = outcome.failed.get(reluCase[0]!.name);
-    expect(message).toMatch(/Relu: the 'conformance:buggy Relu#\d+' backend's Relu kernel failed \(a bug in the backend, not in the input\): RangeError: Offset is outside the bounds of the DataView/);
+    expect(message).toMatch(
+      /Relu: the 'conformance:buggy Relu#\d+' backend's Relu kernel failed \(a bug in the backend, not in the input\): RangeError: Offset is outside the bounds of the DataView/,
+    );
     expect(message).not.toMatch(/could not allocate/);
     expect(outcome.drift).toBeNull();
   });
@@ -155,10 +172,15 @@ describe('a kernel that returns its input buffer', () => {
   });
 
   it('names the input among several (Concat tensors[1])', async () => {
-    const aliasing = withKernel('Concat', ({ inputs }) => (inputs.tensors as unknown as { dataId: DataId }[])[1]!.dataId);
+    const aliasing = withKernel(
+      'Concat',
+      ({ inputs }) => (inputs.tensors as unknown as { dataId: DataId }[])[1]!.dataId,
+    );
     const concatCase = CASES.filter((c) => c.name.startsWith('Concat'));
     const outcome = await runSuite('aliasing Concat', aliasing, {}, concatCase);
-    expect(outcome.failed.get(concatCase[0]!.name)).toMatch(/Concat kernel returned the buffer of its input 'tensors\[1\]'/);
+    expect(outcome.failed.get(concatCase[0]!.name)).toMatch(
+      /Concat kernel returned the buffer of its input 'tensors\[1\]'/,
+    );
     expect(outcome.drift).toBeNull();
   });
 });

@@ -34,7 +34,9 @@ describe('findMissingKernels', () => {
   });
 
   it('treats a table entry that is not a function as missing', () => {
-    const backend = { kernels: { ...cpuBackend().kernels, Exp: undefined } } as unknown as Parameters<typeof findMissingKernels>[0];
+    const backend = { kernels: { ...cpuBackend().kernels, Exp: undefined } } as unknown as Parameters<
+      typeof findMissingKernels
+    >[0];
     expect(findMissingKernels(backend)).toEqual(['Exp']);
   });
 });
@@ -49,12 +51,17 @@ describe('messages', () => {
 
   it('checks the contract version', () => {
     expect(specVersionMessage('mine', BACKEND_SPEC_VERSION)).toBeNull();
-    expect(specVersionMessage('mine', BACKEND_SPEC_VERSION + 1)).toContain(`implements contract version ${BACKEND_SPEC_VERSION + 1}`);
+    expect(specVersionMessage('mine', BACKEND_SPEC_VERSION + 1)).toContain(
+      `implements contract version ${BACKEND_SPEC_VERSION + 1}`,
+    );
     expect(specVersionMessage('mine', undefined)).toContain('contract version undefined');
   });
 
   it('finds missing storage methods', () => {
     expect(findMissingStorageMethods(cpuBackend())).toEqual([]);
-    expect(findMissingStorageMethods({ write: () => undefined, memory: () => undefined })).toEqual(['read', 'disposeData']);
+    expect(findMissingStorageMethods({ write: () => undefined, memory: () => undefined })).toEqual([
+      'read',
+      'disposeData',
+    ]);
   });
 });

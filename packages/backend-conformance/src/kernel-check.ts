@@ -16,7 +16,10 @@ export function kernelEntry(table: unknown, name: string): unknown {
 }
 
 /** The kernels of the contract a backend's table lacks (not a function), in the contract's order. */
-export function findMissingKernels(backend: Pick<Backend, 'kernels'>, names: readonly KernelName[] = PRIMITIVE_KERNEL_NAMES): KernelName[] {
+export function findMissingKernels(
+  backend: Pick<Backend, 'kernels'>,
+  names: readonly KernelName[] = PRIMITIVE_KERNEL_NAMES,
+): KernelName[] {
   const table: unknown = backend.kernels;
   return names.filter((name) => typeof kernelEntry(table, name) !== 'function');
 }

@@ -21,7 +21,8 @@ function aliasedInput(inputs: Readonly<Record<string, unknown>>, output: DataId)
     const list = Array.isArray(value) ? value : [value];
     for (let i = 0; i < list.length; i++) {
       const info = list[i] as { readonly dataId?: unknown } | null;
-      if (typeof info === 'object' && info !== null && info.dataId === output) return Array.isArray(value) ? `${argument}[${i}]` : argument;
+      if (typeof info === 'object' && info !== null && info.dataId === output)
+        return Array.isArray(value) ? `${argument}[${i}]` : argument;
     }
   }
   return undefined;
@@ -116,7 +117,8 @@ export class KernelRecorder {
         await body();
       });
     } catch (error) {
-      if (tf.TapeflowError.isInstance(error) && error.code === 'UNIMPLEMENTED' && error.op !== undefined) this.reached.add(error.op);
+      if (tf.TapeflowError.isInstance(error) && error.code === 'UNIMPLEMENTED' && error.op !== undefined)
+        this.reached.add(error.op);
     }
     return new Set(this.reached);
   }

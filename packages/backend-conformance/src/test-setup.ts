@@ -38,7 +38,10 @@ export function delegatingBackend(breakage: Breakage = {}): Backend {
     // Deliberately not a full table (kernels removed or swapped), which is what the suite must detect.
     kernels: table as unknown as KernelTable,
     write: (values, shape, dtype) => cpu.write(values, shape, dtype),
-    read: (dataId) => new Promise((resolve, reject) => setTimeout(() => void cpu.read(dataId).then((v) => resolve(v.slice()), reject), 0)),
+    read: (dataId) =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => void cpu.read(dataId).then((v) => resolve(v.slice()), reject), 0),
+      ),
     disposeData: (dataId) => {
       if (breakage.leak === true) leaked++;
       else cpu.disposeData(dataId);

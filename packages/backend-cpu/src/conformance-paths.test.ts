@@ -9,7 +9,9 @@ import { cpuBackend } from './index.js';
 import { SIMD_UNDER_TEST } from './test-utils.js';
 
 describeBackend('cpu (plain JavaScript)', () => cpuBackend({ simd: false }));
-describeBackend(`cpu (${SIMD_UNDER_TEST === 'relaxed' ? 'relaxed ' : ''}SIMD, 1 thread)`, () => cpuBackend({ simd: SIMD_UNDER_TEST, threads: 1 }));
+describeBackend(`cpu (${SIMD_UNDER_TEST === 'relaxed' ? 'relaxed ' : ''}SIMD, 1 thread)`, () =>
+  cpuBackend({ simd: SIMD_UNDER_TEST, threads: 1 }),
+);
 describeBackend(`cpu (${SIMD_UNDER_TEST === 'relaxed' ? 'relaxed ' : ''}SIMD, every kernel shared with a worker)`, () =>
   cpuBackend({ simd: SIMD_UNDER_TEST, threads: 2, parallelThreshold: 0 }),
 );

@@ -143,14 +143,20 @@ describe('cpuBackend options', () => {
     expect(() => cpuBackend({ threads: 1.5 })).toThrow(InvalidArgumentError);
   });
 
-  for (const options of [{ simd: false }, { simd: true, threads: 1 }, { simd: true, threads: 2, parallelThreshold: 0 }] as const) {
+  for (const options of [
+    { simd: false },
+    { simd: true, threads: 1 },
+    { simd: true, threads: 2, parallelThreshold: 0 },
+  ] as const) {
     it(`keeps reads valid and owned by the caller (${JSON.stringify(options)})`, () => {
       const backend = cpuBackend(options);
       const id = backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
       const values = backend.readSync(id);
       values[0] = 100;
       // Lots of allocation (the heap grows, blocks are reused) must not touch the array read before.
-      const ids = Array.from({ length: 50 }, (_, i) => backend.write(new Float32Array(20000 * (i + 1)), [20000 * (i + 1)], 'float32'));
+      const ids = Array.from({ length: 50 }, (_, i) =>
+        backend.write(new Float32Array(20000 * (i + 1)), [20000 * (i + 1)], 'float32'),
+      );
       ids.forEach((other) => backend.disposeData(other));
       expect(Array.from(backend.readSync(id))).toEqual([1, 2, 3]);
       expect(Array.from(values)).toEqual([100, 2, 3]);

@@ -63,11 +63,17 @@ function reportOnce(message: string): void {
 function choosePath(simd: CpuBackendOptions['simd'], features: CpuFeatures): CpuPath {
   if (simd === false) return 'js';
   if (simd === 'relaxed') {
-    if (!features.relaxedSimd) throw new UnimplementedError(`${CPU_BACKEND_NAME}: option simd: 'relaxed' asks for relaxed SIMD, which this engine lacks (Node 20 needs --experimental-wasm-relaxed-simd).`);
+    if (!features.relaxedSimd)
+      throw new UnimplementedError(
+        `${CPU_BACKEND_NAME}: option simd: 'relaxed' asks for relaxed SIMD, which this engine lacks (Node 20 needs --experimental-wasm-relaxed-simd).`,
+      );
     return 'relaxed-simd';
   }
   if (simd === true) {
-    if (!features.simd) throw new UnimplementedError(`${CPU_BACKEND_NAME}: option simd: true asks for WebAssembly SIMD, which this engine lacks.`);
+    if (!features.simd)
+      throw new UnimplementedError(
+        `${CPU_BACKEND_NAME}: option simd: true asks for WebAssembly SIMD, which this engine lacks.`,
+      );
     return 'simd';
   }
   return features.relaxedSimd ? 'relaxed-simd' : features.simd ? 'simd' : 'js';
@@ -139,7 +145,9 @@ export class CpuBackend implements Backend {
         // Asked for explicitly: say why it cannot be had. Chosen by default: fall back (e.g. a
         // browser's main thread refuses to compile a module over 4 KB synchronously).
         if (options.simd !== undefined) throw error;
-        reportOnce(`WebAssembly kernels unavailable (${error instanceof Error ? error.message : String(error)}); using plain JavaScript.`);
+        reportOnce(
+          `WebAssembly kernels unavailable (${error instanceof Error ? error.message : String(error)}); using plain JavaScript.`,
+        );
         [path, threads] = ['js', 1];
       }
     }

@@ -27,10 +27,28 @@ function probe(constants: number, op: readonly number[]): boolean {
   const body = [0x00, ...Array.from({ length: constants }, () => constant).flat(), ...op, 0x0b];
   const code = [0x01, body.length, ...body];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
-    0x03, 0x02, 0x01, 0x00, // one function of type 0
-    0x0a, code.length, ...code,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // type: () -> v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // one function of type 0
+    0x0a,
+    code.length,
+    ...code,
   ];
   try {
     return webAssembly()?.validate(new Uint8Array(bytes)) ?? false;
@@ -70,7 +88,8 @@ function workerKind(): CpuFeatures['workers'] {
 }
 
 function coreCount(): number {
-  const navigatorCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const navigatorCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
   if (typeof navigatorCores === 'number' && navigatorCores > 0) return navigatorCores;
   const os = nodeProcess()?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
   return Math.max(1, os?.availableParallelism?.() ?? 1);

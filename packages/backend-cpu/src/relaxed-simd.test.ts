@@ -19,7 +19,12 @@ const root = join(here, '../../..');
 describe.skipIf(process.env.TAPEFLOW_CPU_TEST_PATHS !== undefined)('relaxed SIMD path', () => {
   it('passes the kernel, thread and conformance tests', () => {
     const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-    const files = ['packages/backend-cpu/src/kernels', 'packages/backend-cpu/src/threads', 'packages/backend-cpu/src/conformance.test.ts', 'packages/backend-cpu/src/conformance-paths.test.ts'];
+    const files = [
+      'packages/backend-cpu/src/kernels',
+      'packages/backend-cpu/src/threads',
+      'packages/backend-cpu/src/conformance.test.ts',
+      'packages/backend-cpu/src/conformance-paths.test.ts',
+    ];
     let output: string;
     try {
       output = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', vitest, 'run', ...files], {

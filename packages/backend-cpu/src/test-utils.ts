@@ -4,7 +4,14 @@
  * data. Not exported from index.ts, so the build leaves it out.
  */
 
-import type { DataType, KernelAttrs, KernelInputs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core/internal';
+import type {
+  DataType,
+  KernelAttrs,
+  KernelInputs,
+  KernelName,
+  TensorInfo,
+  TypedArray,
+} from '@tapeflow/tensor-core/internal';
 import { makeTypedArray } from '@tapeflow/tensor-core/internal';
 import { afterAll, describe, expect } from 'vitest';
 import { seededRandom } from '../../backend-conformance/src/reference/data.js';

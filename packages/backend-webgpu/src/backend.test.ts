@@ -7,7 +7,13 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { FUSED_KERNEL_NAMES, FailedPreconditionError, NotFoundError, PRIMITIVE_KERNEL_NAMES, ResourceExhaustedError } from '@tapeflow/tensor-core/internal';
+import {
+  FUSED_KERNEL_NAMES,
+  FailedPreconditionError,
+  NotFoundError,
+  PRIMITIVE_KERNEL_NAMES,
+  ResourceExhaustedError,
+} from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'webgpu';
 import { WEBGPU_BACKEND_NAME, webgpuBackend } from './index.js';
@@ -35,7 +41,7 @@ describe('webgpuBackend factory', () => {
     expect((error as Error).message).toMatch(/no WebGPU adapter.*Vulkan driver.*apt-get install chromium libvulkan1/s);
   });
 
-  it('keeps the GPU object it was given alive: collecting the caller\'s copy does not take the device down', async () => {
+  it("keeps the GPU object it was given alive: collecting the caller's copy does not take the device down", async () => {
     // Dawn's Node bindings free the instance with its JS object; a crash here kills the test process.
     const inline = await webgpuBackend({ gpu: create([]) });
     for (let i = 0; i < 3; i++) {
@@ -47,12 +53,15 @@ describe('webgpuBackend factory', () => {
     inline.dispose();
   });
 
-  it('makes a backend of the current contract with every kernel, on the adapter\'s limits', () => {
+  it("makes a backend of the current contract with every kernel, on the adapter's limits", () => {
     expect(backend.name).toBe(WEBGPU_BACKEND_NAME);
     expect(backend.specVersion).toBe(tf.BACKEND_SPEC_VERSION);
     expect(typeof backend.readSync).toBe('undefined');
-    for (const name of [...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]) expect(typeof backend.kernels[name], name).toBe('function');
-    expect(backend.limits.maxBufferBytes).toBe(Math.min(backend.device.limits.maxStorageBufferBindingSize, backend.device.limits.maxBufferSize));
+    for (const name of [...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES])
+      expect(typeof backend.kernels[name], name).toBe('function');
+    expect(backend.limits.maxBufferBytes).toBe(
+      Math.min(backend.device.limits.maxStorageBufferBindingSize, backend.device.limits.maxBufferSize),
+    );
     expect(backend.limits.workgroupSize).toBeLessThanOrEqual(backend.device.limits.maxComputeInvocationsPerWorkgroup);
   });
 });
@@ -139,16 +148,26 @@ describe('storage', () => {
     y.dispose();
     // With a tiny per-dimension limit, every shader shape (element and workgroup-per-output) folds.
     // One invocation per workgroup makes every tree reduction a single step.
-    const folded = await createTestBackend({ limits: { maxComputeWorkgroupsPerDimension: 3, maxComputeInvocationsPerWorkgroup: 1 } });
+    const folded = await createTestBackend({
+      limits: { maxComputeWorkgroupsPerDimension: 3, maxComputeInvocationsPerWorkgroup: 1 },
+    });
     expect(folded.limits.workgroupSize).toBe(1);
     tf.registerBackend('webgpu-folded', () => folded);
     await tf.setBackend('webgpu-folded');
     const x = tf.tensor(seeded(20 * 300), [20, 300]);
     const [sum, product, shifted] = [x.reduceSum(1), tf.matmul(x, x, { transposeB: true }), x.add(1)];
     const rows = Array.from({ length: 20 }, (_, r) => seeded(6000).slice(r * 300, r * 300 + 300));
-    Array.from(await sum.data()).forEach((v, i) => expect(v).toBeCloseTo(rows[i]!.reduce((s, w) => s + Math.fround(w), 0), 3));
+    Array.from(await sum.data()).forEach((v, i) =>
+      expect(v).toBeCloseTo(
+        rows[i]!.reduce((s, w) => s + Math.fround(w), 0),
+        3,
+      ),
+    );
     const products = await product.data();
-    expect(products[21]).toBeCloseTo(rows[1]!.reduce((s, w, j) => s + Math.fround(w) * Math.fround(rows[1]![j]!), 0), 3);
+    expect(products[21]).toBeCloseTo(
+      rows[1]!.reduce((s, w, j) => s + Math.fround(w) * Math.fround(rows[1]![j]!), 0),
+      3,
+    );
     expect((await shifted.data())[5999]).toBeCloseTo(Math.fround(rows[19]![299]!) + 1, 5);
     tf.dispose([x, sum, product, shifted]);
     await tf.setBackend('webgpu');
@@ -159,14 +178,18 @@ describe('storage', () => {
     const before = tf.memory();
     const limit = backend.limits.maxBufferBytes;
     expect(() => tf.zeros([limit / 4 + 1])).toThrow(ResourceExhaustedError);
-    expect(() => tf.zeros([limit / 4 + 1])).toThrow(new RegExp(`${backend.limits.maxBufferLimitName} = ${limit} bytes`));
+    expect(() => tf.zeros([limit / 4 + 1])).toThrow(
+      new RegExp(`${backend.limits.maxBufferLimitName} = ${limit} bytes`),
+    );
     const small = await createTestBackend({ limits: { maxStorageBufferBindingSize: 4096 } });
-    expect(() => small.write(new Float32Array(1025), [1025], 'float32')).toThrow(/write: a float32 tensor of shape \[1025\] needs 4100 bytes.*maxStorageBufferBindingSize = 4096 bytes/);
+    expect(() => small.write(new Float32Array(1025), [1025], 'float32')).toThrow(
+      /write: a float32 tensor of shape \[1025\] needs 4100 bytes.*maxStorageBufferBindingSize = 4096 bytes/,
+    );
     const x = small.write(new Float32Array(1024), [1024], 'float32');
     const info = { dataId: x, shape: [1, 1024], dtype: 'float32' } as const;
-    expect(() => small.kernels.BroadcastTo({ inputs: { x: info }, attrs: {}, output: { shape: [2, 1024], dtype: 'float32' } })).toThrow(
-      /BroadcastTo: a float32 tensor of shape \[2,1024\]/,
-    );
+    expect(() =>
+      small.kernels.BroadcastTo({ inputs: { x: info }, attrs: {}, output: { shape: [2, 1024], dtype: 'float32' } }),
+    ).toThrow(/BroadcastTo: a float32 tensor of shape \[2,1024\]/);
     expect(small.memory().numDataBuffers).toBe(1);
     small.dispose();
     expect(tf.memory().numTensors).toBe(before.numTensors);
@@ -208,7 +231,9 @@ describe('bad input', () => {
     await tf.setBackend('webgpu');
     const other = await createTestBackend();
     const info = { dataId: sum.dataId, shape: sum.shape, dtype: sum.dtype } as const;
-    expect(() => other.kernels.Neg({ inputs: { x: info }, attrs: {}, output: info })).toThrow(/another webgpu backend instance/);
+    expect(() => other.kernels.Neg({ inputs: { x: info }, attrs: {}, output: info })).toThrow(
+      /another webgpu backend instance/,
+    );
     other.dispose();
     tf.dispose([onCpu, sum, copy]);
   });

@@ -45,7 +45,11 @@ const REQUESTED_LIMITS = [
 ] as const;
 
 /** Requests a device with the adapter's limits and wraps it in a backend. */
-export async function createWebGpuBackend(gpu: GPU, adapter: GPUAdapter, options: WebGpuBackendOptions): Promise<WebGpuBackend> {
+export async function createWebGpuBackend(
+  gpu: GPU,
+  adapter: GPUAdapter,
+  options: WebGpuBackendOptions,
+): Promise<WebGpuBackend> {
   const descriptor = options.deviceDescriptor ?? {};
   const requiredLimits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
@@ -109,7 +113,10 @@ class WebGpuBackendImpl implements WebGpuBackend {
    */
   readonly #owners: { readonly gpu: GPU; readonly adapter: GPUAdapter };
 
-  constructor({ gpu, adapter, device }: { gpu: GPU; adapter: GPUAdapter; device: GPUDevice }, options: WebGpuBackendOptions) {
+  constructor(
+    { gpu, adapter, device }: { gpu: GPU; adapter: GPUAdapter; device: GPUDevice },
+    options: WebGpuBackendOptions,
+  ) {
     this.#owners = { gpu, adapter };
     this.device = device;
     this.adapterInfo = adapter.info;
@@ -128,7 +135,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
     // Nobody may be waiting when the device goes; that must not be an unhandled rejection.
     this.#whenLost.catch(() => undefined);
     device.addEventListener('uncapturederror', (event) => {
-      this.#deviceErrors.push((event).error.message);
+      this.#deviceErrors.push(event.error.message);
     });
     const context: KernelContext = {
       workgroupSize: this.limits.workgroupSize,
@@ -147,7 +154,8 @@ class WebGpuBackendImpl implements WebGpuBackend {
     const size = checkWrite(values, shape, dtype);
     const data = this.#allocate(size, dtype, 'write', shape);
     // The cast: TypeScript's DOM lib (unlike @webgpu/types) types this argument without shared memory.
-    if (data.buffer !== null) this.device.queue.writeBuffer(data.buffer, 0, toGpuWords(values, dtype) as GPUAllowSharedBufferSource);
+    if (data.buffer !== null)
+      this.device.queue.writeBuffer(data.buffer, 0, toGpuWords(values, dtype) as GPUAllowSharedBufferSource);
     return data;
   }
 
@@ -260,6 +268,9 @@ class WebGpuBackendImpl implements WebGpuBackend {
   #throwDeviceErrors(op: string): void {
     if (this.#deviceErrors.length === 0) return;
     const errors = this.#deviceErrors.splice(0);
-    throw new FailedPreconditionError(`${op}: the WebGPU device reported an error while running kernels: ${errors.join(' | ')}`, op);
+    throw new FailedPreconditionError(
+      `${op}: the WebGPU device reported an error while running kernels: ${errors.join(' | ')}`,
+      op,
+    );
   }
 }

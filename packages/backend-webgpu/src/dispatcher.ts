@@ -46,7 +46,10 @@ export class Dispatcher {
     private readonly maxWorkgroupsPerDimension: number,
   ) {
     this.uniformAlignment = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
-    this.uniformBuffer = device.createBuffer({ size: UNIFORM_ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+    this.uniformBuffer = device.createBuffer({
+      size: UNIFORM_ARENA_BYTES,
+      usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
+    });
     this.placeholder = device.createBuffer({ size: 16, usage: TENSOR_USAGE });
   }
 
@@ -113,7 +116,8 @@ export class Dispatcher {
   submit(): void {
     if (this.encoder === null) return;
     this.closePass();
-    if (this.uniformBytes > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformArena, 0, this.uniformBytes);
+    if (this.uniformBytes > 0)
+      this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformArena, 0, this.uniformBytes);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.dispatchesInBatch = 0;

@@ -15,7 +15,27 @@ beforeAll(async () => {
 afterAll(() => tf.removeBackend('webgpu'));
 
 /** Values where float32 math is easy to get wrong. */
-const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2, -3, 1e-4, -1e-4, 20, -20, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN];
+const SPECIAL = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  2,
+  -3,
+  1e-4,
+  -1e-4,
+  20,
+  -20,
+  100,
+  -100,
+  1e30,
+  -1e30,
+  Infinity,
+  -Infinity,
+  NaN,
+];
 
 const UNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'exp', 'log', 'relu', 'sigmoid', 'tanh', 'softplus'] as const;
 
@@ -23,7 +43,8 @@ describe('unary kernels', () => {
   for (const op of UNARY) {
     it(`${op} on float32: special values and odd sizes`, async () => {
       await compareWithCpu(() => tf[op](tf.tensor(SPECIAL)), 2e-6, op);
-      for (const n of [1, 3, 7, 65, 257]) await compareWithCpu(() => tf[op](tf.tensor(seeded(n, n, -5, 5))), 2e-6, `${op} n=${n}`);
+      for (const n of [1, 3, 7, 65, 257])
+        await compareWithCpu(() => tf[op](tf.tensor(seeded(n, n, -5, 5))), 2e-6, `${op} n=${n}`);
       await compareWithCpu(() => tf[op](tf.tensor(seeded(6), [2, 3]).transpose()), 2e-6, `${op} transposed`);
       await compareWithCpu(() => tf[op](tf.zeros([0, 3])), 0, `${op} empty`);
     });
@@ -35,7 +56,9 @@ describe('unary kernels', () => {
       const x = [1e-4, -1e-4, 1e-6, 0.1, 0.2][i]!;
       expect(Math.abs(v - Math.tanh(x)) / Math.abs(Math.tanh(x))).toBeLessThan(1e-6);
     });
-    const [far] = await runOn('webgpu', () => tf.concat([tf.tensor([-200, 200]).tanh(), tf.tensor([-200, 200]).sigmoid()]));
+    const [far] = await runOn('webgpu', () =>
+      tf.concat([tf.tensor([-200, 200]).tanh(), tf.tensor([-200, 200]).sigmoid()]),
+    );
     expect(far!.values).toEqual([-1, 1, 0, 1]);
   });
 
@@ -71,12 +94,18 @@ describe('binary kernels', () => {
     it(`${op} broadcasts both ways, with scalars and odd sizes`, async () => {
       const lo = op === 'pow' ? 0.1 : -3;
       const cases: [number[], number[]][] = [
-        [[3, 1], [1, 4]],
+        [
+          [3, 1],
+          [1, 4],
+        ],
         [[2, 3, 4], [4]],
         [[4], [2, 3, 4]],
         [[], [7]],
         [[65], []],
-        [[2, 1, 3], [5, 1]],
+        [
+          [2, 1, 3],
+          [5, 1],
+        ],
         [[257], [257]],
         [[0, 3], [3]],
       ];
@@ -92,9 +121,12 @@ describe('binary kernels', () => {
     });
   }
 
-  it('pow gives exact small integer powers and C pow\'s special cases', async () => {
+  it("pow gives exact small integer powers and C pow's special cases", async () => {
     const [result] = await runOn('webgpu', () =>
-      tf.pow(tf.tensor([4, 3, -2, -2, 2, 1, NaN, -1, 0, 0, -0]), tf.tensor([2, 3, 3, 0.5, -2, NaN, 0, Infinity, -1, 0, -1])),
+      tf.pow(
+        tf.tensor([4, 3, -2, -2, 2, 1, NaN, -1, 0, 0, -0]),
+        tf.tensor([2, 3, 3, 0.5, -2, NaN, 0, Infinity, -1, 0, -1]),
+      ),
     );
     expect(result!.values).toEqual([16, 27, -8, NaN, 0.25, 1, 1, 1, Infinity, 1, -Infinity]);
   });
@@ -114,8 +146,16 @@ describe('binary kernels', () => {
 
   it('int32 division by kernel truncates and gives 0 for a zero divisor, like the CPU backend', async () => {
     const backend = tf.getEngine().backend;
-    const a = { dataId: backend.write(new Int32Array([7, -7, 7, 5, -2147483648]), [5], 'int32'), shape: [5], dtype: 'int32' } as const;
-    const b = { dataId: backend.write(new Int32Array([2, 2, 0, -1, -1]), [5], 'int32'), shape: [5], dtype: 'int32' } as const;
+    const a = {
+      dataId: backend.write(new Int32Array([7, -7, 7, 5, -2147483648]), [5], 'int32'),
+      shape: [5],
+      dtype: 'int32',
+    } as const;
+    const b = {
+      dataId: backend.write(new Int32Array([2, 2, 0, -1, -1]), [5], 'int32'),
+      shape: [5],
+      dtype: 'int32',
+    } as const;
     const out = backend.kernels.RealDiv({ inputs: { a, b }, attrs: {}, output: { shape: [5], dtype: 'int32' } });
     expect(Array.from(await backend.read(out))).toEqual([3, -3, 0, -5, -2147483648]);
     for (const id of [a.dataId, b.dataId, out]) backend.disposeData(id);
@@ -129,16 +169,32 @@ describe('comparisons, Select and Cast', () => {
       const a = SPECIAL.flatMap((x) => SPECIAL.map(() => x));
       const b = SPECIAL.flatMap(() => SPECIAL);
       await compareWithCpu(() => tf[op](tf.tensor(a), tf.tensor(b)), 0, `${op} float32`);
-      await compareWithCpu(() => tf[op](tf.tensor(seededInts(12, 4, -2, 2), [3, 4], 'int32'), tf.tensor([0, 1, -1, 0], [4], 'int32')), 0, `${op} int32`);
-      await compareWithCpu(() => tf[op](tf.tensor([true, false, true], [3, 1], 'bool'), tf.tensor([false, true], [1, 2], 'bool')), 0, `${op} bool`);
+      await compareWithCpu(
+        () => tf[op](tf.tensor(seededInts(12, 4, -2, 2), [3, 4], 'int32'), tf.tensor([0, 1, -1, 0], [4], 'int32')),
+        0,
+        `${op} int32`,
+      );
+      await compareWithCpu(
+        () => tf[op](tf.tensor([true, false, true], [3, 1], 'bool'), tf.tensor([false, true], [1, 2], 'bool')),
+        0,
+        `${op} bool`,
+      );
     });
   }
 
   it('where broadcasts condition, a and b, on every dtype', async () => {
     const condition = (): tf.Tensor => tf.tensor([true, false, false, true, true, false], [2, 3, 1], 'bool');
     await compareWithCpu(() => tf.where(condition(), tf.tensor(seeded(4), [4]), tf.scalar(-1)));
-    await compareWithCpu(() => tf.where(condition(), tf.tensor([1, 2, 3], [3, 1], 'int32'), tf.tensor([7], [1], 'int32')));
-    await compareWithCpu(() => tf.where(tf.tensor([true, false], [2], 'bool'), tf.tensor([true, true], [2], 'bool'), tf.tensor([false, false], [2], 'bool')));
+    await compareWithCpu(() =>
+      tf.where(condition(), tf.tensor([1, 2, 3], [3, 1], 'int32'), tf.tensor([7], [1], 'int32')),
+    );
+    await compareWithCpu(() =>
+      tf.where(
+        tf.tensor([true, false], [2], 'bool'),
+        tf.tensor([true, true], [2], 'bool'),
+        tf.tensor([false, false], [2], 'bool'),
+      ),
+    );
   });
 
   it('cast between every pair of dtypes, with JavaScript ToInt32 wrapping past 2^31', async () => {
@@ -146,7 +202,8 @@ describe('comparisons, Select and Cast', () => {
     const dtypes = ['float32', 'int32', 'bool'] as const;
     for (const from of dtypes) {
       for (const to of dtypes) {
-        const values = from === 'float32' ? floats : from === 'int32' ? [0, 1, -1, 7, 2147483647, -2147483648] : [1, 0, 1];
+        const values =
+          from === 'float32' ? floats : from === 'int32' ? [0, 1, -1, 7, 2147483647, -2147483648] : [1, 0, 1];
         await compareWithCpu(() => tf.cast(tf.tensor(values, undefined, from), to), 0, `${from} → ${to}`);
       }
     }

@@ -40,10 +40,10 @@ const NODE_SETUP =
   "`import { create } from 'webgpu'; webgpuBackend({ gpu: create([]) })`.";
 
 const NODE_DRIVER =
-  'Dawn needs a Vulkan driver. With no GPU, use SwiftShader from Debian\'s chromium package: ' +
+  "Dawn needs a Vulkan driver. With no GPU, use SwiftShader from Debian's chromium package: " +
   '`apt-get install chromium libvulkan1` and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json ' +
   'before the first requestAdapter(), or pass `await nodeGpu(create)`, which falls back to it ' +
-  '(or install your GPU\'s Vulkan driver, or Mesa 25+ lavapipe).';
+  "(or install your GPU's Vulkan driver, or Mesa 25+ lavapipe).";
 
 const BROWSER_SETUP =
   'Use a WebGPU-enabled browser (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows) on a secure ' +
@@ -78,7 +78,8 @@ export async function webgpuBackend(options: WebGpuBackendOptions = {}): Promise
       node !== undefined
         ? `webgpuBackend: requestAdapter() found no WebGPU adapter. ${NODE_DRIVER}`
         : 'webgpuBackend: the browser has WebGPU but found no adapter (blocklisted GPU, disabled hardware ' +
-          'acceleration, or a headless browser started without --enable-unsafe-webgpu). ' + BROWSER_SETUP,
+            'acceleration, or a headless browser started without --enable-unsafe-webgpu). ' +
+            BROWSER_SETUP,
     );
   }
   const { createWebGpuBackend } = await import('./backend.js');

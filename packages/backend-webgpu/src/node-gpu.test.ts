@@ -19,7 +19,13 @@ const LAVAPIPE_ICD = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
 const scratch = mkdtempSync(join(tmpdir(), 'tapeflow-icd-'));
 /** A Vulkan driver file the loader finds but cannot load. */
 const brokenIcd = join(scratch, 'broken_icd.json');
-writeFileSync(brokenIcd, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: join(scratch, 'libvulkan_missing.so'), api_version: '1.3.0' } }));
+writeFileSync(
+  brokenIcd,
+  JSON.stringify({
+    file_format_version: '1.0.0',
+    ICD: { library_path: join(scratch, 'libvulkan_missing.so'), api_version: '1.3.0' },
+  }),
+);
 const refusedIcd = process.env.TAPEFLOW_REFUSED_VULKAN_ICD ?? (existsSync(LAVAPIPE_ICD) ? LAVAPIPE_ICD : brokenIcd);
 
 function useDriver(icd: string): void {
@@ -62,7 +68,10 @@ describe('nodeGpu', () => {
   it('when the fallback gives no adapter either, puts the variables back and webgpuBackend says what to install', async () => {
     useDriver(refusedIcd);
     const notes: string[] = [];
-    const gpu = await nodeGpu(create, { fallbackIcd: brokenIcd === refusedIcd ? join(scratch, 'absent.json') : brokenIcd, onFallback: (m) => notes.push(m) });
+    const gpu = await nodeGpu(create, {
+      fallbackIcd: brokenIcd === refusedIcd ? join(scratch, 'absent.json') : brokenIcd,
+      onFallback: (m) => notes.push(m),
+    });
     expect(notes).toEqual([]);
     expect([process.env.VK_DRIVER_FILES, process.env.VK_ICD_FILENAMES]).toEqual([refusedIcd, refusedIcd]);
     const error = await webgpuBackend({ gpu }).catch((e: unknown) => e);

@@ -28,11 +28,18 @@ describe('reductions', () => {
   for (const op of REDUCTIONS) {
     it(`${op} over every axis set, with and without keepDims`, async () => {
       // [3, 5, 7] gives short reductions; [2, 130, 3] makes axis 1 long enough for the workgroup shader.
-      for (const shape of [[3, 5, 7], [2, 130, 3]]) {
+      for (const shape of [
+        [3, 5, 7],
+        [2, 130, 3],
+      ]) {
         const size = shape.reduce((a, b) => a * b, 1);
         for (const axes of axisSets(3)) {
           for (const keepDims of [false, true]) {
-            await compareWithCpu(() => tf[op](tf.tensor(seeded(size, 7), shape), axes, keepDims), 1e-5, `${op} ${JSON.stringify(shape)} ${JSON.stringify(axes)} ${keepDims}`);
+            await compareWithCpu(
+              () => tf[op](tf.tensor(seeded(size, 7), shape), axes, keepDims),
+              1e-5,
+              `${op} ${JSON.stringify(shape)} ${JSON.stringify(axes)} ${keepDims}`,
+            );
           }
         }
       }
@@ -42,7 +49,11 @@ describe('reductions', () => {
   it('reduce int32 exactly (sums wrap) and bool max/min', async () => {
     for (const op of ['reduceSum', 'reduceMax', 'reduceMin'] as const) {
       for (const axes of [[0], [1], [0, 1]]) {
-        await compareWithCpu(() => tf[op](tf.tensor(seededInts(6 * 200, 3, -1000, 1000), [6, 200], 'int32'), axes), 0, `${op} ${axes.join(',')}`);
+        await compareWithCpu(
+          () => tf[op](tf.tensor(seededInts(6 * 200, 3, -1000, 1000), [6, 200], 'int32'), axes),
+          0,
+          `${op} ${axes.join(',')}`,
+        );
       }
     }
     await compareWithCpu(() => tf.reduceSum(tf.tensor([2147483647, 1, 5], undefined, 'int32')), 0, 'wrap');
@@ -71,7 +82,11 @@ describe('reductions', () => {
     for (const op of ['reduceMax', 'reduceMin', 'reduceSum'] as const) {
       await compareWithCpu(() => tf[op](tf.tensor(short, [2, 3]), 1), 0, op);
       await compareWithCpu(() => tf[op](tf.tensor(long)), 0, `${op} long`);
-      await compareWithCpu(() => tf[op](tf.tensor([Infinity, 1, 2, Infinity, -Infinity, 1], [2, 3]), 1), 0, `${op} inf`);
+      await compareWithCpu(
+        () => tf[op](tf.tensor([Infinity, 1, 2, Infinity, -Infinity, 1], [2, 3]), 1),
+        0,
+        `${op} inf`,
+      );
     }
   });
 
@@ -90,8 +105,16 @@ describe('argMax, argMin and softmax', () => {
   it('argMax and argMin along every axis, ties to the first, the first NaN wins', async () => {
     for (const op of ['argMax', 'argMin'] as const) {
       for (const axis of [0, 1, 2]) {
-        await compareWithCpu(() => tf[op](tf.tensor(seededInts(60, axis + 1, -3, 3), [3, 4, 5]), axis), 0, `${op} ${axis}`);
-        await compareWithCpu(() => tf[op](tf.tensor(seededInts(60, axis + 1, -3, 3), [3, 4, 5], 'int32'), axis), 0, `${op} int32 ${axis}`);
+        await compareWithCpu(
+          () => tf[op](tf.tensor(seededInts(60, axis + 1, -3, 3), [3, 4, 5]), axis),
+          0,
+          `${op} ${axis}`,
+        );
+        await compareWithCpu(
+          () => tf[op](tf.tensor(seededInts(60, axis + 1, -3, 3), [3, 4, 5], 'int32'), axis),
+          0,
+          `${op} int32 ${axis}`,
+        );
       }
       await compareWithCpu(() => tf[op](tf.tensor([1, NaN, 3, NaN, 2, 2], [6]), 0), 0, `${op} NaN`);
       await compareWithCpu(() => tf[op](tf.zeros([0, 4]), 1), 0, `${op} empty`);
@@ -104,7 +127,11 @@ describe('argMax, argMin and softmax', () => {
   it('softmax and logSoftmax along every axis, with large values', async () => {
     for (const axis of [0, 1, -1]) {
       await compareWithCpu(() => tf.softmax(tf.tensor(seeded(60, 3, -5, 5), [3, 4, 5]), axis), 1e-6, `softmax ${axis}`);
-      await compareWithCpu(() => tf.logSoftmax(tf.tensor(seeded(60, 3, -5, 5), [3, 4, 5]), axis), 1e-5, `logSoftmax ${axis}`);
+      await compareWithCpu(
+        () => tf.logSoftmax(tf.tensor(seeded(60, 3, -5, 5), [3, 4, 5]), axis),
+        1e-5,
+        `logSoftmax ${axis}`,
+      );
     }
     await compareWithCpu(() => tf.softmax(tf.tensor([1000, 1001, -1000, 0], [2, 2])), 1e-6, 'large');
     await compareWithCpu(() => tf.softmax(tf.tensor(seeded(257 * 3, 4), [3, 257])), 1e-6, 'long rows');
@@ -113,7 +140,12 @@ describe('argMax, argMin and softmax', () => {
 
 describe('matMul', () => {
   it('every transpose pair, odd sizes', async () => {
-    for (const [m, k, n] of [[1, 1, 1], [3, 7, 5], [7, 65, 3], [33, 17, 65]] as const) {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [3, 7, 5],
+      [7, 65, 3],
+      [33, 17, 65],
+    ] as const) {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) {
           await compareWithCpu(
@@ -133,17 +165,43 @@ describe('matMul', () => {
 
   it('batched, with batch dims broadcast either way', async () => {
     const cases: [number[], number[]][] = [
-      [[2, 3, 4], [2, 4, 5]],
-      [[2, 3, 4], [4, 5]],
-      [[3, 4], [2, 4, 5]],
-      [[2, 1, 3, 4], [1, 3, 4, 2]],
-      [[0, 3, 4], [4, 5]],
+      [
+        [2, 3, 4],
+        [2, 4, 5],
+      ],
+      [
+        [2, 3, 4],
+        [4, 5],
+      ],
+      [
+        [3, 4],
+        [2, 4, 5],
+      ],
+      [
+        [2, 1, 3, 4],
+        [1, 3, 4, 2],
+      ],
+      [
+        [0, 3, 4],
+        [4, 5],
+      ],
     ];
     for (const [aShape, bShape] of cases) {
       const size = (s: number[]): number => s.reduce((x, y) => x * y, 1);
-      await compareWithCpu(() => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape)), 1e-5, `${aShape.join(',')} ${bShape.join(',')}`);
       await compareWithCpu(
-        () => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape).transpose([...bShape.keys()].map((d, _, all) => (d < all.length - 2 ? d : 2 * all.length - 3 - d))), { transposeB: true }),
+        () => tf.matmul(tf.tensor(seeded(size(aShape), 5), aShape), tf.tensor(seeded(size(bShape), 6), bShape)),
+        1e-5,
+        `${aShape.join(',')} ${bShape.join(',')}`,
+      );
+      await compareWithCpu(
+        () =>
+          tf.matmul(
+            tf.tensor(seeded(size(aShape), 5), aShape),
+            tf
+              .tensor(seeded(size(bShape), 6), bShape)
+              .transpose([...bShape.keys()].map((d, _, all) => (d < all.length - 2 ? d : 2 * all.length - 3 - d))),
+            { transposeB: true },
+          ),
         1e-5,
         `${aShape.join(',')} ${bShape.join(',')} transposeB`,
       );
@@ -151,7 +209,10 @@ describe('matMul', () => {
   });
 
   it('int32 products match exactly; an empty inner dim gives zeros', async () => {
-    await compareWithCpu(() => tf.matmul(tf.tensor(seededInts(12, 1), [3, 4], 'int32'), tf.tensor(seededInts(8, 2), [4, 2], 'int32')), 0);
+    await compareWithCpu(
+      () => tf.matmul(tf.tensor(seededInts(12, 1), [3, 4], 'int32'), tf.tensor(seededInts(8, 2), [4, 2], 'int32')),
+      0,
+    );
     await compareWithCpu(() => tf.matmul(tf.zeros([3, 0]), tf.zeros([0, 2])), 0);
   });
 });

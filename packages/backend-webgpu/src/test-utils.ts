@@ -73,7 +73,12 @@ export async function runOn(backend: 'cpu' | 'webgpu', program: () => tf.Tensor 
  * Expects `actual` to match `expected` elementwise: within `tolerance` relative to 1 + |expected| for
  * float32, exactly for int32 and bool; NaN matches NaN and infinities must match exactly.
  */
-export function expectSnapshotsClose(actual: readonly Snapshot[], expected: readonly Snapshot[], tolerance = 1e-5, label = ''): void {
+export function expectSnapshotsClose(
+  actual: readonly Snapshot[],
+  expected: readonly Snapshot[],
+  tolerance = 1e-5,
+  label = '',
+): void {
   expect(actual.length, label).toBe(expected.length);
   actual.forEach((a, i) => {
     const e = expected[i]!;
@@ -88,7 +93,12 @@ export function expectSnapshotsClose(actual: readonly Snapshot[], expected: read
 }
 
 /** Elementwise closeness of float values (see expectSnapshotsClose). */
-export function expectClose(actual: readonly number[], expected: readonly number[], tolerance = 1e-5, label = ''): void {
+export function expectClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tolerance = 1e-5,
+  label = '',
+): void {
   expect(actual.length, label).toBe(expected.length);
   for (let j = 0; j < expected.length; j++) {
     const x = actual[j]!;
@@ -102,7 +112,11 @@ export function expectClose(actual: readonly number[], expected: readonly number
 }
 
 /** Runs `program` on the CPU and on WebGPU and expects the same results. */
-export async function compareWithCpu(program: () => tf.Tensor | tf.Tensor[], tolerance = 1e-5, label = ''): Promise<void> {
+export async function compareWithCpu(
+  program: () => tf.Tensor | tf.Tensor[],
+  tolerance = 1e-5,
+  label = '',
+): Promise<void> {
   const expected = await runOn('cpu', program);
   const actual = await runOn('webgpu', program);
   expectSnapshotsClose(actual, expected, tolerance, label);

@@ -27,7 +27,10 @@ describe('activations', () => {
   });
 
   it('softmax normalises over the last axis', async () => {
-    const x = tf.tensor([[0, Math.log(3)], [1, 1]]);
+    const x = tf.tensor([
+      [0, Math.log(3)],
+      [1, 1],
+    ]);
     const y = activations.get('softmax')(x);
     const got = await values(y);
     [0.25, 0.75, 0.5, 0.5].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));

@@ -78,7 +78,11 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = Object.keys(BY_NAME) 
  * suggests the nearest name.
  * @example activations.get('relu')(tf.tensor([-1, 2])) // [0, 2]
  */
-export function get(identifier: ActivationIdentifier | undefined, argument = 'activation', op = 'activations.get'): Activation {
+export function get(
+  identifier: ActivationIdentifier | undefined,
+  argument = 'activation',
+  op = 'activations.get',
+): Activation {
   assertMessageNames(op, argument, 'activations.get');
   if (identifier === undefined) return linear;
   if (typeof identifier === 'function') return identifier;

@@ -81,7 +81,12 @@ describe('Dropout', () => {
     expect(() => new Dropout(1)).toThrow(/rate.*\[0, 1\)/);
     expect(() => new Dropout(-0.1)).toThrow(tf.InvalidArgumentError);
     expect(() => new Dropout(0.5, { seed: 0.5 })).toThrow(/seed.*integer/);
-    expect(new Dropout(0.3, { seed: 2, name: 'd' }).getConfig()).toEqual({ name: 'd', trainable: true, rate: 0.3, seed: 2 });
+    expect(new Dropout(0.3, { seed: 2, name: 'd' }).getConfig()).toEqual({
+      name: 'd',
+      trainable: true,
+      rate: 0.3,
+      seed: 2,
+    });
   });
 });
 
@@ -107,7 +112,11 @@ describe('activation layers', () => {
     expect((await values(sig))[0]).toBeCloseTo(0.5, 6);
     expect(linear).not.toBe(x);
     expect(new Softmax({ axis: 0 }).getConfig().axis).toBe(0);
-    expect(new Activation({ activation: 'tanh', name: 'act' }).getConfig()).toEqual({ name: 'act', trainable: true, activation: 'tanh' });
+    expect(new Activation({ activation: 'tanh', name: 'act' }).getConfig()).toEqual({
+      name: 'act',
+      trainable: true,
+      activation: 'tanh',
+    });
     expect(() => new Activation({ activation: (t) => t }).getConfig()).toThrow(/user function/);
     tf.dispose([x, soft, sig, linear]);
   });

@@ -26,7 +26,8 @@ export class Flatten extends Layer {
   }
 
   call(inputs: tf.Tensor): tf.Tensor {
-    if (inputs.rank < 1) tf.invalidArgument(`${this.name}.apply`, 'inputs', 'a tensor of rank >= 1 ([batch, ...])', 'a scalar');
+    if (inputs.rank < 1)
+      tf.invalidArgument(`${this.name}.apply`, 'inputs', 'a tensor of rank >= 1 ([batch, ...])', 'a scalar');
     const features = inputs.shape.slice(1).reduce((a, b) => a * b, 1);
     return tf.reshape(inputs, [inputs.shape[0]!, features]);
   }
@@ -64,7 +65,8 @@ export class Dropout extends Layer {
   private calls = 0;
 
   constructor(rate: number, options: DropoutOptions = {}) {
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) tf.invalidArgument('Dropout', 'rate', 'a number in [0, 1)', tf.describeValue(rate));
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+      tf.invalidArgument('Dropout', 'rate', 'a number in [0, 1)', tf.describeValue(rate));
     tf.checkOptions('Dropout', options, DROPOUT_RULES);
     super(options, 'dropout');
     this.rate = rate;
@@ -79,7 +81,8 @@ export class Dropout extends Layer {
     return tf.tidy(() => {
       const input = inputs.dtype === 'float32' ? inputs : tf.cast(inputs, 'float32');
       // Seeded: the mask of call k depends on (seed, k) alone, so the same seed replays the same masks.
-      const noise = seed === undefined ? tf.random.uniform(inputs.shape) : tf.random.statelessUniform(inputs.shape, [seed, call]);
+      const noise =
+        seed === undefined ? tf.random.uniform(inputs.shape) : tf.random.statelessUniform(inputs.shape, [seed, call]);
       const keep = tf.cast(tf.greaterEqual(noise, this.rate), 'float32');
       return tf.mul(input, tf.mul(keep, 1 / (1 - this.rate)));
     });
@@ -129,13 +132,18 @@ export class ReLU extends Layer {
   call(inputs: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const x = inputs.dtype === 'float32' ? inputs : tf.cast(inputs, 'float32');
-      const positive = this.negativeSlope === 0 ? tf.relu(x) : tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, this.negativeSlope));
+      const positive =
+        this.negativeSlope === 0 ? tf.relu(x) : tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, this.negativeSlope));
       return this.maxValue === undefined ? positive : tf.minimum(positive, this.maxValue);
     });
   }
 
   override getConfig(): LayerConfig {
-    return { ...super.getConfig(), negativeSlope: this.negativeSlope, ...(this.maxValue === undefined ? {} : { maxValue: this.maxValue }) };
+    return {
+      ...super.getConfig(),
+      negativeSlope: this.negativeSlope,
+      ...(this.maxValue === undefined ? {} : { maxValue: this.maxValue }),
+    };
   }
 }
 
@@ -190,14 +198,24 @@ const ACTIVATION_LAYER_RULES: tf.OptionSchema<ActivationLayerOptions> = { ...LAY
  * The options object of `Activation`, from Keras' positional form (`'relu'`, options) or the object
  * form; the activation must be given one way, once.
  */
-function activationLayerOptions(first: activations.ActivationIdentifier | ActivationLayerOptions, second: LayerOptions | undefined): ActivationLayerOptions {
+function activationLayerOptions(
+  first: activations.ActivationIdentifier | ActivationLayerOptions,
+  second: LayerOptions | undefined,
+): ActivationLayerOptions {
   if (typeof first === 'string' || typeof first === 'function') {
     tf.checkOptions('Activation', second, LAYER_RULES);
     return { ...second, activation: first };
   }
-  if (second !== undefined) tf.invalidArgument('Activation', 'options', "no second argument after an options object (use new Activation('relu', options))", tf.describeValue(second));
+  if (second !== undefined)
+    tf.invalidArgument(
+      'Activation',
+      'options',
+      "no second argument after an options object (use new Activation('relu', options))",
+      tf.describeValue(second),
+    );
   tf.checkOptions('Activation', first, ACTIVATION_LAYER_RULES);
-  if (first?.activation === undefined) tf.invalidArgument('Activation', 'activation', "an activation name ('relu', ...) or a function", 'undefined');
+  if (first?.activation === undefined)
+    tf.invalidArgument('Activation', 'activation', "an activation name ('relu', ...) or a function", 'undefined');
   return first;
 }
 
@@ -230,7 +248,13 @@ export class Activation extends Layer {
 
   override getConfig(): LayerConfig {
     const name = activations.serialize(this.activation);
-    if (name === null) tf.invalidArgument(`${this.name}.getConfig`, 'activation', 'a built-in activation to be saved as JSON', 'a user function');
+    if (name === null)
+      tf.invalidArgument(
+        `${this.name}.getConfig`,
+        'activation',
+        'a built-in activation to be saved as JSON',
+        'a user function',
+      );
     return { ...super.getConfig(), activation: name };
   }
 }

@@ -18,9 +18,16 @@ function expectClose(actual: readonly number[], expected: readonly number[], dig
   actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, digits));
 }
 
-const KERNEL = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]];
+const KERNEL = [
+  [0.1, -0.2],
+  [0.3, 0.4],
+  [-0.5, 0.6],
+];
 const BIAS = [0.05, -1];
-const X = [[1, 2, 3], [-1, 0, 2]];
+const X = [
+  [1, 2, 3],
+  [-1, 0, 2],
+];
 
 /** matmul(X, KERNEL) + BIAS by hand. */
 function preActivation(): number[] {
@@ -54,7 +61,16 @@ describe('Dense', () => {
 
   it('applies over the last axis of a rank-3 input', async () => {
     const layer = new Dense(2, { seed: 4 });
-    const x = tf.tensor([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [0, 1, 0]]]);
+    const x = tf.tensor([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [7, 8, 9],
+        [0, 1, 0],
+      ],
+    ]);
     const y = layer.apply(x);
     expect(y.shape).toEqual([2, 2, 2]);
     const flat = tf.reshape(x, [4, 3]);
@@ -121,8 +137,12 @@ describe('Dense', () => {
   it('refuses bad construction arguments and bad inputs with typed errors', () => {
     expect(() => new Dense(0)).toThrow(tf.InvalidArgumentError);
     expect(() => new Dense(2.5)).toThrow(/units.*positive integer/);
-    expect(() => new Dense(2, { activation: 'gelu' as 'relu' })).toThrow(/activation.*'linear', 'relu', 'sigmoid', 'tanh', 'softmax'.*'gelu'/);
-    expect(() => new Dense(2, { kernelInitializer: 'uniform' as 'zeros' })).toThrow(/kernelInitializer.*'glorotUniform'.*'uniform'/);
+    expect(() => new Dense(2, { activation: 'gelu' as 'relu' })).toThrow(
+      /activation.*'linear', 'relu', 'sigmoid', 'tanh', 'softmax'.*'gelu'/,
+    );
+    expect(() => new Dense(2, { kernelInitializer: 'uniform' as 'zeros' })).toThrow(
+      /kernelInitializer.*'glorotUniform'.*'uniform'/,
+    );
     expect(() => new Dense(2, { biasInitializer: 'nope' as 'zeros' })).toThrow(/biasInitializer/);
 
     const layer = new Dense(2);
@@ -161,7 +181,7 @@ describe('Dense', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
-  it('builds inside GradientTape.record (the notebook\'s pattern) and the tape watches the new weights', async () => {
+  it("builds inside GradientTape.record (the notebook's pattern) and the tape watches the new weights", async () => {
     const start = tf.memory().numTensors;
     const layer = new Dense(2, { seed: 11 });
     const x = tf.constant([[10, 20, 30, 40]]);
@@ -188,27 +208,45 @@ describe('Dense', () => {
     const [dKernel, dBias] = tape.gradient(loss, layer.trainableVariables) as [tf.Tensor, tf.Tensor];
     // dl/dz = 2y ⊙ 1[z > 0] = 2y for relu; dl/dkernel = xᵀ · dl/dz, dl/dbias = column sums.
     const upstream = (await values(y)).map((v) => 2 * v);
-    const expectedKernel = [0, 1, 2].flatMap((k) => [0, 1].map((j) => X[0]![k]! * upstream[j]! + X[1]![k]! * upstream[2 + j]!));
+    const expectedKernel = [0, 1, 2].flatMap((k) =>
+      [0, 1].map((j) => X[0]![k]! * upstream[j]! + X[1]![k]! * upstream[2 + j]!),
+    );
     expectClose(await values(dKernel), expectedKernel, 4);
     expectClose(await values(dBias), [upstream[0]! + upstream[2]!, upstream[1]! + upstream[3]!], 4);
     tf.dispose([x, y, loss, dKernel, dBias]);
     layer.dispose();
   });
 
-  it.each(['linear', 'sigmoid', 'tanh', 'softmax'] as const)('gradients through Dense (%s) match numeric ones', async (name) => {
-    const x = tf.tensor([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]]);
-    const kernel = tf.tensor(KERNEL);
-    const bias = tf.tensor(BIAS);
-    const report = await checkGradients((xi, k, b) => denseForward(xi, k, b, activations.get(name)), [x, kernel, bias]);
-    expect(report.ok, report.summary).toBe(true);
-    tf.dispose([x, kernel, bias]);
-  });
+  it.each(['linear', 'sigmoid', 'tanh', 'softmax'] as const)(
+    'gradients through Dense (%s) match numeric ones',
+    async (name) => {
+      const x = tf.tensor([
+        [0.3, -0.7, 1.1],
+        [0.5, 0.2, -0.4],
+      ]);
+      const kernel = tf.tensor(KERNEL);
+      const bias = tf.tensor(BIAS);
+      const report = await checkGradients(
+        (xi, k, b) => denseForward(xi, k, b, activations.get(name)),
+        [x, kernel, bias],
+      );
+      expect(report.ok, report.summary).toBe(true);
+      tf.dispose([x, kernel, bias]);
+    },
+  );
 
   it('gradients through Dense (relu, rank 3) match numeric ones away from the kink', async () => {
-    const x = tf.tensor([[[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]]]);
+    const x = tf.tensor([
+      [
+        [0.3, -0.7, 1.1],
+        [0.5, 0.2, -0.4],
+      ],
+    ]);
     const kernel = tf.tensor(KERNEL);
     const bias = tf.tensor(BIAS);
-    const report = await checkGradients((xi, k, b) => denseForward(xi, k, b, activations.relu), [x, kernel, bias], { delta: 1e-3 });
+    const report = await checkGradients((xi, k, b) => denseForward(xi, k, b, activations.relu), [x, kernel, bias], {
+      delta: 1e-3,
+    });
     expect(report.ok, report.summary).toBe(true);
     tf.dispose([x, kernel, bias]);
   });

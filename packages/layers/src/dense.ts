@@ -43,7 +43,12 @@ const DENSE_RULES: tf.OptionSchema<DenseOptions> = {
  * this module (not the package entry) so gradient checks can perturb the weights as ordinary inputs.
  * @example denseForward(tf.ones([1, 4]), tf.ones([4, 2]), tf.zeros([2]), activations.relu) // [[4, 4]]
  */
-export function denseForward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, activation: activations.Activation): tf.Tensor {
+export function denseForward(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  activation: activations.Activation,
+): tf.Tensor {
   return tf.tidy(() => {
     const units = kernel.shape[1]!;
     const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
@@ -77,7 +82,8 @@ export class Dense extends Layer {
   private biasVariable: tf.Variable | null = null;
 
   constructor(units: number, options: DenseOptions = {}) {
-    if (!Number.isInteger(units) || units <= 0) tf.invalidArgument('Dense', 'units', 'a positive integer', tf.describeValue(units));
+    if (!Number.isInteger(units) || units <= 0)
+      tf.invalidArgument('Dense', 'units', 'a positive integer', tf.describeValue(units));
     tf.checkOptions('Dense', options, DENSE_RULES);
     super(options, 'dense');
     this.units = units;
@@ -85,7 +91,11 @@ export class Dense extends Layer {
     this.activation = activations.get(options.activation, 'activation');
     const seed = options.seed;
     this.kernelInitializer = initializers.get(options.kernelInitializer ?? 'glorotUniform', seed, 'kernelInitializer');
-    this.biasInitializer = initializers.get(options.biasInitializer ?? 'zeros', seed === undefined ? undefined : seed + 1, 'biasInitializer');
+    this.biasInitializer = initializers.get(
+      options.biasInitializer ?? 'zeros',
+      seed === undefined ? undefined : seed + 1,
+      'biasInitializer',
+    );
   }
 
   /**
@@ -108,7 +118,12 @@ export class Dense extends Layer {
 
   override build(inputShape: readonly number[]): void {
     if (inputShape.length < 2) {
-      tf.invalidArgument(`${this.name}.build`, 'inputShape', 'a shape of rank >= 2 ([batch, ..., features])', tf.formatShape(inputShape));
+      tf.invalidArgument(
+        `${this.name}.build`,
+        'inputShape',
+        'a shape of rank >= 2 ([batch, ..., features])',
+        tf.formatShape(inputShape),
+      );
     }
     const inputDim = inputShape[inputShape.length - 1]!;
     this.kernelVariable = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
@@ -121,7 +136,10 @@ export class Dense extends Layer {
     const kernel = this.kernel;
     const inputDim = kernel.shape[0]!;
     if (inputs.rank < 2 || inputs.shape[inputs.rank - 1] !== inputDim) {
-      const expected = inputs.rank < 2 ? 'a tensor of rank >= 2 ([batch, ..., features])' : `a last dimension of ${inputDim} (the layer was built for [..., ${inputDim}])`;
+      const expected =
+        inputs.rank < 2
+          ? 'a tensor of rank >= 2 ([batch, ..., features])'
+          : `a last dimension of ${inputDim} (the layer was built for [..., ${inputDim}])`;
       tf.invalidArgument(`${this.name}.apply`, 'inputs', expected, `shape ${tf.formatShape(inputs.shape)}`);
     }
     return denseForward(inputs, kernel, this.biasVariable, this.activation);
@@ -135,7 +153,12 @@ export class Dense extends Layer {
   override getConfig(): LayerConfig {
     const activation = activations.serialize(this.activation);
     if (activation === null) {
-      tf.invalidArgument(`${this.name}.getConfig`, 'activation', "a built-in activation ('relu', ...) to be saved as JSON", 'a user function');
+      tf.invalidArgument(
+        `${this.name}.getConfig`,
+        'activation',
+        "a built-in activation ('relu', ...) to be saved as JSON",
+        'a user function',
+      );
     }
     return {
       ...super.getConfig(),
@@ -154,7 +177,9 @@ export class Dense extends Layer {
   }
 
   private notBuilt(weight: string): tf.FailedPreconditionError {
-    const why = this.isDisposed ? 'was disposed' : 'is not built yet: apply it to an input first (weights are made from its last dimension)';
+    const why = this.isDisposed
+      ? 'was disposed'
+      : 'is not built yet: apply it to an input first (weights are made from its last dimension)';
     return new tf.FailedPreconditionError(`${this.name}.${weight}: layer '${this.name}' ${why}.`, weight);
   }
 }

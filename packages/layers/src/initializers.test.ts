@@ -77,7 +77,8 @@ describe('initializers', () => {
   });
 
   it('an unknown name names the argument and the allowed values', () => {
-    const bad = (): unknown => initializers.get('glorot_uniform' as initializers.InitializerName, undefined, 'kernelInitializer');
+    const bad = (): unknown =>
+      initializers.get('glorot_uniform' as initializers.InitializerName, undefined, 'kernelInitializer');
     expect(bad).toThrow(tf.InvalidArgumentError);
     expect(bad).toThrow(/kernelInitializer.*'zeros', 'ones', 'glorotUniform'.*'randomUniform'.*'glorot_uniform'/);
   });

@@ -23,7 +23,8 @@ export interface Initializer {
  * The initializer names layers accept (Keras' camelCase names).
  * @example const name: InitializerName = 'heNormal';
  */
-export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'randomNormal' | 'randomUniform';
+export type InitializerName =
+  'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'randomNormal' | 'randomUniform';
 
 /**
  * What a layer's `kernelInitializer` / `biasInitializer` option accepts.
@@ -78,7 +79,11 @@ export function computeFans(shape: readonly number[]): [number, number] {
 }
 
 const SEED_RULES: tf.OptionSchema<SeedOptions> = { seed: INTEGER };
-const NORMAL_RULES: tf.OptionSchema<RandomNormalOptions> = { ...SEED_RULES, mean: FINITE, stddev: { kind: 'number', min: 0 } };
+const NORMAL_RULES: tf.OptionSchema<RandomNormalOptions> = {
+  ...SEED_RULES,
+  mean: FINITE,
+  stddev: { kind: 'number', min: 0 },
+};
 const UNIFORM_RULES: tf.OptionSchema<RandomUniformOptions> = { ...SEED_RULES, minval: FINITE, maxval: FINITE };
 
 function floatOnly(name: string, dtype: tf.DataType): void {
@@ -179,7 +184,13 @@ export function randomUniform(options: RandomUniformOptions = {}): Initializer {
   tf.checkOptions('initializers.randomUniform', options, UNIFORM_RULES);
   const minval = options.minval ?? -0.05;
   const maxval = options.maxval ?? 0.05;
-  if (!(minval < maxval)) tf.invalidArgument('initializers.randomUniform', 'options.maxval', `a number > minval (${minval})`, tf.describeValue(maxval));
+  if (!(minval < maxval))
+    tf.invalidArgument(
+      'initializers.randomUniform',
+      'options.maxval',
+      `a number > minval (${minval})`,
+      tf.describeValue(maxval),
+    );
   return {
     name: 'randomUniform',
     initialize: (shape, dtype = 'float32') => {
@@ -192,11 +203,15 @@ export function randomUniform(options: RandomUniformOptions = {}): Initializer {
 // As in Keras 3, a seeded initializer is deterministic: the same seed gives the same weights on every
 // call (TensorFlow's stateless ops), while an unseeded one draws from the global random state.
 function drawUniform(shape: readonly number[], minval: number, maxval: number, seed: number | undefined): tf.Tensor {
-  return seed === undefined ? tf.random.uniform(shape, { minval, maxval }) : tf.random.statelessUniform(shape, [seed, 0], { minval, maxval });
+  return seed === undefined
+    ? tf.random.uniform(shape, { minval, maxval })
+    : tf.random.statelessUniform(shape, [seed, 0], { minval, maxval });
 }
 
 function drawNormal(shape: readonly number[], mean: number, stddev: number, seed: number | undefined): tf.Tensor {
-  return seed === undefined ? tf.random.normal(shape, { mean, stddev }) : tf.random.statelessNormal(shape, [seed, 0], { mean, stddev });
+  return seed === undefined
+    ? tf.random.normal(shape, { mean, stddev })
+    : tf.random.statelessNormal(shape, [seed, 0], { mean, stddev });
 }
 
 const BY_NAME: Readonly<Record<InitializerName, (options: SeedOptions) => Initializer>> = {
@@ -221,7 +236,12 @@ export const INITIALIZER_NAMES: readonly InitializerName[] = Object.keys(BY_NAME
  * name raises, which suggests the nearest name.
  * @example initializers.get('glorotUniform', 42).initialize([4, 2])
  */
-export function get(identifier: InitializerIdentifier, seed?: number, argument = 'initializer', op = 'initializers.get'): Initializer {
+export function get(
+  identifier: InitializerIdentifier,
+  seed?: number,
+  argument = 'initializer',
+  op = 'initializers.get',
+): Initializer {
   assertMessageNames(op, argument, 'initializers.get');
   if (isInitializer(identifier)) return identifier;
   if (typeof identifier === 'string' && Object.hasOwn(BY_NAME, identifier)) {

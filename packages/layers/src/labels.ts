@@ -13,8 +13,15 @@ export function sparseLabels(op: string, yTrue: tf.Tensor, yPred: tf.Tensor): tf
   }
   const withOne = [...expected, 1];
   if (!tf.shapesEqual(yTrue.shape, expected) && !tf.shapesEqual(yTrue.shape, withOne)) {
-    const oneHot = tf.shapesEqual(yTrue.shape, yPred.shape) ? '; these look like one-hot targets, which need categoricalCrossentropy' : '';
-    tf.invalidArgument(op, 'yTrue', `class indices of shape ${tf.formatShape(expected)} for yPred of shape ${tf.formatShape(yPred.shape)}${oneHot}`, `shape ${tf.formatShape(yTrue.shape)}`);
+    const oneHot = tf.shapesEqual(yTrue.shape, yPred.shape)
+      ? '; these look like one-hot targets, which need categoricalCrossentropy'
+      : '';
+    tf.invalidArgument(
+      op,
+      'yTrue',
+      `class indices of shape ${tf.formatShape(expected)} for yPred of shape ${tf.formatShape(yPred.shape)}${oneHot}`,
+      `shape ${tf.formatShape(yTrue.shape)}`,
+    );
   }
   return tf.tidy(() => tf.reshape(yTrue.dtype === 'int32' ? yTrue : tf.cast(yTrue, 'int32'), expected));
 }
@@ -42,7 +49,12 @@ export function checkLabelRange(op: string, yTrue: tf.Tensor, labels: tf.Tensor,
     for (let i = 0; i < values.length; i++) {
       const label = values[i]!;
       if (!Number.isInteger(label) || label < 0 || label >= classes) {
-        tf.invalidArgument(op, 'yTrue', `class indices: whole numbers in [0, ${classes}) (yPred has ${classes} classes)`, `the label ${label} at index ${i}`);
+        tf.invalidArgument(
+          op,
+          'yTrue',
+          `class indices: whole numbers in [0, ${classes}) (yPred has ${classes} classes)`,
+          `the label ${label} at index ${i}`,
+        );
       }
     }
     return null;

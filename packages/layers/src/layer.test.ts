@@ -37,7 +37,11 @@ describe('Layer', () => {
     const a = new ScaleShift();
     const b = new ScaleShift();
     const c = new ScaleShift({ name: 'mine' });
-    expect([a.name, b.name, c.name]).toEqual([expect.stringMatching(/^scale_shift(_\d+)?$/), expect.stringMatching(/^scale_shift_\d+$/), 'mine']);
+    expect([a.name, b.name, c.name]).toEqual([
+      expect.stringMatching(/^scale_shift(_\d+)?$/),
+      expect.stringMatching(/^scale_shift_\d+$/),
+      'mine',
+    ]);
     expect(a.name).not.toBe(b.name);
     const x = tf.ones([1, 2]);
     c.apply(x).dispose();
@@ -117,7 +121,11 @@ describe('Layer', () => {
     expect(before.map((w) => w.shape)).toEqual([[3, 2], [2]]);
     const kernelBefore = await values(before[0]!);
 
-    const newKernel = tf.tensor([[1, 2], [3, 4], [5, 6]]);
+    const newKernel = tf.tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const newBias = tf.tensor([0.5, -0.5]);
     layer.setWeights([newKernel, newBias]);
     expect(await values(layer.kernel)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -147,9 +155,13 @@ describe('Layer', () => {
     const badBias = tf.zeros([3]);
 
     expect(() => layer.setWeights([goodKernel])).toThrow(tf.InvalidArgumentError);
-    expect(() => layer.setWeights([goodKernel])).toThrow(/layer 'probe' expected 2 weight\(s\) \[probe\/kernel, probe\/bias\], but got 1/);
+    expect(() => layer.setWeights([goodKernel])).toThrow(
+      /layer 'probe' expected 2 weight\(s\) \[probe\/kernel, probe\/bias\], but got 1/,
+    );
     // The kernel is valid and comes first: all-or-nothing means it must not be assigned either.
-    expect(() => layer.setWeights([goodKernel, badBias])).toThrow(/layer 'probe' weight 'probe\/bias' .*expected shape \[2\], but got shape \[3\]/);
+    expect(() => layer.setWeights([goodKernel, badBias])).toThrow(
+      /layer 'probe' weight 'probe\/bias' .*expected shape \[2\], but got shape \[3\]/,
+    );
     expect(await values(layer.kernel)).toEqual(kernelValues);
     expect(await values(layer.bias!)).toEqual(biasValues);
 

@@ -40,7 +40,8 @@ const APPLY_RULES: tf.OptionSchema<ApplyOptions> = { training: { kind: 'boolean'
  * A value a layer config holds: what JSON can carry.
  * @example const units: ConfigValue = 128;
  */
-export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+export type ConfigValue =
+  string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
 
 /**
  * A layer's constructor arguments as JSON (Keras' `get_config()`), written by `model.save`.
@@ -101,7 +102,11 @@ export abstract class Layer {
     const given: unknown = options;
     const isObject = typeof given === 'object' && given !== null && !Array.isArray(given);
     // Only the common keys: the subclass's own keys are its business (it checks them itself).
-    tf.checkOptions(new.target.name, isObject ? { name: options.name, trainable: options.trainable, inputShape: options.inputShape } : given, LAYER_RULES);
+    tf.checkOptions(
+      new.target.name,
+      isObject ? { name: options.name, trainable: options.trainable, inputShape: options.inputShape } : given,
+      LAYER_RULES,
+    );
     this.name = options.name ?? uniqueName(kind);
     this.trainableInternal = options.trainable ?? true;
     this.inputShape = options.inputShape?.slice();
@@ -131,7 +136,11 @@ export abstract class Layer {
    * @example new tf.layers.Dense(2, { name: 'out' }).getConfig().name // 'out'
    */
   getConfig(): LayerConfig {
-    return { name: this.name, trainable: this.trainable, ...(this.inputShape === undefined ? {} : { inputShape: [...this.inputShape] }) };
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      ...(this.inputShape === undefined ? {} : { inputShape: [...this.inputShape] }),
+    };
   }
 
   /**
@@ -185,7 +194,13 @@ export abstract class Layer {
     this.assertNotDisposed('addWeight');
     const init = initializers.get(initializer, undefined, `${name}Initializer`);
     const variable = tf.getEngine().withoutRecording(() =>
-      tf.tidy(() => new tf.Variable(init.initialize(shape, dtype), { name: `${this.name}/${name}`, trainable: trainable && this.trainableInternal })),
+      tf.tidy(
+        () =>
+          new tf.Variable(init.initialize(shape, dtype), {
+            name: `${this.name}/${name}`,
+            trainable: trainable && this.trainableInternal,
+          }),
+      ),
     );
     this.weightRecords.push({ variable, trainable });
     return variable;
@@ -295,6 +310,7 @@ export abstract class Layer {
   }
 
   protected assertNotDisposed(method: string): void {
-    if (this.disposed) throw new tf.FailedPreconditionError(`${this.name}.${method}: layer '${this.name}' was disposed.`, method);
+    if (this.disposed)
+      throw new tf.FailedPreconditionError(`${this.name}.${method}: layer '${this.name}' was disposed.`, method);
   }
 }

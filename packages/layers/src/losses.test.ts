@@ -26,8 +26,14 @@ const lse = (xs: number[]): number => ln(xs.reduce((s, x) => s + Math.exp(x), 0)
 
 describe('losses: values', () => {
   it('meanSquaredError and meanAbsoluteError average over every element', async () => {
-    const yTrue = tf.tensor([[0, 1], [2, 3]]);
-    const yPred = tf.tensor([[1, 1], [1, 5]]);
+    const yTrue = tf.tensor([
+      [0, 1],
+      [2, 3],
+    ]);
+    const yPred = tf.tensor([
+      [1, 1],
+      [1, 5],
+    ]);
     expect(await scalar(losses.meanSquaredError(yTrue, yPred))).toBeCloseTo((1 + 0 + 1 + 4) / 4, 6);
     expect(await scalar(losses.meanAbsoluteError(yTrue, yPred))).toBeCloseTo((1 + 0 + 1 + 2) / 4, 6);
     // Keras squeezes a trailing 1: [2] against [2, 1], and int32 targets are cast.
@@ -54,7 +60,8 @@ describe('losses: values', () => {
   it('binaryCrossentropy fromLogits: max(x,0) - x y + ln(1 + e^-|x|), finite for x = ±1000', async () => {
     const x = [2, -1, 0, 1000, -1000];
     const yv = [1, 0, 1, 0, 0];
-    const expected = x.reduce((s, xi, i) => s + Math.max(xi, 0) - xi * yv[i]! + ln(1 + Math.exp(-Math.abs(xi))), 0) / x.length;
+    const expected =
+      x.reduce((s, xi, i) => s + Math.max(xi, 0) - xi * yv[i]! + ln(1 + Math.exp(-Math.abs(xi))), 0) / x.length;
     const logits = tf.tensor(x, [5, 1]);
     const y = tf.tensor(yv, [5, 1]);
     const value = await scalar(losses.binaryCrossentropy(y, logits, { fromLogits: true }));
@@ -67,13 +74,22 @@ describe('losses: values', () => {
     const y = tf.tensor([[1]]);
     const p = tf.tensor([[0.8]]);
     const t = 1 * 0.8 + 0.1;
-    expect(await scalar(losses.binaryCrossentropy(y, p, { labelSmoothing: 0.2 }))).toBeCloseTo(-(t * ln(0.8) + (1 - t) * ln(0.2)), 5);
+    expect(await scalar(losses.binaryCrossentropy(y, p, { labelSmoothing: 0.2 }))).toBeCloseTo(
+      -(t * ln(0.8) + (1 - t) * ln(0.2)),
+      5,
+    );
     tf.dispose([y, p]);
   });
 
   it('categoricalCrossentropy: -Σ y ln p per row, mean over rows; rows are renormalised first (Keras 3)', async () => {
-    const y = tf.tensor([[0, 1, 0], [1, 0, 0]]);
-    const p = tf.tensor([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]]);
+    const y = tf.tensor([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const p = tf.tensor([
+      [0.2, 0.7, 0.1],
+      [0.5, 0.25, 0.25],
+    ]);
     expect(await scalar(losses.categoricalCrossentropy(y, p))).toBeCloseTo((-ln(0.7) - ln(0.5)) / 2, 5);
     const unnormalised = tf.tensor([[1, 3]]);
     const second = tf.tensor([[0, 1]]);
@@ -82,9 +98,17 @@ describe('losses: values', () => {
   });
 
   it('categoricalCrossentropy fromLogits is -Σ y log-softmax(x): exact for logits of 1000', async () => {
-    const y = tf.tensor([[0, 0, 1], [0, 1, 0], [1, 0, 0]]);
-    const logits = tf.tensor([[1, 2, 3], [0, 0, 0], [0, 1000, 0]]);
-    const expected = ((lse([1, 2, 3]) - 3) + ln(3) + 1000) / 3;
+    const y = tf.tensor([
+      [0, 0, 1],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const logits = tf.tensor([
+      [1, 2, 3],
+      [0, 0, 0],
+      [0, 1000, 0],
+    ]);
+    const expected = (lse([1, 2, 3]) - 3 + ln(3) + 1000) / 3;
     expect(await scalar(losses.categoricalCrossentropy(y, logits, { fromLogits: true }))).toBeCloseTo(expected, 3);
     tf.dispose([y, logits]);
   });
@@ -100,13 +124,19 @@ describe('losses: values', () => {
   });
 
   it('sparseCategoricalCrossentropy equals the one-hot form, from labels of shape [N] or [N, 1], int32 or float32', async () => {
-    const p = tf.tensor([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]]);
+    const p = tf.tensor([
+      [0.2, 0.7, 0.1],
+      [0.5, 0.25, 0.25],
+    ]);
     const expected = (-ln(0.7) - ln(0.5)) / 2;
     const labels = tf.tensor([1, 0], [2], 'int32');
     const column = tf.tensor([[1], [0]]);
     expect(await scalar(losses.sparseCategoricalCrossentropy(labels, p))).toBeCloseTo(expected, 5);
     expect(await scalar(losses.sparseCategoricalCrossentropy(column, p))).toBeCloseTo(expected, 5);
-    const logits = tf.tensor([[0, 1000, 0], [3, 1, 2]]);
+    const logits = tf.tensor([
+      [0, 1000, 0],
+      [3, 1, 2],
+    ]);
     const fromLogits = await scalar(losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true }));
     expect(fromLogits).toBeCloseTo((0 + lse([3, 1, 2]) - 3) / 2, 4);
     tf.dispose([p, labels, column, logits]);
@@ -135,9 +165,15 @@ describe('losses: bad input', () => {
     const labels = tf.zeros([4], 'int32');
     const wrong = tf.zeros([4, 2]);
     expect(() => losses.meanSquaredError(wrong, p)).toThrow(tf.InvalidArgumentError);
-    expect(() => losses.meanSquaredError(wrong, p)).toThrow(/meanSquaredError: argument 'yTrue' expected shape \[4,3\] \(the shape of yPred\), but got shape \[4,2\]/);
-    expect(() => losses.categoricalCrossentropy(labels, p)).toThrow(/integer class labels need sparseCategoricalCrossentropy.*shape \[4\]/);
-    expect(() => losses.sparseCategoricalCrossentropy(oneHot, p)).toThrow(/class indices of shape \[4\] for yPred of shape \[4,3\]; these look like one-hot targets.*shape \[4,3\]/);
+    expect(() => losses.meanSquaredError(wrong, p)).toThrow(
+      /meanSquaredError: argument 'yTrue' expected shape \[4,3\] \(the shape of yPred\), but got shape \[4,2\]/,
+    );
+    expect(() => losses.categoricalCrossentropy(labels, p)).toThrow(
+      /integer class labels need sparseCategoricalCrossentropy.*shape \[4\]/,
+    );
+    expect(() => losses.sparseCategoricalCrossentropy(oneHot, p)).toThrow(
+      /class indices of shape \[4\] for yPred of shape \[4,3\]; these look like one-hot targets.*shape \[4,3\]/,
+    );
     tf.dispose([p, oneHot, labels, wrong]);
   });
 
@@ -146,7 +182,9 @@ describe('losses: bad input', () => {
     const p = tf.zeros([2, 3]);
     const boolLabels = tf.zeros([2], 'bool');
     const labels = tf.zeros([2], 'int32');
-    expect(() => losses.sparseCategoricalCrossentropy(labels, intPred)).toThrow(/argument 'yPred' expected a float32 tensor, but got a int32 tensor/);
+    expect(() => losses.sparseCategoricalCrossentropy(labels, intPred)).toThrow(
+      /argument 'yPred' expected a float32 tensor, but got a int32 tensor/,
+    );
     expect(() => losses.sparseCategoricalCrossentropy(boolLabels, p)).toThrow(/yTrue.*class indices.*bool tensor/);
     expect(() => losses.binaryCrossentropy(p, p, { labelSmoothing: 2 })).toThrow(/labelSmoothing.*\[0, 1\]/);
     tf.dispose([intPred, p, boolLabels, labels]);
@@ -156,7 +194,11 @@ describe('losses: bad input', () => {
     const start = tf.memory().numTensors;
     const p = tf.tensor([[0.2, 0.8]]);
     const y = tf.tensor([[0, 1]]);
-    tf.dispose([losses.categoricalCrossentropy(y, p), losses.binaryCrossentropy(y, p, { labelSmoothing: 0.1 }), losses.meanSquaredError(y, p)]);
+    tf.dispose([
+      losses.categoricalCrossentropy(y, p),
+      losses.binaryCrossentropy(y, p, { labelSmoothing: 0.1 }),
+      losses.meanSquaredError(y, p),
+    ]);
     const bad = tf.zeros([3]);
     expect(() => losses.meanSquaredError(bad, p)).toThrow();
     tf.dispose([p, y, bad]);
@@ -166,14 +208,85 @@ describe('losses: bad input', () => {
 
 describe('losses: gradients match numeric ones', () => {
   const cases: [string, (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor, number[][], number[][]][] = [
-    ['meanSquaredError', losses.meanSquaredError, [[0.1, 0.9], [0.4, 0.3]], [[0.5, -0.2], [1.1, 0.8]]],
-    ['meanAbsoluteError', losses.meanAbsoluteError, [[0.1, 0.9], [0.4, 0.3]], [[0.5, -0.2], [1.1, 0.8]]],
-    ['binaryCrossentropy', (y, p) => losses.binaryCrossentropy(y, p), [[1, 0], [0, 1]], [[0.7, 0.2], [0.4, 0.6]]],
-    ['binaryCrossentropy fromLogits', (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }), [[1, 0], [0.3, 1]], [[1.5, -0.7], [0.4, -2]]],
+    [
+      'meanSquaredError',
+      losses.meanSquaredError,
+      [
+        [0.1, 0.9],
+        [0.4, 0.3],
+      ],
+      [
+        [0.5, -0.2],
+        [1.1, 0.8],
+      ],
+    ],
+    [
+      'meanAbsoluteError',
+      losses.meanAbsoluteError,
+      [
+        [0.1, 0.9],
+        [0.4, 0.3],
+      ],
+      [
+        [0.5, -0.2],
+        [1.1, 0.8],
+      ],
+    ],
+    [
+      'binaryCrossentropy',
+      (y, p) => losses.binaryCrossentropy(y, p),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [0.7, 0.2],
+        [0.4, 0.6],
+      ],
+    ],
+    [
+      'binaryCrossentropy fromLogits',
+      (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }),
+      [
+        [1, 0],
+        [0.3, 1],
+      ],
+      [
+        [1.5, -0.7],
+        [0.4, -2],
+      ],
+    ],
     // At a logit of exactly 0 the derivative is σ(0) - y = 0.5 - y (the kink of max(x, 0) must not show).
-    ['binaryCrossentropy fromLogits at a logit of 0', (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }), [[1, 0.25]], [[0, 0]]],
-    ['categoricalCrossentropy', (y, p) => losses.categoricalCrossentropy(y, p), [[0, 1], [1, 0]], [[0.3, 0.7], [0.6, 0.4]]],
-    ['categoricalCrossentropy fromLogits', (y, p) => losses.categoricalCrossentropy(y, p, { fromLogits: true, labelSmoothing: 0.1 }), [[0, 1], [1, 0]], [[0.3, -1.2], [2, 0.5]]],
+    [
+      'binaryCrossentropy fromLogits at a logit of 0',
+      (y, p) => losses.binaryCrossentropy(y, p, { fromLogits: true }),
+      [[1, 0.25]],
+      [[0, 0]],
+    ],
+    [
+      'categoricalCrossentropy',
+      (y, p) => losses.categoricalCrossentropy(y, p),
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [
+        [0.3, 0.7],
+        [0.6, 0.4],
+      ],
+    ],
+    [
+      'categoricalCrossentropy fromLogits',
+      (y, p) => losses.categoricalCrossentropy(y, p, { fromLogits: true, labelSmoothing: 0.1 }),
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [
+        [0.3, -1.2],
+        [2, 0.5],
+      ],
+    ],
   ];
   it.each(cases)('%s, with respect to targets and predictions', async (_, loss, yTrueValues, yPredValues) => {
     const yTrue = tf.tensor(yTrueValues);
@@ -183,13 +296,30 @@ describe('losses: gradients match numeric ones', () => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it.each([false, true])('sparseCategoricalCrossentropy (fromLogits %s), with respect to predictions', async (fromLogits) => {
-    const labels = tf.tensor([2, 0], [2], 'int32');
-    const yPred = tf.tensor(fromLogits ? [[0.3, -1.2, 2], [1, 0.5, -0.5]] : [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]);
-    const report = await checkGradients((p) => losses.sparseCategoricalCrossentropy(labels, p, { fromLogits }), [yPred], { delta: 1e-3 });
-    expect(report.ok, report.summary).toBe(true);
-    tf.dispose([labels, yPred]);
-  });
+  it.each([false, true])(
+    'sparseCategoricalCrossentropy (fromLogits %s), with respect to predictions',
+    async (fromLogits) => {
+      const labels = tf.tensor([2, 0], [2], 'int32');
+      const yPred = tf.tensor(
+        fromLogits
+          ? [
+              [0.3, -1.2, 2],
+              [1, 0.5, -0.5],
+            ]
+          : [
+              [0.2, 0.3, 0.5],
+              [0.6, 0.3, 0.1],
+            ],
+      );
+      const report = await checkGradients(
+        (p) => losses.sparseCategoricalCrossentropy(labels, p, { fromLogits }),
+        [yPred],
+        { delta: 1e-3 },
+      );
+      expect(report.ok, report.summary).toBe(true);
+      tf.dispose([labels, yPred]);
+    },
+  );
 });
 
 /** The CPU kernels behind reads that are only asynchronous (no `readSync`), as on WebGPU. */
@@ -258,7 +388,10 @@ describe('losses: at the edges', () => {
   });
 
   it('a label out of range or fractional is an InvalidArgumentError from the loss itself, not a loss of 0', () => {
-    const logits = tf.tensor([[2, 1, 0], [0, 1, 2]]);
+    const logits = tf.tensor([
+      [2, 1, 0],
+      [0, 1, 2],
+    ]);
     const start = tf.memory().numTensors;
     for (const [values, dtype, given] of [
       [[0, 3], 'int32', 'the label 3 at index 1'],
@@ -267,11 +400,17 @@ describe('losses: at the edges', () => {
     ] as const) {
       const labels = tf.tensor([...values], [2], dtype);
       const before = tf.memory().numTensors;
-      expect(() => losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true })).toThrow(tf.InvalidArgumentError);
-      expect(() => losses.sparseCategoricalCrossentropy(labels, logits)).toThrow(
-        new RegExp(`^sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \\[0, 3\\) \\(yPred has 3 classes\\), but got ${given.replace('.', '\\.')}\\.$`),
+      expect(() => losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true })).toThrow(
+        tf.InvalidArgumentError,
       );
-      expect(() => new losses.SparseCategoricalCrossentropy({ fromLogits: true }).call(labels, logits)).toThrow(/the label/);
+      expect(() => losses.sparseCategoricalCrossentropy(labels, logits)).toThrow(
+        new RegExp(
+          `^sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \\[0, 3\\) \\(yPred has 3 classes\\), but got ${given.replace('.', '\\.')}\\.$`,
+        ),
+      );
+      expect(() => new losses.SparseCategoricalCrossentropy({ fromLogits: true }).call(labels, logits)).toThrow(
+        /the label/,
+      );
       expect(tf.memory().numTensors).toBe(before);
       labels.dispose();
     }
@@ -280,13 +419,23 @@ describe('losses: at the edges', () => {
   });
 
   it('minimize with a label out of range throws and leaves the variables as they were', async () => {
-    const w = tf.variable(tf.tensor([[1, 0, 0], [0, 1, 0]]));
+    const w = tf.variable(
+      tf.tensor([
+        [1, 0, 0],
+        [0, 1, 0],
+      ]),
+    );
     const x = tf.tensor([[1, 2]]);
     const labels = tf.tensor([3], [1], 'int32');
     const optimizer = new optimizers.SGD(0.1);
     const before = Array.from(await w.data());
     const start = tf.memory().numTensors;
-    expect(() => optimizer.minimize(() => losses.sparseCategoricalCrossentropy(labels, tf.matmul(x, w), { fromLogits: true }), [w])).toThrow(
+    expect(() =>
+      optimizer.minimize(
+        () => losses.sparseCategoricalCrossentropy(labels, tf.matmul(x, w), { fromLogits: true }),
+        [w],
+      ),
+    ).toThrow(
       /sparseCategoricalCrossentropy: argument 'yTrue' expected class indices: whole numbers in \[0, 3\).*the label 3 at index 0/,
     );
     expect(Array.from(await w.data())).toEqual(before);
@@ -299,11 +448,16 @@ describe('losses: at the edges', () => {
     tf.registerBackend('async-cpu', asynchronousCpu);
     await tf.setBackend('async-cpu');
     try {
-      const logits = tf.tensor([[2, 1, 0], [0, 1, 2]]);
+      const logits = tf.tensor([
+        [2, 1, 0],
+        [0, 1, 2],
+      ]);
       const bad = tf.tensor([0, 3], [2], 'int32');
       const fractional = tf.tensor([0, 1.5], [2]);
       const good = tf.tensor([0, 2], [2], 'int32');
-      const results = [bad, fractional, good].map((labels) => losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true }));
+      const results = [bad, fractional, good].map((labels) =>
+        losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true }),
+      );
       const [badLoss, fractionalLoss, goodLoss] = await Promise.all(results.map(async (t) => (await t.data())[0]));
       tf.dispose([logits, bad, fractional, good, ...results]);
       expect(badLoss).toBeNaN();

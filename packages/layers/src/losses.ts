@@ -87,7 +87,12 @@ function alignTargets(op: string, yTrue: tf.Tensor, yPred: tf.Tensor, hint = '')
     (t.length === p.length - 1 && p[p.length - 1] === 1 && tf.shapesEqual(t, p.slice(0, -1))) ||
     (t.length === p.length + 1 && t[t.length - 1] === 1 && tf.shapesEqual(t.slice(0, -1), p));
   if (!tf.shapesEqual(t, p) && !squeezable) {
-    tf.invalidArgument(op, 'yTrue', `shape ${tf.formatShape(p)} (the shape of yPred)${hint}`, `shape ${tf.formatShape(t)}`);
+    tf.invalidArgument(
+      op,
+      'yTrue',
+      `shape ${tf.formatShape(p)} (the shape of yPred)${hint}`,
+      `shape ${tf.formatShape(t)}`,
+    );
   }
   return tf.tidy(() => tf.reshape(yTrue.dtype === 'float32' ? yTrue : tf.cast(yTrue, 'float32'), p));
 }
@@ -153,13 +158,20 @@ function crossentropyRows(y: tf.Tensor, yPred: tf.Tensor, fromLogits: boolean): 
  * `-Σ y·log p` over the last axis.
  * @example tf.losses.categoricalCrossentropy(tf.tensor([[0, 1]]), tf.tensor([[0.25, 0.75]])) // -log(0.75)
  */
-export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, options: CrossentropyOptions = {}): tf.Tensor {
+export function categoricalCrossentropy(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  options: CrossentropyOptions = {},
+): tf.Tensor {
   const op = 'categoricalCrossentropy';
   tf.checkOptions(op, options, CROSSENTROPY_RULES);
   const smoothing = options.labelSmoothing ?? 0;
   checkPrediction(op, yPred);
   if (yPred.rank < 1) tf.invalidArgument(op, 'yPred', 'a tensor of rank >= 1 ([batch, classes])', 'a scalar');
-  const hint = yTrue instanceof tf.Tensor && yTrue.rank === yPred.rank - 1 ? '; integer class labels need sparseCategoricalCrossentropy' : '';
+  const hint =
+    yTrue instanceof tf.Tensor && yTrue.rank === yPred.rank - 1
+      ? '; integer class labels need sparseCategoricalCrossentropy'
+      : '';
   return tf.tidy(() => {
     let y = alignTargets(op, yTrue, yPred, hint);
     const classes = yPred.shape[yPred.rank - 1]!;
@@ -178,7 +190,11 @@ export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, opti
  * @example
  * tf.losses.sparseCategoricalCrossentropy(tf.tensor([1], [1], 'int32'), tf.tensor([[0.25, 0.75]])) // -log(0.75)
  */
-export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCrossentropyOptions = {}): tf.Tensor {
+export function sparseCategoricalCrossentropy(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  options: SparseCrossentropyOptions = {},
+): tf.Tensor {
   const op = 'sparseCategoricalCrossentropy';
   tf.checkOptions(op, options, SPARSE_RULES);
   tf.assertLiveTensor(yTrue, op, 'yTrue');
@@ -193,12 +209,16 @@ export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor
   });
 }
 
-
 /**
  * The losses `compile` takes by name (Keras' camelCase names; `'mse'` and `'mae'` are aliases).
  * @example model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' })
  */
-export type LossName = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
+export type LossName =
+  | 'meanSquaredError'
+  | 'meanAbsoluteError'
+  | 'binaryCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy';
 
 /**
  * A loss with its options bound, as Keras' loss classes (`SparseCategoricalCrossentropy(from_logits=True)`).
@@ -215,7 +235,11 @@ export abstract class Loss {
   readonly options: CrossentropyOptions;
 
   /** Checks `options` against the subclass's `rules`; `op` (its class name) names it in errors. */
-  protected constructor(op: string, options: CrossentropyOptions | RegressionLossOptions, rules: tf.OptionSchema<Readonly<Record<string, unknown>>>) {
+  protected constructor(
+    op: string,
+    options: CrossentropyOptions | RegressionLossOptions,
+    rules: tf.OptionSchema<Readonly<Record<string, unknown>>>,
+  ) {
     tf.checkOptions(op, options, rules);
     this.options = { ...options };
     this.fromLogits = this.options.fromLogits === true;
@@ -231,7 +255,9 @@ export class MeanSquaredError extends Loss {
   constructor(options: RegressionLossOptions = {}) {
     super('MeanSquaredError', options, NO_RULES);
   }
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return meanSquaredError(yTrue, yPred); }
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return meanSquaredError(yTrue, yPred);
+  }
 }
 
 /** `meanAbsoluteError` as an object. @example new tf.losses.MeanAbsoluteError() */
@@ -240,7 +266,9 @@ export class MeanAbsoluteError extends Loss {
   constructor(options: RegressionLossOptions = {}) {
     super('MeanAbsoluteError', options, NO_RULES);
   }
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return meanAbsoluteError(yTrue, yPred); }
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return meanAbsoluteError(yTrue, yPred);
+  }
 }
 
 /** `binaryCrossentropy` with options bound. @example new tf.losses.BinaryCrossentropy({ fromLogits: true }) */
@@ -249,7 +277,9 @@ export class BinaryCrossentropy extends Loss {
   constructor(options: CrossentropyOptions = {}) {
     super('BinaryCrossentropy', options, CROSSENTROPY_RULES);
   }
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return binaryCrossentropy(yTrue, yPred, this.options); }
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return binaryCrossentropy(yTrue, yPred, this.options);
+  }
 }
 
 /**
@@ -261,7 +291,9 @@ export class CategoricalCrossentropy extends Loss {
   constructor(options: CrossentropyOptions = {}) {
     super('CategoricalCrossentropy', options, CROSSENTROPY_RULES);
   }
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return categoricalCrossentropy(yTrue, yPred, this.options); }
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return categoricalCrossentropy(yTrue, yPred, this.options);
+  }
 }
 
 /**
@@ -273,7 +305,9 @@ export class SparseCategoricalCrossentropy extends Loss {
   constructor(options: SparseCrossentropyOptions = {}) {
     super('SparseCategoricalCrossentropy', options, SPARSE_RULES);
   }
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return sparseCategoricalCrossentropy(yTrue, yPred, this.options); }
+  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return sparseCategoricalCrossentropy(yTrue, yPred, this.options);
+  }
 }
 
 // `get` passes whatever options it was given; each constructor checks them at run time and refuses
@@ -299,10 +333,20 @@ export const LOSS_NAMES: readonly string[] = [...Object.keys(CLASSES), ...Object
  * `InvalidArgumentError` naming `op`'s `argument` and the nearest name.
  * @example tf.losses.get('sparseCategoricalCrossentropy', { fromLogits: true })
  */
-export function get(identifier: LossName | 'mse' | 'mae' | Loss, options: CrossentropyOptions = {}, op = 'losses.get', argument = 'loss'): Loss {
+export function get(
+  identifier: LossName | 'mse' | 'mae' | Loss,
+  options: CrossentropyOptions = {},
+  op = 'losses.get',
+  argument = 'loss',
+): Loss {
   assertMessageNames(op, argument, 'losses.get');
   if (identifier instanceof Loss) return identifier;
-  const name = typeof identifier === 'string' ? (Object.hasOwn(ALIASES, identifier) ? ALIASES[identifier] : identifier) : undefined;
+  const name =
+    typeof identifier === 'string'
+      ? Object.hasOwn(ALIASES, identifier)
+        ? ALIASES[identifier]
+        : identifier
+      : undefined;
   if (name !== undefined && Object.hasOwn(CLASSES, name)) return CLASSES[name as LossName](options);
   return unknownName(op, argument, LOSS_NAMES, identifier, 'a Loss or a function');
 }

@@ -22,9 +22,17 @@ describe('metrics', () => {
   });
 
   it('categoricalAccuracy and sparseCategoricalAccuracy compare arg-maxes', async () => {
-    const oneHot = tf.tensor([[0, 1, 0], [1, 0, 0], [0, 0, 1]]);
+    const oneHot = tf.tensor([
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     const labels = tf.tensor([1, 0, 2], [3], 'int32');
-    const p = tf.tensor([[0.1, 0.8, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7]]);
+    const p = tf.tensor([
+      [0.1, 0.8, 0.1],
+      [0.2, 0.7, 0.1],
+      [0.1, 0.2, 0.7],
+    ]);
     expect(await scalar(metrics.categoricalAccuracy(oneHot, p))).toBeCloseTo(2 / 3, 6);
     expect(await scalar(metrics.sparseCategoricalAccuracy(labels, p))).toBeCloseTo(2 / 3, 6);
     expect(() => metrics.categoricalAccuracy(labels, p)).toThrow(/shape \[3,3\].*shape \[3\]/);

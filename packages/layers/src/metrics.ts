@@ -23,7 +23,8 @@ export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor, threshold = 0.5): tf.Tensor {
   tf.assertLiveTensor(yTrue, 'binaryAccuracy', 'yTrue');
   tf.assertLiveTensor(yPred, 'binaryAccuracy', 'yPred');
-  if (typeof threshold !== 'number' || Number.isNaN(threshold)) tf.invalidArgument('binaryAccuracy', 'threshold', 'a number', tf.describeValue(threshold));
+  if (typeof threshold !== 'number' || Number.isNaN(threshold))
+    tf.invalidArgument('binaryAccuracy', 'threshold', 'a number', tf.describeValue(threshold));
   return tf.tidy(() => {
     const predicted = tf.cast(tf.greater(yPred, threshold), 'float32');
     const target = tf.reshape(tf.cast(yTrue, 'float32'), yTrue.size === yPred.size ? yPred.shape : yTrue.shape);
@@ -39,7 +40,12 @@ export function categoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tens
   tf.assertLiveTensor(yTrue, 'categoricalAccuracy', 'yTrue');
   tf.assertLiveTensor(yPred, 'categoricalAccuracy', 'yPred');
   if (!tf.shapesEqual(yTrue.shape, yPred.shape)) {
-    tf.invalidArgument('categoricalAccuracy', 'yTrue', `shape ${tf.formatShape(yPred.shape)} (the shape of yPred)`, `shape ${tf.formatShape(yTrue.shape)}`);
+    tf.invalidArgument(
+      'categoricalAccuracy',
+      'yTrue',
+      `shape ${tf.formatShape(yPred.shape)} (the shape of yPred)`,
+      `shape ${tf.formatShape(yTrue.shape)}`,
+    );
   }
   return tf.tidy(() => tf.reduceMean(tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32')));
 }
@@ -112,11 +118,20 @@ export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'acc', ...(Objec
  * there, which misreads logits; a logit of 0 is the probability 0.5).
  * @example tf.metrics.accuracyFor([32], [32, 10]) // sparseCategoricalAccuracy
  */
-export function accuracyFor(targetShape: readonly number[], predictionShape: readonly number[], binaryThreshold = 0.5): MetricFunction {
+export function accuracyFor(
+  targetShape: readonly number[],
+  predictionShape: readonly number[],
+  binaryThreshold = 0.5,
+): MetricFunction {
   tf.assertValidShape('metrics.accuracyFor', targetShape, 'targetShape');
   tf.assertValidShape('metrics.accuracyFor', predictionShape, 'predictionShape');
   if (typeof binaryThreshold !== 'number' || !(binaryThreshold >= 0 && binaryThreshold <= 1)) {
-    tf.invalidArgument('metrics.accuracyFor', 'binaryThreshold', 'a number in [0, 1]', tf.describeValue(binaryThreshold));
+    tf.invalidArgument(
+      'metrics.accuracyFor',
+      'binaryThreshold',
+      'a number in [0, 1]',
+      tf.describeValue(binaryThreshold),
+    );
   }
   const predictionLast = predictionShape[predictionShape.length - 1];
   const targetLast = targetShape[targetShape.length - 1];
@@ -130,7 +145,11 @@ export function accuracyFor(targetShape: readonly number[], predictionShape: rea
  * name is an `InvalidArgumentError` naming `op`'s `argument` and the nearest name.
  * @example tf.metrics.get('mae')
  */
-export function get(name: Exclude<MetricName, 'accuracy' | 'acc'>, op = 'metrics.get', argument = 'metric'): MetricFunction {
+export function get(
+  name: Exclude<MetricName, 'accuracy' | 'acc'>,
+  op = 'metrics.get',
+  argument = 'metric',
+): MetricFunction {
   assertMessageNames(op, argument, 'metrics.get');
   if (typeof name === 'string' && Object.hasOwn(BY_NAME, name)) return BY_NAME[name];
   return unknownName(op, argument, METRIC_NAMES, name, 'a function');

@@ -21,13 +21,18 @@ class TwoTower extends Model {
   readonly right = [new Dense(3, { name: 'right', seed: 2 }), new Dropout(0.5, { name: 'drop', seed: 3 })];
 
   call(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
-    return tf.tidy(() => tf.add(this.left.apply(x, options), this.right[1]!.apply(this.right[0]!.apply(x, options), options)));
+    return tf.tidy(() =>
+      tf.add(this.left.apply(x, options), this.right[1]!.apply(this.right[0]!.apply(x, options), options)),
+    );
   }
 }
 
 describe('Sequential', () => {
   it('is built at once when the first layer has inputShape; summary matches Keras', () => {
-    const model = new Sequential([new Dense(128, { activation: 'relu', inputShape: [784], name: 'hidden' }), new Dense(10, { name: 'logits' })], { name: 'mnist' });
+    const model = new Sequential(
+      [new Dense(128, { activation: 'relu', inputShape: [784], name: 'hidden' }), new Dense(10, { name: 'logits' })],
+      { name: 'mnist' },
+    );
     expect(model.built).toBe(true);
     expect(model.buildInputShape).toEqual([null, 784]);
     const printed: string[] = [];
@@ -52,9 +57,15 @@ describe('Sequential', () => {
   });
 
   it('summarises an unbuilt model with ? and 0 (unbuilt), and counts frozen weights as non-trainable', () => {
-    const model = new Sequential([new Flatten({ name: 'flat' }), new Dense(4, { name: 'd1' }), new Dense(2, { name: 'd2' })]);
+    const model = new Sequential([
+      new Flatten({ name: 'flat' }),
+      new Dense(4, { name: 'd1' }),
+      new Dense(2, { name: 'd2' }),
+    ]);
     expect(model.built).toBe(false);
-    expect(model.summary(() => {})).toContain('│ d1 (Dense)                      │ ?                      │   0 (unbuilt) │');
+    expect(model.summary(() => {})).toContain(
+      '│ d1 (Dense)                      │ ?                      │   0 (unbuilt) │',
+    );
     model.build([null, 2, 3]);
     model.layers[1]!.trainable = false;
     const text = model.summary(() => {});
@@ -68,7 +79,10 @@ describe('Sequential', () => {
   it('add builds a built model again; names must be unique; a layer that does not fit is not kept', () => {
     const model = new Sequential([new Dense(4, { inputShape: [3], name: 'a' })]);
     model.add(new Dense(2, { name: 'b' }));
-    expect(model.layers.map((l) => l.outputShape)).toEqual([[1, 4], [1, 2]]);
+    expect(model.layers.map((l) => l.outputShape)).toEqual([
+      [1, 4],
+      [1, 2],
+    ]);
     const duplicate = new Dense(2, { name: 'b' });
     expect(() => model.add(duplicate)).toThrow(/unique name.*second layer named 'b'/);
     const misfit = new Softmax({ axis: 5, name: 'misfit' });
@@ -113,7 +127,12 @@ describe('Model (subclassed)', () => {
     expect(model.layers.map((l) => l.name)).toEqual(['left', 'right', 'drop']);
     const x = tf.ones([2, 4]);
     model.apply(x).dispose();
-    expect(model.trainableVariables.map((v) => v.name)).toEqual(['left/kernel', 'left/bias', 'right/kernel', 'right/bias']);
+    expect(model.trainableVariables.map((v) => v.name)).toEqual([
+      'left/kernel',
+      'left/bias',
+      'right/kernel',
+      'right/bias',
+    ]);
     expect(model.countParams()).toBe(30);
     x.dispose();
     model.dispose();

@@ -88,7 +88,11 @@ export abstract class Model extends Layer {
   }
 
   override get nonTrainableVariables(): tf.Variable[] {
-    const all = dedupe([...super.trainableVariables, ...super.nonTrainableVariables, ...this.layers.flatMap((l) => l.variables)]);
+    const all = dedupe([
+      ...super.trainableVariables,
+      ...super.nonTrainableVariables,
+      ...this.layers.flatMap((l) => l.variables),
+    ]);
     const trainable = new Set(this.trainableVariables);
     return all.filter((v) => !trainable.has(v));
   }
@@ -100,8 +104,17 @@ export abstract class Model extends Layer {
    */
   override build(inputShape: readonly (number | null)[]): void {
     this.assertNotDisposed('build');
-    if (!Array.isArray(inputShape) || inputShape.length < 1 || !inputShape.slice(1).every((d) => Number.isInteger(d) && d! > 0)) {
-      tf.invalidArgument(`${this.name}.build`, 'inputShape', 'a shape [batch, ...] of positive integers (batch may be null)', tf.describeValue(inputShape));
+    if (
+      !Array.isArray(inputShape) ||
+      inputShape.length < 1 ||
+      !inputShape.slice(1).every((d) => Number.isInteger(d) && d! > 0)
+    ) {
+      tf.invalidArgument(
+        `${this.name}.build`,
+        'inputShape',
+        'a shape [batch, ...] of positive integers (batch may be null)',
+        tf.describeValue(inputShape),
+      );
     }
     const sample = [1, ...inputShape.slice(1).map((d) => d!)];
     tf.getEngine().withoutRecording(() =>

@@ -10,7 +10,11 @@ import { INITIALIZER_NAMES } from './initializers.js';
 import { isInitializer, nameOrRule } from './option-rules.js';
 
 /** An `activation` option: a Keras name (an unknown one is refused with the nearest) or a function. */
-export const ACTIVATION_RULE: tf.OptionRule = nameOrRule(ACTIVATION_NAMES, (value) => typeof value === 'function', 'a function');
+export const ACTIVATION_RULE: tf.OptionRule = nameOrRule(
+  ACTIVATION_NAMES,
+  (value) => typeof value === 'function',
+  'a function',
+);
 
 /** A `kernelInitializer` / `biasInitializer` option: a Keras name or an Initializer. */
 export const INITIALIZER_RULE: tf.OptionRule = nameOrRule(INITIALIZER_NAMES, isInitializer, 'an Initializer');

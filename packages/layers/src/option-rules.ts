@@ -13,31 +13,45 @@ import type { LayerOptions } from './layer.js';
 /** A whole number >= 1 (units, batch sizes). */
 export const POSITIVE_INTEGER: tf.OptionRule = {
   kind: 'custom',
-  check: (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 1 ? undefined : 'a positive integer'),
+  check: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 ? undefined : 'a positive integer',
 };
 
 /** A whole number >= 0 (epochs, patience). */
 export const NON_NEGATIVE_INTEGER: tf.OptionRule = {
   kind: 'custom',
-  check: (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? undefined : 'a non-negative integer'),
+  check: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 ? undefined : 'a non-negative integer',
 };
 
 /** Any whole number (a seed). */
-export const INTEGER: tf.OptionRule = { kind: 'custom', check: (value) => (Number.isInteger(value) ? undefined : 'an integer') };
+export const INTEGER: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) => (Number.isInteger(value) ? undefined : 'an integer'),
+};
 
 /** A finite number in the half-open range [min, max), as Keras' rates (Dropout, validationSplit). */
 export function halfOpenRule(min: number, max: number): tf.OptionRule {
-  return { kind: 'custom', check: (value) => (typeof value === 'number' && value >= min && value < max ? undefined : `a number in [${min}, ${max})`) };
+  return {
+    kind: 'custom',
+    check: (value) =>
+      typeof value === 'number' && value >= min && value < max ? undefined : `a number in [${min}, ${max})`,
+  };
 }
 
 /** A finite number (NaN and the infinities are refused: a hyper-parameter of Infinity is a bug). */
-export const FINITE: tf.OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number') };
+export const FINITE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number'),
+};
 
 /** The shape of one sample: positive integers, no batch dimension. */
 const SAMPLE_SHAPE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    Array.isArray(value) && value.every((d) => Number.isInteger(d) && (d as number) > 0) ? undefined : 'an array of positive integers (one sample, no batch dimension)',
+    Array.isArray(value) && value.every((d) => Number.isInteger(d) && (d as number) > 0)
+      ? undefined
+      : 'an array of positive integers (one sample, no batch dimension)',
 };
 
 /**
@@ -67,13 +81,30 @@ export function expectedName(names: readonly string[], given: unknown, alternati
  * calling `get` with more arguments than Keras' `get` takes.
  */
 export function assertMessageNames(op: unknown, argument: unknown, fallbackOp: string): void {
-  if (typeof op !== 'string') tf.invalidArgument(fallbackOp, 'op', 'a string (or no argument: it names the op in messages)', tf.describeValue(op));
+  if (typeof op !== 'string')
+    tf.invalidArgument(
+      fallbackOp,
+      'op',
+      'a string (or no argument: it names the op in messages)',
+      tf.describeValue(op),
+    );
   if (typeof argument !== 'string') {
-    tf.invalidArgument(fallbackOp, 'argument', 'a string (or no argument: it names the argument in messages)', tf.describeValue(argument));
+    tf.invalidArgument(
+      fallbackOp,
+      'argument',
+      'a string (or no argument: it names the argument in messages)',
+      tf.describeValue(argument),
+    );
   }
 }
 
-export function unknownName(op: string, argument: string, names: readonly string[], given: unknown, alternatives = ''): never {
+export function unknownName(
+  op: string,
+  argument: string,
+  names: readonly string[],
+  given: unknown,
+  alternatives = '',
+): never {
   return tf.invalidArgument(op, argument, expectedName(names, given, alternatives), tf.describeValue(given));
 }
 
@@ -81,14 +112,23 @@ export function unknownName(op: string, argument: string, names: readonly string
  * A rule for an option that takes a name from `names` or a value `isOther` accepts (a function, an
  * Initializer); an unknown name is refused with the nearest one.
  */
-export function nameOrRule(names: readonly string[], isOther: (value: unknown) => boolean, alternatives: string): tf.OptionRule {
+export function nameOrRule(
+  names: readonly string[],
+  isOther: (value: unknown) => boolean,
+  alternatives: string,
+): tf.OptionRule {
   return {
     kind: 'custom',
-    check: (value) => ((typeof value === 'string' && names.includes(value)) || isOther(value) ? undefined : expectedName(names, value, alternatives)),
+    check: (value) =>
+      (typeof value === 'string' && names.includes(value)) || isOther(value)
+        ? undefined
+        : expectedName(names, value, alternatives),
   };
 }
 
 /** Whether `value` is an Initializer object (anything with `initialize`). */
 export function isInitializer(value: unknown): value is Initializer {
-  return typeof value === 'object' && value !== null && typeof (value as { initialize?: unknown }).initialize === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { initialize?: unknown }).initialize === 'function'
+  );
 }

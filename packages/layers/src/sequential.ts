@@ -25,7 +25,8 @@ export class Sequential extends Model {
   private readonly stack: Layer[] = [];
 
   constructor(layers: readonly Layer[] = [], options: ModelOptions = {}) {
-    if (!Array.isArray(layers)) tf.invalidArgument('Sequential', 'layers', 'an array of layers', tf.describeValue(layers));
+    if (!Array.isArray(layers))
+      tf.invalidArgument('Sequential', 'layers', 'an array of layers', tf.describeValue(layers));
     super(options, 'sequential');
     for (const layer of layers) this.add(layer);
     if (this.inputShape !== undefined && !this.built) this.build([null, ...this.inputShape]);
@@ -45,9 +46,16 @@ export class Sequential extends Model {
     if (!(layer instanceof Layer)) tf.invalidArgument(`${this.name}.add`, 'layer', 'a Layer', tf.describeValue(layer));
     if (layer === this) tf.invalidArgument(`${this.name}.add`, 'layer', 'another layer', 'the model itself');
     if (this.stack.some((l) => l.name === layer.name)) {
-      tf.invalidArgument(`${this.name}.add`, 'layer', `a layer with a unique name (Keras requires one per model)`, `a second layer named '${layer.name}'`);
+      tf.invalidArgument(
+        `${this.name}.add`,
+        'layer',
+        `a layer with a unique name (Keras requires one per model)`,
+        `a second layer named '${layer.name}'`,
+      );
     }
-    const shape = this.buildInputShape ?? (this.stack.length === 0 && layer.inputShape !== undefined ? [null, ...layer.inputShape] : null);
+    const shape =
+      this.buildInputShape ??
+      (this.stack.length === 0 && layer.inputShape !== undefined ? [null, ...layer.inputShape] : null);
     this.stack.push(layer);
     if (!this.trainable) layer.trainable = false;
     if (shape === null) return;
@@ -65,7 +73,8 @@ export class Sequential extends Model {
 
   /** Each layer applied to the previous one's output. */
   call(inputs: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
-    if (this.stack.length === 0) tf.invalidArgument(`${this.name}.apply`, 'model', 'at least one layer (add some first)', 'an empty Sequential');
+    if (this.stack.length === 0)
+      tf.invalidArgument(`${this.name}.apply`, 'model', 'at least one layer (add some first)', 'an empty Sequential');
     return tf.tidy(() => this.stack.reduce((h, layer) => layer.apply(h, options), inputs));
   }
 

@@ -48,9 +48,16 @@ export function formatSummary(model: SummaryModel, optimizer: Optimizer | null):
   ]);
   const headers = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = [31, 22, 13].map((min, c) => Math.max(min, headers[c]!.length, ...rows.map((r) => r[c]!.length)));
-  const cell = (text: string, c: number): string => ` ${c === 2 ? text.padStart(widths[c]!) : text.padEnd(widths[c]!)} `;
-  const rule = (left: string, fill: string, mid: string, right: string): string => `${left}${widths.map((w) => fill.repeat(w + 2)).join(mid)}${right}`;
-  const lines = [`Model: "${model.name}"`, rule('┏', '━', '┳', '┓'), `┃${headers.map(cell).join('┃')}┃`, rule('┡', '━', '╇', '┩')];
+  const cell = (text: string, c: number): string =>
+    ` ${c === 2 ? text.padStart(widths[c]!) : text.padEnd(widths[c]!)} `;
+  const rule = (left: string, fill: string, mid: string, right: string): string =>
+    `${left}${widths.map((w) => fill.repeat(w + 2)).join(mid)}${right}`;
+  const lines = [
+    `Model: "${model.name}"`,
+    rule('┏', '━', '┳', '┓'),
+    `┃${headers.map(cell).join('┃')}┃`,
+    rule('┡', '━', '╇', '┩'),
+  ];
   rows.forEach((row, i) => {
     lines.push(`│${row.map(cell).join('│')}│`);
     if (i < rows.length - 1) lines.push(rule('├', '─', '┼', '┤'));
@@ -60,7 +67,11 @@ export function formatSummary(model: SummaryModel, optimizer: Optimizer | null):
   const nonTrainable = model.nonTrainableVariables.reduce((s, v) => s + v.size, 0);
   // Every weight is float32 today: 4 bytes a parameter.
   const line = (label: string, n: number): string => ` ${label}: ${count(n)} (${readableSize(n * 4)})`;
-  lines.push(line('Total params', trainable + nonTrainable), line('Trainable params', trainable), line('Non-trainable params', nonTrainable));
+  lines.push(
+    line('Total params', trainable + nonTrainable),
+    line('Trainable params', trainable),
+    line('Non-trainable params', nonTrainable),
+  );
   const optimizerParams = optimizer === null ? 0 : optimizer.variables.reduce((s, v) => s + v.size, 0);
   if (optimizerParams > 0) lines.push(line('Optimizer params', optimizerParams));
   return lines;

@@ -18,11 +18,28 @@ import * as tf from './index.js';
  */
 const NOT_OPS: ReadonlySet<string> = new Set([
   // Engine, backends, memory and debugging: global state a fuzzer must not flip (or tensors it must not dispose).
-  'getEngine', 'registerBackend', 'removeBackend', 'setBackend', 'getBackend', 'ready', 'tidy', 'keep', 'dispose',
-  'memory', 'format', 'enableDebugMode', 'disableDebugMode', 'liveTensors', 'leakReport', 'setAllocationLimit',
-  'getAllocationLimit', 'cpuBackend', 'loadModel',
+  'getEngine',
+  'registerBackend',
+  'removeBackend',
+  'setBackend',
+  'getBackend',
+  'ready',
+  'tidy',
+  'keep',
+  'dispose',
+  'memory',
+  'format',
+  'enableDebugMode',
+  'disableDebugMode',
+  'liveTensors',
+  'leakReport',
+  'setAllocationLimit',
+  'getAllocationLimit',
+  'cpuBackend',
+  'loadModel',
   // Function transforms: they take functions, and call them later.
-  'customGradient', 'checkGradients',
+  'customGradient',
+  'checkGradients',
 ]);
 
 /** Lower-case namespaces whose functions are op front-ends (the others are Keras' and checked by layers). */
@@ -38,7 +55,8 @@ function opFrontEnds(): [string, OpFunction][] {
     if (typeof value === 'object' && value !== null && OP_NAMESPACES.has(name)) {
       for (const [member, fn] of Object.entries(value)) {
         const qualified = `${name}.${member}`;
-        if (typeof fn === 'function' && /^[a-z]/.test(member) && !NOT_OPS.has(qualified)) ops.push([qualified, fn as OpFunction]);
+        if (typeof fn === 'function' && /^[a-z]/.test(member) && !NOT_OPS.has(qualified))
+          ops.push([qualified, fn as OpFunction]);
       }
     }
   }
@@ -60,7 +78,10 @@ beforeAll(() => {
   // Huge sizes must meet the guard, not the machine: 1 MiB per tensor keeps every run fast.
   previousLimit = tf.setAllocationLimit(2 ** 20);
   const tensors = [
-    tf.tensor([[1, -2, 3], [4, 5, -6]]),
+    tf.tensor([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]),
     tf.scalar(2.5),
     tf.tensor([0, 1, 2], [3], 'int32'),
     tf.tensor([true, false]),
@@ -80,21 +101,93 @@ afterAll(() => {
 type Maker = () => unknown;
 
 const GARBAGE: readonly Maker[] = [
-  () => undefined, () => null, () => true, () => false, () => 0, () => 1, () => -1, () => 2, () => 3, () => 1.5, () => -0,
-  () => NaN, () => Infinity, () => -Infinity, () => 1e12, () => 2 ** 32 + 1, () => -(2 ** 31) - 1, () => 1e300,
-  () => '', () => 'a', () => 'float32', () => 'int32', () => 'bool', () => 'yes', () => '2',
-  () => Symbol('s'), () => 10n, () => () => 1, () => new Date(0), () => new Map(),
-  () => [], () => [1, 2], () => [0], () => [2, 3], () => [[1, 2], [3]], () => [1, 'a'], () => [null], () => [undefined],
-  () => [NaN], () => [1.7], () => [-1], () => [2 ** 32 + 1], () => [1e6, 1e6], () => [1e12], () => [[[[[[]]]]]],
-  () => [Symbol('s')], () => [10n], () => [true, false], () => [{}], () => [[0, 1], [1, 0]], () => [-1, 2], () => [[1, 2]],
-  () => { const self: unknown[] = []; self.push(self); return self; },
-  () => new Uint8Array([0, 2, 255]), () => new Float64Array([1.5]), () => new Int32Array([1, 0]), () => new BigInt64Array(2),
-  () => new DataView(new ArrayBuffer(4)), () => new Uint32Array([2 ** 32 - 1]), () => new Float32Array([NaN, 0.5]),
-  () => ({}), () => ({ length: 1e12 }), () => ({ 0: 1, length: 1 }), () => Object.create(null) as object,
-  () => ({ transposeA: 'yes' }), () => ({ mean: 'a' }), () => ({ unknownKey: 1 }), () => ({ dtype: 'float64' }),
-  () => ({ keepDims: 'yes' }), () => ({ seed: 1.5 }), () => ({ onValue: 'a' }), () => ({ name: 5 }), () => ({ minval: NaN }),
-  () => [fixtures.tensors[0], 'a'], () => [fixtures.tensors[0], fixtures.tensors[3]],
-  () => { const t = tf.ones([2]); t.dispose(); return t; },
+  () => undefined,
+  () => null,
+  () => true,
+  () => false,
+  () => 0,
+  () => 1,
+  () => -1,
+  () => 2,
+  () => 3,
+  () => 1.5,
+  () => -0,
+  () => NaN,
+  () => Infinity,
+  () => -Infinity,
+  () => 1e12,
+  () => 2 ** 32 + 1,
+  () => -(2 ** 31) - 1,
+  () => 1e300,
+  () => '',
+  () => 'a',
+  () => 'float32',
+  () => 'int32',
+  () => 'bool',
+  () => 'yes',
+  () => '2',
+  () => Symbol('s'),
+  () => 10n,
+  () => () => 1,
+  () => new Date(0),
+  () => new Map(),
+  () => [],
+  () => [1, 2],
+  () => [0],
+  () => [2, 3],
+  () => [[1, 2], [3]],
+  () => [1, 'a'],
+  () => [null],
+  () => [undefined],
+  () => [NaN],
+  () => [1.7],
+  () => [-1],
+  () => [2 ** 32 + 1],
+  () => [1e6, 1e6],
+  () => [1e12],
+  () => [[[[[[]]]]]],
+  () => [Symbol('s')],
+  () => [10n],
+  () => [true, false],
+  () => [{}],
+  () => [
+    [0, 1],
+    [1, 0],
+  ],
+  () => [-1, 2],
+  () => [[1, 2]],
+  () => {
+    const self: unknown[] = [];
+    self.push(self);
+    return self;
+  },
+  () => new Uint8Array([0, 2, 255]),
+  () => new Float64Array([1.5]),
+  () => new Int32Array([1, 0]),
+  () => new BigInt64Array(2),
+  () => new DataView(new ArrayBuffer(4)),
+  () => new Uint32Array([2 ** 32 - 1]),
+  () => new Float32Array([NaN, 0.5]),
+  () => ({}),
+  () => ({ length: 1e12 }),
+  () => ({ 0: 1, length: 1 }),
+  () => Object.create(null) as object,
+  () => ({ transposeA: 'yes' }),
+  () => ({ mean: 'a' }),
+  () => ({ unknownKey: 1 }),
+  () => ({ dtype: 'float64' }),
+  () => ({ keepDims: 'yes' }),
+  () => ({ seed: 1.5 }),
+  () => ({ onValue: 'a' }),
+  () => ({ name: 5 }),
+  () => ({ minval: NaN }),
+  () => [fixtures.tensors[0], 'a'],
+  () => [fixtures.tensors[0], fixtures.tensors[3]],
+  () => {
+    const t = tf.ones([2]);
+    t.dispose();
+    return t;
+  },
 ];
 
 /**
@@ -112,8 +205,24 @@ const TEMPLATES: readonly (readonly Maker[])[] = [
 ];
 
 const OPTION_KEYS = [
-  'transposeA', 'transposeB', 'keepDims', 'mean', 'stddev', 'seed', 'dtype', 'minval', 'maxval', 'onValue', 'offValue',
-  'trainable', 'name', 'axis', 'unknownKey', 'transpose_a', 'constructor', '__proto__',
+  'transposeA',
+  'transposeB',
+  'keepDims',
+  'mean',
+  'stddev',
+  'seed',
+  'dtype',
+  'minval',
+  'maxval',
+  'onValue',
+  'offValue',
+  'trainable',
+  'name',
+  'axis',
+  'unknownKey',
+  'transpose_a',
+  'constructor',
+  '__proto__',
 ] as const;
 
 const fixtureArb: fc.Arbitrary<Maker> = fc.nat({ max: 6 }).map((i) => () => fixtures.tensors[i]!);
@@ -133,7 +242,11 @@ const argumentArb: fc.Arbitrary<Maker> = fc.oneof(
 const argumentsArb: fc.Arbitrary<readonly Maker[]> = fc.oneof(
   fc.array(argumentArb, { maxLength: 4 }),
   fc
-    .tuple(fc.constantFrom(...TEMPLATES), fc.array(fc.tuple(fc.nat({ max: 3 }), argumentArb), { minLength: 1, maxLength: 2 }), fc.nat({ max: 4 }))
+    .tuple(
+      fc.constantFrom(...TEMPLATES),
+      fc.array(fc.tuple(fc.nat({ max: 3 }), argumentArb), { minLength: 1, maxLength: 2 }),
+      fc.nat({ max: 4 }),
+    )
     .map(([template, replacements, length]) => {
       const makers = template.slice(0, Math.max(length, 1));
       for (const [position, make] of replacements) makers[Math.min(position, makers.length)] = make;
@@ -149,7 +262,9 @@ function tensorsIn(value: unknown): Set<tf.Tensor> {
 
 function describeCall(name: string, args: readonly unknown[]): string {
   const show = (v: unknown): string =>
-    v instanceof tf.Tensor ? `Tensor(${v.dtype} [${v.shape.join(',')}]${v.isDisposed ? ', disposed' : ''})` : describeValue(v);
+    v instanceof tf.Tensor
+      ? `Tensor(${v.dtype} [${v.shape.join(',')}]${v.isDisposed ? ', disposed' : ''})`
+      : describeValue(v);
   return `${name}(${args.map(show).join(', ')})`;
 }
 
@@ -181,7 +296,20 @@ async function check(name: string, fn: OpFunction, args: readonly unknown[]): Pr
 describe('the public API, fuzzed with wrong arguments', () => {
   it('finds the op front-ends from the exports', () => {
     const names = OPS.map(([name]) => name);
-    for (const op of ['add', 'matmul', 'gather', 'oneHot', 'fill', 'range', 'linspace', 'eye', 'broadcastTo', 'tensor', 'random.normal', 'random.uniform']) {
+    for (const op of [
+      'add',
+      'matmul',
+      'gather',
+      'oneHot',
+      'fill',
+      'range',
+      'linspace',
+      'eye',
+      'broadcastTo',
+      'tensor',
+      'random.normal',
+      'random.uniform',
+    ]) {
       expect(names).toContain(op);
     }
     // The skip list names only what is exported, so it cannot silently grow stale.
@@ -195,7 +323,11 @@ describe('the public API, fuzzed with wrong arguments', () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: OPS.length - 1 }), argumentsArb, async (index, makers) => {
         const [name, fn] = OPS[index]!;
-        const problem = await check(name, fn, makers.map((make) => make()));
+        const problem = await check(
+          name,
+          fn,
+          makers.map((make) => make()),
+        );
         if (problem !== undefined) problems.push(problem);
       }),
       { seed: 20261126, numRuns: 4000 },

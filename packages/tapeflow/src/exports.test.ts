@@ -14,28 +14,137 @@ import * as tf from './index.js';
 
 /** Every runtime name `import * as tf from 'tapeflow'` gives, sorted. Change it on purpose only. */
 const UMBRELLA_EXPORTS = [
-  'CpuBackend', 'DEFAULT_ALLOCATION_LIMIT', 'Dense', 'Engine', 'FailedPreconditionError', 'GradientTape',
-  'InternalError', 'InvalidArgumentError', 'Layer', 'Model', 'NotFoundError', 'ResourceExhaustedError',
-  'Sequential', 'TapeflowError', 'Tensor', 'UnimplementedError', 'Variable', 'abs', 'activations', 'add',
-  'argMax', 'argMin', 'broadcastTo', 'callbacks', 'cast', 'checkGradients', 'clipByValue', 'concat', 'constant',
-  'cpuBackend', 'customGradient', 'disableDebugMode', 'dispose', 'div', 'enableDebugMode', 'equal', 'exp',
-  'expandDims', 'eye', 'fill', 'format', 'gather', 'getAllocationLimit', 'getBackend', 'getEngine', 'greater',
-  'greaterEqual', 'initializers', 'keep', 'layers', 'leakReport', 'less', 'lessEqual', 'linspace',
-  'liveTensors', 'loadModel', 'log', 'logSoftmax', 'losses', 'matmul', 'maximum', 'memory', 'metrics',
-  'minimum', 'mul', 'neg', 'notEqual', 'oneHot', 'ones', 'onesLike', 'optimizers', 'pad', 'pow', 'random',
-  'range', 'ready', 'reduceMax', 'reduceMean', 'reduceMin', 'reduceSum', 'registerBackend', 'relu',
-  'removeBackend', 'reshape', 'scalar', 'setAllocationLimit', 'setBackend', 'sigmoid', 'sign', 'slice',
-  'softmax', 'softplus', 'sqrt', 'square', 'squeeze', 'stopGradient', 'sub', 'tanh', 'tensor', 'tidy', 'transpose',
-  'unsortedSegmentSum', 'variable', 'where', 'zeros', 'zerosLike'
-
+  'CpuBackend',
+  'DEFAULT_ALLOCATION_LIMIT',
+  'Dense',
+  'Engine',
+  'FailedPreconditionError',
+  'GradientTape',
+  'InternalError',
+  'InvalidArgumentError',
+  'Layer',
+  'Model',
+  'NotFoundError',
+  'ResourceExhaustedError',
+  'Sequential',
+  'TapeflowError',
+  'Tensor',
+  'UnimplementedError',
+  'Variable',
+  'abs',
+  'activations',
+  'add',
+  'argMax',
+  'argMin',
+  'broadcastTo',
+  'callbacks',
+  'cast',
+  'checkGradients',
+  'clipByValue',
+  'concat',
+  'constant',
+  'cpuBackend',
+  'customGradient',
+  'disableDebugMode',
+  'dispose',
+  'div',
+  'enableDebugMode',
+  'equal',
+  'exp',
+  'expandDims',
+  'eye',
+  'fill',
+  'format',
+  'gather',
+  'getAllocationLimit',
+  'getBackend',
+  'getEngine',
+  'greater',
+  'greaterEqual',
+  'initializers',
+  'keep',
+  'layers',
+  'leakReport',
+  'less',
+  'lessEqual',
+  'linspace',
+  'liveTensors',
+  'loadModel',
+  'log',
+  'logSoftmax',
+  'losses',
+  'matmul',
+  'maximum',
+  'memory',
+  'metrics',
+  'minimum',
+  'mul',
+  'neg',
+  'notEqual',
+  'oneHot',
+  'ones',
+  'onesLike',
+  'optimizers',
+  'pad',
+  'pow',
+  'random',
+  'range',
+  'ready',
+  'reduceMax',
+  'reduceMean',
+  'reduceMin',
+  'reduceSum',
+  'registerBackend',
+  'relu',
+  'removeBackend',
+  'reshape',
+  'scalar',
+  'setAllocationLimit',
+  'setBackend',
+  'sigmoid',
+  'sign',
+  'slice',
+  'softmax',
+  'softplus',
+  'sqrt',
+  'square',
+  'squeeze',
+  'stopGradient',
+  'sub',
+  'tanh',
+  'tensor',
+  'tidy',
+  'transpose',
+  'unsortedSegmentSum',
+  'variable',
+  'where',
+  'zeros',
+  'zerosLike',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */
 const HELPERS = [
-  'allocate', 'describeKernelFailure', 'BINARY_KERNELS', 'makeTypedArray', 'BACKEND_SPEC_VERSION', 'invalidArgument',
-  'computeStrides', 'broadcastStrides', 'sizeFromShape', 'formatShape', 'dtypeOfTypedArray', 'PRIMITIVE_KERNEL_NAMES',
+  'allocate',
+  'describeKernelFailure',
+  'BINARY_KERNELS',
+  'makeTypedArray',
+  'BACKEND_SPEC_VERSION',
+  'invalidArgument',
+  'computeStrides',
+  'broadcastStrides',
+  'sizeFromShape',
+  'formatShape',
+  'dtypeOfTypedArray',
+  'PRIMITIVE_KERNEL_NAMES',
 ] as const;
-const LIBRARY_HELPERS = ['checkOptions', 'describeValue', 'convertToTensor', 'assertLiveTensor', 'collectTensors', 'formatTensor'] as const;
+const LIBRARY_HELPERS = [
+  'checkOptions',
+  'describeValue',
+  'convertToTensor',
+  'assertLiveTensor',
+  'collectTensors',
+  'formatTensor',
+] as const;
 
 describe('the tapeflow umbrella surface', () => {
   it('exports exactly the names users call', () => {
@@ -56,7 +165,13 @@ describe('the tapeflow umbrella surface', () => {
   });
 
   it('gives random the generators users call, not the Threefry internals', () => {
-    expect(Object.keys(tf.random).sort()).toEqual(['normal', 'setSeed', 'statelessNormal', 'statelessUniform', 'uniform']);
+    expect(Object.keys(tf.random).sort()).toEqual([
+      'normal',
+      'setSeed',
+      'statelessNormal',
+      'statelessUniform',
+      'uniform',
+    ]);
   });
 
   it('is one module graph: the subpaths hand out the same classes as the main entry', () => {
@@ -78,7 +193,10 @@ describe('the tapeflow umbrella surface', () => {
 
   it('exports every type that a public signature uses', { timeout: 120_000 }, async () => {
     const script = fileURLToPath(new URL('../../../scripts/public-types.mjs', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, [script, fileURLToPath(new URL('./index.ts', import.meta.url))]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      script,
+      fileURLToPath(new URL('./index.ts', import.meta.url)),
+    ]);
     const { missing } = JSON.parse(stdout) as { missing: { type: string; usedBy: string }[] };
     expect(missing).toEqual([]);
   });

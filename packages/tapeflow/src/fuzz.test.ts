@@ -22,11 +22,26 @@ const shapeArb = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLen
 const index = fc.nat({ max: 20 });
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), shape: shapeArb, seed: fc.nat({ max: 1000 }) }),
-  fc.record({ kind: fc.constant('unary' as const), op: fc.constantFrom('tanh', 'exp', 'neg', 'square', 'relu', 'reshapeFlat', 'transpose', 'sum' as const), a: index }),
-  fc.record({ kind: fc.constant('binary' as const), op: fc.constantFrom('add', 'mul', 'sub', 'matmul', 'concat' as const), a: index, b: index }),
+  fc.record({
+    kind: fc.constant('unary' as const),
+    op: fc.constantFrom('tanh', 'exp', 'neg', 'square', 'relu', 'reshapeFlat', 'transpose', 'sum' as const),
+    a: index,
+  }),
+  fc.record({
+    kind: fc.constant('binary' as const),
+    op: fc.constantFrom('add', 'mul', 'sub', 'matmul', 'concat' as const),
+    a: index,
+    b: index,
+  }),
   fc.record({ kind: fc.constant('reduce' as const), a: index, axis: fc.integer({ min: -4, max: 4 }) }),
   fc.record({ kind: fc.constant('dispose' as const), a: index }),
-  fc.record({ kind: fc.constant('tape' as const), persistent: fc.boolean(), nested: fc.boolean(), body: fc.array(index, { maxLength: 4 }), source: index }),
+  fc.record({
+    kind: fc.constant('tape' as const),
+    persistent: fc.boolean(),
+    nested: fc.boolean(),
+    body: fc.array(index, { maxLength: 4 }),
+    source: index,
+  }),
   fc.record({ kind: fc.constant('tidy' as const), body: fc.array(index, { maxLength: 4 }) }),
 );
 
@@ -42,19 +57,32 @@ function applyOp(op: string, a: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor 
 
 function applyOpUntidied(op: string, a: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor {
   switch (op) {
-    case 'tanh': return tf.tanh(a);
-    case 'exp': return tf.exp(tf.tanh(a));
-    case 'neg': return tf.neg(a);
-    case 'square': return tf.square(a);
-    case 'relu': return tf.relu(a);
-    case 'reshapeFlat': return tf.reshape(a, [-1]);
-    case 'transpose': return tf.transpose(a);
-    case 'sum': return tf.reduceSum(a);
-    case 'add': return tf.add(a, b!);
-    case 'mul': return tf.mul(a, b!);
-    case 'sub': return tf.sub(a, b!);
-    case 'matmul': return tf.matmul(a, b!);
-    default: return tf.concat([a, b!], 0);
+    case 'tanh':
+      return tf.tanh(a);
+    case 'exp':
+      return tf.exp(tf.tanh(a));
+    case 'neg':
+      return tf.neg(a);
+    case 'square':
+      return tf.square(a);
+    case 'relu':
+      return tf.relu(a);
+    case 'reshapeFlat':
+      return tf.reshape(a, [-1]);
+    case 'transpose':
+      return tf.transpose(a);
+    case 'sum':
+      return tf.reduceSum(a);
+    case 'add':
+      return tf.add(a, b!);
+    case 'mul':
+      return tf.mul(a, b!);
+    case 'sub':
+      return tf.sub(a, b!);
+    case 'matmul':
+      return tf.matmul(a, b!);
+    default:
+      return tf.concat([a, b!], 0);
   }
 }
 
@@ -152,10 +180,13 @@ function run(actions: readonly Action[]): void {
             y.dispose();
             return g;
           };
-          const g = outer === null ? gradient() : outer.record(() => {
-            outer.watch(source.tensor);
-            return gradient();
-          });
+          const g =
+            outer === null
+              ? gradient()
+              : outer.record(() => {
+                  outer.watch(source.tensor);
+                  return gradient();
+                });
           if (g !== null) {
             extra.push(g);
             if (outer !== null) {

@@ -35,12 +35,17 @@ function makeModel(): Model {
   };
 }
 
-const variablesOf = (model: Model): tf.Variable[] => [...model.hidden.trainableVariables, ...model.output.trainableVariables];
+const variablesOf = (model: Model): tf.Variable[] => [
+  ...model.hidden.trainableVariables,
+  ...model.output.trainableVariables,
+];
 
 function stepWithTidy(model: Model): number {
   return tf.tidy(() => {
     const tape = new tf.GradientTape();
-    const loss = tape.record(() => tf.reduceMean(tf.square(tf.sub(model.output.apply(model.hidden.apply(model.x)), model.y))));
+    const loss = tape.record(() =>
+      tf.reduceMean(tf.square(tf.sub(model.output.apply(model.hidden.apply(model.x)), model.y))),
+    );
     const variables = variablesOf(model);
     const gradients = tape.gradient(loss, variables);
     variables.forEach((v, i) => v.assignSub(tf.mul(gradients[i]!, LEARNING_RATE)));
@@ -74,7 +79,9 @@ function stepWithDispose(model: Model): number {
 async function stepWithAsyncRead(model: Model): Promise<number> {
   return tf.tidy(async () => {
     const tape = new tf.GradientTape();
-    const loss = tape.record(() => tf.reduceMean(tf.square(tf.sub(model.output.apply(model.hidden.apply(model.x)), model.y))));
+    const loss = tape.record(() =>
+      tf.reduceMean(tf.square(tf.sub(model.output.apply(model.hidden.apply(model.x)), model.y))),
+    );
     const value = (await loss.data())[0]!;
     const variables = variablesOf(model);
     const gradients = tape.gradient(loss, variables);
@@ -114,7 +121,8 @@ describe(`${STEPS} training steps keep memory flat`, () => {
     let lastLoss = firstLoss;
     for (let i = 1; i < STEPS; i++) {
       lastLoss = stepWithTidy(model);
-      if (net.ownerCount !== owners) expect.fail(`step ${i}: ${net.ownerCount - owners} tape registration(s) left behind`);
+      if (net.ownerCount !== owners)
+        expect.fail(`step ${i}: ${net.ownerCount - owners} tape registration(s) left behind`);
     }
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);

@@ -62,7 +62,12 @@ export function checkAllocation(op: string, shape: readonly number[], dtype: Dat
  */
 export function setAllocationLimit(maxBytes: number): number {
   if (typeof maxBytes !== 'number' || !(maxBytes >= 0) || !(Number.isInteger(maxBytes) || maxBytes === Infinity)) {
-    invalidArgument('setAllocationLimit', 'maxBytes', 'a non-negative integer number of bytes (or Infinity)', describeValue(maxBytes));
+    invalidArgument(
+      'setAllocationLimit',
+      'maxBytes',
+      'a non-negative integer number of bytes (or Infinity)',
+      describeValue(maxBytes),
+    );
   }
   const guard = getEngine().allocationGuard;
   const previous = guard.maxBytes;

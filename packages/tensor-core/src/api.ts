@@ -102,7 +102,8 @@ export function liveTensors(): LiveTensorInfo[] {
  */
 export function leakReport(): string {
   const engine = getEngine();
-  if (!engine.debugMode) return 'leakReport: debug mode is off; call tf.enableDebugMode() before the code under suspicion.';
+  if (!engine.debugMode)
+    return 'leakReport: debug mode is off; call tf.enableDebugMode() before the code under suspicion.';
   const groups = new Map<string, number>();
   for (const info of engine.liveTensors()) {
     const key = `${info.isVariable ? 'Variable ' : ''}${info.dtype} [${info.shape.join(',')}] at ${info.createdAt ?? 'an unknown site'}`;

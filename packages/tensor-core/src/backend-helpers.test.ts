@@ -36,20 +36,44 @@ describe('coalesceDimensions', () => {
   it('keeps a broadcast row as rows with stride 0', () => {
     const out = [4, 5];
     const result = coalesceDimensions(out, [computeStrides(out), broadcastStrides([5], out)]);
-    expect(result).toEqual({ shape: [4, 5], strides: [[5, 1], [0, 1]] });
+    expect(result).toEqual({
+      shape: [4, 5],
+      strides: [
+        [5, 1],
+        [0, 1],
+      ],
+    });
   });
 
   it('merges the leading dims of a transpose that keeps the last axis', () => {
     // x of shape [3, 2, 4] transposed with perm [1, 0, 2]: out [2, 3, 4] reads x with strides [4, 8, 1].
     const result = coalesceDimensions([2, 3, 4], [computeStrides([2, 3, 4]), [4, 8, 1]]);
-    expect(result).toEqual({ shape: [2, 3, 4], strides: [[12, 4, 1], [4, 8, 1]] });
+    expect(result).toEqual({
+      shape: [2, 3, 4],
+      strides: [
+        [12, 4, 1],
+        [4, 8, 1],
+      ],
+    });
   });
 
   it('visits the same offsets as the uncoalesced walk', () => {
     const cases: [number[], number[][]][] = [
-      [[2, 3, 1, 4], [computeStrides([2, 3, 1, 4]), broadcastStrides([3, 1, 1], [2, 3, 1, 4])]],
-      [[1, 1], [[1, 1], [0, 0]]],
-      [[5, 2, 2], [computeStrides([5, 2, 2]), [0, 2, 1]]],
+      [
+        [2, 3, 1, 4],
+        [computeStrides([2, 3, 1, 4]), broadcastStrides([3, 1, 1], [2, 3, 1, 4])],
+      ],
+      [
+        [1, 1],
+        [
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+      [
+        [5, 2, 2],
+        [computeStrides([5, 2, 2]), [0, 2, 1]],
+      ],
     ];
     for (const [shape, strides] of cases) {
       const merged = coalesceDimensions(shape, strides);

@@ -74,13 +74,17 @@ describe('removeBackend', () => {
     }
   });
 
-  it('garbage collection of the removed backend\'s tensors never throws in the finalization callback', () => {
+  it("garbage collection of the removed backend's tensors never throws in the finalization callback", () => {
     // A child process: an exception inside a FinalizationRegistry callback ends the process (code 1).
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'packages/tensor-core/src/__fixtures__/remove-backend-gc.ts'], {
-      cwd: REPOSITORY_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', 'packages/tensor-core/src/__fixtures__/remove-backend-gc.ts'],
+      {
+        cwd: REPOSITORY_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as MemoryInfo;

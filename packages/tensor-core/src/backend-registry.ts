@@ -32,7 +32,6 @@ export class BackendRegistry {
     return this.activeBackendName;
   }
 
-
   /** Registers a backend factory under `name`; false (and a warning) if the name is taken. */
   registerBackend(name: string, factory: BackendFactory, options: RegisterBackendOptions = {}): boolean {
     if (this.registry.has(name)) {
@@ -87,7 +86,9 @@ export class BackendRegistry {
         errors.push(`${name}: ${(error as Error).message}`);
       }
     }
-    throw new NotFoundError(`ready: no registered backend could be initialised (${errors.join('; ') || 'none registered'}).`);
+    throw new NotFoundError(
+      `ready: no registered backend could be initialised (${errors.join('; ') || 'none registered'}).`,
+    );
   }
 
   /** The initialised backend named `name` (initialising it if its factory is synchronous). */
@@ -137,7 +138,9 @@ export class BackendRegistry {
     const entry = this.registry.get(name);
     if (entry === undefined) {
       const known = this.registeredBackends();
-      throw new NotFoundError(`setBackend: no backend named '${name}' is registered (registered: ${known.join(', ') || 'none'}).`);
+      throw new NotFoundError(
+        `setBackend: no backend named '${name}' is registered (registered: ${known.join(', ') || 'none'}).`,
+      );
     }
     const made = entry.factory();
     if (made instanceof Promise) return this.trackPending(name, made);

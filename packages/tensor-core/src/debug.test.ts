@@ -39,6 +39,8 @@ describe('debug mode', () => {
     expect(info!.createdAt).toMatch(/debug\.test\.ts/);
     v.dispose();
     expect(liveTensors().some((t) => t.isVariable)).toBe(false);
-    expect(userFrame('Error\n    at f (/x/packages/tensor-core/src/engine.ts:1:1)\n    at g (/app/main.ts:7:3)')).toBe('/app/main.ts:7:3');
+    expect(userFrame('Error\n    at f (/x/packages/tensor-core/src/engine.ts:1:1)\n    at g (/app/main.ts:7:3)')).toBe(
+      '/app/main.ts:7:3',
+    );
   });
 });

@@ -20,7 +20,8 @@ export interface LiveTensorInfo {
 }
 
 /** Frames inside Tapeflow's packages, skipped when looking for the user's line. */
-const LIBRARY_FRAME = /[\\/](?:tensor-core|backend-cpu|backend-webgpu|autodiff-tape|layers|tapeflow)[\\/](?:src|dist)[\\/]|node_modules[\\/](?:@tapeflow[\\/]|tapeflow[\\/])/;
+const LIBRARY_FRAME =
+  /[\\/](?:tensor-core|backend-cpu|backend-webgpu|autodiff-tape|layers|tapeflow)[\\/](?:src|dist)[\\/]|node_modules[\\/](?:@tapeflow[\\/]|tapeflow[\\/])/;
 
 /** Tapeflow's own tests count as user code (they are what a contributor debugs). */
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]s:/;
@@ -28,8 +29,12 @@ const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]s:/;
 /** The first frame of `stack` that is not Tapeflow's own code, as `file:line:column`. */
 export function userFrame(stack: string | undefined): string | undefined {
   if (stack === undefined) return undefined;
-  const frames = stack.split('\n').slice(1).map((line) => line.trim());
-  const isUserFrame = (line: string): boolean => line.startsWith('at ') && (!LIBRARY_FRAME.test(line) || TEST_FILE.test(line));
+  const frames = stack
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim());
+  const isUserFrame = (line: string): boolean =>
+    line.startsWith('at ') && (!LIBRARY_FRAME.test(line) || TEST_FILE.test(line));
   const frame = frames.find(isUserFrame) ?? frames[0];
   if (frame === undefined) return undefined;
   const location = /\(([^)]+)\)$/.exec(frame)?.[1] ?? frame.replace(/^at /, '');

@@ -53,7 +53,10 @@ export function allocate<D extends DataType>(op: string, size: number, dtype: D)
     return makeTypedArray(size, dtype);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new ResourceExhaustedError(`${op}: cannot allocate ${size} elements of ${dtype} (${size * bytesPerElement(dtype)} bytes): ${error.message}`, op);
+    throw new ResourceExhaustedError(
+      `${op}: cannot allocate ${size} elements of ${dtype} (${size * bytesPerElement(dtype)} bytes): ${error.message}`,
+      op,
+    );
   }
 }
 

@@ -23,7 +23,10 @@ describe('memory accounting', () => {
     expect(m.numBytes - start.numBytes).toBe(16);
     expect(m.numBytesByBackend.cpu! - (start.numBytesByBackend.cpu ?? 0)).toBe(16);
     a.dispose();
-    expect(b.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(b.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     b.dispose();
     b.dispose();
     m = memory();
@@ -71,7 +74,7 @@ describe('tidy and keep', () => {
       return cycle;
     });
     expect(memory().numTensors - start).toBe(1);
-    dispose(result[0] as Tensor);
+    dispose(result[0]);
     expect(memory().numTensors).toBe(start);
   });
 
@@ -173,7 +176,11 @@ describe('async tidy', () => {
             return;
           }
           if (item.done === true) resolve(item.value);
-          else Promise.resolve(item.value).then((value) => step(() => generator.next(value)), (error: unknown) => step(() => generator.throw(error)));
+          else
+            Promise.resolve(item.value).then(
+              (value) => step(() => generator.next(value)),
+              (error: unknown) => step(() => generator.throw(error)),
+            );
         };
         step(() => generator.next());
       });
@@ -216,7 +223,9 @@ describe('async tidy', () => {
         late.push(tf.ones([2]));
         return tf.mul(late[1]!, 3);
       });
-      const thenable: PromiseLike<Tensor> = { then: (onFulfilled, onRejected) => pending.then(onFulfilled, onRejected) };
+      const thenable: PromiseLike<Tensor> = {
+        then: (onFulfilled, onRejected) => pending.then(onFulfilled, onRejected),
+      };
       return thenable;
     });
     expect(Array.from(fromPromise.dataSync())).toEqual([2, 2]);
@@ -224,7 +233,9 @@ describe('async tidy', () => {
     expect(late.map((t) => t.isDisposed)).toEqual([true, true]);
     expect(memory().numTensors - start).toBe(2);
     dispose([fromPromise, fromThenable]);
-    const failing = { then: (_: unknown, onRejected: (error: unknown) => void) => onRejected(new Error('thenable failed')) } as unknown as PromiseLike<Tensor>;
+    const failing = {
+      then: (_: unknown, onRejected: (error: unknown) => void) => onRejected(new Error('thenable failed')),
+    } as unknown as PromiseLike<Tensor>;
     await expect(tidy(() => failing)).rejects.toThrow('thenable failed');
     expect(memory().numTensors).toBe(start);
   });
@@ -246,16 +257,30 @@ describe('async tidy', () => {
 describe('tidy and a stack overflow', () => {
   it('leaves no stale scope behind, wherever the overflow strikes (clean-up blocks overflow too)', () => {
     // In a child process with a small stack: see the fixture's header.
-    const child = spawnSync(process.execPath, ['--stack-size=256', '--conditions=@tapeflow/source', '--import', 'tsx', 'packages/tensor-core/src/__fixtures__/stack-overflow-tidy.ts'], {
-      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--stack-size=256',
+        '--conditions=@tapeflow/source',
+        '--import',
+        'tsx',
+        'packages/tensor-core/src/__fixtures__/stack-overflow-tidy.ts',
+      ],
+      {
+        cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
-    const report = JSON.parse(child.stdout) as { dives: { padding: number; error: string; scopeDepth: number; leaked: number }[]; after: { keptAlive: boolean; leaked: number } };
+    const report = JSON.parse(child.stdout) as {
+      dives: { padding: number; error: string; scopeDepth: number; leaked: number }[];
+      after: { keptAlive: boolean; leaked: number };
+    };
     expect(report.dives).toHaveLength(64);
-    for (const dive of report.dives) expect(dive).toEqual({ padding: dive.padding, error: 'RangeError', scopeDepth: 0, leaked: 0 });
+    for (const dive of report.dives)
+      expect(dive).toEqual({ padding: dive.padding, error: 'RangeError', scopeDepth: 0, leaked: 0 });
     expect(report.after).toEqual({ keptAlive: true, leaked: 1 });
   }, 60_000);
 });

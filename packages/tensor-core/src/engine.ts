@@ -45,7 +45,10 @@ export class Engine {
   private liveVariables = 0;
   private reclaimed = 0;
   /** @internal Reclaims the buffers of handles collected without dispose (see SafetyNet). */
-  readonly safetyNet = new SafetyNet((storage, isVariable) => this.reclaim(storage, isVariable), (t) => t instanceof Variable);
+  readonly safetyNet = new SafetyNet(
+    (storage, isVariable) => this.reclaim(storage, isVariable),
+    (t) => t instanceof Variable,
+  );
   private lastBackend: Backend | null = null;
   private lastAccount: BackendAccount | null = null;
   private liveBuffers = 0;
@@ -116,7 +119,12 @@ export class Engine {
   makeTensor(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
-    const storage = this.createStorage(backend, this.activeBackendName!, dataId, values.length * bytesPerElement(dtype));
+    const storage = this.createStorage(
+      backend,
+      this.activeBackendName!,
+      dataId,
+      values.length * bytesPerElement(dtype),
+    );
     return this.track(new Tensor(this, this.nextId++, shape.slice(), dtype, storage));
   }
 
@@ -186,11 +194,17 @@ export class Engine {
 
   private checkInput(op: string, argument: string, t: Tensor, backend: Backend, recorders: readonly Recorder[]): void {
     if (t.isDisposedInternal) {
-      throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
+      throw new FailedPreconditionError(
+        `${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`,
+        op,
+      );
     }
     if (t.storage.backend !== backend) {
       if (t.storage.account.removed) {
-        throw new FailedPreconditionError(`${op}: argument '${argument}' is tensor ${t.id} of the removed backend '${t.storage.backendName}'; its values are gone.`, op);
+        throw new FailedPreconditionError(
+          `${op}: argument '${argument}' is tensor ${t.id} of the removed backend '${t.storage.backendName}'; its values are gone.`,
+          op,
+        );
       }
       this.moveToBackend(t, backend);
     }
@@ -224,7 +238,10 @@ export class Engine {
    */
   makeView(x: Tensor, shape: readonly number[], op: 'Reshape' | 'Identity' = 'Reshape'): Tensor {
     if (x.isDisposedInternal) {
-      throw new FailedPreconditionError(`${op}: argument 'x' is a disposed tensor (id ${x.id}); it cannot be used again.`, op);
+      throw new FailedPreconditionError(
+        `${op}: argument 'x' is a disposed tensor (id ${x.id}); it cannot be used again.`,
+        op,
+      );
     }
     const recorders = this.recorders;
     if (recorders.length !== 0 && x instanceof Variable) {
@@ -233,7 +250,12 @@ export class Engine {
     x.storage.refCount++;
     const result = this.track(new Tensor(this, this.nextId++, shape.slice(), x.dtype, x.storage));
     if (recorders.length !== 0) {
-      const record = { kernelName: op, inputs: { x }, attrs: op === 'Reshape' ? { shape: result.shape } : {}, output: result } as unknown as OperationRecord;
+      const record = {
+        kernelName: op,
+        inputs: { x },
+        attrs: op === 'Reshape' ? { shape: result.shape } : {},
+        output: result,
+      } as unknown as OperationRecord;
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordOperation(record);
     }
     return result;
@@ -279,7 +301,12 @@ export class Engine {
   makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
-    const storage = this.createStorage(backend, this.activeBackendName!, dataId, values.length * bytesPerElement(dtype));
+    const storage = this.createStorage(
+      backend,
+      this.activeBackendName!,
+      dataId,
+      values.length * bytesPerElement(dtype),
+    );
     this.liveTensorCount++;
     return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
   }
@@ -408,13 +435,16 @@ export class Engine {
   private endScope<T>(scope: Scope, result: T): T {
     if (this.scopeTracker.close(scope) && !this.warnedInterleaving) {
       this.warnedInterleaving = true;
-      console.warn('tidy: two async tidy calls overlapped on a platform without AsyncLocalStorage; their tensors may have been attributed to the wrong scope. Nest or sequence async tidy calls there.');
+      console.warn(
+        'tidy: two async tidy calls overlapped on a platform without AsyncLocalStorage; their tensors may have been attributed to the wrong scope. Nest or sequence async tidy calls there.',
+      );
     }
     // One returned tensor is the common case (and the per-op path of gradient rules): no Set for it.
     const returned: ReadonlySet<Tensor> | Tensor[] = result instanceof Tensor ? [result] : collected(result);
     for (const t of scope.tensors) {
       if (t.kept) this.safetyNet.add(t);
-      else if (!t.isDisposedInternal && !(Array.isArray(returned) ? returned[0] === t : returned.has(t))) this.disposeTensor(t);
+      else if (!t.isDisposedInternal && !(Array.isArray(returned) ? returned[0] === t : returned.has(t)))
+        this.disposeTensor(t);
     }
     let parent = scope.parent;
     while (parent !== null && parent.closed) parent = parent.parent;

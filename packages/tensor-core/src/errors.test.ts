@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../backend-cpu/src/index.js';
 import { memory, registerBackend, setBackend } from './api.js';
 import type { Backend } from './backend.js';
-import { InternalError, ResourceExhaustedError, TapeflowError, describeKernelFailure, isAllocationFailure } from './errors.js';
+import {
+  InternalError,
+  ResourceExhaustedError,
+  TapeflowError,
+  describeKernelFailure,
+  isAllocationFailure,
+} from './errors.js';
 import type { DataId } from './kernels.js';
 import * as tf from './ops/index.js';
 
@@ -51,7 +57,9 @@ describe('describeKernelFailure', () => {
       expect(isAllocationFailure(error)).toBe(true);
       const described = describeKernelFailure('Fill', 'mine', output, 24, error);
       expect(described).toBeInstanceOf(ResourceExhaustedError);
-      expect((described as Error).message).toMatch(/^Fill: the 'mine' backend could not allocate the output of shape \[2,3\] \(float32, 24 bytes\): /);
+      expect((described as Error).message).toMatch(
+        /^Fill: the 'mine' backend could not allocate the output of shape \[2,3\] \(float32, 24 bytes\): /,
+      );
     });
   }
 
@@ -95,7 +103,9 @@ describe('a kernel that throws a RangeError, through the Engine', () => {
       const x = tf.tensor([1, 2, 3]);
       const before = memory().numTensors;
       expect(() => tf.add(x, x)).toThrow(InternalError);
-      expect(() => tf.add(x, x)).toThrow(/^Add: the 'buggy-range-error' backend's Add kernel failed \(a bug in the backend, not in the input\): RangeError: Invalid typed array length: 8$/);
+      expect(() => tf.add(x, x)).toThrow(
+        /^Add: the 'buggy-range-error' backend's Add kernel failed \(a bug in the backend, not in the input\): RangeError: Invalid typed array length: 8$/,
+      );
       expect(memory().numTensors).toBe(before);
       x.dispose();
     } finally {

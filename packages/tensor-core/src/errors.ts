@@ -91,7 +91,8 @@ export class InternalError extends TapeflowError {
  * `could not allocate memory`; SpiderMonkey's `out of memory` and `failed to grow memory`;
  * JavaScriptCore's `Out of memory`.
  */
-const OUT_OF_MEMORY = /allocation failed|out of memory|(could not|cannot|unable to) allocate|maximum memory size|failed to grow|invalid array buffer length/i;
+const OUT_OF_MEMORY =
+  /allocation failed|out of memory|(could not|cannot|unable to) allocate|maximum memory size|failed to grow|invalid array buffer length/i;
 /**
  * `Invalid typed array length: N` (V8, SpiderMonkey) means either a length past the engine's largest
  * typed array (2^32 elements on V8) or a view that does not fit its buffer (a bug). Only the first can

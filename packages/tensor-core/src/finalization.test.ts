@@ -40,7 +40,10 @@ describe('the FinalizationRegistry safety net', () => {
       return tf.reshape(base, [2, 2]);
     })();
     await collectUntil(() => memory().numTensors === start.numTensors + 1);
-    expect(kept.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(kept.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(memory().numReclaimed - start.numReclaimed).toBe(1);
     kept.dispose();
     expect(memory().numDataBuffers).toBe(start.numDataBuffers);
@@ -52,7 +55,9 @@ describe('the FinalizationRegistry safety net', () => {
       const v = tf.variable([1, 2]);
       v.assign(tf.tensor([3, 4]));
     })();
-    await collectUntil(() => memory().numVariables === start.numVariables && memory().numDataBuffers === start.numDataBuffers);
+    await collectUntil(
+      () => memory().numVariables === start.numVariables && memory().numDataBuffers === start.numDataBuffers,
+    );
     expect(memory().numVariables).toBe(start.numVariables);
     expect(memory().numDataBuffers).toBe(start.numDataBuffers);
     expect(memory().numBytes).toBe(start.numBytes);

@@ -10,13 +10,7 @@ export * from './index.js';
 export * from './backend-api.js';
 export { checkOptions, describeValue, nearestKey } from './options.js';
 export type { OptionRule, OptionSchema } from './options.js';
-export {
-  assertValidShape,
-  broadcastReductionAxes,
-  describeShape,
-  MAX_RANK,
-  normalizeAxes,
-} from './shape.js';
+export { assertValidShape, broadcastReductionAxes, describeShape, MAX_RANK, normalizeAxes } from './shape.js';
 export { AllocationGuard } from './allocation-guard.js';
 export { collectTensors } from './collect.js';
 export type { Storage } from './engine.js';

@@ -52,7 +52,8 @@ function kernelsOf<F extends KernelFamily>(family: F): readonly KernelsOfFamily<
   // Object.keys loses the key type; every key of PRIMITIVE_SPECS is a kernel name, and the filter keeps
   // exactly the family's.
   return (Object.keys(PRIMITIVE_SPECS) as (keyof typeof PRIMITIVE_SPECS)[]).filter(
-    (name): name is Extract<keyof typeof PRIMITIVE_SPECS, KernelsOfFamily<F>> => PRIMITIVE_SPECS[name].family === family,
+    (name): name is Extract<keyof typeof PRIMITIVE_SPECS, KernelsOfFamily<F>> =>
+      PRIMITIVE_SPECS[name].family === family,
   );
 }
 
@@ -72,6 +73,8 @@ type FusedCallTypes = { [K in keyof typeof FUSED_SPECS]: CallTypesOf<(typeof FUS
  * Inputs and attributes of every primitive kernel, derived from `PRIMITIVE_SPECS` (whose entries say
  * what each kernel does), so the types and the spec cannot disagree.
  */
+// An interface (not a type alias) so compiler messages name it rather than expanding the mapped type.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PrimitiveKernelSpecs extends PrimitiveCallTypes {}
 
 /**
@@ -79,6 +82,7 @@ export interface PrimitiveKernelSpecs extends PrimitiveCallTypes {}
  * one, tensor-core runs the composite of primitives instead, so results must agree with that composite
  * within float32 rounding.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface FusedKernelSpecs extends FusedCallTypes {}
 
 /** Inputs and attributes of every kernel. */
@@ -113,7 +117,9 @@ export type KernelTable = { readonly [K in PrimitiveKernelName]: KernelFunction<
 
 /** The primitive kernel names, in `PRIMITIVE_SPECS` order (the conformance kit and `pnpm size` count them). */
 // Object.keys loses the key type; the keys of PRIMITIVE_SPECS are exactly the primitive kernel names.
-export const PRIMITIVE_KERNEL_NAMES: readonly PrimitiveKernelName[] = Object.keys(PRIMITIVE_SPECS) as PrimitiveKernelName[];
+export const PRIMITIVE_KERNEL_NAMES: readonly PrimitiveKernelName[] = Object.keys(
+  PRIMITIVE_SPECS,
+) as PrimitiveKernelName[];
 
 /** The fused kernel names, in `FUSED_SPECS` order. */
 export const FUSED_KERNEL_NAMES: readonly FusedKernelName[] = Object.keys(FUSED_SPECS) as FusedKernelName[];

@@ -8,7 +8,14 @@ import './test-setup.js';
 import { describe, expect, it } from 'vitest';
 import { DATA_TYPES, type DataType } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
-import { BINARY_KERNELS, FUSED_KERNEL_NAMES, PRIMITIVE_KERNEL_NAMES, UNARY_KERNELS, type BinaryKernel, type UnaryKernel } from './kernels.js';
+import {
+  BINARY_KERNELS,
+  FUSED_KERNEL_NAMES,
+  PRIMITIVE_KERNEL_NAMES,
+  UNARY_KERNELS,
+  type BinaryKernel,
+  type UnaryKernel,
+} from './kernels.js';
 import { OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, describeDtypes } from './op-specs.js';
 import * as tf from './ops/index.js';
 import type { Tensor } from './tensor.js';
@@ -28,7 +35,9 @@ const UNARY_FRONT_ENDS: { readonly [K in UnaryKernel]: [string, (x: Tensor) => T
 };
 
 // RealDiv is left out: `div` converts int32 itself (TensorFlow's truediv) before running it.
-const BINARY_FRONT_ENDS: { readonly [K in Exclude<BinaryKernel, 'RealDiv'>]: [string, (a: Tensor, b: Tensor) => Tensor] } = {
+const BINARY_FRONT_ENDS: {
+  readonly [K in Exclude<BinaryKernel, 'RealDiv'>]: [string, (a: Tensor, b: Tensor) => Tensor];
+} = {
   Add: ['add', tf.add],
   Sub: ['sub', tf.sub],
   Mul: ['mul', tf.mul],
@@ -41,7 +50,13 @@ function sample(dtype: DataType): Tensor {
   return tf.tensor([1, 0, 1], [3], dtype);
 }
 
-function expectFollowsSpec(op: string, dtypes: readonly DataType[], accepted: boolean, run: () => Tensor, dtype: DataType): void {
+function expectFollowsSpec(
+  op: string,
+  dtypes: readonly DataType[],
+  accepted: boolean,
+  run: () => Tensor,
+  dtype: DataType,
+): void {
   if (accepted) {
     const out = run();
     expect(out.dtype, `${op} ${dtype}`).toBe(dtype);
@@ -59,7 +74,13 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
       const [op, frontEnd] = UNARY_FRONT_ENDS[kernel];
       for (const dtype of DATA_TYPES) {
         const x = sample(dtype);
-        expectFollowsSpec(op, PRIMITIVE_SPECS[kernel].inputs.x.dtypes, acceptsDtype(kernel, 'x', dtype), () => frontEnd(x), dtype);
+        expectFollowsSpec(
+          op,
+          PRIMITIVE_SPECS[kernel].inputs.x.dtypes,
+          acceptsDtype(kernel, 'x', dtype),
+          () => frontEnd(x),
+          dtype,
+        );
         x.dispose();
       }
     });
@@ -70,7 +91,13 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
       const [op, frontEnd] = BINARY_FRONT_ENDS[kernel];
       for (const dtype of DATA_TYPES) {
         const a = sample(dtype);
-        expectFollowsSpec(op, PRIMITIVE_SPECS[kernel].inputs.a.dtypes, acceptsDtype(kernel, 'a', dtype), () => frontEnd(a, a), dtype);
+        expectFollowsSpec(
+          op,
+          PRIMITIVE_SPECS[kernel].inputs.a.dtypes,
+          acceptsDtype(kernel, 'a', dtype),
+          () => frontEnd(a, a),
+          dtype,
+        );
         a.dispose();
       }
     });
@@ -80,7 +107,11 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
 describe('every unary and binary front-end is also a Tensor method of the same name (API.md)', () => {
   const frontEnds: [string, (x: Tensor) => Tensor, number][] = [
     ...UNARY_KERNELS.map((kernel): [string, (x: Tensor) => Tensor, number] => [...UNARY_FRONT_ENDS[kernel], 0]),
-    ...Object.values(BINARY_FRONT_ENDS).map(([op, frontEnd]): [string, (x: Tensor) => Tensor, number] => [op, (x) => frontEnd(x, x), 1]),
+    ...Object.values(BINARY_FRONT_ENDS).map(([op, frontEnd]): [string, (x: Tensor) => Tensor, number] => [
+      op,
+      (x) => frontEnd(x, x),
+      1,
+    ]),
   ];
   for (const [op, frontEnd, extra] of frontEnds) {
     it(op, () => {

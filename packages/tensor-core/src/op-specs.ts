@@ -28,9 +28,7 @@ export type AttrType = 'number' | 'boolean' | 'number[]';
  * (`Cast`, `Fill`, ...) among `chosen`.
  */
 export type OutputDtypeRule =
-  | { readonly sameAs: string }
-  | { readonly dtype: DataType }
-  | { readonly chosen: readonly DataType[] };
+  { readonly sameAs: string } | { readonly dtype: DataType } | { readonly chosen: readonly DataType[] };
 
 /** The kernel families backends implement with one shared kernel each. */
 export type KernelFamily = 'unary' | 'binary' | 'comparison' | 'reduction' | 'other' | 'fused';
@@ -58,15 +56,33 @@ const binarySpec = <const D extends readonly DataType[]>(dtypes: D, note: string
   ({ family: 'binary', inputs: { a: { dtypes }, b: { dtypes } }, output: { sameAs: 'a' }, attrs: {}, note }) as const;
 const COMPARISON_NOTE = 'Inputs share a dtype; shapes broadcast; output bool (bytes 0 and 1).';
 const comparisonSpec = () =>
-  ({ family: 'comparison', inputs: { a: { dtypes: ANY }, b: { dtypes: ANY } }, output: { dtype: 'bool' }, attrs: {}, note: COMPARISON_NOTE }) as const;
+  ({
+    family: 'comparison',
+    inputs: { a: { dtypes: ANY }, b: { dtypes: ANY } },
+    output: { dtype: 'bool' },
+    attrs: {},
+    note: COMPARISON_NOTE,
+  }) as const;
 const REDUCTION_NOTE =
   '`attrs.axes` sorted, unique, non-negative, non-empty; the output drops them (`keepDims` is a view on top). ' +
   "Over zero elements: TensorFlow's identity (0, the dtype's lowest, its highest). NaN propagates.";
 const reductionSpec = () =>
-  ({ family: 'reduction', inputs: { x: { dtypes: NUMERIC } }, output: { sameAs: 'x' }, attrs: { axes: 'number[]' }, note: REDUCTION_NOTE }) as const;
+  ({
+    family: 'reduction',
+    inputs: { x: { dtypes: NUMERIC } },
+    output: { sameAs: 'x' },
+    attrs: { axes: 'number[]' },
+    note: REDUCTION_NOTE,
+  }) as const;
 const ARG_NOTE = 'int32 output, the axis removed; ties take the first index; the axis is never empty.';
 const argSpec = () =>
-  ({ family: 'other', inputs: { x: { dtypes: NUMERIC } }, output: { dtype: 'int32' }, attrs: { axis: 'number' }, note: ARG_NOTE }) as const;
+  ({
+    family: 'other',
+    inputs: { x: { dtypes: NUMERIC } },
+    output: { dtype: 'int32' },
+    attrs: { axis: 'number' },
+    note: ARG_NOTE,
+  }) as const;
 const UNARY_KEEPS = 'Output keeps the dtype; int32 wraps (`Neg(-2^31)` is `-2^31`).';
 const FLOAT_MATH = 'float32 only, as in TensorFlow. `Log(0)` is -Infinity, `Sqrt(-1)` NaN; NaN propagates.';
 const BINARY_NOTE =
@@ -88,7 +104,10 @@ export const PRIMITIVE_SPECS = {
   Relu: unarySpec(NUMERIC, 'Output keeps the dtype; `Relu(NaN)` is NaN.'),
   Sigmoid: unarySpec(FLOAT, FLOAT_MATH),
   Tanh: unarySpec(FLOAT, FLOAT_MATH),
-  Softplus: unarySpec(FLOAT, 'float32 only, as in TensorFlow. `log(1 + eˣ)` without overflow: `x` for large x, `eˣ` far below 0.'),
+  Softplus: unarySpec(
+    FLOAT,
+    'float32 only, as in TensorFlow. `log(1 + eˣ)` without overflow: `x` for large x, `eˣ` far below 0.',
+  ),
   Add: binarySpec(NUMERIC, BINARY_NOTE),
   Sub: binarySpec(NUMERIC, BINARY_NOTE),
   Mul: binarySpec(NUMERIC, BINARY_NOTE),
@@ -212,7 +231,10 @@ export type OpSpecTable = PrimitiveSpecTable & FusedSpecTable;
 /** The value type of an attribute type. */
 type AttrValue<T extends AttrType> = T extends 'number' ? number : T extends 'boolean' ? boolean : readonly number[];
 
-/** The `{ inputs, attrs }` type a spec describes (`Info`: kernels.ts's `TensorInfo`, passed in to avoid an import cycle). */
+/**
+ * The `{ inputs, attrs }` type a spec describes (`Info`: kernels.ts's `TensorInfo`, passed in to avoid
+ * an import cycle).
+ */
 export type CallTypesOf<S extends OpSpec, Info> = {
   inputs: keyof S['inputs'] extends never
     ? Record<string, never>
@@ -253,7 +275,8 @@ export function acceptsDtype(kernel: keyof OpSpecTable, input: string, dtype: Da
 
 /** `a float32 tensor`, `a float32 or int32 tensor`, `an int32 tensor`: the dtypes an input accepts, in words. */
 export function describeDtypes(dtypes: readonly DataType[]): string {
-  const words = dtypes.length <= 2 ? dtypes.join(' or ') : `${dtypes.slice(0, -1).join(', ')} or ${dtypes[dtypes.length - 1]}`;
+  const words =
+    dtypes.length <= 2 ? dtypes.join(' or ') : `${dtypes.slice(0, -1).join(', ')} or ${dtypes[dtypes.length - 1]}`;
   return `${words.startsWith('int') ? 'an' : 'a'} ${words} tensor`;
 }
 

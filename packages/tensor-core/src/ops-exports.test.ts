@@ -35,7 +35,8 @@ describe('the op files and the public entry', () => {
       for (const [name, value] of Object.entries(exports)) {
         if (typeof value !== 'function') continue;
         const isHelper = HELPERS.includes(name);
-        if (isHelper === name in main) misplaced.push(`${file}.${name}: ${isHelper ? 'a helper on the main entry' : 'an op missing from index.ts'}`);
+        if (isHelper === name in main)
+          misplaced.push(`${file}.${name}: ${isHelper ? 'a helper on the main entry' : 'an op missing from index.ts'}`);
         if (!(name in internal)) misplaced.push(`${file}.${name}: missing from internal.ts`);
       }
     }

@@ -55,7 +55,11 @@ export function nearestKey(key: string, validKeys: readonly string[]): string | 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of validKeys) {
-    const d = Math.min(distance(key, candidate), distance(camel, candidate), distance(key.toLowerCase(), candidate.toLowerCase()));
+    const d = Math.min(
+      distance(key, candidate),
+      distance(camel, candidate),
+      distance(key.toLowerCase(), candidate.toLowerCase()),
+    );
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -77,7 +81,9 @@ function failure(rule: OptionRule, value: unknown): string | undefined {
     case 'object':
       return typeof value === 'object' && value !== null ? undefined : 'an object';
     case 'oneOf':
-      return rule.values.includes(value as string) ? undefined : `one of ${rule.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return rule.values.includes(value as string)
+        ? undefined
+        : `one of ${rule.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'custom':
       return rule.check(value);
     case 'number': {
@@ -120,7 +126,9 @@ export function checkOptions<T>(op: string, options: unknown, schema: OptionSche
       invalidArgument(
         op,
         argument,
-        nearest !== undefined ? `known keys (did you mean '${nearest}'?)` : `only the keys ${validKeys.map((k) => `'${k}'`).join(', ') || '(none)'}`,
+        nearest !== undefined
+          ? `known keys (did you mean '${nearest}'?)`
+          : `only the keys ${validKeys.map((k) => `'${k}'`).join(', ') || '(none)'}`,
         `unknown key '${key}'`,
       );
     }

@@ -13,8 +13,15 @@ describe('printing as NumPy lays values out', () => {
 
   it('prints scalars, vectors and matrices', () => {
     expect(scalar(16).toString()).toBe('Tensor(shape=[], dtype=float32, 16.0)');
-    expect(tensor([Math.fround(-66.16483), Math.fround(-8.044242)]).toString()).toBe('Tensor(shape=[2], dtype=float32, [-66.16483, -8.044242])');
-    expect(constant([[10, 10], [20, 20]]).toString()).toBe('Tensor(shape=[2,2], dtype=float32, [[10., 10.],\n                                    [20., 20.]])');
+    expect(tensor([Math.fround(-66.16483), Math.fround(-8.044242)]).toString()).toBe(
+      'Tensor(shape=[2], dtype=float32, [-66.16483, -8.044242])',
+    );
+    expect(
+      constant([
+        [10, 10],
+        [20, 20],
+      ]).toString(),
+    ).toBe('Tensor(shape=[2,2], dtype=float32, [[10., 10.],\n                                    [20., 20.]])');
     expect(constant([1, 2], 'int32').toString()).toBe('Tensor(shape=[2], dtype=int32, [1, 2])');
     expect(constant([true, false]).toString()).toBe('Tensor(shape=[2], dtype=bool, [True, False])');
   });

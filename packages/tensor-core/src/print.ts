@@ -114,7 +114,13 @@ export function formatValues(values: TypedArray, shape: readonly number[], dtype
 }
 
 /** `Tensor(shape=[2], dtype=float32, [-66.16483, -8.044242])`, values as NumPy prints them. */
-export function formatTensor(values: TypedArray, shape: readonly number[], dtype: DataType, label = 'Tensor', fields = ''): string {
+export function formatTensor(
+  values: TypedArray,
+  shape: readonly number[],
+  dtype: DataType,
+  label = 'Tensor',
+  fields = '',
+): string {
   const body = formatValues(values, shape, dtype);
   const head = `${label}(${fields}shape=${formatShape(shape)}, dtype=${dtype}, `;
   const indented = body.includes('\n') ? body.replace(/\n(?=.)/g, `\n${' '.repeat(head.length)}`) : body;

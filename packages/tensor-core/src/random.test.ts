@@ -39,9 +39,13 @@ describe('random.normal / random.uniform', () => {
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(Array.from(a.dataSync())).not.toEqual(Array.from(c.dataSync()));
     const u = random.statelessUniform([100], [3, 4], { minval: -1, maxval: 1 });
-    expect(Array.from(u.dataSync())).toEqual(Array.from(random.statelessUniform([100], [3, 4], { minval: -1, maxval: 1 }).dataSync()));
+    expect(Array.from(u.dataSync())).toEqual(
+      Array.from(random.statelessUniform([100], [3, 4], { minval: -1, maxval: 1 }).dataSync()),
+    );
     expect(Math.max(...Array.from(u.dataSync()))).toBeLessThan(1);
-    expect(() => random.statelessNormal([2], [1] as unknown as [number, number])).toThrow(/random\.statelessNormal: argument 'seed' expected two integers/);
+    expect(() => random.statelessNormal([2], [1] as unknown as [number, number])).toThrow(
+      /random\.statelessNormal: argument 'seed' expected two integers/,
+    );
   });
 
   it('repeats the sequence after setSeed, as TensorFlow does with a global seed', () => {

@@ -55,7 +55,8 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out
  * (floor(i/2), stream), so streams of one key never overlap.
  */
 export function randomBits(k0: number, k1: number, count: number, stream = 0): Uint32Array {
-  if (!Number.isInteger(count) || count < 0) invalidArgument('random.randomBits', 'count', 'a non-negative integer', describeValue(count));
+  if (!Number.isInteger(count) || count < 0)
+    invalidArgument('random.randomBits', 'count', 'a non-negative integer', describeValue(count));
   checkAllocation('random.randomBits', [count], 'int32');
   const bits = new Uint32Array(count + (count & 1));
   const pair = new Uint32Array(2);
@@ -98,7 +99,8 @@ interface StreamKey {
 }
 
 function checkOpSeed(op: string, seed: number | undefined): void {
-  if (seed !== undefined && !Number.isInteger(seed)) invalidArgument(op, 'options.seed', 'an integer', describeValue(seed));
+  if (seed !== undefined && !Number.isInteger(seed))
+    invalidArgument(op, 'options.seed', 'an integer', describeValue(seed));
 }
 
 /** The key and stream of the next stateful draw (call after every check: it advances the state). */
@@ -155,7 +157,12 @@ const UNIFORM_OPTIONS: OptionSchema<RandomUniformOptions> = {
 const { seed: _normalSeed, ...STATELESS_NORMAL_OPTIONS } = NORMAL_OPTIONS;
 const { seed: _uniformSeed, ...STATELESS_UNIFORM_OPTIONS } = UNIFORM_OPTIONS;
 
-function checkNormal(op: string, shape: readonly number[], options: RandomNormalOptions, schema: OptionSchema<StatelessNormalOptions>): DataType {
+function checkNormal(
+  op: string,
+  shape: readonly number[],
+  options: RandomNormalOptions,
+  schema: OptionSchema<StatelessNormalOptions>,
+): DataType {
   assertValidShape(op, shape);
   checkOptions(op, options, schema);
   const dtype = options.dtype ?? 'float32';
@@ -165,7 +172,13 @@ function checkNormal(op: string, shape: readonly number[], options: RandomNormal
   return dtype;
 }
 
-function sampleNormal(op: string, shape: readonly number[], mean: number, stddev: number, key: () => StreamKey): Tensor {
+function sampleNormal(
+  op: string,
+  shape: readonly number[],
+  mean: number,
+  stddev: number,
+  key: () => StreamKey,
+): Tensor {
   const size = sizeFromShape(shape);
   const values = allocate(op, size, 'float32');
   const { k0, k1, stream } = key();
@@ -190,7 +203,12 @@ interface UniformSpec {
  * Checks a uniform request. For int32 the bounds must be int32 integers (TensorFlow converts them to
  * the dtype) and `maxval` must be given, so every sample lies in [minval, maxval).
  */
-function checkUniform(op: string, shape: readonly number[], options: RandomUniformOptions, schema: OptionSchema<StatelessUniformOptions>): UniformSpec {
+function checkUniform(
+  op: string,
+  shape: readonly number[],
+  options: RandomUniformOptions,
+  schema: OptionSchema<StatelessUniformOptions>,
+): UniformSpec {
   assertValidShape(op, shape);
   checkOptions(op, options, schema);
   const dtype = options.dtype ?? 'float32';
@@ -200,17 +218,29 @@ function checkUniform(op: string, shape: readonly number[], options: RandomUnifo
   const maxval = options.maxval ?? (dtype === 'int32' ? undefined : 1);
   if (maxval === undefined) invalidArgument(op, 'options.maxval', 'a value for int32 samples', 'undefined');
   if (dtype === 'int32') {
-    if (!isInt32(minval)) invalidArgument(op, 'options.minval', `${INT32_EXPECTED} for int32 samples`, describeValue(minval));
-    if (!isInt32(maxval)) invalidArgument(op, 'options.maxval', `${INT32_EXPECTED} for int32 samples`, describeValue(maxval));
+    if (!isInt32(minval))
+      invalidArgument(op, 'options.minval', `${INT32_EXPECTED} for int32 samples`, describeValue(minval));
+    if (!isInt32(maxval))
+      invalidArgument(op, 'options.maxval', `${INT32_EXPECTED} for int32 samples`, describeValue(maxval));
   } else if (!Number.isFinite(minval) || !Number.isFinite(maxval)) {
-    invalidArgument(op, Number.isFinite(minval) ? 'options.maxval' : 'options.minval', 'a finite number', String(Number.isFinite(minval) ? maxval : minval));
+    invalidArgument(
+      op,
+      Number.isFinite(minval) ? 'options.maxval' : 'options.minval',
+      'a finite number',
+      String(Number.isFinite(minval) ? maxval : minval),
+    );
   }
   if (!(minval < maxval)) invalidArgument(op, 'options.maxval', `a value > minval (${minval})`, String(maxval));
   checkAllocation(op, shape, dtype);
   return { dtype, minval, maxval };
 }
 
-function sampleUniform(op: string, shape: readonly number[], { dtype, minval, maxval }: UniformSpec, key: () => StreamKey): Tensor {
+function sampleUniform(
+  op: string,
+  shape: readonly number[],
+  { dtype, minval, maxval }: UniformSpec,
+  key: () => StreamKey,
+): Tensor {
   const size = sizeFromShape(shape);
   const values = allocate(op, size, dtype);
   const { k0, k1, stream } = key();
@@ -256,18 +286,34 @@ export type StatelessUniformOptions = Omit<RandomUniformOptions, 'seed'>;
  * every call and every backend (TensorFlow's `stateless_normal`).
  * @example tf.random.statelessNormal([2, 2], [1, 2])
  */
-export function statelessNormal(shape: readonly number[], seed: readonly [number, number], options: StatelessNormalOptions = {}): Tensor {
+export function statelessNormal(
+  shape: readonly number[],
+  seed: readonly [number, number],
+  options: StatelessNormalOptions = {},
+): Tensor {
   checkNormal('random.statelessNormal', shape, options, STATELESS_NORMAL_OPTIONS);
   checkStatelessSeed('random.statelessNormal', seed);
-  return sampleNormal('random.statelessNormal', shape, options.mean ?? 0, options.stddev ?? 1, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
+  return sampleNormal('random.statelessNormal', shape, options.mean ?? 0, options.stddev ?? 1, () => ({
+    k0: fold(seed[0]),
+    k1: fold(seed[1]),
+    stream: 0,
+  }));
 }
 
 /**
  * Uniform samples that depend on `seed` (two integers) alone (TensorFlow's `stateless_uniform`).
  * @example tf.random.statelessUniform([3], [7, 0], { minval: -1, maxval: 1 })
  */
-export function statelessUniform(shape: readonly number[], seed: readonly [number, number], options: StatelessUniformOptions = {}): Tensor {
+export function statelessUniform(
+  shape: readonly number[],
+  seed: readonly [number, number],
+  options: StatelessUniformOptions = {},
+): Tensor {
   const spec = checkUniform('random.statelessUniform', shape, options, STATELESS_UNIFORM_OPTIONS);
   checkStatelessSeed('random.statelessUniform', seed);
-  return sampleUniform('random.statelessUniform', shape, spec, () => ({ k0: fold(seed[0]), k1: fold(seed[1]), stream: 0 }));
+  return sampleUniform('random.statelessUniform', shape, spec, () => ({
+    k0: fold(seed[0]),
+    k1: fold(seed[1]),
+    stream: 0,
+  }));
 }

@@ -106,7 +106,9 @@ export class SafetyNet {
     } catch (error) {
       if (this.warned) return;
       this.warned = true;
-      console.warn(`tapeflow: releasing the buffer of a garbage-collected tensor failed (reported once): ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `tapeflow: releasing the buffer of a garbage-collected tensor failed (reported once): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -69,12 +69,14 @@ describe('ScopeTracker with AsyncLocalStorage', () => {
     expect(tracker.isolatesConcurrentAsyncScopes).toBe(true);
     // Neither fn is declared async: the first is found by order (no context was running it), the
     // second runs in a context of its own, as every scope after the first async one does.
-    const task = (first: number): (() => Promise<void>) => () =>
-      tick().then(async () => {
-        tracker.current()!.tensors.push(fakeTensor(first));
-        await tick();
-        tracker.current()!.tensors.push(fakeTensor(first + 10));
-      });
+    const task =
+      (first: number): (() => Promise<void>) =>
+      () =>
+        tick().then(async () => {
+          tracker.current()!.tensors.push(fakeTensor(first));
+          await tick();
+          tracker.current()!.tensors.push(fakeTensor(first + 10));
+        });
     const a = run(tracker, task(1));
     const b = run(tracker, task(2));
     expect(a.scope.inContext).toBe(false);

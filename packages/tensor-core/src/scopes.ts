@@ -50,13 +50,18 @@ type AsyncContextConstructor = new <T>() => AsyncContextStore<T>;
 /** Node's AsyncLocalStorage when the platform has it (Node ≥ 20.16's getBuiltinModule), else null. */
 function findAsyncLocalStorage(): AsyncContextConstructor | null {
   const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const module = processLike?.getBuiltinModule?.('node:async_hooks') as { AsyncLocalStorage?: AsyncContextConstructor } | undefined;
+  const module = processLike?.getBuiltinModule?.('node:async_hooks') as
+    { AsyncLocalStorage?: AsyncContextConstructor } | undefined;
   return module?.AsyncLocalStorage ?? null;
 }
 
 /** Whether `value` is a thenable: what makes a `tidy` (or a recording) asynchronous. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Tracks the open scopes and answers "which scope owns a tensor made now?". */
@@ -98,7 +103,14 @@ export class ScopeTracker {
 
   /** Opens a scope for an `fn` about to run, on top of the stack. */
   open(): Scope {
-    const scope: Scope = { tensors: [], parent: this.current(), depth: this.stack.length, isAsync: false, inContext: false, closed: false };
+    const scope: Scope = {
+      tensors: [],
+      parent: this.current(),
+      depth: this.stack.length,
+      isAsync: false,
+      inContext: false,
+      closed: false,
+    };
     this.stack.push(scope);
     return scope;
   }

@@ -44,7 +44,12 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
     if (da === db || db === 1) result[i] = da;
     else if (da === 1) result[i] = db;
     else {
-      invalidArgument(op, 'shapes', 'shapes that broadcast', `incompatible shapes ${formatShape(a)} vs. ${formatShape(b)}`);
+      invalidArgument(
+        op,
+        'shapes',
+        'shapes that broadcast',
+        `incompatible shapes ${formatShape(a)} vs. ${formatShape(b)}`,
+      );
     }
   }
   return result;
@@ -81,7 +86,12 @@ export function broadcastReductionAxes(inputShape: readonly number[], outputShap
 /** Normalises a possibly negative `axis` for a tensor of `rank`, or throws naming the op and argument. */
 export function normalizeAxis(op: string, axis: number, rank: number, argument = 'axis'): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    invalidArgument(op, argument, `an integer in [${-rank}, ${rank})`, typeof axis === 'number' ? String(axis) : describeValue(axis));
+    invalidArgument(
+      op,
+      argument,
+      `an integer in [${-rank}, ${rank})`,
+      typeof axis === 'number' ? String(axis) : describeValue(axis),
+    );
   }
   if (rank === 0) {
     invalidArgument(op, argument, 'a tensor of rank at least 1', 'a scalar');
@@ -102,7 +112,12 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   const seen = new Set<number>();
   for (const a of list) {
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      invalidArgument(op, 'axis', `integers in [${-rank}, ${rank}) for a tensor of rank ${rank}`, typeof a === 'number' ? String(a) : describeValue(a));
+      invalidArgument(
+        op,
+        'axis',
+        `integers in [${-rank}, ${rank}) for a tensor of rank ${rank}`,
+        typeof a === 'number' ? String(a) : describeValue(a),
+      );
     }
     const normalized = a < 0 ? a + rank : a;
     if (seen.has(normalized)) invalidArgument(op, 'axis', 'distinct axes', `axis ${a} repeated`);
@@ -130,7 +145,8 @@ export const MAX_RANK = 254;
  */
 export function assertValidShape(op: string, shape: readonly number[], argument = 'shape'): void {
   if (!Array.isArray(shape)) invalidArgument(op, argument, 'an array of non-negative integers', describeValue(shape));
-  if (shape.length > MAX_RANK) invalidArgument(op, argument, `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
+  if (shape.length > MAX_RANK)
+    invalidArgument(op, argument, `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       invalidArgument(op, argument, 'non-negative integer dimensions', describeShape(shape));

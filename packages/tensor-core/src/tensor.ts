@@ -149,49 +149,135 @@ export class Tensor<D extends DataType = DataType> {
   }
 
   // ---- op methods (each is the tf.op of the same name with this tensor first) -----------------
-  add(b: TensorLike): Tensor { return ops.add(this, b); }
-  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
-  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
-  div(b: TensorLike): Tensor { return ops.div(this, b); }
-  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
-  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  neg(): Tensor { return ops.neg(this); }
-  square(): Tensor { return ops.square(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sign(): Tensor { return ops.sign(this); }
-  relu(): Tensor { return ops.relu(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  softplus(): Tensor { return ops.softplus(this); }
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  matmul(b: Tensor, options: ops.MatMulOptions = {}): Tensor { return ops.matmul(this, b, options); }
-  reduceSum(axis?: number | number[], keepDims = false): Tensor { return ops.reduceSum(this, axis, keepDims); }
-  reduceMean(axis?: number | number[], keepDims = false): Tensor { return ops.reduceMean(this, axis, keepDims); }
-  reduceMax(axis?: number | number[], keepDims = false): Tensor { return ops.reduceMax(this, axis, keepDims); }
-  reduceMin(axis?: number | number[], keepDims = false): Tensor { return ops.reduceMin(this, axis, keepDims); }
-  argMax(axis = 0): Tensor { return ops.argMax(this, axis); }
-  argMin(axis = 0): Tensor { return ops.argMin(this, axis); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
-  squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
-  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
-  gather(indices: Tensor | ops.IndexValues, axis = 0): Tensor { return ops.gather(this, indices, axis); }
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  cast<T extends DataType>(dtype: T): Tensor<T> { return ops.cast(this, dtype); }
-  equal(b: TensorLike): Tensor<'bool'> { return ops.equal(this, b); }
-  notEqual(b: TensorLike): Tensor<'bool'> { return ops.notEqual(this, b); }
-  greater(b: TensorLike): Tensor<'bool'> { return ops.greater(this, b); }
-  greaterEqual(b: TensorLike): Tensor<'bool'> { return ops.greaterEqual(this, b); }
-  less(b: TensorLike): Tensor<'bool'> { return ops.less(this, b); }
-  lessEqual(b: TensorLike): Tensor<'bool'> { return ops.lessEqual(this, b); }
-  clipByValue(clipValueMin: number, clipValueMax: number): Tensor { return ops.clipByValue(this, clipValueMin, clipValueMax); }
-  oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor { return ops.oneHot(this, depth, options); }
+  add(b: TensorLike): Tensor {
+    return ops.add(this, b);
+  }
+  sub(b: TensorLike): Tensor {
+    return ops.sub(this, b);
+  }
+  mul(b: TensorLike): Tensor {
+    return ops.mul(this, b);
+  }
+  div(b: TensorLike): Tensor {
+    return ops.div(this, b);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ops.pow(this, exponent);
+  }
+  maximum(b: TensorLike): Tensor {
+    return ops.maximum(this, b);
+  }
+  minimum(b: TensorLike): Tensor {
+    return ops.minimum(this, b);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  softplus(): Tensor {
+    return ops.softplus(this);
+  }
+  softmax(axis = -1): Tensor {
+    return ops.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return ops.logSoftmax(this, axis);
+  }
+  matmul(b: Tensor, options: ops.MatMulOptions = {}): Tensor {
+    return ops.matmul(this, b, options);
+  }
+  reduceSum(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceSum(this, axis, keepDims);
+  }
+  reduceMean(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceMean(this, axis, keepDims);
+  }
+  reduceMax(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceMax(this, axis, keepDims);
+  }
+  reduceMin(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceMin(this, axis, keepDims);
+  }
+  argMax(axis = 0): Tensor {
+    return ops.argMax(this, axis);
+  }
+  argMin(axis = 0): Tensor {
+    return ops.argMin(this, axis);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  expandDims(axis = 0): Tensor {
+    return ops.expandDims(this, axis);
+  }
+  squeeze(axis?: number | number[]): Tensor {
+    return ops.squeeze(this, axis);
+  }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+    return ops.slice(this, begin, size);
+  }
+  gather(indices: Tensor | ops.IndexValues, axis = 0): Tensor {
+    return ops.gather(this, indices, axis);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  cast<T extends DataType>(dtype: T): Tensor<T> {
+    return ops.cast(this, dtype);
+  }
+  equal(b: TensorLike): Tensor<'bool'> {
+    return ops.equal(this, b);
+  }
+  notEqual(b: TensorLike): Tensor<'bool'> {
+    return ops.notEqual(this, b);
+  }
+  greater(b: TensorLike): Tensor<'bool'> {
+    return ops.greater(this, b);
+  }
+  greaterEqual(b: TensorLike): Tensor<'bool'> {
+    return ops.greaterEqual(this, b);
+  }
+  less(b: TensorLike): Tensor<'bool'> {
+    return ops.less(this, b);
+  }
+  lessEqual(b: TensorLike): Tensor<'bool'> {
+    return ops.lessEqual(this, b);
+  }
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor {
+    return ops.clipByValue(this, clipValueMin, clipValueMax);
+  }
+  oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
+    return ops.oneHot(this, depth, options);
+  }
 }
 
 /** Options of a Variable. */
@@ -233,10 +319,20 @@ export class Variable<D extends DataType = DataType> extends Tensor<D> {
     const tensor = ops.convertToTensor(value, 'assign', 'value', this.dtype);
     if (!shapesEqual(tensor.shape, this.shape)) {
       if (tensor !== value) tensor.dispose();
-      invalidArgument('assign', 'value', `shape ${formatShape(this.shape)} (the shape of Variable '${this.name}')`, `shape ${formatShape(tensor.shape)}`);
+      invalidArgument(
+        'assign',
+        'value',
+        `shape ${formatShape(this.shape)} (the shape of Variable '${this.name}')`,
+        `shape ${formatShape(tensor.shape)}`,
+      );
     }
     if (tensor.dtype !== this.dtype) {
-      invalidArgument('assign', 'value', `dtype ${this.dtype} (the dtype of Variable '${this.name}')`, `dtype ${tensor.dtype}`);
+      invalidArgument(
+        'assign',
+        'value',
+        `dtype ${this.dtype} (the dtype of Variable '${this.name}')`,
+        `dtype ${tensor.dtype}`,
+      );
     }
     if (tensor.isDisposedInternal) {
       throw new FailedPreconditionError(`assign: argument 'value' is a disposed tensor (id ${tensor.id}).`, 'assign');
@@ -263,7 +359,12 @@ export class Variable<D extends DataType = DataType> extends Tensor<D> {
       engine.tidy(() => {
         const result = combine(this, value);
         if (!shapesEqual(result.shape, this.shape)) {
-          invalidArgument(op, 'value', `a value that broadcasts to shape ${formatShape(this.shape)}`, `a value giving shape ${formatShape(result.shape)}`);
+          invalidArgument(
+            op,
+            'value',
+            `a value that broadcasts to shape ${formatShape(this.shape)}`,
+            `a value giving shape ${formatShape(result.shape)}`,
+          );
         }
         engine.assignVariable(this, result);
       }),

@@ -132,7 +132,12 @@ function tapeflowMnistFit(spec: MnistFitSpec): Task {
   const xWarm = tf.tensor(data.x.subarray(0, warm * MNIST_PIXELS), [warm, MNIST_PIXELS]);
   const yWarm = tf.tensor(data.labels.subarray(0, warm), [warm], 'int32');
   const { w1, b1, w2, b2 } = mnistWeights(spec);
-  const initial = [tf.tensor(w1, [MNIST_PIXELS, spec.hidden]), tf.tensor(b1, [spec.hidden]), tf.tensor(w2, [spec.hidden, MNIST_CLASSES]), tf.tensor(b2, [MNIST_CLASSES])];
+  const initial = [
+    tf.tensor(w1, [MNIST_PIXELS, spec.hidden]),
+    tf.tensor(b1, [spec.hidden]),
+    tf.tensor(w2, [spec.hidden, MNIST_CLASSES]),
+    tf.tensor(b2, [MNIST_CLASSES]),
+  ];
   const model = new Sequential([
     new layers.Dense(spec.hidden, { activation: 'relu', inputShape: [MNIST_PIXELS] }),
     new layers.Dense(MNIST_CLASSES, { activation: 'softmax' }),

@@ -108,7 +108,12 @@ function tfjsMnistFit(spec: MnistFitSpec): Task {
   const xWarm = tf.tensor2d(data.x.subarray(0, warm * MNIST_PIXELS), [warm, MNIST_PIXELS]);
   const yWarm = tf.tensor2d(labels.subarray(0, warm), [warm, 1]);
   const { w1, b1, w2, b2 } = mnistWeights(spec);
-  const initial = [tf.tensor2d(w1, [MNIST_PIXELS, spec.hidden]), tf.tensor1d(b1), tf.tensor2d(w2, [spec.hidden, MNIST_CLASSES]), tf.tensor1d(b2)];
+  const initial = [
+    tf.tensor2d(w1, [MNIST_PIXELS, spec.hidden]),
+    tf.tensor1d(b1),
+    tf.tensor2d(w2, [spec.hidden, MNIST_CLASSES]),
+    tf.tensor1d(b2),
+  ];
   const model = tfl.sequential({
     layers: [
       tfl.layers.dense({ units: spec.hidden, activation: 'relu', inputShape: [MNIST_PIXELS] }),

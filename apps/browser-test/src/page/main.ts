@@ -59,10 +59,14 @@ async function main(): Promise<void> {
   const backend = tf.getEngine().backend;
   const info = (backend as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   report.adapter = info === undefined ? null : `${info.vendor} ${info.architecture}`.trim();
-  await record('the WebGPU implementation is fetched only when the backend is made', async () => {
-    if (loadedEarly) throw new Error('the backend chunk was loaded before webgpuBackend() ran');
-    if (!implementationLoaded()) throw new Error('no backend-*.js chunk was fetched');
-  }, backend);
+  await record(
+    'the WebGPU implementation is fetched only when the backend is made',
+    async () => {
+      if (loadedEarly) throw new Error('the backend chunk was loaded before webgpuBackend() ran');
+      if (!implementationLoaded()) throw new Error('no backend-*.js chunk was fetched');
+    },
+    backend,
+  );
 
   const env: ConformanceEnvironment = {
     backendName: 'webgpu',

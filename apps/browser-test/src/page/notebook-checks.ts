@@ -53,10 +53,12 @@ async function denseCase(kernel: number[][], bias: number[]): Promise<{ grad: nu
   const weights = [tf.tensor(kernel), tf.tensor(bias)];
   layer.setWeights(weights);
   const tape = new GradientTape();
-  const [y, loss] = tape.record(() => tf.tidy(() => {
-    const out = layer.apply(x);
-    return [out, tf.reduceSum(tf.pow(out, 2))] as const;
-  }));
+  const [y, loss] = tape.record(() =>
+    tf.tidy(() => {
+      const out = layer.apply(x);
+      return [out, tf.reduceSum(tf.pow(out, 2))] as const;
+    }),
+  );
   const grads = tape.gradient(loss, layer.trainableVariables);
   const result = { grad: await Promise.all(grads.map(values)), y: await values(y) };
   tf.dispose([x, y, loss, ...weights, ...grads.filter((g): g is tf.Tensor => g !== null)]);
@@ -89,17 +91,27 @@ export const NOTEBOOK_CHECKS: readonly PageCheck[] = [
       tf.dispose([...initial]);
       const x = new tf.Variable([[10, 20, 30, 40]]);
       const tape = new GradientTape({ persistent: true });
-      const [y, loss] = tape.record(() => tf.tidy(() => {
-        const out = tf.add(tf.matmul(x, w), b);
-        return [out, tf.reduceMean(tf.pow(out, 2))] as const;
-      }));
+      const [y, loss] = tape.record(() =>
+        tf.tidy(() => {
+          const out = tf.add(tf.matmul(x, w), b);
+          return [out, tf.reduceMean(tf.pow(out, 2))] as const;
+        }),
+      );
       const [dlDw, dlDb] = tape.gradient(loss, [w, b]);
       const [dyDw, dyDb] = tape.gradient(y, [w, b]);
       const ys = await values(y);
       const xs = await values(x);
       const ws = await values(w);
-      expectClose(ys, [0, 1].map((j) => xs.reduce((s, xi, i) => s + xi * ws[i * 2 + j]!, 1)), 'y');
-      expectClose(await values(dlDw), xs.flatMap((xi) => ys.map((yj) => xi * yj)), 'dl/dw');
+      expectClose(
+        ys,
+        [0, 1].map((j) => xs.reduce((s, xi, i) => s + xi * ws[i * 2 + j]!, 1)),
+        'y',
+      );
+      expectClose(
+        await values(dlDw),
+        xs.flatMap((xi) => ys.map((yj) => xi * yj)),
+        'dl/dw',
+      );
       expectClose(await values(dlDb), ys, 'dl/db');
       expectEqual(await values(dyDw), [10, 10, 20, 20, 30, 30, 40, 40], 'dy/dw');
       expectEqual(await values(dyDb), [1, 1], 'dy/db');
@@ -110,12 +122,42 @@ export const NOTEBOOK_CHECKS: readonly PageCheck[] = [
   {
     name: 'notebook: Dense relu gives zero gradients when every unit is off, 2y pushed back when one is on',
     run: async () => {
-      const off = await denseCase([[-0.25, -0.25], [0.125, -0.125], [-0.25, 0.125], [0.0625, -0.0625]], [0, 0]);
+      const off = await denseCase(
+        [
+          [-0.25, -0.25],
+          [0.125, -0.125],
+          [-0.25, 0.125],
+          [0.0625, -0.0625],
+        ],
+        [0, 0],
+      );
       expectEqual(off.y, [0, 0], 'y (all off)');
-      expectEqual(off.grad, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0]], 'grad (all off)');
-      const on = await denseCase([[0.25, -0.25], [0.125, -0.125], [-0.25, 0.125], [0.125, -0.0625]], [0.5, -0.5]);
+      expectEqual(
+        off.grad,
+        [
+          [0, 0, 0, 0, 0, 0, 0, 0],
+          [0, 0],
+        ],
+        'grad (all off)',
+      );
+      const on = await denseCase(
+        [
+          [0.25, -0.25],
+          [0.125, -0.125],
+          [-0.25, 0.125],
+          [0.125, -0.0625],
+        ],
+        [0.5, -0.5],
+      );
       expectEqual(on.y, [3, 0], 'y (unit 0 on)');
-      expectEqual(on.grad, [[60, 0, 120, 0, 180, 0, 240, 0], [6, 0]], 'grad (unit 0 on)');
+      expectEqual(
+        on.grad,
+        [
+          [60, 0, 120, 0, 180, 0, 240, 0],
+          [6, 0],
+        ],
+        'grad (unit 0 on)',
+      );
     },
   },
   {

@@ -20,7 +20,8 @@ export type ControlFlowResult = {
   readonly negative: (tf.Tensor | null)[];
 };
 
-const BRANCH = 'with tf.GradientTape() as tape:\n    tape.watch(x)\n    if x > 0:\n        y = x1**2\n    else:\n        y = x2**2';
+const BRANCH =
+  'with tf.GradientTape() as tape:\n    tape.watch(x)\n    if x > 0:\n        y = x1**2\n    else:\n        y = x2**2';
 
 async function branch(x: tf.Tensor, x1: tf.Variable, x2: tf.Variable): Promise<(tf.Tensor | null)[]> {
   const tape = new tf.GradientTape();
@@ -39,7 +40,10 @@ async function branch(x: tf.Tensor, x1: tf.Variable, x2: tf.Variable): Promise<(
  * @example const { positive, negative } = await run(console.log); // [10, null], [null, 12]
  */
 export async function run(log: Log): Promise<ControlFlowResult> {
-  code(log, '# Gradients handle branches and control flow\nx = tf.constant(1.0)\nx1 = tf.Variable(5.0)\nx2 = tf.Variable(6.0)');
+  code(
+    log,
+    '# Gradients handle branches and control flow\nx = tf.constant(1.0)\nx1 = tf.Variable(5.0)\nx2 = tf.Variable(6.0)',
+  );
   const one = tf.constant(1);
   const x1 = new tf.Variable(5);
   const x2 = new tf.Variable(6);

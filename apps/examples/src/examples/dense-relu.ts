@@ -44,17 +44,33 @@ export type DenseReluResult = {
 
 /** Weights whose pre-activations on x are [-5, -3.75]: both units off. */
 const NEGATIVE_WEIGHTS = {
-  kernel: [[-0.25, -0.25], [0.125, -0.125], [-0.25, 0.125], [0.0625, -0.0625]],
+  kernel: [
+    [-0.25, -0.25],
+    [0.125, -0.125],
+    [-0.25, 0.125],
+    [0.0625, -0.0625],
+  ],
   bias: [0, 0],
 };
 
 /** Weights whose pre-activations on x are [3, -4.25]: unit 0 on, unit 1 off. */
 const ACTIVE_WEIGHTS = {
-  kernel: [[0.25, -0.25], [0.125, -0.125], [-0.25, 0.125], [0.125, -0.0625]],
+  kernel: [
+    [0.25, -0.25],
+    [0.125, -0.125],
+    [-0.25, 0.125],
+    [0.125, -0.0625],
+  ],
   bias: [0.5, -0.5],
 };
 
-async function runCase(log: Log, layer: tf.Dense, x: tf.Tensor, weights: typeof NEGATIVE_WEIGHTS, note: string): Promise<DenseReluCase> {
+async function runCase(
+  log: Log,
+  layer: tf.Dense,
+  x: tf.Tensor,
+  weights: typeof NEGATIVE_WEIGHTS,
+  note: string,
+): Promise<DenseReluCase> {
   const kernel = tf.tensor(weights.kernel);
   const bias = tf.tensor(weights.bias);
   layer.setWeights([kernel, bias]);
@@ -87,8 +103,20 @@ export async function run(log: Log): Promise<DenseReluResult> {
   // Build now (Keras would on the first call) so the weights exist to be set.
   layer.build(x.shape);
 
-  const negative = await runCase(log, layer, x, NEGATIVE_WEIGHTS, 'every pre-activation negative, like the notebook\'s draw: relu passes no gradient');
-  const active = await runCase(log, layer, x, ACTIVE_WEIGHTS, 'unit 0 active: its gradient is 2y, pushed back through the layer');
+  const negative = await runCase(
+    log,
+    layer,
+    x,
+    NEGATIVE_WEIGHTS,
+    "every pre-activation negative, like the notebook's draw: relu passes no gradient",
+  );
+  const active = await runCase(
+    log,
+    layer,
+    x,
+    ACTIVE_WEIGHTS,
+    'unit 0 active: its gradient is 2y, pushed back through the layer',
+  );
 
   layer.dispose();
   return { x, negative, active };

@@ -39,7 +39,11 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'dense-relu', title: 'A Dense layer with relu, and when its gradients are zero', run: denseRelu.run },
   { name: 'non-trainable', title: 'Non-trainable variables and constants get no gradient', run: nonTrainable.run },
   { name: 'watch', title: 'tape.watch makes a non-trainable variable differentiable', run: watch.run },
-  { name: 'watch-accessed-variables', title: 'watchAccessedVariables: false follows only what is watched', run: watchAccessedVariables.run },
+  {
+    name: 'watch-accessed-variables',
+    title: 'watchAccessedVariables: false follows only what is watched',
+    run: watchAccessedVariables.run,
+  },
   { name: 'control-flow', title: 'Gradients follow the branch that ran', run: controlFlow.run },
 ];
 
@@ -48,8 +52,16 @@ export const EXAMPLES: readonly Example[] = [
  * @example await TRAINING_EXAMPLES[0]!.run(console.log);
  */
 export const TRAINING_EXAMPLES: readonly Example[] = [
-  { name: 'mnist-fit', title: 'MNIST 784-128-10 with compile / fit / evaluate, a progress bar and an SVG chart', run: mnistFit.run },
-  { name: 'mnist-custom-loop', title: 'The same MLP with a custom GradientTape loop and optimizer.applyGradients', run: mnistCustomLoop.run },
+  {
+    name: 'mnist-fit',
+    title: 'MNIST 784-128-10 with compile / fit / evaluate, a progress bar and an SVG chart',
+    run: mnistFit.run,
+  },
+  {
+    name: 'mnist-custom-loop',
+    title: 'The same MLP with a custom GradientTape loop and optimizer.applyGradients',
+    run: mnistCustomLoop.run,
+  },
 ];
 
 /**

@@ -50,7 +50,10 @@ export async function run(log: Log): Promise<MatmulBiasResult> {
   code(log, 'x = tf.Variable([[10., 20., 30., 40.]])');
   const x = new tf.Variable([[10, 20, 30, 40]]);
 
-  code(log, 'with tf.GradientTape(persistent=True) as tape:\n    y = tf.matmul(x, w) + b\n    loss = tf.reduce_mean(y**2)');
+  code(
+    log,
+    'with tf.GradientTape(persistent=True) as tape:\n    y = tf.matmul(x, w) + b\n    loss = tf.reduce_mean(y**2)',
+  );
   const tape = new tf.GradientTape({ persistent: true });
   const [y, loss] = tape.record(() =>
     // tidy frees x·w and y²; the tape keeps its own handles on what its gradients need.

@@ -62,8 +62,11 @@ export async function trainMnistCustomLoop(log: Log, config: MnistConfig): Promi
   const optimizer = mnistOptimizer();
   const losses: number[] = [];
   const accuracies: number[] = [];
-  code(log, 'for x, y in batches:\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n' +
-    '    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))');
+  code(
+    log,
+    'for x, y in batches:\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n' +
+      '    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
+  );
   const started = performance.now();
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
@@ -80,7 +83,11 @@ export async function trainMnistCustomLoop(log: Log, config: MnistConfig): Promi
         const xb = tf.gather(data.xTrain, indices);
         const yb = tf.gather(data.yTrain, indices);
         const tape = new tf.GradientTape();
-        const loss = tape.record(() => tf.tidy(() => tf.losses.sparseCategoricalCrossentropy(yb, model.apply(xb, { training: true }), { fromLogits: true })));
+        const loss = tape.record(() =>
+          tf.tidy(() =>
+            tf.losses.sparseCategoricalCrossentropy(yb, model.apply(xb, { training: true }), { fromLogits: true }),
+          ),
+        );
         const gradients = tape.gradient(loss, model.trainableVariables);
         optimizer.applyGradients(gradients, model.trainableVariables);
         lossSum += (await loss.data())[0]! * size;
@@ -88,7 +95,9 @@ export async function trainMnistCustomLoop(log: Log, config: MnistConfig): Promi
       }
       losses.push(lossSum / config.train);
       accuracies.push(await accuracy(model, data.xTest, data.yTest));
-      log(`epoch ${epoch + 1}/${config.epochs}: loss ${losses[epoch]!.toFixed(4)}, held-out accuracy ${(accuracies[epoch]! * 100).toFixed(2)}%`);
+      log(
+        `epoch ${epoch + 1}/${config.epochs}: loss ${losses[epoch]!.toFixed(4)}, held-out accuracy ${(accuracies[epoch]! * 100).toFixed(2)}%`,
+      );
     }
     const seconds = (performance.now() - started) / 1000;
     return { losses, accuracies, testAccuracy: accuracies[accuracies.length - 1] ?? NaN, seconds };

@@ -45,7 +45,11 @@ function mulberry32(seed: number): () => number {
  * `train` + `test` distinct digits (at most 10,000 together) after a shuffle seeded by `seed`.
  * @example const data = loadMnist({ train: 8000, test: 2000, seed: 42 });
  */
-export function loadMnist(options: { readonly train: number; readonly test: number; readonly seed?: number }): MnistSplit {
+export function loadMnist(options: {
+  readonly train: number;
+  readonly test: number;
+  readonly seed?: number;
+}): MnistSplit {
   // The package is CommonJS with no types; its shape is the MnistDigit interface above.
   const digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
   const index: [number, number][] = [];
@@ -53,7 +57,9 @@ export function loadMnist(options: { readonly train: number; readonly test: numb
     for (let i = 0; i < digit.length; i++) index.push([label, i]);
   });
   if (options.train + options.test > index.length) {
-    throw new RangeError(`loadMnist: ${options.train} + ${options.test} samples requested, but the package has ${index.length}.`);
+    throw new RangeError(
+      `loadMnist: ${options.train} + ${options.test} samples requested, but the package has ${index.length}.`,
+    );
   }
   const random = mulberry32(options.seed ?? 42);
   for (let i = index.length - 1; i > 0; i--) {

@@ -105,11 +105,24 @@ export async function trainMnistFit(log: Log, config: MnistConfig): Promise<Mnis
   const model = mnistModel(config.seed);
   const optimizer = mnistOptimizer();
   try {
-    code(log, "model = tf.keras.Sequential([layers.Dense(128, activation='relu', input_shape=(784,)), layers.Dropout(0.2), layers.Dense(10)])");
+    code(
+      log,
+      "model = tf.keras.Sequential([layers.Dense(128, activation='relu', input_shape=(784,)), layers.Dropout(0.2), layers.Dense(10)])",
+    );
     model.summary(log);
-    code(log, "model.compile(optimizer=SGD(0.05, momentum=0.9), loss=SparseCategoricalCrossentropy(from_logits=True), metrics=['accuracy'])");
-    model.compile({ optimizer, loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
-    code(log, `history = model.fit(x_train, y_train, epochs=${config.epochs}, batch_size=${config.batchSize}, validation_data=(x_test, y_test), callbacks=[LearningRateScheduler(lambda e: 0.05 * 0.9**e)])`);
+    code(
+      log,
+      "model.compile(optimizer=SGD(0.05, momentum=0.9), loss=SparseCategoricalCrossentropy(from_logits=True), metrics=['accuracy'])",
+    );
+    model.compile({
+      optimizer,
+      loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: ['accuracy'],
+    });
+    code(
+      log,
+      `history = model.fit(x_train, y_train, epochs=${config.epochs}, batch_size=${config.batchSize}, validation_data=(x_test, y_test), callbacks=[LearningRateScheduler(lambda e: 0.05 * 0.9**e)])`,
+    );
     const started = performance.now();
     // The held-out set gives the val_ curves; nothing is tuned or stopped on it.
     const { history } = await model.fit(data.xTrain, data.yTrain, {
@@ -123,9 +136,13 @@ export async function trainMnistFit(log: Log, config: MnistConfig): Promise<Mnis
     });
     const seconds = (performance.now() - started) / 1000;
     code(log, 'model.evaluate(x_test, y_test)');
-    const { loss: testLoss = NaN, accuracy: testAccuracy = NaN } = await model.evaluate(data.xTest, data.yTest, { verbose: 0 });
-    log(`held-out loss ${testLoss.toFixed(4)}, accuracy ${(testAccuracy * 100).toFixed(2)}% on ${config.test} digits; ` +
-      `${config.epochs} epochs on ${config.train} digits in ${seconds.toFixed(1)} s`);
+    const { loss: testLoss = NaN, accuracy: testAccuracy = NaN } = await model.evaluate(data.xTest, data.yTest, {
+      verbose: 0,
+    });
+    log(
+      `held-out loss ${testLoss.toFixed(4)}, accuracy ${(testAccuracy * 100).toFixed(2)}% on ${config.test} digits; ` +
+        `${config.epochs} epochs on ${config.train} digits in ${seconds.toFixed(1)} s`,
+    );
     let chart: string | null = null;
     if (config.chartFile !== null) {
       chart = await renderChart(history, `MNIST 784-128-10, ${config.train} training / ${config.test} held-out digits`);

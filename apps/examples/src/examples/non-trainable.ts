@@ -42,7 +42,11 @@ export async function run(log: Log): Promise<NonTrainableResult> {
 
   code(log, 'grad = tape.gradient(y, [x1, x2, x3, x4])');
   const grad = tape.gradient(y, [x1, x2, x3, x4]);
-  await cell(log, 'grad  # x2 is set to not trainable, x3 is therefore not trainable either, and x4 is a constant!', grad);
+  await cell(
+    log,
+    'grad  # x2 is set to not trainable, x3 is therefore not trainable either, and x4 is a constant!',
+    grad,
+  );
 
   tf.dispose([x1, x2]);
   return { x3, x4, y, grad };

@@ -29,7 +29,10 @@ interface Point {
 function points(curves: Curves, heldOutLabel: string): Point[] {
   const out: Point[] = [];
   for (const metric of ['loss', 'accuracy']) {
-    for (const [key, curve] of [[metric, 'training'], [`val_${metric}`, heldOutLabel]] as const) {
+    for (const [key, curve] of [
+      [metric, 'training'],
+      [`val_${metric}`, heldOutLabel],
+    ] as const) {
       curves[key]?.forEach((value, i) => out.push({ epoch: i + 1, value, metric, curve }));
     }
   }

@@ -27,7 +27,10 @@ export async function run(log: Log): Promise<WatchAccessedVariablesResult> {
   const x1 = new tf.Variable(4);
   const x2 = new tf.Variable(5, { trainable: false });
 
-  code(log, 'with tf.GradientTape(watch_accessed_variables=False) as tape:\n    tape.watch(x1)\n    y = x1**2 + x2**2\n    # Will only track x1, not x2');
+  code(
+    log,
+    'with tf.GradientTape(watch_accessed_variables=False) as tape:\n    tape.watch(x1)\n    y = x1**2 + x2**2\n    # Will only track x1, not x2',
+  );
   const tape = new tf.GradientTape({ watchAccessedVariables: false });
   const y = tape.record(() => {
     tape.watch(x1);

@@ -23,13 +23,19 @@ export type WatchResult = {
  * @example const { grad } = await run(console.log); // [8, 10, null, null]
  */
 export async function run(log: Log): Promise<WatchResult> {
-  code(log, '# From the earlier cells\nx1 = tf.Variable(4.0)\nx2 = tf.Variable(5.0, trainable=False)\nx3 = tf.add(x1, x2)\nx4 = tf.constant(5.0)');
+  code(
+    log,
+    '# From the earlier cells\nx1 = tf.Variable(4.0)\nx2 = tf.Variable(5.0, trainable=False)\nx3 = tf.add(x1, x2)\nx4 = tf.constant(5.0)',
+  );
   const x1 = new tf.Variable(4);
   const x2 = new tf.Variable(5, { trainable: false });
   const x3 = tf.add(x1, x2);
   const x4 = tf.constant(5);
 
-  code(log, 'with tf.GradientTape() as tape:\n    tape.watch(x2)  # Force the tape to watch\n    y = x1**2 + x2**2 + x3**2 + x4**2');
+  code(
+    log,
+    'with tf.GradientTape() as tape:\n    tape.watch(x2)  # Force the tape to watch\n    y = x1**2 + x2**2 + x3**2 + x4**2',
+  );
   const tape = new tf.GradientTape();
   const y = tape.record(() => {
     tape.watch(x2);

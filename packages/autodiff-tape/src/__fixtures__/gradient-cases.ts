@@ -7,10 +7,10 @@ import * as tf from '@tapeflow/tensor-core';
 
 let seed = 100;
 /** Uniform in [lo, hi). */
-const rand = (shape: number[], lo = -1, hi = 1): tf.Tensor => tf.random.uniform(shape, { minval: lo, maxval: hi, seed: seed++ });
+const rand = (shape: number[], lo = -1, hi = 1): tf.Tensor =>
+  tf.random.uniform(shape, { minval: lo, maxval: hi, seed: seed++ });
 /** Values away from 0 (kinks of abs, relu, sign), with random signs. */
-const awayFromZero = (shape: number[]): tf.Tensor =>
-  tf.tidy(() => tf.mul(rand(shape, 0.2, 1), tf.sign(rand(shape))));
+const awayFromZero = (shape: number[]): tf.Tensor => tf.tidy(() => tf.mul(rand(shape, 0.2, 1), tf.sign(rand(shape))));
 
 export type GradientCase = [name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]];
 
@@ -41,7 +41,11 @@ export const GRADIENT_CASES: GradientCase[] = [
   ['matmul', (a, b) => tf.matmul(a, b), () => [rand([2, 3]), rand([3, 4])]],
   ['matmul transposeA', (a, b) => tf.matmul(a, b, { transposeA: true }), () => [rand([3, 2]), rand([3, 4])]],
   ['matmul transposeB', (a, b) => tf.matmul(a, b, { transposeB: true }), () => [rand([2, 3]), rand([4, 3])]],
-  ['matmul both transposed', (a, b) => tf.matmul(a, b, { transposeA: true, transposeB: true }), () => [rand([3, 2]), rand([4, 3])]],
+  [
+    'matmul both transposed',
+    (a, b) => tf.matmul(a, b, { transposeA: true, transposeB: true }),
+    () => [rand([3, 2]), rand([4, 3])],
+  ],
   ['batched matmul with broadcast batch', (a, b) => tf.matmul(a, b), () => [rand([2, 2, 3]), rand([3, 2])]],
   ['reduceSum all', (a) => tf.reduceSum(a), () => [rand([2, 3])]],
   ['reduceSum axis 0', (a) => tf.reduceSum(a, 0), () => [rand([2, 3, 2])]],
@@ -57,14 +61,25 @@ export const GRADIENT_CASES: GradientCase[] = [
   ['slice', (a) => tf.slice(a, [1, 0], [1, 2]), () => [rand([3, 3])]],
   ['gather repeated indices', (a) => tf.gather(a, [2, 0, 2, 2]), () => [rand([3, 2])]],
   ['gather axis 1', (a) => tf.gather(a, [1, 1, 0], 1), () => [rand([2, 3, 2])]],
-  ['unsortedSegmentSum (a segment twice, one empty)', (a) => tf.unsortedSegmentSum(a, tf.tensor([2, 0, 2], [3], 'int32'), 4), () => [rand([3, 2])]],
+  [
+    'unsortedSegmentSum (a segment twice, one empty)',
+    (a) => tf.unsortedSegmentSum(a, tf.tensor([2, 0, 2], [3], 'int32'), 4),
+    () => [rand([3, 2])],
+  ],
   ['broadcastTo', (a) => tf.broadcastTo(a, [3, 2, 4]), () => [rand([2, 1])]],
   ['cast float to float (the Identity view)', (a) => tf.mul(tf.cast(a, 'float32'), a), () => [rand([3])]],
   ['where', (a, b) => tf.where(tf.greater(a, 0), a, tf.mul(b, 2)), () => [awayFromZero([5]), rand([5])]],
   ['clipByValue', (a) => tf.clipByValue(a, -0.5, 0.5), () => [tf.tensor([-0.9, -0.2, 0.1, 0.8])]],
-  ['softmax cross-entropy', (logits) => tf.neg(tf.reduceSum(tf.mul(tf.oneHot(tf.tensor([1, 0], [2], 'int32'), 3), tf.logSoftmax(logits)))), () => [rand([2, 3], -2, 2)]],
-  ['two-layer MLP', (x, w1, w2) => tf.matmul(tf.tanh(tf.matmul(x, w1)), w2), () => [rand([2, 3]), rand([3, 4]), rand([4, 2])]],
+  [
+    'softmax cross-entropy',
+    (logits) => tf.neg(tf.reduceSum(tf.mul(tf.oneHot(tf.tensor([1, 0], [2], 'int32'), 3), tf.logSoftmax(logits)))),
+    () => [rand([2, 3], -2, 2)],
+  ],
+  [
+    'two-layer MLP',
+    (x, w1, w2) => tf.matmul(tf.tanh(tf.matmul(x, w1)), w2),
+    () => [rand([2, 3]), rand([3, 4]), rand([4, 2])],
+  ],
   // New cases go last: `rand` seeds are sequential, so a case inserted above shifts every later input.
   ['softplus', (a) => tf.softplus(a), () => [rand([5], -4, 4)]],
 ];
-

@@ -37,7 +37,13 @@ for (let padding = 0; padding < 64; padding++) {
   } catch (caught) {
     error = caught instanceof RangeError ? 'RangeError' : String(caught);
   }
-  dives.push({ padding, error, recorders: engine.recorders.length, scopeDepth: engine.scopeDepth, leaked: tf.memory().numTensors - start });
+  dives.push({
+    padding,
+    error,
+    recorders: engine.recorders.length,
+    scopeDepth: engine.scopeDepth,
+    leaked: tf.memory().numTensors - start,
+  });
 }
 // A later tape records alone: no dead tape is told about its ops.
 const tape = new GradientTape();
@@ -47,6 +53,10 @@ const y = tape.record(() => {
   return { value: tf.reduceSum(tf.mul(x, x)), recordersWhileRecording };
 });
 const gradient = tape.gradient(y.value, x)!;
-const after = { recordersWhileRecording: y.recordersWhileRecording, recorders: engine.recorders.length, gradient: Array.from(gradient.dataSync()) };
+const after = {
+  recordersWhileRecording: y.recordersWhileRecording,
+  recorders: engine.recorders.length,
+  gradient: Array.from(gradient.dataSync()),
+};
 tf.dispose([y.value, gradient, x]);
 console.log(JSON.stringify({ dives, after }));

@@ -4,7 +4,13 @@
  * computing in float32 is compared within tolerance); int32 wraps modulo 2^32 as TensorFlow's int32.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core/internal';
+import type {
+  BinaryKernel,
+  ComparisonKernel,
+  DataType,
+  KernelsAccepting,
+  UnaryKernel,
+} from '@tapeflow/tensor-core/internal';
 import { acceptsDtype } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, broadcastShape, indicesOf, sizeOf, storeAs } from './tensor.js';
@@ -106,7 +112,9 @@ function broadcastMap(
     return { shape, dtype, values };
   }
   for (const index of indicesOf(shape)) {
-    values.push(storeAs(f(a.values[broadcastOffset(index, a.shape)]!, b.values[broadcastOffset(index, b.shape)]!), dtype));
+    values.push(
+      storeAs(f(a.values[broadcastOffset(index, a.shape)]!, b.values[broadcastOffset(index, b.shape)]!), dtype),
+    );
   }
   return { shape, dtype, values };
 }

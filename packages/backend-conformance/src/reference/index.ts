@@ -4,7 +4,16 @@
  * conformance suite compares backends with these; a plugin author can use them in their own tests.
  */
 export type { ReferenceTensor } from './tensor.js';
-export { broadcastOffset, broadcastShape, indicesOf, offsetOf, referenceTensor, sizeOf, storeAs, stridesOf } from './tensor.js';
+export {
+  broadcastOffset,
+  broadcastShape,
+  indicesOf,
+  offsetOf,
+  referenceTensor,
+  sizeOf,
+  storeAs,
+  stridesOf,
+} from './tensor.js';
 export { binary, cast, compare, intPow, select, unary } from './elementwise.js';
 export { argReduce, reduce, reducedShape, reductionIdentity, sumMagnitude } from './reduction.js';
 export type { MatMulReferenceOptions } from './linalg.js';

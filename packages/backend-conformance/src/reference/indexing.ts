@@ -13,7 +13,15 @@ import { broadcastOffset, indicesOf, offsetOf, sizeOf, storeAs } from './tensor.
  */
 export function slice(x: ReferenceTensor, begin: readonly number[], size: readonly number[]): ReferenceTensor {
   const values: number[] = [];
-  for (const index of indicesOf(size)) values.push(x.values[offsetOf(index.map((v, d) => v + begin[d]!), x.shape)]!);
+  for (const index of indicesOf(size))
+    values.push(
+      x.values[
+        offsetOf(
+          index.map((v, d) => v + begin[d]!),
+          x.shape,
+        )
+      ]!,
+    );
   return { shape: size.slice(), dtype: x.dtype, values };
 }
 
@@ -61,7 +69,11 @@ export function gather(x: ReferenceTensor, indices: ReferenceTensor, axis: numbe
  * @example
  * unsortedSegmentSum(referenceTensor([1, 2, 3], [3]), referenceTensor([1, 1, 0], [3], 'int32'), 2).values // [3, 3]
  */
-export function unsortedSegmentSum(data: ReferenceTensor, segmentIds: ReferenceTensor, numSegments: number): ReferenceTensor {
+export function unsortedSegmentSum(
+  data: ReferenceTensor,
+  segmentIds: ReferenceTensor,
+  numSegments: number,
+): ReferenceTensor {
   const inner = data.shape.slice(segmentIds.shape.length);
   const rowSize = sizeOf(inner);
   const shape = [numSegments, ...inner];
@@ -80,7 +92,13 @@ export function unsortedSegmentSum(data: ReferenceTensor, segmentIds: ReferenceT
  * One-hot rows of `depth` along a new last axis; an index outside [0, depth) gives a row of `offValue`.
  * @example oneHot(referenceTensor([0, 2], [2], 'int32'), 3).values // [1, 0, 0, 0, 0, 1]
  */
-export function oneHot(indices: ReferenceTensor, depth: number, onValue = 1, offValue = 0, dtype: DataType = 'float32'): ReferenceTensor {
+export function oneHot(
+  indices: ReferenceTensor,
+  depth: number,
+  onValue = 1,
+  offValue = 0,
+  dtype: DataType = 'float32',
+): ReferenceTensor {
   const values: number[] = [];
   for (const index of indices.values) {
     for (let j = 0; j < depth; j++) values.push(storeAs(j === index ? onValue : offValue, dtype));

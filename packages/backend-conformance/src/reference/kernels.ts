@@ -14,7 +14,9 @@ import type { ReferenceTensor } from './tensor.js';
 
 /** A kernel's inputs as reference tensors, under the spec's input names. */
 export type ReferenceInputs<K extends KernelName> = {
-  readonly [N in keyof KernelInputs<K>]: KernelInputs<K>[N] extends readonly unknown[] ? readonly ReferenceTensor[] : ReferenceTensor;
+  readonly [N in keyof KernelInputs<K>]: KernelInputs<K>[N] extends readonly unknown[]
+    ? readonly ReferenceTensor[]
+    : ReferenceTensor;
 };
 
 /** Kernel `K`'s reference: what its backend kernel must return, within tolerance. */
@@ -63,7 +65,8 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Concat: ({ tensors }, { axis }) => concat(tensors, axis),
   Gather: ({ x, indices }, { axis }) => gather(x, indices, axis),
   UnsortedSegmentSum: ({ data, segmentIds }, { numSegments }) => unsortedSegmentSum(data, segmentIds, numSegments),
-  OneHot: ({ indices }, { depth, onValue, offValue }, output) => oneHot(indices, depth, onValue, offValue, output.dtype),
+  OneHot: ({ indices }, { depth, onValue, offValue }, output) =>
+    oneHot(indices, depth, onValue, offValue, output.dtype),
   Fill: (_inputs, { value }, output) => fill(output.shape, value, output.dtype),
   Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
   BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),

@@ -28,7 +28,8 @@ export function matMul(a: ReferenceTensor, b: ReferenceTensor, options: MatMulRe
   const m = transposeA ? a1 : a0;
   const k = transposeA ? a0 : a1;
   const n = transposeB ? b0 : b1;
-  if ((transposeB ? b1 : b0) !== k) throw new RangeError(`matMul: inner dimensions ${k} and ${transposeB ? b1 : b0} differ.`);
+  if ((transposeB ? b1 : b0) !== k)
+    throw new RangeError(`matMul: inner dimensions ${k} and ${transposeB ? b1 : b0} differ.`);
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastShape(aBatch, bBatch);

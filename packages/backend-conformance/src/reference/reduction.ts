@@ -46,7 +46,12 @@ export function reducedShape(shape: readonly number[], axes: readonly number[], 
  * `keepDims`.
  * @example reduce('Sum', referenceTensor([1, 2, 3, 4], [2, 2]), [0]).values // [4, 6]
  */
-export function reduce(op: ReductionKernel, x: ReferenceTensor, axes: readonly number[], keepDims = false): ReferenceTensor {
+export function reduce(
+  op: ReductionKernel,
+  x: ReferenceTensor,
+  axes: readonly number[],
+  keepDims = false,
+): ReferenceTensor {
   const outShape = reducedShape(x.shape, axes, keepDims);
   const kept = reducedShape(x.shape, axes, true);
   const accumulators = new Array<number>(sizeOf(outShape)).fill(reductionIdentity(op, x.dtype));
@@ -58,7 +63,10 @@ export function reduce(op: ReductionKernel, x: ReferenceTensor, axes: readonly n
   }
   let n = 0;
   for (const index of indicesOf(x.shape)) {
-    const target = offsetOf(index.map((v, d) => (axes.includes(d) ? 0 : v)), kept);
+    const target = offsetOf(
+      index.map((v, d) => (axes.includes(d) ? 0 : v)),
+      kept,
+    );
     accumulators[target] = combine(op, x.dtype, accumulators[target]!, x.values[n++]!);
   }
   return { shape: outShape, dtype: x.dtype, values: accumulators.map((v) => storeAs(v, x.dtype)) };

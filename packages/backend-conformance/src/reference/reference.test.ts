@@ -17,7 +17,12 @@ describe('reference index arithmetic', () => {
     expect(reference.broadcastShape([3, 1, 5], [4, 1])).toEqual([3, 4, 5]);
     expect(reference.broadcastShape([], [0])).toEqual([0]);
     expect(() => reference.broadcastShape([2], [3])).toThrow(RangeError);
-    expect([...reference.indicesOf([2, 2])]).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect([...reference.indicesOf([2, 2])]).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expect([...reference.indicesOf([])]).toEqual([[]]);
     expect([...reference.indicesOf([2, 0])]).toEqual([]);
   });
@@ -53,7 +58,11 @@ describe('reference elementwise kernels', () => {
     const m = t([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(reference.binary('Sub', m, t([10, 20, 30], [3])).values).toEqual([-9, -18, -27, -6, -15, -24]);
     expect(reference.binary('Sub', t([100, 200], [2, 1]), m).values).toEqual([99, 98, 97, 196, 195, 194]);
-    expect(reference.binary('Mul', t([1, 2, 3], [3, 1]), t([10, 20], [1, 2]))).toEqual({ shape: [3, 2], dtype: 'float32', values: [10, 20, 20, 40, 30, 60] });
+    expect(reference.binary('Mul', t([1, 2, 3], [3, 1]), t([10, 20], [1, 2]))).toEqual({
+      shape: [3, 2],
+      dtype: 'float32',
+      values: [10, 20, 20, 40, 30, 60],
+    });
     expect(reference.binary('Add', t([], [0, 3]), t([1, 2, 3], [3])).shape).toEqual([0, 3]);
   });
 
@@ -70,7 +79,11 @@ describe('reference elementwise kernels', () => {
   });
 
   it('compares, selects and casts', () => {
-    expect(reference.compare('GreaterEqual', t([1, 2, 3], [3]), t([2], []))).toEqual({ shape: [3], dtype: 'bool', values: [0, 1, 1] });
+    expect(reference.compare('GreaterEqual', t([1, 2, 3], [3]), t([2], []))).toEqual({
+      shape: [3],
+      dtype: 'bool',
+      values: [0, 1, 1],
+    });
     expect(reference.compare('Less', t([1, 0], [2], 'bool'), t([1], [], 'bool')).values).toEqual([0, 1]);
     const condition = t([1, 0], [2, 1], 'bool');
     expect(reference.select(condition, t([1, 2, 3], [3]), t([9], [])).values).toEqual([1, 2, 3, 9, 9, 9]);
@@ -101,7 +114,11 @@ describe('reference reductions', () => {
   it('picks the first index on ties for ArgMax and ArgMin', () => {
     expect(reference.argReduce('ArgMax', t([3, 9, 9, 1], [4]), 0).values).toEqual([1]);
     expect(reference.argReduce('ArgMin', t([5, 1, 1, 0, 0, 2], [2, 3]), 1).values).toEqual([1, 0]);
-    expect(reference.argReduce('ArgMax', t([1, 5, 7, 2], [2, 2]), 0)).toEqual({ shape: [2], dtype: 'int32', values: [1, 0] });
+    expect(reference.argReduce('ArgMax', t([1, 5, 7, 2], [2, 2]), 0)).toEqual({
+      shape: [2],
+      dtype: 'int32',
+      values: [1, 0],
+    });
   });
 
   it('gives Σ|x| as the error scale of a sum', () => {
@@ -145,12 +162,20 @@ describe('reference indexing and creation', () => {
   it('sums segments, dropping ids out of range', () => {
     const data = t([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
     const ids = t([1, -1, 1, 3], [4], 'int32');
-    expect(reference.unsortedSegmentSum(data, ids, 2)).toEqual({ shape: [2, 2], dtype: 'float32', values: [0, 0, 6, 8] });
+    expect(reference.unsortedSegmentSum(data, ids, 2)).toEqual({
+      shape: [2, 2],
+      dtype: 'float32',
+      values: [0, 0, 6, 8],
+    });
   });
 
   it('makes one-hot rows, fills, ranges and broadcasts', () => {
     expect(reference.oneHot(t([1, -1, 3], [3], 'int32'), 3, 5, -1).values).toEqual([-1, 5, -1, -1, -1, -1, -1, -1, -1]);
-    expect(reference.oneHot(t([0], [1], 'int32'), 2, 1, 0, 'bool')).toEqual({ shape: [1, 2], dtype: 'bool', values: [1, 0] });
+    expect(reference.oneHot(t([0], [1], 'int32'), 2, 1, 0, 'bool')).toEqual({
+      shape: [1, 2],
+      dtype: 'bool',
+      values: [1, 0],
+    });
     expect(reference.fill([2], 2.7, 'int32').values).toEqual([2, 2]);
     expect(reference.range(3, -0.5, 4).values).toEqual([3, 2.5, 2, 1.5]);
     expect(reference.broadcastTo(t([1, 2], [2, 1]), [2, 3]).values).toEqual([1, 1, 1, 2, 2, 2]);
@@ -172,6 +197,8 @@ describe('reference softmax and seeded data', () => {
     expect(a.values.every((v) => v >= -2 && v <= 2 && Number.isInteger(v * 8))).toBe(true);
     const ints = reference.randomReference([100], { seed: 1, min: -3, max: 3, dtype: 'int32' });
     expect(new Set(ints.values)).toEqual(new Set([-3, -2, -1, 0, 1, 2, 3]));
-    expect(reference.randomReference([10], { seed: 2, dtype: 'bool' }).values.every((v) => v === 0 || v === 1)).toBe(true);
+    expect(reference.randomReference([10], { seed: 2, dtype: 'bool' }).values.every((v) => v === 0 || v === 1)).toBe(
+      true,
+    );
   });
 });

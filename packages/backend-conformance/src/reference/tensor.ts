@@ -18,10 +18,16 @@ export interface ReferenceTensor {
  * A ReferenceTensor from flat values, checking that their count matches the shape.
  * @example referenceTensor([1, 2, 3, 4], [2, 2]) // { shape: [2, 2], dtype: 'float32', values: [1, 2, 3, 4] }
  */
-export function referenceTensor(values: readonly number[], shape: readonly number[], dtype: DataType = 'float32'): ReferenceTensor {
+export function referenceTensor(
+  values: readonly number[],
+  shape: readonly number[],
+  dtype: DataType = 'float32',
+): ReferenceTensor {
   const size = sizeOf(shape);
   if (values.length !== size) {
-    throw new RangeError(`referenceTensor: ${values.length} values given for shape [${shape.join(',')}] (${size} elements).`);
+    throw new RangeError(
+      `referenceTensor: ${values.length} values given for shape [${shape.join(',')}] (${size} elements).`,
+    );
   }
   return { shape: shape.slice(), dtype, values: values.slice() };
 }

@@ -14,7 +14,14 @@ import { referenceTensor } from '../reference/tensor.js';
 import { seedFor } from './inputs.js';
 import { formatShape } from './shapes.js';
 
-function oneHotCheck(values: number[], shape: number[], depth: number, onValue = 1, offValue = 0, dtype: DataType = 'float32'): OutputCheck {
+function oneHotCheck(
+  values: number[],
+  shape: number[],
+  depth: number,
+  onValue = 1,
+  offValue = 0,
+  dtype: DataType = 'float32',
+): OutputCheck {
   const indices = referenceTensor(values, shape, 'int32');
   return {
     label: `OneHot ${formatShape(shape)} depth ${depth} on ${onValue} off ${offValue} as ${dtype}`,
@@ -24,7 +31,11 @@ function oneHotCheck(values: number[], shape: number[], depth: number, onValue =
 }
 
 function fillCheck(shape: readonly number[], value: number, dtype: DataType): OutputCheck {
-  return { label: `Fill ${dtype} ${formatShape(shape)} with ${value}`, build: () => tf.fill(shape, value, dtype), expected: fill(shape, value, dtype) };
+  return {
+    label: `Fill ${dtype} ${formatShape(shape)} with ${value}`,
+    build: () => tf.fill(shape, value, dtype),
+    expected: fill(shape, value, dtype),
+  };
 }
 
 function rangeCheck(start: number, stop: number, step: number, dtype: DataType = 'float32'): OutputCheck {

@@ -54,7 +54,12 @@ function unaryCases(op: UnaryKernel): ConformanceCase[] {
       name: `${op} float32: scalar, odd sizes and size-0 dims`,
       kernels: [op],
       run: (env) =>
-        checkOutputs(env, [...ODD_SHAPES, ...EMPTY_SHAPES].map((shape) => unaryCheck(op, unaryInput(op, `${op}/${formatShape(shape)}`, shape)))),
+        checkOutputs(
+          env,
+          [...ODD_SHAPES, ...EMPTY_SHAPES].map((shape) =>
+            unaryCheck(op, unaryInput(op, `${op}/${formatShape(shape)}`, shape)),
+          ),
+        ),
     },
   ];
   if (acceptsDtype(op, 'x', 'int32')) {
@@ -73,7 +78,12 @@ function unaryCases(op: UnaryKernel): ConformanceCase[] {
   return cases;
 }
 
-function binaryCheck(op: BinaryKernel, dtype: 'float32' | 'int32', aShape: readonly number[], bShape: readonly number[]): OutputCheck {
+function binaryCheck(
+  op: BinaryKernel,
+  dtype: 'float32' | 'int32',
+  aShape: readonly number[],
+  bShape: readonly number[],
+): OutputCheck {
   const label = `${op} ${dtype} ${formatShape(aShape)} with ${formatShape(bShape)}`;
   const [a, b] = binaryInputs(op, dtype, label, aShape, bShape);
   return { label, build: () => BINARY_OPS[op](toTensor(a), toTensor(b)), expected: binary(op, a, b) };
@@ -99,7 +109,20 @@ function binaryCases(op: BinaryKernel): ConformanceCase[] {
   cases.push({
     name: `${op} int32: equal shapes, scalars and broadcasting`,
     kernels: [op],
-    run: (env) => checkOutputs(env, sweep('int32', [[[7], [7]], [[], [3, 5]], [[2, 3], [3]], [[2, 1], [1, 3]], [[0, 3], [3]]])),
+    run: (env) =>
+      checkOutputs(
+        env,
+        sweep('int32', [
+          [[7], [7]],
+          [[], [3, 5]],
+          [[2, 3], [3]],
+          [
+            [2, 1],
+            [1, 3],
+          ],
+          [[0, 3], [3]],
+        ]),
+      ),
   });
   if (op === 'Add' || op === 'Sub' || op === 'Mul') {
     const a = referenceTensor([2147483647, -2147483648, 65536, 46341], [4], 'int32');
@@ -107,7 +130,14 @@ function binaryCases(op: BinaryKernel): ConformanceCase[] {
     cases.push({
       name: `${op} int32: wraps around like int32`,
       kernels: [op],
-      run: (env) => checkOutputs(env, [{ label: `${op} int32 overflow`, build: () => BINARY_OPS[op](toTensor(a), toTensor(b)), expected: binary(op, a, b) }]),
+      run: (env) =>
+        checkOutputs(env, [
+          {
+            label: `${op} int32 overflow`,
+            build: () => BINARY_OPS[op](toTensor(a), toTensor(b)),
+            expected: binary(op, a, b),
+          },
+        ]),
     });
   }
   if (op === 'Pow') {
@@ -117,7 +147,14 @@ function binaryCases(op: BinaryKernel): ConformanceCase[] {
     cases.push({
       name: 'Pow float32: negative bases with integer exponents, zero bases and zero exponents',
       kernels: ['Pow'],
-      run: (env) => checkOutputs(env, [{ label: 'Pow float32 signed bases', build: () => tf.pow(toTensor(a), toTensor(b)), expected: binary('Pow', a, b) }]),
+      run: (env) =>
+        checkOutputs(env, [
+          {
+            label: 'Pow float32 signed bases',
+            build: () => tf.pow(toTensor(a), toTensor(b)),
+            expected: binary('Pow', a, b),
+          },
+        ]),
     });
   }
   return cases;

@@ -38,10 +38,13 @@ function lossAndGradients(sources: Tensor[], loss: (...xs: Tensor[]) => Tensor):
       return loss(...sources);
     });
     const gradients = tape.gradient(value, sources);
-    return [value, ...gradients.map((g, i) => {
-      if (g === null) throw new Error(`the tape gave no gradient for source ${i}`);
-      return g;
-    })];
+    return [
+      value,
+      ...gradients.map((g, i) => {
+        if (g === null) throw new Error(`the tape gave no gradient for source ${i}`);
+        return g;
+      }),
+    ];
   } finally {
     tape.dispose();
   }
@@ -62,12 +65,34 @@ interface GradientProgram {
 const PROGRAMS: readonly GradientProgram[] = [
   {
     name: 'a 2-layer MLP with softmax cross-entropy',
-    kernels: ['MatMul', 'Add', 'Relu', 'OneHot', 'Max', 'Exp', 'Log', 'Sum', 'BroadcastTo', 'Cast', 'Fill', 'Greater', 'Mul', 'Neg', 'RealDiv', 'Sub'],
+    kernels: [
+      'MatMul',
+      'Add',
+      'Relu',
+      'OneHot',
+      'Max',
+      'Exp',
+      'Log',
+      'Sum',
+      'BroadcastTo',
+      'Cast',
+      'Fill',
+      'Greater',
+      'Mul',
+      'Neg',
+      'RealDiv',
+      'Sub',
+    ],
     outputs: ['loss', 'dW1', 'db1', 'dW2', 'db2'],
     build: () => {
       const x = input('mlp/x', [8, 5], -2, 2);
       const labels = toTensor(randomReference([8], { seed: seedFor('mlp/labels'), min: 0, max: 2, dtype: 'int32' }));
-      const sources = [input('mlp/w1', [5, 7]), input('mlp/b1', [7], -0.1, 0.1), input('mlp/w2', [7, 3]), input('mlp/b2', [3], -0.1, 0.1)];
+      const sources = [
+        input('mlp/w1', [5, 7]),
+        input('mlp/b1', [7], -0.1, 0.1),
+        input('mlp/w2', [7, 3]),
+        input('mlp/b2', [3], -0.1, 0.1),
+      ];
       return lossAndGradients(sources, (w1, b1, w2, b2) => {
         const hidden = tf.relu(tf.add(tf.matmul(x, w1), b1));
         const logits = tf.add(tf.matmul(hidden, w2), b2);
@@ -78,7 +103,29 @@ const PROGRAMS: readonly GradientProgram[] = [
   },
   {
     name: 'broadcasting binary ops (add, sub, mul, div, pow, maximum, minimum) and where',
-    kernels: ['Add', 'Sub', 'Mul', 'RealDiv', 'Pow', 'Maximum', 'Minimum', 'Select', 'Greater', 'Sum', 'Abs', 'BroadcastTo', 'Cast', 'Fill', 'GreaterEqual', 'Less', 'LessEqual', 'Log', 'Neg', 'Sign', 'Square'],
+    kernels: [
+      'Add',
+      'Sub',
+      'Mul',
+      'RealDiv',
+      'Pow',
+      'Maximum',
+      'Minimum',
+      'Select',
+      'Greater',
+      'Sum',
+      'Abs',
+      'BroadcastTo',
+      'Cast',
+      'Fill',
+      'GreaterEqual',
+      'Less',
+      'LessEqual',
+      'Log',
+      'Neg',
+      'Sign',
+      'Square',
+    ],
     outputs: ['loss', 'da', 'db', 'dc'],
     build: () =>
       lossAndGradients([input('binary/a', [2, 3]), input('binary/b', [3]), input('binary/c', [2, 1])], (a, b, c) => {
@@ -91,14 +138,43 @@ const PROGRAMS: readonly GradientProgram[] = [
   },
   {
     name: 'reductions over axes (sum, mean with keepDims, max, min) and unary math',
-    kernels: ['Sum', 'Max', 'Min', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Sqrt', 'Equal', 'Abs', 'Add', 'BroadcastTo', 'Cast', 'Fill', 'Mul', 'RealDiv', 'Sign', 'Square', 'Sub'],
+    kernels: [
+      'Sum',
+      'Max',
+      'Min',
+      'Tanh',
+      'Sigmoid',
+      'Exp',
+      'Log',
+      'Sqrt',
+      'Equal',
+      'Abs',
+      'Add',
+      'BroadcastTo',
+      'Cast',
+      'Fill',
+      'Mul',
+      'RealDiv',
+      'Sign',
+      'Square',
+      'Sub',
+    ],
     outputs: ['loss', 'dx'],
     build: () =>
       lossAndGradients([input('reduce/x', [3, 4, 5])], (x) => {
-        const unary = tf.add(tf.add(tf.tanh(x), tf.mul(tf.sigmoid(x), tf.exp(tf.mul(x, 0.5)))), tf.add(tf.log(tf.add(tf.square(x), 1)), tf.sqrt(tf.add(tf.abs(x), 1))));
+        const unary = tf.add(
+          tf.add(tf.tanh(x), tf.mul(tf.sigmoid(x), tf.exp(tf.mul(x, 0.5)))),
+          tf.add(tf.log(tf.add(tf.square(x), 1)), tf.sqrt(tf.add(tf.abs(x), 1))),
+        );
         return tf.add(
-          tf.add(weightedSum('reduce/sum', tf.reduceSum(x, [0, 2])), weightedSum('reduce/mean', tf.reduceMean(x, 1, true))),
-          tf.add(tf.add(weightedSum('reduce/max', tf.reduceMax(x, 2)), tf.reduceMin(x)), weightedSum('reduce/unary', unary)),
+          tf.add(
+            weightedSum('reduce/sum', tf.reduceSum(x, [0, 2])),
+            weightedSum('reduce/mean', tf.reduceMean(x, 1, true)),
+          ),
+          tf.add(
+            tf.add(weightedSum('reduce/max', tf.reduceMax(x, 2)), tf.reduceMin(x)),
+            weightedSum('reduce/unary', unary),
+          ),
         );
       }),
   },
@@ -108,7 +184,10 @@ const PROGRAMS: readonly GradientProgram[] = [
     outputs: ['loss', 'dx'],
     build: () =>
       lossAndGradients([input('gather/x', [5, 3])], (x) =>
-        tf.add(weightedSum('gather/0', tf.gather(x, [4, 0, 4, 4, 2], 0)), weightedSum('gather/1', tf.gather(x, [2, 2, 0], 1))),
+        tf.add(
+          weightedSum('gather/0', tf.gather(x, [4, 0, 4, 4, 2], 0)),
+          weightedSum('gather/1', tf.gather(x, [2, 2, 0], 1)),
+        ),
       ),
   },
   {
@@ -119,7 +198,10 @@ const PROGRAMS: readonly GradientProgram[] = [
       lossAndGradients([input('slice/x', [4, 5]), input('slice/y', [4, 2])], (x, y) => {
         const joined = tf.concat([tf.slice(x, [0, 1], [4, 3]), y, x], 1);
         const corner = tf.slice(joined, [3, 9], [1, 1]);
-        return tf.add(tf.add(weightedSum('slice/joined', joined), tf.reduceSum(corner)), weightedSum('slice/t', tf.broadcastTo(tf.transpose(y), [3, 2, 4])));
+        return tf.add(
+          tf.add(weightedSum('slice/joined', joined), tf.reduceSum(corner)),
+          weightedSum('slice/t', tf.broadcastTo(tf.transpose(y), [3, 2, 4])),
+        );
       }),
   },
   {
@@ -130,7 +212,10 @@ const PROGRAMS: readonly GradientProgram[] = [
       lossAndGradients([input('softmax/a', [2, 3, 4]), input('softmax/b', [5, 4])], (a, b) => {
         const logits = tf.matmul(a, b, { transposeB: true });
         const gram = tf.matmul(a, a, { transposeB: true });
-        return tf.add(weightedSum('softmax/last', tf.softmax(logits)), weightedSum('softmax/first', tf.softmax(gram, 1)));
+        return tf.add(
+          weightedSum('softmax/last', tf.softmax(logits)),
+          weightedSum('softmax/first', tf.softmax(gram, 1)),
+        );
       }),
   },
 ];
@@ -167,13 +252,15 @@ function programCase(program: GradientProgram): ConformanceCase {
       expected.forEach((want, i) => {
         const got = actual[i]!;
         const label = program.outputs[i] ?? `output ${i}`;
-        if (got.shape.join() !== want.shape.join()) problems.push(`${label}: shape [${got.shape.join(',')}], the CPU's [${want.shape.join(',')}]`);
+        if (got.shape.join() !== want.shape.join())
+          problems.push(`${label}: shape [${got.shape.join(',')}], the CPU's [${want.shape.join(',')}]`);
         else {
           const mismatch = compareValues(got.values, want.values, { tolerance, shape: want.shape });
           if (mismatch !== null) problems.push(`${label}: ${mismatch}`);
         }
       });
-      if (problems.length > 0) throw new Error(`${program.name}, compared with the CPU backend:\n  ${problems.join('\n  ')}`);
+      if (problems.length > 0)
+        throw new Error(`${program.name}, compared with the CPU backend:\n  ${problems.join('\n  ')}`);
     },
   };
 }

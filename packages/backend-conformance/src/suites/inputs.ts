@@ -16,7 +16,13 @@ export function seedFor(label: string): number {
 }
 
 /** Seeded values of `shape` in [min, max) for `label`. */
-export function uniformInput(label: string, shape: readonly number[], min: number, max: number, dtype: DataType = 'float32'): ReferenceTensor {
+export function uniformInput(
+  label: string,
+  shape: readonly number[],
+  min: number,
+  max: number,
+  dtype: DataType = 'float32',
+): ReferenceTensor {
   return randomReference(shape, { seed: seedFor(label), min, max, dtype });
 }
 
@@ -53,8 +59,12 @@ export function binaryInputs(
   bShape: readonly number[],
 ): [ReferenceTensor, ReferenceTensor] {
   if (dtype === 'int32') {
-    if (op === 'Pow') return [uniformInput(`${label}/a`, aShape, -4, 4, 'int32'), uniformInput(`${label}/b`, bShape, 0, 5, 'int32')];
-    return [uniformInput(`${label}/a`, aShape, -100, 100, 'int32'), uniformInput(`${label}/b`, bShape, -100, 100, 'int32')];
+    if (op === 'Pow')
+      return [uniformInput(`${label}/a`, aShape, -4, 4, 'int32'), uniformInput(`${label}/b`, bShape, 0, 5, 'int32')];
+    return [
+      uniformInput(`${label}/a`, aShape, -100, 100, 'int32'),
+      uniformInput(`${label}/b`, bShape, -100, 100, 'int32'),
+    ];
   }
   if (op === 'Pow') return [uniformInput(`${label}/a`, aShape, 0.5, 2), uniformInput(`${label}/b`, bShape, -2, 2)];
   const a = uniformInput(`${label}/a`, aShape, -3, 3);

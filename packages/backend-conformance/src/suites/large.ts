@@ -47,7 +47,9 @@ const cases: ConformanceCase[] = [
     large: true,
     run: (env) => {
       const x = floats('large/sigmoid', [LARGE]);
-      return checkOutputs(env, [{ label: 'Sigmoid large', build: () => tf.sigmoid(toTensor(x)), expected: unary('Sigmoid', x) }]);
+      return checkOutputs(env, [
+        { label: 'Sigmoid large', build: () => tf.sigmoid(toTensor(x)), expected: unary('Sigmoid', x) },
+      ]);
     },
   },
   {
@@ -57,7 +59,9 @@ const cases: ConformanceCase[] = [
     run: (env) => {
       const a = floats('large/mul/a', [1025, 1024]);
       const b = floats('large/mul/b', [1024]);
-      return checkOutputs(env, [{ label: 'Mul large broadcast', build: () => tf.mul(toTensor(a), toTensor(b)), expected: binary('Mul', a, b) }]);
+      return checkOutputs(env, [
+        { label: 'Mul large broadcast', build: () => tf.mul(toTensor(a), toTensor(b)), expected: binary('Mul', a, b) },
+      ]);
     },
   },
   {
@@ -70,7 +74,11 @@ const cases: ConformanceCase[] = [
       const condition = compare('Greater', a, b);
       return checkOutputs(env, [
         { label: 'Greater large', build: () => tf.greater(toTensor(a), toTensor(b)), expected: condition },
-        { label: 'Select large', build: () => tf.where(toTensor(condition), toTensor(a), toTensor(b)), expected: select(condition, a, b) },
+        {
+          label: 'Select large',
+          build: () => tf.where(toTensor(condition), toTensor(a), toTensor(b)),
+          expected: select(condition, a, b),
+        },
       ]);
     },
   },
@@ -80,7 +88,9 @@ const cases: ConformanceCase[] = [
     large: true,
     run: (env) => {
       const x = floats('large/cast', [LARGE], -1000, 1000);
-      return checkOutputs(env, [{ label: 'Cast large', build: () => tf.cast(toTensor(x), 'int32'), expected: cast(x, 'int32') }]);
+      return checkOutputs(env, [
+        { label: 'Cast large', build: () => tf.cast(toTensor(x), 'int32'), expected: cast(x, 'int32') },
+      ]);
     },
   },
   {
@@ -89,7 +99,9 @@ const cases: ConformanceCase[] = [
     large: true,
     run: (env) => {
       const x = eighths('large/sum', [LARGE]);
-      return checkOutputs(env, [{ label: 'Sum large', build: () => tf.reduceSum(toTensor(x)), expected: reduce('Sum', x, [0]) }]);
+      return checkOutputs(env, [
+        { label: 'Sum large', build: () => tf.reduceSum(toTensor(x)), expected: reduce('Sum', x, [0]) },
+      ]);
     },
   },
   {
@@ -104,7 +116,11 @@ const cases: ConformanceCase[] = [
       const transposed: ReferenceTensor = { shape: [1024, 1025], dtype: 'float32', values: columns };
       return checkOutputs(env, [
         { label: 'Max large axis 1', build: () => tf.reduceMax(toTensor(x), 1), expected: rowExtremes('Max', x) },
-        { label: 'Min large axis 0', build: () => tf.reduceMin(toTensor(x), 0), expected: rowExtremes('Min', transposed) },
+        {
+          label: 'Min large axis 0',
+          build: () => tf.reduceMin(toTensor(x), 0),
+          expected: rowExtremes('Min', transposed),
+        },
       ]);
     },
   },
@@ -114,7 +130,9 @@ const cases: ConformanceCase[] = [
     large: true,
     run: (env) => {
       const x = floats('large/argmax', [1024, 1025]);
-      return checkOutputs(env, [{ label: 'ArgMax large', build: () => tf.argMax(toTensor(x), 1), expected: argReduce('ArgMax', x, 1) }]);
+      return checkOutputs(env, [
+        { label: 'ArgMax large', build: () => tf.argMax(toTensor(x), 1), expected: argReduce('ArgMax', x, 1) },
+      ]);
     },
   },
 ];

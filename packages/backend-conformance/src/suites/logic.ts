@@ -38,7 +38,10 @@ const COMPARISON_PAIRS: readonly (readonly [readonly number[], readonly number[]
   [[], [3, 5]],
   [[3, 5], []],
   [[2, 3], [3]],
-  [[2, 1], [1, 3]],
+  [
+    [2, 1],
+    [1, 3],
+  ],
   [[0, 3], [3]],
 ];
 
@@ -58,12 +61,19 @@ function comparisonCase(op: ComparisonKernel): ConformanceCase {
   };
 }
 
-function selectCheck(dtype: DataType, shapes: readonly [readonly number[], readonly number[], readonly number[]]): OutputCheck {
+function selectCheck(
+  dtype: DataType,
+  shapes: readonly [readonly number[], readonly number[], readonly number[]],
+): OutputCheck {
   const label = `Select ${dtype} condition ${formatShape(shapes[0])}, a ${formatShape(shapes[1])}, b ${formatShape(shapes[2])}`;
   const condition = randomReference(shapes[0], { seed: seedFor(`${label}/c`), dtype: 'bool' });
   const a = randomReference(shapes[1], { seed: seedFor(`${label}/a`), dtype });
   const b = randomReference(shapes[2], { seed: seedFor(`${label}/b`), dtype });
-  return { label, build: () => tf.where(toTensor(condition), toTensor(a), toTensor(b)), expected: select(condition, a, b) };
+  return {
+    label,
+    build: () => tf.where(toTensor(condition), toTensor(a), toTensor(b)),
+    expected: select(condition, a, b),
+  };
 }
 
 const SELECT_SHAPES: readonly (readonly [readonly number[], readonly number[], readonly number[]])[] = [
@@ -78,7 +88,11 @@ const SELECT_SHAPES: readonly (readonly [readonly number[], readonly number[], r
 const selectCase: ConformanceCase = {
   name: 'Select: float32, int32 and bool, condition and both branches broadcasting, size-0 dims',
   kernels: ['Select'],
-  run: (env) => checkOutputs(env, (['float32', 'int32', 'bool'] as const).flatMap((dtype) => SELECT_SHAPES.map((s) => selectCheck(dtype, s)))),
+  run: (env) =>
+    checkOutputs(
+      env,
+      (['float32', 'int32', 'bool'] as const).flatMap((dtype) => SELECT_SHAPES.map((s) => selectCheck(dtype, s))),
+    ),
 };
 
 const CAST_INPUTS: Readonly<Record<DataType, ReferenceTensor>> = {
@@ -99,7 +113,11 @@ const castCase: ConformanceCase = {
         const x = CAST_INPUTS[from];
         checks.push({ label: `Cast ${from} to ${to}`, build: () => tf.cast(toTensor(x), to), expected: cast(x, to) });
         const empty = referenceTensor([], [2, 0], from);
-        checks.push({ label: `Cast ${from} to ${to} size 0`, build: () => tf.cast(toTensor(empty), to), expected: cast(empty, to) });
+        checks.push({
+          label: `Cast ${from} to ${to} size 0`,
+          build: () => tf.cast(toTensor(empty), to),
+          expected: cast(empty, to),
+        });
       }
     }
     return checkOutputs(env, checks);

@@ -18,7 +18,10 @@ interface MatMulShape {
   readonly transposeB?: boolean;
 }
 
-function matMulCheck({ a: aShape, b: bShape, transposeA = false, transposeB = false }: MatMulShape, dtype: 'float32' | 'int32' = 'float32'): OutputCheck {
+function matMulCheck(
+  { a: aShape, b: bShape, transposeA = false, transposeB = false }: MatMulShape,
+  dtype: 'float32' | 'int32' = 'float32',
+): OutputCheck {
   const flags = `${transposeA ? ' transposeA' : ''}${transposeB ? ' transposeB' : ''}`;
   const label = `MatMul ${dtype} ${formatShape(aShape)} · ${formatShape(bShape)}${flags}`;
   const [lo, hi] = dtype === 'int32' ? [-20, 20] : [-1, 1];

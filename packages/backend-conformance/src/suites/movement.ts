@@ -20,7 +20,11 @@ import { formatShape } from './shapes.js';
 const DTYPES: readonly DataType[] = ['float32', 'int32', 'bool'];
 
 function input(label: string, shape: readonly number[], dtype: DataType = 'float32'): ReferenceTensor {
-  return randomReference(shape, { seed: seedFor(label), dtype, ...(dtype === 'int32' ? { min: -1000, max: 1000 } : {}) });
+  return randomReference(shape, {
+    seed: seedFor(label),
+    dtype,
+    ...(dtype === 'int32' ? { min: -1000, max: 1000 } : {}),
+  });
 }
 
 function transposeCheck(shape: readonly number[], perm: readonly number[], dtype: DataType = 'float32'): OutputCheck {
@@ -29,9 +33,20 @@ function transposeCheck(shape: readonly number[], perm: readonly number[], dtype
   return { label, build: () => tf.transpose(toTensor(x), perm), expected: transpose(x, perm) };
 }
 
-const RANK3_PERMS = [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+const RANK3_PERMS = [
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+];
 
-function sliceCheck(shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DataType = 'float32'): OutputCheck {
+function sliceCheck(
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dtype: DataType = 'float32',
+): OutputCheck {
   const label = `Slice ${dtype} ${formatShape(shape)} begin ${formatShape(begin)} size ${formatShape(size)}`;
   const x = input(label, shape, dtype);
   return { label, build: () => tf.slice(toTensor(x), begin, size), expected: slice(x, begin, size) };
@@ -44,16 +59,30 @@ function concatCheck(shapes: readonly (readonly number[])[], axis: number, dtype
   return { label, build: () => tf.concat(parts.map(toTensor), axis), expected: concat(parts, normalized) };
 }
 
-function gatherCheck(shape: readonly number[], indices: ReferenceTensor, axis: number, dtype: DataType = 'float32'): OutputCheck {
+function gatherCheck(
+  shape: readonly number[],
+  indices: ReferenceTensor,
+  axis: number,
+  dtype: DataType = 'float32',
+): OutputCheck {
   const label = `Gather ${dtype} ${formatShape(shape)} indices ${formatShape(indices.shape)} axis ${axis}`;
   const x = input(label, shape, dtype);
   return { label, build: () => tf.gather(toTensor(x), toTensor(indices), axis), expected: gather(x, indices, axis) };
 }
 
-function segmentCheck(dataShape: readonly number[], ids: ReferenceTensor, numSegments: number, dtype: DataType = 'float32'): OutputCheck {
+function segmentCheck(
+  dataShape: readonly number[],
+  ids: ReferenceTensor,
+  numSegments: number,
+  dtype: DataType = 'float32',
+): OutputCheck {
   const label = `UnsortedSegmentSum ${dtype} ${formatShape(dataShape)} ids ${formatShape(ids.shape)} into ${numSegments}`;
   const data = input(label, dataShape, dtype);
-  return { label, build: () => tf.unsortedSegmentSum(toTensor(data), toTensor(ids), numSegments), expected: unsortedSegmentSum(data, ids, numSegments) };
+  return {
+    label,
+    build: () => tf.unsortedSegmentSum(toTensor(data), toTensor(ids), numSegments),
+    expected: unsortedSegmentSum(data, ids, numSegments),
+  };
 }
 
 const ids = (values: number[], shape: number[]): ReferenceTensor => referenceTensor(values, shape, 'int32');
@@ -99,15 +128,67 @@ const cases: ConformanceCase[] = [
     kernels: ['Concat'],
     run: (env) =>
       checkOutputs(env, [
-        concatCheck([[2, 3, 4], [1, 3, 4]], 0),
-        concatCheck([[2, 3, 4], [2, 1, 4], [2, 5, 4]], 1),
-        concatCheck([[2, 3, 4], [2, 3, 7]], 2),
-        concatCheck([[2, 3, 4], [2, 3, 1]], -1),
+        concatCheck(
+          [
+            [2, 3, 4],
+            [1, 3, 4],
+          ],
+          0,
+        ),
+        concatCheck(
+          [
+            [2, 3, 4],
+            [2, 1, 4],
+            [2, 5, 4],
+          ],
+          1,
+        ),
+        concatCheck(
+          [
+            [2, 3, 4],
+            [2, 3, 7],
+          ],
+          2,
+        ),
+        concatCheck(
+          [
+            [2, 3, 4],
+            [2, 3, 1],
+          ],
+          -1,
+        ),
         concatCheck([[3], [7], [1], [65]], 0),
-        concatCheck([[2, 0], [2, 3], [2, 0]], 1),
-        concatCheck([[0, 3], [0, 3]], 0),
-        concatCheck([[2, 3], [2, 2]], 1, 'int32'),
-        concatCheck([[2, 3], [1, 3]], 0, 'bool'),
+        concatCheck(
+          [
+            [2, 0],
+            [2, 3],
+            [2, 0],
+          ],
+          1,
+        ),
+        concatCheck(
+          [
+            [0, 3],
+            [0, 3],
+          ],
+          0,
+        ),
+        concatCheck(
+          [
+            [2, 3],
+            [2, 2],
+          ],
+          1,
+          'int32',
+        ),
+        concatCheck(
+          [
+            [2, 3],
+            [1, 3],
+          ],
+          0,
+          'bool',
+        ),
       ]),
   },
   {
@@ -136,7 +217,14 @@ const cases: ConformanceCase[] = [
         segmentCheck([5], ids([3, -1, 0, 7, 3], [5]), 5),
         segmentCheck([2, 3, 4], ids([1, 0, 1, 1, 2, 1], [2, 3]), 4),
         segmentCheck([0, 3], ids([], [0]), 2),
-        segmentCheck([65], ids(Array.from({ length: 65 }, (_, i) => i % 7), [65]), 7),
+        segmentCheck(
+          [65],
+          ids(
+            Array.from({ length: 65 }, (_, i) => i % 7),
+            [65],
+          ),
+          7,
+        ),
         segmentCheck([3], ids([0, 1, 0], [3]), 0),
         segmentCheck([2, 2, 3], ids([1, 0, 1, 1], [2, 2]), 2, 'int32'),
       ]),
@@ -144,4 +232,7 @@ const cases: ConformanceCase[] = [
 ];
 
 /** The Transpose, Slice, Concat, Gather and UnsortedSegmentSum checks. */
-export const movementGroup: ConformanceGroup = { name: 'Transpose, Slice, Concat, Gather and UnsortedSegmentSum kernels', cases };
+export const movementGroup: ConformanceGroup = {
+  name: 'Transpose, Slice, Concat, Gather and UnsortedSegmentSum kernels',
+  cases,
+};

@@ -47,9 +47,14 @@ async function compareWithCpu(env: ConformanceEnvironment): Promise<void> {
       problems.push(`${label}: got ${got.dtype} [${got.shape.join(',')}]`);
       return;
     }
-    const mismatch = compareValues(got.values, want.values, { exact: want.dtype !== 'float32', tolerance: env.tolerance, shape: want.shape });
+    const mismatch = compareValues(got.values, want.values, {
+      exact: want.dtype !== 'float32',
+      tolerance: env.tolerance,
+      shape: want.shape,
+    });
     if (mismatch !== null) problems.push(`${label} differs from the CPU's: ${mismatch}`);
-    if (compareValues(again[i]!.values, got.values, { exact: true }) !== null) problems.push(`${label}: the same seed gave other numbers on a second draw`);
+    if (compareValues(again[i]!.values, got.values, { exact: true }) !== null)
+      problems.push(`${label}: the same seed gave other numbers on a second draw`);
   });
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }

@@ -18,21 +18,38 @@ import { seedFor, uniformInput } from './inputs.js';
 import { formatShape } from './shapes.js';
 
 /** The front-end that runs each reduction kernel. */
-export const REDUCTION_OPS: Readonly<Record<ReductionKernel, (x: Tensor, axis?: number | number[], keepDims?: boolean) => Tensor>> = {
+export const REDUCTION_OPS: Readonly<
+  Record<ReductionKernel, (x: Tensor, axis?: number | number[], keepDims?: boolean) => Tensor>
+> = {
   Sum: tf.reduceSum,
   Max: tf.reduceMax,
   Min: tf.reduceMin,
 };
 
 /** Every non-empty axis set of a rank-3 tensor, then a negative axis and "all axes" (undefined). */
-const RANK3_AXES: readonly (number[] | undefined)[] = [[0], [1], [2], [0, 1], [0, 2], [1, 2], [0, 1, 2], [-1], undefined];
+const RANK3_AXES: readonly (number[] | undefined)[] = [
+  [0],
+  [1],
+  [2],
+  [0, 1],
+  [0, 2],
+  [1, 2],
+  [0, 1, 2],
+  [-1],
+  undefined,
+];
 
 function normalize(axis: number[] | undefined, rank: number): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   return axis.map((a) => (a < 0 ? a + rank : a));
 }
 
-function reductionCheck(op: ReductionKernel, x: ReferenceTensor, axis: number[] | undefined, keepDims: boolean): OutputCheck {
+function reductionCheck(
+  op: ReductionKernel,
+  x: ReferenceTensor,
+  axis: number[] | undefined,
+  keepDims: boolean,
+): OutputCheck {
   const axes = normalize(axis, x.shape.length);
   const label = `${op} ${x.dtype} ${formatShape(x.shape)} axis ${axis === undefined ? 'all' : formatShape(axis)}${keepDims ? ' keepDims' : ''}`;
   return {
@@ -56,12 +73,20 @@ function reductionCases(op: ReductionKernel): ConformanceCase[] {
     {
       name: `${op} float32: every axis set of a rank-3 input, with and without keepDims`,
       kernels: [op],
-      run: (env) => checkOutputs(env, RANK3_AXES.flatMap((axis) => [false, true].map((keep) => reductionCheck(op, x, axis, keep)))),
+      run: (env) =>
+        checkOutputs(
+          env,
+          RANK3_AXES.flatMap((axis) => [false, true].map((keep) => reductionCheck(op, x, axis, keep))),
+        ),
     },
     {
       name: `${op} int32: every axis set of a rank-3 input`,
       kernels: [op],
-      run: (env) => checkOutputs(env, RANK3_AXES.map((axis) => reductionCheck(op, ints, axis, false))),
+      run: (env) =>
+        checkOutputs(
+          env,
+          RANK3_AXES.map((axis) => reductionCheck(op, ints, axis, false)),
+        ),
     },
     {
       name: `${op} float32: odd sizes (257, 65×3, 1×7) and a scalar`,
@@ -98,7 +123,10 @@ const meanCase: ConformanceCase = {
     const mean = (t: ReferenceTensor, axes: number[], keepDims: boolean): ReferenceTensor => {
       const sum = reduce('Sum', t, axes, keepDims);
       const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
-      return { ...sum, values: sum.values.map((v) => (t.dtype === 'int32' ? Math.trunc(v / count) : Math.fround(v / count))) };
+      return {
+        ...sum,
+        values: sum.values.map((v) => (t.dtype === 'int32' ? Math.trunc(v / count) : Math.fround(v / count))),
+      };
     };
     const checks: OutputCheck[] = RANK3_AXES.map((axis) => {
       const axes = normalize(axis, 3);
@@ -110,7 +138,11 @@ const meanCase: ConformanceCase = {
         scale: sumMagnitude(x, axes).map((s) => s / count),
       };
     });
-    checks.push({ label: 'reduceMean int32 axis 1 keepDims', build: () => tf.reduceMean(toTensor(ints), 1, true), expected: mean(ints, [1], true) });
+    checks.push({
+      label: 'reduceMean int32 axis 1 keepDims',
+      build: () => tf.reduceMean(toTensor(ints), 1, true),
+      expected: mean(ints, [1], true),
+    });
     return checkOutputs(env, checks);
   },
 };

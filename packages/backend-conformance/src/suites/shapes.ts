@@ -14,7 +14,10 @@ export const SAME_OR_SCALAR_PAIRS: readonly (readonly [readonly number[], readon
   [[], []],
   [[1], [1]],
   [[7], [7]],
-  [[3, 65], [3, 65]],
+  [
+    [3, 65],
+    [3, 65],
+  ],
   [[257], [257]],
   [[], [3, 5]],
   [[3, 5], []],
@@ -24,20 +27,38 @@ export const SAME_OR_SCALAR_PAIRS: readonly (readonly [readonly number[], readon
 export const BROADCAST_PAIRS: readonly (readonly [readonly number[], readonly number[]])[] = [
   [[2, 3], [3]],
   [[3], [2, 3]],
-  [[2, 1], [1, 3]],
-  [[1, 3], [2, 1]],
-  [[3, 1, 5], [4, 1]],
-  [[4, 1], [3, 1, 5]],
+  [
+    [2, 1],
+    [1, 3],
+  ],
+  [
+    [1, 3],
+    [2, 1],
+  ],
+  [
+    [3, 1, 5],
+    [4, 1],
+  ],
+  [
+    [4, 1],
+    [3, 1, 5],
+  ],
   [[1], [7]],
   [[7], [1]],
-  [[2, 3, 1], [1, 1, 65]],
+  [
+    [2, 3, 1],
+    [1, 1, 65],
+  ],
 ];
 
 /** Pairs whose broadcast has a size-0 dimension. */
 export const EMPTY_PAIRS: readonly (readonly [readonly number[], readonly number[]])[] = [
   [[0, 3], [3]],
   [[], [0]],
-  [[2, 0], [2, 1]],
+  [
+    [2, 0],
+    [2, 1],
+  ],
 ];
 
 /** `[2,3]` as the messages print shapes. */

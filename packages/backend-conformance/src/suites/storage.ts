@@ -15,7 +15,11 @@ import { uniformInput } from './inputs.js';
 
 const ROUND_TRIPS: readonly ReferenceTensor[] = [
   // Writes and reads are copies: no value may be flushed, canonicalised or rounded on the way.
-  { shape: [2, 4], dtype: 'float32', values: [NaN, Infinity, -Infinity, -0, 3.4028234663852886e38, 1.401298464324817e-45, -1.5, Math.fround(0.1)] },
+  {
+    shape: [2, 4],
+    dtype: 'float32',
+    values: [NaN, Infinity, -Infinity, -0, 3.4028234663852886e38, 1.401298464324817e-45, -1.5, Math.fround(0.1)],
+  },
   referenceTensor([2147483647, -2147483648, 0, -1, 65537], [5], 'int32'),
   referenceTensor([1, 0, 1, 1, 0, 0, 1], [7], 'bool'),
   referenceTensor([42.5], []),
@@ -27,7 +31,12 @@ const ROUND_TRIPS: readonly ReferenceTensor[] = [
   uniformInput('storage/257', [257], -1e6, 1e6),
 ];
 
-function expectFigures(label: string, before: MemorySnapshot, after: MemorySnapshot, expected: Partial<Record<keyof MemorySnapshot, number>>): void {
+function expectFigures(
+  label: string,
+  before: MemorySnapshot,
+  after: MemorySnapshot,
+  expected: Partial<Record<keyof MemorySnapshot, number>>,
+): void {
   for (const [key, delta] of Object.entries(expected) as [keyof MemorySnapshot, number][]) {
     if (after[key] - before[key] !== delta) {
       throw new Error(`${label}: ${key} changed by ${after[key] - before[key]}, expected ${delta}`);
@@ -45,7 +54,12 @@ async function accounting(env: ConformanceEnvironment): Promise<void> {
   const keep = <T extends tf.Tensor>(t: T): T => (made.push(t), t);
   try {
     const f = keep(tf.tensor(new Float32Array([1, 2, 3]), [3], 'float32'));
-    expectFigures('a float32 [3] write', start, memorySnapshot(env.backend), { numTensors: 1, numDataBuffers: 1, numBytes: 12, backendDataBuffers: 1 });
+    expectFigures('a float32 [3] write', start, memorySnapshot(env.backend), {
+      numTensors: 1,
+      numDataBuffers: 1,
+      numBytes: 12,
+      backendDataBuffers: 1,
+    });
     const b = keep(tf.tensor(new Uint8Array([1, 0, 1, 1, 0]), [5], 'bool'));
     const i = keep(tf.tensor(new Int32Array(0), [0, 4], 'int32'));
     expectFigures('float32 [3], bool [5] and int32 [0,4] writes', start, memorySnapshot(env.backend), {
@@ -54,15 +68,36 @@ async function accounting(env: ConformanceEnvironment): Promise<void> {
       numBytes: 17,
       backendDataBuffers: 3,
     });
-    if (bytesOnBackend() - startBytes !== 17) throw new Error(`numBytesByBackend['${env.backendName}'] changed by ${bytesOnBackend() - startBytes}, expected 17`);
+    if (bytesOnBackend() - startBytes !== 17)
+      throw new Error(
+        `numBytesByBackend['${env.backendName}'] changed by ${bytesOnBackend() - startBytes}, expected 17`,
+      );
     const view = keep(tf.reshape(f, [1, 3]));
-    expectFigures('a reshape (a view sharing the buffer)', start, memorySnapshot(env.backend), { numTensors: 4, numDataBuffers: 3, backendDataBuffers: 3 });
+    expectFigures('a reshape (a view sharing the buffer)', start, memorySnapshot(env.backend), {
+      numTensors: 4,
+      numDataBuffers: 3,
+      backendDataBuffers: 3,
+    });
     const sum = keep(tf.add(f, f));
-    expectFigures('a kernel output', start, memorySnapshot(env.backend), { numTensors: 5, numDataBuffers: 4, numBytes: 29, backendDataBuffers: 4 });
+    expectFigures('a kernel output', start, memorySnapshot(env.backend), {
+      numTensors: 5,
+      numDataBuffers: 4,
+      numBytes: 29,
+      backendDataBuffers: 4,
+    });
     await sum.data();
-    expectFigures('a read', start, memorySnapshot(env.backend), { numTensors: 5, numDataBuffers: 4, backendDataBuffers: 4 });
+    expectFigures('a read', start, memorySnapshot(env.backend), {
+      numTensors: 5,
+      numDataBuffers: 4,
+      backendDataBuffers: 4,
+    });
     for (const t of [f, b, i, view, sum]) t.dispose();
-    expectFigures('disposing everything', start, memorySnapshot(env.backend), { numTensors: 0, numDataBuffers: 0, numBytes: 0, backendDataBuffers: 0 });
+    expectFigures('disposing everything', start, memorySnapshot(env.backend), {
+      numTensors: 0,
+      numDataBuffers: 0,
+      numBytes: 0,
+      backendDataBuffers: 0,
+    });
     const kept = keep(
       tf.tidy(() => {
         let x = tf.tensor(new Float32Array(65).fill(0.5), [65], 'float32');
@@ -70,11 +105,22 @@ async function accounting(env: ConformanceEnvironment): Promise<void> {
         return x;
       }),
     );
-    expectFigures('tidy around 21 ops keeping one result', start, memorySnapshot(env.backend), { numTensors: 1, numDataBuffers: 1, numBytes: 260, backendDataBuffers: 1 });
+    expectFigures('tidy around 21 ops keeping one result', start, memorySnapshot(env.backend), {
+      numTensors: 1,
+      numDataBuffers: 1,
+      numBytes: 260,
+      backendDataBuffers: 1,
+    });
     await kept.data();
     kept.dispose();
-    expectFigures('after tidy and dispose', start, memorySnapshot(env.backend), { numTensors: 0, numDataBuffers: 0, numBytes: 0, backendDataBuffers: 0 });
-    if (bytesOnBackend() !== startBytes) throw new Error(`numBytesByBackend['${env.backendName}'] did not come back to ${startBytes}`);
+    expectFigures('after tidy and dispose', start, memorySnapshot(env.backend), {
+      numTensors: 0,
+      numDataBuffers: 0,
+      numBytes: 0,
+      backendDataBuffers: 0,
+    });
+    if (bytesOnBackend() !== startBytes)
+      throw new Error(`numBytesByBackend['${env.backendName}'] did not come back to ${startBytes}`);
   } finally {
     for (const t of made) t.dispose();
   }
@@ -84,7 +130,16 @@ const cases: ConformanceCase[] = [
   {
     name: 'write then await data() returns the values unchanged: NaN, ±Infinity, -0, float32 extremes, int32 extremes, bool, scalars, size 0',
     kernels: [],
-    run: (env) => checkOutputs(env, ROUND_TRIPS.map((x) => ({ label: `round trip ${x.dtype} [${x.shape.join(',')}]`, build: () => toTensor(x), expected: x, tolerance: { rtol: 0, atol: 0 } }))),
+    run: (env) =>
+      checkOutputs(
+        env,
+        ROUND_TRIPS.map((x) => ({
+          label: `round trip ${x.dtype} [${x.shape.join(',')}]`,
+          build: () => toTensor(x),
+          expected: x,
+          tolerance: { rtol: 0, atol: 0 },
+        })),
+      ),
   },
   {
     name: 'many reads in flight at once, the same tensor read twice, and await array()',
@@ -96,15 +151,22 @@ const cases: ConformanceCase[] = [
         for (const x of inputs) tensors.push(tf.tidy(() => tf.add(toTensor(x), 1)));
         const view = tf.reshape(tensors[1]!, [5, 13]);
         tensors.push(view);
-        const [values, again, nested] = await Promise.all([Promise.all(tensors.map((t) => t.data())), tensors[0]!.data(), view.array()]);
+        const [values, again, nested] = await Promise.all([
+          Promise.all(tensors.map((t) => t.data())),
+          tensors[0]!.data(),
+          view.array(),
+        ]);
         inputs.forEach((x, k) => {
           const got = Array.from(values[k]!);
           const want = x.values.map((v) => Math.fround(v + 1));
-          if (got.some((v, j) => v !== want[j])) throw new Error(`read ${k} of 8 concurrent reads returned wrong values`);
+          if (got.some((v, j) => v !== want[j]))
+            throw new Error(`read ${k} of 8 concurrent reads returned wrong values`);
         });
-        if (Array.from(again).some((v, j) => v !== Math.fround(inputs[0]!.values[j]! + 1))) throw new Error('a second read of the same tensor returned other values');
+        if (Array.from(again).some((v, j) => v !== Math.fround(inputs[0]!.values[j]! + 1)))
+          throw new Error('a second read of the same tensor returned other values');
         const rows = nested as number[][];
-        if (rows.length !== 5 || rows[4]!.length !== 13 || rows[4]![12] !== Math.fround(inputs[1]!.values[64]! + 1)) throw new Error('array() did not return the nested values');
+        if (rows.length !== 5 || rows[4]!.length !== 13 || rows[4]![12] !== Math.fround(inputs[1]!.values[64]! + 1))
+          throw new Error('array() did not return the nested values');
       } finally {
         for (const t of tensors) t.dispose();
       }
@@ -128,7 +190,11 @@ const cases: ConformanceCase[] = [
         for (let k = 0; k < 4; k++) keep(tf.fill([257], k + 100));
         await checkOutputs(env, [
           { label: 'Add after its inputs were disposed', build: () => tf.mul(sum, 1), expected: binary('Add', a, b) },
-          { label: 'Mul of a pending result', build: () => tf.mul(product, 1), expected: binary('Mul', binary('Add', a, b), b) },
+          {
+            label: 'Mul of a pending result',
+            build: () => tf.mul(product, 1),
+            expected: binary('Mul', binary('Add', a, b), b),
+          },
         ]);
       } finally {
         for (const t of made) t.dispose();
@@ -145,7 +211,10 @@ const cases: ConformanceCase[] = [
         const first = await t.data();
         first[0] = 100;
         const second = await t.data();
-        if (second[0] !== 1) throw new Error(`writing into the array t.data() returned changed the tensor: it now reads ${second[0]!}, expected 1`);
+        if (second[0] !== 1)
+          throw new Error(
+            `writing into the array t.data() returned changed the tensor: it now reads ${second[0]!}, expected 1`,
+          );
       } finally {
         t?.dispose();
       }

@@ -28,7 +28,11 @@ describe('the suite', () => {
 
   it('marks only fused-kernel cases optional', () => {
     const fused = new Set<string>(FUSED_KERNEL_NAMES);
-    for (const c of cases.filter((c) => c.optional === true)) expect(c.kernels.every((k) => fused.has(k)), c.name).toBe(true);
+    for (const c of cases.filter((c) => c.optional === true))
+      expect(
+        c.kernels.every((k) => fused.has(k)),
+        c.name,
+      ).toBe(true);
   });
 });
 
@@ -36,10 +40,12 @@ describe('the cases on a broken backend (CPU kernels, asynchronous reads, Add re
   const broken = () => delegatingBackend({ without: ['Tanh'], replace: { Add: 'Sub' } });
 
   it('fail the Add checks, naming Add and the shapes', async () => {
-    await expect(runCaseOn(broken(), findCase('Add float32: equal shapes of odd sizes and scalars on either side'))).rejects.toThrow(
-      /Add float32 \[7\] with \[7\]: 7 of 7 values differ/,
-    );
-    await expect(runCaseOn(broken(), findCase('Add float32: broadcasting in both directions and size-0 dims'))).rejects.toThrow(/Add float32 \[2,3\] with \[3\]/);
+    await expect(
+      runCaseOn(broken(), findCase('Add float32: equal shapes of odd sizes and scalars on either side')),
+    ).rejects.toThrow(/Add float32 \[7\] with \[7\]: 7 of 7 values differ/);
+    await expect(
+      runCaseOn(broken(), findCase('Add float32: broadcasting in both directions and size-0 dims')),
+    ).rejects.toThrow(/Add float32 \[2,3\] with \[3\]/);
     await expect(runCaseOn(broken(), findCase('Add int32: wraps around like int32'))).rejects.toThrow(/exact/);
   });
 
@@ -49,27 +55,37 @@ describe('the cases on a broken backend (CPU kernels, asynchronous reads, Add re
   });
 
   it('fail the gradient check of the MLP (its bias adds run Add), comparing with the CPU backend', async () => {
-    await expect(runCaseOn(broken(), findCase("gradients match the CPU's: a 2-layer MLP with softmax cross-entropy"))).rejects.toThrow(
-      /compared with the CPU backend:[\s\S]*db1: /,
-    );
+    await expect(
+      runCaseOn(broken(), findCase("gradients match the CPU's: a 2-layer MLP with softmax cross-entropy")),
+    ).rejects.toThrow(/compared with the CPU backend:[\s\S]*db1: /);
   });
 
   it('run Tanh only to fail with an error naming the kernel (describeBackend skips such cases)', async () => {
-    await expect(runCaseOn(broken(), findCase('Tanh float32: scalar, odd sizes and size-0 dims'))).rejects.toThrow(/no 'Tanh' kernel/);
+    await expect(runCaseOn(broken(), findCase('Tanh float32: scalar, odd sizes and size-0 dims'))).rejects.toThrow(
+      /no 'Tanh' kernel/,
+    );
   });
 });
 
 describe('the memory checks', () => {
   it('fail on a backend that never frees a buffer', async () => {
-    await expect(runCaseOn(delegatingBackend({ leak: true }), findCase(
-      "memory: tf.memory() (numTensors, numDataBuffers, numBytes, numBytesByBackend) and the backend's memory() track writes, views, kernels, tidy and dispose",
-    ))).rejects.toThrow(/disposing everything: backendDataBuffers changed by 4, expected 0/);
+    await expect(
+      runCaseOn(
+        delegatingBackend({ leak: true }),
+        findCase(
+          "memory: tf.memory() (numTensors, numDataBuffers, numBytes, numBytesByBackend) and the backend's memory() track writes, views, kernels, tidy and dispose",
+        ),
+      ),
+    ).rejects.toThrow(/disposing everything: backendDataBuffers changed by 4, expected 0/);
   });
 
   it('pass on a correct asynchronous backend', async () => {
-    await runCaseOn(delegatingBackend(), findCase(
-      "memory: tf.memory() (numTensors, numDataBuffers, numBytes, numBytesByBackend) and the backend's memory() track writes, views, kernels, tidy and dispose",
-    ));
+    await runCaseOn(
+      delegatingBackend(),
+      findCase(
+        "memory: tf.memory() (numTensors, numDataBuffers, numBytes, numBytesByBackend) and the backend's memory() track writes, views, kernels, tidy and dispose",
+      ),
+    );
   });
 
   it('name every figure that moved', () => {

@@ -52,7 +52,10 @@ describeEachPath('Concat', (options) => {
     const long = Array.from({ length: 64 }, (_, i) => i);
     const l = h.tensor(long, [2, 32]);
     expect(h.values('Concat', { tensors: [l, l] }, { axis: 1 }, [2, 64])).toEqual([
-      ...long.slice(0, 32), ...long.slice(0, 32), ...long.slice(32), ...long.slice(32),
+      ...long.slice(0, 32),
+      ...long.slice(0, 32),
+      ...long.slice(32),
+      ...long.slice(32),
     ]);
   });
 });

@@ -32,4 +32,6 @@ export function gatherImpl(
 
 /** Gather's kernel glue. */
 export const gatherKernel: CpuKernel<'Gather'> = (buffers, { inputs: { x, indices }, attrs, output }) =>
-  buffers.adopt(gatherImpl(buffers.values(x), x.shape, buffers.values(indices), attrs.axis, output.shape, output.dtype));
+  buffers.adopt(
+    gatherImpl(buffers.values(x), x.shape, buffers.values(indices), attrs.axis, output.shape, output.dtype),
+  );

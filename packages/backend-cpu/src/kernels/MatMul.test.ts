@@ -5,7 +5,15 @@
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
-import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
+import {
+  KernelHarness,
+  describeEachPath,
+  expectClose,
+  indicesOf,
+  randomValues,
+  seededRandom,
+  stridesOf,
+} from '../test-utils.js';
 
 /** The naive reference: out[..., i, j] = Σ_p A[..., i, p] B[..., p, j] with broadcast batch dims. */
 function reference(
@@ -85,8 +93,14 @@ describeEachPath('MatMul', (options) => {
           const aShape = swap(aLogical, transposeA);
           const bShape = swap(bLogical, transposeB);
           const random = seededRandom(aShape.length * 31 + bShape.length + (transposeA ? 2 : 0) + (transposeB ? 1 : 0));
-          const aValues = randomValues(aShape.reduce((x, y) => x * y, 1), random);
-          const bValues = randomValues(bShape.reduce((x, y) => x * y, 1), random);
+          const aValues = randomValues(
+            aShape.reduce((x, y) => x * y, 1),
+            random,
+          );
+          const bValues = randomValues(
+            bShape.reduce((x, y) => x * y, 1),
+            random,
+          );
           const h = new KernelHarness(options);
           const out = h.run(
             'MatMul',
@@ -131,7 +145,9 @@ describeEachPath('MatMul', (options) => {
     expect(h.values('MatMul', { a, b }, { transposeA: false, transposeB: false }, [m, n], 'int32')).toEqual(expected);
     const bTransposed = Array.from({ length: n * k }, (_, index) => bValues[(index % k) * n + Math.floor(index / k)]!);
     const bT = h.tensor(bTransposed, [n, k], 'int32');
-    expect(h.values('MatMul', { a, b: bT }, { transposeA: false, transposeB: true }, [m, n], 'int32')).toEqual(expected);
+    expect(h.values('MatMul', { a, b: bT }, { transposeA: false, transposeB: true }, [m, n], 'int32')).toEqual(
+      expected,
+    );
   });
 
   it('gives zeros when k = 0 and an empty output when m, n or a batch dim is 0', () => {

@@ -24,8 +24,13 @@ describeEachPath('Slice', (options) => {
 
   it('slices rank-3 inputs along any subset of axes', () => {
     const h = new KernelHarness(options);
-    const x = h.tensor(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
-    expect(h.values('Slice', { x }, { begin: [1, 0, 0] }, [1, 3, 4])).toEqual(Array.from({ length: 12 }, (_, i) => 12 + i));
+    const x = h.tensor(
+      Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
+    expect(h.values('Slice', { x }, { begin: [1, 0, 0] }, [1, 3, 4])).toEqual(
+      Array.from({ length: 12 }, (_, i) => 12 + i),
+    );
     expect(h.values('Slice', { x }, { begin: [0, 1, 1] }, [2, 2, 2])).toEqual([5, 6, 9, 10, 17, 18, 21, 22]);
   });
 

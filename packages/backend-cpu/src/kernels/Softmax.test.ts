@@ -11,7 +11,12 @@ describeEachPath('Softmax', (options) => {
     const h = new KernelHarness(options);
     const x = h.tensor([1, 2, 3, 0, 0, 0], [2, 3]);
     expectClose(h.run('Softmax', { x }, { axis: 1 }, [2, 3]), [
-      0.09003057, 0.24472847, 0.66524096, 1 / 3, 1 / 3, 1 / 3,
+      0.09003057,
+      0.24472847,
+      0.66524096,
+      1 / 3,
+      1 / 3,
+      1 / 3,
     ]);
   });
 

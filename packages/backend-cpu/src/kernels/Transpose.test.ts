@@ -8,7 +8,9 @@ import { KernelHarness, describeEachPath, indicesOf, stridesOf } from '../test-u
 
 function permutations(items: number[]): number[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describeEachPath('Transpose', (options) => {
@@ -26,7 +28,9 @@ describeEachPath('Transpose', (options) => {
     const strides = stridesOf(shape);
     for (const perm of permutations([0, 1, 2])) {
       const outShape = perm.map((p) => shape[p]!);
-      const expected = [...indicesOf(outShape)].map((index) => index.reduce((s, i, d) => s + i * strides[perm[d]!]!, 0));
+      const expected = [...indicesOf(outShape)].map((index) =>
+        index.reduce((s, i, d) => s + i * strides[perm[d]!]!, 0),
+      );
       expect(h.values('Transpose', { x }, { perm }, outShape), perm.join(',')).toEqual(expected);
     }
   });

@@ -18,7 +18,13 @@ export function transposeImpl(
   dtype: DataType,
 ): TypedArray {
   const xStrides = computeStrides(xShape);
-  return stridedCopy(x, 0, perm.map((axis) => xStrides[axis]!), outShape, dtype);
+  return stridedCopy(
+    x,
+    0,
+    perm.map((axis) => xStrides[axis]!),
+    outShape,
+    dtype,
+  );
 }
 
 /** Transpose's kernel glue. */

@@ -55,5 +55,11 @@ export const unsortedSegmentSumKernel: CpuKernel<'UnsortedSegmentSum'> = (
   { inputs: { data, segmentIds }, attrs, output },
 ) =>
   buffers.adopt(
-    unsortedSegmentSumImpl(buffers.values(data), buffers.values(segmentIds), attrs.numSegments, output.shape, output.dtype),
+    unsortedSegmentSumImpl(
+      buffers.values(data),
+      buffers.values(segmentIds),
+      attrs.numSegments,
+      output.shape,
+      output.dtype,
+    ),
   );

@@ -8,10 +8,7 @@ import { KernelHarness, describeEachPath } from '../test-utils.js';
 
 describeEachPath('ArgMax and ArgMin', (options) => {
   // Shape [2, 3, 2]: rows listed as [i][j] pairs over k.
-  const values = [
-    3, 1, 4, 1, 5, 9,
-    2, 6, 5, 3, 5, 8,
-  ];
+  const values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
   const cases: [number, number[], number[], number[]][] = [
     [0, [3, 2], [0, 1, 1, 1, 0, 0], [1, 0, 0, 0, 0, 1]],
     [1, [2, 2], [2, 2, 1, 2], [0, 0, 0, 1]],

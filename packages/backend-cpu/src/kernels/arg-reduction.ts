@@ -46,5 +46,6 @@ export function argReduceImpl(
 
 /** The kernel glue shared by ArgMax and ArgMin. */
 export function argReductionKernel<K extends 'ArgMax' | 'ArgMin'>(op: K): CpuKernel<K> {
-  return (buffers, { inputs: { x }, attrs }) => buffers.adopt(argReduceImpl(op, buffers.values(x), x.shape, attrs.axis));
+  return (buffers, { inputs: { x }, attrs }) =>
+    buffers.adopt(argReduceImpl(op, buffers.values(x), x.shape, attrs.axis));
 }

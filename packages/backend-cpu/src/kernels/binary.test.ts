@@ -63,9 +63,7 @@ describeEachPath('binary broadcasting', (options) => {
     const h = new KernelHarness(options);
     const a = h.tensor([1, 2, 3, 4], [2, 1, 2]);
     const b = h.tensor([10, 20, 30], [1, 3, 1]);
-    expect(h.values('Add', { a, b }, {}, [2, 3, 2])).toEqual([
-      11, 12, 21, 22, 31, 32, 13, 14, 23, 24, 33, 34,
-    ]);
+    expect(h.values('Add', { a, b }, {}, [2, 3, 2])).toEqual([11, 12, 21, 22, 31, 32, 13, 14, 23, 24, 33, 34]);
   });
 
   it('handles an operand of output size but lower rank', () => {

@@ -124,7 +124,5 @@ export function intPow(base: number, exponent: number): number {
 /** The kernel glue shared by every binary kernel. */
 export function binaryKernel<K extends BinaryKernel>(op: K): CpuKernel<K> {
   return (buffers, { inputs: { a, b }, output }) =>
-    buffers.adopt(
-      binaryImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape, output.dtype),
-    );
+    buffers.adopt(binaryImpl(op, buffers.values(a), a.shape, buffers.values(b), b.shape, output.shape, output.dtype));
 }

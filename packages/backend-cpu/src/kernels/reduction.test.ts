@@ -7,7 +7,15 @@
 import { InvalidArgumentError, REDUCTION_KERNELS } from '@tapeflow/tensor-core/internal';
 import type { ReductionKernel } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
-import { KernelHarness, describeEachPath, expectClose, indicesOf, randomValues, seededRandom, stridesOf } from '../test-utils.js';
+import {
+  KernelHarness,
+  describeEachPath,
+  expectClose,
+  indicesOf,
+  randomValues,
+  seededRandom,
+  stridesOf,
+} from '../test-utils.js';
 
 // x[i][j][k] = 6i + 3j + k on shape [2, 2, 3]; each entry: axes, output shape, Sum, Max, Min.
 const identity = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];

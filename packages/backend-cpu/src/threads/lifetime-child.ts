@@ -16,7 +16,13 @@ const info = {
 } as const;
 const deadline = Date.now() + 30000;
 while (backend.workerChunks === 0 && Date.now() < deadline) {
-  backend.disposeData(backend.kernels.MatMul({ inputs: { a: info, b: info }, attrs: { transposeA: false, transposeB: false }, output: info }));
+  backend.disposeData(
+    backend.kernels.MatMul({
+      inputs: { a: info, b: info },
+      attrs: { transposeA: false, transposeB: false },
+      output: info,
+    }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
 console.log(`workers joined: ${backend.workerChunks}`);

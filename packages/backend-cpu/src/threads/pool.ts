@@ -54,7 +54,9 @@ function spawn(kind: 'node' | 'web', data: WorkerData): WorkerHandle {
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   // The DOM's Worker: the package compiles without the DOM lib (it runs on Node too), so the global is
   // described here; this branch runs only where `node:worker_threads` is absent (browsers).
-  const WebWorker = (globalThis as unknown as { Worker: new (url: string) => { terminate(): void; postMessage(data: WorkerData): void } }).Worker;
+  const WebWorker = (
+    globalThis as unknown as { Worker: new (url: string) => { terminate(): void; postMessage(data: WorkerData): void } }
+  ).Worker;
   // The URL is not revoked: browsers may fetch a worker's script after the constructor returns.
   const worker = new WebWorker(url);
   worker.postMessage(data);
@@ -136,7 +138,8 @@ export class WorkerPool {
     }
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the job threw, as it was
     if (failure !== undefined) throw failure;
-    if (Atomics.load(control, CONTROL.error) !== 0) throw new Error('@tapeflow/backend-cpu: a kernel failed in a worker');
+    if (Atomics.load(control, CONTROL.error) !== 0)
+      throw new Error('@tapeflow/backend-cpu: a kernel failed in a worker');
   }
 
   /** Resolves when every worker started so far has ended (after `dispose()`). */

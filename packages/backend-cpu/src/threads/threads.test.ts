@@ -22,7 +22,12 @@ const coarse = new CpuBackend({ simd, threads: 2 });
 const backends = [single, fine, coarse];
 afterAll(() => backends.forEach((backend) => backend.dispose()));
 
-function input(backend: CpuBackend, values: readonly number[], shape: readonly number[], dtype: DataType = 'float32'): TensorInfo {
+function input(
+  backend: CpuBackend,
+  values: readonly number[],
+  shape: readonly number[],
+  dtype: DataType = 'float32',
+): TensorInfo {
   return { dataId: backend.write(Float32Array.from(values), shape, dtype), shape, dtype };
 }
 
@@ -34,9 +39,13 @@ function runEverywhere<K extends KernelName>(
   shape: readonly number[],
 ): Uint32Array[] {
   return backends.map((backend) => {
-    const infos = Object.fromEntries(Object.entries(inputs).map(([key, v]) => [key, input(backend, v.values, v.shape)]));
+    const infos = Object.fromEntries(
+      Object.entries(inputs).map(([key, v]) => [key, input(backend, v.values, v.shape)]),
+    );
     const kernel = backend.kernels[name];
-    const out = backend.readSync(kernel({ inputs: infos as KernelInputs<K>, attrs, output: { shape, dtype: 'float32' } }));
+    const out = backend.readSync(
+      kernel({ inputs: infos as KernelInputs<K>, attrs, output: { shape, dtype: 'float32' } }),
+    );
     return new Uint32Array(out.buffer, out.byteOffset, out.length);
   });
 }
@@ -60,7 +69,12 @@ describe('threaded kernels', () => {
     const deadline = Date.now() + 20000;
     while (fine.workerChunks === 0 || coarse.workerChunks === 0) {
       if (Date.now() > deadline) throw new Error('no worker joined within 20 s');
-      runEverywhere('MatMul', { a: { values: data(256 * 256), shape: [256, 256] }, b: { values: data(256 * 256), shape: [256, 256] } }, { transposeA: false, transposeB: false }, [256, 256]);
+      runEverywhere(
+        'MatMul',
+        { a: { values: data(256 * 256), shape: [256, 256] }, b: { values: data(256 * 256), shape: [256, 256] } },
+        { transposeA: false, transposeB: false },
+        [256, 256],
+      );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }, 30000);
@@ -134,11 +148,21 @@ describe('worker lifetime', () => {
   const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
   // A child Node process: this test's own process keeps vitest's workers, so it cannot show an exit.
   const runChild = (dispose: boolean): string =>
-    execFileSync(process.execPath, ['--conditions=@tapeflow/source', '--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'lifetime-child.ts'), String(dispose)], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    execFileSync(
+      process.execPath,
+      [
+        '--conditions=@tapeflow/source',
+        '--import',
+        'tsx',
+        join(dirname(fileURLToPath(import.meta.url)), 'lifetime-child.ts'),
+        String(dispose),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
 
   it('workers do not keep Node alive when the backend is never disposed', () => {
     expect(runChild(false)).toMatch(/workers joined: [1-9]/);
@@ -149,9 +173,18 @@ describe('worker lifetime', () => {
   }, 70000);
 
   it('dispose() ends the worker threads', async () => {
-    const store = new WasmBufferStore({ relaxed: simd === 'relaxed', threads: 3, workers: 'node', parallelThreshold: 0 });
+    const store = new WasmBufferStore({
+      relaxed: simd === 'relaxed',
+      threads: 3,
+      workers: 'node',
+      parallelThreshold: 0,
+    });
     const kernels = createWasmKernelTable(store);
-    const x = { dataId: store.write(new Float32Array(4096).fill(2), 'float32'), shape: [4096], dtype: 'float32' } as const;
+    const x = {
+      dataId: store.write(new Float32Array(4096).fill(2), 'float32'),
+      shape: [4096],
+      dtype: 'float32',
+    } as const;
     kernels.Relu({ inputs: { x }, attrs: {}, output: x });
     expect(store.pool?.started).toBe(true);
     store.dispose();

@@ -51,7 +51,9 @@ describe('HeapAllocator', () => {
   it('stops growing once a repeated workload has run once', () => {
     const { heap, grown } = allocator(0, 1 << 16);
     const step = (): void => {
-      const blocks = [1000, 64, 4096, 1000, 300000, 64].map((bytes) => [heap.allocate(sizeClass(bytes)), sizeClass(bytes)] as const);
+      const blocks = [1000, 64, 4096, 1000, 300000, 64].map(
+        (bytes) => [heap.allocate(sizeClass(bytes)), sizeClass(bytes)] as const,
+      );
       for (const [offset, size] of blocks.reverse()) heap.release(offset, size);
     };
     step();

@@ -106,10 +106,13 @@ export function emitBinary(module: ModuleBuilder, op: WasmBinaryOp, variant: Bin
       const splat = f.local(Type.v128);
       const single = f.local(Type.f32);
       const scalarSide = variant === 'vs' ? b : variant === 'sv' ? a : undefined;
-      const vectorOf = (side: Local, offset: number): Code => (side === scalarSide ? splat.get() : v128.load(side.get(), offset));
+      const vectorOf = (side: Local, offset: number): Code =>
+        side === scalarSide ? splat.get() : v128.load(side.get(), offset);
       const scalarOf = (side: Local): Code => (side === scalarSide ? single.get() : f32.load(side.get()));
       return seq(
-        scalarSide === undefined ? [] : seq(single.set(f32.load(scalarSide.get())), splat.set(f32x4.splat(single.get()))),
+        scalarSide === undefined
+          ? []
+          : seq(single.set(f32.load(scalarSide.get())), splat.set(f32x4.splat(single.get()))),
         elementwiseLoop(
           f,
           out,

@@ -163,7 +163,8 @@ export function emitMicroKernel(module: ModuleBuilder, relaxed: boolean): number
       const [end, row] = f.locals(Type.i32, 2);
       const acc = f.locals(Type.v128, MR * 2);
       const [b0, b1, a] = f.locals(Type.v128, 3);
-      const madd = (x: Code, y: Code, z: Code): Code => (relaxed ? f32x4.relaxed_madd(x, y, z) : f32x4.add(z, f32x4.mul(x, y)));
+      const madd = (x: Code, y: Code, z: Code): Code =>
+        relaxed ? f32x4.relaxed_madd(x, y, z) : f32x4.add(z, f32x4.mul(x, y));
       const step = (aOffset: number, bOffset: number): Code =>
         seq(
           b0.set(v128.load(bp.get(), bOffset)),
@@ -195,22 +196,25 @@ export function emitMicroKernel(module: ModuleBuilder, relaxed: boolean): number
 
 /** Emits `copy_tile(src, srcStride, dst, dstStride, rows, cols)` (strides in bytes). */
 export function emitCopyTile(module: ModuleBuilder): number {
-  return module.add(
-    new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32, Type.i32, Type.i32]),
-    (f) => {
-      const [src, srcStride, dst, dstStride, rows, cols] = f.params as [Local, Local, Local, Local, Local, Local];
-      const [r, j] = f.locals(Type.i32, 2);
-      return forRange(
-        r,
+  return module.add(new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32, Type.i32, Type.i32]), (f) => {
+    const [src, srcStride, dst, dstStride, rows, cols] = f.params as [Local, Local, Local, Local, Local, Local];
+    const [r, j] = f.locals(Type.i32, 2);
+    return forRange(
+      r,
+      i32.const(0),
+      rows.get(),
+      1,
+      forRange(
+        j,
         i32.const(0),
-        rows.get(),
-        1,
-        forRange(j, i32.const(0), i32.shl(cols.get(), i32.const(2)), 4, f32.store(i32.add(dst.get(), j.get()), f32.load(i32.add(src.get(), j.get())))),
-        increment(src, srcStride.get()),
-        increment(dst, dstStride.get()),
-      );
-    },
-  );
+        i32.shl(cols.get(), i32.const(2)),
+        4,
+        f32.store(i32.add(dst.get(), j.get()), f32.load(i32.add(src.get(), j.get()))),
+      ),
+      increment(src, srcStride.get()),
+      increment(dst, dstStride.get()),
+    );
+  });
 }
 
 /** Emits `gemm_chunk(job, chunk, participant)`: one rectangle of C's panel grid, from packed A and B. */
@@ -220,15 +224,45 @@ export function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: nu
     (f) => {
       const [job, chunk, participant] = f.params as [Local, Local, Local];
       const field = (slot: number): Code => i32.load(job.get(), 4 * slot);
-      const [m, n, k, kc, ip0, ipEnd, jp0, jpEnd, ip, jp, p0, depth, beta, tile, ldc, i0, j0, bPanel, cTile, rows, cols] =
-        f.locals(Type.i32, 21);
+      const [
+        m,
+        n,
+        k,
+        kc,
+        ip0,
+        ipEnd,
+        jp0,
+        jpEnd,
+        ip,
+        jp,
+        p0,
+        depth,
+        beta,
+        tile,
+        ldc,
+        i0,
+        j0,
+        bPanel,
+        cTile,
+        rows,
+        cols,
+      ] = f.locals(Type.i32, 21);
       const ic = f.local(Type.i32);
-      const fullTile = i32.and(i32.le_u(i32.add(i0.get(), i32.const(MR)), m.get()), i32.le_u(i32.add(j0.get(), i32.const(NR)), n.get()));
-      const aPanel = i32.add(field(GEMM_JOB.packedA), i32.shl(i32.add(i32.mul(ip.get(), k.get()), p0.get()), i32.const(4)));
+      const fullTile = i32.and(
+        i32.le_u(i32.add(i0.get(), i32.const(MR)), m.get()),
+        i32.le_u(i32.add(j0.get(), i32.const(NR)), n.get()),
+      );
+      const aPanel = i32.add(
+        field(GEMM_JOB.packedA),
+        i32.shl(i32.add(i32.mul(ip.get(), k.get()), p0.get()), i32.const(4)),
+      );
       const edgeTile = seq(
         rows.set(minU(i32.const(MR), i32.sub(m.get(), i0.get()))),
         cols.set(minU(i32.const(NR), i32.sub(n.get(), j0.get()))),
-        control.if(beta.get(), control.call(copyTile, cTile.get(), ldc.get(), tile.get(), i32.const(NR * 4), rows.get(), cols.get())),
+        control.if(
+          beta.get(),
+          control.call(copyTile, cTile.get(), ldc.get(), tile.get(), i32.const(NR * 4), rows.get(), cols.get()),
+        ),
         control.call(micro, aPanel, bPanel.get(), tile.get(), i32.const(NR * 4), depth.get(), beta.get()),
         control.call(copyTile, tile.get(), i32.const(NR * 4), cTile.get(), ldc.get(), rows.get(), cols.get()),
       );
@@ -241,9 +275,24 @@ export function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: nu
         tile.set(i32.add(field(GEMM_JOB.tiles), i32.mul(participant.get(), i32.const(TILE_BYTES)))),
         ic.set(i32.div_u(chunk.get(), field(GEMM_JOB.colChunks))),
         ip0.set(i32.mul(ic.get(), field(GEMM_JOB.rowPanelsPerChunk))),
-        ipEnd.set(minU(i32.add(ip0.get(), field(GEMM_JOB.rowPanelsPerChunk)), i32.div_u(i32.add(m.get(), i32.const(MR - 1)), i32.const(MR)))),
-        jp0.set(i32.mul(i32.sub(chunk.get(), i32.mul(ic.get(), field(GEMM_JOB.colChunks))), field(GEMM_JOB.colPanelsPerChunk))),
-        jpEnd.set(minU(i32.add(jp0.get(), field(GEMM_JOB.colPanelsPerChunk)), i32.div_u(i32.add(n.get(), i32.const(NR - 1)), i32.const(NR)))),
+        ipEnd.set(
+          minU(
+            i32.add(ip0.get(), field(GEMM_JOB.rowPanelsPerChunk)),
+            i32.div_u(i32.add(m.get(), i32.const(MR - 1)), i32.const(MR)),
+          ),
+        ),
+        jp0.set(
+          i32.mul(
+            i32.sub(chunk.get(), i32.mul(ic.get(), field(GEMM_JOB.colChunks))),
+            field(GEMM_JOB.colPanelsPerChunk),
+          ),
+        ),
+        jpEnd.set(
+          minU(
+            i32.add(jp0.get(), field(GEMM_JOB.colPanelsPerChunk)),
+            i32.div_u(i32.add(n.get(), i32.const(NR - 1)), i32.const(NR)),
+          ),
+        ),
         p0.set(i32.const(0)),
         whileLoop(
           i32.lt_u(p0.get(), k.get()),
@@ -255,15 +304,23 @@ export function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: nu
             jpEnd.get(),
             1,
             j0.set(i32.shl(jp.get(), i32.const(3))),
-            bPanel.set(i32.add(field(GEMM_JOB.packedB), i32.shl(i32.add(i32.mul(jp.get(), k.get()), p0.get()), i32.const(5)))),
+            bPanel.set(
+              i32.add(field(GEMM_JOB.packedB), i32.shl(i32.add(i32.mul(jp.get(), k.get()), p0.get()), i32.const(5))),
+            ),
             forRange(
               ip,
               ip0.get(),
               ipEnd.get(),
               1,
               i0.set(i32.shl(ip.get(), i32.const(2))),
-              cTile.set(i32.add(field(GEMM_JOB.c), i32.shl(i32.add(i32.mul(i0.get(), n.get()), j0.get()), i32.const(2)))),
-              control.if(fullTile, control.call(micro, aPanel, bPanel.get(), cTile.get(), ldc.get(), depth.get(), beta.get()), edgeTile),
+              cTile.set(
+                i32.add(field(GEMM_JOB.c), i32.shl(i32.add(i32.mul(i0.get(), n.get()), j0.get()), i32.const(2))),
+              ),
+              control.if(
+                fullTile,
+                control.call(micro, aPanel, bPanel.get(), cTile.get(), ldc.get(), depth.get(), beta.get()),
+                edgeTile,
+              ),
             ),
           ),
           increment(p0, depth.get()),

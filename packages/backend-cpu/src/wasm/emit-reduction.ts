@@ -37,7 +37,8 @@ export function emitSumRow(module: ModuleBuilder): number {
       const block: Code[] = [];
       for (let a = 0; a < 4; a++) block.push(acc[a]!.set(v128.load(x.get(), 16 * a)));
       for (let pass = 1; pass < 4; pass++) {
-        for (let a = 0; a < 4; a++) block.push(acc[a]!.set(f32x4.add(acc[a]!.get(), v128.load(x.get(), 64 * pass + 16 * a))));
+        for (let a = 0; a < 4; a++)
+          block.push(acc[a]!.set(f32x4.add(acc[a]!.get(), v128.load(x.get(), 64 * pass + 16 * a))));
       }
       return seq(
         end.set(i32.add(x.get(), i32.shl(n.get(), i32.const(2)))),
@@ -82,12 +83,7 @@ export function emitExtremumRow(module: ModuleBuilder, kind: 'max' | 'min'): num
         end16.set(blockEnd(x, n, 16)),
         end4.set(blockEnd(x, n, 4)),
         ...acc.map((a) => a.set(f32x4.splat(f32.const(kind === 'max' ? -Infinity : Infinity)))),
-        walkTo(
-          x,
-          end16,
-          ...acc.map((a, i) => a.set(vector(a.get(), v128.load(x.get(), 16 * i)))),
-          increment(x, 64),
-        ),
+        walkTo(x, end16, ...acc.map((a, i) => a.set(vector(a.get(), v128.load(x.get(), 16 * i)))), increment(x, 64)),
         walkTo(x, end4, acc[0].set(vector(acc[0].get(), v128.load(x.get()))), increment(x, 16)),
         acc[0].set(vector(vector(acc[0].get(), acc[1].get()), vector(acc[2].get(), acc[3].get()))),
         result.set(scalar(scalar(lane(0), lane(1)), scalar(lane(2), lane(3)))),

@@ -52,7 +52,8 @@ export function seq(...parts: readonly Code[]): Code {
 
 const utf8 = (text: string): number[] => [...new TextEncoder().encode(text)];
 const vector = (items: readonly (readonly number[])[]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: readonly number[]): number[] => (body.length === 0 ? [] : [id, ...uleb(body.length), ...body]);
+const section = (id: number, body: readonly number[]): number[] =>
+  body.length === 0 ? [] : [id, ...uleb(body.length), ...body];
 
 /** A tuple of N elements of T (so destructured locals are never `undefined`). */
 export type Tuple<T, N extends number, R extends T[] = []> = number extends N
@@ -184,7 +185,9 @@ export class ModuleBuilder {
     const functions = vector(this.#functions.map((f) => uleb(f.type)));
     const table = this.#table.length === 0 ? [] : vector([[0x70, 0x00, ...uleb(this.#table.length)]]);
     const exports = vector(
-      this.#functions.flatMap((f, i) => (f.name === undefined ? [] : [[...uleb(f.name.length), ...utf8(f.name), 0x00, ...uleb(i)]])),
+      this.#functions.flatMap((f, i) =>
+        f.name === undefined ? [] : [[...uleb(f.name.length), ...utf8(f.name), 0x00, ...uleb(i)]],
+      ),
     );
     const elements =
       this.#table.length === 0 ? [] : vector([[0x00, 0x41, 0x00, 0x0b, ...vector(this.#table.map((i) => uleb(i)))]]);
@@ -196,7 +199,14 @@ export class ModuleBuilder {
       }),
     );
     return new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
       ...section(1, vector(types)),
       ...section(2, imports),
       ...section(3, functions),

@@ -8,9 +8,15 @@
 import { type Code, type Local, seq, sleb, uleb } from './encoder.js';
 
 const simdOp = (n: number): number[] => [0xfd, ...uleb(n)];
-const unary = (op: readonly number[]) => (x: Code): Code => [...x, ...op];
-const binary = (op: readonly number[]) => (a: Code, b: Code): Code => [...a, ...b, ...op];
-const load = (op: readonly number[], align: number) => (address: Code, offset = 0): Code => [...address, ...op, align, ...uleb(offset)];
+const unary =
+  (op: readonly number[]) =>
+  (x: Code): Code => [...x, ...op];
+const binary =
+  (op: readonly number[]) =>
+  (a: Code, b: Code): Code => [...a, ...b, ...op];
+const load =
+  (op: readonly number[], align: number) =>
+  (address: Code, offset = 0): Code => [...address, ...op, align, ...uleb(offset)];
 const store =
   (op: readonly number[], align: number) =>
   (address: Code, value: Code, offset = 0): Code => [...address, ...value, ...op, align, ...uleb(offset)];
@@ -125,7 +131,13 @@ export const control = {
   br_if: (depth: number, condition: Code): Code => [...condition, 0x0d, ...uleb(depth)],
   return: (value: Code = []): Code => [...value, 0x0f],
   call: (index: number, ...args: Code[]): Code => [...seq(...args), 0x10, ...uleb(index)],
-  call_indirect: (type: number, slot: Code, ...args: Code[]): Code => [...seq(...args), ...slot, 0x11, ...uleb(type), 0x00],
+  call_indirect: (type: number, slot: Code, ...args: Code[]): Code => [
+    ...seq(...args),
+    ...slot,
+    0x11,
+    ...uleb(type),
+    0x00,
+  ],
 };
 
 /**

@@ -43,7 +43,11 @@ describe('kernel module', () => {
     const dst = src + 4096;
     for (let i = 0; i < 1024; i++) f32[(src >>> 2) + i] = i + 1;
     // Element (x, p) at x * sx + p * sp: contiguous along x, along p, and neither.
-    for (const [sx, sp] of [[1, rows], [depth, 1], [2, 3 * rows]] as const) {
+    for (const [sx, sp] of [
+      [1, rows],
+      [depth, 1],
+      [2, 3 * rows],
+    ] as const) {
       for (const width of [4, 8] as const) {
         (width === 4 ? kernels.pack4 : kernels.pack8)(src, sx, sp, rows, depth, dst);
         const panels = Math.ceil(rows / width);
@@ -52,7 +56,10 @@ describe('kernel module', () => {
             for (let lane = 0; lane < width; lane++) {
               const x = q * width + lane;
               const expected = x < rows ? x * sx + p * sp + 1 : 0;
-              expect(f32[(dst >>> 2) + (q * depth + p) * width + lane], `sx=${sx} sp=${sp} W=${width} x=${x} p=${p}`).toBe(expected);
+              expect(
+                f32[(dst >>> 2) + (q * depth + p) * width + lane],
+                `sx=${sx} sp=${sp} W=${width} x=${x} p=${p}`,
+              ).toBe(expected);
             }
           }
         }

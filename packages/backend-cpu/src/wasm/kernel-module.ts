@@ -70,7 +70,10 @@ export interface KernelModule {
 }
 
 /** The module's bytes for `variant`, and the elementwise functions' table slots. */
-export function emitKernelModule(variant: ModuleVariant): { bytes: Uint8Array; slots: Record<ElementwiseName, number> } {
+export function emitKernelModule(variant: ModuleVariant): {
+  bytes: Uint8Array;
+  slots: Record<ElementwiseName, number>;
+} {
   const module = new ModuleBuilder(
     variant.shared ? { shared: true, minimumPages: 1, maximumPages: 65536 } : { shared: false, minimumPages: 1 },
   );
@@ -81,7 +84,8 @@ export function emitKernelModule(variant: ModuleVariant): { bytes: Uint8Array; s
     elementwiseType = module.typeOf(index);
   };
   for (const op of WASM_BINARY_OPS) {
-    for (const variantName of ['vv', 'vs', 'sv'] as const) addElementwise(`${op}_${variantName}`, emitBinary(module, op, variantName));
+    for (const variantName of ['vv', 'vs', 'sv'] as const)
+      addElementwise(`${op}_${variantName}`, emitBinary(module, op, variantName));
   }
   for (const op of WASM_UNARY_OPS) addElementwise(op, emitUnary(module, op));
   emitSumRow(module);

@@ -11,7 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { detectFeatures } from '../features.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
 import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from './emit-elementwise.js';
-import { ELEMENTWISE_JOB, JOB_KIND, LAYOUT, instantiateKernels, kernelModule, type KernelExports, type ModuleVariant } from './kernel-module.js';
+import {
+  ELEMENTWISE_JOB,
+  JOB_KIND,
+  LAYOUT,
+  instantiateKernels,
+  kernelModule,
+  type KernelExports,
+  type ModuleVariant,
+} from './kernel-module.js';
 import { requireWebAssembly, type WasmMemory } from './webassembly-api.js';
 
 const TOP = 2 ** 32;
@@ -21,7 +29,9 @@ const LOW = LAYOUT.heapStart;
 function reserveFourGiB(shared: boolean): WasmMemory | undefined {
   try {
     const api = requireWebAssembly();
-    return shared ? new api.Memory({ initial: PAGES, maximum: PAGES, shared: true }) : new api.Memory({ initial: PAGES });
+    return shared
+      ? new api.Memory({ initial: PAGES, maximum: PAGES, shared: true })
+      : new api.Memory({ initial: PAGES });
   } catch {
     return undefined;
   }
@@ -35,10 +45,13 @@ const variants: ModuleVariant[] = [
   ...(features.relaxedSimd ? [{ shared: false, relaxed: true }] : []),
 ];
 
-const f32Of = (memory: WasmMemory, address: number, length: number): Float32Array => new Float32Array(memory.buffer, address, length);
-const i32Of = (memory: WasmMemory, address: number, length: number): Int32Array => new Int32Array(memory.buffer, address, length);
+const f32Of = (memory: WasmMemory, address: number, length: number): Float32Array =>
+  new Float32Array(memory.buffer, address, length);
+const i32Of = (memory: WasmMemory, address: number, length: number): Int32Array =>
+  new Int32Array(memory.buffer, address, length);
 /** Small integers (exact in every float32 sum and product the tests make), never zero. */
-const data = (length: number, salt: number): number[] => Array.from({ length }, (_, i) => (((i * 7 + salt * 13) % 17) - 8) || 3);
+const data = (length: number, salt: number): number[] =>
+  Array.from({ length }, (_, i) => ((i * 7 + salt * 13) % 17) - 8 || 3);
 
 const BINARY: Record<WasmBinaryOp, (a: number, b: number) => number> = {
   Add: (a, b) => a + b,
@@ -80,23 +93,55 @@ describe.skipIf(!canReserve)('wasm kernels on data that ends at the top of a 4 G
         const check = (name: string, call: () => void, expected: (i: number) => number): void => {
           f32Of(memory, out, n).fill(-999);
           call();
-          expect(Array.from(f32Of(memory, out, n)), `${name}, n = ${n}`).toEqual(Array.from({ length: n }, (_, i) => Math.fround(expected(i))));
+          expect(Array.from(f32Of(memory, out, n)), `${name}, n = ${n}`).toEqual(
+            Array.from({ length: n }, (_, i) => Math.fround(expected(i))),
+          );
         };
         for (const op of WASM_BINARY_OPS) {
           const reference = BINARY[op];
-          check(`${op}_vv`, () => kernels[`${op}_vv`](a, b, out, n), (i) => reference(as[i]!, bs[i]!));
-          check(`${op}_vs`, () => kernels[`${op}_vs`](a, b, out, n), (i) => reference(as[i]!, bs[0]!));
-          check(`${op}_sv`, () => kernels[`${op}_sv`](a, b, out, n), (i) => reference(as[0]!, bs[i]!));
+          check(
+            `${op}_vv`,
+            () => kernels[`${op}_vv`](a, b, out, n),
+            (i) => reference(as[i]!, bs[i]!),
+          );
+          check(
+            `${op}_vs`,
+            () => kernels[`${op}_vs`](a, b, out, n),
+            (i) => reference(as[i]!, bs[0]!),
+          );
+          check(
+            `${op}_sv`,
+            () => kernels[`${op}_sv`](a, b, out, n),
+            (i) => reference(as[0]!, bs[i]!),
+          );
         }
-        for (const op of WASM_UNARY_OPS) check(op, () => kernels[op](a, 0, out, n), (i) => UNARY[op](as[i]!));
+        for (const op of WASM_UNARY_OPS)
+          check(
+            op,
+            () => kernels[op](a, 0, out, n),
+            (i) => UNARY[op](as[i]!),
+          );
         // The threads' entry: chunks of 16, the last one ending at 2^32.
-        check('Mul_vv through run_chunk', () => {
-          const job = i32Of(memory, LAYOUT.job, 16);
-          const J = ELEMENTWISE_JOB;
-          job[0] = JOB_KIND.elementwise;
-          [job[J.slot], job[J.a], job[J.b], job[J.out], job[J.n], job[J.chunk], job[J.aStep], job[J.bStep]] = [slots.Mul_vv, a, b, out, n, 16, 1, 1];
-          for (let chunk = 0; chunk < Math.ceil(n / 16); chunk++) kernels.run_chunk(LAYOUT.job, chunk, 0);
-        }, (i) => as[i]! * bs[i]!);
+        check(
+          'Mul_vv through run_chunk',
+          () => {
+            const job = i32Of(memory, LAYOUT.job, 16);
+            const J = ELEMENTWISE_JOB;
+            job[0] = JOB_KIND.elementwise;
+            [job[J.slot], job[J.a], job[J.b], job[J.out], job[J.n], job[J.chunk], job[J.aStep], job[J.bStep]] = [
+              slots.Mul_vv,
+              a,
+              b,
+              out,
+              n,
+              16,
+              1,
+              1,
+            ];
+            for (let chunk = 0; chunk < Math.ceil(n / 16); chunk++) kernels.run_chunk(LAYOUT.job, chunk, 0);
+          },
+          (i) => as[i]! * bs[i]!,
+        );
       }
     });
 
@@ -122,7 +167,13 @@ describe.skipIf(!canReserve)('wasm kernels on data that ends at the top of a 4 G
       const [m, n, k, kc] = [5, 11, 7, 3];
       const rowPanels = Math.ceil(m / MR);
       const columnPanels = Math.ceil(n / NR);
-      const bytes = { a: m * k * 4, b: k * n * 4, packedA: rowPanels * MR * k * 4, packedB: columnPanels * NR * k * 4, c: m * n * 4 };
+      const bytes = {
+        a: m * k * 4,
+        b: k * n * 4,
+        packedA: rowPanels * MR * k * 4,
+        packedB: columnPanels * NR * k * 4,
+        c: m * n * 4,
+      };
       const regions = Object.keys(bytes) as (keyof typeof bytes)[];
       const aValues = data(m * k, 3);
       const bValues = data(k * n, 4);
@@ -151,7 +202,11 @@ describe.skipIf(!canReserve)('wasm kernels on data that ends at the top of a 4 G
         job[GEMM_JOB.packedB] = address.packedB;
         job[GEMM_JOB.c] = address.c;
         [job[GEMM_JOB.m], job[GEMM_JOB.n], job[GEMM_JOB.k], job[GEMM_JOB.kc]] = [m, n, k, kc];
-        [job[GEMM_JOB.rowPanelsPerChunk], job[GEMM_JOB.colPanelsPerChunk], job[GEMM_JOB.colChunks]] = [rowPanels, columnPanels, 1];
+        [job[GEMM_JOB.rowPanelsPerChunk], job[GEMM_JOB.colPanelsPerChunk], job[GEMM_JOB.colChunks]] = [
+          rowPanels,
+          columnPanels,
+          1,
+        ];
         job[GEMM_JOB.tiles] = LAYOUT.tiles;
         kernels.run_chunk(LAYOUT.job, 0, 0);
         expect(Array.from(f32Of(memory, address.c, m * n)), `${top} ending at 2^32`).toEqual(expected);

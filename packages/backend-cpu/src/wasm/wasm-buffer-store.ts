@@ -97,7 +97,14 @@ export class WasmBufferStore implements BufferStore {
     this.#allocator = new HeapAllocator(LAYOUT.heapStart, this.wasmMemory.buffer.byteLength, (end) => this.#grow(end));
     if (shared && options.workers !== undefined) {
       const workers = Math.min(options.threads, LAYOUT.maxParticipants) - 1;
-      this.pool = new WorkerPool(options.workers, this.kernels.module, this.wasmMemory, LAYOUT.control, LAYOUT.job, workers);
+      this.pool = new WorkerPool(
+        options.workers,
+        this.kernels.module,
+        this.wasmMemory,
+        LAYOUT.control,
+        LAYOUT.job,
+        workers,
+      );
       pools.register(this, this.pool, this.pool);
     }
   }
@@ -138,7 +145,12 @@ export class WasmBufferStore implements BufferStore {
 
   /** The live buffer behind `dataId`; throws FailedPreconditionError otherwise. */
   resolve(dataId: DataId, use = 'a kernel input'): WasmData {
-    if (!(dataId instanceof WasmData) || dataId.owner !== this || dataId.generation !== this.#generation || dataId.freed) {
+    if (
+      !(dataId instanceof WasmData) ||
+      dataId.owner !== this ||
+      dataId.generation !== this.#generation ||
+      dataId.freed
+    ) {
       refuseHandle(dataId instanceof WasmData, use);
     }
     return dataId;
@@ -158,7 +170,8 @@ export class WasmBufferStore implements BufferStore {
 
   /** Copies a kernel's JavaScript result in (it may be a view of this heap: copied before any growth). */
   adopt(values: TypedArray): DataId {
-    const dtype: DataType = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+    const dtype: DataType =
+      values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
     if (values.buffer === this.u8.buffer) {
       const source = values.byteOffset;
       const data = this.allocate(values.length, dtype);

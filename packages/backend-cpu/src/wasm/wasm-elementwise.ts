@@ -31,7 +31,6 @@ const FINE_CHUNK = 64;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
-
 /**
  * Runs `name` (whose export is `direct`, looked up once by the caller: a keyed lookup per call showed
  * in the profile of scalar ops) over n elements at byte addresses a, b, out; operands with step 0 are
@@ -68,7 +67,11 @@ export function runElementwise(
 }
 
 /** A binary kernel: SIMD for float32 (all but Pow), the reference kernel otherwise. */
-export function wasmBinary<K extends BinaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmBinary<K extends BinaryKernel>(
+  store: WasmBufferStore,
+  op: K,
+  reference: KernelFunction<K>,
+): KernelFunction<K> {
   if (!isWasmBinary(op)) return reference;
   const name = (variant: BinaryVariant): ElementwiseName => `${op}_${variant}`;
   const [vv, vs, sv] = [name('vv'), name('vs'), name('sv')];
@@ -81,9 +84,12 @@ export function wasmBinary<K extends BinaryKernel>(store: WasmBufferStore, op: K
     const n = sizeFromShape(output.shape);
     const out = store.allocate(n, 'float32');
     if (n === 0) return out;
-    if (a.length === n && b.length === n) runElementwise(store, vv, vvFunction, a.offset, b.offset, out.offset, n, 1, 1);
-    else if (b.length === 1 && a.length === n) runElementwise(store, vs, vsFunction, a.offset, b.offset, out.offset, n, 1, 0);
-    else if (a.length === 1 && b.length === n) runElementwise(store, sv, svFunction, a.offset, b.offset, out.offset, n, 0, 1);
+    if (a.length === n && b.length === n)
+      runElementwise(store, vv, vvFunction, a.offset, b.offset, out.offset, n, 1, 1);
+    else if (b.length === 1 && a.length === n)
+      runElementwise(store, vs, vsFunction, a.offset, b.offset, out.offset, n, 1, 0);
+    else if (a.length === 1 && b.length === n)
+      runElementwise(store, sv, svFunction, a.offset, b.offset, out.offset, n, 0, 1);
     else {
       forEachBroadcastRow(output.shape, [inputs.a.shape, inputs.b.shape], (offsets, length, strides) => {
         const ai = a.offset + 4 * offsets[1]!;
@@ -102,14 +108,19 @@ export function wasmBinary<K extends BinaryKernel>(store: WasmBufferStore, op: K
 }
 
 /** A unary kernel: SIMD where it has a form, else the reference loop writing into the heap. */
-export function wasmUnary<K extends UnaryKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmUnary<K extends UnaryKernel>(
+  store: WasmBufferStore,
+  op: K,
+  reference: KernelFunction<K>,
+): KernelFunction<K> {
   const direct = isWasmUnary(op) ? store.exports[op] : undefined;
   return (call) => {
     const { inputs, output } = call;
     if (output.dtype !== 'float32') return reference(call);
     const x = store.resolve(inputs.x.dataId);
     const out = store.allocate(x.length, 'float32');
-    if (direct !== undefined && isWasmUnary(op)) runElementwise(store, op, direct, x.offset, 0, out.offset, x.length, 1, 0);
+    if (direct !== undefined && isWasmUnary(op))
+      runElementwise(store, op, direct, x.offset, 0, out.offset, x.length, 1, 0);
     else unaryImpl(op, store.view(x), 'float32', store.view(out));
     return out;
   };

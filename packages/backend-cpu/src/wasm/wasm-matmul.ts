@@ -37,7 +37,13 @@ const MIN_CHUNK_WORK = 65536;
  * product would otherwise be two chunks, and one slow thread would hold up the other); grown until
  * the chunk count fits the claim word.
  */
-function chunkShape(store: WasmBufferStore, parallel: boolean, rowPanels: number, columnPanels: number, k: number): [number, number] {
+function chunkShape(
+  store: WasmBufferStore,
+  parallel: boolean,
+  rowPanels: number,
+  columnPanels: number,
+  k: number,
+): [number, number] {
   let rows = store.fineGrain ? 1 : PANELS_PER_CHUNK;
   let columns = rows;
   const count = (): number => Math.ceil(rowPanels / rows) * Math.ceil(columnPanels / columns);
@@ -62,7 +68,14 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     const { transposeA, transposeB } = attrs;
     const aShape = inputs.a.shape;
     const rank = output.shape.length;
-    const { m, n, k, batchShape, a: aLayout, b: bLayout } = matMulGeometry(aShape, output.shape, transposeA, transposeB);
+    const {
+      m,
+      n,
+      k,
+      batchShape,
+      a: aLayout,
+      b: bLayout,
+    } = matMulGeometry(aShape, output.shape, transposeA, transposeB);
     const out = store.allocate(sizeFromShape(output.shape), 'float32');
     if (out.length === 0) return out;
     if (k === 0) {

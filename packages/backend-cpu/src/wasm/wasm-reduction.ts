@@ -13,7 +13,11 @@ import { planRows, visitRows } from '../strided.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** A reduction kernel on the WebAssembly path. */
-export function wasmReduction<K extends ReductionKernel>(store: WasmBufferStore, op: K, reference: KernelFunction<K>): KernelFunction<K> {
+export function wasmReduction<K extends ReductionKernel>(
+  store: WasmBufferStore,
+  op: K,
+  reference: KernelFunction<K>,
+): KernelFunction<K> {
   const kernel: ReductionKernel = op;
   if (kernel !== 'Sum' && kernel !== 'Max' && kernel !== 'Min') return missingKernelCase(kernel);
   return (call) => {

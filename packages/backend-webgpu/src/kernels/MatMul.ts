@@ -30,7 +30,14 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
   const result = context.allocate(size, dtype, 'MatMul', output.shape);
   if (size === 0) return result;
 
-  const { m, n, k, batchShape, a: aLayout, b: bLayout } = matMulGeometry(a.shape, output.shape, attrs.transposeA, attrs.transposeB);
+  const {
+    m,
+    n,
+    k,
+    batchShape,
+    a: aLayout,
+    b: bLayout,
+  } = matMulGeometry(a.shape, output.shape, attrs.transposeA, attrs.transposeB);
   // Element strides of each operand's batch dims, 0 where it is broadcast.
   const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
   const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
@@ -59,7 +66,10 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
   if (batch.shape.length > 0) {
     lines.push('  var rem = t;');
     batch.shape.forEach((_, d) => {
-      uniforms.push({ name: `ab${d}`, type: 'u32', value: batch.strides[1]![d]! }, { name: `bb${d}`, type: 'u32', value: batch.strides[2]![d]! });
+      uniforms.push(
+        { name: `ab${d}`, type: 'u32', value: batch.strides[1]![d]! },
+        { name: `bb${d}`, type: 'u32', value: batch.strides[2]![d]! },
+      );
       if (d === batch.shape.length - 1) {
         lines.push(`  let t${d} = rem;`);
       } else {
@@ -73,7 +83,10 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
   lines.push(`  let a_base = ${aTerms.join(' + ')};`, `  let b_base = ${bTerms.join(' + ')};`);
   // Rows of A and columns of B past the matrix are read clamped (in range) and never stored.
   for (let r = 0; r < 4; r++) {
-    lines.push(`  let ar${r} = a_base + min(i0 + ${r}u, p.m - 1u) * p.a_row;`, `  let bc${r} = b_base + min(j0 + ${r}u, p.n - 1u) * p.b_col;`);
+    lines.push(
+      `  let ar${r} = a_base + min(i0 + ${r}u, p.m - 1u) * p.a_row;`,
+      `  let bc${r} = b_base + min(j0 + ${r}u, p.n - 1u) * p.b_col;`,
+    );
   }
   const type = wgslType(dtype);
   const workgroupSize = context.workgroupSize;
@@ -115,6 +128,13 @@ export const matMulKernel: WebGpuKernel<'MatMul'> = (context, { inputs: { a, b }
   });
   // One invocation per 4×4 tile of every batch's output.
   const invocations = (size / (m * n)) * Math.ceil(m / 4) * Math.ceil(n / 4);
-  context.run({ source, inputs: [aData, bData], output: result, size: invocations, uniforms, workgroups: Math.ceil(invocations / workgroupSize) });
+  context.run({
+    source,
+    inputs: [aData, bData],
+    output: result,
+    size: invocations,
+    uniforms,
+    workgroups: Math.ceil(invocations / workgroupSize),
+  });
   return result;
 };

@@ -50,7 +50,10 @@ export function runElementwise(context: KernelContext, spec: ElementwiseSpec): G
   const size = sizeFromShape(outShape);
   const output = context.allocate(size, outDtype, op, outShape);
   if (size === 0) return output;
-  const indexing = stridedIndexing(outShape, operands.map((o) => o.view));
+  const indexing = stridedIndexing(
+    outShape,
+    operands.map((o) => o.view),
+  );
   const loads = indexing.indices.map((index, k) => `  let v${k} = in${k}[${index}];`).join('\n');
   const workgroupSize = context.workgroupSize;
   const source = shaderSource({

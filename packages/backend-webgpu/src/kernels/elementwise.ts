@@ -5,7 +5,13 @@
  * would give the dividend), NaN propagates through Maximum/Minimum/Relu/Sign, and bool is 0u or 1u.
  */
 
-import type { BinaryKernel, ComparisonKernel, DataType, KernelsAccepting, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import type {
+  BinaryKernel,
+  ComparisonKernel,
+  DataType,
+  KernelsAccepting,
+  UnaryKernel,
+} from '@tapeflow/tensor-core/backend';
 import { acceptsDtype, describeDtypes, invalidArgument, OP_SPECS } from '@tapeflow/tensor-core/backend';
 import type { WebGpuKernel } from '../kernel-context.js';
 import { wgslType } from '../program.js';
@@ -164,7 +170,9 @@ export function castExpression(from: DataType, to: DataType): Expression {
   if (from === to) return IDENTITY;
   // NaN is true, as in TensorFlow (and `!=` alone is ordered on SwiftShader: false for NaN).
   if (to === 'bool') {
-    return from === 'float32' ? expression('select(0u, 1u, v0 != 0.0 || is_nan(v0))', 'classify') : expression('select(0u, 1u, v0 != 0)');
+    return from === 'float32'
+      ? expression('select(0u, 1u, v0 != 0.0 || is_nan(v0))', 'classify')
+      : expression('select(0u, 1u, v0 != 0)');
   }
   if (to === 'int32') return from === 'float32' ? expression('f32_to_i32(v0)', 'f32_to_i32') : expression('i32(v0)');
   return expression(`${wgslType(to)}(v0)`);

@@ -60,12 +60,22 @@ export const gatherKernel: WebGpuKernel<'Gather'> = (context, { inputs: { x, ind
   let row = u32(clamp(raw, 0, i32(p.axis_size) - 1));
   out[index] = select(${type}(0), x[(o * p.axis_size + row) * p.inner + j], inside);`,
   });
-  context.run({ source, inputs: [xData, indexData], output: result, size, uniforms, workgroups: Math.ceil(size / workgroupSize) });
+  context.run({
+    source,
+    inputs: [xData, indexData],
+    output: result,
+    size,
+    uniforms,
+    workgroups: Math.ceil(size / workgroupSize),
+  });
   return result;
 };
 
 /** UnsortedSegmentSum's kernel; ids outside [0, numSegments) are dropped. */
-export const unsortedSegmentSumKernel: WebGpuKernel<'UnsortedSegmentSum'> = (context, { inputs: { data, segmentIds }, output }) => {
+export const unsortedSegmentSumKernel: WebGpuKernel<'UnsortedSegmentSum'> = (
+  context,
+  { inputs: { data, segmentIds }, output },
+) => {
   const dtype = output.dtype;
   if (dtype === 'bool') invalidArgument('UnsortedSegmentSum', 'data', 'a float32 or int32 tensor', 'a bool tensor');
   const dataBuffer = context.input(data);
@@ -132,6 +142,13 @@ export const oneHotKernel: WebGpuKernel<'OneHot'> = (context, { inputs: { indice
   let hot = indices[row] == i32(index - row * p.depth);
   out[index] = bitcast<${type}>(select(p.off, p.on, hot));`,
   });
-  context.run({ source, inputs: [indexData], output: result, size, uniforms, workgroups: Math.ceil(size / workgroupSize) });
+  context.run({
+    source,
+    inputs: [indexData],
+    output: result,
+    size,
+    uniforms,
+    workgroups: Math.ceil(size / workgroupSize),
+  });
   return result;
 };

@@ -24,7 +24,9 @@ const LONG_REDUCTION = 128;
  * Max and Min: the comparison that keeps `v` and the WGSL builtin. Keyed by every reduction but Sum, so
  * a new reduction kernel fails `tsc` here until it has a form.
  */
-const EXTREMA: { readonly [K in Exclude<ReductionKernel, 'Sum'>]: { readonly better: '>' | '<'; readonly builtin: 'max' | 'min' } } = {
+const EXTREMA: {
+  readonly [K in Exclude<ReductionKernel, 'Sum'>]: { readonly better: '>' | '<'; readonly builtin: 'max' | 'min' };
+} = {
   Max: { better: '>', builtin: 'max' },
   Min: { better: '<', builtin: 'min' },
 };
@@ -58,7 +60,13 @@ function combine(op: ReductionKernel, dtype: DataType): string {
 }
 
 /** Statements setting `name` to the input offset of kept coordinates decomposed from `from`. */
-function keptOffset(shape: readonly number[], from: string, uniforms: Uniform[], outStrides: readonly number[], xStrides: readonly number[]): string {
+function keptOffset(
+  shape: readonly number[],
+  from: string,
+  uniforms: Uniform[],
+  outStrides: readonly number[],
+  xStrides: readonly number[],
+): string {
   if (shape.length === 0) return '  let base = 0u;';
   const lines = [`  var rem = ${from};`];
   const terms: string[] = [];
@@ -82,7 +90,14 @@ export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<
     const dtype = output.dtype;
     if (op === 'Sum' && dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
     if (axes.length === 0) {
-      return runElementwise(context, { op, operands: [sameShapeOperand(x)], outShape: output.shape, outDtype: dtype, expression: 'v0', helpers: [] });
+      return runElementwise(context, {
+        op,
+        operands: [sameShapeOperand(x)],
+        outShape: output.shape,
+        outDtype: dtype,
+        expression: 'v0',
+        helpers: [],
+      });
     }
     const input = context.input(x);
     const outSize = sizeFromShape(output.shape);
@@ -94,7 +109,10 @@ export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<
     const keptDims = x.shape.map((_, d) => d).filter((d) => !reducedAxes.has(d));
     const keptShape = keptDims.map((d) => x.shape[d]!);
     const kept = coalesceDimensions(keptShape, [computeStrides(keptShape), keptDims.map((d) => xStrides[d]!)]);
-    const reduced = coalesceDimensions(axes.map((d) => x.shape[d]!), [axes.map((d) => xStrides[d]!)]);
+    const reduced = coalesceDimensions(
+      axes.map((d) => x.shape[d]!),
+      [axes.map((d) => xStrides[d]!)],
+    );
     // All reduced dims of size 1 coalesce away: still one element to read per output.
     const redShape = reduced.shape.length === 0 ? [1] : reduced.shape;
     const redStrides = reduced.shape.length === 0 ? [0] : reduced.strides[0]!;
@@ -114,7 +132,10 @@ export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<
       let loops = '';
       let close = '';
       redShape.forEach((_, d) => {
-        uniforms.push({ name: `rn${d}`, type: 'u32', value: redShape[d]! }, { name: `rx${d}`, type: 'u32', value: redStrides[d]! });
+        uniforms.push(
+          { name: `rn${d}`, type: 'u32', value: redShape[d]! },
+          { name: `rx${d}`, type: 'u32', value: redStrides[d]! },
+        );
         const parent = d === 0 ? 'base' : `b${d - 1}`;
         loops += `  for (var j${d} = 0u; j${d} < p.rn${d}; j${d}++) {\n  let b${d} = ${parent} + j${d} * p.rx${d};\n`;
         close += '  }\n';

@@ -35,7 +35,9 @@ export type WgslHelperName =
   | 'f32_to_i32';
 
 /** The helpers by name, each listing the helpers it needs. */
-const HELPERS: { readonly [N in WgslHelperName]: { readonly needs: readonly WgslHelperName[]; readonly source: string } } = {
+const HELPERS: {
+  readonly [N in WgslHelperName]: { readonly needs: readonly WgslHelperName[]; readonly source: string };
+} = {
   classify: { needs: [], source: CLASSIFY },
   sign_f32: {
     needs: ['classify'],

@@ -5,7 +5,8 @@
  *
  * Dims are coalesced first (`coalesceDimensions` from `@tapeflow/tensor-core/backend`: size-1 dims
  * dropped, neighbours merged when every operand steps through them as one), and each operand is then
- * classed as `flat` (reads at the output's own index), `scalar` (one element) or `strided`. Equal shapes thus need no index arithmetic at all, and the generated
+ * classed as `flat` (reads at the output's own index), `scalar` (one element) or `strided`. Equal
+ * shapes thus need no index arithmetic at all, and the generated
  * shader depends only on the coalesced rank and the classes, not on the shape: its pipeline is reused.
  */
 
@@ -36,7 +37,10 @@ export interface StridedIndexing {
 
 /** Indexing for operands read over an output of `shape` (contiguous, walked by a u32 `index`). */
 export function stridedIndexing(shape: readonly number[], operands: readonly OperandView[]): StridedIndexing {
-  const { shape: dims, strides } = coalesceDimensions(shape, [computeStrides(shape), ...operands.map((o) => o.strides)]);
+  const { shape: dims, strides } = coalesceDimensions(shape, [
+    computeStrides(shape),
+    ...operands.map((o) => o.strides),
+  ]);
   const outStrides = strides[0]!;
   const rank = dims.length;
   const uniforms: Uniform[] = [];

@@ -7,7 +7,14 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
+import {
+  NON_NEGATIVE_RULE,
+  OPTIMIZER_RULES,
+  Optimizer,
+  UNIT_RULE,
+  hyperParameter,
+  optimizerOptions,
+} from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -68,7 +75,10 @@ export class Adam extends Optimizer {
   constructor(first?: number | AdamOptions, second?: Omit<AdamOptions, 'learningRate'>) {
     const variant = new.target.variant;
     const given = optimizerOptions(variant.className, first, second, ADAM_RULES);
-    const options = given.weightDecay === undefined && variant.weightDecay !== undefined ? { ...given, weightDecay: variant.weightDecay } : given;
+    const options =
+      given.weightDecay === undefined && variant.weightDecay !== undefined
+        ? { ...given, weightDecay: variant.weightDecay }
+        : given;
     super(options, { learningRate: 0.001, name: variant.name });
     this.beta1 = hyperParameter(variant.className, 'beta1', options.beta1, 0.9, 'unit');
     this.beta2 = hyperParameter(variant.className, 'beta2', options.beta2, 0.999, 'unit');

@@ -37,7 +37,12 @@ const FACTORIES: Readonly<Record<OptimizerName, (config: Readonly<Record<string,
  * `op`'s `argument` and the nearest name.
  * @example tf.optimizers.get('adam', { learningRate: 0.01 })
  */
-export function get(identifier: OptimizerName | Optimizer | (string & {}), config: Readonly<Record<string, unknown>> = {}, op = 'optimizers.get', argument = 'optimizer'): Optimizer {
+export function get(
+  identifier: OptimizerName | Optimizer | (string & {}),
+  config: Readonly<Record<string, unknown>> = {},
+  op = 'optimizers.get',
+  argument = 'optimizer',
+): Optimizer {
   assertMessageNames(op, argument, 'optimizers.get');
   if (identifier instanceof Optimizer) return identifier;
   const key = typeof identifier === 'string' ? identifier.toLowerCase() : '';

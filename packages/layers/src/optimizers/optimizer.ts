@@ -29,7 +29,8 @@ export interface OptimizerOptions {
 /** A rule for a finite number >= 0 (epsilon, weight decay). */
 export const NON_NEGATIVE_RULE: tf.OptionRule = {
   kind: 'custom',
-  check: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0'),
+  check: (value) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0',
 };
 
 /**
@@ -37,7 +38,11 @@ export const NON_NEGATIVE_RULE: tf.OptionRule = {
  * @example const SGD_RULES: tf.OptionSchema<SGDOptions> = { ...OPTIMIZER_RULES, momentum: ... };
  */
 export const OPTIMIZER_RULES: tf.OptionSchema<OptimizerOptions> = {
-  learningRate: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number > 0') },
+  learningRate: {
+    kind: 'custom',
+    check: (value) =>
+      typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number > 0',
+  },
   weightDecay: NON_NEGATIVE_RULE,
   name: { kind: 'string' },
 };
@@ -52,11 +57,21 @@ export const UNIT_RULE: tf.OptionRule = halfOpenRule(0, 1);
  * keyword given twice.
  * @example const options = optimizerOptions('SGD', 0.1, { momentum: 0.9 }, SGD_RULES);
  */
-export function optimizerOptions<T extends OptimizerOptions>(op: string, first: number | T | undefined, second: Omit<T, 'learningRate'> | undefined, rules: tf.OptionSchema<T>): T {
+export function optimizerOptions<T extends OptimizerOptions>(
+  op: string,
+  first: number | T | undefined,
+  second: Omit<T, 'learningRate'> | undefined,
+  rules: tf.OptionSchema<T>,
+): T {
   if (typeof first === 'number') {
     tf.checkOptions(op, second, rules);
     if (second !== undefined && Object.hasOwn(second, 'learningRate')) {
-      tf.invalidArgument(op, 'options.learningRate', 'the learning rate once (it was also given first, positionally)', tf.describeValue((second as OptimizerOptions).learningRate));
+      tf.invalidArgument(
+        op,
+        'options.learningRate',
+        'the learning rate once (it was also given first, positionally)',
+        tf.describeValue((second as OptimizerOptions).learningRate),
+      );
     }
     const options = { ...second, learningRate: first } as T;
     tf.checkOptions(op, options, rules);
@@ -66,7 +81,13 @@ export function optimizerOptions<T extends OptimizerOptions>(op: string, first: 
   if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
     tf.invalidArgument(op, 'learningRate', 'a learning rate (a number) or an options object', tf.describeValue(given));
   }
-  if (second !== undefined) tf.invalidArgument(op, 'options', `nothing after an options object (the positional form is new ${op}(learningRate, options))`, tf.describeValue(second));
+  if (second !== undefined)
+    tf.invalidArgument(
+      op,
+      'options',
+      `nothing after an options object (the positional form is new ${op}(learningRate, options))`,
+      tf.describeValue(second),
+    );
   tf.checkOptions(op, first, rules);
   return first ?? ({} as T); // every key of an options type is optional, so {} is one
 }
@@ -77,10 +98,24 @@ export type OptimizerConfig = { readonly [key: string]: number | boolean | strin
 /** A (gradient, variable) pair, the form Keras' `apply_gradients(zip(grads, vars))` takes. */
 export type GradientPair = readonly [tf.Tensor | null, tf.Variable];
 
-function checkRate(op: string, argument: string, value: number | undefined, fallback: number, range: 'positive' | 'non-negative' | 'unit'): number {
+function checkRate(
+  op: string,
+  argument: string,
+  value: number | undefined,
+  fallback: number,
+  range: 'positive' | 'non-negative' | 'unit',
+): number {
   const v = value ?? fallback;
-  const ok = typeof v === 'number' && Number.isFinite(v) && (range === 'positive' ? v > 0 : range === 'non-negative' ? v >= 0 : v >= 0 && v < 1);
-  const expected = range === 'positive' ? 'a finite number > 0' : range === 'non-negative' ? 'a finite number >= 0' : 'a number in [0, 1)';
+  const ok =
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (range === 'positive' ? v > 0 : range === 'non-negative' ? v >= 0 : v >= 0 && v < 1);
+  const expected =
+    range === 'positive'
+      ? 'a finite number > 0'
+      : range === 'non-negative'
+        ? 'a finite number >= 0'
+        : 'a number in [0, 1)';
   if (!ok) tf.invalidArgument(op, argument, expected, tf.describeValue(v));
   return v;
 }
@@ -114,8 +149,17 @@ export abstract class Optimizer {
   private disposed = false;
 
   constructor(options: OptimizerOptions, defaults: { readonly learningRate: number; readonly name: string }) {
-    this.learningRate = checkRate(defaults.name, 'learningRate', options.learningRate, defaults.learningRate, 'positive');
-    this.weightDecay = options.weightDecay === undefined ? undefined : checkRate(defaults.name, 'weightDecay', options.weightDecay, 0, 'non-negative');
+    this.learningRate = checkRate(
+      defaults.name,
+      'learningRate',
+      options.learningRate,
+      defaults.learningRate,
+      'positive',
+    );
+    this.weightDecay =
+      options.weightDecay === undefined
+        ? undefined
+        : checkRate(defaults.name, 'weightDecay', options.weightDecay, 0, 'non-negative');
     this.name = options.name ?? defaults.name;
   }
 
@@ -127,7 +171,11 @@ export abstract class Optimizer {
 
   /** The hyper-parameters as JSON; subclasses add theirs. */
   getConfig(): OptimizerConfig {
-    return { name: this.name, learningRate: this.learningRate, ...(this.weightDecay === undefined ? {} : { weightDecay: this.weightDecay }) };
+    return {
+      name: this.name,
+      learningRate: this.learningRate,
+      ...(this.weightDecay === undefined ? {} : { weightDecay: this.weightDecay }),
+    };
   }
 
   /**
@@ -138,31 +186,44 @@ export abstract class Optimizer {
    */
   applyGradients(gradients: readonly (tf.Tensor | null)[], variables: readonly tf.Variable[]): void;
   applyGradients(pairs: readonly GradientPair[]): void;
-  applyGradients(first: readonly (tf.Tensor | null)[] | readonly GradientPair[], second?: readonly tf.Variable[]): void {
+  applyGradients(
+    first: readonly (tf.Tensor | null)[] | readonly GradientPair[],
+    second?: readonly tf.Variable[],
+  ): void {
     this.assertNotDisposed('applyGradients');
     const op = `${this.className}.applyGradients`;
     let gradients: readonly (tf.Tensor | null)[];
     let variables: readonly tf.Variable[];
     if (second === undefined) {
-      if (!Array.isArray(first)) tf.invalidArgument(op, 'gradients', 'an array of [gradient, variable] pairs (or gradients and variables)', tf.describeValue(first));
+      if (!Array.isArray(first))
+        tf.invalidArgument(
+          op,
+          'gradients',
+          'an array of [gradient, variable] pairs (or gradients and variables)',
+          tf.describeValue(first),
+        );
       const pairs = first as readonly GradientPair[];
       pairs.forEach((pair, i) => {
-        if (!Array.isArray(pair) || pair.length !== 2) tf.invalidArgument(op, `pairs[${i}]`, 'a [gradient, variable] pair', tf.describeValue(pair));
+        if (!Array.isArray(pair) || pair.length !== 2)
+          tf.invalidArgument(op, `pairs[${i}]`, 'a [gradient, variable] pair', tf.describeValue(pair));
       });
       gradients = pairs.map((p) => p[0]);
       variables = pairs.map((p) => p[1]);
     } else {
       gradients = first as readonly (tf.Tensor | null)[];
       variables = second;
-      if (!Array.isArray(gradients)) tf.invalidArgument(op, 'gradients', 'an array of tensors (or nulls)', tf.describeValue(gradients));
-      if (!Array.isArray(variables)) tf.invalidArgument(op, 'variables', 'an array of Variables', tf.describeValue(variables));
+      if (!Array.isArray(gradients))
+        tf.invalidArgument(op, 'gradients', 'an array of tensors (or nulls)', tf.describeValue(gradients));
+      if (!Array.isArray(variables))
+        tf.invalidArgument(op, 'variables', 'an array of Variables', tf.describeValue(variables));
       if (gradients.length !== variables.length) {
         tf.invalidArgument(op, 'gradients', `${variables.length} gradient(s), one per variable`, `${gradients.length}`);
       }
     }
     const updates: [tf.Tensor, tf.Variable][] = [];
     variables.forEach((variable, i) => {
-      if (!(variable instanceof tf.Variable)) tf.invalidArgument(op, `variables[${i}]`, 'a Variable', tf.describeValue(variable));
+      if (!(variable instanceof tf.Variable))
+        tf.invalidArgument(op, `variables[${i}]`, 'a Variable', tf.describeValue(variable));
       tf.assertLiveTensor(variable, op, `variables[${i}]`);
       const gradient = gradients[i];
       if (gradient === null || gradient === undefined) return;
@@ -187,14 +248,17 @@ export abstract class Optimizer {
     for (const v of missing) {
       if (this.warned.has(v.name)) continue;
       this.warned.add(v.name);
-      console.warn(`${op}: gradients do not exist for variable '${v.name}' when minimizing the loss; it is left unchanged.`);
+      console.warn(
+        `${op}: gradients do not exist for variable '${v.name}' when minimizing the loss; it is left unchanged.`,
+      );
     }
     if (updates.length === 0) return;
     const learningRate = this.learningRate;
     tf.getEngine().withoutRecording(() =>
       tf.tidy(() => {
         if (this.weightDecay !== undefined && this.weightDecay > 0) {
-          for (const [, variable] of updates) variable.assign(tf.sub(variable, tf.mul(variable, learningRate * this.weightDecay)));
+          for (const [, variable] of updates)
+            variable.assign(tf.sub(variable, tf.mul(variable, learningRate * this.weightDecay)));
         }
         for (const [gradient, variable] of updates) this.updateStep(gradient, variable, learningRate);
       }),
@@ -211,7 +275,8 @@ export abstract class Optimizer {
   minimize(lossFn: () => tf.Tensor, variables?: readonly tf.Variable[]): tf.Tensor {
     this.assertNotDisposed('minimize');
     const op = `${this.className}.minimize`;
-    if (typeof lossFn !== 'function') tf.invalidArgument(op, 'lossFn', 'a function returning the loss', tf.describeValue(lossFn));
+    if (typeof lossFn !== 'function')
+      tf.invalidArgument(op, 'lossFn', 'a function returning the loss', tf.describeValue(lossFn));
     const tape = new GradientTape();
     try {
       const loss = tape.record(() => tf.tidy(lossFn));
@@ -244,7 +309,13 @@ export abstract class Optimizer {
     if (byName === undefined) this.slots.set(variable, (byName = new Map()));
     let slot = byName.get(name);
     if (slot === undefined) {
-      slot = tf.getEngine().withoutRecording(() => new tf.Variable(tf.zerosLike(variable), { name: `${this.name}/${variable.name}/${name}`, trainable: false }));
+      slot = tf.getEngine().withoutRecording(
+        () =>
+          new tf.Variable(tf.zerosLike(variable), {
+            name: `${this.name}/${variable.name}/${name}`,
+            trainable: false,
+          }),
+      );
       byName.set(name, slot);
     }
     return slot;
@@ -274,6 +345,7 @@ export abstract class Optimizer {
   }
 
   private assertNotDisposed(method: string): void {
-    if (this.disposed) throw new tf.FailedPreconditionError(`${this.className}.${method}: this optimizer was disposed.`, method);
+    if (this.disposed)
+      throw new tf.FailedPreconditionError(`${this.className}.${method}: this optimizer was disposed.`, method);
   }
 }

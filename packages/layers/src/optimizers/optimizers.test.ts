@@ -44,7 +44,9 @@ function reference(rule: (w: number, g: number, state: Record<string, number>, t
 }
 
 function expectSteps(actual: number[][], expected: number[][], digits = 5): void {
-  actual.forEach((row, step) => row.forEach((v, i) => expect(v, `step ${step + 1}, element ${i}`).toBeCloseTo(expected[step]![i]!, digits)));
+  actual.forEach((row, step) =>
+    row.forEach((v, i) => expect(v, `step ${step + 1}, element ${i}`).toBeCloseTo(expected[step]![i]!, digits)),
+  );
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -52,7 +54,10 @@ afterEach(() => vi.restoreAllMocks());
 describe('optimizers: update rules', () => {
   it('SGD: w -= lr·g', async () => {
     const lr = 0.1;
-    expectSteps(await stepThrough(new optimizers.SGD({ learningRate: lr })), reference((w, g) => w - lr * g));
+    expectSteps(
+      await stepThrough(new optimizers.SGD({ learningRate: lr })),
+      reference((w, g) => w - lr * g),
+    );
   });
 
   it('SGD with momentum: m = μm - lr·g; w += m', async () => {
@@ -67,7 +72,10 @@ describe('optimizers: update rules', () => {
   });
 
   it("Keras' positional learning rate steps as the option does: SGD(0.1), SGD(0.05, { momentum: 0.9 }), Adam(0.01)", async () => {
-    expectSteps(await stepThrough(new optimizers.SGD(0.1)), reference((w, g) => w - 0.1 * g));
+    expectSteps(
+      await stepThrough(new optimizers.SGD(0.1)),
+      reference((w, g) => w - 0.1 * g),
+    );
     const [lr, mu] = [0.05, 0.9];
     expectSteps(
       await stepThrough(new optimizers.SGD(lr, { momentum: mu })),
@@ -76,7 +84,11 @@ describe('optimizers: update rules', () => {
         return w + s.m;
       }),
     );
-    expectSteps(await stepThrough(new optimizers.Adam(0.01)), await stepThrough(new optimizers.Adam({ learningRate: 0.01 })), 6);
+    expectSteps(
+      await stepThrough(new optimizers.Adam(0.01)),
+      await stepThrough(new optimizers.Adam({ learningRate: 0.01 })),
+      6,
+    );
     expect(await stepThrough(new optimizers.Adam(0.01))).not.toEqual(await stepThrough(new optimizers.Adam()));
   });
 
@@ -111,12 +123,21 @@ describe('optimizers: update rules', () => {
   });
 
   it('Adam with AMSGrad and non-default betas', async () => {
-    expectSteps(await stepThrough(new optimizers.Adam({ learningRate: 0.05, beta1: 0.5, beta2: 0.9, amsgrad: true })), adamRule(0.05, 0.5, 0.9, 1e-7, 0, true));
+    expectSteps(
+      await stepThrough(new optimizers.Adam({ learningRate: 0.05, beta1: 0.5, beta2: 0.9, amsgrad: true })),
+      adamRule(0.05, 0.5, 0.9, 1e-7, 0, true),
+    );
   });
 
   it('AdamW: w -= lr·λ·w (λ = 0.004 by default), then the Adam step', async () => {
-    expectSteps(await stepThrough(new optimizers.AdamW({ learningRate: 0.01 })), adamRule(0.01, 0.9, 0.999, 1e-7, 0.004));
-    expectSteps(await stepThrough(new optimizers.AdamW({ learningRate: 0.01, weightDecay: 0.5 })), adamRule(0.01, 0.9, 0.999, 1e-7, 0.5));
+    expectSteps(
+      await stepThrough(new optimizers.AdamW({ learningRate: 0.01 })),
+      adamRule(0.01, 0.9, 0.999, 1e-7, 0.004),
+    );
+    expectSteps(
+      await stepThrough(new optimizers.AdamW({ learningRate: 0.01, weightDecay: 0.5 })),
+      adamRule(0.01, 0.9, 0.999, 1e-7, 0.5),
+    );
   });
 
   it('RMSprop: s = ρs + (1-ρ)g²; w -= lr·g/√(s + ε)', async () => {
@@ -146,7 +167,10 @@ describe('optimizers: update rules', () => {
 
   it('weightDecay works on any optimizer (Keras 3): SGD with decay', async () => {
     const [lr, wd] = [0.1, 0.2];
-    expectSteps(await stepThrough(new optimizers.SGD({ learningRate: lr, weightDecay: wd })), reference((w, g) => w - lr * wd * w - lr * g));
+    expectSteps(
+      await stepThrough(new optimizers.SGD({ learningRate: lr, weightDecay: wd })),
+      reference((w, g) => w - lr * wd * w - lr * g),
+    );
   });
 });
 
@@ -155,7 +179,13 @@ describe('optimizers: API', () => {
     const sgd = new optimizers.SGD();
     expect([sgd.learningRate, sgd.momentum, sgd.nesterov]).toEqual([0.01, 0, false]);
     const adam = new optimizers.Adam();
-    expect([adam.learningRate, adam.beta1, adam.beta2, adam.epsilon, adam.amsgrad]).toEqual([0.001, 0.9, 0.999, 1e-7, false]);
+    expect([adam.learningRate, adam.beta1, adam.beta2, adam.epsilon, adam.amsgrad]).toEqual([
+      0.001,
+      0.9,
+      0.999,
+      1e-7,
+      false,
+    ]);
     const adamw = new optimizers.AdamW();
     expect([adamw.className, adamw.learningRate, adamw.weightDecay]).toEqual(['AdamW', 0.001, 0.004]);
     const rms = new optimizers.RMSprop();
@@ -168,7 +198,14 @@ describe('optimizers: API', () => {
     expect(() => optimizers.get('adagrad')).toThrow(/'sgd', 'adam', 'adamw', 'rmsprop'.*adagrad/);
     expect(() => new optimizers.SGD({ learningRate: -1 })).toThrow(/learningRate.*> 0/);
     expect(() => new optimizers.SGD({ momentum: 1 })).toThrow(/momentum.*\[0, 1\)/);
-    expect(adam.getConfig()).toEqual({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+    expect(adam.getConfig()).toEqual({
+      name: 'adam',
+      learningRate: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      amsgrad: false,
+    });
   });
 
   it('takes (gradient, variable) pairs as Keras does, and counts iterations', async () => {
@@ -204,7 +241,9 @@ describe('optimizers: API', () => {
     const good = tf.tensor([1, 1]);
     const bad = tf.tensor([1, 1, 1]);
     const opt = new optimizers.SGD({ learningRate: 1 });
-    expect(() => opt.applyGradients([good, bad], [a, b])).toThrow(/gradients\[1\]' expected shape \[2\] and dtype float32 \(those of Variable 'b'\), but got shape \[3\]/);
+    expect(() => opt.applyGradients([good, bad], [a, b])).toThrow(
+      /gradients\[1\]' expected shape \[2\] and dtype float32 \(those of Variable 'b'\), but got shape \[3\]/,
+    );
     expect(() => opt.applyGradients([good], [a, b])).toThrow(/expected 2 gradient\(s\), one per variable, but got 1/);
     expect(Array.from(await a.data())).toEqual([1, 1]);
     expect(opt.iterations).toBe(0);

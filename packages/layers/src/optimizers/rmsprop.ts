@@ -5,7 +5,14 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
+import {
+  NON_NEGATIVE_RULE,
+  OPTIMIZER_RULES,
+  Optimizer,
+  UNIT_RULE,
+  hyperParameter,
+  optimizerOptions,
+} from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -82,6 +89,12 @@ export class RMSprop extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    return {
+      ...super.getConfig(),
+      rho: this.rho,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      centered: this.centered,
+    };
   }
 }

@@ -21,7 +21,11 @@ export interface SGDOptions extends OptimizerOptions {
   readonly nesterov?: boolean;
 }
 
-const SGD_RULES: tf.OptionSchema<SGDOptions> = { ...OPTIMIZER_RULES, momentum: UNIT_RULE, nesterov: { kind: 'boolean' } };
+const SGD_RULES: tf.OptionSchema<SGDOptions> = {
+  ...OPTIMIZER_RULES,
+  momentum: UNIT_RULE,
+  nesterov: { kind: 'boolean' },
+};
 
 /**
  * Gradient descent with momentum (`tf.keras.optimizers.SGD`).

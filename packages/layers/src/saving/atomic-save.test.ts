@@ -36,14 +36,28 @@ let bundle = '';
 const expected: Record<'A' | 'B', Expected> = { A: { config: '', weights: [] }, B: { config: '', weights: [] } };
 
 async function describeModel(model: Model): Promise<Expected> {
-  return { config: JSON.stringify(model.getConfig()), weights: (await Promise.all(model.variables.map((v) => v.data()))) as Float32Array[] };
+  return {
+    config: JSON.stringify(model.getConfig()),
+    weights: (await Promise.all(model.variables.map((v) => v.data()))) as Float32Array[],
+  };
 }
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'tapeflow-atomic-'));
   bundle = join(base, 'save-loop.mjs');
-  await build({ entryPoints: [child], bundle: true, platform: 'node', format: 'esm', conditions: ['@tapeflow/source'], outfile: bundle, logLevel: 'error' });
-  for (const [key, make] of [['A', modelA], ['B', modelB]] as const) {
+  await build({
+    entryPoints: [child],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['@tapeflow/source'],
+    outfile: bundle,
+    logLevel: 'error',
+  });
+  for (const [key, make] of [
+    ['A', modelA],
+    ['B', modelB],
+  ] as const) {
     const model = make();
     expected[key] = await describeModel(model);
     model.dispose();
@@ -61,7 +75,13 @@ async function whichModel(dir: string): Promise<'A' | 'B'> {
     for (const key of ['A', 'B'] as const) {
       const want = expected[key];
       if (got.config !== want.config) continue;
-      const same = got.weights.length === want.weights.length && got.weights.every((w, i) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(want.weights[i]!.buffer, want.weights[i]!.byteOffset, want.weights[i]!.byteLength)));
+      const same =
+        got.weights.length === want.weights.length &&
+        got.weights.every((w, i) =>
+          Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(
+            Buffer.from(want.weights[i]!.buffer, want.weights[i]!.byteOffset, want.weights[i]!.byteLength),
+          ),
+        );
       if (!same) throw new Error(`${dir} has model ${key}'s architecture but other weights`);
       return key;
     }
@@ -92,7 +112,10 @@ interface Saver {
 }
 
 function startSaver(dir: string, first: 'A' | 'B', count = 0): Saver {
-  const saver = spawn(process.execPath, [bundle, dir, first, String(count)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const saver = spawn(process.execPath, [bundle, dir, first, String(count)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let onReady = (): void => {};
   const ready = new Promise<void>((resolve) => (onReady = resolve));
@@ -126,23 +149,32 @@ describe('model.save is atomic', () => {
       await Promise.all(savers.map((s) => s.ready));
       // Each kill lands somewhere in 0-200 ms of back-to-back saves (a save takes 10-40 ms here): in
       // encoding, writing or syncing the weights, writing model.json, the switch, or the cleanup.
-      await Promise.all(savers.map(async (s) => {
-        await sleep(random() * 200);
-        s.process.kill('SIGKILL');
-      }));
+      await Promise.all(
+        savers.map(async (s) => {
+          await sleep(random() * 200);
+          s.process.kill('SIGKILL');
+        }),
+      );
       const exits = await Promise.all(savers.map((s) => s.exited));
-      for (const exit of exits) expect(exit.signal, `seed ${seed}, round ${round}: a child ended by itself:\n${exit.output}`).toBe('SIGKILL');
+      for (const exit of exits)
+        expect(exit.signal, `seed ${seed}, round ${round}: a child ended by itself:\n${exit.output}`).toBe('SIGKILL');
       const entries = await readdir(dir);
       // A kill between a child's first file and its switch leaves files with its pid that model.json
       // does not name; a kill while it encoded, or after its cleanup, leaves none.
-      const current = (JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { path: string } }).weightsManifest.path;
+      const current = (
+        JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { path: string } }
+      ).weightsManifest.path;
       for (const s of savers) {
         if (entries.some((name) => name !== current && name.includes(`-${s.process.pid}-`))) seen.midSave++;
         else seen.outsideFiles++;
       }
-      seen[await whichModel(dir).catch((error: unknown) => {
-        throw new Error(`seed ${seed}, round ${round}: after the kills the directory does not load as A or B: ${String(error)}\nfiles: ${entries.join(', ')}`);
-      })]++;
+      seen[
+        await whichModel(dir).catch((error: unknown) => {
+          throw new Error(
+            `seed ${seed}, round ${round}: after the kills the directory does not load as A or B: ${String(error)}\nfiles: ${entries.join(', ')}`,
+          );
+        })
+      ]++;
     }
     console.log(
       `atomic save: ${2 * rounds} kills (seed ${seed}): loaded A ${seen.A} times, B ${seen.B} times; ` +
@@ -173,7 +205,11 @@ describe('model.save is atomic', () => {
     while (loads < 30) {
       await whichModel(dir);
       loads++;
-      if ((await Promise.race([Promise.all(savers.map((s) => s.exited)).then(() => true), sleep(0).then(() => false)])) && loads > 5) break;
+      if (
+        (await Promise.race([Promise.all(savers.map((s) => s.exited)).then(() => true), sleep(0).then(() => false)])) &&
+        loads > 5
+      )
+        break;
     }
     const exits = await Promise.all(savers.map((s) => s.exited));
     for (const exit of exits) expect(exit, exit.output).toMatchObject({ code: 0 });
@@ -205,13 +241,17 @@ describe('model.save is atomic', () => {
     await rm(join(dir, 'model.json'));
     await mkdir(join(dir, 'model.json', 'inside'), { recursive: true });
     await expect(b.save(dir)).rejects.toThrow(tf.FailedPreconditionError);
-    await expect(b.save(dir)).rejects.toThrow(/save: '.*failing\/model\.json' is a directory that is not empty \(ENOTEMPTY\)|save: '.*failing\/model\.json' is a directory, not a regular file \(EISDIR\)/);
+    await expect(b.save(dir)).rejects.toThrow(
+      /save: '.*failing\/model\.json' is a directory that is not empty \(ENOTEMPTY\)|save: '.*failing\/model\.json' is a directory, not a regular file \(EISDIR\)/,
+    );
     await rm(join(dir, 'model.json'), { recursive: true });
     await writeFile(join(dir, 'model.json'), json);
     expect((await readdir(dir)).sort()).toEqual(before);
     expect(await whichModel(dir)).toBe('A');
     // A directory path that is a file.
-    await expect(b.save(join(dir, 'model.json'))).rejects.toThrow(/save: '.*model\.json' (already exists and is not a directory|is not a directory)/);
+    await expect(b.save(join(dir, 'model.json'))).rejects.toThrow(
+      /save: '.*model\.json' (already exists and is not a directory|is not a directory)/,
+    );
     a.dispose();
     b.dispose();
   });
@@ -227,7 +267,9 @@ describe('model.save is atomic', () => {
       expect(await whichModel(`file://${join(base, 'absolute')}`)).toBe('A');
       for (const url of ['http://example.com/m', 'indexeddb://m', 'localstorage://m', 'HTTPS://x/y']) {
         await expect(a.save(url)).rejects.toThrow(tf.UnimplementedError);
-        await expect(a.save(url)).rejects.toThrow(/save: argument 'dir' expected a local path or a file:\/\/ URL, but got a '[a-z]+:\/\/' URL/);
+        await expect(a.save(url)).rejects.toThrow(
+          /save: argument 'dir' expected a local path or a file:\/\/ URL, but got a '[a-z]+:\/\/' URL/,
+        );
         await expect(loadModel(url)).rejects.toThrow(tf.UnimplementedError);
         await expect(a.saveWeights(url)).rejects.toThrow(tf.UnimplementedError);
       }

@@ -30,12 +30,17 @@ export async function nodeFiles(op: string): Promise<Files> {
   try {
     return (await import(/* webpackIgnore: true */ /* @vite-ignore */ FS_MODULE)) as Files;
   } catch {
-    throw new tf.UnimplementedError(`${op}: saving and loading models needs Node.js (node:fs/promises is not available here).`, op);
+    throw new tf.UnimplementedError(
+      `${op}: saving and loading models needs Node.js (node:fs/promises is not available here).`,
+      op,
+    );
   }
 }
 
 async function openFlags(): Promise<{ read: number; noFollow: number }> {
-  const { constants } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ CONSTANTS_MODULE)) as typeof import('node:fs');
+  const { constants } = (await import(
+    /* webpackIgnore: true */ /* @vite-ignore */ CONSTANTS_MODULE
+  )) as typeof import('node:fs');
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever. Windows has
   // neither flag (and neither FIFOs nor the same symlink race); there `lstat` checks links first.
   return { read: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0), noFollow: constants.O_NOFOLLOW ?? 0 };
@@ -48,7 +53,8 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\//;
  * `file://` handler does the same), any other URL scheme refused.
  */
 export function localPath(op: string, argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') tf.invalidArgument(op, argument, 'a path (or a file:// URL)', tf.describeValue(value));
+  if (typeof value !== 'string' || value === '')
+    tf.invalidArgument(op, argument, 'a path (or a file:// URL)', tf.describeValue(value));
   const path = value;
   if (path.includes('\0')) tf.invalidArgument(op, argument, 'a path without NUL characters', 'a string containing NUL');
   const scheme = SCHEME.exec(path);
@@ -134,7 +140,13 @@ function kindOf(stats: import('node:fs').Stats): string {
  * Opens `path` for reading if it is a regular file reached without following a symbolic link at its
  * last component (`followLinks` for a path the user named directly), and at most `maxBytes` long.
  */
-export async function openRegularFile(op: string, path: string, display: string, maxBytes: number, followLinks = false): Promise<OpenedFile> {
+export async function openRegularFile(
+  op: string,
+  path: string,
+  display: string,
+  maxBytes: number,
+  followLinks = false,
+): Promise<OpenedFile> {
   const files = await nodeFiles(op);
   const flags = await openFlags();
   const notRegular = (kind: string): tf.FailedPreconditionError =>
@@ -148,7 +160,10 @@ export async function openRegularFile(op: string, path: string, display: string,
     const stats = await onFile(op, display, () => handle.stat());
     if (!stats.isFile()) throw notRegular(kindOf(stats));
     if (stats.size > maxBytes) {
-      throw new tf.ResourceExhaustedError(`${op}: '${display}' is ${stats.size} bytes, more than the ${maxBytes} bytes read from such a file.`, op);
+      throw new tf.ResourceExhaustedError(
+        `${op}: '${display}' is ${stats.size} bytes, more than the ${maxBytes} bytes read from such a file.`,
+        op,
+      );
     }
     return { handle, size: stats.size, display };
   } catch (error) {
@@ -163,14 +178,22 @@ export async function openRegularFile(op: string, path: string, display: string,
  */
 export async function readExactly(op: string, file: OpenedFile, position: number, length: number): Promise<Uint8Array> {
   if (position + length > file.size) {
-    throw new tf.InvalidArgumentError(`${op}: '${file.display}' is truncated: ${length} byte(s) at offset ${position} were expected, but the file has ${file.size}.`, op);
+    throw new tf.InvalidArgumentError(
+      `${op}: '${file.display}' is truncated: ${length} byte(s) at offset ${position} were expected, but the file has ${file.size}.`,
+      op,
+    );
   }
   const out = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await onFile(op, file.display, () => file.handle.read(out, filled, length - filled, position + filled));
+    const { bytesRead } = await onFile(op, file.display, () =>
+      file.handle.read(out, filled, length - filled, position + filled),
+    );
     if (bytesRead === 0) {
-      throw new tf.InvalidArgumentError(`${op}: '${file.display}' became shorter while it was read (${position + filled} of ${position + length} bytes).`, op);
+      throw new tf.InvalidArgumentError(
+        `${op}: '${file.display}' became shorter while it was read (${position + filled} of ${position + length} bytes).`,
+        op,
+      );
     }
     filled += bytesRead;
   }
@@ -178,7 +201,13 @@ export async function readExactly(op: string, file: OpenedFile, position: number
 }
 
 /** Opens, reads whole (bounded by `maxBytes`) and closes a regular file. */
-export async function readRegularFile(op: string, path: string, display: string, maxBytes: number, followLinks = false): Promise<Uint8Array> {
+export async function readRegularFile(
+  op: string,
+  path: string,
+  display: string,
+  maxBytes: number,
+  followLinks = false,
+): Promise<Uint8Array> {
   const file = await openRegularFile(op, path, display, maxBytes, followLinks);
   try {
     return await readExactly(op, file, 0, file.size);
@@ -195,7 +224,8 @@ const SAFE_TEXT = /^[A-Za-z0-9_][A-Za-z0-9_./:+-]{0,63}$/;
  * carries a file's raw bytes (or control characters into a terminal).
  */
 export function describeFromFile(value: unknown): string {
-  if (typeof value === 'string') return SAFE_TEXT.test(value) ? `string '${value}'` : `a string of ${value.length} character(s)`;
+  if (typeof value === 'string')
+    return SAFE_TEXT.test(value) ? `string '${value}'` : `a string of ${value.length} character(s)`;
   return tf.describeValue(value);
 }
 
@@ -225,7 +255,10 @@ export function parseFileJson(op: string, text: string, display: string, maxDept
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) {
-        throw new tf.InvalidArgumentError(`${op}: ${display} nests objects and arrays more than ${maxDepth} levels deep (at character ${i}).`, op);
+        throw new tf.InvalidArgumentError(
+          `${op}: ${display} nests objects and arrays more than ${maxDepth} levels deep (at character ${i}).`,
+          op,
+        );
       }
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
@@ -233,7 +266,10 @@ export function parseFileJson(op: string, text: string, display: string, maxDept
     return JSON.parse(text);
   } catch (error) {
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    throw new tf.InvalidArgumentError(`${op}: ${display} is not valid JSON${position === undefined ? '' : ` (at character ${position})`}.`, op);
+    throw new tf.InvalidArgumentError(
+      `${op}: ${display} is not valid JSON${position === undefined ? '' : ` (at character ${position})`}.`,
+      op,
+    );
   }
 }
 

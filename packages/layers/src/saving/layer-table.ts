@@ -75,7 +75,11 @@ export class ConfigReader {
   }
 
   integer(key: string, min: number): number | undefined {
-    return this.typed<number>(key, (v) => Number.isSafeInteger(v) && (v as number) >= min, min === 1 ? 'a positive integer' : `an integer >= ${min}`);
+    return this.typed<number>(
+      key,
+      (v) => Number.isSafeInteger(v) && (v as number) >= min,
+      min === 1 ? 'a positive integer' : `an integer >= ${min}`,
+    );
   }
 
   boolean(key: string): boolean | undefined {
@@ -83,7 +87,11 @@ export class ConfigReader {
   }
 
   oneOf<T extends string>(key: string, names: readonly T[]): T | undefined {
-    return this.typed<T>(key, (v) => typeof v === 'string' && (names as readonly string[]).includes(v), `one of ${names.map((n) => `'${n}'`).join(', ')}`);
+    return this.typed<T>(
+      key,
+      (v) => typeof v === 'string' && (names as readonly string[]).includes(v),
+      `one of ${names.map((n) => `'${n}'`).join(', ')}`,
+    );
   }
 
   /** A string of names Tapeflow does not know: read, checked to be a string, then left out. */
@@ -92,15 +100,27 @@ export class ConfigReader {
   }
 
   shape(key: string): number[] | undefined {
-    return this.typed<number[]>(key, (v) => Array.isArray(v) && v.length >= 1 && v.length <= 32 && v.every((d) => Number.isSafeInteger(d) && d > 0), 'a list of 1 to 32 positive integers');
+    return this.typed<number[]>(
+      key,
+      (v) => Array.isArray(v) && v.length >= 1 && v.length <= 32 && v.every((d) => Number.isSafeInteger(d) && d > 0),
+      'a list of 1 to 32 positive integers',
+    );
   }
 
   /** name, trainable and inputShape, which every layer takes. */
   common(): { name?: string; trainable?: boolean; inputShape?: readonly number[] } {
-    const name = this.typed<string>('name', (v) => typeof v === 'string' && NAME.test(v), 'a name of 1 to 128 printable characters');
+    const name = this.typed<string>(
+      'name',
+      (v) => typeof v === 'string' && NAME.test(v),
+      'a name of 1 to 128 printable characters',
+    );
     const trainable = this.boolean('trainable');
     const inputShape = this.shape('inputShape');
-    return { ...(name === undefined ? {} : { name }), ...(trainable === undefined ? {} : { trainable }), ...(inputShape === undefined ? {} : { inputShape }) };
+    return {
+      ...(name === undefined ? {} : { name }),
+      ...(trainable === undefined ? {} : { trainable }),
+      ...(inputShape === undefined ? {} : { inputShape }),
+    };
   }
 }
 
@@ -121,12 +141,19 @@ function product(dims: readonly PlannedDim[]): number {
 /** A weightless layer whose output has its input's shape. */
 function sameShape(className: string, make: (r: ConfigReader) => Layer): LayerClass {
   return {
-    plan: (r, _config, input) => ({ className, name: r.common().name, weights: [], output: input, buildScalars: input === null ? 0 : product(input.slice(1)) }),
+    plan: (r, _config, input) => ({
+      className,
+      name: r.common().name,
+      weights: [],
+      output: input,
+      buildScalars: input === null ? 0 : product(input.slice(1)),
+    }),
     make: (r) => make(r),
   };
 }
 
-const known = (name: string | undefined): InitializerName | undefined => (INITIALIZER_NAMES.includes(name as InitializerName) ? (name as InitializerName) : undefined);
+const known = (name: string | undefined): InitializerName | undefined =>
+  INITIALIZER_NAMES.includes(name as InitializerName) ? (name as InitializerName) : undefined;
 
 const CLASSES: Readonly<Record<string, LayerClass>> = {
   Dense: {
@@ -135,13 +162,25 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
       const units = r.integer('units', 1);
       if (units === undefined) tf.invalidArgument(r.where, 'units', 'a positive integer', 'nothing');
       const useBias = r.boolean('useBias') ?? true;
-      if (input !== null && input.length < 2) tf.invalidArgument(r.where, 'inputShape', 'a shape of rank >= 2 ([batch, ..., features])', `[${input.map((d) => d ?? 'null').join(',')}]`);
+      if (input !== null && input.length < 2)
+        tf.invalidArgument(
+          r.where,
+          'inputShape',
+          'a shape of rank >= 2 ([batch, ..., features])',
+          `[${input.map((d) => d ?? 'null').join(',')}]`,
+        );
       const inputDim = input === null ? null : input[input.length - 1]!;
       const stem = name === undefined ? '' : `${name}/`;
       const weights = [{ name: `${stem}kernel`, shape: [inputDim, units], trainable: trainable ?? true }];
       if (useBias) weights.push({ name: `${stem}bias`, shape: [units], trainable: trainable ?? true });
       const output = input === null ? null : [...input.slice(0, -1), units];
-      return { className: 'Dense', name, weights, output, buildScalars: output === null ? units : product(output.slice(1)) };
+      return {
+        className: 'Dense',
+        name,
+        weights,
+        output,
+        buildScalars: output === null ? units : product(output.slice(1)),
+      };
     },
     make(r) {
       const units = r.integer('units', 1);
@@ -164,7 +203,13 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   Flatten: {
     plan(r, _config, input) {
       const output = input === null ? null : [input[0] ?? null, input.length <= 1 ? 1 : product(input.slice(1))];
-      return { className: 'Flatten', name: r.common().name, weights: [], output, buildScalars: output === null ? 0 : product(output.slice(1)) };
+      return {
+        className: 'Flatten',
+        name: r.common().name,
+        weights: [],
+        output,
+        buildScalars: output === null ? 0 : product(output.slice(1)),
+      };
     },
     make: (r) => new Flatten(r.common()),
   },
@@ -175,13 +220,24 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ReLU: sameShape('ReLU', (r) => {
     const maxValue = r.number('maxValue');
     const negativeSlope = r.number('negativeSlope');
-    return new ReLU({ ...r.common(), ...(maxValue === undefined ? {} : { maxValue }), ...(negativeSlope === undefined ? {} : { negativeSlope }) });
+    return new ReLU({
+      ...r.common(),
+      ...(maxValue === undefined ? {} : { maxValue }),
+      ...(negativeSlope === undefined ? {} : { negativeSlope }),
+    });
   }),
   Softmax: sameShape('Softmax', (r) => {
     const axis = r.integer('axis', -32);
     return new Softmax({ ...r.common(), ...(axis === undefined ? {} : { axis }) });
   }),
-  Activation: sameShape('Activation', (r) => new Activation({ ...r.common(), activation: r.oneOf<ActivationName>('activation', ACTIVATION_NAMES) ?? 'linear' })),
+  Activation: sameShape(
+    'Activation',
+    (r) =>
+      new Activation({
+        ...r.common(),
+        activation: r.oneOf<ActivationName>('activation', ACTIVATION_NAMES) ?? 'linear',
+      }),
+  ),
   Sequential: {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),
@@ -191,11 +247,21 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
 /** The class names `loadModel` knows without `customLayers`. */
 export const BUILT_IN_CLASSES: readonly string[] = Object.keys(CLASSES);
 
-type Resolved = { readonly kind: 'custom'; readonly factory: LayerFactory } | { readonly kind: 'built-in'; readonly layerClass: LayerClass };
+type Resolved =
+  | { readonly kind: 'custom'; readonly factory: LayerFactory }
+  | { readonly kind: 'built-in'; readonly layerClass: LayerClass };
 
 function entryParts(entry: unknown, where: string): { className: string; config: LayerConfig } {
   const e = entry as { className?: unknown; config?: unknown };
-  if (typeof e !== 'object' || e === null || Array.isArray(e) || typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null || Array.isArray(e.config)) {
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    Array.isArray(e) ||
+    typeof e.className !== 'string' ||
+    typeof e.config !== 'object' ||
+    e.config === null ||
+    Array.isArray(e.config)
+  ) {
     tf.invalidArgument(where, 'layer', '{ className, config }', describeFromFile(entry));
   }
   return { className: e.className, config: e.config as LayerConfig };
@@ -204,7 +270,13 @@ function entryParts(entry: unknown, where: string): { className: string; config:
 function resolve(className: string, where: string, context: Context): Resolved {
   if (Object.hasOwn(context.customLayers, className)) {
     const factory = context.customLayers[className];
-    if (typeof factory !== 'function') tf.invalidArgument('loadModel', `options.customLayers.${className}`, 'a function (config) => Layer', tf.describeValue(factory));
+    if (typeof factory !== 'function')
+      tf.invalidArgument(
+        'loadModel',
+        `options.customLayers.${className}`,
+        'a function (config) => Layer',
+        tf.describeValue(factory),
+      );
     return { kind: 'custom', factory: factory };
   }
   if (Object.hasOwn(CLASSES, className)) return { kind: 'built-in', layerClass: CLASSES[className]! };
@@ -217,7 +289,12 @@ function resolve(className: string, where: string, context: Context): Resolved {
 }
 
 /** The plan of one `{ className, config }` entry of `model.json`. */
-export function planEntry(entry: unknown, where: string, input: readonly PlannedDim[] | null, context: Context): LayerPlan {
+export function planEntry(
+  entry: unknown,
+  where: string,
+  input: readonly PlannedDim[] | null,
+  context: Context,
+): LayerPlan {
   const { className, config } = entryParts(entry, where);
   const resolved = resolve(className, where, context);
   const at = `${where} (${className})`;
@@ -246,16 +323,35 @@ function layerList(r: ConfigReader, config: LayerConfig): unknown[] {
 function buildShape(r: ConfigReader, config: LayerConfig): PlannedDim[] | undefined {
   const list = layerList(r, config);
   const first = list[0] as { config?: { inputShape?: unknown } } | undefined;
-  const firstShape = typeof first === 'object' && first !== null && typeof first.config === 'object' && first.config !== null ? first.config.inputShape : undefined;
+  const firstShape =
+    typeof first === 'object' && first !== null && typeof first.config === 'object' && first.config !== null
+      ? first.config.inputShape
+      : undefined;
   if (Array.isArray(firstShape)) return [null, ...(firstShape as number[])];
   const saved = Object.hasOwn(config, 'buildInputShape') ? config.buildInputShape : undefined;
   if (saved === undefined) return undefined;
-  const ok = Array.isArray(saved) && saved.length >= 1 && saved.length <= 33 && (saved[0] === null || Number.isSafeInteger(saved[0])) && saved.slice(1).every((d) => Number.isSafeInteger(d) && (d as number) > 0);
-  if (!ok) tf.invalidArgument(r.where, 'buildInputShape', 'a shape [batch, ...] of positive integers (batch may be null)', describeFromFile(saved));
+  const ok =
+    Array.isArray(saved) &&
+    saved.length >= 1 &&
+    saved.length <= 33 &&
+    (saved[0] === null || Number.isSafeInteger(saved[0])) &&
+    saved.slice(1).every((d) => Number.isSafeInteger(d) && (d as number) > 0);
+  if (!ok)
+    tf.invalidArgument(
+      r.where,
+      'buildInputShape',
+      'a shape [batch, ...] of positive integers (batch may be null)',
+      describeFromFile(saved),
+    );
   return [null, ...(saved as number[]).slice(1)];
 }
 
-function planSequential(r: ConfigReader, config: LayerConfig, inherited: readonly PlannedDim[] | null, context: Context): LayerPlan {
+function planSequential(
+  r: ConfigReader,
+  config: LayerConfig,
+  inherited: readonly PlannedDim[] | null,
+  context: Context,
+): LayerPlan {
   const { name, trainable } = r.common();
   const list = layerList(r, config);
   const own = buildShape(r, config);
@@ -279,7 +375,9 @@ function planSequential(r: ConfigReader, config: LayerConfig, inherited: readonl
     check();
   });
   // Keras' order: trainable weights first, then the rest, each in layer order; a frozen model freezes all.
-  const all = layers.some((l) => l.weights === null) ? null : layers.flatMap((l) => l.weights!.map((w) => ({ ...w, trainable: (trainable ?? true) && w.trainable })));
+  const all = layers.some((l) => l.weights === null)
+    ? null
+    : layers.flatMap((l) => l.weights!.map((w) => ({ ...w, trainable: (trainable ?? true) && w.trainable })));
   const weights = all === null ? null : [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
   return { className: 'Sequential', name, weights, output: shape, buildScalars: scalars, layers };
 }
@@ -290,7 +388,10 @@ function makeSequential(r: ConfigReader, config: LayerConfig, context: Context):
   try {
     list.forEach((entry, i) => made.push(makeEntry(entry, `${r.where}.layers[${i}]`, context)));
     const { name, trainable } = r.common();
-    const model = new Sequential(made, { ...(name === undefined ? {} : { name }), ...(trainable === undefined ? {} : { trainable }) });
+    const model = new Sequential(made, {
+      ...(name === undefined ? {} : { name }),
+      ...(trainable === undefined ? {} : { trainable }),
+    });
     const shape = buildShape(r, config);
     if (!model.built && shape !== undefined) {
       try {

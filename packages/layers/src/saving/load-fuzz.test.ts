@@ -47,7 +47,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out = [prefix];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
@@ -66,8 +67,48 @@ function edit(root: Json, path: (string | number)[], replacement: Json | undefin
 }
 
 const hostile: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>('__proto__', 'constructor', 'toString', 'hasOwnProperty', '../outside.txt', '/dev/zero', '/etc/passwd', SECRET, '', 'Dense', 'Sequential', 'Dropout', 'F32', 'I32', 'BOOL', 'relu'),
-  fc.constantFrom<Json>(0, -1, 1, 2, 3, 4, 1e6, 1e9, 2 ** 31, 2 ** 53, 2 ** 64, -0, 0.5, null, true, false, [], {}, [null, 1e6, 1e6], [1e9], [4, 1e9], [0, 1e12]),
+  fc.constantFrom<Json>(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '../outside.txt',
+    '/dev/zero',
+    '/etc/passwd',
+    SECRET,
+    '',
+    'Dense',
+    'Sequential',
+    'Dropout',
+    'F32',
+    'I32',
+    'BOOL',
+    'relu',
+  ),
+  fc.constantFrom<Json>(
+    0,
+    -1,
+    1,
+    2,
+    3,
+    4,
+    1e6,
+    1e9,
+    2 ** 31,
+    2 ** 53,
+    2 ** 64,
+    -0,
+    0.5,
+    null,
+    true,
+    false,
+    [],
+    {},
+    [null, 1e6, 1e6],
+    [1e9],
+    [4, 1e9],
+    [0, 1e12],
+  ),
   fc.integer({ min: -10, max: 100 }),
   fc.array(fc.integer({ min: -2, max: 70000 }), { maxLength: 4 }),
   fc.string({ maxLength: 12 }),
@@ -80,19 +121,66 @@ type Mutation =
   | { kind: 'headerLength'; length: bigint }
   | { kind: 'headerField'; pick: number; value: Json | undefined }
   | { kind: 'weightsBytes'; at: number; byte: number; cut: boolean; extra: number }
-  | { kind: 'fileKind'; file: 'model.json' | 'weights'; becomes: 'directory' | 'fifo' | 'link-out' | 'link-zero' | 'missing' };
+  | {
+      kind: 'fileKind';
+      file: 'model.json' | 'weights';
+      becomes: 'directory' | 'fifo' | 'link-out' | 'link-zero' | 'missing';
+    };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('jsonField' as const), pick: fc.nat(), value: fc.option(hostile, { nil: undefined }) }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('jsonText' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), cut: fc.boolean() }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('headerLength' as const), length: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 600n })) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('headerField' as const), pick: fc.nat(), value: fc.option(hostile, { nil: undefined }) }), weight: 4 },
-  { arbitrary: fc.record({ kind: fc.constant('weightsBytes' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), cut: fc.boolean(), extra: fc.integer({ min: 0, max: 9 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('jsonField' as const),
+      pick: fc.nat(),
+      value: fc.option(hostile, { nil: undefined }),
+    }),
+    weight: 6,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('jsonText' as const),
+      at: fc.nat(),
+      byte: fc.integer({ min: 0, max: 255 }),
+      cut: fc.boolean(),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('headerLength' as const),
+      length: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 600n })),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('headerField' as const),
+      pick: fc.nat(),
+      value: fc.option(hostile, { nil: undefined }),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('weightsBytes' as const),
+      at: fc.nat(),
+      byte: fc.integer({ min: 0, max: 255 }),
+      cut: fc.boolean(),
+      extra: fc.integer({ min: 0, max: 9 }),
+    }),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('fileKind' as const),
       file: fc.constantFrom('model.json' as const, 'weights' as const),
-      becomes: fc.constantFrom('directory' as const, 'fifo' as const, 'link-out' as const, 'link-zero' as const, 'missing' as const),
+      becomes: fc.constantFrom(
+        'directory' as const,
+        'fifo' as const,
+        'link-out' as const,
+        'link-zero' as const,
+        'missing' as const,
+      ),
     }),
     weight: 1,
   },
@@ -100,7 +188,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 function splitWeights(bytes: Buffer): { header: Json; data: Buffer } {
   const length = Number(bytes.readBigUInt64LE(0));
-  return { header: JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Json, data: bytes.subarray(8 + length) };
+  return {
+    header: JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Json,
+    data: bytes.subarray(8 + length),
+  };
 }
 
 function joinWeights(header: Json, data: Buffer): Buffer {
@@ -113,14 +204,18 @@ function joinWeights(header: Json, data: Buffer): Buffer {
 async function apply(dir: string, m: Mutation): Promise<void> {
   const jsonPath = join(dir, 'model.json');
   // The fuzzer's own reads must not open a FIFO an earlier mutation made (that would wait for ever).
-  const readable = async (path: string): Promise<Buffer | null> => ((await lstat(path).catch(() => null))?.isFile() === true ? readFile(path) : null);
+  const readable = async (path: string): Promise<Buffer | null> =>
+    (await lstat(path).catch(() => null))?.isFile() === true ? readFile(path) : null;
   let json: { weightsManifest?: { path?: unknown } } = {};
   try {
     json = JSON.parse((await readable(jsonPath))?.toString('utf8') ?? '{}') as typeof json;
   } catch {
     // a model.json an earlier mutation broke
   }
-  const weightsName = typeof json?.weightsManifest?.path === 'string' && /^[\w.-]+$/.test(json.weightsManifest.path) ? json.weightsManifest.path : 'weights.safetensors';
+  const weightsName =
+    typeof json?.weightsManifest?.path === 'string' && /^[\w.-]+$/.test(json.weightsManifest.path)
+      ? json.weightsManifest.path
+      : 'weights.safetensors';
   const weightsPath = join(dir, weightsName);
   switch (m.kind) {
     case 'jsonField': {
@@ -194,7 +289,12 @@ async function apply(dir: string, m: Mutation): Promise<void> {
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`loadModel did not settle within ${ms} ms`)), ms))]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`loadModel did not settle within ${ms} ms`)), ms),
+    ),
+  ]);
 
 describe('loadModel fuzzed', () => {
   // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
@@ -233,9 +333,14 @@ describe('loadModel fuzzed', () => {
         expect(tf.memory().numVariables).toBe(before.numVariables);
         await rm(dir, { recursive: true, force: true });
       }),
-      { numRuns: 200, ...(process.env.TAPEFLOW_FUZZ_SEED === undefined ? {} : { seed: Number(process.env.TAPEFLOW_FUZZ_SEED) }) },
+      {
+        numRuns: 200,
+        ...(process.env.TAPEFLOW_FUZZ_SEED === undefined ? {} : { seed: Number(process.env.TAPEFLOW_FUZZ_SEED) }),
+      },
     );
-    console.log(`load fuzz: ${outcomes.loaded} loaded whole, refused: ${[...outcomes.refused].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `load fuzz: ${outcomes.loaded} loaded whole, refused: ${[...outcomes.refused].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
     expect([...outcomes.refused.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
   }, 120_000);
 });

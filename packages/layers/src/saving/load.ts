@@ -58,8 +58,12 @@ function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): 
   const label = (layer: LayerPlan, i: number): string => layer.name ?? `layers[${i}]`;
   const compare = (layer: string, planned: PlannedWeight, savedLayer: string, savedName: string): void => {
     const stored = tensors.get(savedName);
-    if (stored === undefined) fail(`layer '${layer}' weight '${planned.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
-    const fits = stored!.dtype === 'float32' && stored!.shape.length === planned.shape.length && planned.shape.every((d, i) => d === null || d === stored!.shape[i]);
+    if (stored === undefined)
+      fail(`layer '${layer}' weight '${planned.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
+    const fits =
+      stored!.dtype === 'float32' &&
+      stored!.shape.length === planned.shape.length &&
+      planned.shape.every((d, i) => d === null || d === stored!.shape[i]);
     if (!fits) {
       fail(
         `layer '${layer}'${savedLayer === layer ? '' : ` (saved as ${quoteFromFile(savedLayer)})`} weight '${planned.name}' has shape ${formatPlanned(planned.shape)} (float32) ` +
@@ -70,7 +74,9 @@ function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): 
   const compareGroup = (layer: string, planned: readonly PlannedWeight[], group: [string, string[]]): void => {
     const [savedLayer, names] = group;
     if (names.length !== planned.length) {
-      fail(`layer '${layer}' has ${planned.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`);
+      fail(
+        `layer '${layer}' has ${planned.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`,
+      );
     }
     planned.forEach((w, j) => compare(layer, w, savedLayer, names[j]!));
   };
@@ -94,9 +100,14 @@ function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): 
     });
   }
   // Whatever could not be matched one by one: the known weights cannot outweigh the file's.
-  const needed = layers.flatMap((l) => l.weights ?? []).reduce((sum, w) => sum + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+  const needed = layers
+    .flatMap((l) => l.weights ?? [])
+    .reduce((sum, w) => sum + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
   const held = header.entries.reduce((sum, e) => sum + e.shape.reduce((a, d) => a * d, 1), 0);
-  if (needed > held) fail(`the architecture in model.json needs at least ${needed} weight scalars, but the file holds ${held}: the architectures differ`);
+  if (needed > held)
+    fail(
+      `the architecture in model.json needs at least ${needed} weight scalars, but the file holds ${held}: the architectures differ`,
+    );
 }
 
 /**
@@ -113,8 +124,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   try {
     const { json, jsonDisplay, weights, header } = opened;
     const inModelJson = (error: unknown): unknown => {
-      if (error instanceof tf.InvalidArgumentError) return new tf.InvalidArgumentError(`${op}: ${jsonDisplay}: ${error.message}`, op);
-      if (error instanceof tf.ResourceExhaustedError) return new tf.ResourceExhaustedError(`${op}: ${jsonDisplay}: ${error.message}`, op);
+      if (error instanceof tf.InvalidArgumentError)
+        return new tf.InvalidArgumentError(`${op}: ${jsonDisplay}: ${error.message}`, op);
+      if (error instanceof tf.ResourceExhaustedError)
+        return new tf.ResourceExhaustedError(`${op}: ${jsonDisplay}: ${error.message}`, op);
       return error;
     };
     let plan: LayerPlan;
@@ -134,14 +147,22 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     }
     try {
       if (!(model instanceof Model)) {
-        tf.invalidArgument(op, 'modelConfig', 'a model (Sequential, or a Model from options.customLayers)', `a ${model.className} layer`);
+        tf.invalidArgument(
+          op,
+          'modelConfig',
+          'a model (Sequential, or a Model from options.customLayers)',
+          `a ${model.className} layer`,
+        );
       }
       assignTensors(tensors, matchWeights(model, describedTensors(header), header.metadata, weights.display, op));
       const training = json.trainingConfig;
       if (options.compile !== false && training !== undefined) {
         try {
-          const loss = getLoss(training.loss as losses.LossName, (training.lossOptions ?? {}));
-          const optimizer = optimizers.get(training.optimizer?.className ?? 'rmsprop', training.optimizer?.config ?? {});
+          const loss = getLoss(training.loss as losses.LossName, training.lossOptions ?? {});
+          const optimizer = optimizers.get(
+            training.optimizer?.className ?? 'rmsprop',
+            training.optimizer?.config ?? {},
+          );
           model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
         } catch (error) {
           throw inModelJson(error);

@@ -39,8 +39,15 @@ let writerPromise: Promise<Writer> | null = null;
 // Process-wide on purpose, like the file system it describes: which host and process wrote a file.
 function writer(): Promise<Writer> {
   writerPromise ??= (async () => {
-    const [os, crypto] = await Promise.all([import(/* webpackIgnore: true */ /* @vite-ignore */ OS_MODULE), import(/* webpackIgnore: true */ /* @vite-ignore */ CRYPTO_MODULE)]);
-    const host = (crypto as typeof import('node:crypto')).createHash('sha256').update((os as typeof import('node:os')).hostname()).digest('hex').slice(0, 8);
+    const [os, crypto] = await Promise.all([
+      import(/* webpackIgnore: true */ /* @vite-ignore */ OS_MODULE),
+      import(/* webpackIgnore: true */ /* @vite-ignore */ CRYPTO_MODULE),
+    ]);
+    const host = (crypto as typeof import('node:crypto'))
+      .createHash('sha256')
+      .update((os as typeof import('node:os')).hostname())
+      .digest('hex')
+      .slice(0, 8);
     return { host, pid: process.pid };
   })();
   return writerPromise;
@@ -50,7 +57,9 @@ const CRYPTO_MODULE = 'node:crypto';
 
 async function uniqueSuffix(): Promise<string> {
   const { host, pid } = await writer();
-  const crypto = (await import(/* webpackIgnore: true */ /* @vite-ignore */ CRYPTO_MODULE)) as typeof import('node:crypto');
+  const crypto = (await import(
+    /* webpackIgnore: true */ /* @vite-ignore */ CRYPTO_MODULE
+  )) as typeof import('node:crypto');
   return `${host}-${pid}-${crypto.randomBytes(6).toString('hex')}`;
 }
 
@@ -122,7 +131,12 @@ export async function ensureDirectory(op: string, dir: string): Promise<string> 
  * the weights file's name, switched in with one rename; then removes leftovers. On a failure before
  * the switch, the old version is untouched and this save's files are removed.
  */
-export async function writeModelDirectory(op: string, dir: string, weights: Uint8Array, modelJson: (weightsFile: string) => string): Promise<void> {
+export async function writeModelDirectory(
+  op: string,
+  dir: string,
+  weights: Uint8Array,
+  modelJson: (weightsFile: string) => string,
+): Promise<void> {
   const files = await nodeFiles(op);
   const real = await ensureDirectory(op, dir);
   await queued(real, async () => {
@@ -141,7 +155,9 @@ export async function writeModelDirectory(op: string, dir: string, weights: Uint
       await onFile(op, dir, () => syncDirectory(op, dir));
       await onFile(op, path(MODEL_FILE), () => files.rename(path(temporary), path(MODEL_FILE)));
     } catch (error) {
-      await Promise.all([weightsFile, temporary].map((name) => files.rm(path(name), { force: true }).catch(() => undefined)));
+      await Promise.all(
+        [weightsFile, temporary].map((name) => files.rm(path(name), { force: true }).catch(() => undefined)),
+      );
       own.delete(weightsFile);
       own.delete(temporary);
       throw error;

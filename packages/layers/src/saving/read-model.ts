@@ -9,7 +9,16 @@
 
 import * as tf from '@tapeflow/tensor-core';
 import type { LayerConfig } from '../layer.js';
-import { decodeUtf8, describeFromFile, displayPath, nodeFiles, onFile, openRegularFile, parseFileJson, readRegularFile } from './files.js';
+import {
+  decodeUtf8,
+  describeFromFile,
+  displayPath,
+  nodeFiles,
+  onFile,
+  openRegularFile,
+  parseFileJson,
+  readRegularFile,
+} from './files.js';
 import type { OpenedFile } from './files.js';
 import { LEGACY_WEIGHTS_FILE, MODEL_FILE } from './model-directory.js';
 import { readSafetensorsHeader } from './safetensors.js';
@@ -50,25 +59,39 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
 // eslint-disable-next-line no-control-regex -- a plain string holds no control character
 const PLAIN_STRING = /^[^\u0000-\u001f\u007f]{0,128}$/;
-const plain = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && PLAIN_STRING.test(v));
+const plain = (v: unknown): boolean =>
+  v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && PLAIN_STRING.test(v));
 
 /** Checks the shape of a parsed `model.json` (every field loading reads), naming the field at fault. */
 export function checkModelJson(op: string, json: unknown, display: string): ModelJson {
   const fail = (field: string, expected: string, value: unknown): never => {
-    throw new tf.InvalidArgumentError(`${op}: ${display}: field '${field}' expected ${expected}, but got ${describeFromFile(value)}.`, op);
+    throw new tf.InvalidArgumentError(
+      `${op}: ${display}: field '${field}' expected ${expected}, but got ${describeFromFile(value)}.`,
+      op,
+    );
   };
   if (!isObject(json) || own(json, 'format') !== FORMAT) {
-    throw new tf.InvalidArgumentError(`${op}: ${display} is not a Tapeflow model file (its "format" is not "${FORMAT}").`, op);
+    throw new tf.InvalidArgumentError(
+      `${op}: ${display} is not a Tapeflow model file (its "format" is not "${FORMAT}").`,
+      op,
+    );
   }
   const version = own(json, 'formatVersion');
   if (version !== undefined && version !== FORMAT_VERSION) {
     if (Number.isSafeInteger(version) && (version as number) > FORMAT_VERSION) {
-      throw new tf.UnimplementedError(`${op}: ${display} has formatVersion ${version as number}; this version of Tapeflow reads version ${FORMAT_VERSION} (upgrade @tapeflow/layers).`, op);
+      throw new tf.UnimplementedError(
+        `${op}: ${display} has formatVersion ${version as number}; this version of Tapeflow reads version ${FORMAT_VERSION} (upgrade @tapeflow/layers).`,
+        op,
+      );
     }
     fail('formatVersion', `${FORMAT_VERSION}`, version);
   }
   const modelConfig = own(json, 'modelConfig');
-  if (!isObject(modelConfig) || typeof own(modelConfig, 'className') !== 'string' || !isObject(own(modelConfig, 'config'))) {
+  if (
+    !isObject(modelConfig) ||
+    typeof own(modelConfig, 'className') !== 'string' ||
+    !isObject(own(modelConfig, 'config'))
+  ) {
     throw new tf.InvalidArgumentError(`${op}: ${display} has no valid "modelConfig" ({ className, config }).`, op);
   }
   const manifest = own(json, 'weightsManifest');
@@ -76,7 +99,11 @@ export function checkModelJson(op: string, json: unknown, display: string): Mode
     if (!isObject(manifest)) fail('weightsManifest', 'an object', manifest);
     const path = own(manifest as Record<string, unknown>, 'path');
     if (path !== undefined && (typeof path !== 'string' || !WEIGHTS_PATH.test(path))) {
-      fail('weightsManifest.path', 'a file name inside the model directory (letters, digits, _ . -; no separators, no ..)', path);
+      fail(
+        'weightsManifest.path',
+        'a file name inside the model directory (letters, digits, _ . -; no separators, no ..)',
+        path,
+      );
     }
   }
   const training = own(json, 'trainingConfig');
@@ -86,14 +113,22 @@ export function checkModelJson(op: string, json: unknown, display: string): Mode
     const loss = own(t, 'loss');
     if (typeof loss !== 'string' || !plain(loss)) fail('trainingConfig.loss', 'a loss name', loss);
     const lossOptions = own(t, 'lossOptions');
-    if (lossOptions !== undefined && (!isObject(lossOptions) || !Object.values(lossOptions).every(plain))) fail('trainingConfig.lossOptions', 'an object of numbers and booleans', lossOptions);
+    if (lossOptions !== undefined && (!isObject(lossOptions) || !Object.values(lossOptions).every(plain)))
+      fail('trainingConfig.lossOptions', 'an object of numbers and booleans', lossOptions);
     const metrics = own(t, 'metrics');
-    if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string' && plain(m)))) fail('trainingConfig.metrics', 'a list of metric names', metrics);
+    if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string' && plain(m))))
+      fail('trainingConfig.metrics', 'a list of metric names', metrics);
     const optimizer = own(t, 'optimizer');
     if (optimizer !== undefined) {
-      if (!isObject(optimizer) || typeof own(optimizer, 'className') !== 'string' || !plain(own(optimizer, 'className'))) fail('trainingConfig.optimizer', '{ className, config }', optimizer);
+      if (
+        !isObject(optimizer) ||
+        typeof own(optimizer, 'className') !== 'string' ||
+        !plain(own(optimizer, 'className'))
+      )
+        fail('trainingConfig.optimizer', '{ className, config }', optimizer);
       const config = own(optimizer as Record<string, unknown>, 'config');
-      if (!isObject(config) || !Object.values(config).every(plain)) fail('trainingConfig.optimizer.config', 'an object of numbers, booleans and names', config);
+      if (!isObject(config) || !Object.values(config).every(plain))
+        fail('trainingConfig.optimizer.config', 'an object of numbers, booleans and names', config);
     }
   }
   return json as unknown as ModelJson;
@@ -111,7 +146,11 @@ async function readModelJson(op: string, dir: string): Promise<{ json: ModelJson
 export async function checkDirectory(op: string, dir: string): Promise<void> {
   const files = await nodeFiles(op);
   const stats = await onFile(op, dir, () => files.stat(dir));
-  if (!stats.isDirectory()) throw new tf.FailedPreconditionError(`${op}: '${dir}' is not a directory (a saved model is a directory holding ${MODEL_FILE}).`, op);
+  if (!stats.isDirectory())
+    throw new tf.FailedPreconditionError(
+      `${op}: '${dir}' is not a directory (a saved model is a directory holding ${MODEL_FILE}).`,
+      op,
+    );
 }
 
 /** Whether `path` is a directory (false when it does not exist or is anything else). */

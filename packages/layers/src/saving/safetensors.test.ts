@@ -46,30 +46,76 @@ describe('safetensors', () => {
   });
 
   it('reads a file laid out as the reference implementation writes it (no padding, no metadata)', () => {
-    const { tensors, metadata } = decodeSafetensors(file({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, F32_ONE_TWO), 'ref.safetensors');
+    const { tensors, metadata } = decodeSafetensors(
+      file({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, F32_ONE_TWO),
+      'ref.safetensors',
+    );
     expect(metadata).toEqual({});
     expect(Array.from(tensors.get('w')!.values)).toEqual([1, 2]);
   });
 
-  const w = (extra: Record<string, unknown> = {}): unknown => ({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8], ...extra } });
+  const w = (extra: Record<string, unknown> = {}): unknown => ({
+    w: { dtype: 'F32', shape: [2], data_offsets: [0, 8], ...extra },
+  });
   it.each([
     ['fewer than 8 bytes', new Uint8Array([1, 2, 3]), /truncated: 3 byte\(s\), fewer than the 8-byte header length/],
     ['a header longer than the file', file(w(), F32_ONE_TWO, 5000), /truncated: the header says 5000 bytes/],
     ['a huge header length', file(w(), F32_ONE_TWO, 2 ** 40), /larger than the 100 MB limit/],
-    ['data cut short', file(w(), F32_ONE_TWO.slice(0, 6)), /truncated: tensor 'w' ends at data byte 8, but the data section has 6 bytes/],
-    ['a header that is not JSON', (() => { const f = file(w(), F32_ONE_TWO); f[9] = 0x7b; f[10] = 0x7b; return f; })(), /header is not UTF-8 JSON/],
+    [
+      'data cut short',
+      file(w(), F32_ONE_TWO.slice(0, 6)),
+      /truncated: tensor 'w' ends at data byte 8, but the data section has 6 bytes/,
+    ],
+    [
+      'a header that is not JSON',
+      (() => {
+        const f = file(w(), F32_ONE_TWO);
+        f[9] = 0x7b;
+        f[10] = 0x7b;
+        return f;
+      })(),
+      /header is not UTF-8 JSON/,
+    ],
     ['a header that is an array', file([1, 2]), /header is not a JSON object/],
-    ['an unsupported dtype', file(w({ dtype: 'F16' }), F32_ONE_TWO), /tensor 'w' has dtype string 'F16'; Tapeflow reads F32, I32 and BOOL/],
+    [
+      'an unsupported dtype',
+      file(w({ dtype: 'F16' }), F32_ONE_TWO),
+      /tensor 'w' has dtype string 'F16'; Tapeflow reads F32, I32 and BOOL/,
+    ],
     ['a bad shape', file(w({ shape: [-1] }), F32_ONE_TWO), /tensor 'w' has shape \[-1\]/],
-    ['offsets that do not match the shape', file(w({ shape: [3] }), F32_ONE_TWO), /shape \[3\] \(F32\) needs 12 bytes, but its data_offsets span 8/],
+    [
+      'offsets that do not match the shape',
+      file(w({ shape: [3] }), F32_ONE_TWO),
+      /shape \[3\] \(F32\) needs 12 bytes, but its data_offsets span 8/,
+    ],
     ['reversed offsets', file(w({ data_offsets: [8, 0] }), F32_ONE_TWO), /data_offsets \[8,0\]/],
     ['trailing bytes', file(w(), [...F32_ONE_TWO, 0, 0]), /2 byte\(s\) of data follow the last tensor/],
-    ['a hole', file({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, F32_ONE_TWO), /hole in the data before tensor 'w'/],
-    ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, F32_ONE_TWO), /overlaps/],
-    ['metadata that is not strings', file({ __metadata__: { n: 1 }, ...(w() as object) }, F32_ONE_TWO), /__metadata__ is not an object of strings/],
+    [
+      'a hole',
+      file({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, F32_ONE_TWO),
+      /hole in the data before tensor 'w'/,
+    ],
+    [
+      'overlapping tensors',
+      file(
+        {
+          a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+          b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+        },
+        F32_ONE_TWO,
+      ),
+      /overlaps/,
+    ],
+    [
+      'metadata that is not strings',
+      file({ __metadata__: { n: 1 }, ...(w() as object) }, F32_ONE_TWO),
+      /__metadata__ is not an object of strings/,
+    ],
   ])('refuses %s, naming the file', (_, bytes, message) => {
     expect(() => decodeSafetensors(bytes, '/models/m/weights.safetensors')).toThrow(tf.InvalidArgumentError);
-    expect(() => decodeSafetensors(bytes, '/models/m/weights.safetensors')).toThrow(/^\/models\/m\/weights\.safetensors: not a valid safetensors file: /);
+    expect(() => decodeSafetensors(bytes, '/models/m/weights.safetensors')).toThrow(
+      /^\/models\/m\/weights\.safetensors: not a valid safetensors file: /,
+    );
     expect(() => decodeSafetensors(bytes, '/models/m/weights.safetensors')).toThrow(message);
   });
 });

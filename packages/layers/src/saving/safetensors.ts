@@ -36,7 +36,10 @@ const MAX_RANK = 254;
  * const values = new Float32Array([1, 2]);
  * const bytes = encodeSafetensors(new Map([['w', { dtype: 'float32', shape: [2], values }]]));
  */
-export function encodeSafetensors(tensors: ReadonlyMap<string, StoredTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, StoredTensor>,
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
@@ -87,21 +90,28 @@ type Fail = (what: string) => never;
 
 function failure(source: string, op: string | null): Fail {
   return (what) => {
-    throw new tf.InvalidArgumentError(`${op === null ? '' : `${op}: `}${source}: not a valid safetensors file: ${what}.`, op ?? 'loadWeights');
+    throw new tf.InvalidArgumentError(
+      `${op === null ? '' : `${op}: `}${source}: not a valid safetensors file: ${what}.`,
+      op ?? 'loadWeights',
+    );
   };
 }
 
 function describeList(value: unknown): string {
-  return Array.isArray(value) && value.length <= 16 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? `[${value.join(',')}]` : describeFromFile(value);
+  return Array.isArray(value) && value.length <= 16 && value.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ? `[${value.join(',')}]`
+    : describeFromFile(value);
 }
 
 /** The header length from a file's first 8 bytes, checked against the file's real size. */
 export function headerLength(first8: Uint8Array, fileSize: number, fail: Fail): number {
   if (fileSize < 8) fail(`it is truncated: ${fileSize} byte(s), fewer than the 8-byte header length`);
   const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
-  if (length > BigInt(MAX_HEADER)) fail(`the header length ${length} is larger than the 100 MB limit (a corrupted length?)`);
+  if (length > BigInt(MAX_HEADER))
+    fail(`the header length ${length} is larger than the 100 MB limit (a corrupted length?)`);
   const n = Number(length);
-  if (8 + n > fileSize) fail(`it is truncated: the header says ${n} bytes of JSON, but only ${fileSize - 8} follow the length`);
+  if (8 + n > fileSize)
+    fail(`it is truncated: the header says ${n} bytes of JSON, but only ${fileSize - 8} follow the length`);
   return n;
 }
 
@@ -120,7 +130,9 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, fail: Fai
   try {
     header = parseFileJson('loadWeights', text, 'header', MAX_HEADER_DEPTH);
   } catch (error) {
-    fail(`the header is not UTF-8 JSON (${error instanceof Error && /nests/.test(error.message) ? `nested more than ${MAX_HEADER_DEPTH} levels` : 'a syntax error'})`);
+    fail(
+      `the header is not UTF-8 JSON (${error instanceof Error && /nests/.test(error.message) ? `nested more than ${MAX_HEADER_DEPTH} levels` : 'a syntax error'})`,
+    );
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
   const dataStart = 8 + headerBytes.length;
@@ -130,7 +142,13 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, fail: Fai
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     const tensor = `tensor ${quoteFromFile(name)}`;
     if (name === '__metadata__') {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string')) fail('__metadata__ is not an object of strings');
+      if (
+        typeof entry !== 'object' ||
+        entry === null ||
+        Array.isArray(entry) ||
+        Object.values(entry).some((v) => typeof v !== 'string')
+      )
+        fail('__metadata__ is not an object of strings');
       metadata = entry as Record<string, string>;
       continue;
     }
@@ -143,25 +161,39 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, fail: Fai
       fail(`${tensor} has shape ${describeList(shape)}, not a list of at most ${MAX_RANK} non-negative integers`);
     }
     const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[0] > offsets[1]
+    ) {
       fail(`${tensor} has data_offsets ${describeList(offsets)}, not [begin, end] with 0 <= begin <= end`);
     }
     const [begin, end] = offsets as [number, number];
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
     const bytes = size * ITEM_BYTES[dtype];
     if (end - begin !== bytes) {
-      fail(`${tensor} of shape [${(shape as number[]).join(',')}] (${e.dtype as string}) needs ${bytes} bytes, but its data_offsets span ${end - begin}`);
+      fail(
+        `${tensor} of shape [${(shape as number[]).join(',')}] (${e.dtype as string}) needs ${bytes} bytes, but its data_offsets span ${end - begin}`,
+      );
     }
-    if (end > dataLength) fail(`it is truncated: ${tensor} ends at data byte ${end}, but the data section has ${dataLength} bytes`);
+    if (end > dataLength)
+      fail(`it is truncated: ${tensor} ends at data byte ${end}, but the data section has ${dataLength} bytes`);
     entries.push({ name, dtype: dtype, shape: (shape as number[]).slice(), begin, end });
   }
   const ranges = entries.slice().sort((a, b) => a.begin - b.begin);
   let covered = 0;
   for (const { begin, end, name } of ranges) {
-    if (begin !== covered) fail(begin < covered ? `tensor ${quoteFromFile(name)} overlaps the tensor before it` : `there is a hole in the data before tensor ${quoteFromFile(name)}`);
+    if (begin !== covered)
+      fail(
+        begin < covered
+          ? `tensor ${quoteFromFile(name)} overlaps the tensor before it`
+          : `there is a hole in the data before tensor ${quoteFromFile(name)}`,
+      );
     covered = end;
   }
-  if (covered !== dataLength) fail(`${dataLength - covered} byte(s) of data follow the last tensor (the file is longer than its header says)`);
+  if (covered !== dataLength)
+    fail(`${dataLength - covered} byte(s) of data follow the last tensor (the file is longer than its header says)`);
   return { entries, metadata, dataStart };
 }
 
@@ -180,7 +212,10 @@ function decodeData(header: SafetensorsHeader, data: Uint8Array): Map<string, St
  * The tensors and metadata of a safetensors file; `source` (the path) names the file in errors.
  * @example const { tensors, metadata } = decodeSafetensors(bytes, 'weights.safetensors');
  */
-export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  source: string,
+): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
   const fail = failure(source, null);
   const n = headerLength(bytes.subarray(0, 8), bytes.length, fail);
   const header = parseHeader(bytes.subarray(8, 8 + n), bytes.length, fail);
@@ -195,7 +230,11 @@ export async function readSafetensorsHeader(op: string, file: OpenedFile): Promi
 }
 
 /** The tensors of a file whose header was read and checked: exactly the data section, no more. */
-export async function readSafetensorsData(op: string, file: OpenedFile, header: SafetensorsHeader): Promise<Map<string, StoredTensor>> {
+export async function readSafetensorsData(
+  op: string,
+  file: OpenedFile,
+  header: SafetensorsHeader,
+): Promise<Map<string, StoredTensor>> {
   return decodeData(header, await readExactly(op, file, header.dataStart, file.size - header.dataStart));
 }
 function readValues(view: DataView, at: number, size: number, dtype: tf.DataType): tf.TypedArray {

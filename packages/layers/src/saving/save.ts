@@ -38,7 +38,10 @@ export function weightGroups(model: SavableModel): WeightGroup[] {
   const children = model.layers.map((layer) => ({ layer: layer.name, variables: layer.variables }));
   const inChildren = new Set(children.flatMap((g) => g.variables));
   const own = model.variables.filter((v) => !inChildren.has(v));
-  return [...(own.length > 0 ? [{ layer: model.name, variables: own }] : []), ...children.filter((g) => g.variables.length > 0)];
+  return [
+    ...(own.length > 0 ? [{ layer: model.name, variables: own }] : []),
+    ...children.filter((g) => g.variables.length > 0),
+  ];
 }
 
 async function encodeWeights(model: SavableModel): Promise<Uint8Array> {
@@ -47,7 +50,12 @@ async function encodeWeights(model: SavableModel): Promise<Uint8Array> {
   for (const group of groups) {
     for (const v of group.variables) {
       if (tensors.has(v.name)) {
-        tf.invalidArgument('save', 'model', 'weights with unique names (give the layers distinct names)', `two weights named '${v.name}'`);
+        tf.invalidArgument(
+          'save',
+          'model',
+          'weights with unique names (give the layers distinct names)',
+          `two weights named '${v.name}'`,
+        );
       }
       tensors.set(v.name, { dtype: v.dtype, shape: v.shape.slice(), values: await v.data() });
     }
@@ -74,7 +82,10 @@ export async function saveModel(model: SavableModel, dir: string): Promise<void>
           metrics: compiled.metrics.map((m) => m.identifier).filter((m): m is string => m !== null),
           optimizer: { className: compiled.optimizer.className, config: compiled.optimizer.getConfig() },
         };
-  const layers = weightGroups(model).map((g) => ({ layer: g.layer, weights: g.variables.map((v) => ({ name: v.name, shape: v.shape, dtype: v.dtype })) }));
+  const layers = weightGroups(model).map((g) => ({
+    layer: g.layer,
+    weights: g.variables.map((v) => ({ name: v.name, shape: v.shape, dtype: v.dtype })),
+  }));
   const json = (weightsFile: string): string =>
     `${JSON.stringify(
       {
@@ -116,10 +127,20 @@ export function matchWeights(
   const fail = (message: string): never => {
     throw new tf.InvalidArgumentError(`${op}: ${source}: ${message}`, op);
   };
-  if (!model.built && groups.length === 0) fail(`model '${model.name}' is not built, so it has no weights to load into yet: build it first (model.build([null, ...inputShape]) or apply it to an input)`);
+  if (!model.built && groups.length === 0)
+    fail(
+      `model '${model.name}' is not built, so it has no weights to load into yet: build it first (model.build([null, ...inputShape]) or apply it to an input)`,
+    );
   const pairs: [tf.Variable, string][] = [];
-  const check = (variable: tf.Variable, stored: TensorDescription | undefined, layer: string, savedLayer: string, savedName: string): void => {
-    if (stored === undefined) return fail(`layer '${layer}' weight '${variable.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
+  const check = (
+    variable: tf.Variable,
+    stored: TensorDescription | undefined,
+    layer: string,
+    savedLayer: string,
+    savedName: string,
+  ): void => {
+    if (stored === undefined)
+      return fail(`layer '${layer}' weight '${variable.name}' has no tensor ${quoteFromFile(savedName)} in the file`);
     if (!tf.shapesEqual(stored.shape, variable.shape) || stored.dtype !== variable.dtype) {
       fail(
         `layer '${layer}'${savedLayer === layer ? '' : ` (saved as ${quoteFromFile(savedLayer)})`} weight '${variable.name}' has shape ${tf.formatShape(variable.shape)} ` +
@@ -130,7 +151,8 @@ export function matchWeights(
   };
   const layout = readLayout(metadata, fail);
   if (layout === null) {
-    for (const group of groups) for (const v of group.variables) check(v, tensors.get(v.name), group.layer, group.layer, v.name);
+    for (const group of groups)
+      for (const v of group.variables) check(v, tensors.get(v.name), group.layer, group.layer, v.name);
     return pairs;
   }
   if (layout.length !== groups.length) {
@@ -142,7 +164,9 @@ export function matchWeights(
   groups.forEach((group, i) => {
     const [savedLayer, names] = layout[i]!;
     if (names.length !== group.variables.length) {
-      fail(`layer '${group.layer}' has ${group.variables.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`);
+      fail(
+        `layer '${group.layer}' has ${group.variables.length} weight(s), but the file holds ${names.length} for layer ${quoteFromFile(savedLayer)}: the architectures differ`,
+      );
     }
     group.variables.forEach((v, j) => check(v, tensors.get(names[j]!), group.layer, savedLayer, names[j]!));
   });
@@ -153,7 +177,10 @@ export function matchWeights(
  * The file's layer groups (`[layer, tensor names]` in the model's order) from its `tapeflow.layers`
  * metadata; null when the file has none (a safetensors file from elsewhere).
  */
-export function readLayout(metadata: Readonly<Record<string, string>>, fail: (message: string) => never): [string, string[]][] | null {
+export function readLayout(
+  metadata: Readonly<Record<string, string>>,
+  fail: (message: string) => never,
+): [string, string[]][] | null {
   if (!Object.hasOwn(metadata, 'tapeflow.layers')) return null;
   let layout: unknown;
   try {
@@ -161,14 +188,27 @@ export function readLayout(metadata: Readonly<Record<string, string>>, fail: (me
   } catch {
     fail(`the metadata 'tapeflow.layers' is corrupt (not JSON, or nested too deep)`);
   }
-  if (!Array.isArray(layout) || !layout.every((g) => Array.isArray(g) && g.length === 2 && typeof g[0] === 'string' && Array.isArray(g[1]) && g[1].every((n: unknown) => typeof n === 'string'))) {
+  if (
+    !Array.isArray(layout) ||
+    !layout.every(
+      (g) =>
+        Array.isArray(g) &&
+        g.length === 2 &&
+        typeof g[0] === 'string' &&
+        Array.isArray(g[1]) &&
+        g[1].every((n: unknown) => typeof n === 'string'),
+    )
+  ) {
     fail(`the metadata 'tapeflow.layers' is corrupt (not a list of [layer, tensor names])`);
   }
   return layout as [string, string[]][];
 }
 
 /** Assigns matched tensors (every count, shape and dtype checked already). */
-export function assignTensors(tensors: ReadonlyMap<string, StoredTensor>, pairs: readonly [tf.Variable, string][]): void {
+export function assignTensors(
+  tensors: ReadonlyMap<string, StoredTensor>,
+  pairs: readonly [tf.Variable, string][],
+): void {
   tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
       for (const [variable, name] of pairs) {

@@ -50,7 +50,11 @@ class Pair extends Model {
 }
 
 /** Asserts that `fn` rejects with `type` and `message`, and that it left no tensor or Variable behind. */
-async function rejectsCleanly(fn: () => Promise<unknown>, type: new (...args: never[]) => Error, message: RegExp): Promise<void> {
+async function rejectsCleanly(
+  fn: () => Promise<unknown>,
+  type: new (...args: never[]) => Error,
+  message: RegExp,
+): Promise<void> {
   const before = tf.memory();
   await expect(fn()).rejects.toThrow(type);
   await expect(fn()).rejects.toThrow(message);
@@ -61,7 +65,11 @@ async function rejectsCleanly(fn: () => Promise<unknown>, type: new (...args: ne
 describe('save / loadModel', () => {
   it('writes model.json (the layer configs) and weights.safetensors (F32, by layer), and round-trips a trained model', async () => {
     const x = tf.random.normal([16, 4], { seed: 2 });
-    const y = tf.tensor(Array.from({ length: 16 }, (_, i) => i % 3), [16], 'int32');
+    const y = tf.tensor(
+      Array.from({ length: 16 }, (_, i) => i % 3),
+      [16],
+      'int32',
+    );
     const model = mlp();
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     await model.fit(x, y, { epochs: 2, verbose: 0 });
@@ -73,11 +81,38 @@ describe('save / loadModel', () => {
     expect(json.modelConfig.className).toBe('Sequential');
     expect(json.modelConfig.config.buildInputShape).toEqual([null, 4]);
     expect(json.modelConfig.config.layers).toEqual([
-      { className: 'Dense', config: { name: 'hidden', trainable: true, inputShape: [4], units: 6, activation: 'relu', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } },
+      {
+        className: 'Dense',
+        config: {
+          name: 'hidden',
+          trainable: true,
+          inputShape: [4],
+          units: 6,
+          activation: 'relu',
+          useBias: true,
+          kernelInitializer: 'glorotUniform',
+          biasInitializer: 'zeros',
+        },
+      },
       { className: 'Dropout', config: { name: 'drop', trainable: true, rate: 0.2, seed: 9 } },
-      { className: 'Dense', config: { name: 'probabilities', trainable: true, units: 3, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' } },
+      {
+        className: 'Dense',
+        config: {
+          name: 'probabilities',
+          trainable: true,
+          units: 3,
+          activation: 'softmax',
+          useBias: true,
+          kernelInitializer: 'glorotUniform',
+          biasInitializer: 'zeros',
+        },
+      },
     ]);
-    expect(json.trainingConfig).toMatchObject({ loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], optimizer: { className: 'Adam' } });
+    expect(json.trainingConfig).toMatchObject({
+      loss: 'sparseCategoricalCrossentropy',
+      metrics: ['accuracy'],
+      optimizer: { className: 'Adam' },
+    });
     expect(json.weightsManifest.path).toMatch(/^weights-[0-9a-f]{8}-\d+-[0-9a-f]{12}\.safetensors$/);
     const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(target, json.weightsManifest.path))), 'w');
     expect([...tensors].map(([name, t]) => [name, t.dtype, t.shape])).toEqual([
@@ -89,7 +124,11 @@ describe('save / loadModel', () => {
 
     const loaded = await loadModel(target);
     expect(loaded).toBeInstanceOf(Sequential);
-    expect(loaded.layers.map((l) => `${l.className}:${l.name}`)).toEqual(['Dense:hidden', 'Dropout:drop', 'Dense:probabilities']);
+    expect(loaded.layers.map((l) => `${l.className}:${l.name}`)).toEqual([
+      'Dense:hidden',
+      'Dropout:drop',
+      'Dense:probabilities',
+    ]);
     const [p1, p2] = [model.predict(x), loaded.predict(x)];
     expect(await values(p2)).toEqual(await values(p1));
     expect(loaded.compiled?.lossName).toBe('sparseCategoricalCrossentropy');
@@ -100,14 +139,16 @@ describe('save / loadModel', () => {
     loaded.dispose();
   });
 
-  it('loads a Dense made with an initializer of the user\'s own (recorded by name only)', async () => {
+  it("loads a Dense made with an initializer of the user's own (recorded by name only)", async () => {
     const twos = { name: 'twos', initialize: (shape: readonly number[]) => tf.fill(shape, 2) };
     const model = new Sequential([new Dense(2, { inputShape: [2], kernelInitializer: twos, name: 'custom' })]);
     await model.save(join(dir, 'custom-init'));
     const loaded = await loadModel(join(dir, 'custom-init'));
     expect(await values(loaded.variables[0]!)).toEqual([2, 2, 2, 2]);
     const withFunction = new Sequential([new Dense(2, { inputShape: [2], activation: (t) => tf.abs(t), name: 'fn' })]);
-    await expect(withFunction.save(join(dir, 'fn'))).rejects.toThrow(/fn\.getConfig: argument 'activation'.*user function/);
+    await expect(withFunction.save(join(dir, 'fn'))).rejects.toThrow(
+      /fn\.getConfig: argument 'activation'.*user function/,
+    );
     [model, loaded, withFunction].forEach((m) => m.dispose());
   });
 
@@ -131,7 +172,11 @@ describe('save / loadModel', () => {
     const weights = join(target, JSON.parse(await readFile(join(target, 'model.json'), 'utf8')).weightsManifest.path);
     const good = await readFile(weights);
     await writeFile(weights, good.subarray(0, good.length - 10));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /weights-[0-9a-f-]+\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/);
+    await rejectsCleanly(
+      () => loadModel(target),
+      tf.InvalidArgumentError,
+      /weights-[0-9a-f-]+\.safetensors: not a valid safetensors file: it is truncated: tensor 'probabilities\/bias' ends at data byte 204, but the data section has 194 bytes/,
+    );
     await writeFile(weights, good.subarray(0, 5));
     await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /truncated: 5 byte\(s\)/);
     await writeFile(weights, good);
@@ -148,15 +193,31 @@ describe('save / loadModel', () => {
     const json = JSON.parse(await readFile(path, 'utf8'));
     json.modelConfig.config.layers[1].className = 'Conv2D';
     await writeFile(path, JSON.stringify(json));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /model\.json: modelConfig \(Sequential\)\.layers\[1\]: argument 'className' expected a layer class loadModel knows \(Dense, .*'Conv2D'/);
+    await rejectsCleanly(
+      () => loadModel(target),
+      tf.InvalidArgumentError,
+      /model\.json: modelConfig \(Sequential\)\.layers\[1\]: argument 'className' expected a layer class loadModel knows \(Dense, .*'Conv2D'/,
+    );
     json.modelConfig.config.layers[1].className = 'Dropout';
     json.modelConfig.config.layers[0].config.units = 'six';
     await writeFile(path, JSON.stringify(json));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layers\[0\] \(Dense\).*'units' expected a positive integer, but got string 'six'/);
+    await rejectsCleanly(
+      () => loadModel(target),
+      tf.InvalidArgumentError,
+      /layers\[0\] \(Dense\).*'units' expected a positive integer, but got string 'six'/,
+    );
     json.modelConfig.config.layers[0].config.units = 7;
     await writeFile(path, JSON.stringify(json));
-    await rejectsCleanly(() => loadModel(target), tf.InvalidArgumentError, /layer 'hidden' weight 'hidden\/kernel' has shape \[4,7\] \(float32\) in the model, but the file holds shape \[4,6\]/);
-    await rejectsCleanly(() => loadModel(join(dir, 'nowhere')), tf.NotFoundError, /loadModel: '.*nowhere' does not exist \(ENOENT\)/);
+    await rejectsCleanly(
+      () => loadModel(target),
+      tf.InvalidArgumentError,
+      /layer 'hidden' weight 'hidden\/kernel' has shape \[4,7\] \(float32\) in the model, but the file holds shape \[4,6\]/,
+    );
+    await rejectsCleanly(
+      () => loadModel(join(dir, 'nowhere')),
+      tf.NotFoundError,
+      /loadModel: '.*nowhere' does not exist \(ENOENT\)/,
+    );
   });
 });
 
@@ -191,7 +252,9 @@ describe('saveWeights / loadWeights', () => {
     const fifo = join(dir, 'fifo.safetensors');
     execFileSync('mkfifo', [fifo]);
     await expect(target.loadWeights(fifo)).rejects.toThrow(tf.FailedPreconditionError);
-    await expect(target.loadWeights(fifo)).rejects.toThrow(/loadWeights: '.*fifo\.safetensors' is a FIFO; only regular files are read/);
+    await expect(target.loadWeights(fifo)).rejects.toThrow(
+      /loadWeights: '.*fifo\.safetensors' is a FIFO; only regular files are read/,
+    );
     await expect(target.loadWeights(join(dir, 'absent.safetensors'))).rejects.toThrow(tf.NotFoundError);
     source.dispose();
     target.dispose();
@@ -204,7 +267,8 @@ describe('saveWeights / loadWeights', () => {
     const file = join(dir, 'pair.safetensors');
     await a.saveWeights(file);
     await b.loadWeights(file);
-    for (let i = 0; i < a.variables.length; i++) expect(await values(b.variables[i]!)).toEqual(await values(a.variables[i]!));
+    for (let i = 0; i < a.variables.length; i++)
+      expect(await values(b.variables[i]!)).toEqual(await values(a.variables[i]!));
     await expect(a.save(join(dir, 'pair'))).rejects.toThrow(tf.UnimplementedError);
     a.dispose();
     b.dispose();
@@ -222,7 +286,9 @@ describe('saveWeights / loadWeights', () => {
     );
     expect(await Promise.all(wider.variables.map(values))).toEqual(before);
     const shorter = new Sequential([new Dense(3, { inputShape: [4] })]);
-    await expect(shorter.loadWeights(file)).rejects.toThrow(/the file has weights for 2 layer\(s\) \[hidden, probabilities\], but model '.*' has 1 layer\(s\) with weights \[dense.*\]/);
+    await expect(shorter.loadWeights(file)).rejects.toThrow(
+      /the file has weights for 2 layer\(s\) \[hidden, probabilities\], but model '.*' has 1 layer\(s\) with weights \[dense.*\]/,
+    );
     const unbuilt = new Sequential([new Dense(3)]);
     await expect(unbuilt.loadWeights(file)).rejects.toThrow(/is not built.*build it first/);
     [source, wider, shorter, unbuilt].forEach((m) => m.dispose());

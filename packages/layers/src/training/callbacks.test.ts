@@ -61,15 +61,21 @@ describe('EarlyStopping', () => {
     expect(warn.mock.calls[0]![0]).toMatch(/'val_loss'.*Available: loss/);
   });
 
-  it('stops fit and restores the best epoch\'s weights (restoreBestWeights), leaking nothing', async () => {
+  it("stops fit and restores the best epoch's weights (restoreBestWeights), leaking nothing", async () => {
     const start = tf.memory().numTensors;
-    const x = tf.tensor([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const x = tf.tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     const y = tf.tensor([[1], [2], [3], [4]]);
     const model = new Sequential([new Dense(1, { inputShape: [2], seed: 3 })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     let afterFirst: number[][] = [];
     const stop = earlyStopping({ monitor: 'loss', minDelta: 1e9, restoreBestWeights: true });
-    const snapshot = async (): Promise<number[][]> => Promise.all(model.variables.map(async (v) => Array.from(await v.data())));
+    const snapshot = async (): Promise<number[][]> =>
+      Promise.all(model.variables.map(async (v) => Array.from(await v.data())));
     const { history } = await model.fit(x, y, {
       epochs: 10,
       verbose: 0,

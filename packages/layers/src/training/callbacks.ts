@@ -134,7 +134,10 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     const current = logs[this.monitor];
     if (current === undefined) {
-      if (!this.warned) console.warn(`EarlyStopping: conditioned on '${this.monitor}', which is not in the logs. Available: ${Object.keys(logs).join(', ')}.`);
+      if (!this.warned)
+        console.warn(
+          `EarlyStopping: conditioned on '${this.monitor}', which is not in the logs. Available: ${Object.keys(logs).join(', ')}.`,
+        );
       this.warned = true;
       return;
     }
@@ -160,7 +163,8 @@ export class EarlyStopping implements Callback {
   onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (this.restoreBestWeights && this.bestWeights !== null && this.model !== null) {
-      if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      if (this.verbose > 0)
+        console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
       this.model.setWeights(this.bestWeights);
     }
     this.releaseBestWeights();
@@ -203,15 +207,23 @@ const HOOKS: readonly string[] = Object.keys(HOOK_TABLE);
  */
 export function checkCallback(callback: unknown, index: number): void {
   const argument = `options.callbacks[${index}]`;
-  if (typeof callback !== 'object' || callback === null) tf.invalidArgument('fit', argument, 'an object with hooks (onEpochEnd, ...)', tf.describeValue(callback));
+  if (typeof callback !== 'object' || callback === null)
+    tf.invalidArgument('fit', argument, 'an object with hooks (onEpochEnd, ...)', tf.describeValue(callback));
   if (Object.getPrototypeOf(callback) === Object.prototype) {
     for (const key of Object.keys(callback)) {
-      if (/^on[A-Z]/.test(key) && !HOOKS.includes(key)) tf.invalidArgument('fit', argument, `known hooks: ${expectedName(HOOKS, key, '')}`, `the unknown hook '${key}'`);
+      if (/^on[A-Z]/.test(key) && !HOOKS.includes(key))
+        tf.invalidArgument(
+          'fit',
+          argument,
+          `known hooks: ${expectedName(HOOKS, key, '')}`,
+          `the unknown hook '${key}'`,
+        );
     }
   }
   for (const hook of HOOKS) {
     const value = (callback as Record<string, unknown>)[hook];
-    if (value !== undefined && typeof value !== 'function') tf.invalidArgument('fit', `${argument}.${hook}`, 'a function', tf.describeValue(value));
+    if (value !== undefined && typeof value !== 'function')
+      tf.invalidArgument('fit', `${argument}.${hook}`, 'a function', tf.describeValue(value));
   }
 }
 

@@ -13,9 +13,24 @@ import { unknownName } from '../option-rules.js';
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
 const COMPILE_RULES: tf.OptionSchema<CompileArgs> = {
-  optimizer: { kind: 'custom', check: (value) => (value instanceof optimizers.Optimizer || typeof value === 'string' ? undefined : "an optimizer name ('adam', ...) or an Optimizer") },
-  loss: { kind: 'custom', check: (value) => (value instanceof losses.Loss || typeof value === 'string' || isFunction(value) ? undefined : "a loss name ('mse', ...), a Loss or a function") },
-  metrics: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : "an array of metric names ('accuracy', ...) or functions") },
+  optimizer: {
+    kind: 'custom',
+    check: (value) =>
+      value instanceof optimizers.Optimizer || typeof value === 'string'
+        ? undefined
+        : "an optimizer name ('adam', ...) or an Optimizer",
+  },
+  loss: {
+    kind: 'custom',
+    check: (value) =>
+      value instanceof losses.Loss || typeof value === 'string' || isFunction(value)
+        ? undefined
+        : "a loss name ('mse', ...), a Loss or a function",
+  },
+  metrics: {
+    kind: 'custom',
+    check: (value) => (Array.isArray(value) ? undefined : "an array of metric names ('accuracy', ...) or functions"),
+  },
 };
 
 /**
@@ -74,7 +89,12 @@ function resolveLoss(identifier: LossIdentifier): Pick<Compiled, 'loss' | 'lossN
   return { loss: (yTrue, yPred) => loss.call(yTrue, yPred), lossName: loss.name, lossOptions: loss.options };
 }
 
-function resolveMetric(identifier: MetricIdentifier, index: number, lossName: losses.LossName | null, fromLogits: boolean): CompiledMetric {
+function resolveMetric(
+  identifier: MetricIdentifier,
+  index: number,
+  lossName: losses.LossName | null,
+  fromLogits: boolean,
+): CompiledMetric {
   if (typeof identifier === 'function') {
     const name = identifier.name === '' ? `metric_${index}` : identifier.name;
     return { name, resolve: () => identifier, identifier: null };
@@ -84,7 +104,8 @@ function resolveMetric(identifier: MetricIdentifier, index: number, lossName: lo
     const threshold = lossName === 'binaryCrossentropy' && fromLogits ? 0 : 0.5;
     return { name: identifier, resolve: (t, p) => metrics.accuracyFor(t, p, threshold), identifier };
   }
-  if (typeof identifier !== 'string') unknownName('compile', `args.metrics[${index}]`, metrics.METRIC_NAMES, identifier, 'a function');
+  if (typeof identifier !== 'string')
+    unknownName('compile', `args.metrics[${index}]`, metrics.METRIC_NAMES, identifier, 'a function');
   const fn = metrics.get(identifier, 'compile', `args.metrics[${index}]`);
   return { name: identifier, resolve: () => fn, identifier };
 }
@@ -94,17 +115,31 @@ function resolveMetric(identifier: MetricIdentifier, index: number, lossName: lo
  * @example const compiled = resolveCompileArgs({ optimizer: 'adam', loss: 'mse' });
  */
 export function resolveCompileArgs(args: CompileArgs): Compiled {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) tf.invalidArgument('compile', 'args', '{ optimizer, loss, metrics }', tf.describeValue(args));
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    tf.invalidArgument('compile', 'args', '{ optimizer, loss, metrics }', tf.describeValue(args));
   tf.checkOptions('compile', args, COMPILE_RULES, 'args');
-  if (args.loss === undefined) tf.invalidArgument('compile', 'args.loss', `a loss name, a Loss or a function`, 'undefined');
+  if (args.loss === undefined)
+    tf.invalidArgument('compile', 'args.loss', `a loss name, a Loss or a function`, 'undefined');
   const loss = resolveLoss(args.loss);
   const fromLogits = args.loss instanceof losses.Loss && args.loss.fromLogits;
   const list = args.metrics ?? [];
   const compiledMetrics = list.map((m, i) => resolveMetric(m, i, loss.lossName, fromLogits));
   const names = compiledMetrics.map((m) => m.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) tf.invalidArgument('compile', 'args.metrics', 'distinct metric names (they are history keys)', `'${duplicate}' twice`);
-  if (names.includes('loss')) tf.invalidArgument('compile', 'args.metrics', "names other than 'loss' (the history's loss key)", "a metric named 'loss'");
+  if (duplicate !== undefined)
+    tf.invalidArgument(
+      'compile',
+      'args.metrics',
+      'distinct metric names (they are history keys)',
+      `'${duplicate}' twice`,
+    );
+  if (names.includes('loss'))
+    tf.invalidArgument(
+      'compile',
+      'args.metrics',
+      "names other than 'loss' (the history's loss key)",
+      "a metric named 'loss'",
+    );
   const identifier = args.optimizer ?? 'rmsprop';
   const ownsOptimizer = !(identifier instanceof optimizers.Optimizer);
   const optimizer = optimizers.get(identifier, {}, 'compile', 'args.optimizer');

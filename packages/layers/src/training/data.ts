@@ -19,7 +19,12 @@ export function checkData(op: string, x: tf.Tensor, y: tf.Tensor | null): number
     tf.assertLiveTensor(y, op, 'y');
     if (y.rank < 1) tf.invalidArgument(op, 'y', 'a tensor of rank >= 1 ([samples, ...])', 'a scalar');
     if (y.shape[0] !== samples) {
-      tf.invalidArgument(op, 'y', `${samples} samples (x's first dimension; shape ${tf.formatShape(x.shape)})`, `${y.shape[0]!} (shape ${tf.formatShape(y.shape)})`);
+      tf.invalidArgument(
+        op,
+        'y',
+        `${samples} samples (x's first dimension; shape ${tf.formatShape(x.shape)})`,
+        `${y.shape[0]!} (shape ${tf.formatShape(y.shape)})`,
+      );
     }
   }
   return samples;
@@ -40,7 +45,13 @@ export function batchValues(compiled: Compiled, yTrue: tf.Tensor, yPred: tf.Tens
       const parts = [tf.reshape(loss, [1])];
       for (const metric of compiled.metrics) {
         const value = metric.resolve(yTrue.shape, yPred.shape)(yTrue, yPred);
-        if (value.size !== 1) tf.invalidArgument('fit', `metrics['${metric.name}']`, 'a metric returning a scalar', `shape ${tf.formatShape(value.shape)}`);
+        if (value.size !== 1)
+          tf.invalidArgument(
+            'fit',
+            `metrics['${metric.name}']`,
+            'a metric returning a scalar',
+            `shape ${tf.formatShape(value.shape)}`,
+          );
         parts.push(tf.reshape(tf.cast(value, 'float32'), [1]));
       }
       return tf.concat(parts, 0);
@@ -83,7 +94,13 @@ export class MeanTracker {
  * before training starts (and the model is built); then, for integer-label losses, reads the labels
  * once and checks each is a whole number in [0, classes), as TensorFlow's kernel does.
  */
-export async function checkTargets(op: string, model: Layer, compiled: Compiled, x: tf.Tensor, y: tf.Tensor): Promise<void> {
+export async function checkTargets(
+  op: string,
+  model: Layer,
+  compiled: Compiled,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): Promise<void> {
   const classes = tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
       const xs = rows(x, 0, 1);

@@ -16,13 +16,19 @@ import { Sequential } from '../sequential.js';
 function problem(samples = 60): { x: tf.Tensor; y: tf.Tensor } {
   return tf.tidy(() => {
     const x = tf.random.normal([samples, 2], { seed: 17 });
-    const directions = tf.tensor([[1, -0.5, -0.5], [0, 0.87, -0.87]]);
+    const directions = tf.tensor([
+      [1, -0.5, -0.5],
+      [0, 0.87, -0.87],
+    ]);
     return { x, y: tf.argMax(tf.matmul(x, directions), -1) };
   });
 }
 
 function classifier(seed = 1): Sequential {
-  return new Sequential([new Dense(8, { activation: 'tanh', seed, inputShape: [2] }), new Dense(3, { seed: seed + 10 })]);
+  return new Sequential([
+    new Dense(8, { activation: 'tanh', seed, inputShape: [2] }),
+    new Dense(3, { seed: seed + 10 }),
+  ]);
 }
 
 function compileSparse(model: Sequential, learningRate = 0.05): void {
@@ -73,7 +79,13 @@ describe('compile / fit / evaluate', () => {
     const model = classifier();
     compileSparse(model);
     let batches = 0;
-    const { history } = await model.fit(x, y, { epochs: 1, batchSize: 4, validationSplit: 0.2, verbose: 0, callbacks: [{ onBatchEnd: () => void batches++ }] });
+    const { history } = await model.fit(x, y, {
+      epochs: 1,
+      batchSize: 4,
+      validationSplit: 0.2,
+      verbose: 0,
+      callbacks: [{ onBatchEnd: () => void batches++ }],
+    });
     expect(batches).toBe(2); // 8 training samples in batches of 4
     expect(Object.keys(history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     const [xLast, yLast] = [tf.slice(x, 8, 2), tf.slice(y, 8, 2)];
@@ -122,8 +134,14 @@ describe('compile / fit / evaluate', () => {
     });
     expect(calls).toEqual([
       'trainBegin',
-      'epochBegin 0', 'batchEnd 0 loss,accuracy', 'batchEnd 1 loss,accuracy', 'epochEnd 0 loss,accuracy',
-      'epochBegin 1', 'batchEnd 0 loss,accuracy', 'batchEnd 1 loss,accuracy', 'epochEnd 1 loss,accuracy',
+      'epochBegin 0',
+      'batchEnd 0 loss,accuracy',
+      'batchEnd 1 loss,accuracy',
+      'epochEnd 0 loss,accuracy',
+      'epochBegin 1',
+      'batchEnd 0 loss,accuracy',
+      'batchEnd 1 loss,accuracy',
+      'epochEnd 1 loss,accuracy',
       'trainEnd',
     ]);
     tf.dispose([x, y]);
@@ -135,9 +153,19 @@ describe('compile / fit / evaluate', () => {
     const { x, y } = problem();
     const model = classifier();
     const optimizer = new optimizers.Adam();
-    model.compile({ optimizer, loss: new losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    model.compile({
+      optimizer,
+      loss: new losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: ['accuracy'],
+    });
     const perEpoch: number[] = [];
-    await model.fit(x, y, { epochs: 4, batchSize: 16, validationSplit: 0.25, verbose: 0, callbacks: [{ onEpochEnd: () => void perEpoch.push(tf.memory().numTensors) }] });
+    await model.fit(x, y, {
+      epochs: 4,
+      batchSize: 16,
+      validationSplit: 0.25,
+      verbose: 0,
+      callbacks: [{ onEpochEnd: () => void perEpoch.push(tf.memory().numTensors) }],
+    });
     await model.evaluate(x, y, { verbose: 0 });
     tf.dispose(model.predict(x));
     expect(new Set(perEpoch).size).toBe(1);
@@ -168,9 +196,13 @@ describe('compile / fit / evaluate', () => {
 describe('fit: bad input', () => {
   it('compile refuses unknown names and repeated metrics; compiling again disposes the optimizer it made', () => {
     const model = classifier();
-    expect(() => model.compile({ optimizer: 'adagrad' as 'adam', loss: 'mse' })).toThrow(/optimizer.*'sgd', 'adam', 'adamw', 'rmsprop'.*adagrad/);
+    expect(() => model.compile({ optimizer: 'adagrad' as 'adam', loss: 'mse' })).toThrow(
+      /optimizer.*'sgd', 'adam', 'adamw', 'rmsprop'.*adagrad/,
+    );
     expect(() => model.compile({ optimizer: 'adam', loss: 'hinge' as 'mse' })).toThrow(/loss.*'meanSquaredError'/);
-    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1' as 'mae'] })).toThrow(/metric.*'accuracy'.*f1/);
+    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1' as 'mae'] })).toThrow(
+      /metric.*'accuracy'.*f1/,
+    );
     expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae', 'mae'] })).toThrow(/'mae' twice/);
     expect(model.compiled).toBeNull();
     model.compile({ loss: 'mse' });
@@ -185,7 +217,9 @@ describe('fit: bad input', () => {
     const { x, y } = problem(4);
     const model = classifier();
     await expect(model.fit(x, y)).rejects.toThrow(tf.FailedPreconditionError);
-    await expect(model.fit(x, y)).rejects.toThrow(/must be compiled before training: call model.compile\(\{ optimizer, loss \}\)/);
+    await expect(model.fit(x, y)).rejects.toThrow(
+      /must be compiled before training: call model.compile\(\{ optimizer, loss \}\)/,
+    );
     await expect(model.evaluate(x, y)).rejects.toThrow(/compiled before evaluation/);
     tf.dispose([x, y]);
     model.dispose();
@@ -199,11 +233,15 @@ describe('fit: bad input', () => {
     const before = await snapshot(model.variables);
     let began = 0;
     const callbacks = [{ onTrainBegin: () => void began++ }];
-    await expect(model.fit(x, oneHot, { callbacks })).rejects.toThrow(/sparseCategoricalCrossentropy.*\[1,3\]; these look like one-hot targets/);
+    await expect(model.fit(x, oneHot, { callbacks })).rejects.toThrow(
+      /sparseCategoricalCrossentropy.*\[1,3\]; these look like one-hot targets/,
+    );
     const bools = tf.cast(y, 'bool');
     await expect(model.fit(x, bools, { callbacks })).rejects.toThrow(/yTrue.*bool tensor/);
     const outOfRange = tf.tensor([0, 1, 2, 3, 1, 0], [6], 'int32');
-    await expect(model.fit(x, outOfRange, { callbacks })).rejects.toThrow(/label 3 at sample 3, outside the valid range \[0, 3\)/);
+    await expect(model.fit(x, outOfRange, { callbacks })).rejects.toThrow(
+      /label 3 at sample 3, outside the valid range \[0, 3\)/,
+    );
     const fractional = tf.tensor([0, 1, 1.5, 2, 1, 0]);
     await expect(model.fit(x, fractional, { callbacks })).rejects.toThrow(/label 1.5 at sample 2/);
     const short = tf.tensor([0, 1], [2], 'int32');
@@ -221,7 +259,10 @@ describe('fit: bad input', () => {
     const model = classifier();
     // A plain function: fit cannot know it takes integer labels, so only the loss itself can check them.
     const optimizer = new optimizers.SGD(0.1);
-    model.compile({ optimizer, loss: (yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: true }) });
+    model.compile({
+      optimizer,
+      loss: (yTrue, yPred) => losses.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: true }),
+    });
     const before = await snapshot(model.variables);
     const start = tf.memory().numTensors;
     // Sample 0 (which fit runs through the loss before training) is fine; the first batch is not.
@@ -243,7 +284,12 @@ describe('fit: bad input', () => {
     const model = classifier();
     compileSparse(model);
     const sizes: number[] = [];
-    const { history, params } = await model.fit(x, y, { epochs: 2, batchSize: 1000, verbose: 0, callbacks: [{ onBatchEnd: (b) => void sizes.push(b) }] });
+    const { history, params } = await model.fit(x, y, {
+      epochs: 2,
+      batchSize: 1000,
+      verbose: 0,
+      callbacks: [{ onBatchEnd: (b) => void sizes.push(b) }],
+    });
     expect(sizes).toEqual([0, 0]);
     expect(params.steps).toBe(1);
     expect(history.loss).toHaveLength(2);
@@ -264,10 +310,17 @@ describe('fit: bad input', () => {
       batchSize: 4,
       shuffle: false,
       verbose: 0,
-      callbacks: [{ onBatchEnd: async (b) => void (b === 1 && (lastGood = await snapshot(model.variables))), onTrainEnd: () => void ended++ }],
+      callbacks: [
+        {
+          onBatchEnd: async (b) => void (b === 1 && (lastGood = await snapshot(model.variables))),
+          onTrainEnd: () => void ended++,
+        },
+      ],
     });
     await expect(run).rejects.toThrow(tf.InvalidArgumentError);
-    await expect(run).rejects.toThrow(/the loss is NaN at epoch 1\/3, batch 3\/3; training stopped before applying that step \(TerminateOnNaN\)/);
+    await expect(run).rejects.toThrow(
+      /the loss is NaN at epoch 1\/3, batch 3\/3; training stopped before applying that step \(TerminateOnNaN\)/,
+    );
     const weights = await snapshot(model.variables);
     expect(weights).toEqual(lastGood);
     expect(weights.flat().every(Number.isFinite)).toBe(true);

@@ -75,7 +75,10 @@ const FIT_RULES: tf.OptionSchema<FitOptions> = {
   validationSplit: halfOpenRule(0, 1),
   validationData: {
     kind: 'custom',
-    check: (value) => (Array.isArray(value) && value.length === 2 && value.every((t) => t instanceof tf.Tensor) ? undefined : 'a pair [x, y] of tensors'),
+    check: (value) =>
+      Array.isArray(value) && value.length === 2 && value.every((t) => t instanceof tf.Tensor)
+        ? undefined
+        : 'a pair [x, y] of tensors',
   },
   shuffle: { kind: 'boolean' },
   seed: INTEGER,
@@ -87,14 +90,25 @@ const FIT_RULES: tf.OptionSchema<FitOptions> = {
 function resolveOptions(options: FitOptions): { epochs: number; batchSize: number; verbose: Verbosity; split: number } {
   tf.checkOptions('fit', options, FIT_RULES);
   (options.callbacks ?? []).forEach(checkCallback);
-  return { epochs: options.epochs ?? 1, batchSize: options.batchSize ?? 32, verbose: options.verbose ?? 1, split: options.validationSplit ?? 0 };
+  return {
+    epochs: options.epochs ?? 1,
+    batchSize: options.batchSize ?? 32,
+    verbose: options.verbose ?? 1,
+    split: options.validationSplit ?? 0,
+  };
 }
 
 /**
  * Trains `model` (compiled as `compiled`) on `x`, `y`; see `Model.fit`.
  * @example const history = await fit(model, compiled, x, y, { epochs: 2 });
  */
-export async function fit(model: FitModel, compiled: Compiled, x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<History> {
+export async function fit(
+  model: FitModel,
+  compiled: Compiled,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: FitOptions,
+): Promise<History> {
   const samples = checkData('fit', x, y);
   const { epochs, batchSize, verbose, split } = resolveOptions(options);
   const owned: tf.Tensor[] = [];
@@ -109,7 +123,12 @@ export async function fit(model: FitModel, compiled: Compiled, x: tf.Tensor, y: 
     } else if (split > 0) {
       const trainCount = Math.floor(samples * (1 - split));
       if (trainCount < 1 || trainCount >= samples) {
-        tf.invalidArgument('fit', 'validationSplit', `a split leaving samples on both sides of ${samples}`, `${split} (${trainCount} for training)`);
+        tf.invalidArgument(
+          'fit',
+          'validationSplit',
+          `a split leaving samples on both sides of ${samples}`,
+          `${split} (${trainCount} for training)`,
+        );
       }
       [xTrain, yTrain] = [rows(x, 0, trainCount), rows(y, 0, trainCount)];
       validation = [rows(x, trainCount, samples - trainCount), rows(y, trainCount, samples - trainCount)];
@@ -151,13 +170,22 @@ async function trainEpochs(
       await callbacks.batchBegin(step, tracker.logs());
       const start = step * batchSize;
       const size = Math.min(batchSize, samples - start);
-      const values = await trainStep(model, compiled, x, y, order, start, size, variables, { epoch, epochs, step, steps });
+      const values = await trainStep(model, compiled, x, y, order, start, size, variables, {
+        epoch,
+        epochs,
+        step,
+        steps,
+      });
       tracker.add(values, size);
       bar.update(step + 1, tracker.entries(), false);
       await callbacks.batchEnd(step, tracker.logs());
     }
     const logs: Record<string, number> = tracker.logs();
-    if (validation !== null) Object.assign(logs, (await evaluateBatches(model, compiled, validation[0], validation[1], batchSize)).logs('val_'));
+    if (validation !== null)
+      Object.assign(
+        logs,
+        (await evaluateBatches(model, compiled, validation[0], validation[1], batchSize)).logs('val_'),
+      );
     bar.update(steps, Object.entries(logs), true);
     for (const [key, value] of Object.entries(logs)) (history[key] ??= []).push(value);
     epochList.push(epoch);

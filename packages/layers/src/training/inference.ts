@@ -35,7 +35,11 @@ export interface PredictOptions {
   readonly batchSize?: number;
 }
 
-const EVALUATE_RULES: tf.OptionSchema<EvaluateOptions> = { batchSize: POSITIVE_INTEGER, verbose: VERBOSE_RULE, progressStream: PROGRESS_STREAM_RULE };
+const EVALUATE_RULES: tf.OptionSchema<EvaluateOptions> = {
+  batchSize: POSITIVE_INTEGER,
+  verbose: VERBOSE_RULE,
+  progressStream: PROGRESS_STREAM_RULE,
+};
 const PREDICT_RULES: tf.OptionSchema<PredictOptions> = { batchSize: POSITIVE_INTEGER };
 
 /**
@@ -73,15 +77,26 @@ export async function evaluateBatches(
  * The loss and compiled metrics on `x`, `y` (Keras' `evaluate(return_dict=True)`).
  * @example const { loss, accuracy } = await evaluate(model, compiled, x, y, {});
  */
-export async function evaluate(model: Layer, compiled: Compiled, x: tf.Tensor, y: tf.Tensor, options: EvaluateOptions): Promise<Record<string, number>> {
+export async function evaluate(
+  model: Layer,
+  compiled: Compiled,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: EvaluateOptions,
+): Promise<Record<string, number>> {
   tf.checkOptions('evaluate', options, EVALUATE_RULES);
   checkData('evaluate', x, y);
   const batchSize = options.batchSize ?? 32;
   const verbose = options.verbose ?? 1;
   await checkTargets('evaluate', model, compiled, x, y);
   const steps = Math.ceil(x.shape[0]! / batchSize);
-  const bar = new ProgressBar(steps, { verbose, ...(options.progressStream === undefined ? {} : { stream: options.progressStream }) });
-  const tracker = await evaluateBatches(model, compiled, x, y, batchSize, (done, t) => bar.update(done, t.entries(), done === steps));
+  const bar = new ProgressBar(steps, {
+    verbose,
+    ...(options.progressStream === undefined ? {} : { stream: options.progressStream }),
+  });
+  const tracker = await evaluateBatches(model, compiled, x, y, batchSize, (done, t) =>
+    bar.update(done, t.entries(), done === steps),
+  );
   return tracker.logs();
 }
 

@@ -27,7 +27,10 @@ describe('ProgressBar', () => {
     const time = clock();
     const bar = new ProgressBar(10, { verbose: 1, stream, prefix: 'Epoch 1/2', now: time.now });
     time.at(1000);
-    bar.update(3, [['loss', 0.5], ['accuracy', 0.25]]);
+    bar.update(3, [
+      ['loss', 0.5],
+      ['accuracy', 0.25],
+    ]);
     time.at(1010);
     bar.update(4, [['loss', 0.45]]); // within 50 ms of the last draw: skipped
     time.at(2000);
@@ -39,7 +42,10 @@ describe('ProgressBar', () => {
   });
 
   it('is silent when the stream is not a TTY or at verbose 0; verbose 2 writes one line at the end', () => {
-    for (const [isTTY, verbose] of [[false, 1], [true, 0]] as const) {
+    for (const [isTTY, verbose] of [
+      [false, 1],
+      [true, 0],
+    ] as const) {
       const stream = fakeStream(isTTY);
       const bar = new ProgressBar(5, { verbose, stream, prefix: 'Epoch 1/1' });
       bar.update(2, [['loss', 1]]);
@@ -51,12 +57,24 @@ describe('ProgressBar', () => {
     const bar = new ProgressBar(4, { verbose: 2, stream, prefix: 'Epoch 3/5', now: time.now });
     bar.update(2, [['loss', 1]]);
     time.at(4000);
-    bar.update(4, [['loss', 0.5], ['val_loss', 0.0001234]], true);
+    bar.update(
+      4,
+      [
+        ['loss', 0.5],
+        ['val_loss', 0.0001234],
+      ],
+      true,
+    );
     expect(stream.text()).toBe('Epoch 3/5 - 4s 1s/step - loss: 0.5000 - val_loss: 1.2340e-04\n');
   });
 
   it('formats like Keras: 4 decimals, scientific below 1e-3, durations as 3s / 1:05 / 1:02:03', () => {
-    expect([formatValue(0.12345678), formatValue(0), formatValue(NaN), formatValue(-0.00002)]).toEqual(['0.1235', '0.0000', 'NaN', '-2.0000e-05']);
+    expect([formatValue(0.12345678), formatValue(0), formatValue(NaN), formatValue(-0.00002)]).toEqual([
+      '0.1235',
+      '0.0000',
+      'NaN',
+      '-2.0000e-05',
+    ]);
     expect([formatDuration(2.6), formatDuration(65), formatDuration(3723)]).toEqual(['3s', '1:05', '1:02:03']);
   });
 
@@ -76,7 +94,12 @@ describe('ProgressBar', () => {
     expect(pipe.text()).toBe('');
     const perEpoch = fakeStream(false);
     await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 2, progressStream: perEpoch });
-    expect(perEpoch.text().split('\n').filter((l) => l !== '')).toHaveLength(3);
+    expect(
+      perEpoch
+        .text()
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(3);
     tf.dispose([x, y]);
     model.dispose();
   });

@@ -74,7 +74,12 @@ export class ProgressBar {
 
   constructor(
     total: number,
-    options: { readonly verbose: Verbosity; readonly stream?: ProgressStream | null; readonly prefix?: string; readonly now?: () => number },
+    options: {
+      readonly verbose: Verbosity;
+      readonly stream?: ProgressStream | null;
+      readonly prefix?: string;
+      readonly now?: () => number;
+    },
   ) {
     this.total = total;
     this.stream = options.stream === undefined ? defaultStream() : options.stream;
@@ -91,16 +96,24 @@ export class ProgressBar {
     if (this.stream === null || (!this.live && !this.summaryOnly)) return;
     const now = this.now();
     if (this.summaryOnly) {
-      if (finalize) this.stream.write(`${this.prefix}${this.prefix === '' ? '' : ' - '}${this.timing(now, current)}${metrics(values)}\n`);
+      if (finalize)
+        this.stream.write(
+          `${this.prefix}${this.prefix === '' ? '' : ' - '}${this.timing(now, current)}${metrics(values)}\n`,
+        );
       return;
     }
     if (!finalize && now - this.lastDraw < 50) return;
     this.lastDraw = now;
     const width = String(this.total).length;
     const filled = Math.floor((30 * current) / Math.max(this.total, 1));
-    const bar = current >= this.total ? '='.repeat(30) : `${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? '>' : ''}`.padEnd(30, '.');
+    const bar =
+      current >= this.total
+        ? '='.repeat(30)
+        : `${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? '>' : ''}`.padEnd(30, '.');
     const elapsed = (now - this.start) / 1000;
-    const eta = finalize ? this.timing(now, current) : `ETA: ${formatDuration(current > 0 ? (elapsed / current) * (this.total - current) : 0)}`;
+    const eta = finalize
+      ? this.timing(now, current)
+      : `ETA: ${formatDuration(current > 0 ? (elapsed / current) * (this.total - current) : 0)}`;
     const line = `${String(current).padStart(width)}/${this.total} [${bar}] - ${eta}${metrics(values)}`;
     // Pad over a longer previous line: `\r` returns the cursor but does not clear what follows.
     this.stream.write(`\r${line}${' '.repeat(Math.max(this.lastLength - line.length, 0))}${finalize ? '\n' : ''}`);

@@ -12,8 +12,13 @@ export const VERBOSE_RULE: tf.OptionRule = { kind: 'oneOf', values: [0, 1, 2] };
 export const PROGRESS_STREAM_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value === null || (typeof value === 'object' && typeof (value as { write?: unknown }).write === 'function') ? undefined : 'an object with write(text), or null',
+    value === null || (typeof value === 'object' && typeof (value as { write?: unknown }).write === 'function')
+      ? undefined
+      : 'an object with write(text), or null',
 };
 
 /** A list of callbacks. */
-export const CALLBACKS_RULE: tf.OptionRule = { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : 'an array of callbacks') };
+export const CALLBACKS_RULE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) => (Array.isArray(value) ? undefined : 'an array of callbacks'),
+};

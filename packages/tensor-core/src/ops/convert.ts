@@ -32,7 +32,10 @@ export function assertLiveTensor(t: unknown, op: string, argument: string): asse
     invalidArgument(op, argument, 'a Tensor', describeValue(t));
   }
   if (t.isDisposedInternal) {
-    throw new FailedPreconditionError(`${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`, op);
+    throw new FailedPreconditionError(
+      `${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`,
+      op,
+    );
   }
 }
 
@@ -41,7 +44,12 @@ export function describeValue(value: unknown): string {
   if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(',')}]`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint'
+  ) {
     return `${typeof value} ${String(value)}`;
   }
   if (value === undefined) return 'undefined';

@@ -20,7 +20,12 @@ import { elementOf, scalarOf, valuesToHost } from './values.js';
 /** Values `constant` accepts: a number, boolean, nested arrays of them, or a TypedArray. */
 export type TensorValues = number | boolean | TypedArray | readonly TensorValues[];
 
-function valuesToTensor(value: unknown, shape: readonly number[] | undefined, dtype: DataType | undefined, op: string): Tensor {
+function valuesToTensor(
+  value: unknown,
+  shape: readonly number[] | undefined,
+  dtype: DataType | undefined,
+  op: string,
+): Tensor {
   const { values, shape: target, dtype: resolved } = valuesToHost(value, shape, dtype, op);
   return getEngine().makeTensor(values, target, resolved);
 }
@@ -43,7 +48,8 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
 
 /** A rank-0 tensor. */
 export function scalar(value: number | boolean, dtype?: DataType): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') invalidArgument('scalar', 'value', 'a number or boolean', describeValue(value));
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    invalidArgument('scalar', 'value', 'a number or boolean', describeValue(value));
   return valuesToTensor(value, [], dtype, 'scalar');
 }
 
@@ -104,8 +110,13 @@ export function eye(n: number, dtype: DataType = 'float32'): Tensor {
  */
 export function range(start: number, stop?: number, step = 1, dtype: DataType = 'float32'): Tensor {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
-  for (const [name, v] of [['start', from], ['stop', to], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) invalidArgument('range', name, 'a finite number', describeValue(v));
+  for (const [name, v] of [
+    ['start', from],
+    ['stop', to],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      invalidArgument('range', name, 'a finite number', describeValue(v));
   }
   if (step === 0) invalidArgument('range', 'step', 'a non-zero number', '0');
   assertDataType('range', 'dtype', dtype);
@@ -124,7 +135,8 @@ export function range(start: number, stop?: number, step = 1, dtype: DataType = 
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (typeof start !== 'number') invalidArgument('linspace', 'start', 'a number', describeValue(start));
   if (typeof stop !== 'number') invalidArgument('linspace', 'stop', 'a number', describeValue(stop));
-  if (!Number.isInteger(num) || num < 0) invalidArgument('linspace', 'num', 'a non-negative integer', describeValue(num));
+  if (!Number.isInteger(num) || num < 0)
+    invalidArgument('linspace', 'num', 'a non-negative integer', describeValue(num));
   checkAllocation('linspace', [num], 'float32');
   const values = allocate('linspace', num, 'float32');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;

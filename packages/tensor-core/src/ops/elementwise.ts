@@ -55,17 +55,29 @@ function unary(kernel: UnaryKernel, op: string, x: TensorLike): Tensor {
 }
 
 /** `a + b`, broadcasting. @example tf.add(tf.tensor([1, 2]), 10) // [11, 12] */
-export function add(a: TensorLike, b: TensorLike): Tensor { return binary('Add', 'add', a, b); }
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Add', 'add', a, b);
+}
 /** `a - b`, broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor { return binary('Sub', 'sub', a, b); }
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Sub', 'sub', a, b);
+}
 /** `a * b`, broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return binary('Mul', 'mul', a, b); }
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Mul', 'mul', a, b);
+}
 /** `a ** b`, broadcasting. @example tf.pow(tf.scalar(4), 2) // 16 */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return binary('Pow', 'pow', a, b); }
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Pow', 'pow', a, b);
+}
 /** Elementwise larger of `a` and `b`. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary('Maximum', 'maximum', a, b); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Maximum', 'maximum', a, b);
+}
 /** Elementwise smaller of `a` and `b`. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary('Minimum', 'minimum', a, b); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('Minimum', 'minimum', a, b);
+}
 
 /** `a / b`, broadcasting; integers are divided as float32 (TensorFlow's truediv). `0/0` is NaN. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
@@ -89,43 +101,77 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** `-x`. */
-export function neg(x: TensorLike): Tensor { return unary('Neg', 'neg', x); }
+export function neg(x: TensorLike): Tensor {
+  return unary('Neg', 'neg', x);
+}
 /** `|x|`. */
-export function abs(x: TensorLike): Tensor { return unary('Abs', 'abs', x); }
+export function abs(x: TensorLike): Tensor {
+  return unary('Abs', 'abs', x);
+}
 /** -1, 0 or 1 by the sign of x (NaN stays NaN). */
-export function sign(x: TensorLike): Tensor { return unary('Sign', 'sign', x); }
+export function sign(x: TensorLike): Tensor {
+  return unary('Sign', 'sign', x);
+}
 /** `x * x`. */
-export function square(x: TensorLike): Tensor { return unary('Square', 'square', x); }
+export function square(x: TensorLike): Tensor {
+  return unary('Square', 'square', x);
+}
 /** `√x` (NaN below 0). */
-export function sqrt(x: TensorLike): Tensor { return unary('Sqrt', 'sqrt', x); }
+export function sqrt(x: TensorLike): Tensor {
+  return unary('Sqrt', 'sqrt', x);
+}
 /** `eˣ`. */
-export function exp(x: TensorLike): Tensor { return unary('Exp', 'exp', x); }
+export function exp(x: TensorLike): Tensor {
+  return unary('Exp', 'exp', x);
+}
 /** Natural logarithm; `log(0)` is `-Infinity`, as in TensorFlow. */
-export function log(x: TensorLike): Tensor { return unary('Log', 'log', x); }
+export function log(x: TensorLike): Tensor {
+  return unary('Log', 'log', x);
+}
 /** `max(x, 0)`. */
-export function relu(x: TensorLike): Tensor { return unary('Relu', 'relu', x); }
+export function relu(x: TensorLike): Tensor {
+  return unary('Relu', 'relu', x);
+}
 /** `1 / (1 + e⁻ˣ)`. */
-export function sigmoid(x: TensorLike): Tensor { return unary('Sigmoid', 'sigmoid', x); }
+export function sigmoid(x: TensorLike): Tensor {
+  return unary('Sigmoid', 'sigmoid', x);
+}
 /** Hyperbolic tangent. */
-export function tanh(x: TensorLike): Tensor { return unary('Tanh', 'tanh', x); }
+export function tanh(x: TensorLike): Tensor {
+  return unary('Tanh', 'tanh', x);
+}
 /**
  * `log(1 + eˣ)`, computed without overflow: `x` for large x, `eˣ` far below 0 (TensorFlow's softplus).
  * float32 only. @example tf.softplus(tf.tensor([0, 100])) // [0.6931472, 100]
  */
-export function softplus(x: TensorLike): Tensor { return unary('Softplus', 'softplus', x); }
+export function softplus(x: TensorLike): Tensor {
+  return unary('Softplus', 'softplus', x);
+}
 
 /** `a == b` elementwise, broadcasting; bool result. */
-export function equal(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Equal', 'equal', a, b); }
+export function equal(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('Equal', 'equal', a, b);
+}
 /** `a != b` elementwise. */
-export function notEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('NotEqual', 'notEqual', a, b); }
+export function notEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('NotEqual', 'notEqual', a, b);
+}
 /** `a > b` elementwise. */
-export function greater(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Greater', 'greater', a, b); }
+export function greater(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('Greater', 'greater', a, b);
+}
 /** `a >= b` elementwise. */
-export function greaterEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('GreaterEqual', 'greaterEqual', a, b); }
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('GreaterEqual', 'greaterEqual', a, b);
+}
 /** `a < b` elementwise. */
-export function less(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('Less', 'less', a, b); }
+export function less(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('Less', 'less', a, b);
+}
 /** `a <= b` elementwise. */
-export function lessEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> { return comparison('LessEqual', 'lessEqual', a, b); }
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor<'bool'> {
+  return comparison('LessEqual', 'lessEqual', a, b);
+}
 
 /**
  * Converts to `dtype`: float→int truncates toward zero, anything→bool is `x != 0`.
@@ -162,7 +208,10 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** Clamps every value into `[clipValueMin, clipValueMax]` (bounds converted to `x`'s dtype). */
 export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: number): Tensor {
-  for (const [name, bound] of [['clipValueMin', clipValueMin], ['clipValueMax', clipValueMax]] as const) {
+  for (const [name, bound] of [
+    ['clipValueMin', clipValueMin],
+    ['clipValueMax', clipValueMax],
+  ] as const) {
     if (typeof bound !== 'number') invalidArgument('clipByValue', name, 'a number', describeValue(bound));
   }
   if (!(clipValueMin <= clipValueMax)) {

@@ -23,16 +23,28 @@ function expectCleanError(fn: () => unknown, type: new (...args: never[]) => Err
 
 describe('creation', () => {
   it('infers shape and dtype from nested arrays and typed arrays', () => {
-    const a = tf.constant([[1, 2, 3], [4, 5, 6]]);
+    const a = tf.constant([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(a.shape).toEqual([2, 3]);
     expect(a.dtype).toBe('float32');
     expect(a.rank).toBe(2);
     expect(a.size).toBe(6);
-    expect(a.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(a.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tf.constant(new Int32Array([1, 2])).dtype).toBe('int32');
     expect(tf.constant(true).dtype).toBe('bool');
-    expect(tf.tensor([1, 2, 3, 4], [2, 2]).arraySync()).toEqual([[1, 2], [3, 4]]);
-    expect(tf.tensor(5, [2, 2]).arraySync()).toEqual([[5, 5], [5, 5]]);
+    expect(tf.tensor([1, 2, 3, 4], [2, 2]).arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(tf.tensor(5, [2, 2]).arraySync()).toEqual([
+      [5, 5],
+      [5, 5],
+    ]);
     expect(tf.constant([]).shape).toEqual([0]);
     expect(tf.scalar(3, 'int32').arraySync()).toBe(3);
   });
@@ -65,8 +77,14 @@ describe('elementwise arithmetic', () => {
   it('broadcasts in both directions', () => {
     const col = tf.tensor([[1], [2]]);
     const row = tf.tensor([10, 20, 30]);
-    expect(tf.add(col, row).arraySync()).toEqual([[11, 21, 31], [12, 22, 32]]);
-    expect(tf.sub(row, col).arraySync()).toEqual([[9, 19, 29], [8, 18, 28]]);
+    expect(tf.add(col, row).arraySync()).toEqual([
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
+    expect(tf.sub(row, col).arraySync()).toEqual([
+      [9, 19, 29],
+      [8, 18, 28],
+    ]);
     expect(values(tf.mul(row, 2))).toEqual([20, 40, 60]);
     expect(values(tf.div(1, tf.tensor([2, 4])))).toEqual([0.5, 0.25]);
     expect(values(row.pow(2))).toEqual([100, 400, 900]);
@@ -95,7 +113,16 @@ describe('elementwise arithmetic', () => {
     expectClose(tf.tanh(x), [Math.tanh(-2), 0, Math.tanh(0.5)]);
     expectClose(tf.softmax(tf.tensor([1, 2, 3])), [0.09003057, 0.24472848, 0.66524094]);
     expectClose(tf.logSoftmax(tf.tensor([[1, 2, 3]])), [-2.40760596, -1.40760596, -0.40760596]);
-    expectClose(tf.softmax(tf.tensor([[1, 2], [3, 5]]), 0), [0.11920292, 0.04742587, 0.88079708, 0.95257413]);
+    expectClose(
+      tf.softmax(
+        tf.tensor([
+          [1, 2],
+          [3, 5],
+        ]),
+        0,
+      ),
+      [0.11920292, 0.04742587, 0.88079708, 0.95257413],
+    );
     expectClose(tf.clipByValue(tf.tensor([-5, 0.5, 5]), -1, 1), [-1, 0.5, 1]);
   });
 
@@ -114,7 +141,10 @@ describe('elementwise arithmetic', () => {
   });
 
   it('names the op, the argument and both shapes on bad input, and leaves nothing behind', () => {
-    const a = tf.tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tf.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tf.tensor([1, 2]);
     expectCleanError(() => tf.add(a, b), InvalidArgumentError, /add: .*\[2,3\] vs\. \[2\]/);
     const ints = tf.tensor([1], [1], 'int32');
@@ -123,7 +153,11 @@ describe('elementwise arithmetic', () => {
     expectCleanError(() => tf.exp(ints), InvalidArgumentError, /exp: argument 'x' expected a float32 tensor/);
     expectCleanError(() => tf.add(bools, bools), InvalidArgumentError, /add: .*bool/);
     expectCleanError(() => tf.where(a, a, a), InvalidArgumentError, /where: argument 'condition'/);
-    expectCleanError(() => tf.add(a, 'x' as unknown as number), InvalidArgumentError, /add: argument 'b' expected a Tensor or a number/);
+    expectCleanError(
+      () => tf.add(a, 'x' as unknown as number),
+      InvalidArgumentError,
+      /add: argument 'b' expected a Tensor or a number/,
+    );
     expectCleanError(() => tf.cast(a, 'int8' as 'int32'), InvalidArgumentError, /cast: argument 'dtype'/);
   });
 
@@ -155,11 +189,27 @@ describe('softplus', () => {
   it('refuses int32 and bool, a disposed tensor and a non-tensor by name, leaving nothing behind', () => {
     const ints = tf.tensor([1, 2], [2], 'int32');
     const bools = tf.constant([true]);
-    expectCleanError(() => tf.softplus(ints), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor, but got a int32 tensor/);
+    expectCleanError(
+      () => tf.softplus(ints),
+      InvalidArgumentError,
+      /^softplus: argument 'x' expected a float32 tensor, but got a int32 tensor/,
+    );
     expectCleanError(() => ints.softplus(), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor/);
-    expectCleanError(() => tf.softplus(bools), InvalidArgumentError, /^softplus: argument 'x' expected a float32 tensor, but got a bool tensor/);
-    expectCleanError(() => tf.softplus('x' as unknown as number), InvalidArgumentError, /^softplus: argument 'x' expected a Tensor/);
-    expectCleanError(() => tf.softplus({} as unknown as number), InvalidArgumentError, /^softplus: argument 'x' expected a Tensor/);
+    expectCleanError(
+      () => tf.softplus(bools),
+      InvalidArgumentError,
+      /^softplus: argument 'x' expected a float32 tensor, but got a bool tensor/,
+    );
+    expectCleanError(
+      () => tf.softplus('x' as unknown as number),
+      InvalidArgumentError,
+      /^softplus: argument 'x' expected a Tensor/,
+    );
+    expectCleanError(
+      () => tf.softplus({} as unknown as number),
+      InvalidArgumentError,
+      /^softplus: argument 'x' expected a Tensor/,
+    );
     const gone = tf.tensor([1]);
     gone.dispose();
     expectCleanError(() => tf.softplus(gone), FailedPreconditionError, /^softplus: argument 'x' is a disposed tensor/);
@@ -169,30 +219,66 @@ describe('softplus', () => {
 });
 
 describe('matmul', () => {
-  const a = tf.tensor([[1, 2, 3], [4, 5, 6]]);
-  const b = tf.tensor([[1, 0], [0, 1], [1, 1]]);
+  const a = tf.tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const b = tf.tensor([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]);
   it('multiplies with and without transposes', () => {
-    expect(tf.matmul(a, b).arraySync()).toEqual([[4, 5], [10, 11]]);
-    expect(tf.matmul(a, a, { transposeB: true }).arraySync()).toEqual([[14, 32], [32, 77]]);
-    expect(tf.matmul(a, a, { transposeA: true }).arraySync()).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
-    expect(tf.matmul(b, a, { transposeA: true, transposeB: true }).arraySync()).toEqual([[4, 10], [5, 11]]);
+    expect(tf.matmul(a, b).arraySync()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
+    expect(tf.matmul(a, a, { transposeB: true }).arraySync()).toEqual([
+      [14, 32],
+      [32, 77],
+    ]);
+    expect(tf.matmul(a, a, { transposeA: true }).arraySync()).toEqual([
+      [17, 22, 27],
+      [22, 29, 36],
+      [27, 36, 45],
+    ]);
+    expect(tf.matmul(b, a, { transposeA: true, transposeB: true }).arraySync()).toEqual([
+      [4, 10],
+      [5, 11],
+    ]);
     expect(a.matmul(b).shape).toEqual([2, 2]);
   });
   it('batches and broadcasts batch dims', () => {
     const batch = tf.reshape(tf.range(0, 12), [2, 2, 3]);
     const result = tf.matmul(batch, b);
     expect(result.shape).toEqual([2, 2, 2]);
-    expect(result.arraySync()).toEqual([[[2, 3], [8, 9]], [[14, 15], [20, 21]]]);
+    expect(result.arraySync()).toEqual([
+      [
+        [2, 3],
+        [8, 9],
+      ],
+      [
+        [14, 15],
+        [20, 21],
+      ],
+    ]);
   });
   it('rejects mismatched inner dimensions naming both shapes', () => {
     expectCleanError(() => tf.matmul(a, a), InvalidArgumentError, /matmul: .*\[2,3\].*\[2,3\].*3 vs\. 2/);
     const vector = tf.tensor([1, 2]);
-    expectCleanError(() => tf.matmul(vector, a), InvalidArgumentError, /matmul: argument 'a' expected a tensor of rank >= 2/);
+    expectCleanError(
+      () => tf.matmul(vector, a),
+      InvalidArgumentError,
+      /matmul: argument 'a' expected a tensor of rank >= 2/,
+    );
   });
 });
 
 describe('reductions', () => {
-  const x = tf.tensor([[1, 5, 3], [4, 2, 6]]);
+  const x = tf.tensor([
+    [1, 5, 3],
+    [4, 2, 6],
+  ]);
   it('reduce over every axis, negative axes and keepDims', () => {
     expect(values(tf.reduceSum(x))).toEqual([21]);
     expect(values(tf.reduceSum(x, 0))).toEqual([5, 7, 9]);
@@ -210,7 +296,11 @@ describe('reductions', () => {
     expect(values(tf.reduceMean(tf.tensor([1, 2], [2], 'int32')))).toEqual([1]);
   });
   it('rejects an axis out of range', () => {
-    expectCleanError(() => tf.reduceSum(x, 2), InvalidArgumentError, /reduceSum: argument 'axis' expected integers in \[-2, 2\).*2/);
+    expectCleanError(
+      () => tf.reduceSum(x, 2),
+      InvalidArgumentError,
+      /reduceSum: argument 'axis' expected integers in \[-2, 2\).*2/,
+    );
     expectCleanError(() => tf.reduceSum(x, [0, -2]), InvalidArgumentError, /repeated/);
     expectCleanError(() => tf.argMax(x, 3), InvalidArgumentError, /argMax: argument 'axis'/);
   });
@@ -227,28 +317,74 @@ describe('shape ops', () => {
     expect(tf.squeeze(tf.reshape(x, [1, 2, 1, 3]), 2).shape).toEqual([1, 2, 3]);
     expect(memory().numDataBuffers).toBe(before);
     expectCleanError(() => tf.reshape(x, [4, -1]), InvalidArgumentError, /reshape: argument 'shape'.*\[4,-1\]/);
-    expectCleanError(() => tf.squeeze(x, 0), InvalidArgumentError, /squeeze: argument 'axis' expected dimension 0 of size 1/);
+    expectCleanError(
+      () => tf.squeeze(x, 0),
+      InvalidArgumentError,
+      /squeeze: argument 'axis' expected dimension 0 of size 1/,
+    );
   });
   it('transposes, slices and concatenates', () => {
-    expect(tf.transpose(x).arraySync()).toEqual([[0, 3], [1, 4], [2, 5]]);
-    expect(tf.slice(x, [0, 1], [2, 2]).arraySync()).toEqual([[1, 2], [4, 5]]);
+    expect(tf.transpose(x).arraySync()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
+    expect(tf.slice(x, [0, 1], [2, 2]).arraySync()).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
     expect(tf.slice(x, [1, 2]).arraySync()).toEqual([[5]]);
     expect(tf.slice(x, 1).arraySync()).toEqual([[3, 4, 5]]);
     expect(tf.concat([x, x], 1).shape).toEqual([2, 6]);
-    expect(tf.concat([x, tf.zeros([1, 3])]).arraySync()).toEqual([[0, 1, 2], [3, 4, 5], [0, 0, 0]]);
+    expect(tf.concat([x, tf.zeros([1, 3])]).arraySync()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [0, 0, 0],
+    ]);
     expectCleanError(() => tf.slice(x, [0, 2], [1, 2]), InvalidArgumentError, /slice: argument 'size'/);
     const square = tf.zeros([2, 2]);
-    expectCleanError(() => tf.concat([x, square], 0), InvalidArgumentError, /concat: argument 'tensors\[1\]'.*\[2,3\].*\[2,2\]/);
+    expectCleanError(
+      () => tf.concat([x, square], 0),
+      InvalidArgumentError,
+      /concat: argument 'tensors\[1\]'.*\[2,3\].*\[2,2\]/,
+    );
     expectCleanError(() => tf.transpose(x, [0, 0]), InvalidArgumentError, /transpose: argument 'perm'/);
   });
   it('gathers, broadcasts, one-hots and pads', () => {
-    expect(tf.gather(x, [1, 0, 1]).arraySync()).toEqual([[3, 4, 5], [0, 1, 2], [3, 4, 5]]);
+    expect(tf.gather(x, [1, 0, 1]).arraySync()).toEqual([
+      [3, 4, 5],
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(tf.gather(x, [2], 1).arraySync()).toEqual([[2], [5]]);
-    expectCleanError(() => tf.gather(x, [2]), InvalidArgumentError, /gather: argument 'indices' expected values in \[0, 2\)/);
-    expect(tf.broadcastTo(tf.tensor([1, 2]), [2, 2]).arraySync()).toEqual([[1, 2], [1, 2]]);
+    expectCleanError(
+      () => tf.gather(x, [2]),
+      InvalidArgumentError,
+      /gather: argument 'indices' expected values in \[0, 2\)/,
+    );
+    expect(tf.broadcastTo(tf.tensor([1, 2]), [2, 2]).arraySync()).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expectCleanError(() => tf.broadcastTo(x, [3, 3]), InvalidArgumentError, /broadcastTo: argument 'shape'/);
-    expect(tf.oneHot(tf.tensor([0, 2, 5], [3], 'int32'), 3).arraySync()).toEqual([[1, 0, 0], [0, 0, 1], [0, 0, 0]]);
-    expect(tf.pad(tf.tensor([[1]]), [[1, 0], [0, 1]]).arraySync()).toEqual([[0, 0], [1, 0]]);
-    expect(tf.unsortedSegmentSum(tf.tensor([1, 2, 3]), tf.tensor([0, 0, 1], [3], 'int32'), 2).arraySync()).toEqual([3, 3]);
+    expect(tf.oneHot(tf.tensor([0, 2, 5], [3], 'int32'), 3).arraySync()).toEqual([
+      [1, 0, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ]);
+    expect(
+      tf
+        .pad(tf.tensor([[1]]), [
+          [1, 0],
+          [0, 1],
+        ])
+        .arraySync(),
+    ).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(tf.unsortedSegmentSum(tf.tensor([1, 2, 3]), tf.tensor([0, 0, 1], [3], 'int32'), 2).arraySync()).toEqual([
+      3, 3,
+    ]);
   });
 });

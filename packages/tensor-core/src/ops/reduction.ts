@@ -27,7 +27,13 @@ function checkKeepDims(op: string, keepDims: unknown): void {
   if (typeof keepDims !== 'boolean') invalidArgument(op, 'keepDims', 'a boolean', describeValue(keepDims));
 }
 
-function reduce(kernel: ReductionKernel, op: string, x: Tensor | number, axis: number | readonly number[] | undefined, keepDims: boolean): Tensor {
+function reduce(
+  kernel: ReductionKernel,
+  op: string,
+  x: Tensor | number,
+  axis: number | readonly number[] | undefined,
+  keepDims: boolean,
+): Tensor {
   checkKeepDims(op, keepDims);
   const tx = convertToTensor(x, op, 'x');
   try {
@@ -35,7 +41,12 @@ function reduce(kernel: ReductionKernel, op: string, x: Tensor | number, axis: n
     const axes = normalizeAxes(op, axis, tx.rank);
     const engine = getEngine();
     if (axes.length === 0) return engine.makeView(tx, tx.shape, 'Identity');
-    const reduced = engine.runKernel(kernel, { x: tx }, { axes }, { shape: reducedShape(tx.shape, axes, false), dtype: tx.dtype });
+    const reduced = engine.runKernel(
+      kernel,
+      { x: tx },
+      { axes },
+      { shape: reducedShape(tx.shape, axes, false), dtype: tx.dtype },
+    );
     if (!keepDims) return reduced;
     const kept = engine.makeView(reduced, reducedShape(tx.shape, axes, true));
     reduced.dispose();
@@ -91,8 +102,14 @@ function argReduce(kernel: 'ArgMax' | 'ArgMin', op: string, x: Tensor | number, 
   try {
     checkInputDtype(op, kernel, 'x', tx.dtype);
     const normalized = normalizeAxis(op, axis, tx.rank);
-    if (tx.shape[normalized] === 0) invalidArgument(op, 'x', `a non-empty dimension ${axis}`, `shape [${tx.shape.join(',')}]`);
-    return getEngine().runKernel(kernel, { x: tx }, { axis: normalized }, { shape: reducedShape(tx.shape, [normalized], false), dtype: 'int32' });
+    if (tx.shape[normalized] === 0)
+      invalidArgument(op, 'x', `a non-empty dimension ${axis}`, `shape [${tx.shape.join(',')}]`);
+    return getEngine().runKernel(
+      kernel,
+      { x: tx },
+      { axis: normalized },
+      { shape: reducedShape(tx.shape, [normalized], false), dtype: 'int32' },
+    );
   } finally {
     if (tx !== x) tx.dispose();
   }

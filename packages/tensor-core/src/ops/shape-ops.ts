@@ -10,7 +10,15 @@ import { getEngine } from '../engine.js';
 import { formatShape, invalidArgument } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { OptionSchema } from '../options.js';
-import { assertValidShape, broadcastShapes, describeShape, MAX_RANK, normalizeAxis, shapesEqual, sizeFromShape } from '../shape.js';
+import {
+  assertValidShape,
+  broadcastShapes,
+  describeShape,
+  MAX_RANK,
+  normalizeAxis,
+  shapesEqual,
+  sizeFromShape,
+} from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertLiveTensor, describeValue } from './convert.js';
 import { elementOf, scalarOf, valuesToHost } from './values.js';
@@ -23,7 +31,8 @@ import { checkInputDtype } from '../op-specs.js';
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertLiveTensor(x, 'reshape', 'x');
   if (!Array.isArray(shape)) invalidArgument('reshape', 'shape', 'an array of integers', describeValue(shape));
-  if (shape.length > MAX_RANK) invalidArgument('reshape', 'shape', `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
+  if (shape.length > MAX_RANK)
+    invalidArgument('reshape', 'shape', `at most ${MAX_RANK} dimensions`, `${shape.length} dimensions`);
   const resolved = shape.slice();
   let inferred = -1;
   let known = 1;
@@ -38,12 +47,22 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (inferred !== -1) {
     if (known === 0 || x.size % known !== 0) {
-      invalidArgument('reshape', 'shape', `a shape whose size divides ${x.size} (input shape ${formatShape(x.shape)})`, formatShape(shape));
+      invalidArgument(
+        'reshape',
+        'shape',
+        `a shape whose size divides ${x.size} (input shape ${formatShape(x.shape)})`,
+        formatShape(shape),
+      );
     }
     resolved[inferred] = x.size / known;
   }
   if (sizeFromShape(resolved) !== x.size) {
-    invalidArgument('reshape', 'shape', `a shape of ${x.size} elements (input shape ${formatShape(x.shape)})`, `${formatShape(shape)} with ${sizeFromShape(resolved)} elements`);
+    invalidArgument(
+      'reshape',
+      'shape',
+      `a shape of ${x.size} elements (input shape ${formatShape(x.shape)})`,
+      `${formatShape(shape)} with ${sizeFromShape(resolved)} elements`,
+    );
   }
   return getEngine().makeView(x, resolved);
 }
@@ -67,25 +86,46 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   if (axis === undefined) {
     drop = new Set(x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
   } else {
-    if (typeof axis !== 'number' && !Array.isArray(axis)) invalidArgument('squeeze', 'axis', 'an integer, an array of integers, or undefined', describeValue(axis));
+    if (typeof axis !== 'number' && !Array.isArray(axis))
+      invalidArgument('squeeze', 'axis', 'an integer, an array of integers, or undefined', describeValue(axis));
     drop = new Set((typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank)));
     for (const a of drop) {
-      if (x.shape[a] !== 1) invalidArgument('squeeze', 'axis', `dimension ${a} of size 1`, `size ${x.shape[a]!} (shape ${formatShape(x.shape)})`);
+      if (x.shape[a] !== 1)
+        invalidArgument(
+          'squeeze',
+          'axis',
+          `dimension ${a} of size 1`,
+          `size ${x.shape[a]!} (shape ${formatShape(x.shape)})`,
+        );
     }
   }
-  return getEngine().makeView(x, x.shape.filter((_, i) => !drop.has(i)));
+  return getEngine().makeView(
+    x,
+    x.shape.filter((_, i) => !drop.has(i)),
+  );
 }
 
 /** Permutes dimensions (reverses them when `perm` is omitted). */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertLiveTensor(x, 'transpose', 'x');
-  if (perm !== undefined && !Array.isArray(perm)) invalidArgument('transpose', 'perm', 'an array of integers, or undefined', describeValue(perm));
-  const order = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((p) => (typeof p === 'number' && p < 0 ? p + x.rank : p));
-  const valid = order.length === x.rank && order.every((p, i) => Number.isInteger(p) && p >= 0 && p < x.rank && order.indexOf(p) === i);
+  if (perm !== undefined && !Array.isArray(perm))
+    invalidArgument('transpose', 'perm', 'an array of integers, or undefined', describeValue(perm));
+  const order =
+    perm === undefined
+      ? x.shape.map((_, i) => x.rank - 1 - i)
+      : perm.map((p) => (typeof p === 'number' && p < 0 ? p + x.rank : p));
+  const valid =
+    order.length === x.rank &&
+    order.every((p, i) => Number.isInteger(p) && p >= 0 && p < x.rank && order.indexOf(p) === i);
   if (!valid) invalidArgument('transpose', 'perm', `a permutation of [0..${x.rank - 1}]`, describeShape(perm));
   const engine = getEngine();
   if (order.every((p, i) => p === i)) return engine.makeView(x, x.shape, 'Identity');
-  return engine.runKernel('Transpose', { x }, { perm: order }, { shape: order.map((p) => x.shape[p]!), dtype: x.dtype });
+  return engine.runKernel(
+    'Transpose',
+    { x },
+    { perm: order },
+    { shape: order.map((p) => x.shape[p]!), dtype: x.dtype },
+  );
 }
 
 /**
@@ -94,14 +134,27 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
  */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   assertLiveTensor(x, 'slice', 'x');
-  if (typeof begin !== 'number' && !Array.isArray(begin)) invalidArgument('slice', 'begin', 'an integer or an array of integers', describeValue(begin));
+  if (typeof begin !== 'number' && !Array.isArray(begin))
+    invalidArgument('slice', 'begin', 'an integer or an array of integers', describeValue(begin));
   if (size !== undefined && typeof size !== 'number' && !Array.isArray(size)) {
     invalidArgument('slice', 'size', 'an integer, an array of integers, or undefined', describeValue(size));
   }
   const beginList: readonly number[] = typeof begin === 'number' ? [begin] : begin.slice();
   const sizeList: readonly number[] = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
-  if (beginList.length > x.rank) invalidArgument('slice', 'begin', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, describeShape(beginList));
-  if (sizeList.length > x.rank) invalidArgument('slice', 'size', `at most ${x.rank} entries for shape ${formatShape(x.shape)}`, describeShape(sizeList));
+  if (beginList.length > x.rank)
+    invalidArgument(
+      'slice',
+      'begin',
+      `at most ${x.rank} entries for shape ${formatShape(x.shape)}`,
+      describeShape(beginList),
+    );
+  if (sizeList.length > x.rank)
+    invalidArgument(
+      'slice',
+      'size',
+      `at most ${x.rank} entries for shape ${formatShape(x.shape)}`,
+      describeShape(sizeList),
+    );
   const starts: number[] = [];
   const sizes: number[] = [];
   for (let i = 0; i < x.rank; i++) {
@@ -109,11 +162,21 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
     const start = beginList[i] ?? 0;
     const requested = sizeList[i] ?? -1;
     if (!Number.isInteger(start) || start < 0 || start > dim) {
-      invalidArgument('slice', 'begin', `begin[${i}] in [0, ${dim}] for shape ${formatShape(x.shape)}`, describeValue(start));
+      invalidArgument(
+        'slice',
+        'begin',
+        `begin[${i}] in [0, ${dim}] for shape ${formatShape(x.shape)}`,
+        describeValue(start),
+      );
     }
     const length = requested === -1 ? dim - start : requested;
     if (!Number.isInteger(length) || length < 0 || start + length > dim) {
-      invalidArgument('slice', 'size', `size[${i}] in [0, ${dim - start}] (or -1) for begin ${start} on shape ${formatShape(x.shape)}`, describeValue(requested));
+      invalidArgument(
+        'slice',
+        'size',
+        `size[${i}] in [0, ${dim - start}] (or -1) for begin ${start} on shape ${formatShape(x.shape)}`,
+        describeValue(requested),
+      );
     }
     starts.push(start);
     sizes.push(length);
@@ -128,17 +191,25 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
  * @example tf.concat([tf.tensor([1]), tf.tensor([2, 3])]) // [1, 2, 3]
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) invalidArgument('concat', 'tensors', 'a non-empty array of tensors', describeValue(tensors));
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    invalidArgument('concat', 'tensors', 'a non-empty array of tensors', describeValue(tensors));
   tensors.forEach((t, i) => assertLiveTensor(t, 'concat', `tensors[${i}]`));
   const first = tensors[0]!;
   const normalized = normalizeAxis('concat', axis, first.rank);
   const shape = first.shape.slice();
   for (let i = 1; i < tensors.length; i++) {
     const t = tensors[i]!;
-    if (t.dtype !== first.dtype) invalidArgument('concat', `tensors[${i}]`, `dtype ${first.dtype} (the dtype of tensors[0])`, `dtype ${t.dtype}`);
-    const matches = t.rank === first.rank && t.shape.every((d: number, j: number) => j === normalized || d === first.shape[j]);
+    if (t.dtype !== first.dtype)
+      invalidArgument('concat', `tensors[${i}]`, `dtype ${first.dtype} (the dtype of tensors[0])`, `dtype ${t.dtype}`);
+    const matches =
+      t.rank === first.rank && t.shape.every((d: number, j: number) => j === normalized || d === first.shape[j]);
     if (!matches) {
-      invalidArgument('concat', `tensors[${i}]`, `a shape matching ${formatShape(first.shape)} except on axis ${normalized}`, `shape ${formatShape(t.shape)}`);
+      invalidArgument(
+        'concat',
+        `tensors[${i}]`,
+        `a shape matching ${formatShape(first.shape)} except on axis ${normalized}`,
+        `shape ${formatShape(t.shape)}`,
+      );
     }
     shape[normalized]! += t.shape[normalized]!;
   }
@@ -156,14 +227,24 @@ export type IndexValues = number | readonly IndexValues[];
  * non-numbers refused), so `[1.7]`, `[NaN]`, `['a']` or `[2 ** 32 + 1]` never become a row. Values
  * given here are also checked against `limit` (when given) before anything is made, on any backend.
  */
-function indexTensor(op: string, argument: string, indices: unknown, limit?: { readonly size: number; readonly describe: string }): Tensor {
+function indexTensor(
+  op: string,
+  argument: string,
+  indices: unknown,
+  limit?: { readonly size: number; readonly describe: string },
+): Tensor {
   if (indices instanceof Tensor) {
     assertLiveTensor(indices, op, argument);
     if (indices.dtype !== 'int32') invalidArgument(op, argument, 'an int32 tensor', `a ${indices.dtype} tensor`);
     return indices;
   }
   if (typeof indices !== 'number' && !Array.isArray(indices) && !(indices instanceof Int32Array)) {
-    invalidArgument(op, argument, 'an int32 Tensor, an integer, or (nested) arrays of integers', describeValue(indices));
+    invalidArgument(
+      op,
+      argument,
+      'an int32 Tensor, an integer, or (nested) arrays of integers',
+      describeValue(indices),
+    );
   }
   const host = valuesToHost(indices, undefined, 'int32', op, argument, false);
   if (limit !== undefined) checkIndices(host.values, limit.size, limit.describe);
@@ -173,7 +254,8 @@ function indexTensor(op: string, argument: string, indices: unknown, limit?: { r
 function checkIndices(values: ArrayLike<number>, limit: number, describe: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v < 0 || v >= limit) invalidArgument('gather', 'indices', `values in [0, ${limit}) ${describe}`, `indices[${i}] = ${v}`);
+    if (v < 0 || v >= limit)
+      invalidArgument('gather', 'indices', `values in [0, ${limit}) ${describe}`, `indices[${i}] = ${v}`);
   }
 }
 
@@ -194,7 +276,8 @@ export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tens
     const { backend, dataId } = index.storage;
     // A tensor's values are checked where they can be read synchronously; asynchronous backends'
     // kernels give zeros for an out-of-range index instead.
-    if (index === indices && backend.readSync !== undefined) checkIndices(backend.readSync(dataId), limit.size, limit.describe);
+    if (index === indices && backend.readSync !== undefined)
+      checkIndices(backend.readSync(dataId), limit.size, limit.describe);
     const shape = [...x.shape.slice(0, normalized), ...index.shape, ...x.shape.slice(normalized + 1)];
     checkAllocation('gather', shape, x.dtype);
     return engine.runKernel('Gather', { x, indices: index }, { axis: normalized }, { shape, dtype: x.dtype });
@@ -208,7 +291,8 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   assertLiveTensor(x, 'broadcastTo', 'x');
   assertValidShape('broadcastTo', shape);
   const fits = x.rank <= shape.length && shapesEqual(broadcastShapesOrNull(x.shape, shape) ?? [], shape);
-  if (!fits) invalidArgument('broadcastTo', 'shape', `a shape that ${formatShape(x.shape)} broadcasts to`, formatShape(shape));
+  if (!fits)
+    invalidArgument('broadcastTo', 'shape', `a shape that ${formatShape(x.shape)} broadcasts to`, formatShape(shape));
   const engine = getEngine();
   if (shapesEqual(x.shape, shape)) return engine.makeView(x, x.shape, 'Identity');
   checkAllocation('broadcastTo', shape, x.dtype);
@@ -246,7 +330,8 @@ const ONE_HOT_OPTIONS: OptionSchema<OneHotOptions> = {
  * @example tf.oneHot(2, 4) // [0, 0, 1, 0]
  */
 export function oneHot(indices: Tensor | IndexValues, depth: number, options: OneHotOptions = {}): Tensor {
-  if (!Number.isInteger(depth) || depth < 0) invalidArgument('oneHot', 'depth', 'a non-negative integer', describeValue(depth));
+  if (!Number.isInteger(depth) || depth < 0)
+    invalidArgument('oneHot', 'depth', 'a non-negative integer', describeValue(depth));
   checkOptions('oneHot', options, ONE_HOT_OPTIONS);
   const dtype = options.dtype ?? 'float32';
   const onValue = elementOf(options.onValue ?? 1, dtype, 'oneHot', 'options.onValue');
@@ -270,14 +355,25 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments
   assertLiveTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds');
   checkInputDtype('unsortedSegmentSum', 'UnsortedSegmentSum', 'data', data.dtype);
   checkInputDtype('unsortedSegmentSum', 'UnsortedSegmentSum', 'segmentIds', segmentIds.dtype);
-  if (!Number.isInteger(numSegments) || numSegments < 0) invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', describeValue(numSegments));
+  if (!Number.isInteger(numSegments) || numSegments < 0)
+    invalidArgument('unsortedSegmentSum', 'numSegments', 'a non-negative integer', describeValue(numSegments));
   const prefix = data.shape.slice(0, segmentIds.rank);
   if (!shapesEqual(prefix, segmentIds.shape)) {
-    invalidArgument('unsortedSegmentSum', 'segmentIds', `a shape that prefixes data's shape ${formatShape(data.shape)}`, `shape ${formatShape(segmentIds.shape)}`);
+    invalidArgument(
+      'unsortedSegmentSum',
+      'segmentIds',
+      `a shape that prefixes data's shape ${formatShape(data.shape)}`,
+      `shape ${formatShape(segmentIds.shape)}`,
+    );
   }
   const shape = [numSegments, ...data.shape.slice(segmentIds.rank)];
   checkAllocation('unsortedSegmentSum', shape, data.dtype);
-  return getEngine().runKernel('UnsortedSegmentSum', { data, segmentIds }, { numSegments }, { shape, dtype: data.dtype });
+  return getEngine().runKernel(
+    'UnsortedSegmentSum',
+    { data, segmentIds },
+    { numSegments },
+    { shape, dtype: data.dtype },
+  );
 }
 
 /**
@@ -286,8 +382,10 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments
  */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
   assertLiveTensor(x, 'pad', 'x');
-  if (!Array.isArray(paddings)) invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, describeValue(paddings));
-  if (paddings.length !== x.rank) invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
+  if (!Array.isArray(paddings))
+    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, describeValue(paddings));
+  if (paddings.length !== x.rank)
+    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
   const padded = x.shape.slice();
   paddings.forEach((pair: unknown, axis) => {
     const [before, after] = Array.isArray(pair) && pair.length === 2 ? (pair as unknown[]) : [undefined, undefined];

@@ -27,23 +27,46 @@ describe('values are what they claim', () => {
       expect(Array.from(t.dataSync())).toEqual(expected);
       t.dispose();
     }
-    expectRefused(() => tf.tensor(new Uint32Array([2 ** 31]) as never), /^tensor: argument 'value' expected int32 values .*number 2147483648 at value\[0\]/);
+    expectRefused(
+      () => tf.tensor(new Uint32Array([2 ** 31]) as never),
+      /^tensor: argument 'value' expected int32 values .*number 2147483648 at value\[0\]/,
+    );
   });
 
   it('refuses what is not a number: a DataView, strings, objects and holes, naming where in the nesting', () => {
-    expectRefused(() => tf.tensor(new DataView(new ArrayBuffer(4)) as never), /^tensor: argument 'value' expected numbers, booleans, nested arrays of them, or a TypedArray, but got an object/);
-    expectRefused(() => tf.tensor([[1, 2], [3, 'a']] as never), /^tensor: argument 'value' expected numbers or booleans, but got string 'a' at value\[1\]\[1\]/);
-    expectRefused(() => tf.tensor([[1, 2], [3, {}]] as never), /at value\[1\]\[1\]/);
+    expectRefused(
+      () => tf.tensor(new DataView(new ArrayBuffer(4)) as never),
+      /^tensor: argument 'value' expected numbers, booleans, nested arrays of them, or a TypedArray, but got an object/,
+    );
+    expectRefused(
+      () =>
+        tf.tensor([
+          [1, 2],
+          [3, 'a'],
+        ] as never),
+      /^tensor: argument 'value' expected numbers or booleans, but got string 'a' at value\[1\]\[1\]/,
+    );
+    expectRefused(
+      () =>
+        tf.tensor([
+          [1, 2],
+          [3, {}],
+        ] as never),
+      /at value\[1\]\[1\]/,
+    );
     expectRefused(() => tf.tensor([1, undefined] as never), /but got undefined at value\[1\]/);
     expectRefused(() => tf.tensor([[1], 2] as never), /ragged array/);
     expectRefused(() => tf.tensor([[1, 2], new Float32Array([1])] as never), /ragged array/);
   });
 
-  it('stops at TensorFlow\'s largest rank, so an array that contains itself is an error, not a hang', () => {
+  it("stops at TensorFlow's largest rank, so an array that contains itself is an error, not a hang", () => {
     const self: unknown[] = [];
     self.push(self);
     expectRefused(() => tf.tensor(self as never), /^tensor: argument 'value' expected nested arrays at most 254 deep/);
-    expectRefused(() => tf.zeros(new Array<number>(255).fill(1)), /^zeros: argument 'shape' expected at most 254 dimensions, but got 255 dimensions/);
+    expectRefused(
+      () => tf.zeros(new Array<number>(255).fill(1)),
+      /^zeros: argument 'shape' expected at most 254 dimensions, but got 255 dimensions/,
+    );
   });
 
   it('fills a larger shape from one value after checking it against the dtype', () => {

@@ -35,22 +35,35 @@ export function isInt32(value: unknown): value is number {
  */
 export function elementOf(value: unknown, dtype: DataType, op: string, argument: string, where = ''): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'number') invalidArgument(op, argument, 'numbers or booleans', `${describeValue(value)}${where}`);
+  if (typeof value !== 'number')
+    invalidArgument(op, argument, 'numbers or booleans', `${describeValue(value)}${where}`);
   if (dtype === 'float32') return value;
   if (dtype === 'bool') return value !== 0 ? 1 : 0;
-  if (!isInt32(value)) invalidArgument(op, argument, `int32 values (${INT32_EXPECTED}; use tf.cast to truncate)`, `${describeValue(value)}${where}`);
+  if (!isInt32(value))
+    invalidArgument(
+      op,
+      argument,
+      `int32 values (${INT32_EXPECTED}; use tf.cast to truncate)`,
+      `${describeValue(value)}${where}`,
+    );
   return value;
 }
 
 /** Checks that `value` is a number (or boolean) that converts to `dtype`; returns it as stored. */
 export function scalarOf(value: unknown, dtype: DataType, op: string, argument: string): number {
-  if (typeof value !== 'number' && typeof value !== 'boolean') invalidArgument(op, argument, 'a number or a boolean', describeValue(value));
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    invalidArgument(op, argument, 'a number or a boolean', describeValue(value));
   return elementOf(value, dtype, op, argument);
 }
 
 /** A typed array whose elements are numbers (not a DataView, not a BigInt64Array). */
 function isNumericView(value: unknown): value is ArrayLike<number> & ArrayBufferView {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+  return (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    !(value instanceof BigInt64Array) &&
+    !(value instanceof BigUint64Array)
+  );
 }
 
 function inferShape(value: unknown, op: string, argument: string, booleans: boolean): number[] {
@@ -58,14 +71,22 @@ function inferShape(value: unknown, op: string, argument: string, booleans: bool
   let level: unknown = value;
   while (Array.isArray(level)) {
     // TensorFlow's largest rank; the bound also stops at an array that contains itself.
-    if (shape.length === MAX_RANK) invalidArgument(op, argument, `nested arrays at most ${MAX_RANK} deep`, 'a deeper (or self-containing) array');
+    if (shape.length === MAX_RANK)
+      invalidArgument(op, argument, `nested arrays at most ${MAX_RANK} deep`, 'a deeper (or self-containing) array');
     shape.push(level.length);
     if (level.length === 0) return shape;
     level = level[0];
   }
   if (isNumericView(level)) shape.push(level.length);
   else if (typeof level !== 'number' && typeof level !== 'boolean') {
-    invalidArgument(op, argument, booleans ? 'numbers, booleans, nested arrays of them, or a TypedArray' : 'integers, nested arrays of them, or an Int32Array', describeValue(level));
+    invalidArgument(
+      op,
+      argument,
+      booleans
+        ? 'numbers, booleans, nested arrays of them, or a TypedArray'
+        : 'integers, nested arrays of them, or an Int32Array',
+      describeValue(level),
+    );
   }
   return shape;
 }
@@ -82,16 +103,30 @@ function inferDtype(value: unknown): DataType {
   return level instanceof Float32Array || level instanceof Float64Array ? 'float32' : 'int32';
 }
 
-function flatten(value: unknown, shape: readonly number[], out: TypedArray, dtype: DataType, op: string, argument: string, booleans: boolean): void {
+function flatten(
+  value: unknown,
+  shape: readonly number[],
+  out: TypedArray,
+  dtype: DataType,
+  op: string,
+  argument: string,
+  booleans: boolean,
+): void {
   let offset = 0;
   const path: number[] = [];
   const where = (): string => ` at ${argument}[${path.join('][')}]`;
   const ragged = (): never =>
-    invalidArgument(op, argument, `a rectangular nested array of shape ${formatShape(shape)}`, `a ragged array (a different length${where()})`);
+    invalidArgument(
+      op,
+      argument,
+      `a rectangular nested array of shape ${formatShape(shape)}`,
+      `a ragged array (a different length${where()})`,
+    );
   const visit = (node: unknown, dim: number): void => {
     if (dim === shape.length) {
       if (Array.isArray(node) || isNumericView(node)) ragged();
-      if (!booleans && typeof node !== 'number') invalidArgument(op, argument, 'integers', `${describeValue(node)}${where()}`);
+      if (!booleans && typeof node !== 'number')
+        invalidArgument(op, argument, 'integers', `${describeValue(node)}${where()}`);
       out[offset++] = elementOf(node, dtype, op, argument, path.length > 0 ? where() : '');
       return;
     }
@@ -112,7 +147,12 @@ function flatten(value: unknown, shape: readonly number[], out: TypedArray, dtyp
     }
     if (!Array.isArray(node)) {
       if (typeof node === 'number' || typeof node === 'boolean') ragged();
-      invalidArgument(op, argument, 'numbers, booleans, nested arrays of them, or a TypedArray', `${describeValue(node)}${where()}`);
+      invalidArgument(
+        op,
+        argument,
+        'numbers, booleans, nested arrays of them, or a TypedArray',
+        `${describeValue(node)}${where()}`,
+      );
     }
     if (node.length !== shape[dim]) ragged();
     for (let i = 0; i < node.length; i++) {
@@ -157,7 +197,12 @@ export function valuesToHost(
   const size = sizeFromShape(target);
   const count = sizeFromShape(inferred);
   if (!(inferred.length === 0 && size !== 1) && count !== size) {
-    invalidArgument(op, 'shape', `a shape of ${count} elements (the number of values given)`, `${formatShape(target)} with ${size} elements`);
+    invalidArgument(
+      op,
+      'shape',
+      `a shape of ${count} elements (the number of values given)`,
+      `${formatShape(target)} with ${size} elements`,
+    );
   }
   checkAllocation(op, target, resolvedDtype);
   if (inferred.length === 0) {

@@ -8,7 +8,10 @@ import { Sequential } from '../../sequential.js';
 /** Model A: 256 → 384 → 64 (about 123,000 weights, so a save takes a while). */
 export function modelA(): Sequential {
   return new Sequential(
-    [new Dense(384, { inputShape: [256], seed: 11, name: 'a_hidden' }), new Dense(64, { seed: 12, activation: 'softmax', name: 'a_out' })],
+    [
+      new Dense(384, { inputShape: [256], seed: 11, name: 'a_hidden' }),
+      new Dense(64, { seed: 12, activation: 'softmax', name: 'a_out' }),
+    ],
     { name: 'model_a' },
   );
 }
