@@ -37,17 +37,59 @@ const SPECIAL = [
   NaN,
 ];
 
-const UNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'exp', 'log', 'relu', 'sigmoid', 'tanh', 'softplus'] as const;
+/** The dtypes a kernel may take; each kernel is tested on those its spec accepts (`acceptsDtype`). */
+const DTYPES = ['float32', 'int32', 'bool'] as const;
+type TestDtype = (typeof DTYPES)[number];
 
+/** Values where each dtype's math is easy to get wrong (int32: wrap-around at ±2^31). */
+const SPECIAL_BY_DTYPE: Readonly<Record<TestDtype, readonly number[]>> = {
+  float32: SPECIAL,
+  int32: [0, 1, -1, 7, -7, 46341, 65536, 2147483647, -2147483648],
+  bool: [1, 0, 0, 1],
+};
+
+/** `count` deterministic values of `dtype` in [lo, hi). */
+function valuesOf(dtype: TestDtype, count: number, seed: number, lo = -5, hi = 5): number[] {
+  if (dtype === 'float32') return seeded(count, seed, lo, hi);
+  if (dtype === 'int32') return seededInts(count, seed, Math.ceil(lo), Math.ceil(hi));
+  return seeded(count, seed).map((v) => (v > 0 ? 1 : 0));
+}
+
+/** NumPy broadcasting of two shapes (the test cases' shapes always broadcast). */
+function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+}
+
+/** float32 within 2e-6 of the CPU (relative), integers and bools exactly. */
+const toleranceOf = (dtype: TestDtype): number => (dtype === 'float32' ? 2e-6 : 0);
+
+// Every unary kernel of the spec, on every dtype its spec accepts: a kernel added to op-specs.ts is
+// compared with the CPU here without an edit.
 describe('unary kernels', () => {
-  for (const op of UNARY) {
-    it(`${op} on float32: special values and odd sizes`, async () => {
-      await compareWithCpu(() => tf[op](tf.tensor(SPECIAL)), 2e-6, op);
-      for (const n of [1, 3, 7, 65, 257])
-        await compareWithCpu(() => tf[op](tf.tensor(seeded(n, n, -5, 5))), 2e-6, `${op} n=${n}`);
-      await compareWithCpu(() => tf[op](tf.tensor(seeded(6), [2, 3]).transpose()), 2e-6, `${op} transposed`);
-      await compareWithCpu(() => tf[op](tf.zeros([0, 3])), 0, `${op} empty`);
-    });
+  for (const kernel of tf.UNARY_KERNELS) {
+    for (const dtype of DTYPES.filter((d) => tf.acceptsDtype(kernel, 'x', d))) {
+      it(`${kernel} on ${dtype}: special values, odd sizes and empty tensors`, async () => {
+        const run = (values: readonly number[], shape: readonly number[], label: string): Promise<void> =>
+          compareKernel(
+            kernel,
+            (t) => ({ x: t(values, shape, dtype) }),
+            {},
+            { shape, dtype },
+            toleranceOf(dtype),
+            `${kernel} ${dtype} ${label}`,
+          );
+        const special = SPECIAL_BY_DTYPE[dtype];
+        await run(special, [special.length], 'special values');
+        for (const n of [1, 3, 7, 65, 257]) await run(valuesOf(dtype, n, n), [n], `n=${n}`);
+        await run(valuesOf(dtype, 6, 1), [2, 3], '[2,3]');
+        await run([], [0, 3], 'empty');
+      });
+    }
   }
 
   it('tanh and sigmoid keep their relative accuracy near 0 and saturate far from it', async () => {
@@ -72,53 +114,81 @@ describe('unary kernels', () => {
     const [edges] = await runOn('webgpu', () => tf.softplus(tf.tensor([100, 1000, Infinity, -Infinity, NaN])));
     expect(edges!.values).toEqual([100, 1000, Infinity, 0, NaN]);
   });
-
-  for (const op of ['Neg', 'Abs', 'Sign', 'Square', 'Relu'] as const) {
-    it(`${op} on int32 keeps the dtype and wraps like int32`, async () => {
-      const values = [0, 1, -1, 7, -7, 46341, 2147483647, -2147483648];
-      await compareKernel(op, (t) => ({ x: t(values, [8], 'int32') }), {}, { shape: [8], dtype: 'int32' });
-    });
-  }
 });
 
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+/** Element pairs for each dtype: float32 every special value against every other; int32 wrap-around pairs. */
+function specialPairsOf(dtype: TestDtype): [number[], number[]] {
+  if (dtype === 'float32') return [SPECIAL.flatMap((x) => SPECIAL.map(() => x)), SPECIAL.flatMap(() => SPECIAL)];
+  if (dtype === 'int32')
+    return [
+      [0, 1, -1, 7, -7, 65536, 2147483647, -2147483648, 3, -3],
+      [5, -1, 2, 3, 0, 65536, 1, -1, -2, 4],
+    ];
+  return [
+    [0, 0, 1, 1],
+    [0, 1, 0, 1],
+  ];
+}
 
+/** Shape pairs that broadcast both ways, with scalars, odd sizes and an empty tensor. */
+const BROADCAST_CASES: readonly (readonly [number[], number[]])[] = [
+  [
+    [3, 1],
+    [1, 4],
+  ],
+  [[2, 3, 4], [4]],
+  [[4], [2, 3, 4]],
+  [[], [7]],
+  [[65], []],
+  [
+    [2, 1, 3],
+    [5, 1],
+  ],
+  [[257], [257]],
+  [[0, 3], [3]],
+];
+
+// Every binary kernel of the spec, on every dtype its spec accepts (see 'unary kernels').
 describe('binary kernels', () => {
-  for (const op of BINARY) {
-    it(`${op} on float32: special values against each other`, async () => {
-      const a = SPECIAL.flatMap((x) => SPECIAL.map(() => x));
-      const b = SPECIAL.flatMap(() => SPECIAL);
-      await compareWithCpu(() => tf[op](tf.tensor(a), tf.tensor(b)), 2e-6, op);
-    });
-
-    it(`${op} broadcasts both ways, with scalars and odd sizes`, async () => {
-      const lo = op === 'pow' ? 0.1 : -3;
-      const cases: [number[], number[]][] = [
-        [
-          [3, 1],
-          [1, 4],
-        ],
-        [[2, 3, 4], [4]],
-        [[4], [2, 3, 4]],
-        [[], [7]],
-        [[65], []],
-        [
-          [2, 1, 3],
-          [5, 1],
-        ],
-        [[257], [257]],
-        [[0, 3], [3]],
-      ];
-      for (const [aShape, bShape] of cases) {
-        const aSize = aShape.reduce((x, y) => x * y, 1);
-        const bSize = bShape.reduce((x, y) => x * y, 1);
-        await compareWithCpu(
-          () => tf[op](tf.tensor(seeded(aSize, 3, lo, 3), aShape), tf.tensor(seeded(bSize, 5, lo, 3), bShape)),
-          2e-6,
-          `${op} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`,
+  for (const kernel of tf.BINARY_KERNELS) {
+    for (const dtype of DTYPES.filter((d) => tf.acceptsDtype(kernel, 'a', d))) {
+      const run = (
+        a: readonly number[],
+        aShape: readonly number[],
+        b: readonly number[],
+        bShape: readonly number[],
+        label: string,
+      ): Promise<void> =>
+        compareKernel(
+          kernel,
+          (t) => ({ a: t(a, aShape, dtype), b: t(b, bShape, dtype) }),
+          {},
+          { shape: broadcastShapes(aShape, bShape), dtype },
+          toleranceOf(dtype),
+          `${kernel} ${dtype} ${label}`,
         );
-      }
-    });
+
+      it(`${kernel} on ${dtype}: special values against each other`, async () => {
+        const [a, b] = specialPairsOf(dtype);
+        await run(a, [a.length], b, [b.length], 'special values');
+      });
+
+      it(`${kernel} on ${dtype} broadcasts both ways, with scalars and odd sizes`, async () => {
+        // Pow on float32 keeps its base positive (a negative base to a fractional power is NaN on both).
+        const lo = kernel === 'Pow' && dtype === 'float32' ? 0.1 : -3;
+        for (const [aShape, bShape] of BROADCAST_CASES) {
+          const aSize = aShape.reduce((x, y) => x * y, 1);
+          const bSize = bShape.reduce((x, y) => x * y, 1);
+          await run(
+            valuesOf(dtype, aSize, 3, lo, 3),
+            aShape,
+            valuesOf(dtype, bSize, 5, lo, 3),
+            bShape,
+            `${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`,
+          );
+        }
+      });
+    }
   }
 
   it("pow gives exact small integer powers and C pow's special cases", async () => {
@@ -130,19 +200,6 @@ describe('binary kernels', () => {
     );
     expect(result!.values).toEqual([16, 27, -8, NaN, 0.25, 1, 1, 1, Infinity, 1, -Infinity]);
   });
-
-  for (const op of ['add', 'sub', 'mul', 'pow', 'maximum', 'minimum'] as const) {
-    it(`${op} on int32 matches exactly (wrapping)`, async () => {
-      const a = [0, 1, -1, 7, -7, 65536, 2147483647, -2147483648, 3, -3];
-      const b = [5, -1, 2, 3, 0, 65536, 1, -1, -2, 4];
-      await compareWithCpu(() => tf[op](tf.tensor(a, undefined, 'int32'), tf.tensor(b, undefined, 'int32')), 0, op);
-      await compareWithCpu(
-        () => tf[op](tf.tensor(seededInts(12, 9), [3, 4], 'int32'), tf.tensor(seededInts(4, 2, 0, 5), [4], 'int32')),
-        0,
-        `${op} broadcast`,
-      );
-    });
-  }
 
   it('int32 division by kernel truncates and gives 0 for a zero divisor, like the CPU backend', async () => {
     const backend = tf.getEngine().backend;

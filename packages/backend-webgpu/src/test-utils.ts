@@ -136,6 +136,7 @@ export async function compareKernel<K extends tf.KernelName>(
   attrs: tf.KernelAttrs<K>,
   output: tf.OutputSpec,
   tolerance = 0,
+  label: string = name,
 ): Promise<void> {
   await tf.setBackend('webgpu');
   const results: Snapshot[] = [];
@@ -153,7 +154,7 @@ export async function compareKernel<K extends tf.KernelName>(
     results.push({ shape: output.shape, dtype: output.dtype, values: Array.from(await backend.read(out)) });
     for (const dataId of [...written, out]) backend.disposeData(dataId);
   }
-  expectSnapshotsClose([results[1]!], [results[0]!], tolerance, name);
+  expectSnapshotsClose([results[1]!], [results[0]!], tolerance, label);
 }
 
 /** Runs kernel `name` directly on the active WebGPU backend and returns its output's values. */

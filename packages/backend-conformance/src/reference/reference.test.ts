@@ -3,6 +3,7 @@
  * would fail correct backends (or pass wrong ones), so each is pinned by values worked out by hand.
  */
 
+import type { UnaryKernel } from '@tapeflow/tensor-core/backend';
 import { describe, expect, it } from 'vitest';
 import * as reference from './index.js';
 
@@ -38,7 +39,39 @@ describe('reference index arithmetic', () => {
   });
 });
 
+/** The float32 inputs every unary kernel's hand-computed values below are for. */
+const UNARY_INPUTS = [0, 1, -1, 4];
+
+/**
+ * Each unary kernel's value at `UNARY_INPUTS`, worked out by hand (float64; the reference stores
+ * float32). Keyed by every unary kernel, so `tsc` names a kernel added to the spec until it has its row.
+ */
+const UNARY_EXPECTED: Readonly<Record<UnaryKernel, readonly number[]>> = {
+  Neg: [0, -1, 1, -4],
+  Abs: [0, 1, 1, 4],
+  Sign: [0, 1, -1, 1],
+  Square: [0, 1, 1, 16],
+  Sqrt: [0, 1, NaN, 2],
+  Exp: [1, 2.718281828459045, 0.36787944117144233, 54.598150033144236],
+  Log: [-Infinity, 0, NaN, 1.3862943611198906],
+  Relu: [0, 1, 0, 4],
+  Sigmoid: [0.5, 0.7310585786300049, 0.2689414213699951, 0.9820137900379085],
+  Tanh: [0, 0.7615941559557649, -0.7615941559557649, 0.999329299739067],
+  Softplus: [0.6931471805599453, 1.3132616875182228, 0.31326168751822286, 4.0181499279178094],
+};
+
 describe('reference elementwise kernels', () => {
+  for (const [kernel, expected] of Object.entries(UNARY_EXPECTED) as [UnaryKernel, readonly number[]][]) {
+    it(`computes ${kernel} at 0, 1, -1 and 4 in float32`, () => {
+      const actual = reference.unary(kernel, t(UNARY_INPUTS, [UNARY_INPUTS.length])).values;
+      expected.forEach((value, i) => {
+        const label = `${kernel}(${UNARY_INPUTS[i]})`;
+        if (!Number.isFinite(value)) expect(actual[i], label).toBe(value);
+        else expect(Math.abs(actual[i]! - value), label).toBeLessThanOrEqual(1e-7 * (1 + Math.abs(value)));
+      });
+    });
+  }
+
   it('computes unary kernels in float32 and int32', () => {
     const x = t([-2, -0.5, 0, 0.5, 3], [5]);
     expect(reference.unary('Relu', x).values).toEqual([0, 0, 0, 0.5, 3]);

@@ -1,21 +1,38 @@
 /**
  * @file The kernel table of the WebAssembly path: the reference table over the heap (every kernel
  * works there unchanged, reading typed views and copying its result in), with the hot kernels
- * replaced by their SIMD forms. Each replacement keeps the reference kernel for the dtypes and cases
- * it does not cover.
+ * replaced by their in-memory forms. Each replacement keeps the reference kernel for the dtypes and
+ * cases it does not cover. The replacements are typed over every unary, binary and reduction kernel,
+ * so a kernel added to the spec is a compile error here until it gets an entry or `null`.
  */
 
+import type { BinaryKernel, KernelName, ReductionKernel, UnaryKernel } from '@tapeflow/tensor-core/backend';
 import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
 import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
 import { wasmMatMul } from './wasm-matmul.js';
 import { wasmReduction } from './wasm-reduction.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
+/** The kernels that must say whether they have an in-memory form: every kernel of these families. */
+type ReplaceableKernel = UnaryKernel | BinaryKernel | ReductionKernel | 'MatMul';
+
+/**
+ * One entry per replaceable kernel: its in-memory form, or `null` for "no in-memory path" (the
+ * reference kernel then runs over the heap, with one extra copy).
+ */
+type WasmReplacements = { readonly [K in ReplaceableKernel]: CpuKernelTable[K] | null };
+
+/** The non-null entries of `replacements`, as a partial kernel table. */
+function presentReplacements(replacements: WasmReplacements): Partial<CpuKernelTable> {
+  const entries = Object.entries(replacements).filter(([, kernel]) => kernel !== null);
+  // Object.fromEntries loses the key types; every key is a kernel name and its value that kernel's form.
+  return Object.fromEntries(entries) as Partial<Record<KernelName, unknown>> as Partial<CpuKernelTable>;
+}
+
 /** Every kernel for a backend whose tensors live in `store`. */
 export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
   const reference = createKernelTable(store);
-  return {
-    ...reference,
+  const replacements: WasmReplacements = {
     Neg: wasmUnary(store, 'Neg', reference.Neg),
     Abs: wasmUnary(store, 'Abs', reference.Abs),
     Sign: wasmUnary(store, 'Sign', reference.Sign),
@@ -39,4 +56,5 @@ export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
     Min: wasmReduction(store, 'Min', reference.Min),
     MatMul: wasmMatMul(store, reference.MatMul),
   };
+  return { ...reference, ...presentReplacements(replacements) };
 }
