@@ -4,43 +4,22 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { backprop } from './backprop.js';
+import { backwardPass, freshHandles } from './backward-pass.js';
+import type { BackwardPlan } from './backward-pass.js';
 import { InputLog, TapeEntry } from './tape-entry.js';
 import {
   assertTensor,
+  checkBatchJacobianArguments,
+  checkOutputGradients,
   checkUnconnected,
   flattenSources,
   identityRows,
   isThenable,
   restructure,
 } from './tape-arguments.js';
+import type { GradientOptions, GradientResult, GradientTapeOptions, JacobianOptions, Sources } from './tape-types.js';
 
-/** Options of a GradientTape. */
-export interface GradientTapeOptions {
-  /** Allow several `gradient` calls (then call `dispose` when done); default false. */
-  readonly persistent?: boolean;
-  /** Watch trainable Variables automatically when an op reads them; default true. */
-  readonly watchAccessedVariables?: boolean;
-}
-
-/** Options of `gradient`. */
-export interface GradientOptions {
-  /** Gradients of the target(s) to start from (default ones): TensorFlow's `output_gradients`. */
-  readonly outputGradients?: tf.Tensor | readonly tf.Tensor[];
-  /** What an unconnected source gets: `'none'` (null, default) or `'zero'` (zeros of its shape). */
-  readonly unconnectedGradients?: 'none' | 'zero';
-}
-
-/**
- * What `gradient` accepts as sources: one tensor, or arrays and records of tensors nested to any
- * depth (TensorFlow's nested structures).
- */
-export type Sources = tf.Tensor | readonly Sources[] | { readonly [key: string]: Sources };
-
-/** `gradient`'s result: the structure of the sources, with a Tensor or null in place of each tensor. */
-export type GradientResult<S extends Sources> = S extends tf.Tensor
-  ? tf.Tensor | null
-  : { -readonly [K in keyof S]: S[K] extends Sources ? GradientResult<S[K]> : never };
+export type { GradientOptions, GradientResult, GradientTapeOptions, JacobianOptions, Sources } from './tape-types.js';
 
 /**
  * Records operations for automatic differentiation.
@@ -193,35 +172,9 @@ export class GradientTape {
     const targets = Array.isArray(target) ? (target as readonly tf.Tensor[]) : [target as tf.Tensor];
     targets.forEach((t, i) => assertTensor(t, 'gradient', Array.isArray(target) ? `target[${i}]` : 'target'));
     const sourceList = flattenSources(sources, 'gradient');
-    const seedsGiven =
-      options.outputGradients === undefined
-        ? undefined
-        : Array.isArray(options.outputGradients)
-          ? options.outputGradients
-          : [options.outputGradients as tf.Tensor];
-    if (seedsGiven !== undefined) {
-      if (seedsGiven.length !== targets.length) {
-        tf.invalidArgument(
-          'gradient',
-          'outputGradients',
-          `${targets.length} tensor(s), one per target`,
-          `${seedsGiven.length}`,
-        );
-      }
-      seedsGiven.forEach((g, i) => {
-        assertTensor(g, 'gradient', `outputGradients[${i}]`);
-        if (!tf.shapesEqual(g.shape, targets[i]!.shape)) {
-          tf.invalidArgument(
-            'gradient',
-            `outputGradients[${i}]`,
-            `shape ${tf.formatShape(targets[i]!.shape)} (the target's)`,
-            `shape ${tf.formatShape(g.shape)}`,
-          );
-        }
-      });
-    }
+    const seedsGiven = checkOutputGradients(targets, options.outputGradients);
     const unconnected = checkUnconnected('gradient', options.unconnectedGradients);
-    const results = this.runBackward(sourceList, 0, unconnected, () => {
+    const makeSeeds = (): Map<number, tf.Tensor> => {
       const seeds = new Map<number, tf.Tensor>();
       targets.forEach((t, i) => {
         if (t.dtype !== 'float32' || !this.tracked.has(t.id)) return;
@@ -230,7 +183,8 @@ export class GradientTape {
         seeds.set(t.id, previous === undefined ? seed : tf.add(previous, seed));
       });
       return seeds;
-    });
+    };
+    const results = this.runBackward({ sourceList, batchRank: 0, unconnected, makeSeeds });
     return restructure(sources, results) as GradientResult<S>;
   }
 
@@ -248,11 +202,11 @@ export class GradientTape {
     const sourceList = flattenSources(sources, 'jacobian');
     const unconnected = checkUnconnected('jacobian', options.unconnectedGradients);
     const count = target.size;
-    const results = this.runBackward(
+    const results = this.runBackward({
       sourceList,
-      1,
+      batchRank: 1,
       unconnected,
-      (rows) => {
+      makeSeeds: (rows) => {
         const seeds = new Map<number, tf.Tensor>();
         if (target.dtype === 'float32' && this.tracked.has(target.id)) {
           seeds.set(target.id, tf.reshape(identityRows(rows, count), [rows[1] - rows[0], ...target.shape]));
@@ -260,9 +214,9 @@ export class GradientTape {
         return seeds;
       },
       count,
-      (g, s) => tf.reshape(g, [...target.shape, ...s.shape]),
-      (s) => [...target.shape, ...s.shape],
-    );
+      finish: (g, s) => tf.reshape(g, [...target.shape, ...s.shape]),
+      zeroShape: (s) => [...target.shape, ...s.shape],
+    });
     return restructure(sources, results) as GradientResult<S>;
   }
 
@@ -273,39 +227,16 @@ export class GradientTape {
    */
   batchJacobian(target: tf.Tensor, source: tf.Tensor, options: JacobianOptions = {}): tf.Tensor | null {
     this.assertUsable('batchJacobian');
-    assertTensor(target, 'batchJacobian', 'target');
-    assertTensor(source, 'batchJacobian', 'source');
-    if (target.rank < 2)
-      tf.invalidArgument(
-        'batchJacobian',
-        'target',
-        'a tensor of rank at least 2 ([batch, ...])',
-        `shape ${tf.formatShape(target.shape)}`,
-      );
-    if (source.rank < 2)
-      tf.invalidArgument(
-        'batchJacobian',
-        'source',
-        'a tensor of rank at least 2 ([batch, ...])',
-        `shape ${tf.formatShape(source.shape)}`,
-      );
-    if (target.shape[0] !== source.shape[0]) {
-      tf.invalidArgument(
-        'batchJacobian',
-        'source',
-        `the first dimension of target shape ${tf.formatShape(target.shape)} and source shape ${tf.formatShape(source.shape)} to match`,
-        `${target.shape[0]!} vs. ${source.shape[0]!}`,
-      );
-    }
+    checkBatchJacobianArguments(target, source);
     const unconnected = checkUnconnected('batchJacobian', options.unconnectedGradients);
     const batch = target.shape[0]!;
     const perExample = target.shape.slice(1);
     const count = tf.sizeFromShape(perExample);
-    const [result] = this.runBackward(
-      [source],
-      1,
+    const [result] = this.runBackward({
+      sourceList: [source],
+      batchRank: 1,
       unconnected,
-      (rows) => {
+      makeSeeds: (rows) => {
         const seeds = new Map<number, tf.Tensor>();
         if (target.dtype === 'float32' && this.tracked.has(target.id)) {
           const rowCount = rows[1] - rows[0];
@@ -318,13 +249,13 @@ export class GradientTape {
         return seeds;
       },
       count,
-      (g, s) => {
+      finish: (g, s) => {
         // g: [positions, batch, x...] → [batch, positions, x...] → [batch, y..., x...]
         const perm = [1, 0, ...Array.from({ length: s.rank - 1 }, (_, i) => i + 2)];
         return tf.reshape(tf.transpose(g, perm), [batch, ...perExample, ...s.shape.slice(1)]);
       },
-      (s) => [batch, ...perExample, ...s.shape.slice(1)],
-    );
+      zeroShape: (s) => [batch, ...perExample, ...s.shape.slice(1)],
+    });
     return result ?? null;
   }
 
@@ -342,66 +273,22 @@ export class GradientTape {
   }
 
   /**
-   * The shared backward machinery: runs `makeSeeds` (for each chunk of `count` cotangent rows when
-   * batched), backpropagates, and returns per source its gradient (assembled by `finish`), zeros of
-   * `zeroShape` or null when unconnected. Releases a non-persistent tape afterwards.
+   * The shared backward machinery (see backward-pass.ts): per source its gradient, zeros or null when
+   * unconnected. Releases a non-persistent tape afterwards.
    */
-  private runBackward(
-    sourceList: readonly tf.Tensor[],
-    batchRank: number,
-    unconnected: 'none' | 'zero',
-    makeSeeds: (rows: readonly [number, number]) => Map<number, tf.Tensor>,
-    count = 1,
-    finish: (gradient: tf.Tensor, source: tf.Tensor) => tf.Tensor = (g) => g,
-    zeroShape: (source: tf.Tensor) => number[] = (s) => s.shape,
-  ): (tf.Tensor | null)[] {
+  private runBackward(plan: BackwardPlan): (tf.Tensor | null)[] {
     if (this.recording && !this.persistent) this.stopRecordingNow();
     const firstNewId = this.engine.newTensorId();
     let results: (tf.Tensor | null)[];
     try {
-      results = this.engine.tidy(() => {
-        if (batchRank !== 0 && count === 0) {
-          // A zero-size target has a Jacobian with no elements: a zero-size tensor, not a missing one.
-          return sourceList.map((s) =>
-            s.dtype === 'float32' || unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null,
-          );
-        }
-        const chunk = batchRank === 0 ? 1 : Math.max(1, Math.floor(JACOBIAN_CHUNK_ELEMENTS / Math.max(count, 1)));
-        const parts: (tf.Tensor | undefined)[][] = sourceList.map(() => []);
-        for (let start = 0; start < Math.max(count, batchRank === 0 ? 1 : 0); start += chunk) {
-          const rows = [start, Math.min(count, start + chunk)] as const;
-          const seeds = makeSeeds(rows);
-          const gradients =
-            seeds.size === 0 ? seeds : backprop(this.held.entries, seeds, (id) => this.tracked.has(id), batchRank);
-          sourceList.forEach((s, i) => parts[i]!.push(s.dtype === 'float32' ? gradients.get(s.id) : undefined));
-        }
-        return sourceList.map((s, i) => {
-          const pieces = parts[i]!;
-          if (pieces.length === 0 || pieces.every((p) => p === undefined)) {
-            return unconnected === 'zero' ? tf.zeros(zeroShape(s)) : null;
-          }
-          if (batchRank === 0) return pieces[0]!;
-          const filled = pieces.map(
-            (p, k) => p ?? tf.zeros([Math.min(count, (k + 1) * chunk) - k * chunk, ...s.shape]),
-          );
-          return finish(filled.length === 1 ? filled[0]! : tf.concat(filled, 0), s);
-        });
-      });
+      results = this.engine.tidy(() => backwardPass(this.held.entries, (id) => this.tracked.has(id), plan));
     } finally {
       if (!this.persistent) {
         this.used = true;
         this.release();
       }
     }
-    // Hand out distinct, fresh handles: a gradient may be a user's tensor (an output gradient passed
-    // through) or the same tensor for two sources.
-    const seen = new Set<tf.Tensor>();
-    return results.map((g) => {
-      if (g === null) return null;
-      if (g.id < firstNewId || seen.has(g)) return tf.reshape(g, g.shape);
-      seen.add(g);
-      return g;
-    });
+    return freshHandles(results, firstNewId);
   }
 
   // ---- Recorder -------------------------------------------------------------------------------
@@ -512,12 +399,3 @@ function releaseEntries(held: { entries: TapeEntry[]; log: InputLog }): void {
   held.entries = [];
   held.log = new InputLog();
 }
-
-/** Options of `jacobian` and `batchJacobian`. */
-export interface JacobianOptions {
-  /** What an unconnected source gets: `'none'` (null, default) or `'zero'`. */
-  readonly unconnectedGradients?: 'none' | 'zero';
-}
-
-/** Cotangent rows per backward pass, in elements of the seed: bounds a jacobian's peak memory. */
-const JACOBIAN_CHUNK_ELEMENTS = 1 << 20;

@@ -1,11 +1,11 @@
 /**
  * @file Checking and shaping what `gradient` and `jacobian` are given: live tensors, sources as one
  * tensor or arrays and records of them nested to any depth (and results in the same structure), and
- * `unconnectedGradients`.
+ * `unconnectedGradients`, `outputGradients`, and `batchJacobian`'s target and source.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Sources } from './gradient-tape.js';
+import type { Sources } from './tape-types.js';
 
 /** A readable description of any value, for error messages. */
 export function describe(value: unknown): string {
@@ -113,4 +113,64 @@ export function checkUnconnected(op: string, value: unknown): 'none' | 'zero' {
   if (value !== 'none' && value !== 'zero')
     tf.invalidArgument(op, 'unconnectedGradients', "'none' or 'zero'", describe(value));
   return value;
+}
+
+/**
+ * Checks `gradient`'s `outputGradients` against its targets: one live tensor per target, each of its
+ * target's shape. The seeds as a list, or undefined when none were given.
+ */
+export function checkOutputGradients(
+  targets: readonly tf.Tensor[],
+  outputGradients: tf.Tensor | readonly tf.Tensor[] | undefined,
+): readonly tf.Tensor[] | undefined {
+  if (outputGradients === undefined) return undefined;
+  const seedsGiven = Array.isArray(outputGradients) ? outputGradients : [outputGradients as tf.Tensor];
+  if (seedsGiven.length !== targets.length) {
+    tf.invalidArgument(
+      'gradient',
+      'outputGradients',
+      `${targets.length} tensor(s), one per target`,
+      `${seedsGiven.length}`,
+    );
+  }
+  seedsGiven.forEach((g, i) => {
+    assertTensor(g, 'gradient', `outputGradients[${i}]`);
+    if (!tf.shapesEqual(g.shape, targets[i]!.shape)) {
+      tf.invalidArgument(
+        'gradient',
+        `outputGradients[${i}]`,
+        `shape ${tf.formatShape(targets[i]!.shape)} (the target's)`,
+        `shape ${tf.formatShape(g.shape)}`,
+      );
+    }
+  });
+  return seedsGiven;
+}
+
+/** Checks `batchJacobian`'s target and source: live tensors of rank 2 or more, with the same batch size. */
+export function checkBatchJacobianArguments(target: unknown, source: unknown): void {
+  assertTensor(target, 'batchJacobian', 'target');
+  assertTensor(source, 'batchJacobian', 'source');
+  if (target.rank < 2)
+    tf.invalidArgument(
+      'batchJacobian',
+      'target',
+      'a tensor of rank at least 2 ([batch, ...])',
+      `shape ${tf.formatShape(target.shape)}`,
+    );
+  if (source.rank < 2)
+    tf.invalidArgument(
+      'batchJacobian',
+      'source',
+      'a tensor of rank at least 2 ([batch, ...])',
+      `shape ${tf.formatShape(source.shape)}`,
+    );
+  if (target.shape[0] !== source.shape[0]) {
+    tf.invalidArgument(
+      'batchJacobian',
+      'source',
+      `the first dimension of target shape ${tf.formatShape(target.shape)} and source shape ${tf.formatShape(source.shape)} to match`,
+      `${target.shape[0]!} vs. ${source.shape[0]!}`,
+    );
+  }
 }
