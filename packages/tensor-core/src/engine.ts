@@ -2,28 +2,33 @@
  * @file The Engine: kernel dispatch on the active backend (its BackendRegistry), buffers shared by
  * tensor handles and their accounting, tidy scopes, and the recorders (gradient tapes) told what
  * ran. It holds all of tensor-core's state, so a test can make a fresh one; the only global is the
- * default instance (`getEngine()`).
+ * default instance (`getEngine()`). The per-op path (runKernel, checkInput, track, storage) is here;
+ * the code it does not run lives beside it: tidy.ts (running and ending tidy scopes),
+ * recording-frames.ts (which `record` listed each recorder), backend-accounts.ts (bytes per backend,
+ * moves between backends) and engine-errors.ts (the errors its checks throw).
  */
 
 import { AllocationGuard } from './allocation-guard.js';
 import type { Backend, BackendFactory } from './backend.js';
+import { BackendAccounts, copyToBackend } from './backend-accounts.js';
 import { BackendRegistry } from './backend-registry.js';
 import type { RegisterBackendOptions } from './backend-registry.js';
 import type { DataType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { describeKernelFailure, FailedPreconditionError, InvalidArgumentError, UnimplementedError } from './errors.js';
+import { disposedInputError, missingKernelError, removedBackendInputError } from './engine-errors.js';
+import { describeKernelFailure } from './errors.js';
 import type { DataId, KernelAttrs, KernelName, KernelSpecs, OutputSpec } from './kernels.js';
-import { collected } from './collect.js';
 import { CreationSites } from './debug.js';
 import type { LiveTensorInfo } from './debug.js';
 import type { BackendAccount, MemoryInfo, Storage } from './memory-types.js';
 import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } from './recorder.js';
+import { RecordingFrames, tellCustomOperation } from './recording-frames.js';
 import { SafetyNet } from './safety-net.js';
-import { isThenable, ScopeTracker } from './scopes.js';
-import type { Scope } from './scopes.js';
+import { ScopeTracker } from './scopes.js';
 import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
+import { TidyScopes } from './tidy.js';
 
 export type { MemoryInfo, Storage } from './memory-types.js';
 
@@ -32,12 +37,9 @@ export class Engine {
   private readonly registry = new BackendRegistry();
   /** @internal Active recorders; read on every op, so kept as a plain array. */
   recorders: Recorder[] = [];
-  /** The recording frame that listed each active recorder (0: none, it outlives frames). */
-  private readonly recorderFrames = new Map<Recorder, number>();
-  /** Recording frames open now (see beginRecordingFrame). */
-  private recordingFrames = 0;
+  /** Which recording frame listed each recorder (see recording-frames.ts). */
+  private readonly recordingFrames = new RecordingFrames();
   private readonly scopeTracker = new ScopeTracker();
-  private warnedInterleaving = false;
   /** Creation sites of live tensors, while debug mode is on. */
   private creationSites: CreationSites | null = null;
   private nextId = 1;
@@ -54,10 +56,12 @@ export class Engine {
   private liveBuffers = 0;
   private liveBytes = 0;
   /** Live bytes per backend name; each Storage points at its account, so no lookup per buffer. */
-  private readonly accounts = new Map<string, BackendAccount>();
+  private readonly accounts = new BackendAccounts();
   private variableNames = 0;
   /** @internal The per-tensor size limit, checked before any kernel allocates (see allocation-guard.ts). */
   readonly allocationGuard = new AllocationGuard();
+  /** Runs `tidy` on the scope tracker above (see tidy.ts). */
+  private readonly tidyScopes = new TidyScopes(this.scopeTracker, this.safetyNet, this);
 
   // ---- backends (see BackendRegistry) ------------------------------------------------------------
 
@@ -73,13 +77,9 @@ export class Engine {
    */
   removeBackend(name: string): void {
     this.registry.removeBackend(name);
-    const account = this.accounts.get(name);
-    if (account !== undefined) {
-      account.removed = true;
-      this.liveBuffers -= account.buffers;
-      this.liveBytes -= account.bytes;
-      this.accounts.delete(name);
-    }
+    const closed = this.accounts.close(name);
+    this.liveBuffers -= closed.buffers;
+    this.liveBytes -= closed.bytes;
     this.lastBackend = null;
     this.lastAccount = null;
   }
@@ -119,12 +119,8 @@ export class Engine {
   makeTensor(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
-    const storage = this.createStorage(
-      backend,
-      this.activeBackendName!,
-      dataId,
-      values.length * bytesPerElement(dtype),
-    );
+    const bytes = values.length * bytesPerElement(dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     return this.track(new Tensor(this, this.nextId++, shape.slice(), dtype, storage));
   }
 
@@ -166,9 +162,7 @@ export class Engine {
   ): Tensor {
     const backend = this.backend;
     const kernel = backend.kernels[name] as ((call: unknown) => DataId) | undefined;
-    if (kernel === undefined) {
-      throw new UnimplementedError(`${name}: the '${this.activeBackendName!}' backend has no '${name}' kernel.`, name);
-    }
+    if (kernel === undefined) throw missingKernelError(name, this.activeBackendName!);
     this.allocationGuard.check(name, output.shape, output.dtype);
     const recorders = this.recorders;
     for (const key in inputs) {
@@ -193,19 +187,9 @@ export class Engine {
   }
 
   private checkInput(op: string, argument: string, t: Tensor, backend: Backend, recorders: readonly Recorder[]): void {
-    if (t.isDisposedInternal) {
-      throw new FailedPreconditionError(
-        `${op}: argument '${argument}' is a disposed tensor (id ${t.id}); it cannot be used again.`,
-        op,
-      );
-    }
+    if (t.isDisposedInternal) throw disposedInputError(op, argument, t);
     if (t.storage.backend !== backend) {
-      if (t.storage.account.removed) {
-        throw new FailedPreconditionError(
-          `${op}: argument '${argument}' is tensor ${t.id} of the removed backend '${t.storage.backendName}'; its values are gone.`,
-          op,
-        );
-      }
+      if (t.storage.account.removed) throw removedBackendInputError(op, argument, t);
       this.moveToBackend(t, backend);
     }
     if (recorders.length !== 0 && t instanceof Variable) {
@@ -213,19 +197,9 @@ export class Engine {
     }
   }
 
-  /**
-   * Moves a tensor's values onto `backend` (a tensor made before a `setBackend`). Only possible when
-   * its backend reads synchronously; otherwise an error says to move it with `await` first.
-   */
+  /** Moves a tensor's values onto `backend` (a tensor made before a `setBackend`; see copyToBackend). */
   private moveToBackend(t: Tensor, backend: Backend): void {
-    const from = t.storage.backend;
-    if (from.readSync === undefined) {
-      throw new FailedPreconditionError(
-        `Tensor ${t.id} lives on the '${t.storage.backendName}' backend, which reads asynchronously; the active backend is '${this.activeBackendName!}'. Copy it with tf.tensor(await t.data(), t.shape, t.dtype).`,
-      );
-    }
-    const values = from.readSync(t.storage.dataId);
-    const dataId = backend.write(values, t.shape, t.dtype);
+    const dataId = copyToBackend(t, backend, this.activeBackendName!);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, t.storage.bytes);
     this.releaseStorage(t.storage);
     this.safetyNet.swapStorage(t, storage);
@@ -237,12 +211,7 @@ export class Engine {
    * @internal
    */
   makeView(x: Tensor, shape: readonly number[], op: 'Reshape' | 'Identity' = 'Reshape'): Tensor {
-    if (x.isDisposedInternal) {
-      throw new FailedPreconditionError(
-        `${op}: argument 'x' is a disposed tensor (id ${x.id}); it cannot be used again.`,
-        op,
-      );
-    }
+    if (x.isDisposedInternal) throw disposedInputError(op, 'x', x);
     const recorders = this.recorders;
     if (recorders.length !== 0 && x instanceof Variable) {
       for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(x);
@@ -301,29 +270,16 @@ export class Engine {
   makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
-    const storage = this.createStorage(
-      backend,
-      this.activeBackendName!,
-      dataId,
-      values.length * bytesPerElement(dtype),
-    );
+    const bytes = values.length * bytesPerElement(dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     this.liveTensorCount++;
     return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
-  }
-
-  private accountOf(backendName: string): BackendAccount {
-    let account = this.accounts.get(backendName);
-    if (account === undefined) {
-      account = { bytes: 0, buffers: 0, removed: false };
-      this.accounts.set(backendName, account);
-    }
-    return account;
   }
 
   private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {
     this.liveBuffers++;
     this.liveBytes += bytes;
-    const account = backend === this.lastBackend ? this.lastAccount! : this.accountOf(backendName);
+    const account = backend === this.lastBackend ? this.lastAccount! : this.accounts.of(backendName);
     this.lastBackend = backend;
     this.lastAccount = account;
     account.bytes += bytes;
@@ -381,79 +337,12 @@ export class Engine {
    * Runs `fn` and disposes every tensor it created except those it returns and those passed to
    * `keep`. An `fn` that returns a thenable (an `async` function, down-levelled or not, or any
    * function returning a Promise) keeps its scope open until it settles, covering tensors made after
-   * each `await` (see ScopeTracker for how concurrent calls are kept apart).
+   * each `await` (see tidy.ts, and ScopeTracker for how concurrent calls are kept apart).
    */
   tidy<T extends TensorContainer>(fn: () => PromiseLike<T>): Promise<T>;
   tidy<T extends TensorContainer>(fn: () => T): T;
   tidy<T extends TensorContainer>(fn: () => T | PromiseLike<T>): T | Promise<T> {
-    if (typeof fn !== 'function') {
-      throw new InvalidArgumentError(`tidy: argument 'fn' expected a function, but got ${typeof fn}.`, 'tidy');
-    }
-    const tracker = this.scopeTracker;
-    const scope = tracker.open();
-    let result: T | PromiseLike<T>;
-    try {
-      result = tracker.call(scope, fn);
-    } catch (error) {
-      this.leaveScope(scope, null);
-      throw error;
-    }
-    if (isThenable(result)) {
-      this.endStaleScopes(scope);
-      tracker.openUntilSettled(scope);
-      return Promise.resolve(result).then(
-        (value) => this.endScope(scope, value),
-        (error: unknown) => {
-          this.endScope(scope, null);
-          throw error;
-        },
-      );
-    }
-    return this.leaveScope(scope, result);
-  }
-
-  /**
-   * Ends a scope whose `fn` returned `result` (null when it threw) and takes it off the stack, last:
-   * if its clean-up overflows the stack, it is still there for an enclosing frame to end.
-   */
-  private leaveScope<T>(scope: Scope, result: T): T {
-    this.endStaleScopes(scope);
-    this.endScope(scope, result);
-    this.scopeTracker.leave(scope);
-    return result;
-  }
-
-  /** Ends the scopes above `scope` left on the stack by frames whose clean-up overflowed the stack. */
-  private endStaleScopes(scope: Scope): void {
-    const tracker = this.scopeTracker;
-    for (let stale = tracker.above(scope); stale !== null; stale = tracker.above(scope)) {
-      this.endScope(stale, null);
-      tracker.leave(stale);
-    }
-  }
-
-  private endScope<T>(scope: Scope, result: T): T {
-    if (this.scopeTracker.close(scope) && !this.warnedInterleaving) {
-      this.warnedInterleaving = true;
-      console.warn(
-        'tidy: two async tidy calls overlapped on a platform without AsyncLocalStorage; their tensors may have been attributed to the wrong scope. Nest or sequence async tidy calls there.',
-      );
-    }
-    // One returned tensor is the common case (and the per-op path of gradient rules): no Set for it.
-    const returned: ReadonlySet<Tensor> | Tensor[] = result instanceof Tensor ? [result] : collected(result);
-    for (const t of scope.tensors) {
-      if (t.kept) this.safetyNet.add(t);
-      else if (!t.isDisposedInternal && !(Array.isArray(returned) ? returned[0] === t : returned.has(t)))
-        this.disposeTensor(t);
-    }
-    let parent = scope.parent;
-    while (parent !== null && parent.closed) parent = parent.parent;
-    for (const t of returned) {
-      if (t.kept || t instanceof Variable) continue;
-      if (parent !== null) parent.tensors.push(t);
-      else this.safetyNet.add(t);
-    }
-    return result;
+    return this.tidyScopes.run(fn);
   }
 
   /** @internal How many tidy scopes are running their `fn` now (for tests: 0 between calls). */
@@ -471,61 +360,37 @@ export class Engine {
   // ---- recorders ------------------------------------------------------------------------------
 
   /**
-   * Starts telling `recorder` about every op. `frame` is the recording frame (see
-   * `beginRecordingFrame`) that lists it; 0 (the default) for one that outlives any frame. A listed
-   * recorder is not listed twice: only its frame changes.
+   * Starts telling `recorder` about every op; `frame` is the recording frame that lists it (0, the
+   * default, for one that outlives any frame). See recording-frames.ts.
    * @internal
    */
   addRecorder(recorder: Recorder, frame = 0): void {
-    const listed = this.recorderFrames.has(recorder);
-    this.recorderFrames.set(recorder, frame);
-    if (!listed) this.recorders = [...this.recorders, recorder];
+    this.recorders = this.recordingFrames.add(this.recorders, recorder, frame);
   }
 
   /** @internal Stops telling `recorder` about ops. */
   removeRecorder(recorder: Recorder): void {
-    this.recorderFrames.delete(recorder);
-    this.recorders = this.recorders.filter((r) => r !== recorder);
+    this.recorders = this.recordingFrames.remove(this.recorders, recorder);
   }
 
   /** @internal Whether `recorder` is told about ops now. */
   hasRecorder(recorder: Recorder): boolean {
-    return this.recorderFrames.has(recorder);
+    return this.recordingFrames.has(recorder);
   }
 
-  /**
-   * Opens a recording frame: the synchronous run of one `record(fn)`. Frames nest like the calls.
-   * A stack overflow can cut a frame's clean-up short (a `catch` overflows too); the enclosing
-   * frame's end then drops what it left listed, so no later op is recorded into a dead tape.
-   * @internal
-   */
+  /** @internal Opens a recording frame: the synchronous run of one `record(fn)` (see recording-frames.ts). */
   beginRecordingFrame(): number {
-    return ++this.recordingFrames;
+    return this.recordingFrames.begin();
   }
 
-  /**
-   * Ends recording frame `frame`: every recorder listed by it or by a frame nested in it stops being
-   * told about ops (a recorder that outlives its frame, an async `record`, is re-added with frame 0).
-   * @internal
-   */
+  /** @internal Ends recording frame `frame`, unlisting every recorder listed by it or by a frame nested in it. */
   endRecordingFrame(frame: number): void {
-    this.recordingFrames = frame - 1;
-    const frames = this.recorderFrames;
-    if (!this.recorders.some((r) => (frames.get(r) ?? 0) >= frame)) return;
-    this.recorders = this.recorders.filter((r) => {
-      if ((frames.get(r) ?? 0) < frame) return true;
-      frames.delete(r);
-      return false;
-    });
+    this.recorders = this.recordingFrames.end(this.recorders, frame);
   }
 
   /** @internal Tells every active recorder about a composite op with a user gradient (customGradient). */
   recordCustomOperation(record: CustomOperationRecord): void {
-    const recorders = this.recorders;
-    for (const input of record.inputs) {
-      if (input instanceof Variable) for (let i = 0; i < recorders.length; i++) recorders[i]!.recordVariableRead(input);
-    }
-    for (let i = 0; i < recorders.length; i++) recorders[i]!.recordCustomOperation(record);
+    tellCustomOperation(this.recorders, record);
   }
 
   /** @internal Runs `fn` with no recorder active (ops inside are invisible to every tape). */
@@ -561,13 +426,11 @@ export class Engine {
 
   /** Live tensors, buffers and bytes. */
   memory(): MemoryInfo {
-    const numBytesByBackend: Record<string, number> = {};
-    for (const [name, account] of this.accounts) numBytesByBackend[name] = account.bytes;
     return {
       numTensors: this.liveTensorCount,
       numDataBuffers: this.liveBuffers,
       numBytes: this.liveBytes,
-      numBytesByBackend,
+      numBytesByBackend: this.accounts.bytesByBackend(),
       numVariables: this.liveVariables,
       numReclaimed: this.reclaimed,
     };
