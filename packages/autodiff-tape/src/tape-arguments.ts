@@ -7,22 +7,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import type { Sources } from './tape-types.js';
 
-/** A readable description of any value, for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (
-    typeof value === 'string' ||
-    typeof value === 'number' ||
-    typeof value === 'boolean' ||
-    typeof value === 'bigint'
-  ) {
-    return `${typeof value} ${String(value)}`;
-  }
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'symbol') return `symbol ${value.toString()}`;
-  return typeof value === 'function' ? 'a function' : 'an object';
-}
+/** A readable description of any value, for error messages (the op front-ends' wording). */
+export const describe = tf.describeOperand;
 
 /**
  * Throws unless `value` is a live Tensor, naming the op and argument: an InvalidArgumentError for

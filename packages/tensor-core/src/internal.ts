@@ -26,6 +26,9 @@ export type {
   ViewOpSpecs,
 } from './recorder.js';
 export { assertDataType, assertLiveTensor, convertPair, convertToTensor, releaseConverted } from './ops/convert.js';
+// The op front-ends' description of an argument (a tensor by dtype and shape; a string as given), as
+// opposed to `describeValue` above, which options messages use (a string quoted and cut at 40 characters).
+export { describeValue as describeOperand } from './ops/convert.js';
 export { variableInitialValue } from './ops/creation.js';
 export { reducedShape } from './ops/reduction.js';
 export { formatTensor, formatValues, shortestFloat32 } from './print.js';
