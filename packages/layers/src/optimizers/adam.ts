@@ -7,14 +7,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import {
-  NON_NEGATIVE_RULE,
-  OPTIMIZER_RULES,
-  Optimizer,
-  UNIT_RULE,
-  hyperParameter,
-  optimizerOptions,
-} from './optimizer.js';
+import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -80,9 +73,9 @@ export class Adam extends Optimizer {
         ? { ...given, weightDecay: variant.weightDecay }
         : given;
     super(options, { learningRate: 0.001, name: variant.name });
-    this.beta1 = hyperParameter(variant.className, 'beta1', options.beta1, 0.9, 'unit');
-    this.beta2 = hyperParameter(variant.className, 'beta2', options.beta2, 0.999, 'unit');
-    this.epsilon = hyperParameter(variant.className, 'epsilon', options.epsilon, 1e-7, 'non-negative');
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
     this.amsgrad = options.amsgrad ?? false;
   }
 

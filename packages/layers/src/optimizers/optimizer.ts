@@ -98,6 +98,10 @@ export type OptimizerConfig = { readonly [key: string]: number | boolean | strin
 /** A (gradient, variable) pair, the form Keras' `apply_gradients(zip(grads, vars))` takes. */
 export type GradientPair = readonly [tf.Tensor | null, tf.Variable];
 
+/**
+ * The learning rate and weight decay, checked here too: a user's subclass may call this constructor
+ * without the schema check `optimizerOptions` makes for the built-in optimizers.
+ */
 function checkRate(
   op: string,
   argument: string,
@@ -119,12 +123,6 @@ function checkRate(
   if (!ok) tf.invalidArgument(op, argument, expected, tf.describeValue(v));
   return v;
 }
-
-/**
- * Checks a hyper-parameter: `range` is 'positive', 'non-negative' or 'unit' ([0, 1)).
- * @example this.rho = hyperParameter('RMSprop', 'rho', options.rho, 0.9, 'unit');
- */
-export const hyperParameter = checkRate;
 
 /**
  * The base of every optimizer: subclasses implement `updateStep` with TensorFlow's rule.

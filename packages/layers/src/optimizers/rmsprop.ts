@@ -5,14 +5,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import {
-  NON_NEGATIVE_RULE,
-  OPTIMIZER_RULES,
-  Optimizer,
-  UNIT_RULE,
-  hyperParameter,
-  optimizerOptions,
-} from './optimizer.js';
+import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -61,9 +54,9 @@ export class RMSprop extends Optimizer {
   constructor(first?: number | RMSpropOptions, second?: Omit<RMSpropOptions, 'learningRate'>) {
     const options = optimizerOptions('RMSprop', first, second, RMSPROP_RULES);
     super(options, { learningRate: 0.001, name: 'rmsprop' });
-    this.rho = hyperParameter('RMSprop', 'rho', options.rho, 0.9, 'unit');
-    this.momentum = hyperParameter('RMSprop', 'momentum', options.momentum, 0, 'unit');
-    this.epsilon = hyperParameter('RMSprop', 'epsilon', options.epsilon, 1e-7, 'non-negative');
+    this.rho = options.rho ?? 0.9;
+    this.momentum = options.momentum ?? 0;
+    this.epsilon = options.epsilon ?? 1e-7;
     this.centered = options.centered ?? false;
   }
 

@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, hyperParameter, optimizerOptions } from './optimizer.js';
+import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 
 /**
@@ -46,7 +46,7 @@ export class SGD extends Optimizer {
   constructor(first?: number | SGDOptions, second?: Omit<SGDOptions, 'learningRate'>) {
     const options = optimizerOptions('SGD', first, second, SGD_RULES);
     super(options, { learningRate: 0.01, name: 'SGD' });
-    this.momentum = hyperParameter('SGD', 'momentum', options.momentum, 0, 'unit');
+    this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
   }
 
