@@ -26,14 +26,16 @@ export class AllocationGuard {
   maxBytes = DEFAULT_ALLOCATION_LIMIT;
 
   /**
-   * Throws a ResourceExhaustedError naming `op` if a tensor of `shape` and `dtype` would take more
-   * than `maxBytes`. The shape's dimensions
+   * The bytes a tensor of `shape` and `dtype` takes; throws a ResourceExhaustedError naming `op` if
+   * that is more than `maxBytes` (the Engine reuses the count for its accounting). The shape's dimensions
    * must already be valid (non-negative integers); their product may overflow to Infinity.
    */
-  check(op: string, shape: readonly number[], dtype: DataType): void {
+  check(op: string, shape: readonly number[], dtype: DataType): number {
     let elements = 1;
     for (let i = 0; i < shape.length; i++) elements *= shape[i]!;
-    if (elements * bytesPerElement(dtype) > this.maxBytes) this.refuse(op, shape, dtype, elements);
+    const bytes = elements * bytesPerElement(dtype);
+    if (bytes > this.maxBytes) this.refuse(op, shape, dtype, elements);
+    return bytes;
   }
 
   /** Throws the guard's error for a request of `elements` elements of `dtype` (of `shape`). */

@@ -25,7 +25,6 @@ import type { CustomOperationRecord, OperationRecord, Recorder, TensorInputs } f
 import { RecordingFrames, tellCustomOperation } from './recording-frames.js';
 import { SafetyNet } from './safety-net.js';
 import { ScopeTracker } from './scopes.js';
-import { sizeFromShape } from './shape.js';
 import { Tensor, Variable } from './tensor.js';
 import type { TensorContainer } from './tensor.js';
 import { TidyScopes } from './tidy.js';
@@ -163,14 +162,13 @@ export class Engine {
     const backend = this.backend;
     const kernel = backend.kernels[name] as ((call: unknown) => DataId) | undefined;
     if (kernel === undefined) throw missingKernelError(name, this.activeBackendName!);
-    this.allocationGuard.check(name, output.shape, output.dtype);
+    const bytes = this.allocationGuard.check(name, output.shape, output.dtype);
     const recorders = this.recorders;
     for (const key in inputs) {
       const value = (inputs as Record<string, Tensor | readonly Tensor[]>)[key]!;
       if (value instanceof Tensor) this.checkInput(name, key, value, backend, recorders);
       else for (const t of value) this.checkInput(name, key, t, backend, recorders);
     }
-    const bytes = sizeFromShape(output.shape) * bytesPerElement(output.dtype);
     let dataId: DataId;
     try {
       dataId = kernel({ inputs, attrs, output });
