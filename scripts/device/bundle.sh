@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 grep -qx '/.device/' .git/info/exclude || echo '/.device/' >> .git/info/exclude
 rm -rf .device && mkdir -p .device/node_modules/webgpu/dist/linux-x64 .device/gl
-apps/browser-test/node_modules/.bin/esbuild scripts/device/webgpu-check.ts --bundle --platform=node --format=esm --target=node20 \
-  --conditions=@tapeflow/source --external:webgpu --outfile=.device/webgpu-check.mjs --log-level=warning
+for check in webgpu-check conformance-check; do
+  apps/browser-test/node_modules/.bin/esbuild "scripts/device/$check.ts" --bundle --platform=node --format=esm --target=node20 \
+    --conditions=@tapeflow/source --external:webgpu --outfile=".device/$check.mjs" --log-level=warning
+done
 src=$(node -e "console.log(require('path').dirname(require.resolve('webgpu/package.json', { paths: ['packages/backend-webgpu'] })))")
 cp "$src/package.json" "$src/index.js" .device/node_modules/webgpu/
 cp "$src/dist/linux-x64/dawn.node" .device/node_modules/webgpu/dist/linux-x64/
