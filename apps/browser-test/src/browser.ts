@@ -50,6 +50,9 @@ export async function launchChromium(): Promise<HeadlessChromium> {
     executablePath: CHROMIUM_PATH,
     headless: false,
     args: CHROMIUM_FLAGS,
+    // Chromium warns on every launch when XDG_RUNTIME_DIR is unset (as under CI's root shell); the
+    // fresh profile (mode 0700, removed on close) is a private runtime directory.
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? profile },
   });
   return {
     context,
