@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 const WEBGPU_TESTS = [
   'packages/backend-webgpu/src/**/*.test.ts',
   'apps/examples/src/*webgpu*.test.ts',
+  'packages/tapeflow/src/*webgpu*.test.ts',
   'apps/browser-test/src/**/*.test.ts',
 ];
 

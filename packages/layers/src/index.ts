@@ -22,7 +22,7 @@ export type { CompileArgs, LossIdentifier, MetricIdentifier } from './training/c
 export type { FitOptions, History } from './training/fit.js';
 export type { EvaluateOptions, PredictOptions } from './training/inference.js';
 export type { ProgressStream, Verbosity } from './training/progress.js';
-export { loadModel } from './saving/load.js';
+export { loadModel } from './saving/load-entry.js';
 export type { LayerFactory, LoadModelOptions } from './saving/load.js';
 /**
  * Losses by Keras' names, each returning the batch mean.

@@ -17,7 +17,6 @@ import { evaluate, predict } from './training/inference.js';
 import type { EvaluateOptions, PredictOptions } from './training/inference.js';
 import { LAYER_RULES } from './option-rules.js';
 import { formatSummary } from './summary.js';
-import { loadWeightsInto, saveModel, saveWeightsOf } from './saving/save.js';
 
 /**
  * Options of a Model.
@@ -208,6 +207,7 @@ export abstract class Model extends Layer {
    */
   async save(dir: string): Promise<void> {
     this.assertNotDisposed('save');
+    const { saveModel } = await import('./saving/save.js');
     return saveModel(this, dir);
   }
 
@@ -217,6 +217,7 @@ export abstract class Model extends Layer {
    */
   async saveWeights(file: string): Promise<void> {
     this.assertNotDisposed('saveWeights');
+    const { saveWeightsOf } = await import('./saving/save.js');
     return saveWeightsOf(this, file);
   }
 
@@ -228,6 +229,7 @@ export abstract class Model extends Layer {
    */
   async loadWeights(file: string): Promise<void> {
     this.assertNotDisposed('loadWeights');
+    const { loadWeightsInto } = await import('./saving/save.js');
     return loadWeightsInto(this, file);
   }
 

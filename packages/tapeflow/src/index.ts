@@ -1,8 +1,11 @@
 /**
  * @file The `tapeflow` umbrella: everything in @tapeflow/tensor-core, @tapeflow/autodiff-tape and
  * @tapeflow/layers under one import, with the CPU backend registered and active, so
- * `import * as tf from 'tapeflow'` needs no set-up call. Library packages never register on import;
- * this package is the one place that does (its package.json declares the side effect).
+ * `import * as tf from 'tapeflow'` needs no set-up call. Where the page has WebGPU (`navigator.gpu`),
+ * 'webgpu' is registered too, lazily: `await tf.setBackend('webgpu')` loads @tapeflow/backend-webgpu
+ * (a separate chunk for bundlers) only then, so a CPU-only page never downloads its kernels. Library
+ * packages never register on import; this package is the one place that does (its package.json
+ * declares the side effect).
  *
  * @example
  * import * as tf from 'tapeflow';
@@ -29,4 +32,18 @@ export type { CpuBackendOptions, CpuKernelTable, CpuPath } from '@tapeflow/backe
 // registering again would only warn and keep the first.
 if (!getEngine().registeredBackends().includes('cpu')) {
   registerBackend('cpu', cpuBackend, { priority: 1 });
+}
+registerWebGpuWhereAvailable(globalThis);
+
+/**
+ * Registers 'webgpu' (below 'cpu' in priority, so the CPU stays the default) when `scope` has
+ * `navigator.gpu` and no 'webgpu' is registered yet. The factory imports the backend's package on
+ * first use.
+ */
+function registerWebGpuWhereAvailable(scope: object): boolean {
+  const gpu = (scope as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+  if (gpu === undefined || gpu === null || getEngine().registeredBackends().includes('webgpu')) return false;
+  return registerBackend('webgpu', async () => (await import('@tapeflow/backend-webgpu')).webgpuBackend(), {
+    priority: 0,
+  });
 }
