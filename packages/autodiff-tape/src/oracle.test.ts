@@ -46,6 +46,10 @@ interface Attributes {
   readonly depth?: number;
   readonly segmentIds?: number[];
   readonly numSegments?: number;
+  // Reductions, scans and linear algebra (issue 12)
+  readonly exclusive?: boolean;
+  readonly reverse?: boolean;
+  readonly k?: number;
 }
 
 interface OracleCase {
@@ -160,6 +164,20 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   },
   matmulChain: (t) => tf.matmul(tf.tanh(tf.matmul(input(t, 'x'), input(t, 'w1'))), input(t, 'w2')),
   matmulSquare: (t) => tf.matmul(input(t, 'x'), input(t, 'x')),
+  // Reductions, scans and linear algebra (issue 12)
+  reduceProd: (t, a) => tf.reduceProd(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
+  reduceLogSumExp: (t, a) => tf.reduceLogSumExp(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
+  cumsum: (t, a) =>
+    tf.cumsum(input(t, 'x'), attr(a, 'axis') as number, {
+      exclusive: attr(a, 'exclusive'),
+      reverse: attr(a, 'reverse'),
+    }),
+  cumprod: (t, a) =>
+    tf.cumprod(input(t, 'x'), attr(a, 'axis') as number, {
+      exclusive: attr(a, 'exclusive'),
+      reverse: attr(a, 'reverse'),
+    }),
+  topKValues: (t, a) => tf.topK(input(t, 'x'), attr(a, 'k')).values,
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import * as elementwise from './ops/elementwise.js';
 import * as matmul from './ops/matmul.js';
 import * as reduction from './ops/reduction.js';
 import * as shapeOps from './ops/shape-ops.js';
+import * as scan from './ops/scan.js';
 
 /** Exports of ops/*.ts that are helpers for Tapeflow's own packages, not ops: in ./internal only. */
 const HELPERS = [
@@ -26,7 +27,7 @@ const HELPERS = [
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps };
+const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps, scan };
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

@@ -230,6 +230,28 @@ export class Tensor<D extends DataType = DataType> {
   argMin(axis = 0): Tensor {
     return ops.argMin(this, axis);
   }
+  // Reductions and scans (issue 12)
+  reduceProd(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceProd(this, axis, keepDims);
+  }
+  reduceAny(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceAny(this, axis, keepDims);
+  }
+  reduceAll(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceAll(this, axis, keepDims);
+  }
+  reduceLogSumExp(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceLogSumExp(this, axis, keepDims);
+  }
+  cumsum(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
+    return ops.cumsum(this, axis, options);
+  }
+  cumprod(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
+    return ops.cumprod(this, axis, options);
+  }
+  topK(k = 1, options: ops.TopKOptions = {}): ops.TopKResult {
+    return ops.topK(this, k, options);
+  }
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }

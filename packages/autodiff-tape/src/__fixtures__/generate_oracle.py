@@ -128,6 +128,24 @@ def _mlp(t, attrs):
     return _cross_entropy(hidden @ t['w2'] + t['b2'], attrs['labels'], attrs['depth'])
 
 
+# Reductions and scans (issue 12).
+def _prod(x, axis, keepdim):
+    for a in sorted(_axes(x, axis), reverse=True):
+        x = x.prod(a % x.dim() if x.dim() else a, keepdim=keepdim)
+    return x
+
+
+def _cumulative(x, axis, exclusive, reverse, product):
+    axis = axis % x.dim()
+    if reverse:
+        x = x.flip(axis)
+    running = torch.cumprod(x, axis) if product else torch.cumsum(x, axis)
+    if exclusive:
+        first = torch.ones_like(x.narrow(axis, 0, 1)) if product else torch.zeros_like(x.narrow(axis, 0, 1))
+        running = torch.cat([first, running.narrow(axis, 0, x.shape[axis] - 1)], axis)
+    return running.flip(axis) if reverse else running
+
+
 EXPRESSIONS = {
     'add': lambda t, _: t['a'] + t['b'],
     'sub': lambda t, _: t['a'] - t['b'],
@@ -173,6 +191,12 @@ EXPRESSIONS = {
     'mlp': _mlp,
     'matmulChain': lambda t, _: torch.tanh(t['x'] @ t['w1']) @ t['w2'],
     'matmulSquare': lambda t, _: t['x'] @ t['x'],
+    # Reductions and scans (issue 12).
+    'reduceProd': lambda t, a: _prod(t['x'], a['axis'], a['keepDims']),
+    'reduceLogSumExp': lambda t, a: torch.logsumexp(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'cumsum': lambda t, a: _cumulative(t['x'], a['axis'], a['exclusive'], a['reverse'], False),
+    'cumprod': lambda t, a: _cumulative(t['x'], a['axis'], a['exclusive'], a['reverse'], True),
+    'topKValues': lambda t, a: torch.topk(t['x'], a['k']).values,
 }
 
 
@@ -344,6 +368,31 @@ def build_cases():
     case('second order: matmul chain tanh(x w1) w2', 'matmulChain',
          lambda r: [tensor_input('x', r.uniform([2, 3])), tensor_input('w1', r.uniform([3, 4])), tensor_input('w2', r.uniform([4, 2]))],
          order=2)
+
+    # Reductions and scans (issue 12).
+    def with_zero(shape, at, lo=-1.5, hi=1.5):
+        def make(r):
+            x = r.uniform(shape, lo, hi)
+            x[at] = 0.0
+            return [tensor_input('x', x)]
+        return make
+
+    case('reduceProd: axes [0, 2]', 'reduceProd', lambda r: [tensor_input('x', r.away_from_zero([2, 3, 2], 0.5, 1.5))], {'axis': [0, 2], 'keepDims': False})
+    case('reduceProd: axis 1 with a zero (and a row without)', 'reduceProd', with_zero([2, 4], (0, 2)), {'axis': 1, 'keepDims': True})
+    case('reduceProd: all axes with a zero', 'reduceProd', with_zero([3, 2], (1, 1)), {'axis': None, 'keepDims': False})
+    case('reduceLogSumExp: axis -1', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([3, 4], -3.0, 3.0))], {'axis': -1, 'keepDims': False})
+    case('reduceLogSumExp: axes [0, 1] keepDims', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([2, 3, 2], -3.0, 3.0))], {'axis': [0, 1], 'keepDims': True})
+    for exclusive in (False, True):
+        for reverse in (False, True):
+            flags = {'exclusive': exclusive, 'reverse': reverse}
+            suffix = f'exclusive={exclusive} reverse={reverse}'
+            case(f'cumsum: axis 1 {suffix}', 'cumsum', lambda r: [tensor_input('x', r.uniform([2, 4, 3]))], {'axis': 1, **flags})
+            case(f'cumprod: axis -1 {suffix}', 'cumprod', lambda r: [tensor_input('x', r.away_from_zero([3, 4], 0.5, 1.5))], {'axis': -1, **flags})
+    case('topK values: k 2 of rows of 5', 'topKValues', lambda r: [tensor_input('x', r.distinct([3, 5]))], {'k': 2})
+    case('topK values: k 3 of a rank-3 input', 'topKValues', lambda r: [tensor_input('x', r.distinct([2, 2, 4]))], {'k': 3})
+    case('second order: reduceProd axis 1', 'reduceProd', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.5, 1.5))], {'axis': 1, 'keepDims': False}, order=2)
+    case('second order: reduceLogSumExp', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))], {'axis': -1, 'keepDims': False}, order=2)
+    case('second order: cumprod exclusive reverse', 'cumprod', lambda r: [tensor_input('x', r.away_from_zero([4], 0.5, 1.5))], {'axis': 0, 'exclusive': True, 'reverse': True}, order=2)
     return cases
 
 
@@ -358,7 +407,7 @@ def check_kinks(c, tensors):
         assert torch.min(torch.abs(tensors['x'])) >= 0.1, c['name']
     if c['expr'] in ('maximum', 'minimum'):
         assert torch.min(torch.abs(tensors['a'] - tensors['b'])) >= 0.05, c['name']
-    if c['expr'] in ('reduceMax', 'reduceMin'):
+    if c['expr'] in ('reduceMax', 'reduceMin', 'topKValues'):
         assert torch.unique(tensors['x']).numel() == tensors['x'].numel(), c['name']
     if c['expr'] in ('sqrt', 'log') or (c['expr'] == 'powScalar' and c['attrs']['exponent'] != int(c['attrs']['exponent'])):
         assert torch.min(tensors['x']) > 0, c['name']
