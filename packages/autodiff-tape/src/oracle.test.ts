@@ -50,6 +50,10 @@ interface Attributes {
   readonly exclusive?: boolean;
   readonly reverse?: boolean;
   readonly k?: number;
+  readonly axes?: number | [number[], number[]];
+  /** A norm order: a number, a name, or 'Infinity' / '-Infinity' (JSON has no infinities). */
+  readonly ord?: number | string;
+  readonly equation?: string;
 }
 
 interface OracleCase {
@@ -178,6 +182,19 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
       reverse: attr(a, 'reverse'),
     }),
   topKValues: (t, a) => tf.topK(input(t, 'x'), attr(a, 'k')).values,
+  tensordot: (t, a) => tf.tensordot(input(t, 'a'), input(t, 'b'), attr(a, 'axes')),
+  dot: (t) => tf.dot(input(t, 'a'), input(t, 'b')),
+  outerProduct: (t) => tf.outerProduct(input(t, 'a'), input(t, 'b')),
+  norm: (t, a) => {
+    const ord = attr(a, 'ord');
+    const axis = a.axis ?? undefined;
+    return tf.norm(input(t, 'x'), {
+      ord: ord === 'Infinity' ? Infinity : ord === '-Infinity' ? -Infinity : (ord as tf.NormOrder),
+      ...(axis === undefined ? {} : { axis: axis as number | [number, number] }),
+      keepDims: attr(a, 'keepDims'),
+    });
+  },
+  einsum: (t, a) => tf.einsum(attr(a, 'equation'), ...attr(a, 'tensors').map((name) => input(t, name))),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -128,6 +128,11 @@ const UMBRELLA_EXPORTS = [
   'reduceLogSumExp',
   'reduceProd',
   'topK',
+  'tensordot',
+  'dot',
+  'outerProduct',
+  'norm',
+  'einsum',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

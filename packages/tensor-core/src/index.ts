@@ -48,6 +48,8 @@ export { argMax, argMin, reduceMax, reduceMean, reduceMin, reduceSum } from './o
 // Reductions, scans and linear algebra (issue 12)
 export { reduceAll, reduceAny, reduceLogSumExp, reduceProd } from './ops/reduction.js';
 export * from './ops/scan.js';
+export * from './ops/linalg.js';
+export * from './ops/einsum.js';
 export * from './api.js';
 export type { LiveTensorInfo } from './debug.js';
 export * as random from './random-api.js';

@@ -252,6 +252,19 @@ export class Tensor<D extends DataType = DataType> {
   topK(k = 1, options: ops.TopKOptions = {}): ops.TopKResult {
     return ops.topK(this, k, options);
   }
+  // Linear algebra (issue 12); einsum takes an equation first, so it has no method.
+  tensordot(b: TensorLike, axes: ops.TensordotAxes): Tensor {
+    return ops.tensordot(this, b, axes);
+  }
+  dot(b: TensorLike): Tensor {
+    return ops.dot(this, b);
+  }
+  outerProduct(b: TensorLike): Tensor {
+    return ops.outerProduct(this, b);
+  }
+  norm(options: ops.NormOptions = {}): Tensor {
+    return ops.norm(this, options);
+  }
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }

@@ -106,4 +106,28 @@ export const GRADIENT_CASES: GradientCase[] = [
   ['cumprod axis -1', (a) => tf.cumprod(a, -1), () => [awayFromZero([3, 4])]],
   ['cumprod exclusive', (a) => tf.cumprod(a, 0, { exclusive: true }), () => [awayFromZero([4, 2])]],
   ['topK values', (a) => tf.topK(a, 2).values, () => [rand([3, 5])]],
+  // Linear algebra (issue 12): composites of transposes, reshapes, matmul and reductions.
+  ['tensordot axes 2', (a, b) => tf.tensordot(a, b, 2), () => [rand([2, 3, 2]), rand([3, 2, 2])]],
+  [
+    'tensordot axis pairs',
+    (a, b) =>
+      tf.tensordot(a, b, [
+        [0, 2],
+        [2, 0],
+      ]),
+    () => [rand([2, 3, 4]), rand([4, 2, 2])],
+  ],
+  ['dot vector and matrix', (a, b) => tf.dot(a, b), () => [rand([3]), rand([3, 2])]],
+  ['outerProduct', (a, b) => tf.outerProduct(a, b), () => [rand([3]), rand([2])]],
+  ['norm euclidean axis 1', (a) => tf.norm(a, { axis: 1 }), () => [awayFromZero([2, 3])]],
+  ['norm ord 3 all', (a) => tf.norm(a, { ord: 3 }), () => [awayFromZero([2, 2])]],
+  ['norm fro over a pair of axes', (a) => tf.norm(a, { ord: 'fro', axis: [0, 2] }), () => [rand([2, 2, 3])]],
+  ['einsum matmul', (a, b) => tf.einsum('ij,jk->ik', a, b), () => [rand([2, 3]), rand([3, 2])]],
+  ['einsum diagonal with a vector', (a, b) => tf.einsum('ii,i->i', a, b), () => [rand([3, 3]), rand([3])]],
+  ['einsum broadcast ellipsis', (a, b) => tf.einsum('...ij,...jk', a, b), () => [rand([2, 1, 2, 3]), rand([2, 3, 2])]],
+  [
+    'einsum three operands',
+    (a, b, c) => tf.einsum('ij,jk,ki->', a, b, c),
+    () => [rand([2, 3]), rand([3, 2]), rand([2, 2])],
+  ],
 ];

@@ -10,3 +10,5 @@ export * from './reduction.js';
 export * from './shape-ops.js';
 // Reductions, scans and linear algebra (issue 12)
 export * from './scan.js';
+export * from './linalg.js';
+export * from './einsum.js';
