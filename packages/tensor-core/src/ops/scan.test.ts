@@ -110,7 +110,11 @@ describe('cumsum and cumprod', () => {
   });
 
   it('refuses a scalar, an axis out of range, bool, unknown or wrong-typed options', () => {
-    expectCleanError(() => tf.cumsum(3), InvalidArgumentError, /cumsum: argument 'axis'.*rank at least 1.*scalar/);
+    expectCleanError(
+      () => tf.cumsum(3),
+      InvalidArgumentError,
+      /cumsum: argument 'x' expected a tensor of rank at least 1, but got a scalar/,
+    );
     expectCleanError(
       () => tf.cumprod(x, 2),
       InvalidArgumentError,

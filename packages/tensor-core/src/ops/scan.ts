@@ -42,6 +42,7 @@ function cumulative(
   const tx = convertToTensor(x, op, 'x');
   try {
     checkInputDtype(op, kernel, 'x', tx.dtype);
+    if (tx.rank === 0) invalidArgument(op, 'x', 'a tensor of rank at least 1', 'a scalar');
     const normalized = normalizeAxis(op, axis, tx.rank);
     return getEngine().runKernel(
       kernel,
