@@ -46,6 +46,14 @@ interface Attributes {
   readonly depth?: number;
   readonly segmentIds?: number[];
   readonly numSegments?: number;
+  // Reductions, scans and linear algebra (issue 12)
+  readonly exclusive?: boolean;
+  readonly reverse?: boolean;
+  readonly k?: number;
+  readonly axes?: number | [number[], number[]];
+  /** A norm order: a number, a name, or 'Infinity' / '-Infinity' (JSON has no infinities). */
+  readonly ord?: number | string;
+  readonly equation?: string;
 }
 
 interface OracleCase {
@@ -160,6 +168,33 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   },
   matmulChain: (t) => tf.matmul(tf.tanh(tf.matmul(input(t, 'x'), input(t, 'w1'))), input(t, 'w2')),
   matmulSquare: (t) => tf.matmul(input(t, 'x'), input(t, 'x')),
+  // Reductions, scans and linear algebra (issue 12)
+  reduceProd: (t, a) => tf.reduceProd(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
+  reduceLogSumExp: (t, a) => tf.reduceLogSumExp(input(t, 'x'), axisOf(a), attr(a, 'keepDims')),
+  cumsum: (t, a) =>
+    tf.cumsum(input(t, 'x'), attr(a, 'axis') as number, {
+      exclusive: attr(a, 'exclusive'),
+      reverse: attr(a, 'reverse'),
+    }),
+  cumprod: (t, a) =>
+    tf.cumprod(input(t, 'x'), attr(a, 'axis') as number, {
+      exclusive: attr(a, 'exclusive'),
+      reverse: attr(a, 'reverse'),
+    }),
+  topKValues: (t, a) => tf.topK(input(t, 'x'), attr(a, 'k')).values,
+  tensordot: (t, a) => tf.tensordot(input(t, 'a'), input(t, 'b'), attr(a, 'axes')),
+  dot: (t) => tf.dot(input(t, 'a'), input(t, 'b')),
+  outerProduct: (t) => tf.outerProduct(input(t, 'a'), input(t, 'b')),
+  norm: (t, a) => {
+    const ord = attr(a, 'ord');
+    const axis = a.axis ?? undefined;
+    return tf.norm(input(t, 'x'), {
+      ord: ord === 'Infinity' ? Infinity : ord === '-Infinity' ? -Infinity : (ord as tf.NormOrder),
+      ...(axis === undefined ? {} : { axis: axis as number | [number, number] }),
+      keepDims: attr(a, 'keepDims'),
+    });
+  },
+  einsum: (t, a) => tf.einsum(attr(a, 'equation'), ...attr(a, 'tensors').map((name) => input(t, name))),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ import { softmaxKernel } from './kernels/Softmax.js';
 import { transposeKernel } from './kernels/Transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { unsortedSegmentSumKernel } from './kernels/UnsortedSegmentSum.js';
+import { cumulativeKernel } from './kernels/cumulative.js';
+import { topKV2Kernel } from './kernels/TopKV2.js';
 
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type CpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
@@ -77,5 +79,12 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
     Softmax: bind(softmaxKernel),
+    // Reductions and scans (issue 12)
+    Prod: bind(reductionKernel('Prod')),
+    Any: bind(reductionKernel('Any')),
+    All: bind(reductionKernel('All')),
+    Cumsum: bind(cumulativeKernel('Cumsum')),
+    Cumprod: bind(cumulativeKernel('Cumprod')),
+    TopKV2: bind(topKV2Kernel),
   };
 }

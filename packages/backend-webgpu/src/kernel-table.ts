@@ -13,6 +13,7 @@ import { binaryKernel, castKernel, comparisonKernel, selectKernel, unaryKernel }
 import { gatherKernel, oneHotKernel, unsortedSegmentSumKernel } from './kernels/indexing.js';
 import { matMulKernel } from './kernels/MatMul.js';
 import { reductionKernel } from './kernels/reduction.js';
+import { cumulativeKernel, topKV2Kernel } from './kernels/scan.js';
 
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type WebGpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
@@ -66,5 +67,12 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
     Softmax: bind(softmaxKernel),
+    // Reductions and scans (issue 12)
+    Prod: bind(reductionKernel('Prod')),
+    Any: bind(reductionKernel('Any')),
+    All: bind(reductionKernel('All')),
+    Cumsum: bind(cumulativeKernel('Cumsum')),
+    Cumprod: bind(cumulativeKernel('Cumprod')),
+    TopKV2: bind(topKV2Kernel),
   };
 }

@@ -45,6 +45,11 @@ export {
 } from './ops/creation.js';
 export type { TensorValues } from './ops/creation.js';
 export { argMax, argMin, reduceMax, reduceMean, reduceMin, reduceSum } from './ops/reduction.js';
+// Reductions, scans and linear algebra (issue 12)
+export { reduceAll, reduceAny, reduceLogSumExp, reduceProd } from './ops/reduction.js';
+export * from './ops/scan.js';
+export * from './ops/linalg.js';
+export * from './ops/einsum.js';
 export * from './api.js';
 export type { LiveTensorInfo } from './debug.js';
 export * as random from './random-api.js';

@@ -83,6 +83,16 @@ const argSpec = () =>
     attrs: { axis: 'number' },
     note: ARG_NOTE,
   }) as const;
+const scanSpec = (what: string) =>
+  ({
+    family: 'other',
+    inputs: { x: { dtypes: NUMERIC } },
+    output: { sameAs: 'x' },
+    attrs: { axis: 'number', exclusive: 'boolean', reverse: 'boolean' },
+    note:
+      `Along \`attrs.axis\` (non-negative): the ${what}; \`exclusive\` leaves out the element itself, ` +
+      '`reverse` runs from the end. float32 accumulates in at least float32; NaN propagates.',
+  }) as const;
 const UNARY_KEEPS = 'Output keeps the dtype; int32 wraps (`Neg(-2^31)` is `-2^31`).';
 const FLOAT_MATH = 'float32 only, as in TensorFlow. `Log(0)` is -Infinity, `Sqrt(-1)` NaN; NaN propagates.';
 const BINARY_NOTE =
@@ -209,6 +219,39 @@ export const PRIMITIVE_SPECS = {
     output: { sameAs: 'x' },
     attrs: {},
     note: "Repeats `x` (whose shape broadcasts to the output's) to `output.shape`.",
+  },
+  // Reductions and scans (issue 12): TensorFlow's Prod, Any, All, Cumsum, Cumprod and TopKV2.
+  Prod: {
+    ...reductionSpec(),
+    note:
+      '`attrs.axes` as for Sum; the product, 1 over zero elements. int32 wraps; NaN propagates; ' +
+      'float32 products accumulate in at least float32.',
+  },
+  Any: {
+    family: 'reduction',
+    inputs: { x: { dtypes: BOOL } },
+    output: { sameAs: 'x' },
+    attrs: { axes: 'number[]' },
+    note: '`attrs.axes` as for Sum; logical or, false over zero elements.',
+  },
+  All: {
+    family: 'reduction',
+    inputs: { x: { dtypes: BOOL } },
+    output: { sameAs: 'x' },
+    attrs: { axes: 'number[]' },
+    note: '`attrs.axes` as for Sum; logical and, true over zero elements.',
+  },
+  Cumsum: scanSpec('running sum (0 for the exclusive first element)'),
+  Cumprod: scanSpec('running product (1 for the exclusive first element); int32 wraps'),
+  TopKV2: {
+    family: 'other',
+    inputs: { x: { dtypes: NUMERIC } },
+    output: { dtype: 'int32' },
+    attrs: { k: 'number' },
+    note:
+      "TensorFlow's second output: the indices of the `k` largest values of each last-axis row (output " +
+      '`[...x.shape[:-1], k]`, 0 <= k <= the row length), largest first, equal values lowest index first, ' +
+      'NaN above every number. tensor-core gathers the values.',
   },
 } as const satisfies Readonly<Record<string, OpSpec>>;
 

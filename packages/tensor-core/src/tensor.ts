@@ -230,6 +230,41 @@ export class Tensor<D extends DataType = DataType> {
   argMin(axis = 0): Tensor {
     return ops.argMin(this, axis);
   }
+  // Reductions and scans (issue 12)
+  reduceProd(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceProd(this, axis, keepDims);
+  }
+  reduceAny(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceAny(this, axis, keepDims);
+  }
+  reduceAll(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceAll(this, axis, keepDims);
+  }
+  reduceLogSumExp(axis?: number | number[], keepDims = false): Tensor {
+    return ops.reduceLogSumExp(this, axis, keepDims);
+  }
+  cumsum(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
+    return ops.cumsum(this, axis, options);
+  }
+  cumprod(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
+    return ops.cumprod(this, axis, options);
+  }
+  topK(k = 1, options: ops.TopKOptions = {}): ops.TopKResult {
+    return ops.topK(this, k, options);
+  }
+  // Linear algebra (issue 12); einsum takes an equation first, so it has no method.
+  tensordot(b: TensorLike, axes: ops.TensordotAxes): Tensor {
+    return ops.tensordot(this, b, axes);
+  }
+  dot(b: TensorLike): Tensor {
+    return ops.dot(this, b);
+  }
+  outerProduct(b: TensorLike): Tensor {
+    return ops.outerProduct(this, b);
+  }
+  norm(options: ops.NormOptions = {}): Tensor {
+    return ops.norm(this, options);
+  }
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }

@@ -128,6 +128,45 @@ def _mlp(t, attrs):
     return _cross_entropy(hidden @ t['w2'] + t['b2'], attrs['labels'], attrs['depth'])
 
 
+# Reductions and scans (issue 12).
+def _prod(x, axis, keepdim):
+    for a in sorted(_axes(x, axis), reverse=True):
+        x = x.prod(a % x.dim() if x.dim() else a, keepdim=keepdim)
+    return x
+
+
+def _cumulative(x, axis, exclusive, reverse, product):
+    axis = axis % x.dim()
+    if reverse:
+        x = x.flip(axis)
+    running = torch.cumprod(x, axis) if product else torch.cumsum(x, axis)
+    if exclusive:
+        first = torch.ones_like(x.narrow(axis, 0, 1)) if product else torch.zeros_like(x.narrow(axis, 0, 1))
+        running = torch.cat([first, running.narrow(axis, 0, x.shape[axis] - 1)], axis)
+    return running.flip(axis) if reverse else running
+
+
+# Linear algebra (issue 12).
+def _ord(value):
+    return {'Infinity': math.inf, '-Infinity': -math.inf}.get(value, value)
+
+
+def _norm(x, a):
+    order, axis, keep = _ord(a['ord']), a['axis'], a['keepDims']
+    if isinstance(axis, list):
+        return torch.linalg.matrix_norm(x, 'fro' if order == 'euclidean' else order, dim=tuple(axis), keepdim=keep)
+    p = 2 if order == 'euclidean' else order
+    if axis is None:
+        flat = torch.linalg.vector_norm(x, p)
+        return flat.reshape([1] * x.dim()) if keep else flat
+    return torch.linalg.vector_norm(x, p, dim=axis, keepdim=keep)
+
+
+def _dot(a, b):
+    out = (a if a.dim() == 2 else a.unsqueeze(0)) @ (b if b.dim() == 2 else b.unsqueeze(1))
+    return out.reshape(([a.shape[0]] if a.dim() == 2 else []) + ([b.shape[1]] if b.dim() == 2 else []))
+
+
 EXPRESSIONS = {
     'add': lambda t, _: t['a'] + t['b'],
     'sub': lambda t, _: t['a'] - t['b'],
@@ -173,6 +212,18 @@ EXPRESSIONS = {
     'mlp': _mlp,
     'matmulChain': lambda t, _: torch.tanh(t['x'] @ t['w1']) @ t['w2'],
     'matmulSquare': lambda t, _: t['x'] @ t['x'],
+    # Reductions and scans (issue 12).
+    'reduceProd': lambda t, a: _prod(t['x'], a['axis'], a['keepDims']),
+    'reduceLogSumExp': lambda t, a: torch.logsumexp(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'cumsum': lambda t, a: _cumulative(t['x'], a['axis'], a['exclusive'], a['reverse'], False),
+    'cumprod': lambda t, a: _cumulative(t['x'], a['axis'], a['exclusive'], a['reverse'], True),
+    'topKValues': lambda t, a: torch.topk(t['x'], a['k']).values,
+    # Linear algebra (issue 12).
+    'tensordot': lambda t, a: torch.tensordot(t['a'], t['b'], dims=a['axes']),
+    'dot': lambda t, _: _dot(t['a'], t['b']),
+    'outerProduct': lambda t, _: torch.outer(t['a'], t['b']),
+    'norm': lambda t, a: _norm(t['x'], a),
+    'einsum': lambda t, a: torch.einsum(a['equation'], *[t[n] for n in a['tensors']]),
 }
 
 
@@ -344,6 +395,56 @@ def build_cases():
     case('second order: matmul chain tanh(x w1) w2', 'matmulChain',
          lambda r: [tensor_input('x', r.uniform([2, 3])), tensor_input('w1', r.uniform([3, 4])), tensor_input('w2', r.uniform([4, 2]))],
          order=2)
+
+    # Reductions and scans (issue 12).
+    def with_zero(shape, at, lo=-1.5, hi=1.5):
+        def make(r):
+            x = r.uniform(shape, lo, hi)
+            x[at] = 0.0
+            return [tensor_input('x', x)]
+        return make
+
+    case('reduceProd: axes [0, 2]', 'reduceProd', lambda r: [tensor_input('x', r.away_from_zero([2, 3, 2], 0.5, 1.5))], {'axis': [0, 2], 'keepDims': False})
+    case('reduceProd: axis 1 with a zero (and a row without)', 'reduceProd', with_zero([2, 4], (0, 2)), {'axis': 1, 'keepDims': True})
+    case('reduceProd: all axes with a zero', 'reduceProd', with_zero([3, 2], (1, 1)), {'axis': None, 'keepDims': False})
+    case('reduceLogSumExp: axis -1', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([3, 4], -3.0, 3.0))], {'axis': -1, 'keepDims': False})
+    case('reduceLogSumExp: axes [0, 1] keepDims', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([2, 3, 2], -3.0, 3.0))], {'axis': [0, 1], 'keepDims': True})
+    for exclusive in (False, True):
+        for reverse in (False, True):
+            flags = {'exclusive': exclusive, 'reverse': reverse}
+            suffix = f'exclusive={exclusive} reverse={reverse}'
+            case(f'cumsum: axis 1 {suffix}', 'cumsum', lambda r: [tensor_input('x', r.uniform([2, 4, 3]))], {'axis': 1, **flags})
+            case(f'cumprod: axis -1 {suffix}', 'cumprod', lambda r: [tensor_input('x', r.away_from_zero([3, 4], 0.5, 1.5))], {'axis': -1, **flags})
+    case('topK values: k 2 of rows of 5', 'topKValues', lambda r: [tensor_input('x', r.distinct([3, 5]))], {'k': 2})
+    case('topK values: k 3 of a rank-3 input', 'topKValues', lambda r: [tensor_input('x', r.distinct([2, 2, 4]))], {'k': 3})
+    case('second order: reduceProd axis 1', 'reduceProd', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.5, 1.5))], {'axis': 1, 'keepDims': False}, order=2)
+    case('second order: reduceLogSumExp', 'reduceLogSumExp', lambda r: [tensor_input('x', r.uniform([2, 3], -2.0, 2.0))], {'axis': -1, 'keepDims': False}, order=2)
+    case('second order: cumprod exclusive reverse', 'cumprod', lambda r: [tensor_input('x', r.away_from_zero([4], 0.5, 1.5))], {'axis': 0, 'exclusive': True, 'reverse': True}, order=2)
+
+    # Linear algebra (issue 12).
+    def operands(**shapes):
+        return lambda r: [tensor_input(name, r.uniform(shape)) for name, shape in shapes.items()]
+
+    case('tensordot: axes 2', 'tensordot', operands(a=[2, 3, 4], b=[3, 4, 2]), {'axes': 2})
+    case('tensordot: axis pairs', 'tensordot', operands(a=[2, 3, 4], b=[4, 2, 3]), {'axes': [[2, 1], [0, 2]]})
+    case('dot: matrix and vector', 'dot', operands(a=[2, 3], b=[3]))
+    case('dot: vector and vector', 'dot', operands(a=[4], b=[4]))
+    case('outerProduct', 'outerProduct', operands(a=[3], b=[2]))
+    case('norm: euclidean over all', 'norm', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))], {'ord': 'euclidean', 'axis': None, 'keepDims': False})
+    case('norm: ord 1 along axis 1 keepDims', 'norm', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))], {'ord': 1, 'axis': 1, 'keepDims': True})
+    case('norm: ord 3 along axis 0', 'norm', lambda r: [tensor_input('x', r.away_from_zero([3, 2]))], {'ord': 3, 'axis': 0, 'keepDims': False})
+    case('norm: ord Infinity along axis -1', 'norm', lambda r: [tensor_input('x', r.distinct([2, 4]))], {'ord': 'Infinity', 'axis': -1, 'keepDims': False})
+    case('norm: fro over a pair of axes', 'norm', lambda r: [tensor_input('x', r.uniform([2, 3, 2]))], {'ord': 'fro', 'axis': [1, 2], 'keepDims': False})
+    case('norm: matrix ord 1', 'norm', lambda r: [tensor_input('x', r.distinct([3, 3], 0.1, 1.0))], {'ord': 1, 'axis': [0, 1], 'keepDims': False})
+    case('norm: matrix ord -Infinity', 'norm', lambda r: [tensor_input('x', r.distinct([3, 3], 0.1, 1.0))], {'ord': '-Infinity', 'axis': [0, 1], 'keepDims': True})
+    case('einsum: matmul', 'einsum', operands(a=[2, 3], b=[3, 4]), {'equation': 'ij,jk->ik', 'tensors': ['a', 'b']})
+    case('einsum: implicit batched', 'einsum', operands(a=[2, 2, 3], b=[2, 3, 2]), {'equation': 'bij,bjk', 'tensors': ['a', 'b']})
+    case('einsum: three operands to a scalar', 'einsum', operands(a=[2, 3], b=[3, 4], c=[4, 2]), {'equation': 'ij,jk,ki->', 'tensors': ['a', 'b', 'c']})
+    case('einsum: diagonal and trace', 'einsum', operands(a=[3, 3], b=[3]), {'equation': 'ii,i->i', 'tensors': ['a', 'b']})
+    case('einsum: broadcast ellipsis', 'einsum', operands(a=[2, 1, 2, 3], b=[3, 3, 2]), {'equation': '...ij,...jk->...ik', 'tensors': ['a', 'b']})
+    case('einsum: transpose and sum', 'einsum', operands(a=[2, 3, 4]), {'equation': 'ijk->ki', 'tensors': ['a']})
+    case('second order: norm euclidean along axis 1', 'norm', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))], {'ord': 'euclidean', 'axis': 1, 'keepDims': False}, order=2)
+    case('second order: einsum x x', 'einsum', operands(a=[3, 3]), {'equation': 'ij,jk->ik', 'tensors': ['a', 'a']}, order=2)
     return cases
 
 
@@ -354,11 +455,11 @@ KINKS_AT_ZERO = {'abs', 'sign', 'signTimesX', 'relu'}
 
 def check_kinks(c, tensors):
     """Fails loudly if an input sits where TensorFlow's and PyTorch's conventions could differ."""
-    if c['expr'] in KINKS_AT_ZERO:
+    if c['expr'] in KINKS_AT_ZERO or (c['expr'] == 'norm' and c['attrs']['ord'] != 'fro'):
         assert torch.min(torch.abs(tensors['x'])) >= 0.1, c['name']
     if c['expr'] in ('maximum', 'minimum'):
         assert torch.min(torch.abs(tensors['a'] - tensors['b'])) >= 0.05, c['name']
-    if c['expr'] in ('reduceMax', 'reduceMin'):
+    if c['expr'] in ('reduceMax', 'reduceMin', 'topKValues') or (c['expr'] == 'norm' and c['attrs']['ord'] in ('Infinity', '-Infinity')):
         assert torch.unique(tensors['x']).numel() == tensors['x'].numel(), c['name']
     if c['expr'] in ('sqrt', 'log') or (c['expr'] == 'powScalar' and c['attrs']['exponent'] != int(c['attrs']['exponent'])):
         assert torch.min(tensors['x']) > 0, c['name']

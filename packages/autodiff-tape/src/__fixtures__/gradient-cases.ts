@@ -82,4 +82,52 @@ export const GRADIENT_CASES: GradientCase[] = [
   ],
   // New cases go last: `rand` seeds are sequential, so a case inserted above shifts every later input.
   ['softplus', (a) => tf.softplus(a), () => [rand([5], -4, 4)]],
+  // Reductions and scans (issue 12).
+  ['reduceProd axes [0, 2]', (a) => tf.reduceProd(a, [0, 2]), () => [rand([2, 3, 2], 0.5, 1.5)]],
+  [
+    'reduceProd axis 1 keepDims through a zero',
+    (a) => tf.reduceProd(a, 1, true),
+    () => [
+      tf.tidy(() =>
+        tf.mul(
+          rand([2, 3]),
+          tf.tensor([
+            [1, 0, 1],
+            [1, 1, 1],
+          ]),
+        ),
+      ),
+    ],
+  ],
+  ['reduceLogSumExp axis -1', (a) => tf.reduceLogSumExp(a, -1), () => [rand([3, 4], -3, 3)]],
+  ['reduceLogSumExp all keepDims', (a) => tf.reduceLogSumExp(a, undefined, true), () => [rand([2, 3], -3, 3)]],
+  ['cumsum axis 1', (a) => tf.cumsum(a, 1), () => [rand([2, 4, 2])]],
+  ['cumsum exclusive reverse', (a) => tf.cumsum(a, 0, { exclusive: true, reverse: true }), () => [rand([4, 2])]],
+  ['cumprod axis -1', (a) => tf.cumprod(a, -1), () => [awayFromZero([3, 4])]],
+  ['cumprod exclusive', (a) => tf.cumprod(a, 0, { exclusive: true }), () => [awayFromZero([4, 2])]],
+  ['topK values', (a) => tf.topK(a, 2).values, () => [rand([3, 5])]],
+  // Linear algebra (issue 12): composites of transposes, reshapes, matmul and reductions.
+  ['tensordot axes 2', (a, b) => tf.tensordot(a, b, 2), () => [rand([2, 3, 2]), rand([3, 2, 2])]],
+  [
+    'tensordot axis pairs',
+    (a, b) =>
+      tf.tensordot(a, b, [
+        [0, 2],
+        [2, 0],
+      ]),
+    () => [rand([2, 3, 4]), rand([4, 2, 2])],
+  ],
+  ['dot vector and matrix', (a, b) => tf.dot(a, b), () => [rand([3]), rand([3, 2])]],
+  ['outerProduct', (a, b) => tf.outerProduct(a, b), () => [rand([3]), rand([2])]],
+  ['norm euclidean axis 1', (a) => tf.norm(a, { axis: 1 }), () => [awayFromZero([2, 3])]],
+  ['norm ord 3 all', (a) => tf.norm(a, { ord: 3 }), () => [awayFromZero([2, 2])]],
+  ['norm fro over a pair of axes', (a) => tf.norm(a, { ord: 'fro', axis: [0, 2] }), () => [rand([2, 2, 3])]],
+  ['einsum matmul', (a, b) => tf.einsum('ij,jk->ik', a, b), () => [rand([2, 3]), rand([3, 2])]],
+  ['einsum diagonal with a vector', (a, b) => tf.einsum('ii,i->i', a, b), () => [rand([3, 3]), rand([3])]],
+  ['einsum broadcast ellipsis', (a, b) => tf.einsum('...ij,...jk', a, b), () => [rand([2, 1, 2, 3]), rand([2, 3, 2])]],
+  [
+    'einsum three operands',
+    (a, b, c) => tf.einsum('ij,jk,ki->', a, b, c),
+    () => [rand([2, 3]), rand([3, 2]), rand([2, 2])],
+  ],
 ];

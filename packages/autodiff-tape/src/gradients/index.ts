@@ -11,6 +11,7 @@ import * as elementwise from './elementwise.js';
 import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
 import * as reduction from './reduction.js';
+import * as scan from './scan.js';
 import * as shape from './shape.js';
 
 export const GRADIENTS: GradientTable = {
@@ -34,6 +35,11 @@ export const GRADIENTS: GradientTable = {
   OneHot: null,
   Fill: null,
   Range: null,
+  // Reductions and scans (issue 12): TensorFlow registers no gradient for Any, All and TopKV2's indices.
+  ...scan,
+  Any: null,
+  All: null,
+  TopKV2: null,
 };
 
 export { Batch, defineGradient } from './definition.js';

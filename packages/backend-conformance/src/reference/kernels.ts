@@ -10,6 +10,7 @@ import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmen
 import { matMul, transpose } from './linalg.js';
 import { softmax } from './nn.js';
 import { argReduce, reduce } from './reduction.js';
+import { cumulative, topKIndices } from './scan.js';
 import type { ReferenceTensor } from './tensor.js';
 
 /** A kernel's inputs as reference tensors, under the spec's input names. */
@@ -71,4 +72,11 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
   BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
+  // Reductions and scans (issue 12)
+  Prod: ({ x }, { axes }) => reduce('Prod', x, axes),
+  Any: ({ x }, { axes }) => reduce('Any', x, axes),
+  All: ({ x }, { axes }) => reduce('All', x, axes),
+  Cumsum: ({ x }, { axis, exclusive, reverse }) => cumulative('Cumsum', x, axis, { exclusive, reverse }),
+  Cumprod: ({ x }, { axis, exclusive, reverse }) => cumulative('Cumprod', x, axis, { exclusive, reverse }),
+  TopKV2: ({ x }, { k }) => topKIndices(x, k),
 };

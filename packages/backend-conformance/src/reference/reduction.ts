@@ -1,7 +1,8 @@
 /**
- * @file Reference reductions: Sum, Max and Min over any set of axes (TensorFlow's identities for an
- * empty reduction: 0, the dtype's lowest, the dtype's highest), ArgMax and ArgMin along one axis
- * (ties take the first index), and the error scale of a float sum for tolerances.
+ * @file Reference reductions: Sum, Max, Min, Prod, Any and All over any set of axes (TensorFlow's
+ * identities for an empty reduction: 0, the dtype's lowest, the dtype's highest, 1, false, true),
+ * ArgMax and ArgMin along one axis (ties take the first index), and the error scale of a float sum
+ * for tolerances.
  */
 
 import type { DataType, ReductionKernel } from '@tapeflow/tensor-core/internal';
@@ -17,6 +18,11 @@ export function reductionIdentity(op: ReductionKernel, dtype: DataType): number 
       return dtype === 'float32' ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
     case 'Min':
       return dtype === 'float32' ? Infinity : dtype === 'int32' ? 2147483647 : 1;
+    case 'Prod':
+    case 'All':
+      return 1;
+    case 'Any':
+      return 0;
   }
 }
 
@@ -28,6 +34,12 @@ function combine(op: ReductionKernel, dtype: DataType, accumulator: number, v: n
       return Number.isNaN(accumulator) || Number.isNaN(v) ? NaN : Math.max(accumulator, v);
     case 'Min':
       return Number.isNaN(accumulator) || Number.isNaN(v) ? NaN : Math.min(accumulator, v);
+    case 'Prod':
+      return dtype === 'int32' ? Math.imul(accumulator, v) : accumulator * v;
+    case 'Any':
+      return accumulator !== 0 || v !== 0 ? 1 : 0;
+    case 'All':
+      return accumulator !== 0 && v !== 0 ? 1 : 0;
   }
 }
 

@@ -13,6 +13,7 @@ import { matMulGroup } from './matmul.js';
 import { movementGroup } from './movement.js';
 import { randomGroup } from './random.js';
 import { reductionGroup } from './reduction.js';
+import { scanGroup } from './scan.js';
 import { storageGroup } from './storage.js';
 
 /** The groups of the suite. */
@@ -29,4 +30,6 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   largeGroup,
   randomGroup,
   gradientGroup,
+  // Reductions and scans (issue 12)
+  scanGroup,
 ];

@@ -1,6 +1,6 @@
 /**
- * @file Checks of the reductions (Sum, Max, Min) over every axis set of a rank-3 input with and
- * without keepDims, negative and omitted axes, int32, odd sizes, empty reductions (TensorFlow's
+ * @file Checks of the reductions (Sum, Max, Min, Prod; Any and All on bools) over every axis set of
+ * a rank-3 input with and without keepDims, negative and omitted axes, int32, odd sizes, empty reductions (TensorFlow's
  * identities) and size-0 outputs; reduceMean through the front-end; ArgMax and ArgMin on every axis
  * with ties. Sum tolerances are relative to Σ|x|, the scale of any summation order's rounding error.
  */
@@ -24,6 +24,9 @@ export const REDUCTION_OPS: Readonly<
   Sum: tf.reduceSum,
   Max: tf.reduceMax,
   Min: tf.reduceMin,
+  Prod: tf.reduceProd,
+  Any: tf.reduceAny,
+  All: tf.reduceAll,
 };
 
 /** Every non-empty axis set of a rank-3 tensor, then a negative axis and "all axes" (undefined). */
@@ -60,14 +63,51 @@ function reductionCheck(
   };
 }
 
+/** Seeded bools, true with probability `density` (Any on mostly false, All on mostly true inputs). */
+function boolInput(label: string, shape: readonly number[], density: number): ReferenceTensor {
+  const u = uniformInput(label, shape, 0, 1);
+  return { shape: u.shape, dtype: 'bool', values: u.values.map((v) => (v < density ? 1 : 0)) };
+}
+
+/** Any and All: every axis set of rank-3 bools (mostly false for Any, mostly true for All), empty ones. */
+function logicalReductionCases(op: 'Any' | 'All'): ConformanceCase[] {
+  const density = op === 'Any' ? 0.05 : 0.95;
+  const x = boolInput(`${op}/rank3`, [3, 5, 7], density);
+  const odd = boolInput(`${op}/257`, [257], density);
+  return [
+    {
+      name: `${op} bool: every axis set of a rank-3 input, with and without keepDims, an odd size`,
+      kernels: [op],
+      run: (env) =>
+        checkOutputs(env, [
+          ...RANK3_AXES.flatMap((axis) => [false, true].map((keep) => reductionCheck(op, x, axis, keep))),
+          reductionCheck(op, odd, [0], false),
+        ]),
+    },
+    {
+      name: `${op}: empty reductions give TensorFlow's identity, and size-0 outputs`,
+      kernels: [op],
+      run: (env) =>
+        checkOutputs(env, [
+          reductionCheck(op, referenceTensor([], [0, 3], 'bool'), [0], false),
+          reductionCheck(op, referenceTensor([], [0, 3], 'bool'), [1], false),
+          reductionCheck(op, referenceTensor([], [0], 'bool'), undefined, true),
+        ]),
+    },
+  ];
+}
+
 function reductionCases(op: ReductionKernel): ConformanceCase[] {
-  const x = uniformInput(`${op}/rank3`, [3, 5, 7], -2, 2);
+  if (op === 'Any' || op === 'All') return logicalReductionCases(op);
+  // Products of entries in (-e, e) neither blow up nor vanish with length (E[log|x|] = 0).
+  const bound = op === 'Prod' ? Math.E : 2;
+  const x = uniformInput(`${op}/rank3`, [3, 5, 7], -bound, bound);
   const ints = uniformInput(`${op}/rank3-int`, [3, 5, 7], -1000, 1000, 'int32');
   const odd: ReferenceTensor[] = [
-    uniformInput(`${op}/257`, [257], -2, 2),
-    uniformInput(`${op}/65x3`, [65, 3], -2, 2),
-    uniformInput(`${op}/1x7`, [1, 7], -2, 2),
-    uniformInput(`${op}/scalar`, [], -2, 2),
+    uniformInput(`${op}/257`, [257], -bound, bound),
+    uniformInput(`${op}/65x3`, [65, 3], -bound, bound),
+    uniformInput(`${op}/1x7`, [1, 7], -bound, bound),
+    uniformInput(`${op}/scalar`, [], -bound, bound),
   ];
   return [
     {

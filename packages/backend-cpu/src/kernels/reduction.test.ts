@@ -1,10 +1,10 @@
 /**
- * @file Tests of Sum, Max and Min: every axis combination of a rank-3 input against hand-computed
+ * @file Tests of Sum, Max, Min, Prod, Any and All: every axis combination of a rank-3 input against hand-computed
  * values, a shuffled rank-4 input against a naive reference, empty axes (identities), int32 wrap,
  * bool, and NaN propagation.
  */
 
-import { InvalidArgumentError, REDUCTION_KERNELS } from '@tapeflow/tensor-core/internal';
+import { InvalidArgumentError, REDUCTION_KERNELS, acceptsDtype } from '@tapeflow/tensor-core/internal';
 import type { ReductionKernel } from '@tapeflow/tensor-core/internal';
 import { expect, it } from 'vitest';
 import {
@@ -36,15 +36,28 @@ function reference(op: ReductionKernel, values: number[], shape: number[], axes:
   const outShape = kept.map((d) => shape[d]!);
   const outStrides = stridesOf(outShape);
   const size = outShape.reduce((a, b) => a * b, 1);
-  const out = new Array<number>(size).fill(op === 'Sum' ? 0 : op === 'Max' ? -Infinity : Infinity);
+  const start = { Sum: 0, Max: -Infinity, Min: Infinity, Prod: 1, Any: 0, All: 1 }[op];
+  const out = new Array<number>(size).fill(start);
   const strides = stridesOf(shape);
   for (const index of indicesOf(shape)) {
     const v = values[index.reduce((s, i, d) => s + i * strides[d]!, 0)]!;
     const o = kept.reduce((s, d, n) => s + index[d]! * outStrides[n]!, 0);
-    out[o] = op === 'Sum' ? out[o]! + v : op === 'Max' ? Math.max(out[o]!, v) : Math.min(out[o]!, v);
+    const fold = {
+      Sum: () => out[o]! + v,
+      Max: () => Math.max(out[o]!, v),
+      Min: () => Math.min(out[o]!, v),
+      Prod: () => out[o]! * v,
+      Any: () => (out[o]! !== 0 || v !== 0 ? 1 : 0),
+      All: () => (out[o]! !== 0 && v !== 0 ? 1 : 0),
+    }[op];
+    out[o] = fold();
   }
   return out;
 }
+
+/** The reductions over numbers (Sum, Max, Min, Prod) and over bools (Any, All), from the spec. */
+const FLOAT_REDUCTIONS = REDUCTION_KERNELS.filter((op) => acceptsDtype(op, 'x', 'float32'));
+const BOOL_REDUCTIONS = REDUCTION_KERNELS.filter((op) => !acceptsDtype(op, 'x', 'float32'));
 
 function axisSubsets(rank: number): number[][] {
   const subsets: number[][] = [];
@@ -77,8 +90,15 @@ describeEachPath('reductions over every axis combination of a rank-3 input', (op
     const x = h.tensor(values, shape);
     for (const axes of axisSubsets(4)) {
       const outShape = shape.filter((_, d) => !axes.includes(d));
-      for (const op of REDUCTION_KERNELS) {
+      for (const op of FLOAT_REDUCTIONS) {
         expectClose(h.run(op, { x }, { axes }, outShape), reference(op, values, shape, axes), 1e-6);
+      }
+      const bools = values.map((v) => (v > 0.5 ? 1 : 0));
+      const xb = h.tensor(bools, shape, 'bool');
+      for (const op of BOOL_REDUCTIONS) {
+        expect(h.values(op, { x: xb }, { axes }, outShape, 'bool'), `${op} [${axes.join(',')}]`).toEqual(
+          reference(op, bools, shape, axes),
+        );
       }
     }
   });
@@ -99,13 +119,13 @@ describeEachPath('reduction edge cases', (options) => {
   it('gives an empty output when a kept axis is empty', () => {
     const h = new KernelHarness(options);
     const x = h.tensor([], [0, 4]);
-    for (const op of REDUCTION_KERNELS) expect(h.values(op, { x }, { axes: [1] }, [0]), op).toEqual([]);
+    for (const op of FLOAT_REDUCTIONS) expect(h.values(op, { x }, { axes: [1] }, [0]), op).toEqual([]);
   });
 
   it('reduces a scalar over no axes to itself', () => {
     const h = new KernelHarness(options);
     const x = h.tensor([5], []);
-    for (const op of REDUCTION_KERNELS) expect(h.values(op, { x }, { axes: [] }, []), op).toEqual([5]);
+    for (const op of FLOAT_REDUCTIONS) expect(h.values(op, { x }, { axes: [] }, []), op).toEqual([5]);
   });
 
   it('accumulates float32 sums in double before rounding once', () => {
@@ -137,5 +157,48 @@ describeEachPath('reduction edge cases', (options) => {
     expect(h.values('Max', { x }, { axes: [1] }, [3], 'bool')).toEqual([1, 0, 1]);
     expect(h.values('Min', { x }, { axes: [1] }, [3], 'bool')).toEqual([0, 0, 1]);
     expect(() => h.run('Sum', { x }, { axes: [1] }, [3], 'bool')).toThrow(InvalidArgumentError);
+  });
+});
+
+describeEachPath('Prod, Any and All (issue 12)', (options) => {
+  it('multiplies along kept and reduced rows, 1 over zero elements, zeros and NaN as IEEE does', () => {
+    const h = new KernelHarness(options);
+    // x[i][j] = [[1, 2, 3], [4, 5, 6]]: rows 6 and 120, columns 4, 10, 18.
+    const x = h.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(h.values('Prod', { x }, { axes: [1] }, [2])).toEqual([6, 120]);
+    expect(h.values('Prod', { x }, { axes: [0] }, [3])).toEqual([4, 10, 18]);
+    expect(h.values('Prod', { x }, { axes: [0, 1] }, [])).toEqual([720]);
+    expect(h.values('Prod', { x: h.tensor([], [2, 0]) }, { axes: [1] }, [2])).toEqual([1, 1]);
+    const special = h.tensor([0, Infinity, NaN, 2, -0, 3], [3, 2]);
+    expect(h.values('Prod', { x: special }, { axes: [1] }, [3])).toEqual([NaN, NaN, -0]);
+  });
+
+  it('accumulates float32 products in double and rounds once', () => {
+    const h = new KernelHarness(options);
+    // 2^100 · 2^100 · 2^-120 = 2^80: the float32 partial product 2^200 would overflow to Infinity.
+    const x = h.tensor([2 ** 100, 2 ** 100, 2 ** -120], [3]);
+    expect(h.values('Prod', { x }, { axes: [0] }, [])).toEqual([2 ** 80]);
+  });
+
+  it('wraps int32 products and refuses a bool Prod', () => {
+    const h = new KernelHarness(options);
+    const x = h.tensor([65536, 65536, 3, 65537, 65537, -1], [2, 3], 'int32');
+    // 2^32 wraps to 0; 65537² = 2^32 + 2^17 + 1 wraps to 131073.
+    expect(h.values('Prod', { x }, { axes: [1] }, [2], 'int32')).toEqual([0, -131073]);
+    expect(() => h.run('Prod', { x: h.tensor([1, 0], [2], 'bool') }, { axes: [0] }, [], 'bool')).toThrow(
+      InvalidArgumentError,
+    );
+  });
+
+  it('gives logical or and and of bools, false and true over zero elements', () => {
+    const h = new KernelHarness(options);
+    const x = h.tensor([1, 0, 0, 0, 1, 1], [3, 2], 'bool');
+    expect(h.values('Any', { x }, { axes: [1] }, [3], 'bool')).toEqual([1, 0, 1]);
+    expect(h.values('All', { x }, { axes: [1] }, [3], 'bool')).toEqual([0, 0, 1]);
+    expect(h.values('Any', { x }, { axes: [0] }, [2], 'bool')).toEqual([1, 1]);
+    expect(h.values('All', { x }, { axes: [0, 1] }, [], 'bool')).toEqual([0]);
+    const empty = h.tensor([], [2, 0], 'bool');
+    expect(h.values('Any', { x: empty }, { axes: [1] }, [2], 'bool')).toEqual([0, 0]);
+    expect(h.values('All', { x: empty }, { axes: [1] }, [2], 'bool')).toEqual([1, 1]);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * @file Reductions over a set of axes: Sum, Max, Min. The input is walked once in memory order with a
- * second offset into the output that stands still along reduced axes, so any axis set (none, some,
- * all, contiguous or not) is one coalesced row walk: a row along a reduced axis folds into a local
- * before touching the output; a row along a kept axis updates consecutive output slots.
+ * @file Reductions over a set of axes: Sum, Max, Min, Prod, and Any/All over bools. The input is
+ * walked once in memory order with a second offset into the output that stands still along reduced
+ * axes, so any axis set (none, some, all, contiguous or not) is one coalesced row walk: a row along a
+ * reduced axis folds into a local before touching the output; a row along a kept axis updates
+ * consecutive output slots.
  *
  * Empty reductions give TensorFlow's identities: 0 for Sum, the dtype's lowest value for Max
- * (-Infinity, -2^31, false) and its highest for Min. float32 sums accumulate in double and round
- * once; int32 sums wrap. Max and Min propagate NaN, like NumPy and the ArgMax/ArgMin here.
+ * (-Infinity, -2^31, false), its highest for Min, 1 for Prod, false for Any, true for All. float32
+ * sums and products accumulate in double and round once; int32 sums and products wrap. Max and Min
+ * propagate NaN, like NumPy and the ArgMax/ArgMin here.
  */
 
 import type { DataType, ReductionKernel, TypedArray } from '@tapeflow/tensor-core/backend';
@@ -45,6 +47,14 @@ export function reduceImpl(
   }
   if (op === 'Max') return max(x, plan, makeTypedArray(outSize, dtype).fill(lowest(dtype)));
   if (op === 'Min') return min(x, plan, makeTypedArray(outSize, dtype).fill(highest(dtype)));
+  if (op === 'Prod') {
+    if (dtype === 'float32') return floatProd(x, plan, outSize);
+    if (dtype === 'int32') return intProd(x, plan, outSize);
+    invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
+  }
+  // Bools are bytes 0 and 1: `any` is their maximum (false over none), `all` their minimum (true).
+  if (op === 'Any') return max(x, plan, makeTypedArray(outSize, 'bool'));
+  if (op === 'All') return min(x, plan, makeTypedArray(outSize, 'bool').fill(1));
   return missingKernelCase(op);
 }
 
@@ -87,6 +97,42 @@ function intSum(x: TypedArray, plan: RowPlan, outSize: number): Int32Array {
       out[oi] = (out[oi]! + sum) | 0;
     } else {
       for (let j = 0; j < length; j++, xi += xs, oi += os) out[oi] = (out[oi]! + x[xi]!) | 0;
+    }
+  });
+  return out;
+}
+
+function floatProd(x: TypedArray, plan: RowPlan, outSize: number): Float32Array {
+  const products = new Float64Array(outSize).fill(1);
+  visitRows(plan, (offsets, length, strides) => {
+    let xi = offsets[0]!;
+    let oi = offsets[1]!;
+    const xs = strides[0]!;
+    const os = strides[1]!;
+    if (os === 0) {
+      let product = 1;
+      for (let j = 0; j < length; j++, xi += xs) product *= x[xi]!;
+      products[oi] = products[oi]! * product;
+    } else {
+      for (let j = 0; j < length; j++, xi += xs, oi += os) products[oi] = products[oi]! * x[xi]!;
+    }
+  });
+  return Float32Array.from(products);
+}
+
+function intProd(x: TypedArray, plan: RowPlan, outSize: number): Int32Array {
+  const out = new Int32Array(outSize).fill(1);
+  visitRows(plan, (offsets, length, strides) => {
+    let xi = offsets[0]!;
+    let oi = offsets[1]!;
+    const xs = strides[0]!;
+    const os = strides[1]!;
+    if (os === 0) {
+      let product = 1;
+      for (let j = 0; j < length; j++, xi += xs) product = Math.imul(product, x[xi]!);
+      out[oi] = Math.imul(out[oi]!, product);
+    } else {
+      for (let j = 0; j < length; j++, xi += xs, oi += os) out[oi] = Math.imul(out[oi]!, x[xi]!);
     }
   });
   return out;

@@ -6,20 +6,17 @@
  * int32 and bool go to the reference kernels.
  */
 
-import type { KernelFunction, ReductionKernel } from '@tapeflow/tensor-core/backend';
+import type { KernelFunction } from '@tapeflow/tensor-core/backend';
 import { computeStrides, sizeFromShape } from '@tapeflow/tensor-core/backend';
-import { missingKernelCase } from '../cpu-kernel.js';
 import { planRows, visitRows } from '../strided.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** A reduction kernel on the WebAssembly path. */
-export function wasmReduction<K extends ReductionKernel>(
+export function wasmReduction<K extends 'Sum' | 'Max' | 'Min'>(
   store: WasmBufferStore,
   op: K,
   reference: KernelFunction<K>,
 ): KernelFunction<K> {
-  const kernel: ReductionKernel = op;
-  if (kernel !== 'Sum' && kernel !== 'Max' && kernel !== 'Min') return missingKernelCase(kernel);
   return (call) => {
     const { inputs, attrs, output } = call;
     if (output.dtype !== 'float32' || attrs.axes.length === 0) return reference(call);

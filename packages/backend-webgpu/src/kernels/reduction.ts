@@ -1,5 +1,5 @@
 /**
- * @file Sum, Max and Min over any set of axes, without moving data: the input's dims are split into
+ * @file Sum, Max, Min, Prod, Any and All over any set of axes, without moving data: the input's dims are split into
  * kept and reduced ones, each group coalesced, and the shader reads the input through their strides.
  *
  * Two shapes of shader: short reductions run one invocation per output element looping over the
@@ -7,7 +7,8 @@
  * whose threads stride over the reduced elements and then combine in workgroup memory (a tree, so a
  * float32 sum of 2^20 elements keeps its accuracy). float32 sums are compensated (Kahan) inside each
  * thread, standing in for the CPU backend's double accumulator. Empty reductions give the CPU's
- * identities (0, the dtype's lowest for Max, its highest for Min); Max and Min propagate NaN.
+ * identities (0, the dtype's lowest for Max, its highest for Min, 1 for Prod, false for Any, true for
+ * All); Max and Min propagate NaN. Products are plain float32 (no double to stand in for).
  */
 
 import type { DataType, ReductionKernel } from '@tapeflow/tensor-core/backend';
@@ -21,19 +22,29 @@ import { runElementwise, sameShapeOperand } from './elementwise-program.js';
 const LONG_REDUCTION = 128;
 
 /**
- * Max and Min: the comparison that keeps `v` and the WGSL builtin. Keyed by every reduction but Sum, so
- * a new reduction kernel fails `tsc` here until it has a form.
+ * How each reduction but Sum folds a value in: Max and Min by a comparison (NaN wins) and a builtin;
+ * Prod, Any and All by a plain expression (Any and All over bools stored as 0u/1u are max and min).
+ * Keyed by every reduction but Sum, so a new reduction kernel fails `tsc` here until it has a form.
  */
-const EXTREMA: {
-  readonly [K in Exclude<ReductionKernel, 'Sum'>]: { readonly better: '>' | '<'; readonly builtin: 'max' | 'min' };
-} = {
-  Max: { better: '>', builtin: 'max' },
-  Min: { better: '<', builtin: 'min' },
+type Fold =
+  | { readonly kind: 'extremum'; readonly better: '>' | '<'; readonly builtin: 'max' | 'min' }
+  | { readonly kind: 'product' }
+  | { readonly kind: 'logical'; readonly builtin: 'max' | 'min'; readonly identity: '0u' | '1u' };
+
+const FOLDS: { readonly [K in Exclude<ReductionKernel, 'Sum'>]: Fold } = {
+  Max: { kind: 'extremum', better: '>', builtin: 'max' },
+  Min: { kind: 'extremum', better: '<', builtin: 'min' },
+  Prod: { kind: 'product' },
+  Any: { kind: 'logical', builtin: 'max', identity: '0u' },
+  All: { kind: 'logical', builtin: 'min', identity: '1u' },
 };
 
 function identity(op: ReductionKernel, dtype: DataType): string {
   if (op === 'Sum') return dtype === 'float32' ? '0.0' : '0';
-  const lowest = op === 'Max';
+  const fold = FOLDS[op];
+  if (fold.kind === 'product') return dtype === 'float32' ? '1.0' : dtype === 'int32' ? '1' : '1u';
+  if (fold.kind === 'logical') return fold.identity;
+  const lowest = fold.builtin === 'max';
   if (dtype === 'bool') return lowest ? '0u' : '1u';
   if (dtype === 'int32') return lowest ? 'bitcast<i32>(0x80000000u)' : '2147483647';
   return lowest ? '-inf_f32()' : 'inf_f32()';
@@ -46,17 +57,22 @@ function accumulate(op: ReductionKernel, dtype: DataType): string {
     // An infinite partial sum has no meaningful compensation, and (inf - inf) would make it NaN.
     return 'let y = v - comp; let t = acc + y; comp = select((t - acc) - y, 0.0, is_inf(t) || is_nan(t)); acc = t;';
   }
-  const { better, builtin } = EXTREMA[op];
-  if (dtype === 'float32') return `acc = select(acc, v, v ${better} acc || is_nan(v));`;
-  return `acc = ${builtin}(acc, v);`;
+  const fold = FOLDS[op];
+  // i32 multiplication wraps in WGSL, as int32 products do on the CPU.
+  if (fold.kind === 'product') return 'acc = acc * v;';
+  if (fold.kind === 'logical') return `acc = ${fold.builtin}(acc, v);`;
+  if (dtype === 'float32') return `acc = select(acc, v, v ${fold.better} acc || is_nan(v));`;
+  return `acc = ${fold.builtin}(acc, v);`;
 }
 
 /** WGSL combining two partial results `a` and `b`. */
 function combine(op: ReductionKernel, dtype: DataType): string {
   if (op === 'Sum') return 'a + b';
-  const { better, builtin } = EXTREMA[op];
-  if (dtype === 'float32') return `select(a, b, b ${better} a || is_nan(b))`;
-  return `${builtin}(a, b)`;
+  const fold = FOLDS[op];
+  if (fold.kind === 'product') return 'a * b';
+  if (fold.kind === 'logical') return `${fold.builtin}(a, b)`;
+  if (dtype === 'float32') return `select(a, b, b ${fold.better} a || is_nan(b))`;
+  return `${fold.builtin}(a, b)`;
 }
 
 /** Statements setting `name` to the input offset of kept coordinates decomposed from `from`. */
@@ -84,11 +100,12 @@ function keptOffset(
   return lines.join('\n');
 }
 
-/** The kernel shared by Sum, Max and Min. */
+/** The kernel shared by Sum, Max, Min, Prod, Any and All. */
 export function reductionKernel<K extends ReductionKernel>(op: K): WebGpuKernel<K> {
   return (context, { inputs: { x }, attrs: { axes }, output }) => {
     const dtype = output.dtype;
-    if (op === 'Sum' && dtype === 'bool') invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
+    if ((op === 'Sum' || op === 'Prod') && dtype === 'bool')
+      invalidArgument(op, 'x', 'a float32 or int32 tensor', 'a bool tensor');
     if (axes.length === 0) {
       return runElementwise(context, {
         op,

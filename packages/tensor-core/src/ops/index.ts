@@ -8,3 +8,7 @@ export * from './elementwise.js';
 export * from './matmul.js';
 export * from './reduction.js';
 export * from './shape-ops.js';
+// Reductions, scans and linear algebra (issue 12)
+export * from './scan.js';
+export * from './linalg.js';
+export * from './einsum.js';

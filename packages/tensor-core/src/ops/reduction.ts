@@ -1,16 +1,18 @@
 /**
  * @file Reductions (`reduceSum`, `reduceMean`, `reduceMax`, `reduceMin`) and `argMax`/`argMin`. Axes may
- * be negative; no axis means all. Kernels drop the reduced axes; `keepDims` is a reshape view on top.
+ * be negative; no axis means all. Also `reduceProd`, `reduceAny`, `reduceAll` and TensorFlow's stable
+ * composite `reduceLogSumExp` (issue 12). Kernels drop the reduced axes; `keepDims` is a reshape view on top.
  */
 
 import { getEngine } from '../engine.js';
 import { invalidArgument } from '../errors.js';
 import type { ReductionKernel } from '../kernels.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor, TensorLike } from '../tensor.js';
 import { describeValue } from '../options.js';
 import { convertToTensor } from './convert.js';
-import { cast, div } from './elementwise.js';
+import { abs, add, cast, div, exp, less, log, sub, where } from './elementwise.js';
+import { reshape } from './shape-ops.js';
 import { checkInputDtype } from '../op-specs.js';
 
 /** The output shape of reducing `shape` over `axes`, with or without the reduced dims kept as 1. */
@@ -30,7 +32,7 @@ function checkKeepDims(op: string, keepDims: unknown): void {
 function reduce(
   kernel: ReductionKernel,
   op: string,
-  x: Tensor | number,
+  x: Tensor | number | boolean,
   axis: number | readonly number[] | undefined,
   keepDims: boolean,
 ): Tensor {
@@ -123,4 +125,55 @@ export function argMax(x: Tensor | number, axis = 0): Tensor {
 /** Index of the smallest value along `axis` (first on ties), int32. */
 export function argMin(x: Tensor | number, axis = 0): Tensor {
   return argReduce('ArgMin', 'argMin', x, axis);
+}
+
+// ---- reduceProd, reduceAny, reduceAll, reduceLogSumExp (issue 12: reductions and scans) ----
+
+/**
+ * Product over `axis` (a number, a list, or all axes when omitted); 1 over zero elements.
+ * @example tf.reduceProd(tf.tensor([[1, 2], [3, 4]]), 1) // [2, 12]
+ */
+export function reduceProd(x: TensorLike, axis?: number | readonly number[], keepDims = false): Tensor {
+  return reduce('Prod', 'reduceProd', x, axis, keepDims);
+}
+
+/**
+ * Logical or over `axis` of a bool tensor; false over zero elements.
+ * @example tf.reduceAny(tf.tensor([[0, 1], [0, 0]], [2, 2], 'bool'), 1) // [true, false]
+ */
+export function reduceAny(x: TensorLike | boolean, axis?: number | readonly number[], keepDims = false): Tensor {
+  return reduce('Any', 'reduceAny', x, axis, keepDims);
+}
+
+/**
+ * Logical and over `axis` of a bool tensor; true over zero elements.
+ * @example tf.reduceAll(tf.tensor([[1, 1], [0, 1]], [2, 2], 'bool'), 1) // [true, false]
+ */
+export function reduceAll(x: TensorLike | boolean, axis?: number | readonly number[], keepDims = false): Tensor {
+  return reduce('All', 'reduceAll', x, axis, keepDims);
+}
+
+/**
+ * `log(sum(exp(x)))` over `axis`, computed as TensorFlow does: `m + log(sum(exp(x - m)))` with `m` the
+ * maximum over `axis` where it is finite (0 where it is not, so a row of -Infinity gives -Infinity and
+ * one holding +Infinity gives +Infinity). float32 only; the gradient is softmax(x) · dy.
+ * @example tf.reduceLogSumExp(tf.tensor([1000, 1000])) // 1000.6931
+ */
+export function reduceLogSumExp(x: TensorLike, axis?: number | readonly number[], keepDims = false): Tensor {
+  const op = 'reduceLogSumExp';
+  if (typeof keepDims !== 'boolean') invalidArgument(op, 'keepDims', 'a boolean', describeValue(keepDims));
+  const tx = convertToTensor(x, op, 'x');
+  try {
+    if (tx.dtype !== 'float32') invalidArgument(op, 'x', 'a float32 tensor', `a ${tx.dtype} tensor`);
+    const axes = normalizeAxes(op, axis, tx.rank);
+    return getEngine().tidy(() => {
+      const rawMax = reduceMax(tx, axes, true);
+      // |m| < Infinity is false for ±Infinity and NaN: TensorFlow's is_finite.
+      const shift = where(less(abs(rawMax), Infinity), rawMax, 0);
+      const sum = reduceSum(exp(sub(tx, shift)), axes, keepDims);
+      return add(log(sum), keepDims ? shift : reshape(shift, reducedShape(tx.shape, axes, false)));
+    });
+  } finally {
+    if (tx !== x) tx.dispose();
+  }
 }
