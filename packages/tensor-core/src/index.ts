@@ -45,6 +45,10 @@ export {
 } from './ops/creation.js';
 export type { TensorValues } from './ops/creation.js';
 export { argMax, argMin, reduceMax, reduceMean, reduceMin, reduceSum } from './ops/reduction.js';
+// Pooling and tf.nn (group w-poolnn).
+export { avgPool2d, maxPool2d } from './ops/pooling.js';
+export type { PaddingName, PoolSize } from './ops/pooling.js';
+export * as nn from './ops/nn.js';
 export * from './api.js';
 export type { LiveTensorInfo } from './debug.js';
 export * as random from './random-api.js';

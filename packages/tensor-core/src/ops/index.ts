@@ -8,3 +8,4 @@ export * from './elementwise.js';
 export * from './matmul.js';
 export * from './reduction.js';
 export * from './shape-ops.js';
+export * from './pooling.js';
