@@ -15,7 +15,7 @@ describe('embeddingLookup gradient', () => {
     const tape = new GradientTape();
     const loss = tape.record(() => tf.reduceSum(tf.nn.embeddingLookup(params, [2, 0, 2])));
     // Row 0 looked up once, row 1 never, row 2 twice.
-    expect(Array.from(tape.gradient(loss, params).dataSync())).toEqual([1, 1, 0, 0, 2, 2]);
+    expect(Array.from(tape.gradient(loss, params)!.dataSync())).toEqual([1, 1, 0, 0, 2, 2]);
   });
 
   it('is accumulated with UnsortedSegmentSum, with no OneHot or MatMul in the backward pass', () => {
@@ -24,12 +24,21 @@ describe('embeddingLookup gradient', () => {
     const outer = new ListingTape();
     const gradient = outer.record(() => {
       const inner = new GradientTape();
-      const loss = inner.record(() => tf.reduceSum(tf.square(tf.nn.embeddingLookup(params, [[2, 0], [2, 2]]))));
+      const loss = inner.record(() =>
+        tf.reduceSum(
+          tf.square(
+            tf.nn.embeddingLookup(params, [
+              [2, 0],
+              [2, 2],
+            ]),
+          ),
+        ),
+      );
       return inner.gradient(loss, params);
     });
     outer.dispose();
     // d/dp sum(p[id]^2) = 2 * count(id) * p: row 0 once, row 2 three times.
-    expect(Array.from(gradient.dataSync())).toEqual([2, 4, 0, 0, 30, 36]);
+    expect(Array.from(gradient!.dataSync())).toEqual([2, 4, 0, 0, 30, 36]);
     expect(outer.ops.has('UnsortedSegmentSum')).toBe(true);
     expect(outer.ops.has('OneHot')).toBe(false);
     expect(outer.ops.has('MatMul')).toBe(false);
@@ -46,6 +55,6 @@ describe('dropout gradient', () => {
     });
     const out = Array.from(y.dataSync());
     expect(new Set(out)).toEqual(new Set([0, 4]));
-    expect(Array.from(tape.gradient(total, x).dataSync())).toEqual(out);
+    expect(Array.from(tape.gradient(total, x)!.dataSync())).toEqual(out);
   });
 });

@@ -34,12 +34,17 @@ function apiNnNames(): string[] {
   const start = api.indexOf('## `tf.nn`');
   if (start === -1) throw new Error('docs/API.md has no "## `tf.nn`" section');
   const end = api.indexOf('\n## ', start + 1);
-  const section = api.slice(start, end === -1 ? undefined : end).split('\n').slice(1).join('\n');
+  const section = api
+    .slice(start, end === -1 ? undefined : end)
+    .split('\n')
+    .slice(1)
+    .join('\n');
   const names = new Set<string>();
   for (const [, span] of section.matchAll(/`([^`]+)`/g)) {
     const call = /^([A-Za-z_]\w*)\(/.exec(span!);
     if (call !== null) names.add(call[1]!);
-    else if (/^[a-z]\w*( +[a-z]\w*)+$/i.test(span!.trim())) for (const word of span!.trim().split(/ +/)) names.add(word);
+    else if (/^[a-z]\w*( +[a-z]\w*)+$/i.test(span!.trim()))
+      for (const word of span!.trim().split(/ +/)) names.add(word);
   }
   return [...names];
 }

@@ -220,7 +220,10 @@ export const PRIMITIVE_SPECS = {
   },
   // Pooling (group w-poolnn): NHWC windows of `ksize` [h, w] every `strides` [h, w], `pads` [top, left]
   // zero-size padding before the input (what follows the input is implied by the output's shape).
-  MaxPool: poolSpec({ x: { dtypes: FLOAT } }, 'NHWC; the max of each window over its in-input elements (padding never wins).'),
+  MaxPool: poolSpec(
+    { x: { dtypes: FLOAT } },
+    'NHWC; the max of each window over its in-input elements (padding never wins).',
+  ),
   AvgPool: poolSpec(
     { x: { dtypes: FLOAT } },
     'NHWC; the mean of each window over its in-input elements only (padding is not counted).',

@@ -97,8 +97,16 @@ export const GRADIENT_CASES: GradientCase[] = [
   ['softplus', (a) => tf.softplus(a), () => [rand([5], -4, 4)]],
   // Pooling (group w-poolnn).
   ['maxPool2d SAME 3x3 stride 2', (a) => tf.maxPool2d(a, 3, 2, 'SAME'), () => [spaced([2, 5, 4, 2])]],
-  ['maxPool2d VALID [2, 3] strides [1, 2]', (a) => tf.maxPool2d(a, [2, 3], [1, 2], 'valid'), () => [spaced([1, 4, 7, 1])]],
-  ['avgPool2d SAME 3x3 stride 2 (padding not counted)', (a) => tf.avgPool2d(a, 3, 2, 'SAME'), () => [rand([2, 5, 4, 2])]],
+  [
+    'maxPool2d VALID [2, 3] strides [1, 2]',
+    (a) => tf.maxPool2d(a, [2, 3], [1, 2], 'valid'),
+    () => [spaced([1, 4, 7, 1])],
+  ],
+  [
+    'avgPool2d SAME 3x3 stride 2 (padding not counted)',
+    (a) => tf.avgPool2d(a, 3, 2, 'SAME'),
+    () => [rand([2, 5, 4, 2])],
+  ],
   ['avgPool2d VALID 2x2 stride 1', (a) => tf.avgPool2d(a, [2, 2], [1, 1], 'VALID'), () => [rand([1, 3, 4, 2])]],
   [
     'maxPoolGrad (its upstream through MaxPoolGradGrad)',
@@ -110,5 +118,9 @@ export const GRADIENT_CASES: GradientCase[] = [
     (x, grad) => internal.maxPoolGradGrad(x, grad, [1, 3, 3, 2], POOL_WINDOWS),
     () => [spaced([1, 5, 5, 2]), rand([1, 5, 5, 2])],
   ],
-  ['avgPoolGrad (its gradient is AvgPool)', (dy) => internal.avgPoolGrad([1, 5, 5, 2], dy, POOL_WINDOWS), () => [rand([1, 3, 3, 2])]],
+  [
+    'avgPoolGrad (its gradient is AvgPool)',
+    (dy) => internal.avgPoolGrad([1, 5, 5, 2], dy, POOL_WINDOWS),
+    () => [rand([1, 3, 3, 2])],
+  ],
 ];

@@ -80,6 +80,8 @@ export const AvgPoolGrad = defineGradient('AvgPoolGrad', {
   saves: { inputs: [], output: false },
   rule: (d, { inputs: { dy }, attrs }, batch) => ({
     dy: () =>
-      tf.tidy(() => unfolded(tf.avgPoolWindows(folded(d, batch), foldedShape(dy.shape, batch), attrs), dy.shape, batch)),
+      tf.tidy(() =>
+        unfolded(tf.avgPoolWindows(folded(d, batch), foldedShape(dy.shape, batch), attrs), dy.shape, batch),
+      ),
   }),
 });

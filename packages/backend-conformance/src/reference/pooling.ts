@@ -18,7 +18,12 @@ export interface ReferencePoolAttrs {
 }
 
 /** The in-input positions [h, w] of the window of output (oh, ow), row-major. */
-function windowOf(oh: number, ow: number, inputShape: readonly number[], attrs: ReferencePoolAttrs): [number, number][] {
+function windowOf(
+  oh: number,
+  ow: number,
+  inputShape: readonly number[],
+  attrs: ReferencePoolAttrs,
+): [number, number][] {
   const positions: [number, number][] = [];
   for (let i = 0; i < attrs.ksize[0]!; i++) {
     for (let j = 0; j < attrs.ksize[1]!; j++) {
@@ -59,12 +64,20 @@ function perOutput(
 }
 
 /** MaxPool: the max of each window's in-input elements. */
-export function maxPool(x: ReferenceTensor, outputShape: readonly number[], attrs: ReferencePoolAttrs): ReferenceTensor {
+export function maxPool(
+  x: ReferenceTensor,
+  outputShape: readonly number[],
+  attrs: ReferencePoolAttrs,
+): ReferenceTensor {
   return perOutput(x, outputShape, attrs, (offsets) => x.values[firstMax(x.values, offsets)]!);
 }
 
 /** AvgPool: the mean of each window's in-input elements. */
-export function avgPool(x: ReferenceTensor, outputShape: readonly number[], attrs: ReferencePoolAttrs): ReferenceTensor {
+export function avgPool(
+  x: ReferenceTensor,
+  outputShape: readonly number[],
+  attrs: ReferencePoolAttrs,
+): ReferenceTensor {
   return perOutput(x, outputShape, attrs, (offsets) => offsets.reduce((s, o) => s + x.values[o]!, 0) / offsets.length);
 }
 
@@ -72,7 +85,8 @@ export function avgPool(x: ReferenceTensor, outputShape: readonly number[], attr
 export function maxPoolGrad(x: ReferenceTensor, dy: ReferenceTensor, attrs: ReferencePoolAttrs): ReferenceTensor {
   const values = new Array<number>(sizeOf(x.shape)).fill(0);
   let o = 0;
-  for (const index of indicesOf(dy.shape)) values[firstMax(x.values, windowOffsets(index, x.shape, attrs))]! += dy.values[o++]!;
+  for (const index of indicesOf(dy.shape))
+    values[firstMax(x.values, windowOffsets(index, x.shape, attrs))]! += dy.values[o++]!;
   return { shape: x.shape.slice(), dtype: 'float32', values: values.map((v) => storeAs(v, 'float32')) };
 }
 

@@ -16,7 +16,12 @@ import { seedFor } from './inputs.js';
 import { formatShape } from './shapes.js';
 
 /** One pooling configuration: input shape, window, strides, padding. */
-type PoolCase = readonly [shape: readonly number[], ksize: readonly number[], strides: readonly number[], padding: string];
+type PoolCase = readonly [
+  shape: readonly number[],
+  ksize: readonly number[],
+  strides: readonly number[],
+  padding: string,
+];
 
 const POOL_CASES: readonly PoolCase[] = [
   [[1, 4, 4, 1], [2, 2], [2, 2], 'VALID'],
@@ -97,7 +102,11 @@ const cases: ConformanceCase[] = [
   {
     name: 'MaxPool and AvgPool: VALID and SAME (extra padding at the bottom/right), unequal windows and strides, empty batch',
     kernels: ['MaxPool', 'AvgPool'],
-    run: (env) => checkOutputs(env, POOL_CASES.flatMap((c) => forwardChecks(c))),
+    run: (env) =>
+      checkOutputs(
+        env,
+        POOL_CASES.flatMap((c) => forwardChecks(c)),
+      ),
   },
   {
     name: 'MaxPool with ties in every window',

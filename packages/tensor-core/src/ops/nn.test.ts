@@ -24,9 +24,18 @@ function expectCleanError(fn: () => unknown, message: string | RegExp): void {
 }
 
 describe('the tf.nn namespace', () => {
-  it('is the main entry\'s `nn`, sharing the top-level functions where TensorFlow does', () => {
+  it("is the main entry's `nn`, sharing the top-level functions where TensorFlow does", () => {
     expect(main.nn).toBe(nn);
-    for (const name of ['relu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'logSoftmax', 'maxPool2d', 'avgPool2d'] as const)
+    for (const name of [
+      'relu',
+      'sigmoid',
+      'tanh',
+      'softplus',
+      'softmax',
+      'logSoftmax',
+      'maxPool2d',
+      'avgPool2d',
+    ] as const)
       expect(nn[name], name).toBe(main[name]);
   });
 });
@@ -149,12 +158,25 @@ describe('the cross-entropies with logits (per-example losses)', () => {
     // log(1 + e^-1000) underflows to 0, so the loss of picking the smaller logit is 1000.
     expectClose(nn.softmaxCrossEntropyWithLogits(tf.tensor([[0, 1]]), tf.tensor([[1000, 0]])), [1000], 3);
     // Soft labels, axis 0: column 0 has logits [0, ln 3] (softmax [1/4, 3/4]).
-    const loss = nn.softmaxCrossEntropyWithLogits(tf.tensor([[0.5, 1], [0.5, 0]]), tf.tensor([[0, 0], [Math.log(3), 0]]), 0);
+    const loss = nn.softmaxCrossEntropyWithLogits(
+      tf.tensor([
+        [0.5, 1],
+        [0.5, 0],
+      ]),
+      tf.tensor([
+        [0, 0],
+        [Math.log(3), 0],
+      ]),
+      0,
+    );
     expectClose(loss, [-(0.5 * Math.log(0.25) + 0.5 * Math.log(0.75)), Math.LN2]);
   });
 
   it('sparseSoftmaxCrossEntropyWithLogits: -logSoftmax(logits)[label]', () => {
-    const logits = tf.tensor([[0, 0], [0, Math.log(3)]]);
+    const logits = tf.tensor([
+      [0, 0],
+      [0, Math.log(3)],
+    ]);
     expectClose(nn.sparseSoftmaxCrossEntropyWithLogits([1, 1], logits), [Math.LN2, -Math.log(0.75)]);
     const labels = tf.tensor([0, 0], [2], 'int32');
     expectClose(nn.sparseSoftmaxCrossEntropyWithLogits(labels, logits), [Math.LN2, -Math.log(0.25)]);
@@ -202,6 +224,9 @@ describe('the cross-entropies with logits (per-example losses)', () => {
       () => nn.sparseSoftmaxCrossEntropyWithLogits(floats, logits),
       "sparseSoftmaxCrossEntropyWithLogits: argument 'labels' expected an int32 tensor, but got a float32 tensor.",
     );
-    expectCleanError(() => nn.sparseSoftmaxCrossEntropyWithLogits([0.5], logits), /sparseSoftmaxCrossEntropyWithLogits: /);
+    expectCleanError(
+      () => nn.sparseSoftmaxCrossEntropyWithLogits([0.5], logits),
+      /sparseSoftmaxCrossEntropyWithLogits: /,
+    );
   });
 });

@@ -17,7 +17,21 @@ import { Tensor } from '../tensor.js';
 import type { TensorLike } from '../tensor.js';
 import { logSoftmax } from './activations.js';
 import { assertLiveTensor, convertToTensor, describeValue } from './convert.js';
-import { abs, add, cast, div, greaterEqual, maximum, mul, neg, relu, softplus, sqrt, square, sub } from './elementwise.js';
+import {
+  abs,
+  add,
+  cast,
+  div,
+  greaterEqual,
+  maximum,
+  mul,
+  neg,
+  relu,
+  softplus,
+  sqrt,
+  square,
+  sub,
+} from './elementwise.js';
 import { reduceMean, reduceSum } from './reduction.js';
 import { gather, oneHot, squeeze } from './shape-ops.js';
 import type { IndexValues } from './shape-ops.js';

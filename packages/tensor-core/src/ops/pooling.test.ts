@@ -64,10 +64,11 @@ describe('maxPool2d and avgPool2d (NHWC, worked by hand)', () => {
   });
 
   it('unequal windows and strides, several images and channels', () => {
-    // [2, 4, 3, 2]: image n, row h, column w, channel c holds 100n + 10h + w + c/10... kept integer: 1000n + 100h + 10w + c.
+    // [2, 4, 3, 2]: image n, row h, column w, channel c holds 1000n + 100h + 10w + c.
     const data: number[] = [];
     for (let n = 0; n < 2; n++)
-      for (let h = 0; h < 4; h++) for (let w = 0; w < 3; w++) for (let c = 0; c < 2; c++) data.push(1000 * n + 100 * h + 10 * w + c);
+      for (let h = 0; h < 4; h++)
+        for (let w = 0; w < 3; w++) for (let c = 0; c < 2; c++) data.push(1000 * n + 100 * h + 10 * w + c);
     const x = tf.tensor(data, [2, 4, 3, 2]);
     // ksize [3, 2], strides [1, 2], VALID: rows h..h+2 for h = 0, 1; columns {0, 1} only (floor((3-2)/2)+1 = 1).
     const max = tf.maxPool2d(x, [3, 2], [1, 2], 'VALID');
@@ -97,15 +98,19 @@ describe('the pooling gradient kernels', () => {
     // Window [[1, 3], [3, 2]]: the max 3 is at (0,1) and (1,0); the first in row-major order is (0,1).
     const x = tf.tensor([1, 3, 3, 2], [1, 2, 2, 1]);
     expect(values(internal.maxPoolGrad(x, tf.tensor([5], [1, 1, 1, 1]), windows))).toEqual([0, 5, 0, 0]);
-    expect(values(internal.maxPoolGradGrad(x, tf.tensor([10, 20, 30, 40], [1, 2, 2, 1]), [1, 1, 1, 1], windows))).toEqual(
-      [20],
-    );
+    expect(
+      values(internal.maxPoolGradGrad(x, tf.tensor([10, 20, 30, 40], [1, 2, 2, 1]), [1, 1, 1, 1], windows)),
+    ).toEqual([20]);
   });
 
   it('MaxPoolGrad adds up where overlapping windows share a max', () => {
     // 1x3 image [1, 9, 2], windows of 2 every 1: both windows' max is the 9.
     const x = tf.tensor([1, 9, 2], [1, 1, 3, 1]);
-    const g = internal.maxPoolGrad(x, tf.tensor([2, 3], [1, 1, 2, 1]), { ksize: [1, 2], strides: [1, 1], pads: [0, 0] });
+    const g = internal.maxPoolGrad(x, tf.tensor([2, 3], [1, 1, 2, 1]), {
+      ksize: [1, 2],
+      strides: [1, 1],
+      pads: [0, 0],
+    });
     expect(values(g)).toEqual([0, 5, 0]);
   });
 
@@ -130,7 +135,11 @@ describe('bad input to maxPool2d and avgPool2d', () => {
       InvalidArgumentError,
       "maxPool2d: argument 'x' expected a rank-4 tensor [batch, height, width, channels], but got shape [4,4,1].",
     );
-    expectCleanError(() => tf.avgPool2d(3, 1, 1, 'SAME'), InvalidArgumentError, /avgPool2d: argument 'x' expected a rank-4/);
+    expectCleanError(
+      () => tf.avgPool2d(3, 1, 1, 'SAME'),
+      InvalidArgumentError,
+      /avgPool2d: argument 'x' expected a rank-4/,
+    );
   });
 
   it('refuses window sizes and strides that are not positive integers', () => {
@@ -142,7 +151,11 @@ describe('bad input to maxPool2d and avgPool2d', () => {
       `maxPool2d: argument 'ksize' expected ${expected}, but got number 0.`,
     );
     expectCleanError(() => tf.avgPool2d(t, [2, -1], 1, 'SAME'), InvalidArgumentError, `but got [2, -1].`);
-    expectCleanError(() => tf.avgPool2d(t, 1.5, 1, 'SAME'), InvalidArgumentError, `'ksize' expected ${expected}, but got number 1.5.`);
+    expectCleanError(
+      () => tf.avgPool2d(t, 1.5, 1, 'SAME'),
+      InvalidArgumentError,
+      `'ksize' expected ${expected}, but got number 1.5.`,
+    );
     expectCleanError(() => tf.maxPool2d(t, [2, 2, 2], 1, 'SAME'), InvalidArgumentError, 'but got [2, 2, 2].');
     expectCleanError(() => tf.maxPool2d(t, [2, 2, 2, 1], 1, 'SAME'), InvalidArgumentError, 'but got [2, 2, 2, 1].');
     expectCleanError(
@@ -191,6 +204,10 @@ describe('bad input to maxPool2d and avgPool2d', () => {
     expectCleanError(() => tf.avgPool2d(bools, 2, 2, 'SAME'), InvalidArgumentError, 'but got a bool tensor.');
     const gone = x();
     gone.dispose();
-    expectCleanError(() => tf.avgPool2d(gone, 2, 2, 'SAME'), FailedPreconditionError, /avgPool2d: argument 'x' is a disposed tensor/);
+    expectCleanError(
+      () => tf.avgPool2d(gone, 2, 2, 'SAME'),
+      FailedPreconditionError,
+      /avgPool2d: argument 'x' is a disposed tensor/,
+    );
   });
 });
