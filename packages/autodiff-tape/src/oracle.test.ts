@@ -107,7 +107,7 @@ function softmaxCrossEntropy(logits: tf.Tensor, a: Attributes): tf.Tensor {
 
 /** The kernels' windows of a pooling case, resolved as tensor-core resolves maxPool2d's arguments. */
 function poolWindows(x: tf.Tensor, a: Attributes): tf.PoolGeometry {
-  return tf.poolGeometry('oracle', x, attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding'));
+  return tf.poolGeometry('oracle', x.shape, attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding'));
 }
 
 const EXPRESSIONS: Readonly<Record<string, Build>> = {

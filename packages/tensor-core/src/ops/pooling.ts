@@ -55,13 +55,19 @@ function spatialDim(size: number, window: number, stride: number, same: boolean)
 }
 
 /**
- * Checks a pooling call's arguments against `x` (rank 4, NHWC) and resolves its windows: the ksize and
- * strides pairs, the padding before the input and the output shape. A VALID window larger than the
- * input is refused (TensorFlow: the output size would be negative).
+ * Checks a pooling call's arguments against the input's shape `inputShape` (rank 4, NHWC) and resolves
+ * its windows: the ksize and strides pairs, the padding before the input and the output shape. A VALID
+ * window larger than the input is refused (TensorFlow: the output size would be negative).
  */
-export function poolGeometry(op: string, x: Tensor, ksize: unknown, strides: unknown, padding: unknown): PoolGeometry {
-  if (x.rank !== 4)
-    invalidArgument(op, 'x', 'a rank-4 tensor [batch, height, width, channels]', `shape ${formatShape(x.shape)}`);
+export function poolGeometry(
+  op: string,
+  inputShape: readonly number[],
+  ksize: unknown,
+  strides: unknown,
+  padding: unknown,
+): PoolGeometry {
+  if (inputShape.length !== 4)
+    invalidArgument(op, 'x', 'a rank-4 tensor [batch, height, width, channels]', `shape ${formatShape(inputShape)}`);
   const window = spatialPair(op, 'ksize', ksize);
   const step = spatialPair(op, 'strides', strides);
   const name = typeof padding === 'string' ? padding.toUpperCase() : undefined;
@@ -69,7 +75,7 @@ export function poolGeometry(op: string, x: Tensor, ksize: unknown, strides: unk
     const given = typeof padding === 'string' ? `'${padding}'` : describeValue(padding);
     invalidArgument(op, 'padding', "'SAME' or 'VALID'", given);
   }
-  const [batch, height, width, channels] = x.shape as [number, number, number, number];
+  const [batch, height, width, channels] = inputShape as [number, number, number, number];
   if (name === 'VALID' && (window[0] > height || window[1] > width)) {
     invalidArgument(
       op,
@@ -99,7 +105,7 @@ function pool(
   const tx = convertToTensor(x, op, 'x');
   try {
     checkInputDtype(op, kernel, 'x', tx.dtype);
-    const { ksize: k, strides: s, pads, outputShape } = poolGeometry(op, tx, ksize, strides, padding);
+    const { ksize: k, strides: s, pads, outputShape } = poolGeometry(op, tx.shape, ksize, strides, padding);
     checkAllocation(op, outputShape, tx.dtype);
     return getEngine().runKernel(
       kernel,
