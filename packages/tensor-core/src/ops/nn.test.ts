@@ -230,3 +230,27 @@ describe('the cross-entropies with logits (per-example losses)', () => {
     );
   });
 });
+
+describe('the composites keep no intermediate tensor', () => {
+  it('each leaves exactly its outputs behind, numbers converted and freed', () => {
+    const x = tf.tensor([0.5, -1, 2, 3], [2, 2]);
+    const labels = tf.tensor([0, 1, 1, 0], [2, 2]);
+    const calls: [string, () => Tensor[]][] = [
+      ['batchNormalization', () => [nn.batchNormalization(x, 1, 2, 0.5, null, 1e-3)]],
+      ['moments', () => Object.values(nn.moments(x, [0, 1]))],
+      ['moments keepDims', () => Object.values(nn.moments(x, 1, { keepDims: true }))],
+      ['l2Normalize', () => [nn.l2Normalize(x, 1)]],
+      ['dropout', () => [nn.dropout(x, 0.5, { seed: 1 })]],
+      ['embeddingLookup', () => [nn.embeddingLookup(x, [1, 0])]],
+      ['softmaxCrossEntropyWithLogits', () => [nn.softmaxCrossEntropyWithLogits(labels, x)]],
+      ['sparseSoftmaxCrossEntropyWithLogits', () => [nn.sparseSoftmaxCrossEntropyWithLogits([1, 0], x)]],
+      ['sigmoidCrossEntropyWithLogits', () => [nn.sigmoidCrossEntropyWithLogits(labels, x)]],
+    ];
+    for (const [name, call] of calls) {
+      const before = memory().numTensors;
+      const outputs = call();
+      expect(memory().numTensors - before, name).toBe(outputs.length);
+      outputs.forEach((t) => t.dispose());
+    }
+  });
+});
