@@ -54,6 +54,11 @@ interface Attributes {
   /** A norm order: a number, a name, or 'Infinity' / '-Infinity' (JSON has no infinities). */
   readonly ord?: number | string;
   readonly equation?: string;
+  // Pooling and tf.nn (group w-poolnn).
+  readonly ksize?: number[];
+  readonly strides?: number[];
+  readonly padding?: string;
+  readonly varianceEpsilon?: number;
 }
 
 interface OracleCase {
@@ -106,6 +111,11 @@ function softmaxCrossEntropy(logits: tf.Tensor, a: Attributes): tf.Tensor {
   const labels = attr(a, 'labels');
   const oneHot = tf.oneHot(tf.tensor(labels, [labels.length], 'int32'), attr(a, 'depth'));
   return tf.neg(tf.reduceMean(tf.reduceSum(tf.mul(oneHot, tf.logSoftmax(logits)), -1)));
+}
+
+/** The kernels' windows of a pooling case, resolved as tensor-core resolves maxPool2d's arguments. */
+function poolWindows(x: tf.Tensor, a: Attributes): tf.PoolGeometry {
+  return tf.poolGeometry('oracle', x.shape, attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding'));
 }
 
 const EXPRESSIONS: Readonly<Record<string, Build>> = {
@@ -195,6 +205,37 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
     });
   },
   einsum: (t, a) => tf.einsum(attr(a, 'equation'), ...attr(a, 'tensors').map((name) => input(t, name))),
+  // Pooling and tf.nn (group w-poolnn). The pooling gradients' kernels are called as the rules call them.
+  maxPool2d: (t, a) => tf.maxPool2d(input(t, 'x'), attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding')),
+  avgPool2d: (t, a) => tf.avgPool2d(input(t, 'x'), attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding')),
+  maxPoolGradTimesX: (t, a) =>
+    tf.mul(tf.maxPoolGrad(input(t, 'x'), input(t, 'w'), poolWindows(input(t, 'x'), a)), input(t, 'x')),
+  avgPoolGradTimesX: (t, a) =>
+    tf.mul(tf.avgPoolGrad(input(t, 'x').shape, input(t, 'w'), poolWindows(input(t, 'x'), a)), input(t, 'x')),
+  maxPoolGradGradPlusPool: (t, a) => {
+    const windows = poolWindows(input(t, 'x'), a);
+    return tf.add(
+      tf.maxPoolGradGrad(input(t, 'x'), input(t, 'v'), windows.outputShape, windows),
+      tf.maxPool2d(input(t, 'x'), attr(a, 'ksize'), attr(a, 'strides'), attr(a, 'padding')),
+    );
+  },
+  batchNormalization: (t, a) =>
+    tf.nn.batchNormalization(
+      input(t, 'x'),
+      input(t, 'mean'),
+      input(t, 'variance'),
+      input(t, 'offset'),
+      input(t, 'scale'),
+      attr(a, 'varianceEpsilon'),
+    ),
+  momentsMean: (t, a) => tf.nn.moments(input(t, 'x'), attr(a, 'axis'), { keepDims: attr(a, 'keepDims') }).mean,
+  momentsVariance: (t, a) => tf.nn.moments(input(t, 'x'), attr(a, 'axis'), { keepDims: attr(a, 'keepDims') }).variance,
+  l2Normalize: (t, a) => tf.nn.l2Normalize(input(t, 'x'), axisOf(a)),
+  softmaxCrossEntropyWithLogits: (t, a) =>
+    tf.nn.softmaxCrossEntropyWithLogits(input(t, 'labels'), input(t, 'logits'), attr(a, 'axis') as number),
+  sparseSoftmaxCrossEntropyWithLogits: (t) =>
+    tf.nn.sparseSoftmaxCrossEntropyWithLogits(input(t, 'labels'), input(t, 'logits')),
+  sigmoidCrossEntropyWithLogits: (t) => tf.nn.sigmoidCrossEntropyWithLogits(input(t, 'labels'), input(t, 'logits')),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

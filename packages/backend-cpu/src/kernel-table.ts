@@ -16,6 +16,13 @@ import { fillKernel } from './kernels/Fill.js';
 import { gatherKernel } from './kernels/Gather.js';
 import { matMulKernel } from './kernels/MatMul.js';
 import { oneHotKernel } from './kernels/OneHot.js';
+import {
+  avgPoolGradKernel,
+  avgPoolKernel,
+  maxPoolGradGradKernel,
+  maxPoolGradKernel,
+  maxPoolKernel,
+} from './kernels/Pooling.js';
 import { rangeKernel } from './kernels/Range.js';
 import { reductionKernel } from './kernels/reduction.js';
 import { selectKernel } from './kernels/Select.js';
@@ -78,6 +85,12 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     Fill: bind(fillKernel),
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
+    // Pooling (group w-poolnn).
+    MaxPool: bind(maxPoolKernel),
+    AvgPool: bind(avgPoolKernel),
+    MaxPoolGrad: bind(maxPoolGradKernel),
+    MaxPoolGradGrad: bind(maxPoolGradGradKernel),
+    AvgPoolGrad: bind(avgPoolGradKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

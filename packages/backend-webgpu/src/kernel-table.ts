@@ -12,6 +12,13 @@ import { fillKernel, rangeKernel } from './kernels/creation.js';
 import { binaryKernel, castKernel, comparisonKernel, selectKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, oneHotKernel, unsortedSegmentSumKernel } from './kernels/indexing.js';
 import { matMulKernel } from './kernels/MatMul.js';
+import {
+  avgPoolGradKernel,
+  avgPoolKernel,
+  maxPoolGradGradKernel,
+  maxPoolGradKernel,
+  maxPoolKernel,
+} from './kernels/pooling.js';
 import { reductionKernel } from './kernels/reduction.js';
 import { cumulativeKernel, topKV2Kernel } from './kernels/scan.js';
 
@@ -66,6 +73,12 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     Fill: bind(fillKernel),
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
+    // Pooling (group w-poolnn).
+    MaxPool: bind(maxPoolKernel),
+    AvgPool: bind(avgPoolKernel),
+    MaxPoolGrad: bind(maxPoolGradKernel),
+    MaxPoolGradGrad: bind(maxPoolGradGradKernel),
+    AvgPoolGrad: bind(avgPoolGradKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

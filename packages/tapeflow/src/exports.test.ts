@@ -133,6 +133,10 @@ const UMBRELLA_EXPORTS = [
   'outerProduct',
   'norm',
   'einsum',
+  // Pooling and tf.nn (group w-poolnn).
+  'avgPool2d',
+  'maxPool2d',
+  'nn',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

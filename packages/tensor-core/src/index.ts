@@ -50,6 +50,10 @@ export { reduceAll, reduceAny, reduceLogSumExp, reduceProd } from './ops/reducti
 export * from './ops/scan.js';
 export * from './ops/linalg.js';
 export * from './ops/einsum.js';
+// Pooling and tf.nn (group w-poolnn).
+export { avgPool2d, maxPool2d } from './ops/pooling.js';
+export type { PaddingName, PoolSize } from './ops/pooling.js';
+export * as nn from './ops/nn.js';
 export * from './api.js';
 export type { LiveTensorInfo } from './debug.js';
 export * as random from './random-api.js';

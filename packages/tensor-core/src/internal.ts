@@ -33,3 +33,8 @@ export { variableInitialValue } from './ops/creation.js';
 export { reducedShape } from './ops/reduction.js';
 export { formatTensor, formatValues, shortestFloat32 } from './print.js';
 export { randomBits, threefry2x32 } from './random.js';
+// Pooling (group w-poolnn): the windows of a pooling call, and the gradients' kernels as functions.
+export { poolGeometry } from './ops/pooling.js';
+export type { PoolGeometry } from './ops/pooling.js';
+export { avgPoolGrad, avgPoolWindows, maxPoolGrad, maxPoolGradGrad } from './ops/pooling-gradients.js';
+export type { PoolAttributes } from './ops/pooling-gradients.js';

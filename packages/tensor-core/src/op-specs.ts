@@ -93,6 +93,14 @@ const scanSpec = (what: string) =>
       `Along \`attrs.axis\` (non-negative): the ${what}; \`exclusive\` leaves out the element itself, ` +
       '`reverse` runs from the end. float32 accumulates in at least float32; NaN propagates.',
   }) as const;
+const poolSpec = <const I extends Readonly<Record<string, InputSpec>>>(inputs: I, note: string) =>
+  ({
+    family: 'other',
+    inputs,
+    output: { sameAs: Object.keys(inputs)[0]! },
+    attrs: { ksize: 'number[]', strides: 'number[]', pads: 'number[]' },
+    note,
+  }) as const;
 const UNARY_KEEPS = 'Output keeps the dtype; int32 wraps (`Neg(-2^31)` is `-2^31`).';
 const FLOAT_MATH = 'float32 only, as in TensorFlow. `Log(0)` is -Infinity, `Sqrt(-1)` NaN; NaN propagates.';
 const BINARY_NOTE =
@@ -253,6 +261,28 @@ export const PRIMITIVE_SPECS = {
       '`[...x.shape[:-1], k]`, 0 <= k <= the row length), largest first, equal values lowest index first, ' +
       'NaN above every number. tensor-core gathers the values.',
   },
+  // Pooling (group w-poolnn): NHWC windows of `ksize` [h, w] every `strides` [h, w], `pads` [top, left]
+  // zero-size padding before the input (what follows the input is implied by the output's shape).
+  MaxPool: poolSpec(
+    { x: { dtypes: FLOAT } },
+    'NHWC; the max of each window over its in-input elements (padding never wins).',
+  ),
+  AvgPool: poolSpec(
+    { x: { dtypes: FLOAT } },
+    'NHWC; the mean of each window over its in-input elements only (padding is not counted).',
+  ),
+  MaxPoolGrad: poolSpec(
+    { x: { dtypes: FLOAT }, dy: { dtypes: FLOAT } },
+    "MaxPool's gradient, shape of `x`: each window's `dy` added at the window's first (row-major) max of `x`.",
+  ),
+  MaxPoolGradGrad: poolSpec(
+    { x: { dtypes: FLOAT }, grad: { dtypes: FLOAT } },
+    "MaxPoolGrad's gradient, `output.shape` MaxPool's: `grad` read at each window's first (row-major) max of `x`.",
+  ),
+  AvgPoolGrad: poolSpec(
+    { dy: { dtypes: FLOAT } },
+    "AvgPool's gradient, `output.shape` the input's: each window's `dy` shared out over its in-input elements.",
+  ),
 } as const satisfies Readonly<Record<string, OpSpec>>;
 
 /** The spec of every fused kernel (optional for a backend: tensor-core runs the composite instead). */

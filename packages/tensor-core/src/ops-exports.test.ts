@@ -11,6 +11,7 @@ import * as convert from './ops/convert.js';
 import * as creation from './ops/creation.js';
 import * as elementwise from './ops/elementwise.js';
 import * as matmul from './ops/matmul.js';
+import * as pooling from './ops/pooling.js';
 import * as reduction from './ops/reduction.js';
 import * as shapeOps from './ops/shape-ops.js';
 import * as scan from './ops/scan.js';
@@ -23,13 +24,26 @@ const HELPERS = [
   'assertLiveTensor',
   'convertPair',
   'convertToTensor',
+  'poolGeometry',
   'describeValue',
   'reducedShape',
   'releaseConverted',
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps, scan, linalg, einsumOps };
+const OP_FILES = {
+  activations,
+  convert,
+  creation,
+  elementwise,
+  matmul,
+  reduction,
+  shapeOps,
+  scan,
+  linalg,
+  einsumOps,
+  pooling,
+};
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

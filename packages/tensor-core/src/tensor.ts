@@ -138,6 +138,20 @@ export class Tensor<D extends DataType = DataType> {
     return formatTensor(this.dataSync(), this.shape, this.dtype);
   }
 
+  /** Writes `toString()` to the console (TensorFlow.js' `t.print()`). */
+  print(): void {
+    console.log(this.toString());
+  }
+
+  /**
+   * What Node's `console.log(t)` and `util.inspect(t)` show: the same text as `toString()`, not the
+   * engine's fields. Keyed by the registered symbol Node looks up, so no `node:util` import is needed
+   * (tensor-core also runs in browsers, where the method is simply never called).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** Releases the handle; the buffer goes when no other handle views it. Safe to call twice. */
   dispose(): void {
     this.engine.disposeTensor(this);
@@ -312,6 +326,13 @@ export class Tensor<D extends DataType = DataType> {
   }
   oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
     return ops.oneHot(this, depth, options);
+  }
+  // Pooling (group w-poolnn).
+  maxPool2d(ksize: ops.PoolSize, strides: ops.PoolSize, padding: ops.PaddingName): Tensor {
+    return ops.maxPool2d(this, ksize, strides, padding);
+  }
+  avgPool2d(ksize: ops.PoolSize, strides: ops.PoolSize, padding: ops.PaddingName): Tensor {
+    return ops.avgPool2d(this, ksize, strides, padding);
   }
 }
 

@@ -167,6 +167,57 @@ def _dot(a, b):
     return out.reshape(([a.shape[0]] if a.dim() == 2 else []) + ([b.shape[1]] if b.dim() == 2 else []))
 
 
+# ---- pooling and tf.nn (group w-poolnn) -------------------------------------------------------------
+# TensorFlow's NHWC layout and SAME padding converted explicitly: torch pools NCHW, and TF's SAME pads
+# the extra row/column at the bottom/right, which torch's symmetric `padding` cannot say, so the input
+# is padded with F.pad first. Max pooling pads with -inf (never a max: every TF window holds an input
+# element). Average pooling must not count the padding: torch's count_include_pad=False only skips
+# padding passed to avg_pool2d itself, so the average is taken as (window sum of the zero-padded input)
+# / (window sum of the zero-padded ones), the count of in-input elements, exactly TF's definition.
+
+def _tf_pads(size, window, stride, padding):
+    if padding.upper() == 'VALID':
+        return 0, 0
+    out = -(-size // stride)
+    total = max((out - 1) * stride + window - size, 0)
+    return total // 2, total - total // 2
+
+
+def _pool(x, a, kind):
+    kh, kw = a['ksize']
+    sh, sw = a['strides']
+    top, bottom = _tf_pads(x.shape[1], kh, sh, a['padding'])
+    left, right = _tf_pads(x.shape[2], kw, sw, a['padding'])
+    nchw = x.permute(0, 3, 1, 2)
+    pads = (left, right, top, bottom)
+    if kind == 'max':
+        y = torch.nn.functional.max_pool2d(torch.nn.functional.pad(nchw, pads, value=-math.inf), (kh, kw), (sh, sw))
+    else:
+        total = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(nchw, pads), (kh, kw), (sh, sw))
+        count = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(torch.ones_like(nchw), pads), (kh, kw), (sh, sw))
+        y = total / count
+    return y.permute(0, 2, 3, 1)
+
+
+def _pool_gradient(x, w, a, kind):
+    """d/dx sum(w * pool(x)), kept differentiable (TF's MaxPoolGrad / AvgPoolGrad)."""
+    return torch.autograd.grad(_pool(x, a, kind), x, w, create_graph=True)[0]
+
+
+def _max_pool_grad_grad(t, a):
+    """MaxPoolGradGrad(x, v): d/dw sum(v * MaxPoolGrad(x, w)), plus maxPool(x) so that x is connected."""
+    x, v = t['x'], t['v']
+    pooled = _pool(x, a, 'max')
+    w = torch.zeros(pooled.shape, dtype=F64, requires_grad=True)
+    first = torch.autograd.grad(_pool(x, a, 'max'), x, w, create_graph=True)[0]
+    return torch.autograd.grad(first, w, v, create_graph=True)[0] + pooled
+
+
+def _l2_normalize(x, axis):
+    axes = tuple(range(x.dim())) if axis is None else _axes(x, axis)
+    return x / torch.sqrt(torch.clamp(torch.sum(x * x, axes, keepdim=True), min=1e-12))
+
+
 EXPRESSIONS = {
     'add': lambda t, _: t['a'] + t['b'],
     'sub': lambda t, _: t['a'] - t['b'],
@@ -224,6 +275,22 @@ EXPRESSIONS = {
     'outerProduct': lambda t, _: torch.outer(t['a'], t['b']),
     'norm': lambda t, a: _norm(t['x'], a),
     'einsum': lambda t, a: torch.einsum(a['equation'], *[t[n] for n in a['tensors']]),
+    # Pooling and tf.nn (group w-poolnn).
+    'maxPool2d': lambda t, a: _pool(t['x'], a, 'max'),
+    'avgPool2d': lambda t, a: _pool(t['x'], a, 'avg'),
+    'maxPoolGradTimesX': lambda t, a: _pool_gradient(t['x'], t['w'], a, 'max') * t['x'],
+    'avgPoolGradTimesX': lambda t, a: _pool_gradient(t['x'], t['w'], a, 'avg') * t['x'],
+    'maxPoolGradGradPlusPool': _max_pool_grad_grad,
+    'batchNormalization': lambda t, a: (t['x'] - t['mean']) / torch.sqrt(t['variance'] + a['varianceEpsilon'])
+    * t['scale'] + t['offset'],
+    'momentsMean': lambda t, a: torch.mean(t['x'], _axes(t['x'], a['axis']), keepdim=a['keepDims']),
+    'momentsVariance': lambda t, a: torch.var(t['x'], _axes(t['x'], a['axis']), unbiased=False, keepdim=a['keepDims']),
+    'l2Normalize': lambda t, a: _l2_normalize(t['x'], a['axis']),
+    'softmaxCrossEntropyWithLogits': lambda t, a: -torch.sum(t['labels'] * torch.log_softmax(t['logits'], a['axis']), a['axis']),
+    'sparseSoftmaxCrossEntropyWithLogits': lambda t, _: torch.nn.functional.cross_entropy(
+        t['logits'].reshape(-1, t['logits'].shape[-1]), t['labels'].reshape(-1).long(), reduction='none').reshape(t['labels'].shape),
+    'sigmoidCrossEntropyWithLogits': lambda t, _: torch.nn.functional.binary_cross_entropy_with_logits(
+        t['logits'], t['labels'], reduction='none'),
 }
 
 
@@ -445,6 +512,63 @@ def build_cases():
     case('einsum: transpose and sum', 'einsum', operands(a=[2, 3, 4]), {'equation': 'ijk->ki', 'tensors': ['a']})
     case('second order: norm euclidean along axis 1', 'norm', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))], {'ord': 'euclidean', 'axis': 1, 'keepDims': False}, order=2)
     case('second order: einsum x x', 'einsum', operands(a=[3, 3]), {'equation': 'ij,jk->ik', 'tensors': ['a', 'a']}, order=2)
+    # Pooling (group w-poolnn): distinct inputs, so no window's max is tied.
+    sq = {'ksize': [3, 3], 'strides': [2, 2], 'padding': 'SAME'}
+    case('maxPool2d: SAME 3x3 stride 2 (odd sizes)', 'maxPool2d', lambda r: [tensor_input('x', r.distinct([2, 5, 4, 2]))], sq)
+    case('maxPool2d: VALID [2, 3] strides [1, 2]', 'maxPool2d', lambda r: [tensor_input('x', r.distinct([1, 4, 7, 2]))],
+         {'ksize': [2, 3], 'strides': [1, 2], 'padding': 'VALID'})
+    case('maxPool2d: SAME [2, 2] stride 3 (windows apart)', 'maxPool2d', lambda r: [tensor_input('x', r.distinct([1, 5, 5, 1]))],
+         {'ksize': [2, 2], 'strides': [3, 3], 'padding': 'SAME'})
+    case('avgPool2d: SAME 3x3 stride 2 (padding not counted)', 'avgPool2d', lambda r: [tensor_input('x', r.uniform([2, 5, 4, 2]))], sq)
+    case('avgPool2d: SAME [2, 3] strides [1, 2] (extra padding bottom/right)', 'avgPool2d',
+         lambda r: [tensor_input('x', r.uniform([1, 4, 5, 3]))], {'ksize': [2, 3], 'strides': [1, 2], 'padding': 'SAME'})
+    case('avgPool2d: VALID 2x2 stride 2', 'avgPool2d', lambda r: [tensor_input('x', r.uniform([1, 4, 6, 2]))],
+         {'ksize': [2, 2], 'strides': [2, 2], 'padding': 'VALID'})
+    case('second order: maxPool2d (zero second gradient)', 'maxPool2d', lambda r: [tensor_input('x', r.distinct([1, 5, 5, 2]))], sq, order=2)
+    case('maxPoolGrad times x', 'maxPoolGradTimesX',
+         lambda r: [tensor_input('x', r.distinct([1, 5, 5, 2])), tensor_input('w', r.uniform([1, 3, 3, 2]))], sq)
+    case('second order: maxPoolGrad times x', 'maxPoolGradTimesX',
+         lambda r: [tensor_input('x', r.distinct([1, 5, 5, 2])), tensor_input('w', r.uniform([1, 3, 3, 2]))], sq, order=2)
+    case('maxPoolGradGrad plus maxPool2d', 'maxPoolGradGradPlusPool',
+         lambda r: [tensor_input('x', r.distinct([1, 5, 5, 2])), tensor_input('v', r.uniform([1, 5, 5, 2]))], sq)
+    case('second order: avgPoolGrad times x', 'avgPoolGradTimesX',
+         lambda r: [tensor_input('x', r.uniform([1, 5, 5, 2])), tensor_input('w', r.uniform([1, 3, 3, 2]))], sq, order=2)
+
+    # tf.nn composites (group w-poolnn).
+    case('batchNormalization', 'batchNormalization',
+         lambda r: [tensor_input('x', r.uniform([2, 3, 4])), tensor_input('mean', r.uniform([4])),
+                    tensor_input('variance', r.uniform([4], 0.5, 2.0)), tensor_input('offset', r.uniform([4])),
+                    tensor_input('scale', r.uniform([4], 0.5, 2.0))], {'varianceEpsilon': 1e-3})
+    case('moments: mean over axes [0, 1]', 'momentsMean', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))],
+         {'axis': [0, 1], 'keepDims': False})
+    case('moments: variance over axes [0, 1]', 'momentsVariance', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))],
+         {'axis': [0, 1], 'keepDims': False})
+    case('moments: variance over axis -1 keepDims', 'momentsVariance', lambda r: [tensor_input('x', r.uniform([3, 5]))],
+         {'axis': -1, 'keepDims': True})
+    case('second order: moments variance', 'momentsVariance', lambda r: [tensor_input('x', r.uniform([2, 4]))],
+         {'axis': [1], 'keepDims': False}, order=2)
+    case('l2Normalize: axis -1', 'l2Normalize', lambda r: [tensor_input('x', r.uniform([3, 4]))], {'axis': -1})
+    case('l2Normalize: every axis', 'l2Normalize', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'axis': None})
+    case('second order: l2Normalize', 'l2Normalize', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'axis': 0}, order=2)
+
+    def soft_labels(r, shape):
+        raw = r.uniform(shape, 0.0, 1.0)
+        return r.f32(raw / raw.sum(axis=-1, keepdims=True))
+
+    case('softmaxCrossEntropyWithLogits: both arguments', 'softmaxCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', soft_labels(r, [3, 4])), tensor_input('logits', r.uniform([3, 4], -2.0, 2.0))], {'axis': -1})
+    case('softmaxCrossEntropyWithLogits: axis 0', 'softmaxCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', r.uniform([3, 2], 0.0, 1.0)), tensor_input('logits', r.uniform([3, 2], -2.0, 2.0))], {'axis': 0})
+    case('second order: softmaxCrossEntropyWithLogits', 'softmaxCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', soft_labels(r, [2, 3])), tensor_input('logits', r.uniform([2, 3], -2.0, 2.0))], {'axis': -1}, order=2)
+    case('sparseSoftmaxCrossEntropyWithLogits', 'sparseSoftmaxCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', np.array([2, 0, 1, 2], dtype=np.int32), 'int32'), tensor_input('logits', r.uniform([4, 3], -2.0, 2.0))])
+    case('sparseSoftmaxCrossEntropyWithLogits: rank-2 labels', 'sparseSoftmaxCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', np.array([[1, 0, 3], [3, 2, 2]], dtype=np.int32), 'int32'), tensor_input('logits', r.uniform([2, 3, 4], -2.0, 2.0))])
+    case('sigmoidCrossEntropyWithLogits: both arguments', 'sigmoidCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', r.uniform([2, 4], 0.0, 1.0)), tensor_input('logits', r.away_from_zero([2, 4], 0.2, 4.0))])
+    case('second order: sigmoidCrossEntropyWithLogits', 'sigmoidCrossEntropyWithLogits',
+         lambda r: [tensor_input('labels', r.uniform([5], 0.0, 1.0)), tensor_input('logits', r.away_from_zero([5], 0.2, 4.0))], order=2)
     return cases
 
 
@@ -461,6 +585,10 @@ def check_kinks(c, tensors):
         assert torch.min(torch.abs(tensors['a'] - tensors['b'])) >= 0.05, c['name']
     if c['expr'] in ('reduceMax', 'reduceMin', 'topKValues') or (c['expr'] == 'norm' and c['attrs']['ord'] in ('Infinity', '-Infinity')):
         assert torch.unique(tensors['x']).numel() == tensors['x'].numel(), c['name']
+    if c['expr'] in ('maxPool2d', 'maxPoolGradTimesX', 'maxPoolGradGradPlusPool'):
+        assert torch.unique(tensors['x']).numel() == tensors['x'].numel(), c['name']
+    if c['expr'] == 'sigmoidCrossEntropyWithLogits':
+        assert torch.min(torch.abs(tensors['logits'])) >= 0.1, c['name']
     if c['expr'] in ('sqrt', 'log') or (c['expr'] == 'powScalar' and c['attrs']['exponent'] != int(c['attrs']['exponent'])):
         assert torch.min(tensors['x']) > 0, c['name']
     if c['expr'] == 'pow':

@@ -4,6 +4,7 @@
  * table with a rule must be differentiated by at least one case (gradients.test.ts asserts it).
  */
 import * as tf from '@tapeflow/tensor-core';
+import * as internal from '@tapeflow/tensor-core/internal';
 
 let seed = 100;
 /** Uniform in [lo, hi). */
@@ -11,6 +12,18 @@ const rand = (shape: number[], lo = -1, hi = 1): tf.Tensor =>
   tf.random.uniform(shape, { minval: lo, maxval: hi, seed: seed++ });
 /** Values away from 0 (kinks of abs, relu, sign), with random signs. */
 const awayFromZero = (shape: number[]): tf.Tensor => tf.tidy(() => tf.mul(rand(shape, 0.2, 1), tf.sign(rand(shape))));
+
+/**
+ * Distinct values in [-2, 2), at least 4 / size apart, in a scrambled order: no window max moves when
+ * one element is nudged by checkGradients' step (1e-2).
+ */
+const spaced = (shape: number[]): tf.Tensor => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: size }, (_, i) => -2 + (4 * ((i * 7919 + 13) % size) + 2) / size);
+  return tf.tensor(values, shape);
+};
+/** The windows of a 3×3, stride 2, SAME pool over a 5×5 image (one row and column of padding first). */
+const POOL_WINDOWS = { ksize: [3, 3], strides: [2, 2], pads: [1, 1] } as const;
 
 export type GradientCase = [name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]];
 
@@ -129,5 +142,33 @@ export const GRADIENT_CASES: GradientCase[] = [
     'einsum three operands',
     (a, b, c) => tf.einsum('ij,jk,ki->', a, b, c),
     () => [rand([2, 3]), rand([3, 2]), rand([2, 2])],
+  ],
+  // Pooling (group w-poolnn).
+  ['maxPool2d SAME 3x3 stride 2', (a) => tf.maxPool2d(a, 3, 2, 'SAME'), () => [spaced([2, 5, 4, 2])]],
+  [
+    'maxPool2d VALID [2, 3] strides [1, 2]',
+    (a) => tf.maxPool2d(a, [2, 3], [1, 2], 'valid'),
+    () => [spaced([1, 4, 7, 1])],
+  ],
+  [
+    'avgPool2d SAME 3x3 stride 2 (padding not counted)',
+    (a) => tf.avgPool2d(a, 3, 2, 'SAME'),
+    () => [rand([2, 5, 4, 2])],
+  ],
+  ['avgPool2d VALID 2x2 stride 1', (a) => tf.avgPool2d(a, [2, 2], [1, 1], 'VALID'), () => [rand([1, 3, 4, 2])]],
+  [
+    'maxPoolGrad (its upstream through MaxPoolGradGrad)',
+    (x, dy) => internal.maxPoolGrad(x, dy, POOL_WINDOWS),
+    () => [spaced([1, 5, 5, 2]), rand([1, 3, 3, 2])],
+  ],
+  [
+    'maxPoolGradGrad (its gradient through MaxPoolGrad)',
+    (x, grad) => internal.maxPoolGradGrad(x, grad, [1, 3, 3, 2], POOL_WINDOWS),
+    () => [spaced([1, 5, 5, 2]), rand([1, 5, 5, 2])],
+  ],
+  [
+    'avgPoolGrad (its gradient is AvgPool)',
+    (dy) => internal.avgPoolGrad([1, 5, 5, 2], dy, POOL_WINDOWS),
+    () => [rand([1, 3, 3, 2])],
   ],
 ];

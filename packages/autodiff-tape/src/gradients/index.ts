@@ -10,6 +10,7 @@ import type { GradientTable } from './definition.js';
 import * as elementwise from './elementwise.js';
 import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
+import * as pooling from './pooling.js';
 import * as reduction from './reduction.js';
 import * as scan from './scan.js';
 import * as shape from './shape.js';
@@ -20,6 +21,8 @@ export const GRADIENTS: GradientTable = {
   ...linalg,
   ...shape,
   ...indexing,
+  // Pooling (group w-poolnn).
+  ...pooling,
   Equal: null,
   NotEqual: null,
   Greater: null,

@@ -20,6 +20,9 @@ export type { MatMulReferenceOptions } from './linalg.js';
 export { matMul, transpose } from './linalg.js';
 export { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 export { logSoftmax, softmax } from './nn.js';
+// Pooling (group w-poolnn).
+export type { ReferencePoolAttrs } from './pooling.js';
+export { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradGrad } from './pooling.js';
 export type { RandomReferenceOptions } from './data.js';
 export { randomReference, seededRandom } from './data.js';
 export type { KernelReference, ReferenceInputs } from './kernels.js';

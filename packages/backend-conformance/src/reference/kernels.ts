@@ -9,6 +9,7 @@ import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';
 import { softmax } from './nn.js';
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradGrad } from './pooling.js';
 import { argReduce, reduce } from './reduction.js';
 import { cumulative, topKIndices } from './scan.js';
 import type { ReferenceTensor } from './tensor.js';
@@ -71,6 +72,12 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Fill: (_inputs, { value }, output) => fill(output.shape, value, output.dtype),
   Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
   BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),
+  // Pooling (group w-poolnn).
+  MaxPool: ({ x }, attrs, output) => maxPool(x, output.shape, attrs),
+  AvgPool: ({ x }, attrs, output) => avgPool(x, output.shape, attrs),
+  MaxPoolGrad: ({ x, dy }, attrs) => maxPoolGrad(x, dy, attrs),
+  MaxPoolGradGrad: ({ x, grad }, attrs, output) => maxPoolGradGrad(x, grad, output.shape, attrs),
+  AvgPoolGrad: ({ dy }, attrs, output) => avgPoolGrad(dy, output.shape, attrs),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
   // Reductions and scans (issue 12)
   Prod: ({ x }, { axes }) => reduce('Prod', x, axes),

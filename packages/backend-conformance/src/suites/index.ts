@@ -11,6 +11,7 @@ import { largeGroup } from './large.js';
 import { logicGroup } from './logic.js';
 import { matMulGroup } from './matmul.js';
 import { movementGroup } from './movement.js';
+import { poolingGroup } from './pooling.js';
 import { randomGroup } from './random.js';
 import { reductionGroup } from './reduction.js';
 import { scanGroup } from './scan.js';
@@ -27,6 +28,8 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   movementGroup,
   creationGroup,
   fusedGroup,
+  // Pooling (group w-poolnn).
+  poolingGroup,
   largeGroup,
   randomGroup,
   gradientGroup,

@@ -12,3 +12,4 @@ export * from './shape-ops.js';
 export * from './scan.js';
 export * from './linalg.js';
 export * from './einsum.js';
+export * from './pooling.js';
