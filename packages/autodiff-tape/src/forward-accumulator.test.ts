@@ -145,7 +145,16 @@ describe('ForwardAccumulator bad input', () => {
   it('rejects a primal listed twice (TensorFlow ValueError), holding nothing', () => {
     const buffers = tf.memory().numDataBuffers;
     const x = tf.tensor([1, 2]);
-    expect(() => new ForwardAccumulator([x, x], [[1, 1], [1, 1]])).toThrow(
+    expect(
+      () =>
+        new ForwardAccumulator(
+          [x, x],
+          [
+            [1, 1],
+            [1, 1],
+          ],
+        ),
+    ).toThrow(
       expect.objectContaining({ name: 'InvalidArgumentError', message: expect.stringMatching(/primals\[1\].*once/) }),
     );
     x.dispose();
@@ -155,10 +164,16 @@ describe('ForwardAccumulator bad input', () => {
   it('rejects a tangent whose shape or dtype differs from its primal', () => {
     tf.tidy(() => {
       const x = tf.tensor([1, 2]);
-      expect(() => new ForwardAccumulator(x, tf.tensor([1, 2, 3]))).toThrow(/ForwardAccumulator: argument 'tangents' expected a tangent of its primal's shape \[2\]/);
-      expect(() => new ForwardAccumulator(x, tf.tensor([1, 2], [2], 'int32'))).toThrow(/expected a tangent of its primal's dtype float32/);
+      expect(() => new ForwardAccumulator(x, tf.tensor([1, 2, 3]))).toThrow(
+        /ForwardAccumulator: argument 'tangents' expected a tangent of its primal's shape \[2\]/,
+      );
+      expect(() => new ForwardAccumulator(x, tf.tensor([1, 2], [2], 'int32'))).toThrow(
+        /expected a tangent of its primal's dtype float32/,
+      );
       expect(() => new ForwardAccumulator([x], [])).toThrow(/argument 'tangents' expected an array of 1 tangent/);
-      expect(() => new ForwardAccumulator('x' as unknown as tf.Tensor, 1)).toThrow(/argument 'primals' expected a Tensor or an array of Tensors/);
+      expect(() => new ForwardAccumulator('x' as unknown as tf.Tensor, 1)).toThrow(
+        /argument 'primals' expected a Tensor or an array of Tensors/,
+      );
     });
   });
 

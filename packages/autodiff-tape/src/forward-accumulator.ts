@@ -300,7 +300,9 @@ export class ForwardAccumulator {
   /** A handle (in the current scope) on the tangent of `t`, with the id the tangent was made with; null if none. */
   private tangentHandle(t: tf.Tensor): tf.Tensor | null {
     const tangent = this.held.tangents.get(t.id);
-    return tangent === undefined ? null : this.engine.handleOn(tangent.storage, tangent.id, tangent.shape, tangent.dtype);
+    return tangent === undefined
+      ? null
+      : this.engine.handleOn(tangent.storage, tangent.id, tangent.shape, tangent.dtype);
   }
 
   private hold(id: number, tangent: tf.Tensor): void {
@@ -333,7 +335,7 @@ function pairUp(
     if (!(primals instanceof tf.Tensor)) {
       tf.invalidArgument('ForwardAccumulator', 'primals', 'a Tensor or an array of Tensors', describe(primals));
     }
-    return [[primals as tf.Tensor], [tangents]];
+    return [[primals], [tangents]];
   }
   if (!Array.isArray(tangents) || tangents.length !== primals.length) {
     tf.invalidArgument(

@@ -91,7 +91,7 @@ export function operationTangent(
   }
   if (definition === null) return null;
   if (useWrittenRule && definition.jvp !== undefined) {
-    return definition.jvp(byName, record as unknown as Parameters<NonNullable<typeof definition.jvp>>[1]);
+    return definition.jvp(byName, record);
   }
   const names = Object.keys(record.inputs);
   const wanted = flat.map((t) => t !== null);
@@ -104,6 +104,8 @@ export function customOperationTangent(
   flat: readonly (tf.Tensor | null)[],
 ): tf.Tensor {
   const vjp: Vjp = (cotangent) =>
-    record.gradient(cotangent).map((g, i) => (g === null || flat[i] === null ? null : sumToShape(g, record.inputs[i]!.shape)));
+    record
+      .gradient(cotangent)
+      .map((g, i) => (g === null || flat[i] === null ? null : sumToShape(g, record.inputs[i]!.shape)));
   return tangentByDoubleVjp(vjp, flat, record.output);
 }

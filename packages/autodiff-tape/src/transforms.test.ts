@@ -57,10 +57,10 @@ describe('tfjs gradient functions', () => {
   it('grads and valueAndGrads: one gradient per argument, with the value', () => {
     const a = tf.tensor([2, 3]);
     const b = tf.tensor([-2, -3]);
-    const [da, db] = grads((p, q) => tf.mul(p!, q!))([a, b]);
+    const [da, db] = grads((p, q) => tf.mul(p, q))([a, b]);
     expect(values(da!)).toEqual([-2, -3]);
     expect(values(db!)).toEqual([2, 3]);
-    const { value, grads: both } = valueAndGrads((p, q) => tf.mul(p!, q!))([a, b]);
+    const { value, grads: both } = valueAndGrads((p, q) => tf.mul(p, q))([a, b]);
     expect(values(value)).toEqual([-4, -9]);
     expect(both.map(values)).toEqual([
       [-2, -3],
@@ -112,7 +112,7 @@ describe('JAX-style transforms', () => {
   it('vjp: value and a pullback callable many times, released by dispose', () => {
     const a = tf.tensor([1, 2]);
     const b = tf.tensor([3, 4]);
-    const [value, pullback] = vjp((p, q) => tf.mul(p!, tf.exp(q!)), a, b);
+    const [value, pullback] = vjp((p, q) => tf.mul(p, tf.exp(q)), a, b);
     const u = tf.tensor([1, -1]);
     const [da, db] = pullback(u);
     close(da!, [Math.exp(3), -Math.exp(4)]);
@@ -184,19 +184,33 @@ describe('transform bad input', () => {
     expect(() => hvp((t) => tf.square(t), x, [1, 1])).toThrow(
       /hvp: argument 'f' expected a function returning a scalar \(rank 0\), but got one returning .*\[2\]/,
     );
-    expect(() => hessian((t) => tf.square(t))(x)).toThrow(/hessian: argument 'f' expected a function returning a scalar/);
+    expect(() => hessian((t) => tf.square(t))(x)).toThrow(
+      /hessian: argument 'f' expected a function returning a scalar/,
+    );
     const w = tf.variable([1, 2]);
     const frozen = tf.variable(1, { trainable: false });
-    expect(() => variableGrads(() => tf.mul(w, 2))).toThrow(/variableGrads: argument 'f' expected a function returning a scalar/);
+    expect(() => variableGrads(() => tf.mul(w, 2))).toThrow(
+      /variableGrads: argument 'f' expected a function returning a scalar/,
+    );
     expect(() => variableGrads(() => tf.reduceSum(w), [frozen])).toThrow(
       /variableGrads: argument 'variables' expected at least one trainable Variable/,
     );
-    expect(() => variableGrads(() => tf.reduceSum(x))).toThrow(/variableGrads: argument 'f' expected a function whose result depends on a trainable Variable/);
+    expect(() => variableGrads(() => tf.reduceSum(x))).toThrow(
+      /variableGrads: argument 'f' expected a function whose result depends on a trainable Variable/,
+    );
     const dy = tf.tensor([1, 2, 3]);
-    expect(() => grad((t) => tf.square(t))(x, dy)).toThrow(/grad: argument 'dy' expected a tensor of the shape f returned, \[2\]/);
-    expect(() => grad(() => tf.tensor(3))(x)).toThrow(/grad: argument 'x' expected a tensor the result of f depends on/);
-    expect(() => grads((t) => t!)(x as unknown as tf.Tensor[])).toThrow(/grads: argument 'xs' expected an array of Tensors/);
-    expect(() => grad((t) => t.dataSync() as unknown as tf.Tensor)(x)).toThrow(/grad: argument 'f' expected a function returning a Tensor/);
+    expect(() => grad((t) => tf.square(t))(x, dy)).toThrow(
+      /grad: argument 'dy' expected a tensor of the shape f returned, \[2\]/,
+    );
+    expect(() => grad(() => tf.tensor(3))(x)).toThrow(
+      /grad: argument 'x' expected a tensor the result of f depends on/,
+    );
+    expect(() => grads((t) => t)(x as unknown as tf.Tensor[])).toThrow(
+      /grads: argument 'xs' expected an array of Tensors/,
+    );
+    expect(() => grad((t) => t.dataSync() as unknown as tf.Tensor)(x)).toThrow(
+      /grad: argument 'f' expected a function returning a Tensor/,
+    );
     const [value, pullback] = vjp((t) => tf.square(t), x);
     expect(() => pullback(dy)).toThrow(/vjp: argument 'cotangent' expected a tensor of the value's shape \[2\]/);
     pullback.dispose();

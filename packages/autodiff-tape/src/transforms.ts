@@ -19,7 +19,8 @@ function assertFunction(op: string, f: unknown): void {
 
 /** `f`'s result, checked to be a live Tensor (and a scalar where `scalar`). */
 function checkResult(op: string, y: unknown, scalar: boolean): tf.Tensor {
-  if (!(y instanceof tf.Tensor)) tf.invalidArgument(op, 'f', 'a function returning a Tensor', `one returning ${describe(y)}`);
+  if (!(y instanceof tf.Tensor))
+    tf.invalidArgument(op, 'f', 'a function returning a Tensor', `one returning ${describe(y)}`);
   if (scalar && y.rank !== 0) {
     tf.invalidArgument(op, 'f', 'a function returning a scalar (rank 0)', `one returning ${describe(y)}`);
   }
@@ -103,7 +104,13 @@ export function grads(f: (...xs: tf.Tensor[]) => tf.Tensor): (xs: readonly tf.Te
   return (xs, dy) => {
     const list = checkInputs('grads', xs);
     const seed = checkDy('grads', dy);
-    const result = valueAndGradients('grads', f, list, list.map((_, i) => `xs[${i}]`), seed);
+    const result = valueAndGradients(
+      'grads',
+      f,
+      list,
+      list.map((_, i) => `xs[${i}]`),
+      seed,
+    );
     result.value.dispose();
     return result.grads;
   };
@@ -136,7 +143,13 @@ export function valueAndGrads(
   return (xs, dy) => {
     const list = checkInputs('valueAndGrads', xs);
     const seed = checkDy('valueAndGrads', dy);
-    return valueAndGradients('valueAndGrads', f, list, list.map((_, i) => `xs[${i}]`), seed);
+    return valueAndGradients(
+      'valueAndGrads',
+      f,
+      list,
+      list.map((_, i) => `xs[${i}]`),
+      seed,
+    );
   };
 }
 
@@ -153,10 +166,12 @@ export function variableGrads(
   assertFunction('variableGrads', f);
   let trainable: readonly tf.Variable[] | undefined;
   if (variables !== undefined) {
-    if (!Array.isArray(variables)) tf.invalidArgument('variableGrads', 'variables', 'an array of Variables', describe(variables));
+    if (!Array.isArray(variables))
+      tf.invalidArgument('variableGrads', 'variables', 'an array of Variables', describe(variables));
     (variables as unknown[]).forEach((v, i) => assertTensor(v, 'variableGrads', `variables[${i}]`, 'a Variable'));
     (variables as unknown[]).forEach((v, i) => {
-      if (!(v instanceof tf.Variable)) tf.invalidArgument('variableGrads', `variables[${i}]`, 'a Variable', describe(v));
+      if (!(v instanceof tf.Variable))
+        tf.invalidArgument('variableGrads', `variables[${i}]`, 'a Variable', describe(v));
     });
     trainable = variables.filter((v) => v.trainable);
     if (trainable.length === 0) {
@@ -234,7 +249,10 @@ export interface VjpFunction {
  * called any number of times until its `dispose()` (JAX's `vjp`).
  * @example const [y, pullback] = tf.vjp((a, b) => tf.mul(a, b), a, b); pullback(tf.onesLike(y)); pullback.dispose();
  */
-export function vjp(f: (...primals: tf.Tensor[]) => tf.Tensor, ...primals: tf.Tensor[]): [value: tf.Tensor, vjpFn: VjpFunction] {
+export function vjp(
+  f: (...primals: tf.Tensor[]) => tf.Tensor,
+  ...primals: tf.Tensor[]
+): [value: tf.Tensor, vjpFn: VjpFunction] {
   assertFunction('vjp', f);
   primals.forEach((p, i) => assertTensor(p, 'vjp', `primals[${i}]`));
   const tape = new GradientTape({ persistent: true });
@@ -258,7 +276,12 @@ export function vjp(f: (...primals: tf.Tensor[]) => tf.Tensor, ...primals: tf.Te
     if (disposed) throw new tf.FailedPreconditionError('vjp: this pullback was disposed.', 'vjp');
     assertTensor(cotangent, 'vjp', 'cotangent');
     if (!tf.shapesEqual(cotangent.shape, target.shape)) {
-      tf.invalidArgument('vjp', 'cotangent', `a tensor of the value's shape [${target.shape.join(', ')}]`, describe(cotangent));
+      tf.invalidArgument(
+        'vjp',
+        'cotangent',
+        `a tensor of the value's shape [${target.shape.join(', ')}]`,
+        describe(cotangent),
+      );
     }
     return tape.gradient(target, primals, { outputGradients: cotangent, unconnectedGradients: 'zero' }) as tf.Tensor[];
   }) as VjpFunction;
@@ -288,7 +311,11 @@ export function hessian(f: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Te
           const inner = new GradientTape();
           try {
             inner.watch(x);
-            const y = checkResult('hessian', inner.record(() => f(x)), true);
+            const y = checkResult(
+              'hessian',
+              inner.record(() => f(x)),
+              true,
+            );
             return inner.gradient(y, x) ?? tf.zerosLike(x);
           } finally {
             inner.dispose();
@@ -318,7 +345,11 @@ export function hvp(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, v: TangentLike
         const tape = new GradientTape();
         try {
           tape.watch(x);
-          const y = checkResult('hvp', tape.record(() => f(x)), true);
+          const y = checkResult(
+            'hvp',
+            tape.record(() => f(x)),
+            true,
+          );
           return tape.gradient(y, x);
         } finally {
           tape.dispose();

@@ -142,7 +142,10 @@ export interface ForwardOperation<N extends RecordedOpName> {
  * tangents, at least one of which is not null. It may return a tangent that broadcasts to the output's
  * shape (the accumulator broadcasts it), or null for a zero tangent.
  */
-export type ForwardRule<N extends RecordedOpName> = (tangents: InputTangents<N>, op: ForwardOperation<N>) => Tensor | null;
+export type ForwardRule<N extends RecordedOpName> = (
+  tangents: InputTangents<N>,
+  op: ForwardOperation<N>,
+) => Tensor | null;
 
 /** Tangents by input name, as the accumulator passes them to a rule at run time. */
 export type TangentRecord = Readonly<Record<string, Tensor | null | readonly (Tensor | null)[]>>;

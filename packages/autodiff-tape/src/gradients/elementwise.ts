@@ -30,7 +30,11 @@ export const Sub = defineGradient('Sub', {
 export const Mul = defineGradient('Mul', {
   saves: A_B,
   rule: (dy, { inputs: { a, b } }) => ({ a: () => tf.mul(dy, b), b: () => tf.mul(dy, a) }),
-  jvp: ({ a: ta, b: tb }, { inputs: { a, b } }) => addTangents(scaleTangent(ta, () => b), scaleTangent(tb, () => a)),
+  jvp: ({ a: ta, b: tb }, { inputs: { a, b } }) =>
+    addTangents(
+      scaleTangent(ta, () => b),
+      scaleTangent(tb, () => a),
+    ),
 });
 // TF: _RealDivGrad
 export const RealDiv = defineGradient('RealDiv', {
@@ -41,7 +45,10 @@ export const RealDiv = defineGradient('RealDiv', {
   }),
   // d(a / b) = (da - (a / b) db) / b
   jvp: ({ a: ta, b: tb }, { inputs: { b }, output }) => {
-    const numerator = subTangents(ta, scaleTangent(tb, () => output));
+    const numerator = subTangents(
+      ta,
+      scaleTangent(tb, () => output),
+    );
     return numerator === null ? null : tf.div(numerator, b);
   },
 });
