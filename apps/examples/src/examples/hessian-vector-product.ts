@@ -92,12 +92,14 @@ export async function run(log: Log): Promise<HessianVectorProductResult> {
   const viaHessian = tf.tidy(() => tf.reshape(tf.matmul(tf.hessian(loss)(w), tf.reshape(v, [12, 1])), [12]));
   await cell(log, 'tf.hessian(loss)(w) · v', viaHessian);
 
-  const largestDifference = tf.tidy(() =>
-    Math.max(
-      tf.reduceMax(tf.abs(tf.sub(forwardOverReverse, reverseOverReverse))).dataSync()[0]!,
-      tf.reduceMax(tf.abs(tf.sub(forwardOverReverse, viaHessian))).dataSync()[0]!,
+  const difference = tf.tidy(() =>
+    tf.maximum(
+      tf.reduceMax(tf.abs(tf.sub(forwardOverReverse, reverseOverReverse))),
+      tf.reduceMax(tf.abs(tf.sub(forwardOverReverse, viaHessian))),
     ),
   );
+  const largestDifference = (await difference.data())[0]!;
+  difference.dispose();
   code(log, 'largest difference between the three');
   log(largestDifference.toExponential(2));
   tf.dispose([w, v]);
