@@ -144,3 +144,42 @@ describe('the double-vjp fallback gives the written rule’s tangent, and covers
     });
   }
 });
+
+describe("tape.jacobian({ mode: 'forward' }) equals the reverse-mode jacobian", () => {
+  GRADIENT_CASES.forEach(([name, f, makeInputs]) => {
+    it(name, () => {
+      const before = tf.memory().numTensors;
+      const inputs = makeInputs();
+      tf.tidy(() => {
+        const tape = new GradientTape({ persistent: true });
+        tape.watch(inputs);
+        const y = tape.record(() => f(...inputs));
+        const reverse = tape.jacobian(y, inputs, { unconnectedGradients: 'zero' });
+        const forward = tape.jacobian(y, inputs, { unconnectedGradients: 'zero', mode: 'forward' });
+        forward.forEach((j, i) =>
+          expect(worstExcess(j!, reverse[i]!, 1e-5, 1e-4), `input ${i}`).toBeLessThanOrEqual(0),
+        );
+        tape.dispose();
+      });
+      tf.dispose(inputs);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+
+  it('on a non-persistent tape, with unconnected sources, and a bad mode', () => {
+    tf.tidy(() => {
+      const x = tf.tensor([1, 2, 3]);
+      const unrelated = tf.tensor([4]);
+      const tape = new GradientTape();
+      tape.watch([x, unrelated]);
+      const y = tape.record(() => tf.mul(x, x));
+      expect(() => tape.jacobian(y, x, { mode: 'sideways' as 'forward' })).toThrow(
+        /jacobian: argument 'mode' expected 'reverse' or 'forward', but got string sideways/,
+      );
+      const [jx, ju] = tape.jacobian(y, [x, unrelated], { mode: 'forward' });
+      expect(Array.from(jx!.dataSync())).toEqual([2, 0, 0, 0, 4, 0, 0, 0, 6]);
+      expect(ju).toBeNull();
+      expect(() => tape.jacobian(y, x, { mode: 'forward' })).toThrow(/non-persistent/);
+    });
+  });
+});
