@@ -5,6 +5,7 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { backwardPass, freshHandles } from './backward-pass.js';
+import { forwardJacobian } from './forward-jacobian.js';
 import type { BackwardPlan } from './backward-pass.js';
 import { InputLog, TapeEntry } from './tape-entry.js';
 import {
@@ -206,7 +207,9 @@ export class GradientTape {
       tf.invalidArgument('jacobian', 'mode', "'reverse' or 'forward'", describe(options.mode));
     }
     if (options.mode === 'forward') {
-      return restructure(sources, this.forwardJacobian(target, sourceList, unconnected)) as GradientResult<S>;
+      const outer = new GradientTape({ persistent: true });
+      const results = forwardJacobian(this, outer, target, sourceList, unconnected);
+      return restructure(sources, results) as GradientResult<S>;
     }
     const count = target.size;
     const results = this.runBackward({
@@ -264,42 +267,6 @@ export class GradientTape {
       zeroShape: (s) => [batch, ...perExample, ...s.shape.slice(1)],
     });
     return result ?? null;
-  }
-
-  /**
-   * `jacobian` column by column: an outer tape records this tape's backward pass for a watched
-   * cotangent u (giving Jᵀu, linear in u), and its vectorised jacobian with respect to u, one row per
-   * source element, is Jᵀ; transposed, J. The cost scales with the sources' sizes, not the target's.
-   */
-  private forwardJacobian(
-    target: tf.Tensor,
-    sourceList: readonly tf.Tensor[],
-    unconnected: 'none' | 'zero',
-  ): (tf.Tensor | null)[] {
-    const firstNewId = this.engine.newTensorId();
-    const results = this.engine.tidy(() => {
-      const cotangent = tf.zeros(target.shape);
-      const outer = new GradientTape({ persistent: true });
-      try {
-        outer.watch(cotangent);
-        const transposed = outer.record(() => this.gradient(target, sourceList, { outputGradients: cotangent }));
-        return sourceList.map((source, i) => {
-          const shape = [...target.shape, ...source.shape];
-          const gradient = transposed[i] ?? null;
-          if (gradient === null) return unconnected === 'zero' ? tf.zeros(shape) : null;
-          // [source..., target...] -> [target..., source...]
-          const columns = outer.jacobian(gradient, cotangent, { unconnectedGradients: 'zero' })!;
-          const perm = [
-            ...Array.from({ length: target.rank }, (_, k) => source.rank + k),
-            ...Array.from({ length: source.rank }, (_, k) => k),
-          ];
-          return tf.transpose(columns, perm);
-        });
-      } finally {
-        outer.dispose();
-      }
-    });
-    return freshHandles(results, firstNewId);
   }
 
   /** Releases everything the tape holds; it cannot be used afterwards. */
