@@ -7,9 +7,10 @@
  */
 import './test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FallbackAccumulator } from './__fixtures__/fallback-accumulator.js';
 import { GRADIENT_CASES } from './__fixtures__/gradient-cases.js';
+import { customGradient } from './custom-gradient.js';
 import { ForwardAccumulator } from './forward-accumulator.js';
 import { GradientTape } from './gradient-tape.js';
 import { GRADIENTS } from './gradients/index.js';
@@ -155,7 +156,11 @@ describe("tape.jacobian({ mode: 'forward' }) equals the reverse-mode jacobian", 
         tape.watch(inputs);
         const y = tape.record(() => f(...inputs));
         const reverse = tape.jacobian(y, inputs, { unconnectedGradients: 'zero' });
+        // Forward mode runs the outer tape's (reverse) jacobian over the cotangent: one more call per source.
+        const calls = vi.spyOn(GradientTape.prototype, 'jacobian');
         const forward = tape.jacobian(y, inputs, { unconnectedGradients: 'zero', mode: 'forward' });
+        expect(calls.mock.calls.length).toBeGreaterThan(1);
+        calls.mockRestore();
         forward.forEach((j, i) =>
           expect(worstExcess(j!, reverse[i]!, 1e-5, 1e-4), `input ${i}`).toBeLessThanOrEqual(0),
         );
@@ -180,6 +185,30 @@ describe("tape.jacobian({ mode: 'forward' }) equals the reverse-mode jacobian", 
       expect(Array.from(jx!.dataSync())).toEqual([2, 0, 0, 0, 4, 0, 0, 0, 6]);
       expect(ju).toBeNull();
       expect(() => tape.jacobian(y, x, { mode: 'forward' })).toThrow(/non-persistent/);
+    });
+  });
+
+  it("costs one cotangent per source element: a customGradient's gradient runs once, not once per target element", () => {
+    tf.tidy(() => {
+      let calls = 0;
+      const square = customGradient((x: tf.Tensor) => ({
+        value: tf.square(x),
+        gradFunc: (dy: tf.Tensor) => {
+          calls++;
+          return tf.mul(dy, tf.mul(x, 2));
+        },
+      }));
+      const x = tf.tensor([1, 2]);
+      const tape = new GradientTape({ persistent: true });
+      tape.watch(x);
+      const y = tape.record(() => tf.mul(square(x), tf.ones([3, 1]))); // 6 elements from 2
+      const reverse = tape.jacobian(y, x);
+      expect(calls).toBe(6); // the user's gradient sees one cotangent at a time
+      calls = 0;
+      const forward = tape.jacobian(y, x, { mode: 'forward' });
+      expect(calls).toBe(1);
+      expect(Array.from(forward!.dataSync())).toEqual(Array.from(reverse!.dataSync()));
+      tape.dispose();
     });
   });
 });
