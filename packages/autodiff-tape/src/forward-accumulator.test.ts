@@ -5,12 +5,17 @@
  */
 import './test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { customGradient, stopGradient } from './custom-gradient.js';
 import { ForwardAccumulator } from './forward-accumulator.js';
 import { GradientTape } from './gradient-tape.js';
 
 const values = (t: tf.Tensor | null): number[] => Array.from(t!.dataSync());
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 let before = 0;
 beforeEach(() => {
@@ -138,6 +143,26 @@ describe('ForwardAccumulator', () => {
     expect(tf.memory().numDataBuffers).toBeGreaterThan(buffers);
     acc.dispose();
     expect(tf.memory().numDataBuffers).toBe(buffers);
+  });
+});
+
+describe('the safety net for accumulators', () => {
+  it('releases the tangents of an accumulator dropped without dispose', async () => {
+    const x = tf.tensor([1, 2, 3]);
+    const start = tf.memory();
+    (() => {
+      const acc = new ForwardAccumulator(x, [1, 1, 1]);
+      tf.dispose(acc.record(() => tf.tidy(() => tf.exp(tf.mul(x, x)))));
+      expect(acc.size).toBeGreaterThan(1);
+    })();
+    expect(tf.memory().numDataBuffers).toBeGreaterThan(start.numDataBuffers);
+    for (let i = 0; i < 50 && tf.memory().numDataBuffers !== start.numDataBuffers; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(tf.memory().numDataBuffers).toBe(start.numDataBuffers);
+    expect(tf.memory().numBytes).toBe(start.numBytes);
+    x.dispose();
   });
 });
 

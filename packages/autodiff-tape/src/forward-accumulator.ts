@@ -123,8 +123,9 @@ export class ForwardAccumulator {
     } finally {
       for (const t of made) t.dispose();
     }
-    const held = this.held;
-    this.engine.safetyNet.addOwner(this, () => releaseTangents(this.engine, held), held);
+    // The release must not reference the accumulator, or it would never be collected: made outside
+    // this constructor, whose closures (which use `this`) share one context with anything made here.
+    this.engine.safetyNet.addOwner(this, releaser(this.engine, this.held), this.held);
   }
 
   /**
@@ -319,6 +320,11 @@ export class ForwardAccumulator {
   private assertNotDisposed(method: string): void {
     if (this.disposed) throw new tf.FailedPreconditionError(`${method}: this ForwardAccumulator was disposed.`, method);
   }
+}
+
+/** What the safety net runs for an accumulator collected without `dispose`. */
+function releaser(engine: tf.Engine, held: { tangents: Map<number, HeldTangent> }): () => void {
+  return () => releaseTangents(engine, held);
 }
 
 function releaseTangents(engine: tf.Engine, held: { tangents: Map<number, HeldTangent> }): void {
