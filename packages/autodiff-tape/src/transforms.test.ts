@@ -5,10 +5,15 @@
  */
 import './test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { grad, grads, hessian, hvp, jvp, valueAndGrad, valueAndGrads, variableGrads, vjp } from './transforms.js';
 
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 const close = (got: tf.Tensor, want: readonly number[], digits = 4): void => {
   expect(got.size).toBe(want.length);
   values(got).forEach((v, i) => expect(v, `element ${i}`).toBeCloseTo(want[i]!, digits));
@@ -122,6 +127,23 @@ describe('JAX-style transforms', () => {
     pullback.dispose();
     expect(() => pullback(u)).toThrow(expect.objectContaining({ name: 'FailedPreconditionError' }));
     tf.dispose([a, b, value, u, da!, db!, ...again]);
+  });
+
+  it('vjp: a pullback dropped without dispose is released by the safety net', async () => {
+    const a = tf.tensor([1, 2]);
+    const start = tf.memory();
+    (() => {
+      const [value, pullback] = vjp((p) => tf.exp(tf.mul(p, p)), a);
+      value.dispose();
+      expect(typeof pullback).toBe('function');
+    })();
+    expect(tf.memory().numDataBuffers).toBeGreaterThan(start.numDataBuffers);
+    for (let i = 0; i < 50 && tf.memory().numDataBuffers !== start.numDataBuffers; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(tf.memory().numDataBuffers).toBe(start.numDataBuffers);
+    a.dispose();
   });
 
   it('hessian: reverse over reverse, against the hand-derived Hessian', () => {

@@ -285,13 +285,22 @@ export function vjp(
     }
     return tape.gradient(target, primals, { outputGradients: cotangent, unconnectedGradients: 'zero' }) as tf.Tensor[];
   }) as VjpFunction;
+  // Dropped without `dispose`: the tape is on the safety net already, the retained handle goes with this.
+  const token = {};
+  tf.getEngine().safetyNet.addOwner(pullback, disposer(target), token);
   pullback.dispose = () => {
     if (disposed) return;
     disposed = true;
     tape.dispose();
     target.dispose();
+    tf.getEngine().safetyNet.removeOwner(token);
   };
   return [value, pullback];
+}
+
+/** Disposes `t`; made apart from `vjp` so the closure does not keep the pullback alive. */
+function disposer(t: tf.Tensor): () => void {
+  return () => t.dispose();
 }
 
 /**
