@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from 'tapeflow';
 import { describe, expect, it } from 'vitest';
-import { ALL_EXAMPLES, EXAMPLES, TRAINING_EXAMPLES } from './examples/index.js';
+import { ALL_EXAMPLES, EXAMPLES, FORWARD_EXAMPLES, TRAINING_EXAMPLES } from './examples/index.js';
 import { loadMnist } from './examples/mnist-data.js';
 import { FULL_RUN, trainMnistFit } from './examples/mnist-fit.js';
 import type { MnistConfig } from './examples/mnist-fit.js';
@@ -95,7 +95,12 @@ describe('MNIST examples (short runs)', () => {
 
   it('registers both training examples beside the notebook ones, and the umbrella exports the training API', () => {
     expect(TRAINING_EXAMPLES.map((e) => e.name)).toEqual(['mnist-fit', 'mnist-custom-loop']);
-    expect(ALL_EXAMPLES.map((e) => e.name)).toEqual([...EXAMPLES.map((e) => e.name), 'mnist-fit', 'mnist-custom-loop']);
+    expect(ALL_EXAMPLES.map((e) => e.name)).toEqual([
+      ...EXAMPLES.map((e) => e.name),
+      ...FORWARD_EXAMPLES.map((e) => e.name),
+      'mnist-fit',
+      'mnist-custom-loop',
+    ]);
     expect(typeof tf.Sequential).toBe('function');
     expect(typeof tf.Model).toBe('function');
     expect(typeof tf.loadModel).toBe('function');

@@ -5,11 +5,13 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { backwardPass, freshHandles } from './backward-pass.js';
+import { forwardJacobian } from './forward-jacobian.js';
 import type { BackwardPlan } from './backward-pass.js';
 import { InputLog, TapeEntry } from './tape-entry.js';
 import {
   assertTensor,
   checkBatchJacobianArguments,
+  describe,
   checkOutputGradients,
   checkUnconnected,
   flattenSources,
@@ -201,6 +203,14 @@ export class GradientTape {
     assertTensor(target, 'jacobian', 'target');
     const sourceList = flattenSources(sources, 'jacobian');
     const unconnected = checkUnconnected('jacobian', options.unconnectedGradients);
+    if (options.mode !== undefined && options.mode !== 'reverse' && options.mode !== 'forward') {
+      tf.invalidArgument('jacobian', 'mode', "'reverse' or 'forward'", describe(options.mode));
+    }
+    if (options.mode === 'forward') {
+      const outer = new GradientTape({ persistent: true });
+      const results = forwardJacobian(this, outer, target, sourceList, unconnected);
+      return restructure(sources, results) as GradientResult<S>;
+    }
     const count = target.size;
     const results = this.runBackward({
       sourceList,

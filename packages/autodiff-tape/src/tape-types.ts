@@ -26,6 +26,13 @@ export interface GradientOptions {
 export interface JacobianOptions {
   /** What an unconnected source gets: `'none'` (null, default) or `'zero'`. */
   readonly unconnectedGradients?: 'none' | 'zero';
+  /**
+   * `jacobian` only. `'reverse'` (default): one vectorised backward pass over the target's elements
+   * (rows of the Jacobian). `'forward'`: the columns, one per source element, by transposing the
+   * backward pass (the double-vjp trick forward mode uses): cheaper when a source is much smaller than
+   * the target.
+   */
+  readonly mode?: 'reverse' | 'forward';
 }
 
 /**

@@ -12,7 +12,7 @@ import * as internal from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import * as tf from './index.js';
 
-/** Every runtime name `import * as tf from 'tapeflow'` gives, sorted. Change it on purpose only. */
+/** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
 const UMBRELLA_EXPORTS = [
   'CpuBackend',
   'DEFAULT_ALLOCATION_LIMIT',
@@ -137,6 +137,17 @@ const UMBRELLA_EXPORTS = [
   'avgPool2d',
   'maxPool2d',
   'nn',
+  // Forward mode and function transforms (issue 13)
+  'ForwardAccumulator',
+  'grad',
+  'grads',
+  'hessian',
+  'hvp',
+  'jvp',
+  'valueAndGrad',
+  'valueAndGrads',
+  'variableGrads',
+  'vjp',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

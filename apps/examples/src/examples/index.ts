@@ -1,13 +1,16 @@
 /**
  * @file The examples by the name `pnpm examples <name>` takes: the notebook's cells in notebook order
- * (`EXAMPLES`), then the training examples on real MNIST digits (`TRAINING_EXAMPLES`: full training
- * runs, heavier than a notebook cell, so kept in a list of their own that examples.test.ts does not run).
+ * (`EXAMPLES`), the forward-mode examples (`FORWARD_EXAMPLES`), then the training examples on real
+ * MNIST digits (`TRAINING_EXAMPLES`: full training runs, heavier than a notebook cell, so kept in a list
+ * of their own that examples.test.ts does not run).
  */
 
 import type * as tf from 'tapeflow';
 import type { Log } from '../notebook.js';
 import * as controlFlow from './control-flow.js';
 import * as denseRelu from './dense-relu.js';
+import * as hessianVectorProduct from './hessian-vector-product.js';
+import * as lineSearch from './line-search.js';
 import * as matmulBias from './matmul-bias.js';
 import * as mnistCustomLoop from './mnist-custom-loop.js';
 import * as mnistFit from './mnist-fit.js';
@@ -65,7 +68,24 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
 ];
 
 /**
- * Every example `pnpm examples` knows: the notebook's, then the training ones.
+ * Forward mode and function transforms: Hessian-vector products three ways, and a jvp for a line search.
+ * @example await FORWARD_EXAMPLES[0]!.run(console.log);
+ */
+export const FORWARD_EXAMPLES: readonly Example[] = [
+  {
+    name: 'hessian-vector-product',
+    title: 'H·v forward over reverse, reverse over reverse and from tf.hessian, checked to agree',
+    run: hessianVectorProduct.run,
+  },
+  {
+    name: 'line-search',
+    title: 'A directional derivative by tf.jvp for a backtracking line-search step',
+    run: lineSearch.run,
+  },
+];
+
+/**
+ * Every example `pnpm examples` knows: the notebook's, the forward-mode ones, then the training ones.
  * @example ALL_EXAMPLES.map((e) => e.name)
  */
-export const ALL_EXAMPLES: readonly Example[] = [...EXAMPLES, ...TRAINING_EXAMPLES];
+export const ALL_EXAMPLES: readonly Example[] = [...EXAMPLES, ...FORWARD_EXAMPLES, ...TRAINING_EXAMPLES];

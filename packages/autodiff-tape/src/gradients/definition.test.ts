@@ -1,9 +1,9 @@
 /**
  * The gradient definition's two guarantees. At compile time (`tsc` checks this file): a rule reads the
  * values only of what its definition saves, names only inputs its op has, and returns gradients only
- * for inputs its op has. At run time, generated from the table: the operation the tape hands each rule
- * holds a Tensor exactly where the definition saves one and metadata elsewhere, which is what makes
- * the compile-time view true.
+ * for inputs its op has; a forward rule (jvp) sees the op's inputs by name, live. At run time,
+ * generated from the table: the operation the tape hands each rule holds a Tensor exactly where the
+ * definition saves one and metadata elsewhere, which is what makes the compile-time view true.
  */
 import '../test-setup.js';
 import * as tf from '@tapeflow/tensor-core/internal';
@@ -55,6 +55,41 @@ describe('defineGradient types a rule from what it saves', () => {
       rule: (dy) => ({ a: () => dy }),
     });
     for (const d of [typo, wrongGradient]) expect(typeof d.rule).toBe('function');
+  });
+});
+
+describe('a forward rule (jvp) is typed from the same op', () => {
+  it('sees every input and the output as Tensors, and a tangent (or null) per input by name', () => {
+    const definition = defineGradient('Mul', {
+      saves: { inputs: [], output: false },
+      rule: (dy) => ({ a: () => dy, b: () => dy }),
+      // Not saved, yet readable here: a forward rule runs as the op runs, when everything is live.
+      jvp: ({ a: ta, b: tb }, { inputs: { a, b }, output }) =>
+        ta === null || tb === null ? null : tf.add(tf.mul(ta, b), tf.mul(tf.mul(a, tb), tf.onesLike(output))),
+    });
+    expect(typeof definition.jvp).toBe('function');
+  });
+
+  it('rejects a tangent of an input the op does not have, or returning something not a tensor (compile errors)', () => {
+    const typo = defineGradient('Neg', {
+      saves: { inputs: [], output: false },
+      rule: (dy) => ({ x: () => tf.neg(dy) }),
+      // @ts-expect-error Neg has input x, not a
+      jvp: ({ a }) => a,
+    });
+    const notTensor = defineGradient('Exp', {
+      saves: { inputs: [], output: true },
+      rule: (dy, { output }) => ({ x: () => tf.mul(dy, output) }),
+      // @ts-expect-error a jvp returns a Tensor or null
+      jvp: () => 3,
+    });
+    const listTangents = defineGradient('Concat', {
+      saves: { inputs: [], output: false },
+      rule: (dy) => ({ tensors: [() => dy] }),
+      // @ts-expect-error a list input's tangents are a list (of Tensor | null), not one Tensor
+      jvp: ({ tensors }) => tf.neg(tensors),
+    });
+    for (const d of [typo, notTensor, listTangents]) expect(typeof d.jvp).toBe('function');
   });
 });
 

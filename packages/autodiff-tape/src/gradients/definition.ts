@@ -9,9 +9,21 @@
  * A rule gets the upstream gradient and returns, per input, a thunk computing that input's gradient,
  * so the tape computes only the gradients it needs. A thunk may return a gradient of the op's output
  * shape for a broadcast input: the backward pass sums it back to the input's shape in one place.
+ *
+ * A definition may also carry the op's forward rule (`jvp`): given the tangents of the inputs (null
+ * for an input without one) and the op as it just ran (every input and the output, live), the tangent
+ * of the output. An op without one gets its jvp from the vjp rule by the double-vjp trick (see
+ * forward-rule.ts), so `jvp` is an optimisation, never a requirement.
  */
 
-import type { DataType, RecordedOpName, RecordedOpSpecs, Tensor, TensorInfo } from '@tapeflow/tensor-core/internal';
+import type {
+  DataType,
+  RecordedOpName,
+  RecordedOpSpecs,
+  Tensor,
+  TensorInfo,
+  TensorInputs,
+} from '@tapeflow/tensor-core/internal';
 
 /** What the backward pass knows of a value it did not keep: id, shape and dtype, never the values. */
 export interface TensorMeta {
@@ -111,6 +123,40 @@ export type GradientRule<N extends RecordedOpName, S extends Saves<N>> = (
 /** A thunk per input name (a list of them for a list input), as the backward pass reads them. */
 export type GradientThunks = Readonly<Record<string, (() => Tensor) | readonly (() => Tensor)[] | undefined>>;
 
+/** Per input its tangent (null: none, a zero tangent); a list input gets a list. */
+export type InputTangents<N extends RecordedOpName> = {
+  readonly [P in keyof InputSpecs<N>]: InputSpecs<N>[P] extends readonly unknown[]
+    ? readonly (Tensor | null)[]
+    : Tensor | null;
+};
+
+/** Op `N` as a forward rule sees it: it has just run, so every input and the output are live Tensors. */
+export interface ForwardOperation<N extends RecordedOpName> {
+  readonly inputs: TensorInputs<InputSpecs<N>>;
+  readonly attrs: RecordedOpSpecs[N]['attrs'];
+  readonly output: Tensor;
+}
+
+/**
+ * The forward rule (Jacobian-vector product) of op `N`: the output's tangent from the inputs'
+ * tangents, at least one of which is not null. It may return a tangent that broadcasts to the output's
+ * shape (the accumulator broadcasts it), or null for a zero tangent.
+ */
+export type ForwardRule<N extends RecordedOpName> = (
+  tangents: InputTangents<N>,
+  op: ForwardOperation<N>,
+) => Tensor | null;
+
+/** Tangents by input name, as the accumulator passes them to a rule at run time. */
+export type TangentRecord = Readonly<Record<string, Tensor | null | readonly (Tensor | null)[]>>;
+
+/** A recorded op as the accumulator hands it to a forward rule at run time. */
+export interface LiveOperation {
+  readonly inputs: Readonly<Record<string, Tensor | readonly Tensor[]>>;
+  readonly attrs: unknown;
+  readonly output: Tensor;
+}
+
 /**
  * A recorded op as the tape hands it to a rule at run time: inputs by name, each a Tensor where the
  * definition saves it and metadata otherwise, the attributes, and the output (likewise).
@@ -130,6 +176,8 @@ export interface RecordedOperation {
 export interface GradientDefinition<N extends RecordedOpName> {
   readonly saves: Saves<N>;
   rule(upstream: Tensor, op: RecordedOperation, batch: Batch): GradientThunks;
+  /** The forward rule, when written; absent: derived from `rule` (double-vjp). */
+  jvp?(tangents: TangentRecord, op: LiveOperation): Tensor | null;
 }
 
 /**
@@ -139,11 +187,12 @@ export interface GradientDefinition<N extends RecordedOpName> {
  * const Mul = defineGradient('Mul', {
  *   saves: { inputs: ['a', 'b'], output: false },
  *   rule: (dy, { inputs: { a, b } }) => ({ a: () => tf.mul(dy, b), b: () => tf.mul(dy, a) }),
+ *   jvp: ({ a: ta, b: tb }, { inputs: { a, b } }) => addTangents(ta && tf.mul(ta, b), tb && tf.mul(a, tb)),
  * });
  */
 export function defineGradient<N extends RecordedOpName, const S extends Saves<N>>(
   name: N,
-  definition: { readonly saves: S; readonly rule: GradientRule<N, S> },
+  definition: { readonly saves: S; readonly rule: GradientRule<N, S>; readonly jvp?: ForwardRule<N> },
 ): GradientDefinition<N>;
 // The implementation's signature is the table's view; the one above is what callers see and check.
 export function defineGradient<N extends RecordedOpName>(

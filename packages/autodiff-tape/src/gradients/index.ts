@@ -46,7 +46,13 @@ export const GRADIENTS: GradientTable = {
 };
 
 export { Batch, defineGradient } from './definition.js';
+export { addTangents, scaleTangent, subTangents } from './tangents.js';
 export type {
+  ForwardOperation,
+  ForwardRule,
+  InputTangents,
+  LiveOperation,
+  TangentRecord,
   GradientDefinition,
   GradientRule,
   GradientTable,

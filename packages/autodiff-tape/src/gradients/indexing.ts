@@ -24,10 +24,13 @@ export const Gather = defineGradient('Gather', {
         return tf.transpose(summed, back);
       }),
   }),
+  jvp: ({ x: t }, { inputs: { indices }, attrs: { axis } }) => t && tf.gather(t, indices, axis),
 });
 
 // TF: _UnsortedSegmentSumGrad
 export const UnsortedSegmentSum = defineGradient('UnsortedSegmentSum', {
   saves: { inputs: ['segmentIds'], output: false },
   rule: (dy, { inputs: { segmentIds } }, batch) => ({ data: () => tf.gather(dy, segmentIds, batch.rank) }),
+  jvp: ({ data }, { inputs: { segmentIds }, attrs: { numSegments } }) =>
+    data && tf.unsortedSegmentSum(data, segmentIds, numSegments),
 });

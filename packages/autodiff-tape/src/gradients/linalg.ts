@@ -4,6 +4,7 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { defineGradient } from './definition.js';
+import { addTangents } from './tangents.js';
 
 // TF: _BatchMatMulV2 gradient; the four transpose cases. Broadcast batch dims are summed by the tape.
 export const MatMul = defineGradient('MatMul', {
@@ -22,4 +23,7 @@ export const MatMul = defineGradient('MatMul', {
           ? tf.matmul(dy, a, { transposeA: true, transposeB: true })
           : tf.matmul(dy, a, { transposeA: true }),
   }),
+  // Bilinear: d(a b) = da b + a db, with the op's own transposes.
+  jvp: ({ a: ta, b: tb }, { inputs: { a, b }, attrs }) =>
+    addTangents(ta && tf.matmul(ta, b, attrs), tb && tf.matmul(a, tb, attrs)),
 });

@@ -18,6 +18,7 @@ export const Transpose = defineGradient('Transpose', {
       return tf.transpose(dy, batch.permutation(inverse));
     },
   }),
+  jvp: ({ x }, { attrs: { perm } }) => x && tf.transpose(x, perm),
 });
 
 // TF: _SliceGrad (pads the upstream back to the input's shape)
@@ -30,6 +31,7 @@ export const Slice = defineGradient('Slice', {
       return tf.pad(dy, [...batch.dims.map(() => [0, 0] as const), ...padding]);
     },
   }),
+  jvp: ({ x }, { attrs: { begin }, output }) => x && tf.slice(x, begin, output.shape),
 });
 
 // TF: _ConcatGradHelper
@@ -45,16 +47,30 @@ export const Concat = defineGradient('Concat', {
       }),
     };
   },
+  jvp: ({ tensors: tangents }, { inputs: { tensors }, attrs: { axis } }) =>
+    tf.concat(
+      tensors.map((t, i) => tangents[i] ?? tf.zerosLike(t)),
+      axis,
+    ),
 });
 
 // TF: BroadcastTo's gradient is a sum over the broadcast axes, which the tape does for every input.
-export const BroadcastTo = defineGradient('BroadcastTo', { saves: NOTHING, rule: (dy) => ({ x: () => dy }) });
+export const BroadcastTo = defineGradient('BroadcastTo', {
+  saves: NOTHING,
+  rule: (dy) => ({ x: () => dy }),
+  jvp: ({ x }, { output }) => x && tf.broadcastTo(x, output.shape),
+});
 
 // TF: _ReshapeGrad
 export const Reshape = defineGradient('Reshape', {
   saves: NOTHING,
   rule: (dy, { inputs: { x } }, batch) => ({ x: () => tf.reshape(dy, batch.shape(x.shape)) }),
+  jvp: ({ x }, { output }) => x && tf.reshape(x, output.shape),
 });
 
 // TF: _IdGrad
-export const Identity = defineGradient('Identity', { saves: NOTHING, rule: (dy) => ({ x: () => dy }) });
+export const Identity = defineGradient('Identity', {
+  saves: NOTHING,
+  rule: (dy) => ({ x: () => dy }),
+  jvp: ({ x }) => x,
+});
