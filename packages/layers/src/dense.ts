@@ -154,7 +154,14 @@ export class Dense extends Layer {
       this.kernelRegularizer,
     );
     if (this.useBias)
-      this.biasVariable = this.addWeight('bias', [this.units], this.biasInitializer, true, 'float32', this.biasRegularizer);
+      this.biasVariable = this.addWeight(
+        'bias',
+        [this.units],
+        this.biasInitializer,
+        true,
+        'float32',
+        this.biasRegularizer,
+      );
     super.build(inputShape);
   }
 

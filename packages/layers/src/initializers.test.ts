@@ -106,7 +106,16 @@ function normalCdf(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -170,7 +179,9 @@ describe('truncated normals (Keras: values beyond 2 stddev redrawn)', () => {
 
   it('varianceScaling takes scale, mode and distribution; seeded draws repeat, unseeded ones follow setSeed', async () => {
     const fanOut = await take(
-      initializers.varianceScaling({ scale: 3, mode: 'fanOut', distribution: 'untruncatedNormal', seed: 1 }).initialize([50, 400]),
+      initializers
+        .varianceScaling({ scale: 3, mode: 'fanOut', distribution: 'untruncatedNormal', seed: 1 })
+        .initialize([50, 400]),
     );
     expect(moments(fanOut).stddev / Math.sqrt(3 / 400)).toBeCloseTo(1, 1);
     expect(Math.max(...fanOut.map(Math.abs))).toBeGreaterThan(2.5 * Math.sqrt(3 / 400));
@@ -180,7 +191,9 @@ describe('truncated normals (Keras: values beyond 2 stddev redrawn)', () => {
     const b = await take(initializers.lecunNormal().initialize([8, 8]));
     tf.random.setSeed(42);
     expect(await take(initializers.lecunNormal().initialize([8, 8]))).toEqual(b);
-    expect(() => initializers.varianceScaling({ mode: 'fan_in' as 'fanIn' })).toThrow(/options.mode.*"fanIn".*'fan_in'/);
+    expect(() => initializers.varianceScaling({ mode: 'fan_in' as 'fanIn' })).toThrow(
+      /options.mode.*"fanIn".*'fan_in'/,
+    );
   });
 });
 
@@ -219,26 +232,29 @@ describe('orthogonal', () => {
     [[64, 32], 64, 32, false],
     [[24, 40], 40, 24, true],
     [[3, 3, 4, 8], 36, 8, false],
-  ] as const)('%j: the sign-fixed Q of QR(normal) (float64 Householder reference), orthonormal', async (shape, m, n, wide) => {
-    const seed = 9;
-    const w = await take(initializers.orthogonal({ seed }).initialize(shape));
-    const normal = await take(tf.random.statelessNormal([m, n], [seed, 0]));
-    const q = signFixedQ(normal, m, n);
-    // A wide kernel is Qᵀ: compare w[i][j] (rows = n, cols = m) with q[j][i].
-    const expected = wide ? Array.from({ length: m * n }, (_, k) => q[(k % m) * n + Math.floor(k / m)]!) : q;
-    w.forEach((v, i) => expect(Math.abs(v - expected[i]!), `element ${i}`).toBeLessThan(2e-5));
-    // Orthonormal columns (rows when wide): Wᵀ·W = I.
-    const rows = wide ? n : m;
-    const cols = wide ? m : n;
-    const small = Math.min(rows, cols);
-    for (let i = 0; i < small; i++)
-      for (let j = 0; j < small; j++) {
-        let dot = 0;
-        for (let k = 0; k < Math.max(rows, cols); k++)
-          dot += wide ? w[i * cols + k]! * w[j * cols + k]! : w[k * cols + i]! * w[k * cols + j]!;
-        expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-5);
-      }
-  });
+  ] as const)(
+    '%j: the sign-fixed Q of QR(normal) (float64 Householder reference), orthonormal',
+    async (shape, m, n, wide) => {
+      const seed = 9;
+      const w = await take(initializers.orthogonal({ seed }).initialize(shape));
+      const normal = await take(tf.random.statelessNormal([m, n], [seed, 0]));
+      const q = signFixedQ(normal, m, n);
+      // A wide kernel is Qᵀ: compare w[i][j] (rows = n, cols = m) with q[j][i].
+      const expected = wide ? Array.from({ length: m * n }, (_, k) => q[(k % m) * n + Math.floor(k / m)]!) : q;
+      w.forEach((v, i) => expect(Math.abs(v - expected[i]!), `element ${i}`).toBeLessThan(2e-5));
+      // Orthonormal columns (rows when wide): Wᵀ·W = I.
+      const rows = wide ? n : m;
+      const cols = wide ? m : n;
+      const small = Math.min(rows, cols);
+      for (let i = 0; i < small; i++)
+        for (let j = 0; j < small; j++) {
+          let dot = 0;
+          for (let k = 0; k < Math.max(rows, cols); k++)
+            dot += wide ? w[i * cols + k]! * w[j * cols + k]! : w[k * cols + i]! * w[k * cols + j]!;
+          expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-5);
+        }
+    },
+  );
 
   it('multiplies by gain, refuses rank < 2, and is by name', async () => {
     const a = await take(initializers.orthogonal({ seed: 2 }).initialize([5, 5]));

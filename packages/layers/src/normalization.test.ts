@@ -56,7 +56,11 @@ describe('normalization against PyTorch float64', () => {
       const start = tf.memory().numTensors;
       const layer =
         c.layer === 'BatchNormalization'
-          ? new BatchNormalization({ axis: c.options.axis as number, epsilon: c.options.epsilon, momentum: c.options.momentum! })
+          ? new BatchNormalization({
+              axis: c.options.axis as number,
+              epsilon: c.options.epsilon,
+              momentum: c.options.momentum!,
+            })
           : new LayerNormalization({ axis: c.options.axis, epsilon: c.options.epsilon });
       const x = toTensor(c.inputs.x);
       layer.apply(x).dispose(); // build
@@ -82,14 +86,16 @@ describe('normalization against PyTorch float64', () => {
         const m = c.options.momentum!;
         const [mean0, variance0] = [c.inputs.movingMean!, c.inputs.movingVariance!];
         // Keras: moving = moving · momentum + batch · (1 - momentum), with the biased batch variance.
-        const expectMean = c.mean
-          ? c.mean.values.map((b, i) => mean0.values[i]! * m + b * (1 - m))
-          : mean0.values;
+        const expectMean = c.mean ? c.mean.values.map((b, i) => mean0.values[i]! * m + b * (1 - m)) : mean0.values;
         const expectVariance = c.variance
           ? c.variance.values.map((b, i) => variance0.values[i]! * m + b * (1 - m))
           : variance0.values;
         expectClose(await values(layer.movingMean!), { shape: mean0.shape, values: expectMean }, 'moving mean');
-        expectClose(await values(layer.movingVariance!), { shape: mean0.shape, values: expectVariance }, 'moving variance');
+        expectClose(
+          await values(layer.movingVariance!),
+          { shape: mean0.shape, values: expectVariance },
+          'moving variance',
+        );
       }
       tf.dispose([x, u, y, target, dx, dGamma, dBeta, ...weights]);
       tape.dispose();
@@ -129,7 +135,9 @@ describe('BatchNormalization', () => {
     ]);
     const inference = bn.apply(x);
     // mean 0, variance 1: y = x / √(1 + 0.25)
-    expect(await values(inference)).toEqual([1, 10, 3, 30].map((v) => Math.fround(v / Math.sqrt(1.25))).map((v) => expect.closeTo(v, 5)));
+    expect(await values(inference)).toEqual(
+      [1, 10, 3, 30].map((v) => Math.fround(v / Math.sqrt(1.25))).map((v) => expect.closeTo(v, 5)),
+    );
     expect(await values(bn.movingMean!)).toEqual([0, 0]);
     bn.trainable = false;
     const frozen = bn.apply(x, { training: true });
@@ -207,7 +215,9 @@ describe('BatchNormalization', () => {
     expect(() => new BatchNormalization({ momentum: 1 })).toThrow(/momentum.*\[0, 1\)/);
     expect(() => new BatchNormalization({ epsilon: 0 })).toThrow(/epsilon.*> 0/);
     expect(() => new BatchNormalization({ axis: 1.5 })).toThrow(/axis.*integer/);
-    expect(() => new BatchNormalization({ moment: 0.9 } as never)).toThrow(/did you mean 'momentum'.*unknown key 'moment'/);
+    expect(() => new BatchNormalization({ moment: 0.9 } as never)).toThrow(
+      /did you mean 'momentum'.*unknown key 'moment'/,
+    );
     const bn = new BatchNormalization({ axis: 3 });
     const x = tf.ones([2, 3]);
     expect(() => bn.apply(x)).toThrow(tf.InvalidArgumentError);

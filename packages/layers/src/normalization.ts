@@ -106,7 +106,8 @@ function resolveAxes(op: string, axes: readonly number[], rank: number, shape: r
         String(axes[i]),
       );
   });
-  if (new Set(resolved).size !== resolved.length) tf.invalidArgument(op, 'axis', 'distinct axes', `[${axes.join(', ')}]`);
+  if (new Set(resolved).size !== resolved.length)
+    tf.invalidArgument(op, 'axis', 'distinct axes', `[${axes.join(', ')}]`);
   return resolved;
 }
 

@@ -159,7 +159,8 @@ export function serialize(
  */
 export function deserialize(value: unknown, op = 'regularizers.deserialize', argument = 'regularizer'): Regularizer {
   const entry = value as { className?: unknown; config?: unknown };
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(entry) || typeof entry.className !== 'string' || !isObject(entry.config)) {
     return tf.invalidArgument(op, argument, "{ className: 'L1' | 'L2' | 'L1L2', config }", tf.describeValue(value));
   }

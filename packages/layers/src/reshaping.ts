@@ -157,11 +157,19 @@ abstract class GlobalPooling2D extends Layer {
 
   call(inputs: tf.Tensor): tf.Tensor {
     if (inputs.rank !== 4) {
-      const layout = this.dataFormat === 'channelsLast' ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
-      tf.invalidArgument(`${this.name}.apply`, 'inputs', `a tensor of rank 4 ${layout}`, `shape ${tf.formatShape(inputs.shape)}`);
+      const layout =
+        this.dataFormat === 'channelsLast' ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
+      tf.invalidArgument(
+        `${this.name}.apply`,
+        'inputs',
+        `a tensor of rank 4 ${layout}`,
+        `shape ${tf.formatShape(inputs.shape)}`,
+      );
     }
     const axes = this.dataFormat === 'channelsLast' ? [1, 2] : [2, 3];
-    return tf.tidy(() => this.reduce(inputs.dtype === 'float32' ? inputs : tf.cast(inputs, 'float32'), axes, this.keepdims));
+    return tf.tidy(() =>
+      this.reduce(inputs.dtype === 'float32' ? inputs : tf.cast(inputs, 'float32'), axes, this.keepdims),
+    );
   }
 
   override getConfig(): LayerConfig {

@@ -80,7 +80,11 @@ export interface AdadeltaOptions extends OptimizerOptions {
   readonly epsilon?: number;
 }
 
-const ADADELTA_RULES: tf.OptionSchema<AdadeltaOptions> = { ...OPTIMIZER_RULES, rho: UNIT_RULE, epsilon: NON_NEGATIVE_RULE };
+const ADADELTA_RULES: tf.OptionSchema<AdadeltaOptions> = {
+  ...OPTIMIZER_RULES,
+  rho: UNIT_RULE,
+  epsilon: NON_NEGATIVE_RULE,
+};
 
 /**
  * Adadelta (`tf.keras.optimizers.Adadelta`, Zeiler): steps scaled by the ratio of the running RMS of

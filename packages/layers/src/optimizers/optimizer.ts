@@ -104,11 +104,7 @@ export function optimizerOptions<T extends OptimizerOptions>(
  * scheduled learning rate is `{ className, config }`.
  */
 export type OptimizerConfig = {
-  readonly [key: string]:
-    | number
-    | boolean
-    | string
-    | { readonly className: string; readonly config: ScheduleConfig };
+  readonly [key: string]: number | boolean | string | { readonly className: string; readonly config: ScheduleConfig };
 };
 
 /** A (gradient, variable) pair, the form Keras' `apply_gradients(zip(grads, vars))` takes. */

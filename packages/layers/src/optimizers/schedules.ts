@@ -61,7 +61,12 @@ export class ExponentialDecay extends LearningRateSchedule {
   /** The name, if given. */
   readonly name: string | undefined;
 
-  constructor(initialLearningRate: number, decaySteps: number, decayRate: number, options: ExponentialDecayOptions = {}) {
+  constructor(
+    initialLearningRate: number,
+    decaySteps: number,
+    decayRate: number,
+    options: ExponentialDecayOptions = {},
+  ) {
     const op = 'ExponentialDecay';
     check(op, 'initialLearningRate', positive(initialLearningRate), 'a finite number > 0', initialLearningRate);
     check(op, 'decaySteps', positive(decaySteps), 'a finite number > 0', decaySteps);
@@ -228,7 +233,10 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
  * A schedule as JSON (`{ className, config }`, Keras' serialized form), as an optimizer's config holds it.
  * @example tf.optimizers.schedules.serialize(new ExponentialDecay(0.1, 100, 0.5))
  */
-export function serialize(schedule: LearningRateSchedule): { readonly className: string; readonly config: ScheduleConfig } {
+export function serialize(schedule: LearningRateSchedule): {
+  readonly className: string;
+  readonly config: ScheduleConfig;
+} {
   return { className: schedule.className, config: schedule.getConfig() };
 }
 
@@ -237,20 +245,30 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * The built-in schedule a saved `{ className, config }` describes; every value is checked by the
  * schedule's constructor. `op` and `argument` name the caller in errors.
- * @example tf.optimizers.schedules.deserialize({ className: 'CosineDecay', config: { initialLearningRate: 0.1, decaySteps: 100 } })
+ * @example schedules.deserialize({ className: 'CosineDecay', config: { initialLearningRate: 0.1, decaySteps: 100 } })
  */
 export function deserialize(value: unknown, op = 'schedules.deserialize', argument = 'schedule'): LearningRateSchedule {
   if (!isObject(value) || typeof value.className !== 'string' || !isObject(value.config))
-    return tf.invalidArgument(op, argument, '{ className, config } of a learning-rate schedule', tf.describeValue(value));
+    return tf.invalidArgument(
+      op,
+      argument,
+      '{ className, config } of a learning-rate schedule',
+      tf.describeValue(value),
+    );
   const config = value.config;
   const get = (key: string): unknown => (Object.hasOwn(config, key) ? config[key] : undefined);
   const name = get('name') === undefined ? {} : { name: get('name') as string };
   switch (value.className) {
     case 'ExponentialDecay':
-      return new ExponentialDecay(get('initialLearningRate') as number, get('decaySteps') as number, get('decayRate') as number, {
-        ...name,
-        ...(get('staircase') === undefined ? {} : { staircase: get('staircase') as boolean }),
-      });
+      return new ExponentialDecay(
+        get('initialLearningRate') as number,
+        get('decaySteps') as number,
+        get('decayRate') as number,
+        {
+          ...name,
+          ...(get('staircase') === undefined ? {} : { staircase: get('staircase') as boolean }),
+        },
+      );
     case 'CosineDecay':
       return new CosineDecay(get('initialLearningRate') as number, get('decaySteps') as number, {
         ...name,

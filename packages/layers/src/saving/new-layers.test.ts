@@ -79,7 +79,10 @@ describe('saving the issue 12 layers', () => {
   });
 
   it('refuses a model.json whose BatchNormalization does not fit the weights, before building anything', async () => {
-    const original = new Sequential([new Dense(4, { inputShape: [3], name: 'd' }), new BatchNormalization({ name: 'bn' })]);
+    const original = new Sequential([
+      new Dense(4, { inputShape: [3], name: 'd' }),
+      new BatchNormalization({ name: 'bn' }),
+    ]);
     const target = join(dir, 'mismatch');
     await original.save(target);
     const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
