@@ -4,7 +4,8 @@
  * loss and metrics (one read), stop on a NaN or infinite loss before the update is applied
  * (TerminateOnNaN, built in: the weights stay those of the last good step), apply the gradients,
  * update the progress bar and call the callbacks; at the end of an epoch, validate and record the
- * history under Keras' keys (`loss`, `accuracy`, `val_loss`, ...). Every step runs in `tidy` and disposes what it made, so `tf.memory()` stays flat across epochs.
+ * history under Keras' keys (`loss`, `accuracy`, `val_loss`, ...). Every step runs in `tidy` and
+ * disposes what it made, so `tf.memory()` stays flat across epochs.
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
