@@ -16,8 +16,11 @@ import { LAYER_RULES, halfOpenRule } from './option-rules.js';
 import * as regularizers from './regularizers.js';
 import { regularizerConfig } from './dense.js';
 
-/** The options both normalizations share (Keras' names). */
-interface NormalizationOptions extends LayerOptions {
+/**
+ * The options both normalizations share (Keras' names).
+ * @example const options: tf.layers.NormalizationOptions = { epsilon: 1e-5, center: false };
+ */
+export interface NormalizationOptions extends LayerOptions {
   /** Added to the variance; default 1e-3 (Keras). */
   readonly epsilon?: number;
   /** Whether to add the learned offset β; default true. */
@@ -111,8 +114,11 @@ function resolveAxes(op: string, axes: readonly number[], rank: number, shape: r
   return resolved;
 }
 
-/** The learned γ and β and the epsilon every normalization shares; the subclasses add their statistics. */
-abstract class Normalization extends Layer {
+/**
+ * The learned γ and β and the epsilon every normalization shares; the subclasses add their statistics.
+ * @example const norm: tf.layers.Normalization = new tf.layers.LayerNormalization(); norm.gamma // after apply
+ */
+export abstract class Normalization extends Layer {
   /** Added to the variance. */
   readonly epsilon: number;
   /** Whether β is added. */

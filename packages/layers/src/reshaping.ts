@@ -139,8 +139,11 @@ const GLOBAL_POOLING_RULES: tf.OptionSchema<GlobalPooling2DOptions> = {
   keepdims: { kind: 'boolean' },
 };
 
-/** A mean or max over the spatial axes of 4-D inputs. */
-abstract class GlobalPooling2D extends Layer {
+/**
+ * A mean or max over the spatial axes of 4-D inputs (the base of the global poolings).
+ * @example const pool: tf.layers.GlobalPooling2D = new tf.layers.GlobalMaxPooling2D(); pool.keepdims // false
+ */
+export abstract class GlobalPooling2D extends Layer {
   /** Where the channels are. */
   readonly dataFormat: 'channelsLast' | 'channelsFirst';
   /** Whether the pooled axes stay as size 1. */

@@ -152,8 +152,11 @@ const MOMENT_RULES: tf.OptionSchema<AdamaxOptions> = {
   epsilon: NON_NEGATIVE_RULE,
 };
 
-/** The first- and second-moment hyper-parameters Adamax and Nadam share. */
-abstract class MomentOptimizer extends Optimizer {
+/**
+ * The first- and second-moment hyper-parameters Adamax and Nadam share.
+ * @example const opt: tf.optimizers.MomentOptimizer = new tf.optimizers.Nadam(); opt.beta2 // 0.999
+ */
+export abstract class MomentOptimizer extends Optimizer {
   /** First-moment decay. */
   readonly beta1: number;
   /** Second-moment (or infinity-norm) decay. */

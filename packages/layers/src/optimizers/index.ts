@@ -21,7 +21,7 @@ export type { AdamOptions, AdamWOptions } from './adam.js';
 export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { Adadelta, Adagrad, Adamax, Nadam } from './adaptive.js';
-export type { AdadeltaOptions, AdagradOptions, AdamaxOptions, NadamOptions } from './adaptive.js';
+export type { AdadeltaOptions, AdagradOptions, AdamaxOptions, MomentOptimizer, NadamOptions } from './adaptive.js';
 /**
  * Learning-rate schedules, any optimizer's `learningRate` (Keras' `optimizers.schedules`).
  * @example new tf.optimizers.Adam(new tf.optimizers.schedules.CosineDecay(1e-3, 10_000))
