@@ -164,7 +164,8 @@ function scaled(
       const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
       const variance = scale / Math.max(1, fan);
       if (distribution === 'uniform') {
-        const limit = Math.sqrt(3 * variance);
+        // One rounding (3·scale / fan), so glorotUniform's limit is bit for bit √(6 / (fanIn + fanOut)) as before.
+        const limit = Math.sqrt((3 * scale) / Math.max(1, fan));
         return drawUniform(shape, -limit, limit, options.seed);
       }
       if (distribution === 'untruncatedNormal') return drawNormal(shape, 0, Math.sqrt(variance), options.seed);

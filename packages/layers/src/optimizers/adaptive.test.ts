@@ -155,7 +155,12 @@ describe('optimizers: Adagrad, Adadelta, Adamax, Nadam (Keras 3 rules)', () => {
     expect(() => new optimizers.Adadelta({ rho: 1 })).toThrow(/rho.*\[0, 1\)/);
     expect(() => new optimizers.Nadam({ beta_1: 0.9 } as never)).toThrow(/did you mean 'beta1'/);
     expect(() => new optimizers.Adamax(0.1, { learningRate: 0.2 } as never)).toThrow(/learning rate once/);
-    expect(() => new optimizers.Adamax(-1)).toThrow(/learningRate.*> 0 or a LearningRateSchedule/);
+    expect(() => new optimizers.Adamax(-1)).toThrow(
+      /Adamax: argument 'options.learningRate' expected a finite number > 0, but got number -1/,
+    );
+    expect(() => new optimizers.Nadam({ learningRate: 'fast' as never })).toThrow(
+      /> 0 or a LearningRateSchedule, but got string 'fast'/,
+    );
   });
 });
 

@@ -48,7 +48,9 @@ export const OPTIMIZER_RULES: tf.OptionSchema<OptimizerOptions> = {
     check: (value) =>
       (typeof value === 'number' && Number.isFinite(value) && value > 0) || value instanceof LearningRateSchedule
         ? undefined
-        : 'a finite number > 0 or a LearningRateSchedule',
+        : typeof value === 'number'
+          ? 'a finite number > 0'
+          : 'a finite number > 0 or a LearningRateSchedule',
   },
   weightDecay: NON_NEGATIVE_RULE,
   name: { kind: 'string' },
