@@ -210,7 +210,9 @@ describe('learning-rate schedules', () => {
     const opt = new optimizers.Adam(piecewise);
     expect(opt.learningRate).toBe(0.1);
     expect(opt.learningRateSchedule).toBe(piecewise);
-    expect(() => (opt.learningRate = 0.5)).toThrow(/PiecewiseConstantDecay schedule, so it cannot be set/);
+    expect(() => (opt.learningRate = 0.5)).toThrow(
+      /learning rate is a schedule \(PiecewiseConstantDecay\), so it cannot be set/,
+    );
     const fixed = new optimizers.Adam(0.1);
     fixed.learningRate = 0.05;
     expect(fixed.learningRate).toBe(0.05);

@@ -197,7 +197,7 @@ export abstract class Optimizer {
     const op = `${this.className}.learningRate`;
     if (this.rate instanceof LearningRateSchedule)
       throw new tf.FailedPreconditionError(
-        `${op}: this optimizer's learning rate is a ${this.rate.className} schedule, so it cannot be set (as in Keras).`,
+        `${op}: this optimizer's learning rate is a schedule (${this.rate.className}), so it cannot be set (as in Keras).`,
         'learningRate',
       );
     this.rate = checkRate(op, 'learningRate', value, 0, 'positive');
