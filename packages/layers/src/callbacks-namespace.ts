@@ -5,3 +5,10 @@
  */
 export { EarlyStopping, earlyStopping } from './training/callbacks.js';
 export type { Callback, CallbackModel, EarlyStoppingOptions, Logs } from './training/callbacks.js';
+// Issue 12 (real models I): checkpoints, learning-rate reduction, CSV logs.
+export { ModelCheckpoint } from './training/model-checkpoint.js';
+export type { ModelCheckpointOptions } from './training/model-checkpoint.js';
+export { ReduceLROnPlateau } from './training/reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauOptions } from './training/reduce-lr-on-plateau.js';
+export { CSVLogger } from './training/csv-logger.js';
+export type { CSVLoggerOptions } from './training/csv-logger.js';

@@ -8,7 +8,8 @@ import * as activations from './activations.js';
 import * as initializers from './initializers.js';
 import { Layer } from './layer.js';
 import type { LayerConfig, LayerOptions } from './layer.js';
-import { ACTIVATION_RULE, INITIALIZER_RULE } from './name-rules.js';
+import { ACTIVATION_RULE, INITIALIZER_RULE, REGULARIZER_RULE } from './name-rules.js';
+import * as regularizers from './regularizers.js';
 import { INTEGER, LAYER_RULES } from './option-rules.js';
 
 /**
@@ -26,6 +27,10 @@ export interface DenseOptions extends LayerOptions {
   readonly biasInitializer?: initializers.InitializerIdentifier;
   /** Seed for initializers given by name (the bias gets `seed + 1`, so the two draws differ). */
   readonly seed?: number;
+  /** A penalty on the kernel added to the training loss (`'l1'`, `'l2'`, `'l1l2'` or a Regularizer); default none. */
+  readonly kernelRegularizer?: regularizers.RegularizerIdentifier;
+  /** A penalty on the bias; default none. */
+  readonly biasRegularizer?: regularizers.RegularizerIdentifier;
 }
 
 const DENSE_RULES: tf.OptionSchema<DenseOptions> = {
@@ -35,6 +40,8 @@ const DENSE_RULES: tf.OptionSchema<DenseOptions> = {
   kernelInitializer: INITIALIZER_RULE,
   biasInitializer: INITIALIZER_RULE,
   seed: INTEGER,
+  kernelRegularizer: REGULARIZER_RULE,
+  biasRegularizer: REGULARIZER_RULE,
 };
 
 /**
@@ -60,6 +67,12 @@ export function denseForward(
   });
 }
 
+/** `{ [key]: { className, config } }` for a regularizer, `{}` for none (so configs stay as before). */
+export function regularizerConfig(key: string, regularizer: regularizers.Regularizer | null): LayerConfig {
+  const serialized = regularizers.serialize(regularizer);
+  return serialized === null ? {} : { [key]: serialized };
+}
+
 /**
  * A densely-connected layer, as `tf.keras.layers.Dense`.
  * @example
@@ -78,6 +91,10 @@ export class Dense extends Layer {
   readonly activation: activations.Activation;
   private readonly kernelInitializer: initializers.Initializer;
   private readonly biasInitializer: initializers.Initializer;
+  /** The kernel's penalty, or null. */
+  readonly kernelRegularizer: regularizers.Regularizer | null;
+  /** The bias' penalty, or null. */
+  readonly biasRegularizer: regularizers.Regularizer | null;
   private kernelVariable: tf.Variable | null = null;
   private biasVariable: tf.Variable | null = null;
 
@@ -96,6 +113,8 @@ export class Dense extends Layer {
       seed === undefined ? undefined : seed + 1,
       'biasInitializer',
     );
+    this.kernelRegularizer = regularizers.get(options.kernelRegularizer, 'kernelRegularizer', 'Dense');
+    this.biasRegularizer = regularizers.get(options.biasRegularizer, 'biasRegularizer', 'Dense');
   }
 
   /**
@@ -126,8 +145,23 @@ export class Dense extends Layer {
       );
     }
     const inputDim = inputShape[inputShape.length - 1]!;
-    this.kernelVariable = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
-    if (this.useBias) this.biasVariable = this.addWeight('bias', [this.units], this.biasInitializer);
+    this.kernelVariable = this.addWeight(
+      'kernel',
+      [inputDim, this.units],
+      this.kernelInitializer,
+      true,
+      'float32',
+      this.kernelRegularizer,
+    );
+    if (this.useBias)
+      this.biasVariable = this.addWeight(
+        'bias',
+        [this.units],
+        this.biasInitializer,
+        true,
+        'float32',
+        this.biasRegularizer,
+      );
     super.build(inputShape);
   }
 
@@ -167,6 +201,8 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer.name,
       biasInitializer: this.biasInitializer.name,
+      ...regularizerConfig('kernelRegularizer', this.kernelRegularizer),
+      ...regularizerConfig('biasRegularizer', this.biasRegularizer),
     };
   }
 

@@ -56,3 +56,9 @@ export type { Activation, ActivationIdentifier, ActivationName } from './activat
  */
 export * as initializers from './initializers.js';
 export type { Initializer, InitializerIdentifier, InitializerName } from './initializers.js';
+/**
+ * Weight regularizers by Keras' names; `fit` and `evaluate` add their penalties to the loss.
+ * @example new Dense(2, { kernelRegularizer: regularizers.l2(1e-4) })
+ */
+export * as regularizers from './regularizers.js';
+export type { L1L2Options, Regularizer, RegularizerIdentifier, RegularizerName } from './regularizers.js';

@@ -6,6 +6,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
+import { drawNormal, drawTruncatedNormal, drawUniform, orthonormalColumns } from './initializer-draws.js';
 import { FINITE, INTEGER, assertMessageNames, isInitializer, unknownName } from './option-rules.js';
 
 /**
@@ -24,7 +25,19 @@ export interface Initializer {
  * @example const name: InitializerName = 'heNormal';
  */
 export type InitializerName =
-  'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'randomNormal' | 'randomUniform';
+  | 'zeros'
+  | 'ones'
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heNormal'
+  | 'randomNormal'
+  | 'randomUniform'
+  | 'heUniform'
+  | 'lecunNormal'
+  | 'lecunUniform'
+  | 'truncatedNormal'
+  | 'orthogonal'
+  | 'varianceScaling';
 
 /**
  * What a layer's `kernelInitializer` / `biasInitializer` option accepts.
@@ -107,54 +120,186 @@ export function ones(): Initializer {
 }
 
 /**
+ * Options of `varianceScaling` (Keras' `VarianceScaling`).
+ * @example initializers.varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'truncatedNormal', seed: 1 })
+ */
+export interface VarianceScalingOptions extends SeedOptions {
+  /** The variance's numerator; default 1. */
+  readonly scale?: number;
+  /** What divides `scale`: `'fanIn'` (default), `'fanOut'` or `'fanAvg'` ((fanIn + fanOut) / 2). */
+  readonly mode?: 'fanIn' | 'fanOut' | 'fanAvg';
+  /** `'truncatedNormal'` (default), `'untruncatedNormal'` or `'uniform'`. */
+  readonly distribution?: 'truncatedNormal' | 'untruncatedNormal' | 'uniform';
+}
+
+const VARIANCE_SCALING_RULES: tf.OptionSchema<VarianceScalingOptions> = {
+  ...SEED_RULES,
+  scale: {
+    kind: 'custom',
+    check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a finite number > 0'),
+  },
+  mode: { kind: 'oneOf', values: ['fanIn', 'fanOut', 'fanAvg'] },
+  distribution: { kind: 'oneOf', values: ['truncatedNormal', 'untruncatedNormal', 'uniform'] },
+};
+
+/**
+ * The stddev of a standard normal truncated at ±2 (Keras' 0.87962566103423978): a truncated draw is
+ * divided by it so its variance is the one asked for.
+ */
+export const TRUNCATED_STDDEV = 0.87962566103423978;
+
+function scaled(
+  name: string,
+  options: VarianceScalingOptions,
+  defaults: Required<Omit<VarianceScalingOptions, 'seed'>>,
+): Initializer {
+  const scale = options.scale ?? defaults.scale;
+  const mode = options.mode ?? defaults.mode;
+  const distribution = options.distribution ?? defaults.distribution;
+  return {
+    name,
+    initialize: (shape, dtype = 'float32') => {
+      floatOnly(name, dtype);
+      const [fanIn, fanOut] = computeFans(shape);
+      const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+      const variance = scale / Math.max(1, fan);
+      if (distribution === 'uniform') {
+        // One rounding (3·scale / fan), so glorotUniform's limit is bit for bit √(6 / (fanIn + fanOut)) as before.
+        const limit = Math.sqrt((3 * scale) / Math.max(1, fan));
+        return drawUniform(shape, -limit, limit, options.seed);
+      }
+      if (distribution === 'untruncatedNormal') return drawNormal(shape, 0, Math.sqrt(variance), options.seed);
+      return drawTruncatedNormal(shape, 0, Math.sqrt(variance) / TRUNCATED_STDDEV, options.seed);
+    },
+  };
+}
+
+/**
+ * Keras' `VarianceScaling`: variance `scale / fan` (the fan picked by `mode`), drawn from a normal
+ * truncated at two standard deviations (its stddev divided by 0.8796 so the variance is kept), an
+ * untruncated normal, or a uniform in ±√(3·variance). The named Glorot, He and LeCun initializers are
+ * its presets.
+ * @example initializers.varianceScaling({ scale: 2, mode: 'fanOut' }).initialize([3, 3, 16, 32])
+ */
+export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
+  tf.checkOptions('initializers.varianceScaling', options, VARIANCE_SCALING_RULES);
+  return scaled('varianceScaling', options, { scale: 1, mode: 'fanIn', distribution: 'truncatedNormal' });
+}
+
+/** The Keras presets of VarianceScaling: name → (scale, mode, distribution). */
+function preset(
+  name: InitializerName,
+  scale: number,
+  mode: 'fanIn' | 'fanAvg',
+  distribution: 'truncatedNormal' | 'uniform',
+): (options?: SeedOptions) => Initializer {
+  return (options: SeedOptions = {}) => {
+    tf.checkOptions(`initializers.${name}`, options, SEED_RULES);
+    return scaled(name, options, { scale, mode, distribution });
+  };
+}
+
+/**
  * Uniform in [-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)); Keras' default kernel initializer.
  * @example initializers.glorotUniform({ seed: 1 }).initialize([4, 2]) // every |w| < 1
  */
-export function glorotUniform(options: SeedOptions = {}): Initializer {
-  tf.checkOptions('initializers.glorotUniform', options, SEED_RULES);
-  return {
-    name: 'glorotUniform',
-    initialize: (shape, dtype = 'float32') => {
-      floatOnly('glorotUniform', dtype);
-      const [fanIn, fanOut] = computeFans(shape);
-      const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
-      return drawUniform(shape, -limit, limit, options.seed);
-    },
-  };
-}
+export const glorotUniform = preset('glorotUniform', 1, 'fanAvg', 'uniform');
 
 /**
- * Normal with stddev sqrt(2 / (fanIn + fanOut)).
- * Keras draws from a normal truncated at two standard deviations (and rescales the stddev by
- * 1/0.8796 to make up for the cut tails); tensor-core has no truncated normal yet, so this
- * approximates it with a plain normal of the target stddev: same variance, but rare draws past 2σ.
+ * Truncated normal (at ±2σ) with stddev sqrt(2 / (fanIn + fanOut)) / 0.8796, as Keras' GlorotNormal.
  * @example initializers.glorotNormal({ seed: 1 }).initialize([4, 2])
  */
-export function glorotNormal(options: SeedOptions = {}): Initializer {
-  tf.checkOptions('initializers.glorotNormal', options, SEED_RULES);
+export const glorotNormal = preset('glorotNormal', 1, 'fanAvg', 'truncatedNormal');
+
+/**
+ * Truncated normal with stddev sqrt(2 / fanIn) / 0.8796 (He et al., for relu layers; Keras' HeNormal).
+ * @example initializers.heNormal({ seed: 1 }).initialize([3, 3, 8, 16]) // fanIn = 3·3·8
+ */
+export const heNormal = preset('heNormal', 2, 'fanIn', 'truncatedNormal');
+
+/**
+ * Uniform in ±sqrt(6 / fanIn) (Keras' HeUniform).
+ * @example initializers.heUniform({ seed: 1 }).initialize([64, 32])
+ */
+export const heUniform = preset('heUniform', 2, 'fanIn', 'uniform');
+
+/**
+ * Truncated normal with stddev sqrt(1 / fanIn) / 0.8796 (Keras' LecunNormal, for selu networks).
+ * @example initializers.lecunNormal({ seed: 1 }).initialize([64, 32])
+ */
+export const lecunNormal = preset('lecunNormal', 1, 'fanIn', 'truncatedNormal');
+
+/**
+ * Uniform in ±sqrt(3 / fanIn) (Keras' LecunUniform).
+ * @example initializers.lecunUniform({ seed: 1 }).initialize([64, 32])
+ */
+export const lecunUniform = preset('lecunUniform', 1, 'fanIn', 'uniform');
+
+/**
+ * Options of `truncatedNormal`.
+ * @example initializers.truncatedNormal({ mean: 0, stddev: 0.02, seed: 1 })
+ */
+export type TruncatedNormalOptions = RandomNormalOptions;
+
+/**
+ * Normal with `mean` (0) and `stddev` (0.05), values beyond two standard deviations redrawn (Keras'
+ * TruncatedNormal): every value lies in mean ± 2·stddev.
+ * @example initializers.truncatedNormal({ stddev: 0.02, seed: 3 }).initialize([768, 768])
+ */
+export function truncatedNormal(options: TruncatedNormalOptions = {}): Initializer {
+  tf.checkOptions('initializers.truncatedNormal', options, NORMAL_RULES);
+  const mean = options.mean ?? 0;
+  const stddev = options.stddev ?? 0.05;
   return {
-    name: 'glorotNormal',
+    name: 'truncatedNormal',
     initialize: (shape, dtype = 'float32') => {
-      floatOnly('glorotNormal', dtype);
-      const [fanIn, fanOut] = computeFans(shape);
-      return drawNormal(shape, 0, Math.sqrt(2 / Math.max(1, fanIn + fanOut)), options.seed);
+      floatOnly('truncatedNormal', dtype);
+      return drawTruncatedNormal(shape, mean, stddev, options.seed);
     },
   };
 }
 
 /**
- * Normal with stddev sqrt(2 / fanIn) (He et al., for relu layers). As with `glorotNormal`, a plain
- * normal stands in for Keras' truncated one (same variance).
- * @example initializers.heNormal({ seed: 1 }).initialize([4, 2])
+ * Options of `orthogonal` (Keras' `Orthogonal`).
+ * @example initializers.orthogonal({ gain: Math.sqrt(2), seed: 1 })
  */
-export function heNormal(options: SeedOptions = {}): Initializer {
-  tf.checkOptions('initializers.heNormal', options, SEED_RULES);
+export interface OrthogonalOptions extends SeedOptions {
+  /** Multiplies the orthogonal matrix; default 1. */
+  readonly gain?: number;
+}
+
+const ORTHOGONAL_RULES: tf.OptionSchema<OrthogonalOptions> = { ...SEED_RULES, gain: FINITE };
+
+/**
+ * A (semi-)orthogonal matrix (Keras' `Orthogonal`, Saxe et al.): the Q of the QR decomposition of a
+ * standard normal [max(rows, cols), min(rows, cols)] matrix, signs fixed so R's diagonal is positive
+ * (which makes Q unique and uniformly distributed), transposed when there are fewer rows than
+ * columns, times `gain`. A kernel of rank > 2 is the [∏ leading dims, last dim] matrix reshaped.
+ * @example initializers.orthogonal({ seed: 1 }).initialize([64, 64]) // Wᵀ·W = I
+ */
+export function orthogonal(options: OrthogonalOptions = {}): Initializer {
+  tf.checkOptions('initializers.orthogonal', options, ORTHOGONAL_RULES);
+  const gain = options.gain ?? 1;
   return {
-    name: 'heNormal',
+    name: 'orthogonal',
     initialize: (shape, dtype = 'float32') => {
-      floatOnly('heNormal', dtype);
-      const [fanIn] = computeFans(shape);
-      return drawNormal(shape, 0, Math.sqrt(2 / Math.max(1, fanIn)), options.seed);
+      floatOnly('orthogonal', dtype);
+      tf.assertValidShape('initializers.orthogonal', shape);
+      if (shape.length < 2)
+        tf.invalidArgument(
+          'initializers.orthogonal',
+          'shape',
+          'a shape of rank >= 2 (a matrix, or a kernel)',
+          tf.formatShape(shape),
+        );
+      const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const cols = shape[shape.length - 1]!;
+      return tf.tidy(() => {
+        if (rows === 0 || cols === 0) return tf.zeros(shape);
+        const q = orthonormalColumns(drawNormal([Math.max(rows, cols), Math.min(rows, cols)], 0, 1, options.seed));
+        const oriented = rows < cols ? tf.transpose(q) : q;
+        return tf.reshape(gain === 1 ? oriented : tf.mul(oriented, gain), shape);
+      });
     },
   };
 }
@@ -200,20 +345,6 @@ export function randomUniform(options: RandomUniformOptions = {}): Initializer {
   };
 }
 
-// As in Keras 3, a seeded initializer is deterministic: the same seed gives the same weights on every
-// call (TensorFlow's stateless ops), while an unseeded one draws from the global random state.
-function drawUniform(shape: readonly number[], minval: number, maxval: number, seed: number | undefined): tf.Tensor {
-  return seed === undefined
-    ? tf.random.uniform(shape, { minval, maxval })
-    : tf.random.statelessUniform(shape, [seed, 0], { minval, maxval });
-}
-
-function drawNormal(shape: readonly number[], mean: number, stddev: number, seed: number | undefined): tf.Tensor {
-  return seed === undefined
-    ? tf.random.normal(shape, { mean, stddev })
-    : tf.random.statelessNormal(shape, [seed, 0], { mean, stddev });
-}
-
 const BY_NAME: Readonly<Record<InitializerName, (options: SeedOptions) => Initializer>> = {
   zeros,
   ones,
@@ -222,6 +353,12 @@ const BY_NAME: Readonly<Record<InitializerName, (options: SeedOptions) => Initia
   heNormal,
   randomNormal,
   randomUniform,
+  heUniform,
+  lecunNormal,
+  lecunUniform,
+  truncatedNormal,
+  orthogonal,
+  varianceScaling,
 };
 
 /**

@@ -8,6 +8,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import * as initializers from './initializers.js';
 import { LAYER_RULES } from './option-rules.js';
+import * as regularizers from './regularizers.js';
 
 /**
  * Options every layer takes.
@@ -53,6 +54,8 @@ export type LayerConfig = { readonly [key: string]: ConfigValue };
 interface WeightRecord {
   readonly variable: tf.Variable;
   readonly trainable: boolean;
+  /** The penalty `losses` computes from the weight, or null. */
+  readonly regularizer: regularizers.Regularizer | null;
 }
 
 // Keras numbers default names per kind (`dense`, `dense_1`); per Engine, so a fresh Engine starts over.
@@ -181,8 +184,9 @@ export abstract class Layer {
 
   /**
    * Creates a weight Variable named `<layer name>/<name>`, initialised by `initializer` (a Keras name
-   * or an Initializer). For use in `build`.
-   * @example this.kernel = this.addWeight('kernel', [4, 2], 'glorotUniform');
+   * or an Initializer). For use in `build`. A `regularizer` (Keras' `add_weight(regularizer=...)`)
+   * makes the weight's penalty part of `losses`, which `fit` and `evaluate` add to the loss.
+   * @example this.kernel = this.addWeight('kernel', [4, 2], 'glorotUniform', true, 'float32', 'l2');
    */
   addWeight(
     name: string,
@@ -190,9 +194,12 @@ export abstract class Layer {
     initializer: initializers.InitializerIdentifier = 'glorotUniform',
     trainable = true,
     dtype: tf.DataType = 'float32',
+    regularizer: regularizers.RegularizerIdentifier | null = null,
   ): tf.Variable {
     this.assertNotDisposed('addWeight');
     const init = initializers.get(initializer, undefined, `${name}Initializer`);
+    const penalty =
+      regularizer === null ? null : regularizers.get(regularizer, `${name}Regularizer`, `${this.name}.addWeight`);
     const variable = tf.getEngine().withoutRecording(() =>
       tf.tidy(
         () =>
@@ -202,8 +209,22 @@ export abstract class Layer {
           }),
       ),
     );
-    this.weightRecords.push({ variable, trainable });
+    this.weightRecords.push({ variable, trainable, regularizer: penalty });
     return variable;
+  }
+
+  /**
+   * The layer's regularization penalties, one scalar per regularized trainable weight, computed now
+   * from the weights' current values (Keras' `layer.losses`: a frozen weight adds none). Computed
+   * inside `GradientTape.record`, they are differentiable; the caller owns the tensors.
+   * @example tf.addN(model.losses) // what fit adds to the loss
+   */
+  get losses(): tf.Tensor[] {
+    this.assertNotDisposed('losses');
+    if (!this.trainableInternal) return [];
+    return this.weightRecords
+      .filter((record) => record.trainable && record.regularizer !== null)
+      .map((record) => record.regularizer!.apply(record.variable));
   }
 
   /**

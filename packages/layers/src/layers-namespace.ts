@@ -9,3 +9,13 @@ export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
 export { Activation, Dropout, Flatten, ReLU, Softmax } from './core-layers.js';
 export type { ActivationLayerOptions, DropoutOptions, ReLUOptions, SoftmaxOptions } from './core-layers.js';
+// Issue 12 (real models I): normalization, reshaping and global pooling.
+export { BatchNormalization, LayerNormalization } from './normalization.js';
+export type {
+  BatchNormalizationOptions,
+  LayerNormalizationOptions,
+  Normalization,
+  NormalizationOptions,
+} from './normalization.js';
+export { GlobalAveragePooling2D, GlobalMaxPooling2D, Permute, Reshape } from './reshaping.js';
+export type { GlobalPooling2D, GlobalPooling2DOptions } from './reshaping.js';

@@ -86,6 +86,15 @@ export abstract class Model extends Layer {
     return dedupe([...super.trainableVariables, ...this.layers.flatMap((l) => l.trainableVariables)]);
   }
 
+  /**
+   * The regularization penalties of the model's own weights and of every layer it holds (Keras'
+   * `model.losses`); `fit` and `evaluate` add their sum to the loss. The caller owns the tensors.
+   * @example const penalty = tf.tidy(() => model.losses.reduce((a, b) => tf.add(a, b), tf.scalar(0)));
+   */
+  override get losses(): tf.Tensor[] {
+    return [...super.losses, ...this.layers.flatMap((layer) => layer.losses)];
+  }
+
   override get nonTrainableVariables(): tf.Variable[] {
     const all = dedupe([
       ...super.trainableVariables,

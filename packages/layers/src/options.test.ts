@@ -353,7 +353,7 @@ describe('options: optimizers', () => {
     );
     expectRefused(
       () => new optimizers.Adam({ learningRate: 'x' as never }),
-      /^Adam: argument 'options.learningRate' expected a finite number > 0, but got string 'x'/,
+      /^Adam: argument 'options.learningRate' expected a finite number > 0 or a LearningRateSchedule, but got string 'x'/,
     );
     expectRefused(
       () => new optimizers.SGD('0.1' as never),

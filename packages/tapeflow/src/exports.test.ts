@@ -95,6 +95,7 @@ const UMBRELLA_EXPORTS = [
   'reduceMin',
   'reduceSum',
   'registerBackend',
+  'regularizers',
   'relu',
   'removeBackend',
   'reshape',

@@ -9,6 +9,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Options of `Adam` (Keras' defaults).
@@ -16,7 +17,7 @@ import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
  */
 export interface AdamOptions extends OptimizerOptions {
   /** Default 0.001. */
-  readonly learningRate?: number;
+  readonly learningRate?: number | LearningRateSchedule;
   /** Decay of the first moment; default 0.9. */
   readonly beta1?: number;
   /** Decay of the second moment; default 0.999. */
@@ -64,8 +65,8 @@ export class Adam extends Optimizer {
 
   constructor(options?: AdamOptions);
   /** Keras' positional form: `new Adam(0.01, { beta1: 0.8 })`. */
-  constructor(learningRate: number, options?: Omit<AdamOptions, 'learningRate'>);
-  constructor(first?: number | AdamOptions, second?: Omit<AdamOptions, 'learningRate'>) {
+  constructor(learningRate: number | LearningRateSchedule, options?: Omit<AdamOptions, 'learningRate'>);
+  constructor(first?: number | LearningRateSchedule | AdamOptions, second?: Omit<AdamOptions, 'learningRate'>) {
     const variant = new.target.variant;
     const given = optimizerOptions(variant.className, first, second, ADAM_RULES);
     const options =

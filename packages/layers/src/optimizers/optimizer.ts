@@ -9,14 +9,19 @@
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core/internal';
 import { halfOpenRule } from '../option-rules.js';
+import { LearningRateSchedule, serialize as serializeSchedule } from './schedules.js';
+import type { ScheduleConfig } from './schedules.js';
 
 /**
  * Options every optimizer takes (Keras 3's base arguments).
  * @example new tf.optimizers.SGD({ learningRate: 0.1, weightDecay: 1e-4 })
  */
 export interface OptimizerOptions {
-  /** Step size. Each optimizer has Keras' default (0.01 for SGD, 0.001 for the others). */
-  readonly learningRate?: number;
+  /**
+   * Step size, or a schedule of it (`tf.optimizers.schedules.ExponentialDecay`, ...). Each optimizer
+   * has Keras' default (0.01 for SGD, 0.001 for the others).
+   */
+  readonly learningRate?: number | LearningRateSchedule;
   /**
    * Decoupled weight decay: before each update, `v -= learningRate · weightDecay · v` (Keras 3 applies
    * it in every optimizer; AdamW defaults it to 0.004). Default none.
@@ -41,7 +46,11 @@ export const OPTIMIZER_RULES: tf.OptionSchema<OptimizerOptions> = {
   learningRate: {
     kind: 'custom',
     check: (value) =>
-      typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number > 0',
+      (typeof value === 'number' && Number.isFinite(value) && value > 0) || value instanceof LearningRateSchedule
+        ? undefined
+        : typeof value === 'number'
+          ? 'a finite number > 0'
+          : 'a finite number > 0 or a LearningRateSchedule',
   },
   weightDecay: NON_NEGATIVE_RULE,
   name: { kind: 'string' },
@@ -59,11 +68,11 @@ export const UNIT_RULE: tf.OptionRule = halfOpenRule(0, 1);
  */
 export function optimizerOptions<T extends OptimizerOptions>(
   op: string,
-  first: number | T | undefined,
+  first: number | LearningRateSchedule | T | undefined,
   second: Omit<T, 'learningRate'> | undefined,
   rules: tf.OptionSchema<T>,
 ): T {
-  if (typeof first === 'number') {
+  if (typeof first === 'number' || first instanceof LearningRateSchedule) {
     tf.checkOptions(op, second, rules);
     if (second !== undefined && Object.hasOwn(second, 'learningRate')) {
       tf.invalidArgument(
@@ -92,8 +101,13 @@ export function optimizerOptions<T extends OptimizerOptions>(
   return first ?? ({} as T); // every key of an options type is optional, so {} is one
 }
 
-/** An optimizer's hyper-parameters as JSON (Keras' `get_config`), which `model.save` writes. */
-export type OptimizerConfig = { readonly [key: string]: number | boolean | string };
+/**
+ * An optimizer's hyper-parameters as JSON (Keras' `get_config`), which `model.save` writes; a
+ * scheduled learning rate is `{ className, config }`.
+ */
+export type OptimizerConfig = {
+  readonly [key: string]: number | boolean | string | { readonly className: string; readonly config: ScheduleConfig };
+};
 
 /** A (gradient, variable) pair, the form Keras' `apply_gradients(zip(grads, vars))` takes. */
 export type GradientPair = readonly [tf.Tensor | null, tf.Variable];
@@ -136,8 +150,7 @@ export abstract class Optimizer {
   abstract readonly className: string;
   /** The prefix of slot variable names. */
   readonly name: string;
-  /** The step size; may be changed between steps. */
-  learningRate: number;
+  private rate: number | LearningRateSchedule;
   /** Decoupled weight decay, or undefined for none. */
   readonly weightDecay: number | undefined;
   /** Updates applied so far (Keras' `iterations`); Adam's bias correction counts from it. */
@@ -147,13 +160,10 @@ export abstract class Optimizer {
   private disposed = false;
 
   constructor(options: OptimizerOptions, defaults: { readonly learningRate: number; readonly name: string }) {
-    this.learningRate = checkRate(
-      defaults.name,
-      'learningRate',
-      options.learningRate,
-      defaults.learningRate,
-      'positive',
-    );
+    this.rate =
+      options.learningRate instanceof LearningRateSchedule
+        ? options.learningRate
+        : checkRate(defaults.name, 'learningRate', options.learningRate, defaults.learningRate, 'positive');
     this.weightDecay =
       options.weightDecay === undefined
         ? undefined
@@ -167,11 +177,42 @@ export abstract class Optimizer {
    */
   protected abstract updateStep(gradient: tf.Tensor, variable: tf.Variable, learningRate: number): void;
 
+  /**
+   * Runs once per `applyGradients`, before the variables' updates (Keras' `_backend_update_step`):
+   * for state shared by every variable of a step, such as Nadam's momentum-schedule product.
+   */
+  protected prepareStep(): void {}
+
+  /**
+   * The step size of the next update: the number given, or the schedule's value at `iterations`
+   * (Keras' `optimizer.learning_rate`). Settable between steps (ReduceLROnPlateau does) unless it is
+   * a schedule, as in Keras.
+   * @example opt.learningRate = opt.learningRate / 10;
+   */
+  get learningRate(): number {
+    return this.rate instanceof LearningRateSchedule ? this.rate.call(this.iterations) : this.rate;
+  }
+
+  set learningRate(value: number) {
+    const op = `${this.className}.learningRate`;
+    if (this.rate instanceof LearningRateSchedule)
+      throw new tf.FailedPreconditionError(
+        `${op}: this optimizer's learning rate is a schedule (${this.rate.className}), so it cannot be set (as in Keras).`,
+        'learningRate',
+      );
+    this.rate = checkRate(op, 'learningRate', value, 0, 'positive');
+  }
+
+  /** The schedule given as `learningRate`, or null for a fixed rate. */
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return this.rate instanceof LearningRateSchedule ? this.rate : null;
+  }
+
   /** The hyper-parameters as JSON; subclasses add theirs. */
   getConfig(): OptimizerConfig {
     return {
       name: this.name,
-      learningRate: this.learningRate,
+      learningRate: this.rate instanceof LearningRateSchedule ? serializeSchedule(this.rate) : this.rate,
       ...(this.weightDecay === undefined ? {} : { weightDecay: this.weightDecay }),
     };
   }
@@ -258,6 +299,7 @@ export abstract class Optimizer {
           for (const [, variable] of updates)
             variable.assign(tf.sub(variable, tf.mul(variable, learningRate * this.weightDecay)));
         }
+        this.prepareStep();
         for (const [gradient, variable] of updates) this.updateStep(gradient, variable, learningRate);
       }),
     );
@@ -299,17 +341,17 @@ export abstract class Optimizer {
   }
 
   /**
-   * The slot `name` of `variable` (zeros of its shape on first use), e.g. Adam's `'momentum'`.
-   * For use in `updateStep`.
+   * The slot `name` of `variable` (`initialValue`, default 0, in its shape on first use), e.g. Adam's
+   * `'momentum'`. For use in `updateStep`.
    */
-  protected slot(variable: tf.Variable, name: string): tf.Variable {
+  protected slot(variable: tf.Variable, name: string, initialValue = 0): tf.Variable {
     let byName = this.slots.get(variable);
     if (byName === undefined) this.slots.set(variable, (byName = new Map()));
     let slot = byName.get(name);
     if (slot === undefined) {
       slot = tf.getEngine().withoutRecording(
         () =>
-          new tf.Variable(tf.zerosLike(variable), {
+          new tf.Variable(initialValue === 0 ? tf.zerosLike(variable) : tf.fill(variable.shape, initialValue), {
             name: `${this.name}/${variable.name}/${name}`,
             trainable: false,
           }),

@@ -195,7 +195,9 @@ describe('optimizers: API', () => {
     expect(optimizers.get('adamw')).toBeInstanceOf(optimizers.AdamW);
     expect(optimizers.get('rmsprop', { learningRate: 0.5 }).learningRate).toBe(0.5);
     expect(optimizers.get(adam)).toBe(adam);
-    expect(() => optimizers.get('adagrad')).toThrow(/'sgd', 'adam', 'adamw', 'rmsprop'.*adagrad/);
+    expect(() => optimizers.get('lion')).toThrow(
+      /'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam'.*lion/,
+    );
     expect(() => new optimizers.SGD({ learningRate: -1 })).toThrow(/learningRate.*> 0/);
     expect(() => new optimizers.SGD({ momentum: 1 })).toThrow(/momentum.*\[0, 1\)/);
     expect(adam.getConfig()).toEqual({

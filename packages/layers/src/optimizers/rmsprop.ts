@@ -7,6 +7,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { NON_NEGATIVE_RULE, OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Options of `RMSprop` (Keras' defaults).
@@ -14,7 +15,7 @@ import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
  */
 export interface RMSpropOptions extends OptimizerOptions {
   /** Default 0.001. */
-  readonly learningRate?: number;
+  readonly learningRate?: number | LearningRateSchedule;
   /** Decay of the running mean of g²; default 0.9. */
   readonly rho?: number;
   /** Default 0 (none). */
@@ -50,8 +51,8 @@ export class RMSprop extends Optimizer {
 
   constructor(options?: RMSpropOptions);
   /** Keras' positional form: `new RMSprop(0.01, { rho: 0.95 })`. */
-  constructor(learningRate: number, options?: Omit<RMSpropOptions, 'learningRate'>);
-  constructor(first?: number | RMSpropOptions, second?: Omit<RMSpropOptions, 'learningRate'>) {
+  constructor(learningRate: number | LearningRateSchedule, options?: Omit<RMSpropOptions, 'learningRate'>);
+  constructor(first?: number | LearningRateSchedule | RMSpropOptions, second?: Omit<RMSpropOptions, 'learningRate'>) {
     const options = optimizerOptions('RMSprop', first, second, RMSPROP_RULES);
     super(options, { learningRate: 0.001, name: 'rmsprop' });
     this.rho = options.rho ?? 0.9;

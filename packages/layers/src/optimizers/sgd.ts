@@ -7,6 +7,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { OPTIMIZER_RULES, Optimizer, UNIT_RULE, optimizerOptions } from './optimizer.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Options of `SGD` (Keras' defaults).
@@ -14,7 +15,7 @@ import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
  */
 export interface SGDOptions extends OptimizerOptions {
   /** Default 0.01. */
-  readonly learningRate?: number;
+  readonly learningRate?: number | LearningRateSchedule;
   /** In [0, 1); default 0 (no momentum). */
   readonly momentum?: number;
   /** Nesterov momentum; default false. */
@@ -42,8 +43,8 @@ export class SGD extends Optimizer {
 
   constructor(options?: SGDOptions);
   /** Keras' positional form: `new SGD(0.1, { momentum: 0.9 })`. */
-  constructor(learningRate: number, options?: Omit<SGDOptions, 'learningRate'>);
-  constructor(first?: number | SGDOptions, second?: Omit<SGDOptions, 'learningRate'>) {
+  constructor(learningRate: number | LearningRateSchedule, options?: Omit<SGDOptions, 'learningRate'>);
+  constructor(first?: number | LearningRateSchedule | SGDOptions, second?: Omit<SGDOptions, 'learningRate'>) {
     const options = optimizerOptions('SGD', first, second, SGD_RULES);
     super(options, { learningRate: 0.01, name: 'SGD' });
     this.momentum = options.momentum ?? 0;

@@ -62,6 +62,16 @@ const PLAIN_STRING = /^[^\u0000-\u001f\u007f]{0,128}$/;
 const plain = (v: unknown): boolean =>
   v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && PLAIN_STRING.test(v));
 
+/** A saved learning-rate schedule: `{ className, config }` of plain values and short lists of numbers. */
+const isSchedule = (v: unknown): boolean =>
+  isObject(v) &&
+  typeof own(v, 'className') === 'string' &&
+  plain(own(v, 'className')) &&
+  isObject(own(v, 'config')) &&
+  Object.values(own(v, 'config') as Record<string, unknown>).every(
+    (x) => plain(x) || (Array.isArray(x) && x.length <= 4096 && x.every((n) => typeof n === 'number')),
+  );
+
 /** Checks the shape of a parsed `model.json` (every field loading reads), naming the field at fault. */
 export function checkModelJson(op: string, json: unknown, display: string): ModelJson {
   const fail = (field: string, expected: string, value: unknown): never => {
@@ -127,8 +137,12 @@ export function checkModelJson(op: string, json: unknown, display: string): Mode
       )
         fail('trainingConfig.optimizer', '{ className, config }', optimizer);
       const config = own(optimizer as Record<string, unknown>, 'config');
-      if (!isObject(config) || !Object.values(config).every(plain))
-        fail('trainingConfig.optimizer.config', 'an object of numbers, booleans and names', config);
+      if (!isObject(config) || !Object.values(config).every((v) => plain(v) || isSchedule(v)))
+        fail(
+          'trainingConfig.optimizer.config',
+          'an object of numbers, booleans, names and learning-rate schedules ({ className, config })',
+          config,
+        );
     }
   }
   return json as unknown as ModelJson;

@@ -24,6 +24,12 @@ export interface CallbackModel {
   stopTraining: boolean;
   getWeights(): tf.Tensor[];
   setWeights(weights: readonly tf.Tensor[]): void;
+  /** The compiled optimizer (ReduceLROnPlateau changes its learning rate); a Model has it. */
+  readonly optimizer?: { learningRate: number } | null;
+  /** Writes the model atomically (ModelCheckpoint); a Model has it. */
+  save?(dir: string): Promise<void>;
+  /** Writes the weights atomically (ModelCheckpoint with `saveWeightsOnly`); a Model has it. */
+  saveWeights?(file: string): Promise<void>;
 }
 
 /**

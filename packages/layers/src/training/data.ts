@@ -30,6 +30,17 @@ export function checkData(op: string, x: tf.Tensor, y: tf.Tensor | null): number
   return samples;
 }
 
+/**
+ * The compiled loss plus the model's regularization penalties (`model.losses`), as Keras' `fit` and
+ * `evaluate` compute the loss they minimise and report. Inside `GradientTape.record`, the penalties
+ * are differentiated with the rest.
+ */
+export function totalLoss(model: Layer, loss: tf.Tensor): tf.Tensor {
+  const penalties = model.losses;
+  if (penalties.length === 0) return loss;
+  return tf.tidy(() => penalties.reduce((sum, penalty) => tf.add(sum, penalty), loss));
+}
+
 /** Rows [start, start + size) of `t`. */
 export function rows(t: tf.Tensor, start: number, size: number): tf.Tensor {
   return tf.slice(t, start, size);

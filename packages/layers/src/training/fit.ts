@@ -1,10 +1,11 @@
 /**
  * @file The `fit` loop, as Keras': per epoch, shuffle (seeded when asked), then per batch record the
- * forward pass and the loss on a GradientTape, read the loss and metrics (one read), stop on a NaN or
- * infinite loss before the update is applied (TerminateOnNaN, built in: the weights stay those of the
- * last good step), apply the gradients, update the progress bar and call the callbacks; at the end of
- * an epoch, validate and record the history under Keras' keys (`loss`, `accuracy`, `val_loss`, ...).
- * Every step runs in `tidy` and disposes what it made, so `tf.memory()` stays flat across epochs.
+ * forward pass and the loss (plus the layers' regularization penalties) on a GradientTape, read the
+ * loss and metrics (one read), stop on a NaN or infinite loss before the update is applied
+ * (TerminateOnNaN, built in: the weights stay those of the last good step), apply the gradients,
+ * update the progress bar and call the callbacks; at the end of an epoch, validate and record the
+ * history under Keras' keys (`loss`, `accuracy`, `val_loss`, ...). Every step runs in `tidy` and
+ * disposes what it made, so `tf.memory()` stays flat across epochs.
  */
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
@@ -13,7 +14,7 @@ import type { Layer } from '../layer.js';
 import { CallbackList, checkCallback } from './callbacks.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkTargets, rows } from './data.js';
+import { MeanTracker, batchValues, checkData, checkTargets, rows, totalLoss } from './data.js';
 import { evaluateBatches } from './inference.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
@@ -222,7 +223,7 @@ async function trainStep(
     const [loss, prediction] = tape.record(() =>
       tf.tidy(() => {
         const output = model.apply(xb, { training: true });
-        return [compiled.loss(yb, output), output] as const;
+        return [totalLoss(model, compiled.loss(yb, output)), output] as const;
       }),
     );
     try {

@@ -1,13 +1,14 @@
 /**
  * @file `evaluate` and `predict`: the model at inference (`training: false`, so Dropout is off) over
- * the data in batches, unrecorded by tapes. `evaluate` averages the loss and metrics over every
- * sample (batches weighted by size, as Keras); `predict` concatenates the batches' outputs.
+ * the data in batches, unrecorded by tapes. `evaluate` averages the loss (regularization penalties
+ * included, as Keras) and metrics over every sample (batches weighted by size, as Keras); `predict`
+ * concatenates the batches' outputs.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import type { Layer } from '../layer.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkTargets, rows } from './data.js';
+import { MeanTracker, batchValues, checkData, checkTargets, rows, totalLoss } from './data.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
 import { POSITIVE_INTEGER } from '../option-rules.js';
@@ -62,7 +63,7 @@ export async function evaluateBatches(
       tf.tidy(() => {
         const yb = rows(y, start, size);
         const prediction = model.apply(rows(x, start, size), { training: false });
-        return batchValues(compiled, yb, prediction, compiled.loss(yb, prediction));
+        return batchValues(compiled, yb, prediction, totalLoss(model, compiled.loss(yb, prediction)));
       }),
     );
     const read = await values.data();
