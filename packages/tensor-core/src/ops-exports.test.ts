@@ -13,6 +13,8 @@ import * as elementwise from './ops/elementwise.js';
 import * as matmul from './ops/matmul.js';
 import * as reduction from './ops/reduction.js';
 import * as shapeOps from './ops/shape-ops.js';
+// Shape ops of issue 12
+import * as shapeMore from './ops/shape-more.js';
 
 /** Exports of ops/*.ts that are helpers for Tapeflow's own packages, not ops: in ./internal only. */
 const HELPERS = [
@@ -26,7 +28,7 @@ const HELPERS = [
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps };
+const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps, shapeMore };
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

@@ -8,3 +8,5 @@ export * from './elementwise.js';
 export * from './matmul.js';
 export * from './reduction.js';
 export * from './shape-ops.js';
+// Shape ops of issue 12
+export * from './shape-more.js';

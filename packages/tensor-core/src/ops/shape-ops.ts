@@ -21,7 +21,7 @@ import {
 } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertLiveTensor, describeValue } from './convert.js';
-import { elementOf, scalarOf, valuesToHost } from './values.js';
+import { elementOf, valuesToHost } from './values.js';
 import { checkInputDtype } from '../op-specs.js';
 
 /**
@@ -259,15 +259,30 @@ function checkIndices(values: ArrayLike<number>, limit: number, describe: string
   }
 }
 
+/** Options of `gather`. */
+export interface GatherOptions {
+  /**
+   * Leading dimensions shared by `x` and `indices` (TensorFlow's `batch_dims`; negative counts from
+   * indices' rank): batch b gathers from its own slice of `x`. Default 0; at most `axis`.
+   */
+  readonly batchDims?: number;
+}
+
+const GATHER_OPTIONS: OptionSchema<GatherOptions> = { batchDims: { kind: 'number', integer: true } };
+
 /**
  * Slices of `x` along `axis` at `indices`: an int32 Tensor, an integer (which drops the axis, as
  * TensorFlow's scalar index does) or nested arrays of integers, each in [0, x.shape[axis]). Values are
  * checked wherever they can be read synchronously (any array given here, and tensors on the cpu); on
  * an asynchronous backend (WebGPU) an out-of-range index in a tensor gives zeros, TensorFlow's GPU rule.
+ * With `batchDims` b, the first b dims of `x` and `indices` are a shared batch (TensorFlow's GatherV2
+ * `batch_dims`): output shape x.shape[:axis] + indices.shape[b:] + x.shape[axis+1:].
  * @example tf.gather(tf.tensor([10, 20, 30]), [2, 0]) // [30, 10]
+ * @example tf.gather(tf.tensor([[1, 2], [3, 4]]), [[1], [0]], 1, { batchDims: 1 }) // [[2], [3]]
  */
-export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tensor {
+export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0, options: GatherOptions = {}): Tensor {
   assertLiveTensor(x, 'gather', 'x');
+  checkOptions('gather', options, GATHER_OPTIONS);
   const normalized = normalizeAxis('gather', axis, x.rank);
   const limit = { size: x.shape[normalized]!, describe: `for axis ${normalized} of shape ${formatShape(x.shape)}` };
   const engine = getEngine();
@@ -278,12 +293,73 @@ export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tens
     // kernels give zeros for an out-of-range index instead.
     if (index === indices && backend.readSync !== undefined)
       checkIndices(backend.readSync(dataId), limit.size, limit.describe);
+    const requested = options.batchDims ?? 0;
+    const batchDims = requested < 0 ? requested + index.rank : requested;
+    if (batchDims !== 0) return gatherBatched(x, index, normalized, batchDims, requested);
     const shape = [...x.shape.slice(0, normalized), ...index.shape, ...x.shape.slice(normalized + 1)];
     checkAllocation('gather', shape, x.dtype);
     return engine.runKernel('Gather', { x, indices: index }, { axis: normalized }, { shape, dtype: x.dtype });
   } finally {
     if (index !== indices) index.dispose();
   }
+}
+
+/**
+ * Gather with `batchDims` b > 0, as a composite over Gather: x's batch dims move next to `axis` and
+ * merge with it, each batch's indices are offset into its own block, and the batch dims move back
+ * (so the gradient is Gather's, through the transposes).
+ */
+function gatherBatched(x: Tensor, index: Tensor, axis: number, batchDims: number, requested: number): Tensor {
+  if (batchDims < 0 || batchDims > index.rank || batchDims > axis)
+    invalidArgument(
+      'gather',
+      'options.batchDims',
+      `an integer in [${-index.rank}, ${Math.min(index.rank, axis)}] (at most axis ${axis} and the rank of indices ${formatShape(index.shape)})`,
+      describeValue(requested),
+    );
+  const batch = x.shape.slice(0, batchDims);
+  if (!shapesEqual(batch, index.shape.slice(0, batchDims)))
+    invalidArgument(
+      'gather',
+      'indices',
+      `a shape starting with x's batch dims ${formatShape(batch)} (x shape ${formatShape(x.shape)}, batchDims ${batchDims})`,
+      `shape ${formatShape(index.shape)}`,
+    );
+  const shape = [...x.shape.slice(0, axis), ...index.shape.slice(batchDims), ...x.shape.slice(axis + 1)];
+  checkAllocation('gather', shape, x.dtype);
+  const engine = getEngine();
+  return engine.tidy(() => {
+    const batchSize = sizeFromShape(batch);
+    const outer = x.shape.slice(batchDims, axis);
+    const size = x.shape[axis]!;
+    const inner = x.shape.slice(axis + 1);
+    const rows = sizeFromShape(index.shape.slice(batchDims));
+    // x as [outer, batch * size, inner]: batch b's rows start at b * size.
+    const merged = reshape(x, [batchSize, ...outer, size, ...inner]);
+    const moved = transpose(merged, [...outer.map((_, i) => i + 1), 0, ...[size, ...inner].map((_, i) => outer.length + 1 + i)]);
+    const flat = reshape(moved, [...outer, batchSize * size, ...inner]);
+    const offsets = new Int32Array(batchSize);
+    for (let b = 0; b < batchSize; b++) offsets[b] = b * size;
+    const shifted = engine.runKernel(
+      'Add',
+      { a: reshape(index, [batchSize, rows]), b: engine.makeTensor(offsets, [batchSize, 1], 'int32') },
+      {},
+      { shape: [batchSize, rows], dtype: 'int32' },
+    );
+    const picked = engine.runKernel(
+      'Gather',
+      { x: flat, indices: shifted },
+      { axis: outer.length },
+      { shape: [...outer, batchSize, rows, ...inner], dtype: x.dtype },
+    );
+    // [outer, batch, rows, inner] -> [batch, outer, rows, inner] -> the output's shape.
+    const back = transpose(picked, [
+      outer.length,
+      ...outer.map((_, i) => i),
+      ...[rows, ...inner].map((_, i) => outer.length + 1 + i),
+    ]);
+    return reshape(back, shape);
+  });
 }
 
 /** Repeats `x` to `shape`, NumPy broadcasting rules. */
@@ -374,44 +450,4 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments
     { numSegments },
     { shape, dtype: data.dtype },
   );
-}
-
-/**
- * Pads with `constantValue` (default 0): `paddings[i] = [before, after]` for each dimension. Built
- * from `fill` and `concat`, so it runs and differentiates on every backend.
- */
-export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
-  assertLiveTensor(x, 'pad', 'x');
-  if (!Array.isArray(paddings))
-    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, describeValue(paddings));
-  if (paddings.length !== x.rank)
-    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
-  const padded = x.shape.slice();
-  paddings.forEach((pair: unknown, axis) => {
-    const [before, after] = Array.isArray(pair) && pair.length === 2 ? (pair as unknown[]) : [undefined, undefined];
-    if (!Number.isInteger(before) || !Number.isInteger(after) || (before as number) < 0 || (after as number) < 0) {
-      invalidArgument('pad', 'paddings', 'pairs of non-negative integers', `${describeShape(pair)} on axis ${axis}`);
-    }
-    padded[axis]! += (before as number) + (after as number);
-  });
-  const fillValue = scalarOf(constantValue, x.dtype, 'pad', 'constantValue');
-  checkAllocation('pad', padded, x.dtype);
-  const engine = getEngine();
-  return engine.tidy(() => {
-    let result = x;
-    paddings.forEach(([before, after], axis) => {
-      if (before === 0 && after === 0) return;
-      const parts: Tensor[] = [];
-      const block = (n: number): Tensor => {
-        const shape = result.shape.slice();
-        shape[axis] = n;
-        return engine.runKernel('Fill', {}, { value: fillValue }, { shape, dtype: x.dtype });
-      };
-      if (before > 0) parts.push(block(before));
-      parts.push(result);
-      if (after > 0) parts.push(block(after));
-      result = concat(parts, axis);
-    });
-    return result === x ? engine.makeView(x, x.shape, 'Identity') : result;
-  });
 }
