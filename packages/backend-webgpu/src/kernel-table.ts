@@ -13,6 +13,16 @@ import { binaryKernel, castKernel, comparisonKernel, selectKernel, unaryKernel }
 import { gatherKernel, oneHotKernel, unsortedSegmentSumKernel } from './kernels/indexing.js';
 import { matMulKernel } from './kernels/MatMul.js';
 import { reductionKernel } from './kernels/reduction.js';
+// Shape kernels of issue 12
+import {
+  gatherNdKernel,
+  mirrorPadKernel,
+  padV2Kernel,
+  reverseV2Kernel,
+  scatterNdKernel,
+  stridedSliceKernel,
+  tileKernel,
+} from './kernels/shape-more.js';
 
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type WebGpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
@@ -65,6 +75,14 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     Fill: bind(fillKernel),
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
+    // Shape kernels of issue 12
+    Tile: bind(tileKernel),
+    PadV2: bind(padV2Kernel),
+    MirrorPad: bind(mirrorPadKernel),
+    ReverseV2: bind(reverseV2Kernel),
+    GatherNd: bind(gatherNdKernel),
+    ScatterNd: bind(scatterNdKernel),
+    StridedSlice: bind(stridedSliceKernel),
     Softmax: bind(softmaxKernel),
   };
 }

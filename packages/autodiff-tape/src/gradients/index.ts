@@ -12,6 +12,8 @@ import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
 import * as reduction from './reduction.js';
 import * as shape from './shape.js';
+// Shape gradients of issue 12
+import * as shapeMore from './shape-more.js';
 
 export const GRADIENTS: GradientTable = {
   ...elementwise,
@@ -19,6 +21,7 @@ export const GRADIENTS: GradientTable = {
   ...linalg,
   ...shape,
   ...indexing,
+  ...shapeMore,
   Equal: null,
   NotEqual: null,
   Greater: null,

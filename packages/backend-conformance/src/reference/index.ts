@@ -20,6 +20,8 @@ export type { MatMulReferenceOptions } from './linalg.js';
 export { matMul, transpose } from './linalg.js';
 export { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 export { logSoftmax, softmax } from './nn.js';
+// Shape kernels of issue 12
+export { gatherNd, mirrorIndices, mirrorPad, padV2, reverse, scatterNd, stridedSlice, tile } from './shape-more.js';
 export type { RandomReferenceOptions } from './data.js';
 export { randomReference, seededRandom } from './data.js';
 export type { KernelReference, ReferenceInputs } from './kernels.js';

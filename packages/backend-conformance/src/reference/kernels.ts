@@ -9,6 +9,8 @@ import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';
 import { softmax } from './nn.js';
+// Shape kernels of issue 12
+import { gatherNd, mirrorPad, padV2, reverse, scatterNd, stridedSlice, tile } from './shape-more.js';
 import { argReduce, reduce } from './reduction.js';
 import type { ReferenceTensor } from './tensor.js';
 
@@ -70,5 +72,13 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Fill: (_inputs, { value }, output) => fill(output.shape, value, output.dtype),
   Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
   BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),
+  // Shape kernels of issue 12
+  Tile: ({ x }, { multiples }) => tile(x, multiples),
+  PadV2: ({ x }, { paddings, constantValue }) => padV2(x, paddings, constantValue),
+  MirrorPad: ({ x }, { paddings, symmetric }) => mirrorPad(x, paddings, symmetric),
+  ReverseV2: ({ x }, { axes }) => reverse(x, axes),
+  GatherNd: ({ x, indices }) => gatherNd(x, indices),
+  ScatterNd: ({ indices, updates }, _attrs, output) => scatterNd(indices, updates, output.shape),
+  StridedSlice: ({ x }, { begin, strides }, output) => stridedSlice(x, begin, strides, output.shape),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
 };

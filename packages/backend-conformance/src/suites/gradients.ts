@@ -192,7 +192,7 @@ const PROGRAMS: readonly GradientProgram[] = [
   },
   {
     name: 'slice, concat, transpose and broadcastTo',
-    kernels: ['Slice', 'Concat', 'Transpose', 'BroadcastTo', 'Mul', 'Sum', 'Add', 'Fill'],
+    kernels: ['Slice', 'Concat', 'Transpose', 'BroadcastTo', 'Mul', 'Sum', 'Add', 'Fill', 'PadV2'],
     outputs: ['loss', 'dx', 'dy'],
     build: () =>
       lossAndGradients([input('slice/x', [4, 5]), input('slice/y', [4, 2])], (x, y) => {

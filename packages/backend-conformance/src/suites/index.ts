@@ -13,6 +13,8 @@ import { matMulGroup } from './matmul.js';
 import { movementGroup } from './movement.js';
 import { randomGroup } from './random.js';
 import { reductionGroup } from './reduction.js';
+// Shape kernels of issue 12
+import { shapeMoreGroup } from './shape-more.js';
 import { storageGroup } from './storage.js';
 
 /** The groups of the suite. */
@@ -24,6 +26,7 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   reductionGroup,
   matMulGroup,
   movementGroup,
+  shapeMoreGroup,
   creationGroup,
   fusedGroup,
   largeGroup,
