@@ -187,7 +187,11 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   reverse: (t, a) => tf.reverse(input(t, 'x'), attr(a, 'axis')),
   gatherNd: (t, a) => tf.gatherNd(input(t, 'x'), tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32')),
   scatterNd: (t, a) =>
-    tf.scatterNd(tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'), input(t, 'updates'), attr(a, 'shape')),
+    tf.scatterNd(
+      tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'),
+      input(t, 'updates'),
+      attr(a, 'shape'),
+    ),
   gatherBatched: (t, a) =>
     tf.gather(
       input(t, 'x'),

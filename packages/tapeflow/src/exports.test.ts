@@ -12,7 +12,7 @@ import * as internal from '@tapeflow/tensor-core/internal';
 import { describe, expect, it } from 'vitest';
 import * as tf from './index.js';
 
-/** Every runtime name `import * as tf from 'tapeflow'` gives (sorted, then groups' blocks). Change it on purpose only. */
+/** Every runtime name `import * as tf from 'tapeflow'` gives (sorted, then groups' blocks). Change on purpose only. */
 const UMBRELLA_EXPORTS = [
   'CpuBackend',
   'DEFAULT_ALLOCATION_LIMIT',

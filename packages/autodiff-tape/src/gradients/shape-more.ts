@@ -54,11 +54,7 @@ export const PadV2 = defineGradient('PadV2', {
   saves: NOTHING,
   rule: (dy, { inputs: { x }, attrs: { paddings } }, batch) => ({
     x: () =>
-      tf.slice(
-        dy,
-        [...batch.dims.map(() => 0), ...x.shape.map((_, i) => paddings[2 * i]!)],
-        batch.shape(x.shape),
-      ),
+      tf.slice(dy, [...batch.dims.map(() => 0), ...x.shape.map((_, i) => paddings[2 * i]!)], batch.shape(x.shape)),
   }),
 });
 
@@ -95,7 +91,13 @@ export const MirrorPad = defineGradient('MirrorPad', {
 // TF: _ReverseV2Grad
 export const ReverseV2 = defineGradient('ReverseV2', {
   saves: NOTHING,
-  rule: (dy, { attrs: { axes } }, batch) => ({ x: () => tf.reverse(dy, axes.map((a) => batch.axis(a))) }),
+  rule: (dy, { attrs: { axes } }, batch) => ({
+    x: () =>
+      tf.reverse(
+        dy,
+        axes.map((a) => batch.axis(a)),
+      ),
+  }),
 });
 
 /**

@@ -10,11 +10,7 @@ import type { ReferenceTensor } from './tensor.js';
 import { indicesOf, offsetOf, sizeOf, storeAs } from './tensor.js';
 
 /** Output of `shape` whose element at each multi-index is `read(index)`. */
-function build(
-  shape: readonly number[],
-  dtype: DataType,
-  read: (index: readonly number[]) => number,
-): ReferenceTensor {
+function build(shape: readonly number[], dtype: DataType, read: (index: readonly number[]) => number): ReferenceTensor {
   const values: number[] = [];
   for (const index of indicesOf(shape)) values.push(read(index));
   return { shape: shape.slice(), dtype, values };
@@ -26,7 +22,17 @@ function build(
  */
 export function tile(x: ReferenceTensor, multiples: readonly number[]): ReferenceTensor {
   const shape = x.shape.map((d, i) => d * multiples[i]!);
-  return build(shape, x.dtype, (index) => x.values[offsetOf(index.map((c, d) => c % x.shape[d]!), x.shape)]!);
+  return build(
+    shape,
+    x.dtype,
+    (index) =>
+      x.values[
+        offsetOf(
+          index.map((c, d) => c % x.shape[d]!),
+          x.shape,
+        )
+      ]!,
+  );
 }
 
 /**
@@ -67,7 +73,13 @@ export function mirrorPad(x: ReferenceTensor, paddings: readonly number[], symme
   return build(
     lists.map((l) => l.length),
     x.dtype,
-    (index) => x.values[offsetOf(index.map((c, d) => lists[d]![c]!), x.shape)]!,
+    (index) =>
+      x.values[
+        offsetOf(
+          index.map((c, d) => lists[d]![c]!),
+          x.shape,
+        )
+      ]!,
   );
 }
 
@@ -79,7 +91,13 @@ export function reverse(x: ReferenceTensor, axes: readonly number[]): ReferenceT
   return build(
     x.shape,
     x.dtype,
-    (index) => x.values[offsetOf(index.map((c, d) => (axes.includes(d) ? x.shape[d]! - 1 - c : c)), x.shape)]!,
+    (index) =>
+      x.values[
+        offsetOf(
+          index.map((c, d) => (axes.includes(d) ? x.shape[d]! - 1 - c : c)),
+          x.shape,
+        )
+      ]!,
   );
 }
 
@@ -135,6 +153,12 @@ export function stridedSlice(
   return build(
     outShape,
     x.dtype,
-    (index) => x.values[offsetOf(index.map((c, d) => begin[d]! + c * strides[d]!), x.shape)]!,
+    (index) =>
+      x.values[
+        offsetOf(
+          index.map((c, d) => begin[d]! + c * strides[d]!),
+          x.shape,
+        )
+      ]!,
   );
 }

@@ -41,7 +41,12 @@ function padCheck(shape: number[], paddings: number[], value: number, dtype: Dat
   return { label, build: () => tf.pad(toTensor(x), pairs(paddings), value), expected: padV2(x, paddings, value) };
 }
 
-function mirrorCheck(shape: number[], paddings: number[], symmetric: boolean, dtype: DataType = 'float32'): OutputCheck {
+function mirrorCheck(
+  shape: number[],
+  paddings: number[],
+  symmetric: boolean,
+  dtype: DataType = 'float32',
+): OutputCheck {
   const mode = symmetric ? 'symmetric' : 'reflect';
   const label = `MirrorPad ${mode} ${dtype} ${formatShape(shape)} paddings ${formatShape(paddings)}`;
   const x = input(label, shape, dtype);
@@ -200,9 +205,27 @@ const cases: ConformanceCase[] = [
     kernels: ['StridedSlice'],
     run: (env) =>
       checkOutputs(env, [
-        stridedCheck([7], (x) => tf.stridedSlice(x, [1], [7], [2]), '[1:7:2]', { begin: [1], strides: [2], shape: [3] }, [3]),
-        stridedCheck([7], (x) => tf.stridedSlice(x, [5], [0], [-2]), '[5:0:-2]', { begin: [5], strides: [-2], shape: [3] }, [3]),
-        stridedCheck([7], (x) => tf.stridedSlice(x, [-1], [-8], [-1]), '[-1:-8:-1]', { begin: [6], strides: [-1], shape: [7] }, [7]),
+        stridedCheck(
+          [7],
+          (x) => tf.stridedSlice(x, [1], [7], [2]),
+          '[1:7:2]',
+          { begin: [1], strides: [2], shape: [3] },
+          [3],
+        ),
+        stridedCheck(
+          [7],
+          (x) => tf.stridedSlice(x, [5], [0], [-2]),
+          '[5:0:-2]',
+          { begin: [5], strides: [-2], shape: [3] },
+          [3],
+        ),
+        stridedCheck(
+          [7],
+          (x) => tf.stridedSlice(x, [-1], [-8], [-1]),
+          '[-1:-8:-1]',
+          { begin: [6], strides: [-1], shape: [7] },
+          [7],
+        ),
         stridedCheck(
           [4, 5],
           (x) => tf.stridedSlice(x, [0, 4], [0, 0], [1, -3], { beginMask: 1, endMask: 1 }),
@@ -231,10 +254,36 @@ const cases: ConformanceCase[] = [
           { begin: [0, 0], strides: [2, 1], shape: [2, 4] },
           [1, 2, 4],
         ),
-        stridedCheck([5, 3], (x) => tf.stridedSlice(x, [3], [1]), '[3:1]', { begin: [0, 0], strides: [1, 1], shape: [0, 3] }, [0, 3]),
-        stridedCheck([65], (x) => tf.stridedSlice(x, [64], [0], [-16]), '[64:0:-16]', { begin: [64], strides: [-16], shape: [4] }, [4]),
-        stridedCheck([3, 4], (x) => tf.stridedSlice(x, [2, 0], [0, 4], [-1, 3]), '[2:0:-1, 0:4:3] int32', { begin: [2, 0], strides: [-1, 3], shape: [2, 2] }, [2, 2], 'int32'),
-        stridedCheck([3, 4], (x) => tf.stridedSlice(x, [0, 3], [3, 0], [2, -2]), '[0:3:2, 3:0:-2] bool', { begin: [0, 3], strides: [2, -2], shape: [2, 2] }, [2, 2], 'bool'),
+        stridedCheck(
+          [5, 3],
+          (x) => tf.stridedSlice(x, [3], [1]),
+          '[3:1]',
+          { begin: [0, 0], strides: [1, 1], shape: [0, 3] },
+          [0, 3],
+        ),
+        stridedCheck(
+          [65],
+          (x) => tf.stridedSlice(x, [64], [0], [-16]),
+          '[64:0:-16]',
+          { begin: [64], strides: [-16], shape: [4] },
+          [4],
+        ),
+        stridedCheck(
+          [3, 4],
+          (x) => tf.stridedSlice(x, [2, 0], [0, 4], [-1, 3]),
+          '[2:0:-1, 0:4:3] int32',
+          { begin: [2, 0], strides: [-1, 3], shape: [2, 2] },
+          [2, 2],
+          'int32',
+        ),
+        stridedCheck(
+          [3, 4],
+          (x) => tf.stridedSlice(x, [0, 3], [3, 0], [2, -2]),
+          '[0:3:2, 3:0:-2] bool',
+          { begin: [0, 3], strides: [2, -2], shape: [2, 2] },
+          [2, 2],
+          'bool',
+        ),
       ]),
   },
 ];

@@ -9,7 +9,13 @@ import { computeStrides, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-
 import type { CpuKernel } from '../cpu-kernel.js';
 
 /** The element offset in `shape` of index row `r` of `indices` (K per row), or -1 if outside. */
-export function rowOffset(indices: TypedArray, r: number, depth: number, shape: readonly number[], strides: readonly number[]): number {
+export function rowOffset(
+  indices: TypedArray,
+  r: number,
+  depth: number,
+  shape: readonly number[],
+  strides: readonly number[],
+): number {
   let offset = 0;
   for (let k = 0; k < depth; k++) {
     const i = indices[r * depth + k]!;

@@ -519,8 +519,7 @@ export function stridedSlice(
   options: StridedSliceOptions = {},
 ): Tensor {
   assertLiveTensor(x, 'stridedSlice', 'x');
-  if (!isIntegerList(begin))
-    invalidArgument('stridedSlice', 'begin', 'an array of integers', describeShape(begin));
+  if (!isIntegerList(begin)) invalidArgument('stridedSlice', 'begin', 'an array of integers', describeShape(begin));
   if (!isIntegerList(end)) invalidArgument('stridedSlice', 'end', 'an array of integers', describeShape(end));
   if (end.length !== begin.length)
     invalidArgument(

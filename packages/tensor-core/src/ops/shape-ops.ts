@@ -336,7 +336,11 @@ function gatherBatched(x: Tensor, index: Tensor, axis: number, batchDims: number
     const rows = sizeFromShape(index.shape.slice(batchDims));
     // x as [outer, batch * size, inner]: batch b's rows start at b * size.
     const merged = reshape(x, [batchSize, ...outer, size, ...inner]);
-    const moved = transpose(merged, [...outer.map((_, i) => i + 1), 0, ...[size, ...inner].map((_, i) => outer.length + 1 + i)]);
+    const moved = transpose(merged, [
+      ...outer.map((_, i) => i + 1),
+      0,
+      ...[size, ...inner].map((_, i) => outer.length + 1 + i),
+    ]);
     const flat = reshape(moved, [...outer, batchSize * size, ...inner]);
     const offsets = new Int32Array(batchSize);
     for (let b = 0; b < batchSize; b++) offsets[b] = b * size;
