@@ -276,37 +276,46 @@ export function reverse(x: Tensor, axis?: number | readonly number[]): Tensor {
   return engine.runKernel('ReverseV2', { x }, { axes: moving }, { shape: x.shape.slice(), dtype: x.dtype });
 }
 
+/** An int32 index tensor, and its values when they can be read synchronously. */
+interface IndexRows {
+  readonly tensor: Tensor;
+  /** Values given as arrays (on any backend), or read from a tensor on a synchronous backend (cpu). */
+  readonly values: ArrayLike<number> | undefined;
+}
+
 /**
- * `indices` as an int32 tensor (a live int32 Tensor as is, or values converted), the caller disposing
- * a converted one; values given as arrays are validated by `valuesToHost` (integers in int32's range).
+ * `indices` as an int32 tensor (a live int32 Tensor as is, or values converted: integers in int32's
+ * range, checked by `valuesToHost`), with its values wherever they can be had without waiting; the
+ * caller disposes a converted tensor.
  */
-function indexTensorOf(op: string, indices: unknown): Tensor {
+function indexRowsOf(op: string, indices: unknown): IndexRows {
   if (indices instanceof Tensor) {
     assertLiveTensor(indices, op, 'indices');
     if (indices.dtype !== 'int32') invalidArgument(op, 'indices', 'an int32 tensor', `a ${indices.dtype} tensor`);
-    return indices;
+    const { backend, dataId } = indices.storage;
+    return { tensor: indices, values: backend.readSync?.(dataId) };
   }
   if (!Array.isArray(indices) && !(indices instanceof Int32Array))
     invalidArgument(op, 'indices', 'an int32 Tensor or (nested) arrays of integers', describeValue(indices));
   const host = valuesToHost(indices, undefined, 'int32', op, 'indices', false);
-  return getEngine().makeTensor(host.values, host.shape, 'int32');
+  return { tensor: getEngine().makeTensor(host.values, host.shape, 'int32'), values: host.values };
 }
 
 /**
- * Checks each row of `indices` (last dim K) against `shape[:K]` where the values can be read
- * synchronously (values given as arrays, and tensors on a synchronous backend such as the cpu).
+ * Checks each index row (the last dim, K, of `indexShape`) against `shape[:K]` where the values are
+ * known (see `IndexRows`); on an asynchronous backend a tensor's rows are the kernel's to handle.
  */
-function checkIndexRows(op: string, index: Tensor, shape: readonly number[], describe: string): void {
-  const { backend, dataId } = index.storage;
-  if (backend.readSync === undefined) return;
-  const values = backend.readSync(dataId);
-  const depth = index.shape[index.rank - 1]!;
-  const strides = computeStrides(index.shape);
+function checkIndexRows(op: string, rows: IndexRows, shape: readonly number[], describe: string): void {
+  const { values } = rows;
+  if (values === undefined) return;
+  const indexShape = rows.tensor.shape;
+  const depth = indexShape[indexShape.length - 1]!;
+  const strides = computeStrides(indexShape);
   for (let i = 0; i < values.length; i++) {
     const k = i % depth;
     const v = values[i]!;
     if (v < 0 || v >= shape[k]!) {
-      const position = strides.map((s, d) => Math.floor(i / s) % index.shape[d]!);
+      const position = strides.map((s, d) => Math.floor(i / s) % indexShape[d]!);
       invalidArgument(
         op,
         'indices',
@@ -325,7 +334,8 @@ function checkIndexRows(op: string, index: Tensor, shape: readonly number[], des
  */
 export function gatherNd(x: Tensor, indices: Tensor | IndexValues): Tensor {
   assertLiveTensor(x, 'gatherNd', 'x');
-  const index = indexTensorOf('gatherNd', indices);
+  const rows = indexRowsOf('gatherNd', indices);
+  const index = rows.tensor;
   try {
     if (index.rank < 1)
       invalidArgument('gatherNd', 'indices', 'a tensor of rank at least 1', `shape ${formatShape(index.shape)}`);
@@ -337,7 +347,7 @@ export function gatherNd(x: Tensor, indices: Tensor | IndexValues): Tensor {
         `a last dimension of at most ${x.rank} (the rank of x, shape ${formatShape(x.shape)})`,
         `shape ${formatShape(index.shape)}`,
       );
-    checkIndexRows('gatherNd', index, x.shape, "x's shape");
+    checkIndexRows('gatherNd', rows, x.shape, "x's shape");
     const shape = [...index.shape.slice(0, -1), ...x.shape.slice(depth)];
     checkAllocation('gatherNd', shape, x.dtype);
     return getEngine().runKernel('GatherNd', { x, indices: index }, {}, { shape, dtype: x.dtype });
@@ -355,7 +365,8 @@ export function scatterNd(indices: Tensor | IndexValues, updates: Tensor, shape:
   assertLiveTensor(updates, 'scatterNd', 'updates');
   checkInputDtype('scatterNd', 'ScatterNd', 'updates', updates.dtype);
   assertValidShape('scatterNd', shape);
-  const index = indexTensorOf('scatterNd', indices);
+  const rows = indexRowsOf('scatterNd', indices);
+  const index = rows.tensor;
   try {
     if (index.rank < 1)
       invalidArgument('scatterNd', 'indices', 'a tensor of rank at least 1', `shape ${formatShape(index.shape)}`);
@@ -375,7 +386,7 @@ export function scatterNd(indices: Tensor | IndexValues, updates: Tensor, shape:
         `shape ${formatShape(expected)} (indices.shape[:-1] ${formatShape(index.shape.slice(0, -1))} + shape[${depth}:] of ${formatShape(shape)})`,
         `shape ${formatShape(updates.shape)}`,
       );
-    checkIndexRows('scatterNd', index, shape, 'shape');
+    checkIndexRows('scatterNd', rows, shape, 'shape');
     checkAllocation('scatterNd', shape, updates.dtype);
     return getEngine().runKernel(
       'ScatterNd',
