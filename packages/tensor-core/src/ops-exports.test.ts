@@ -15,6 +15,8 @@ import * as reduction from './ops/reduction.js';
 import * as shapeOps from './ops/shape-ops.js';
 // Shape ops of issue 12
 import * as shapeMore from './ops/shape-more.js';
+import * as gatherNd from './ops/gather-nd.js';
+import * as stridedSlice from './ops/strided-slice.js';
 
 /** Exports of ops/*.ts that are helpers for Tapeflow's own packages, not ops: in ./internal only. */
 const HELPERS = [
@@ -28,7 +30,18 @@ const HELPERS = [
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps, shapeMore };
+const OP_FILES = {
+  activations,
+  convert,
+  creation,
+  elementwise,
+  matmul,
+  reduction,
+  shapeOps,
+  shapeMore,
+  gatherNd,
+  stridedSlice,
+};
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

@@ -258,9 +258,6 @@ export class Tensor<D extends DataType = DataType> {
   split(numOrSizes: number | readonly number[], axis = 0): Tensor[] {
     return ops.split(this, numOrSizes, axis);
   }
-  identity(): Tensor {
-    return ops.identity(this);
-  }
   clone(): Tensor {
     return ops.clone(this);
   }
@@ -276,16 +273,8 @@ export class Tensor<D extends DataType = DataType> {
   gatherNd(indices: Tensor | ops.IndexValues): Tensor {
     return ops.gatherNd(this, indices);
   }
-  scatterNd(updates: Tensor, shape: readonly number[]): Tensor {
-    return ops.scatterNd(this, updates, shape);
-  }
-  stridedSlice(
-    begin: readonly number[],
-    end: readonly number[],
-    strides?: readonly number[],
-    options: ops.StridedSliceOptions = {},
-  ): Tensor {
-    return ops.stridedSlice(this, begin, end, strides, options);
+  stridedSlice(...args: ops.StridedSliceArguments): Tensor {
+    return ops.stridedSlice(this, ...args);
   }
   cast<T extends DataType>(dtype: T): Tensor<T> {
     return ops.cast(this, dtype);

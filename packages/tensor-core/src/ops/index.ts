@@ -10,3 +10,5 @@ export * from './reduction.js';
 export * from './shape-ops.js';
 // Shape ops of issue 12
 export * from './shape-more.js';
+export * from './gather-nd.js';
+export * from './strided-slice.js';

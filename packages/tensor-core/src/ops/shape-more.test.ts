@@ -111,7 +111,7 @@ describe('identity and clone', () => {
     x.dispose();
     expect(values(y)).toEqual([1, 2, 3]);
     expect(values(z)).toEqual([1, 2, 3]);
-    expect(values(y.identity())).toEqual([1, 2, 3]);
+    expect(values(tf.identity(y))).toEqual([1, 2, 3]);
   });
 
   it('refuse a disposed tensor', () => {
