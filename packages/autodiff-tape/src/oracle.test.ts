@@ -59,6 +59,18 @@ interface Attributes {
   readonly strides?: number[];
   readonly padding?: string;
   readonly varianceEpsilon?: number;
+  // Shape ops of issue 12
+  readonly index?: number;
+  readonly sizes?: number | number[];
+  readonly multiples?: number[];
+  readonly paddings?: [number, number][];
+  readonly constantValue?: number;
+  readonly mode?: 'reflect' | 'symmetric';
+  readonly batchDims?: number;
+  readonly end?: number[];
+  readonly beginMask?: number;
+  readonly endMask?: number;
+  readonly shrinkAxisMask?: number;
 }
 
 interface OracleCase {
@@ -236,6 +248,39 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   sparseSoftmaxCrossEntropyWithLogits: (t) =>
     tf.nn.sparseSoftmaxCrossEntropyWithLogits(input(t, 'labels'), input(t, 'logits')),
   sigmoidCrossEntropyWithLogits: (t) => tf.nn.sigmoidCrossEntropyWithLogits(input(t, 'labels'), input(t, 'logits')),
+  // Shape ops of issue 12
+  stack: (t, a) =>
+    tf.stack(
+      attr(a, 'tensors').map((n) => input(t, n)),
+      attr(a, 'axis') as number,
+    ),
+  unstack: (t, a) => tf.unstack(input(t, 'x'), attr(a, 'axis') as number)[attr(a, 'index')]!,
+  split: (t, a) => tf.split(input(t, 'x'), attr(a, 'sizes'), attr(a, 'axis') as number)[attr(a, 'index')]!,
+  tile: (t, a) => tf.tile(input(t, 'x'), attr(a, 'multiples')),
+  padConstant: (t, a) => tf.pad(input(t, 'x'), attr(a, 'paddings'), attr(a, 'constantValue')),
+  padMirror: (t, a) => tf.pad(input(t, 'x'), attr(a, 'paddings'), { mode: attr(a, 'mode') }),
+  reverse: (t, a) => tf.reverse(input(t, 'x'), attr(a, 'axis')),
+  gatherNd: (t, a) => tf.gatherNd(input(t, 'x'), tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32')),
+  scatterNd: (t, a) =>
+    tf.scatterNd(
+      tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'),
+      input(t, 'updates'),
+      attr(a, 'shape'),
+    ),
+  gatherBatched: (t, a) =>
+    tf.gather(
+      input(t, 'x'),
+      tf.tensor(attr(a, 'indices'), attr(a, 'indicesShape'), 'int32'),
+      attr(a, 'axis') as number,
+      { batchDims: attr(a, 'batchDims') },
+    ),
+  stridedSlice: (t, a) =>
+    tf.stridedSlice(input(t, 'x'), attr(a, 'begin'), attr(a, 'end'), attr(a, 'strides'), {
+      beginMask: attr(a, 'beginMask'),
+      endMask: attr(a, 'endMask'),
+      shrinkAxisMask: attr(a, 'shrinkAxisMask'),
+    }),
+  identityTimesClone: (t) => tf.mul(tf.identity(input(t, 'x')), tf.clone(input(t, 'x'))),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -33,6 +33,14 @@ import { unaryKernel } from './kernels/unary.js';
 import { unsortedSegmentSumKernel } from './kernels/UnsortedSegmentSum.js';
 import { cumulativeKernel } from './kernels/cumulative.js';
 import { topKV2Kernel } from './kernels/TopKV2.js';
+// Shape kernels of issue 12
+import { gatherNdKernel } from './kernels/GatherNd.js';
+import { mirrorPadKernel } from './kernels/MirrorPad.js';
+import { padV2Kernel } from './kernels/PadV2.js';
+import { reverseV2Kernel } from './kernels/ReverseV2.js';
+import { scatterNdKernel } from './kernels/ScatterNd.js';
+import { stridedSliceKernel } from './kernels/StridedSlice.js';
+import { tileKernel } from './kernels/Tile.js';
 
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type CpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
@@ -91,6 +99,14 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     MaxPoolGrad: bind(maxPoolGradKernel),
     MaxPoolGradGrad: bind(maxPoolGradGradKernel),
     AvgPoolGrad: bind(avgPoolGradKernel),
+    // Shape kernels of issue 12
+    Tile: bind(tileKernel),
+    PadV2: bind(padV2Kernel),
+    MirrorPad: bind(mirrorPadKernel),
+    ReverseV2: bind(reverseV2Kernel),
+    GatherNd: bind(gatherNdKernel),
+    ScatterNd: bind(scatterNdKernel),
+    StridedSlice: bind(stridedSliceKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

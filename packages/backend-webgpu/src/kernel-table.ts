@@ -21,6 +21,16 @@ import {
 } from './kernels/pooling.js';
 import { reductionKernel } from './kernels/reduction.js';
 import { cumulativeKernel, topKV2Kernel } from './kernels/scan.js';
+// Shape kernels of issue 12
+import {
+  gatherNdKernel,
+  mirrorPadKernel,
+  padV2Kernel,
+  reverseV2Kernel,
+  scatterNdKernel,
+  stridedSliceKernel,
+  tileKernel,
+} from './kernels/shape-more.js';
 
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type WebGpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
@@ -79,6 +89,14 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     MaxPoolGrad: bind(maxPoolGradKernel),
     MaxPoolGradGrad: bind(maxPoolGradGradKernel),
     AvgPoolGrad: bind(avgPoolGradKernel),
+    // Shape kernels of issue 12
+    Tile: bind(tileKernel),
+    PadV2: bind(padV2Kernel),
+    MirrorPad: bind(mirrorPadKernel),
+    ReverseV2: bind(reverseV2Kernel),
+    GatherNd: bind(gatherNdKernel),
+    ScatterNd: bind(scatterNdKernel),
+    StridedSlice: bind(stridedSliceKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

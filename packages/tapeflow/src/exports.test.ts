@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from './index.js';
 
 /** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
+/** Every runtime name `import * as tf from 'tapeflow'` gives (sorted, then groups' blocks). Change on purpose only. */
 const UMBRELLA_EXPORTS = [
   'CpuBackend',
   'DEFAULT_ALLOCATION_LIMIT',
@@ -149,6 +150,17 @@ const UMBRELLA_EXPORTS = [
   'valueAndGrads',
   'variableGrads',
   'vjp',
+  // Shape ops of issue 12
+  'clone',
+  'gatherNd',
+  'identity',
+  'reverse',
+  'scatterNd',
+  'split',
+  'stack',
+  'stridedSlice',
+  'tile',
+  'unstack',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

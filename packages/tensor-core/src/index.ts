@@ -29,6 +29,10 @@ export * from './ops/activations.js';
 export * from './ops/elementwise.js';
 export * from './ops/matmul.js';
 export * from './ops/shape-ops.js';
+// Shape ops of issue 12 (stack, split, tile, pad, ...)
+export * from './ops/shape-more.js';
+export * from './ops/gather-nd.js';
+export * from './ops/strided-slice.js';
 export {
   constant,
   eye,

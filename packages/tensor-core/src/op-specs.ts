@@ -283,6 +283,56 @@ export const PRIMITIVE_SPECS = {
     { dy: { dtypes: FLOAT } },
     "AvgPool's gradient, `output.shape` the input's: each window's `dy` shared out over its in-input elements.",
   ),
+  // Shape (issue 12: tile, pad, reverse, gatherNd, scatterNd, stridedSlice)
+  Tile: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY } },
+    output: { sameAs: 'x' },
+    attrs: { multiples: 'number[]' },
+    note: 'Output dim d is `x.shape[d] * multiples[d]`; element c reads `x[c mod x.shape]`.',
+  },
+  PadV2: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY } },
+    output: { sameAs: 'x' },
+    attrs: { paddings: 'number[]', constantValue: 'number' },
+    note: '`paddings` flat `[before0, after0, before1, ...]`, non-negative; the border holds `constantValue` as the dtype stores it.',
+  },
+  MirrorPad: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY } },
+    output: { sameAs: 'x' },
+    attrs: { paddings: 'number[]', symmetric: 'boolean' },
+    note: "TensorFlow's MirrorPad: REFLECT (edge not repeated, each pad ≤ dim − 1) or SYMMETRIC (edge repeated, each pad ≤ dim).",
+  },
+  ReverseV2: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY } },
+    output: { sameAs: 'x' },
+    attrs: { axes: 'number[]' },
+    note: '`attrs.axes` unique and non-negative; those dims are read back to front.',
+  },
+  GatherNd: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY }, indices: { dtypes: INT } },
+    output: { sameAs: 'x' },
+    attrs: {},
+    note: "Output = indices.shape[:-1] + x.shape[K:] (K = indices' last dim); an index row tensor-core could not check that falls outside `x` gives zeros.",
+  },
+  ScatterNd: {
+    family: 'other',
+    inputs: { indices: { dtypes: INT }, updates: { dtypes: NUMERIC } },
+    output: { sameAs: 'updates' },
+    attrs: {},
+    note: 'Zeros of the output shape with each update row added at its index row; repeated rows add up; a row outside the output is dropped.',
+  },
+  StridedSlice: {
+    family: 'other',
+    inputs: { x: { dtypes: ANY } },
+    output: { sameAs: 'x' },
+    attrs: { begin: 'number[]', strides: 'number[]' },
+    note: 'Output element c reads `x[begin + c * strides]` (strides non-zero, may be negative); output rank = x rank, every read in range.',
+  },
 } as const satisfies Readonly<Record<string, OpSpec>>;
 
 /** The spec of every fused kernel (optional for a backend: tensor-core runs the composite instead). */

@@ -17,6 +17,10 @@ import * as shapeOps from './ops/shape-ops.js';
 import * as scan from './ops/scan.js';
 import * as linalg from './ops/linalg.js';
 import * as einsumOps from './ops/einsum.js';
+// Shape ops of issue 12
+import * as shapeMore from './ops/shape-more.js';
+import * as gatherNd from './ops/gather-nd.js';
+import * as stridedSlice from './ops/strided-slice.js';
 
 /** Exports of ops/*.ts that are helpers for Tapeflow's own packages, not ops: in ./internal only. */
 const HELPERS = [
@@ -43,6 +47,9 @@ const OP_FILES = {
   linalg,
   einsumOps,
   pooling,
+  shapeMore,
+  gatherNd,
+  stridedSlice,
 };
 
 describe('the op files and the public entry', () => {

@@ -294,11 +294,36 @@ export class Tensor<D extends DataType = DataType> {
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor {
     return ops.slice(this, begin, size);
   }
-  gather(indices: Tensor | ops.IndexValues, axis = 0): Tensor {
-    return ops.gather(this, indices, axis);
+  gather(indices: Tensor | ops.IndexValues, axis = 0, options: ops.GatherOptions = {}): Tensor {
+    return ops.gather(this, indices, axis, options);
   }
   broadcastTo(shape: readonly number[]): Tensor {
     return ops.broadcastTo(this, shape);
+  }
+  // Shape ops of issue 12 (ops/shape-more.ts)
+  unstack(axis = 0): Tensor[] {
+    return ops.unstack(this, axis);
+  }
+  split(numOrSizes: number | readonly number[], axis = 0): Tensor[] {
+    return ops.split(this, numOrSizes, axis);
+  }
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+  tile(multiples: readonly number[]): Tensor {
+    return ops.tile(this, multiples);
+  }
+  pad(paddings: readonly (readonly [number, number])[], options: number | ops.PadOptions = {}): Tensor {
+    return ops.pad(this, paddings, options);
+  }
+  reverse(axis?: number | readonly number[]): Tensor {
+    return ops.reverse(this, axis);
+  }
+  gatherNd(indices: Tensor | ops.IndexValues): Tensor {
+    return ops.gatherNd(this, indices);
+  }
+  stridedSlice(...args: ops.StridedSliceArguments): Tensor {
+    return ops.stridedSlice(this, ...args);
   }
   cast<T extends DataType>(dtype: T): Tensor<T> {
     return ops.cast(this, dtype);

@@ -218,6 +218,61 @@ def _l2_normalize(x, axis):
     return x / torch.sqrt(torch.clamp(torch.sum(x * x, axes, keepdim=True), min=1e-12))
 
 
+# Shape ops of issue 12: each built from index lists that NumPy or Python slicing define independently
+# (np.pad's 'reflect' / 'symmetric' are TensorFlow's MirrorPad modes; Python's slices are TF's strided
+# slices without masks), read with index_select / advanced indexing, whose autograd sums repeats.
+def _index_along(x, dim, index):
+    return x.index_select(dim, torch.tensor(np.asarray(index, dtype=np.int64)))
+
+
+def _mirror_pad(x, paddings, mode):
+    for dim, (before, after) in enumerate(paddings):
+        x = _index_along(x, dim, np.pad(np.arange(x.shape[dim]), (before, after), mode=mode))
+    return x
+
+
+def _constant_pad(x, paddings, value):
+    flat = [p for pair in reversed(paddings) for p in pair]
+    return torch.nn.functional.pad(x, flat, mode='constant', value=value)
+
+
+def _split(x, sizes, axis, index):
+    if isinstance(sizes, int):
+        sizes = [x.shape[axis] // sizes] * sizes
+    known = sum(s for s in sizes if s != -1)
+    sizes = [x.shape[axis] - known if s == -1 else s for s in sizes]
+    return torch.split(x, sizes, axis)[index]
+
+
+def _index_rows(indices, indices_shape):
+    rows = np.asarray(indices, dtype=np.int64).reshape(indices_shape)
+    return tuple(torch.tensor(rows[..., k]) for k in range(rows.shape[-1]))
+
+
+def _scatter_nd(updates, indices, indices_shape, shape):
+    return torch.zeros(shape, dtype=F64).index_put(_index_rows(indices, indices_shape), updates, accumulate=True)
+
+
+def _gather_batched(x, indices, indices_shape, axis, batch_dims):
+    batch = list(x.shape[:batch_dims])
+    rows = np.asarray(indices, dtype=np.int64).reshape([int(np.prod(batch))] + [-1])
+    flat = x.reshape([int(np.prod(batch))] + list(x.shape[batch_dims:]))
+    parts = [_index_along(flat[b], axis - batch_dims, rows[b]) for b in range(flat.shape[0])]
+    out_shape = list(x.shape[:axis]) + list(indices_shape[batch_dims:]) + list(x.shape[axis + 1:])
+    return torch.stack(parts).reshape(out_shape)
+
+
+def _strided_slice(x, begin, end, strides, begin_mask, end_mask, shrink_mask):
+    for dim in reversed(range(len(begin))):
+        if (shrink_mask >> dim) & 1:
+            x = x.select(dim, begin[dim])
+            continue
+        start = None if (begin_mask >> dim) & 1 else begin[dim]
+        stop = None if (end_mask >> dim) & 1 else end[dim]
+        x = _index_along(x, dim, list(range(x.shape[dim]))[slice(start, stop, strides[dim])])
+    return x
+
+
 EXPRESSIONS = {
     'add': lambda t, _: t['a'] + t['b'],
     'sub': lambda t, _: t['a'] - t['b'],
@@ -291,6 +346,20 @@ EXPRESSIONS = {
         t['logits'].reshape(-1, t['logits'].shape[-1]), t['labels'].reshape(-1).long(), reduction='none').reshape(t['labels'].shape),
     'sigmoidCrossEntropyWithLogits': lambda t, _: torch.nn.functional.binary_cross_entropy_with_logits(
         t['logits'], t['labels'], reduction='none'),
+    # Shape ops of issue 12
+    'stack': lambda t, a: torch.stack([t[n] for n in a['tensors']], a['axis']),
+    'unstack': lambda t, a: torch.unbind(t['x'], a['axis'])[a['index']],
+    'split': lambda t, a: _split(t['x'], a['sizes'], a['axis'], a['index']),
+    'tile': lambda t, a: t['x'].repeat(a['multiples']),
+    'padConstant': lambda t, a: _constant_pad(t['x'], a['paddings'], a['constantValue']),
+    'padMirror': lambda t, a: _mirror_pad(t['x'], a['paddings'], a['mode']),
+    'reverse': lambda t, a: torch.flip(t['x'], a['axis']),
+    'gatherNd': lambda t, a: t['x'][_index_rows(a['indices'], a['indicesShape'])],
+    'scatterNd': lambda t, a: _scatter_nd(t['updates'], a['indices'], a['indicesShape'], a['shape']),
+    'gatherBatched': lambda t, a: _gather_batched(t['x'], a['indices'], a['indicesShape'], a['axis'], a['batchDims']),
+    'stridedSlice': lambda t, a: _strided_slice(t['x'], a['begin'], a['end'], a['strides'], a['beginMask'],
+                                                a['endMask'], a['shrinkAxisMask']),
+    'identityTimesClone': lambda t, _: t['x'].clone() * t['x'],
 }
 
 
@@ -569,6 +638,31 @@ def build_cases():
          lambda r: [tensor_input('labels', r.uniform([2, 4], 0.0, 1.0)), tensor_input('logits', r.away_from_zero([2, 4], 0.2, 4.0))])
     case('second order: sigmoidCrossEntropyWithLogits', 'sigmoidCrossEntropyWithLogits',
          lambda r: [tensor_input('labels', r.uniform([5], 0.0, 1.0)), tensor_input('logits', r.away_from_zero([5], 0.2, 4.0))], order=2)
+
+    # Shape ops of issue 12.
+    case('stack: axis 1, a used twice', 'stack', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([2, 3]))],
+         {'tensors': ['a', 'b', 'a'], 'axis': 1})
+    case('unstack: axis -1, third slice', 'unstack', lambda r: [tensor_input('x', r.uniform([2, 4]))], {'axis': -1, 'index': 2})
+    case('split: sizes with -1, second part', 'split', lambda r: [tensor_input('x', r.uniform([3, 5]))],
+         {'sizes': [1, -1, 2], 'axis': 1, 'index': 1})
+    case('split: into 3, axis 0, last part', 'split', lambda r: [tensor_input('x', r.uniform([6, 2]))], {'sizes': 3, 'axis': 0, 'index': 2})
+    case('tile: rank 2', 'tile', lambda r: [tensor_input('x', r.uniform([2, 3]))], {'multiples': [3, 2]})
+    case('pad: constant', 'padConstant', lambda r: [tensor_input('x', r.uniform([2, 3]))],
+         {'paddings': [[1, 2], [2, 0]], 'constantValue': 0.5})
+    case('pad: reflect at the limit', 'padMirror', lambda r: [tensor_input('x', r.uniform([3, 4]))],
+         {'paddings': [[2, 2], [1, 3]], 'mode': 'reflect'})
+    case('pad: symmetric at the limit', 'padMirror', lambda r: [tensor_input('x', r.uniform([3, 2, 2]))],
+         {'paddings': [[3, 1], [0, 2], [1, 1]], 'mode': 'symmetric'})
+    case('reverse: axes [0, 2]', 'reverse', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))], {'axis': [0, 2]})
+    case('gatherNd: repeated rows, partial index', 'gatherNd', lambda r: [tensor_input('x', r.uniform([3, 2, 4]))],
+         {'indices': [2, 1, 0, 0, 2, 1], 'indicesShape': [3, 2]})
+    case('scatterNd: repeated rows add up', 'scatterNd', lambda r: [tensor_input('updates', r.uniform([2, 2, 3]))],
+         {'indices': [1, 3, 1, 0], 'indicesShape': [2, 2, 1], 'shape': [4, 3]})
+    case('gather: batchDims 1, axis 2', 'gatherBatched', lambda r: [tensor_input('x', r.uniform([2, 3, 4]))],
+         {'indices': [3, 0, 3, 1, 2, 2], 'indicesShape': [2, 3], 'axis': 2, 'batchDims': 1})
+    case('stridedSlice: negative strides, masks, shrink', 'stridedSlice', lambda r: [tensor_input('x', r.uniform([4, 6, 3]))],
+         {'begin': [0, -1, 2], 'end': [3, 0, 3], 'strides': [2, -2, 1], 'beginMask': 1, 'endMask': 2, 'shrinkAxisMask': 4})
+    case('identity times clone', 'identityTimesClone', lambda r: [tensor_input('x', r.uniform([2, 3]))])
     return cases
 
 

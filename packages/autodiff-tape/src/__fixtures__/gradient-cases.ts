@@ -171,4 +171,85 @@ export const GRADIENT_CASES: GradientCase[] = [
     (dy) => internal.avgPoolGrad([1, 5, 5, 2], dy, POOL_WINDOWS),
     () => [rand([1, 3, 3, 2])],
   ],
+  // Shape ops of issue 12
+  ['stack axis 1', (a, b) => tf.stack([a, b, a], 1), () => [rand([2, 3]), rand([2, 3])]],
+  [
+    'unstack axis 1, weighted',
+    (a) => tf.add(tf.unstack(a, 1)[0]!, tf.mul(tf.unstack(a, 1)[2]!, 3)),
+    () => [rand([2, 3])],
+  ],
+  ['split with -1, weighted', (a) => tf.concat(tf.split(a, [1, -1], 1).reverse(), 1), () => [rand([2, 4])]],
+  ['tile', (a) => tf.tile(a, [2, 3]), () => [rand([2, 2])]],
+  [
+    'pad constant',
+    (a) =>
+      tf.pad(
+        a,
+        [
+          [1, 2],
+          [0, 1],
+        ],
+        5,
+      ),
+    () => [rand([2, 3])],
+  ],
+  [
+    'pad reflect',
+    (a) =>
+      tf.pad(
+        a,
+        [
+          [2, 1],
+          [1, 2],
+        ],
+        { mode: 'reflect' },
+      ),
+    () => [rand([3, 3])],
+  ],
+  [
+    'pad symmetric',
+    (a) =>
+      tf.pad(
+        a,
+        [
+          [3, 1],
+          [0, 2],
+        ],
+        { mode: 'symmetric' },
+      ),
+    () => [rand([3, 2])],
+  ],
+  ['reverse axes [0, 2]', (a) => tf.reverse(a, [0, 2]), () => [rand([2, 2, 3])]],
+  [
+    'gatherNd repeated rows',
+    (a) =>
+      tf.gatherNd(a, [
+        [1, 0],
+        [2, 1],
+        [1, 0],
+      ]),
+    () => [rand([3, 2, 2])],
+  ],
+  ['scatterNd repeated rows', (u) => tf.scatterNd([[1], [3], [1]], u, [4, 2]), () => [rand([3, 2])]],
+  [
+    'gather batchDims 1',
+    (a) =>
+      tf.gather(
+        a,
+        [
+          [2, 0],
+          [1, 1],
+        ],
+        1,
+        { batchDims: 1 },
+      ),
+    () => [rand([2, 3, 2])],
+  ],
+  [
+    'stridedSlice negative stride, shrink',
+    (a) => tf.stridedSlice(a, [0, 4, 1], [0, 0, 2], [1, -2, 1], { beginMask: 1, endMask: 1, shrinkAxisMask: 4 }),
+    () => [rand([2, 5, 3])],
+  ],
+  ['stridedSlice stride 3', (a) => tf.stridedSlice(a, [1], [7], [3]), () => [rand([7])]],
+  ['identity and clone', (a) => tf.mul(tf.identity(a), tf.clone(a)), () => [rand([3])]],
 ];

@@ -14,6 +14,8 @@ import * as pooling from './pooling.js';
 import * as reduction from './reduction.js';
 import * as scan from './scan.js';
 import * as shape from './shape.js';
+// Shape gradients of issue 12
+import * as shapeMore from './shape-more.js';
 
 export const GRADIENTS: GradientTable = {
   ...elementwise,
@@ -23,6 +25,7 @@ export const GRADIENTS: GradientTable = {
   ...indexing,
   // Pooling (group w-poolnn).
   ...pooling,
+  ...shapeMore,
   Equal: null,
   NotEqual: null,
   Greater: null,

@@ -23,6 +23,8 @@ export { logSoftmax, softmax } from './nn.js';
 // Pooling (group w-poolnn).
 export type { ReferencePoolAttrs } from './pooling.js';
 export { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradGrad } from './pooling.js';
+// Shape kernels of issue 12
+export { gatherNd, mirrorIndices, mirrorPad, padV2, reverse, scatterNd, stridedSlice, tile } from './shape-more.js';
 export type { RandomReferenceOptions } from './data.js';
 export { randomReference, seededRandom } from './data.js';
 export type { KernelReference, ReferenceInputs } from './kernels.js';

@@ -10,6 +10,8 @@ import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmen
 import { matMul, transpose } from './linalg.js';
 import { softmax } from './nn.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradGrad } from './pooling.js';
+// Shape kernels of issue 12
+import { gatherNd, mirrorPad, padV2, reverse, scatterNd, stridedSlice, tile } from './shape-more.js';
 import { argReduce, reduce } from './reduction.js';
 import { cumulative, topKIndices } from './scan.js';
 import type { ReferenceTensor } from './tensor.js';
@@ -78,6 +80,14 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   MaxPoolGrad: ({ x, dy }, attrs) => maxPoolGrad(x, dy, attrs),
   MaxPoolGradGrad: ({ x, grad }, attrs, output) => maxPoolGradGrad(x, grad, output.shape, attrs),
   AvgPoolGrad: ({ dy }, attrs, output) => avgPoolGrad(dy, output.shape, attrs),
+  // Shape kernels of issue 12
+  Tile: ({ x }, { multiples }) => tile(x, multiples),
+  PadV2: ({ x }, { paddings, constantValue }) => padV2(x, paddings, constantValue),
+  MirrorPad: ({ x }, { paddings, symmetric }) => mirrorPad(x, paddings, symmetric),
+  ReverseV2: ({ x }, { axes }) => reverse(x, axes),
+  GatherNd: ({ x, indices }) => gatherNd(x, indices),
+  ScatterNd: ({ indices, updates }, _attrs, output) => scatterNd(indices, updates, output.shape),
+  StridedSlice: ({ x }, { begin, strides }, output) => stridedSlice(x, begin, strides, output.shape),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
   // Reductions and scans (issue 12)
   Prod: ({ x }, { axes }) => reduce('Prod', x, axes),

@@ -192,7 +192,7 @@ const PROGRAMS: readonly GradientProgram[] = [
   },
   {
     name: 'slice, concat, transpose and broadcastTo',
-    kernels: ['Slice', 'Concat', 'Transpose', 'BroadcastTo', 'Mul', 'Sum', 'Add', 'Fill'],
+    kernels: ['Slice', 'Concat', 'Transpose', 'BroadcastTo', 'Mul', 'Sum', 'Add', 'Fill', 'PadV2'],
     outputs: ['loss', 'dx', 'dy'],
     build: () =>
       lossAndGradients([input('slice/x', [4, 5]), input('slice/y', [4, 2])], (x, y) => {
@@ -216,6 +216,72 @@ const PROGRAMS: readonly GradientProgram[] = [
           weightedSum('softmax/last', tf.softmax(logits)),
           weightedSum('softmax/first', tf.softmax(gram, 1)),
         );
+      }),
+  },
+  // Shape ops of issue 12
+  {
+    name: 'tile, pad (constant, reflect, symmetric), reverse, gatherNd, scatterNd and stridedSlice',
+    kernels: [
+      'Tile',
+      'PadV2',
+      'MirrorPad',
+      'ReverseV2',
+      'GatherNd',
+      'ScatterNd',
+      'StridedSlice',
+      'Slice',
+      'Sum',
+      'Mul',
+      'Add',
+      'BroadcastTo',
+      'Fill',
+    ],
+    outputs: ['loss', 'dx', 'dy'],
+    build: () =>
+      lossAndGradients([input('shape-more/x', [3, 4]), input('shape-more/y', [2, 3])], (x, y) => {
+        const rows = tf.gatherNd(x, [[2], [0], [2]]);
+        const scattered = tf.scatterNd([[1], [1]], y, [3, 3]);
+        const strided = tf.stridedSlice(x, [2, 3], [0, 0], [-1, -2], { beginMask: 0, endMask: 1 });
+        return [
+          weightedSum('shape-more/tile', tf.tile(x, [2, 3])),
+          weightedSum(
+            'shape-more/constant',
+            tf.pad(
+              y,
+              [
+                [1, 2],
+                [0, 1],
+              ],
+              0.5,
+            ),
+          ),
+          weightedSum(
+            'shape-more/reflect',
+            tf.pad(
+              x,
+              [
+                [2, 1],
+                [3, 3],
+              ],
+              { mode: 'reflect' },
+            ),
+          ),
+          weightedSum(
+            'shape-more/symmetric',
+            tf.pad(
+              y,
+              [
+                [2, 0],
+                [1, 3],
+              ],
+              { mode: 'symmetric' },
+            ),
+          ),
+          weightedSum('shape-more/reverse', tf.reverse(x, [0, 1])),
+          weightedSum('shape-more/gatherNd', rows),
+          weightedSum('shape-more/scatterNd', scattered),
+          weightedSum('shape-more/stridedSlice', strided),
+        ].reduce((a, b) => tf.add(a, b));
       }),
   },
 ];

@@ -15,6 +15,8 @@ import { poolingGroup } from './pooling.js';
 import { randomGroup } from './random.js';
 import { reductionGroup } from './reduction.js';
 import { scanGroup } from './scan.js';
+// Shape kernels of issue 12
+import { shapeMoreGroup } from './shape-more.js';
 import { storageGroup } from './storage.js';
 
 /** The groups of the suite. */
@@ -26,6 +28,7 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   reductionGroup,
   matMulGroup,
   movementGroup,
+  shapeMoreGroup,
   creationGroup,
   fusedGroup,
   // Pooling (group w-poolnn).

@@ -13,3 +13,7 @@ export * from './scan.js';
 export * from './linalg.js';
 export * from './einsum.js';
 export * from './pooling.js';
+// Shape ops of issue 12
+export * from './shape-more.js';
+export * from './gather-nd.js';
+export * from './strided-slice.js';

@@ -21,8 +21,9 @@ import {
 } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertLiveTensor, describeValue } from './convert.js';
-import { elementOf, scalarOf, valuesToHost } from './values.js';
+import { elementOf, valuesToHost } from './values.js';
 import { checkInputDtype } from '../op-specs.js';
+import { gatherBatched } from './gather-batched.js';
 
 /**
  * The same values in another shape; one dimension may be -1 (inferred). Shares the buffer.
@@ -259,15 +260,30 @@ function checkIndices(values: ArrayLike<number>, limit: number, describe: string
   }
 }
 
+/** Options of `gather`. */
+export interface GatherOptions {
+  /**
+   * Leading dimensions shared by `x` and `indices` (TensorFlow's `batch_dims`; negative counts from
+   * indices' rank): batch b gathers from its own slice of `x`. Default 0; at most `axis`.
+   */
+  readonly batchDims?: number;
+}
+
+const GATHER_OPTIONS: OptionSchema<GatherOptions> = { batchDims: { kind: 'number', integer: true } };
+
 /**
  * Slices of `x` along `axis` at `indices`: an int32 Tensor, an integer (which drops the axis, as
  * TensorFlow's scalar index does) or nested arrays of integers, each in [0, x.shape[axis]). Values are
  * checked wherever they can be read synchronously (any array given here, and tensors on the cpu); on
  * an asynchronous backend (WebGPU) an out-of-range index in a tensor gives zeros, TensorFlow's GPU rule.
+ * With `batchDims` b, the first b dims of `x` and `indices` are a shared batch (TensorFlow's GatherV2
+ * `batch_dims`): output shape x.shape[:axis] + indices.shape[b:] + x.shape[axis+1:].
  * @example tf.gather(tf.tensor([10, 20, 30]), [2, 0]) // [30, 10]
+ * @example tf.gather(tf.tensor([[1, 2], [3, 4]]), [[1], [0]], 1, { batchDims: 1 }) // [[2], [3]]
  */
-export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tensor {
+export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0, options: GatherOptions = {}): Tensor {
   assertLiveTensor(x, 'gather', 'x');
+  checkOptions('gather', options, GATHER_OPTIONS);
   const normalized = normalizeAxis('gather', axis, x.rank);
   const limit = { size: x.shape[normalized]!, describe: `for axis ${normalized} of shape ${formatShape(x.shape)}` };
   const engine = getEngine();
@@ -278,6 +294,9 @@ export function gather(x: Tensor, indices: Tensor | IndexValues, axis = 0): Tens
     // kernels give zeros for an out-of-range index instead.
     if (index === indices && backend.readSync !== undefined)
       checkIndices(backend.readSync(dataId), limit.size, limit.describe);
+    const requested = options.batchDims ?? 0;
+    const batchDims = requested < 0 ? requested + index.rank : requested;
+    if (batchDims !== 0) return gatherBatched(x, index, normalized, batchDims, requested);
     const shape = [...x.shape.slice(0, normalized), ...index.shape, ...x.shape.slice(normalized + 1)];
     checkAllocation('gather', shape, x.dtype);
     return engine.runKernel('Gather', { x, indices: index }, { axis: normalized }, { shape, dtype: x.dtype });
@@ -374,44 +393,4 @@ export function unsortedSegmentSum(data: Tensor, segmentIds: Tensor, numSegments
     { numSegments },
     { shape, dtype: data.dtype },
   );
-}
-
-/**
- * Pads with `constantValue` (default 0): `paddings[i] = [before, after]` for each dimension. Built
- * from `fill` and `concat`, so it runs and differentiates on every backend.
- */
-export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor {
-  assertLiveTensor(x, 'pad', 'x');
-  if (!Array.isArray(paddings))
-    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, describeValue(paddings));
-  if (paddings.length !== x.rank)
-    invalidArgument('pad', 'paddings', `${x.rank} [before, after] pairs`, `${paddings.length}`);
-  const padded = x.shape.slice();
-  paddings.forEach((pair: unknown, axis) => {
-    const [before, after] = Array.isArray(pair) && pair.length === 2 ? (pair as unknown[]) : [undefined, undefined];
-    if (!Number.isInteger(before) || !Number.isInteger(after) || (before as number) < 0 || (after as number) < 0) {
-      invalidArgument('pad', 'paddings', 'pairs of non-negative integers', `${describeShape(pair)} on axis ${axis}`);
-    }
-    padded[axis]! += (before as number) + (after as number);
-  });
-  const fillValue = scalarOf(constantValue, x.dtype, 'pad', 'constantValue');
-  checkAllocation('pad', padded, x.dtype);
-  const engine = getEngine();
-  return engine.tidy(() => {
-    let result = x;
-    paddings.forEach(([before, after], axis) => {
-      if (before === 0 && after === 0) return;
-      const parts: Tensor[] = [];
-      const block = (n: number): Tensor => {
-        const shape = result.shape.slice();
-        shape[axis] = n;
-        return engine.runKernel('Fill', {}, { value: fillValue }, { shape, dtype: x.dtype });
-      };
-      if (before > 0) parts.push(block(before));
-      parts.push(result);
-      if (after > 0) parts.push(block(after));
-      result = concat(parts, axis);
-    });
-    return result === x ? engine.makeView(x, x.shape, 'Identity') : result;
-  });
 }
