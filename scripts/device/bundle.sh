@@ -5,7 +5,9 @@
 # carry ['.device'] and the command in run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-grep -qx '/.device/' .git/info/exclude || echo '/.device/' >> .git/info/exclude
+# A worktree's .git is a file: ask git where the (shared) exclude file is.
+exclude=$(git rev-parse --git-path info/exclude)
+grep -qx '/.device/' "$exclude" || echo '/.device/' >> "$exclude"
 rm -rf .device && mkdir -p .device/node_modules/webgpu/dist/linux-x64 .device/gl
 for check in webgpu-check conformance-check; do
   apps/browser-test/node_modules/.bin/esbuild "scripts/device/$check.ts" --bundle --platform=node --format=esm --target=node20 \

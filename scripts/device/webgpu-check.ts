@@ -1,37 +1,71 @@
 /**
  * @file A standalone check of the WebGPU backend on whatever adapter Dawn finds (a real GPU on the
  * lent device machine): adapter info, every op family against the CPU backend, a gradient through the
- * tape, the notebook's first cells, and matmul GFLOP/s. Bundled into one file by `bundle.sh` so it
- * runs with only `node` and the `webgpu` package beside it. Prints one JSON object.
+ * tape, the notebook's first cells, each MatMul shader forced on odd shapes against the CPU, and
+ * matmul GFLOP/s of every MatMul shader (the register tile and both workgroup tiles, forced, and what
+ * `'auto'` picks) at 256 to 4096. Bundled into one file by `bundle.sh` so it runs with only `node` and
+ * the `webgpu` package beside it. Prints one JSON object.
+ *
+ * Time-boxed for a few minutes of device time: each timing runs one product to compile and one to
+ * calibrate, then as many as fill about TIMED_SECONDS (at least 3, at most MAX_REPS) in one batch,
+ * waited for with `flush()` (no read-back in the timing). On an H100 the whole script should take well
+ * under a minute.
  */
 import { cpuBackend } from '@tapeflow/backend-cpu';
 import { webgpuBackend } from '@tapeflow/backend-webgpu';
+import type { WebGpuBackend, WebGpuMatMulShader } from '@tapeflow/backend-webgpu';
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core';
 import { create } from 'webgpu';
+// Not exported by the package: the rule `'auto'` follows, to print what it picks at each size.
+import { chooseMatMulShader } from '../../packages/backend-webgpu/src/kernels/matmul-tiled.js';
+
+interface MatMulTiming {
+  n: number;
+  shader: WebGpuMatMulShader;
+  /** What 'auto' ran (the choice rule's answer for this size). */
+  runs: string;
+  gflops: number;
+  reps: number;
+  milliseconds: number;
+}
 
 interface Result {
   adapter?: unknown;
   checks: { name: string; ok: boolean; maxError: number }[];
-  matmul: { n: number; gflops: number; cpuGflops?: number }[];
+  matmul: MatMulTiming[];
+  cpuMatmul: { n: number; gflops: number }[];
+  seconds?: number;
   error?: string;
 }
 
-const result: Result = { checks: [], matmul: [] };
+const result: Result = { checks: [], matmul: [], cpuMatmul: [] };
+/** Seconds each timing aims to fill, and the most products it runs. */
+const TIMED_SECONDS = 0.4;
+const MAX_REPS = 50;
+const SHADERS: readonly WebGpuMatMulShader[] = ['auto', 'register', 'tiled-64', 'tiled-128'];
+/**
+ * Matrix sizes timed. `MATMUL_SIZES=64,128` (say) shortens the run on SwiftShader, where one 4096
+ * product takes many minutes.
+ */
+const SIZES = (process.env.MATMUL_SIZES ?? '256,1024,2048,4096').split(',').map(Number);
+const backends = new Map<string, WebGpuBackend>();
+/** The registered name of the backend that runs `shader` ('webgpu' runs 'auto'). */
+const backendName = (shader: WebGpuMatMulShader): string => (shader === 'auto' ? 'webgpu' : `webgpu-${shader}`);
 
 async function onBackend<T>(name: string, fn: () => Promise<T>): Promise<T> {
   await tf.setBackend(name);
   return fn();
 }
 
-async function compare(name: string, build: () => tf.Tensor): Promise<void> {
+async function compare(name: string, build: () => tf.Tensor, backend = 'webgpu'): Promise<void> {
   const run = async (): Promise<Float32Array> => {
     const t = tf.tidy(build);
     const values = Float32Array.from(await t.data());
     t.dispose();
     return values;
   };
-  const gpu = await onBackend('webgpu', run);
+  const gpu = await onBackend(backend, run);
   const cpu = await onBackend('cpu', run);
   let maxError = 0;
   for (let i = 0; i < cpu.length; i++)
@@ -50,9 +84,17 @@ async function main(): Promise<void> {
     device,
     description,
     isFallbackAdapter: (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+    // Whether a subgroup MatMul would be possible here ('subgroups'); the shaders do not use them yet.
+    features: [...adapter.features].sort(),
   };
   tf.registerBackend('cpu', cpuBackend);
-  tf.registerBackend('webgpu', () => webgpuBackend({ gpu }));
+  for (const shader of SHADERS) {
+    tf.registerBackend(backendName(shader), async () => {
+      const backend = await webgpuBackend({ gpu, matMulShader: shader });
+      backends.set(shader, backend);
+      return backend;
+    });
+  }
   const a = (shape: number[], seed: number): tf.Tensor =>
     tf.random.statelessUniform(shape, [seed, 0], { minval: -1, maxval: 1 });
   await compare('add broadcast', () => tf.add(a([257, 65], 1), a([65], 2)));
@@ -95,31 +137,71 @@ async function main(): Promise<void> {
     x.dispose();
     return tf.concat([tf.reshape(y, [1]), tf.reshape(g, [1])]);
   });
-  for (const n of [256, 1024, 2048]) {
-    const measure = async (backend: string, reps: number): Promise<number> =>
-      onBackend(backend, async () => {
-        const x = a([n, n], 20);
-        const y = a([n, n], 21);
-        const warm = tf.matmul(x, y);
-        await warm.data();
-        warm.dispose();
-        const start = performance.now();
-        let last: tf.Tensor | undefined;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = tf.matmul(x, y);
-        }
-        await last!.data();
-        const seconds = (performance.now() - start) / 1000;
-        tf.dispose([x, y, last!]);
-        return (2 * n * n * n * reps) / seconds / 1e9;
-      });
-    result.matmul.push({
-      n,
-      gflops: await measure('webgpu', 20),
-      ...(n <= 1024 ? { cpuGflops: await measure('cpu', 2) } : {}),
-    });
+  for (const shader of SHADERS.slice(1)) {
+    await compare(
+      `${shader}: matmul 129x257x65 transposed both ways`,
+      () => tf.matmul(a([257, 129], 22), a([65, 257], 23), { transposeA: true, transposeB: true }),
+      backendName(shader),
+    );
+    await compare(
+      `${shader}: matmul 516x260x388 (vec4 loads), batch broadcast`,
+      () => tf.matmul(a([2, 1, 516, 260], 24), a([3, 260, 388], 25)),
+      backendName(shader),
+    );
+    const n = Math.min(1024, ...SIZES);
+    await compare(`${shader}: matmul ${n}`, () => tf.matmul(a([n, n], 26), a([n, n], 27)), backendName(shader));
   }
+  const start = performance.now();
+  for (const n of SIZES) {
+    for (const shader of SHADERS) result.matmul.push(await timeMatMul(n, shader));
+    if (n <= 1024) result.cpuMatmul.push({ n, gflops: await cpuGflops(n) });
+  }
+  result.seconds = Math.round((performance.now() - start) / 100) / 10;
+}
+
+/** GFLOP/s of n×n products on the backend that runs `shader`, time-boxed (see the file header). */
+async function timeMatMul(n: number, shader: WebGpuMatMulShader): Promise<MatMulTiming> {
+  await tf.setBackend(backendName(shader));
+  const backend = backends.get(shader)!;
+  const x = tf.random.statelessUniform([n, n], [20, 0], { minval: -1, maxval: 1 });
+  const y = tf.random.statelessUniform([n, n], [21, 0], { minval: -1, maxval: 1 });
+  const products = async (reps: number): Promise<number> => {
+    const begin = performance.now();
+    for (let i = 0; i < reps; i++) tf.matmul(x, y).dispose();
+    await backend.flush();
+    return (performance.now() - begin) / 1000;
+  };
+  await products(1); // compiles the pipeline
+  const once = await products(1);
+  const reps = Math.max(3, Math.min(MAX_REPS, Math.ceil(TIMED_SECONDS / Math.max(once, 1e-6))));
+  const seconds = await products(reps);
+  tf.dispose([x, y]);
+  return {
+    n,
+    shader,
+    runs: chooseMatMulShader(shader, 1, n, n, n, backend.device.limits.maxComputeInvocationsPerWorkgroup),
+    gflops: Math.round((2 * n * n * n * reps) / seconds / 1e8) / 10,
+    reps,
+    milliseconds: Math.round((seconds / reps) * 1000 * 100) / 100,
+  };
+}
+
+/** GFLOP/s of two n×n products on the CPU backend (the machine's cores), for scale. */
+async function cpuGflops(n: number): Promise<number> {
+  return onBackend('cpu', async () => {
+    const x = tf.random.statelessUniform([n, n], [20, 0], { minval: -1, maxval: 1 });
+    const y = tf.random.statelessUniform([n, n], [21, 0], { minval: -1, maxval: 1 });
+    const warm = tf.matmul(x, y);
+    await warm.data();
+    warm.dispose();
+    const begin = performance.now();
+    const first = tf.matmul(x, y);
+    const second = tf.matmul(x, y);
+    await second.data();
+    const seconds = (performance.now() - begin) / 1000;
+    tf.dispose([x, y, first, second]);
+    return Math.round((2 * n * n * n * 2) / seconds / 1e8) / 10;
+  });
 }
 
 main()

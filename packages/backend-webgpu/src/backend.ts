@@ -18,6 +18,7 @@ import {
   ResourceExhaustedError,
   checkWrite,
   formatShape,
+  invalidArgument,
   makeTypedArray,
 } from '@tapeflow/tensor-core/backend';
 import { BufferPool } from './buffer-pool.js';
@@ -26,7 +27,13 @@ import { GPU_BYTES_PER_ELEMENT, GpuData, fromGpuWords, toGpuWords } from './gpu-
 import type { KernelContext } from './kernel-context.js';
 import { createKernelTable, type WebGpuKernelTable } from './kernel-table.js';
 import type { Program } from './program.js';
-import type { WebGpuBackend, WebGpuBackendOptions, WebGpuEffectiveLimits, WebGpuPoolStats } from './types.js';
+import type {
+  WebGpuBackend,
+  WebGpuBackendOptions,
+  WebGpuEffectiveLimits,
+  WebGpuMatMulShader,
+  WebGpuPoolStats,
+} from './types.js';
 
 const DEFAULT_FLUSH_EVERY = 32;
 const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
@@ -44,12 +51,23 @@ const REQUESTED_LIMITS = [
   'maxComputeWorkgroupStorageSize',
 ] as const;
 
+const MATMUL_SHADERS: readonly WebGpuMatMulShader[] = ['auto', 'register', 'tiled-64', 'tiled-128'];
+
 /** Requests a device with the adapter's limits and wraps it in a backend. */
 export async function createWebGpuBackend(
   gpu: GPU,
   adapter: GPUAdapter,
   options: WebGpuBackendOptions,
 ): Promise<WebGpuBackend> {
+  const matMulShader: unknown = options.matMulShader;
+  if (matMulShader !== undefined && !MATMUL_SHADERS.includes(matMulShader as WebGpuMatMulShader)) {
+    invalidArgument(
+      'webgpuBackend',
+      'options.matMulShader',
+      `one of ${MATMUL_SHADERS.map((name) => `'${name}'`).join(', ')}`,
+      typeof matMulShader === 'string' ? `'${matMulShader}'` : typeof matMulShader,
+    );
+  }
   const descriptor = options.deviceDescriptor ?? {};
   const requiredLimits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
@@ -137,8 +155,15 @@ class WebGpuBackendImpl implements WebGpuBackend {
     device.addEventListener('uncapturederror', (event) => {
       this.#deviceErrors.push(event.error.message);
     });
+    const invocationLimit = options.limits?.maxComputeInvocationsPerWorkgroup;
     const context: KernelContext = {
       workgroupSize: this.limits.workgroupSize,
+      maxWorkgroupInvocations: Math.min(
+        device.limits.maxComputeWorkgroupSizeX,
+        device.limits.maxComputeInvocationsPerWorkgroup,
+        invocationLimit ?? Number.POSITIVE_INFINITY,
+      ),
+      matMulShader: options.matMulShader ?? 'auto',
       input: (tensor: TensorInfo) => {
         this.#checkUsable('a kernel');
         return this.#resolve(tensor.dataId, 'a kernel input');

@@ -22,6 +22,7 @@ export type {
   WebGpuBackendOptions,
   WebGpuEffectiveLimits,
   WebGpuLimitOverrides,
+  WebGpuMatMulShader,
   WebGpuPoolStats,
 } from './types.js';
 export { SWIFTSHADER_ICD, nodeGpu } from './node-gpu.js';

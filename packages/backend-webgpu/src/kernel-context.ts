@@ -7,11 +7,16 @@
 import type { DataId, DataType, KernelCall, KernelName, TensorInfo } from '@tapeflow/tensor-core/backend';
 import type { GpuData } from './gpu-data.js';
 import type { Program } from './program.js';
+import type { WebGpuMatMulShader } from './types.js';
 
 /** A backend's buffers and dispatcher as kernels use them. */
 export interface KernelContext {
   /** Invocations per workgroup (within the device's maxComputeInvocationsPerWorkgroup). */
   readonly workgroupSize: number;
+  /** The most invocations one workgroup may have (the device's, lowered by `options.limits`). */
+  readonly maxWorkgroupInvocations: number;
+  /** The MatMul shader `options.matMulShader` asks for ('auto': chosen by size). */
+  readonly matMulShader: WebGpuMatMulShader;
   /** The buffer of a kernel input, refused if another backend made it or it was disposed. */
   input(tensor: TensorInfo): GpuData;
   /**

@@ -17,9 +17,22 @@ export interface WebGpuLimitOverrides {
   readonly maxStorageBufferBindingSize?: number;
   /** Workgroups per grid dimension before a dispatch is folded into 2-D. */
   readonly maxComputeWorkgroupsPerDimension?: number;
-  /** Invocations per workgroup (rounded down to a power of two, at most 64). */
+  /**
+   * Invocations per workgroup (rounded down to a power of two, at most 64, for most kernels; the
+   * workgroup-tiled MatMul shaders need 256 or 64 and are not used when this is lower).
+   */
   readonly maxComputeInvocationsPerWorkgroup?: number;
 }
+
+/**
+ * Which shader runs MatMul. `'auto'` (the default) chooses by size: the register-tiled shader (a 4×4
+ * output tile per invocation, no workgroup memory) for small products, the workgroup-tiled ones (a
+ * 64×64 or 128×128 output block per workgroup, staged through workgroup memory) for large ones. The
+ * others force one shader for every product, for tests and for tuning the choice on a GPU; a tiled
+ * shader whose workgroup the device (or `limits`) does not allow falls back to `'register'`.
+ * @example webgpuBackend({ gpu, matMulShader: 'tiled-128' }) // every MatMul on the 128×128 block shader
+ */
+export type WebGpuMatMulShader = 'auto' | 'register' | 'tiled-64' | 'tiled-128';
 
 /**
  * Options of `webgpuBackend`.
@@ -46,6 +59,8 @@ export interface WebGpuBackendOptions {
   readonly maxPooledBytes?: number | undefined;
   /** Lower limits than the device's (see WebGpuLimitOverrides). */
   readonly limits?: WebGpuLimitOverrides | undefined;
+  /** The MatMul shader (see WebGpuMatMulShader). Default `'auto'`. */
+  readonly matMulShader?: WebGpuMatMulShader | undefined;
 }
 
 /** The limits the backend works within (the device's, lowered by `options.limits`). */
