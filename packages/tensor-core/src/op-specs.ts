@@ -50,10 +50,63 @@ const ANY = ['float32', 'int32', 'bool'] as const;
 const INT = ['int32'] as const;
 const BOOL = ['bool'] as const;
 
-const unarySpec = <const D extends readonly DataType[]>(dtypes: D, note: string) =>
-  ({ family: 'unary', inputs: { x: { dtypes } }, output: { sameAs: 'x' }, attrs: {}, note }) as const;
-const binarySpec = <const D extends readonly DataType[]>(dtypes: D, note: string) =>
-  ({ family: 'binary', inputs: { a: { dtypes }, b: { dtypes } }, output: { sameAs: 'a' }, attrs: {}, note }) as const;
+/**
+ * An elementwise unary kernel's definition beside its dtypes: the front-end that runs it (tensor-core's
+ * export of that name), its float64 reference, its int32 reference (exactly when it takes int32), and
+ * the float32 range the generated checks draw inputs from. The conformance kit, the front-end tests
+ * and the backends' cross-checks read these, so a new unary kernel is stated once, here.
+ */
+export interface UnaryDefinition {
+  readonly frontEnd: string;
+  /** The float64 reference (stored as float32 by the checks). */
+  readonly float: (x: number) => number;
+  /** The int32 reference, wrapping like int32; present exactly when the kernel takes int32. */
+  readonly int?: (x: number) => number;
+  /** The float32 input range of the generated checks: a check compares formulas, not IEEE corners. */
+  readonly domain: readonly [number, number];
+  /** The kernel decides at 0 (a kink or a jump): generated inputs include exact zeros. */
+  readonly decidesAtZero?: true;
+}
+
+/** The input ranges of a binary kernel's generated checks (`b` of alternating sign when `alternateB`). */
+export interface BinaryDomain {
+  readonly a: readonly [number, number];
+  readonly b: readonly [number, number];
+  readonly alternateB?: true;
+}
+
+/** A binary kernel's definition beside its dtypes, as `UnaryDefinition` for two inputs. */
+export interface BinaryDefinition {
+  readonly frontEnd: string;
+  readonly float: (a: number, b: number) => number;
+  readonly int?: (a: number, b: number) => number;
+  readonly domain: BinaryDomain;
+  readonly intDomain?: BinaryDomain;
+}
+
+/** An int32 reference is required exactly when the dtypes include int32. */
+type IntReference<D extends readonly DataType[], F> = 'int32' extends D[number]
+  ? { readonly int: F }
+  : { readonly int?: never };
+
+const unarySpec = <const D extends readonly DataType[], const R extends UnaryDefinition>(
+  dtypes: D,
+  note: string,
+  definition: R & IntReference<D, (x: number) => number>,
+) => ({ family: 'unary', inputs: { x: { dtypes } }, output: { sameAs: 'x' }, attrs: {}, note, definition }) as const;
+const binarySpec = <const D extends readonly DataType[], const R extends BinaryDefinition>(
+  dtypes: D,
+  note: string,
+  definition: R & IntReference<D, (a: number, b: number) => number>,
+) =>
+  ({
+    family: 'binary',
+    inputs: { a: { dtypes }, b: { dtypes } },
+    output: { sameAs: 'a' },
+    attrs: {},
+    note,
+    definition,
+  }) as const;
 const COMPARISON_NOTE = 'Inputs share a dtype; shapes broadcast; output bool (bytes 0 and 1).';
 const comparisonSpec = () =>
   ({
@@ -89,32 +142,118 @@ const BINARY_NOTE =
   "Both inputs have the output's dtype; shapes broadcast (NumPy) to `output.shape`. int32 wraps; int32 `Pow` is exact " +
   '(a negative exponent truncates). float32 `Pow` follows C: `pow(-2, 3)` is `-8`.';
 
+/** The input range of most generated unary checks. */
+const SMALL = [-3, 3] as const;
+/** The input ranges of most generated binary checks, float32 and int32. */
+const BINARY_DOMAIN: BinaryDomain = { a: [-3, 3], b: [-3, 3] };
+const INT_DOMAIN: BinaryDomain = { a: [-100, 100], b: [-100, 100] };
+
+/** Integer power by squaring, wrapping like int32; a negative exponent gives C's truncated 1/b^-e. */
+export function referenceIntPow(base: number, exponent: number): number {
+  if (exponent < 0) return base === 1 ? 1 : base === -1 ? (exponent % 2 === 0 ? 1 : -1) : 0;
+  let result = 1;
+  let b = base | 0;
+  let e = exponent;
+  while (e > 0) {
+    if (e & 1) result = Math.imul(result, b);
+    b = Math.imul(b, b);
+    e >>>= 1;
+  }
+  return result;
+}
+
 /**
  * The spec of every primitive kernel, keyed by TensorFlow's kernel name. Order is the order of
  * `PRIMITIVE_KERNEL_NAMES` and of the README table.
  */
 export const PRIMITIVE_SPECS = {
-  Neg: unarySpec(NUMERIC, UNARY_KEEPS),
-  Abs: unarySpec(NUMERIC, UNARY_KEEPS),
-  Sign: unarySpec(NUMERIC, UNARY_KEEPS),
-  Square: unarySpec(NUMERIC, UNARY_KEEPS),
-  Sqrt: unarySpec(FLOAT, FLOAT_MATH),
-  Exp: unarySpec(FLOAT, FLOAT_MATH),
-  Log: unarySpec(FLOAT, FLOAT_MATH),
-  Relu: unarySpec(NUMERIC, 'Output keeps the dtype; `Relu(NaN)` is NaN.'),
-  Sigmoid: unarySpec(FLOAT, FLOAT_MATH),
-  Tanh: unarySpec(FLOAT, FLOAT_MATH),
+  Neg: unarySpec(NUMERIC, UNARY_KEEPS, { frontEnd: 'neg', float: (x) => -x, int: (x) => -x | 0, domain: SMALL }),
+  Abs: unarySpec(NUMERIC, UNARY_KEEPS, {
+    frontEnd: 'abs',
+    float: (x) => Math.abs(x),
+    int: (x) => Math.abs(x) | 0,
+    domain: SMALL,
+    decidesAtZero: true,
+  }),
+  Sign: unarySpec(NUMERIC, UNARY_KEEPS, {
+    frontEnd: 'sign',
+    float: (x) => Math.sign(x),
+    int: (x) => Math.sign(x),
+    domain: SMALL,
+    decidesAtZero: true,
+  }),
+  Square: unarySpec(NUMERIC, UNARY_KEEPS, {
+    frontEnd: 'square',
+    float: (x) => x * x,
+    int: (x) => Math.imul(x, x),
+    domain: SMALL,
+  }),
+  Sqrt: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'sqrt', float: (x) => Math.sqrt(x), domain: [0.05, 4] }),
+  Exp: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'exp', float: (x) => Math.exp(x), domain: [-5, 5] }),
+  Log: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'log', float: (x) => Math.log(x), domain: [0.05, 4] }),
+  Relu: unarySpec(NUMERIC, 'Output keeps the dtype; `Relu(NaN)` is NaN.', {
+    frontEnd: 'relu',
+    float: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
+    int: (x) => (x > 0 ? x : 0),
+    domain: SMALL,
+    decidesAtZero: true,
+  }),
+  Sigmoid: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'sigmoid', float: (x) => 1 / (1 + Math.exp(-x)), domain: [-6, 6] }),
+  Tanh: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'tanh', float: (x) => Math.tanh(x), domain: [-4, 4] }),
   Softplus: unarySpec(
     FLOAT,
     'float32 only, as in TensorFlow. `log(1 + eˣ)` without overflow: `x` for large x, `eˣ` far below 0.',
+    // log(1 + eˣ) rewritten so that exp never overflows: max(x, 0) + log1p(e^-|x|).
+    { frontEnd: 'softplus', float: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), domain: [-20, 20] },
   ),
-  Add: binarySpec(NUMERIC, BINARY_NOTE),
-  Sub: binarySpec(NUMERIC, BINARY_NOTE),
-  Mul: binarySpec(NUMERIC, BINARY_NOTE),
-  RealDiv: binarySpec(FLOAT, "Integers are cast to float32 first (TensorFlow's truediv). `0/0` is NaN."),
-  Pow: binarySpec(NUMERIC, BINARY_NOTE),
-  Maximum: binarySpec(NUMERIC, BINARY_NOTE),
-  Minimum: binarySpec(NUMERIC, BINARY_NOTE),
+  Add: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'add',
+    float: (a, b) => a + b,
+    int: (a, b) => (a + b) | 0,
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
+  Sub: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'sub',
+    float: (a, b) => a - b,
+    int: (a, b) => (a - b) | 0,
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
+  Mul: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'mul',
+    float: (a, b) => a * b,
+    int: (a, b) => Math.imul(a, b),
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
+  RealDiv: binarySpec(FLOAT, "Integers are cast to float32 first (TensorFlow's truediv). `0/0` is NaN.", {
+    frontEnd: 'div',
+    float: (a, b) => a / b,
+    domain: { a: [-3, 3], b: [0.5, 2], alternateB: true },
+  }),
+  Pow: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'pow',
+    // C's pow, which JavaScript's differs from only at base 1 (pow(1, NaN) is 1 in C).
+    float: (a, b) => (a === 1 || b === 0 ? 1 : Math.pow(a, b)),
+    int: referenceIntPow,
+    domain: { a: [0.5, 2], b: [-2, 2] },
+    intDomain: { a: [-4, 4], b: [0, 5] },
+  }),
+  Maximum: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'maximum',
+    float: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+    int: (a, b) => Math.max(a, b),
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
+  Minimum: binarySpec(NUMERIC, BINARY_NOTE, {
+    frontEnd: 'minimum',
+    float: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+    int: (a, b) => Math.min(a, b),
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
   Equal: comparisonSpec(),
   NotEqual: comparisonSpec(),
   Greater: comparisonSpec(),
@@ -312,3 +451,19 @@ export function checkInputDtype(
   const spec: Readonly<Record<string, InputSpec | undefined>> = OP_SPECS[kernel].inputs;
   invalidArgument(op, argument, describeDtypes(spec[input]?.dtypes ?? []), `a ${dtype} tensor`);
 }
+
+/** The definition (front-end, references, input domain) of unary kernel `kernel`. */
+export function unaryDefinition(kernel: UnaryKernelName): UnaryDefinition {
+  return PRIMITIVE_SPECS[kernel].definition;
+}
+
+/** The definition (front-end, references, input domains) of binary kernel `kernel`. */
+export function binaryDefinition(kernel: BinaryKernelName): BinaryDefinition {
+  return PRIMITIVE_SPECS[kernel].definition;
+}
+
+type UnaryKernelName = KernelsOfFamily<'unary'>;
+type BinaryKernelName = KernelsOfFamily<'binary'>;
+
+/** The name of the tensor-core front-end that runs each unary and binary kernel, typed from the spec. */
+export type FrontEndOf<K extends UnaryKernelName | BinaryKernelName> = PrimitiveSpecTable[K]['definition']['frontEnd'];
