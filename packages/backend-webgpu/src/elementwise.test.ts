@@ -83,7 +83,9 @@ describe('unary kernels', () => {
             toleranceOf(dtype),
             `${kernel} ${dtype} ${label}`,
           );
-        const special = SPECIAL_BY_DTYPE[dtype];
+        // A trigonometric kernel is held to float32 accuracy only below its spec's `accurateBelow`.
+        const limit = tf.unaryDefinition(kernel).accurateBelow ?? Infinity;
+        const special = SPECIAL_BY_DTYPE[dtype].filter((v) => !(Math.abs(v) >= limit) || !Number.isFinite(v));
         await run(special, [special.length], 'special values');
         for (const n of [1, 3, 7, 65, 257]) await run(valuesOf(dtype, n, n), [n], `n=${n}`);
         await run(valuesOf(dtype, 6, 1), [2, 3], '[2,3]');

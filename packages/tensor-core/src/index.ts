@@ -27,6 +27,7 @@ export type { NestedArray, ScalarOf, TensorContainer, TensorLike, VariableOption
 // ops-exports.test.ts, which stay in ./internal.
 export * from './ops/activations.js';
 export * from './ops/elementwise.js';
+export * from './ops/elementwise-math.js';
 export * from './ops/matmul.js';
 export * from './ops/shape-ops.js';
 export {

@@ -66,6 +66,11 @@ export interface UnaryDefinition {
   readonly domain: readonly [number, number];
   /** The kernel decides at 0 (a kink or a jump): generated inputs include exact zeros. */
   readonly decidesAtZero?: true;
+  /**
+   * The |x| below which a float32 backend is held to float32 accuracy: a trigonometric function of a
+   * huge argument needs a reduction modulo π longer than float32 allows (special-value checks stay below).
+   */
+  readonly accurateBelow?: number;
 }
 
 /** The input ranges of a binary kernel's generated checks (`b` of alternating sign when `alternateB`). */
@@ -160,6 +165,53 @@ export function referenceIntPow(base: number, exponent: number): number {
     e >>>= 1;
   }
   return result;
+}
+
+/** Where float32 backends must agree on trigonometric functions (see `accurateBelow`). */
+const TRIG = 8192;
+const OUTSIDE_NAN = 'float32 only, as in TensorFlow. NaN outside the domain; NaN propagates.';
+/** SELU's constants (Klambauer et al. 2017), as TensorFlow's. */
+export const SELU_SCALE = 1.0507009873554805;
+export const SELU_ALPHA = 1.6732632423543772;
+/** Divisors away from 0, of both signs. */
+const DIVISION_DOMAIN: BinaryDomain = { a: [-10, 10], b: [0.5, 3], alternateB: true };
+const INT_DIVISION_DOMAIN: BinaryDomain = { a: [-100, 100], b: [1, 10], alternateB: true };
+
+/** Round half to even, keeping the sign of a zero (C's `rint`, TensorFlow's Round). */
+function referenceRoundHalfToEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  const rounded = fraction < 0.5 ? floor : fraction > 0.5 ? floor + 1 : floor % 2 === 0 ? floor : floor + 1;
+  return rounded === 0 ? x * 0 : rounded;
+}
+
+/** C's fmod moved to the sign of the divisor: TensorFlow's FloorMod. */
+function referenceFloorMod(a: number, b: number): number {
+  const truncated = a % b;
+  return truncated !== 0 && truncated < 0 !== b < 0 ? truncated + b : truncated;
+}
+
+/**
+ * The error function in float64: its Maclaurin series below 2.5 (about 1e-15 there), and 1 - erfc from
+ * erfc's continued fraction above (60 terms; exact to double rounding from 2.5 on).
+ */
+function referenceErf(x: number): number {
+  const a = Math.abs(x);
+  if (!(a < 6)) return Number.isNaN(x) ? x : Math.sign(x);
+  if (a < 2.5) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 80; n++) {
+      term *= -x2 / n;
+      sum += term / (2 * n + 1);
+    }
+    return (sum * 2) / Math.sqrt(Math.PI);
+  }
+  let fraction = a;
+  for (let k = 60; k >= 1; k--) fraction = a + k / 2 / fraction;
+  const erfc = Math.exp(-a * a) / (Math.sqrt(Math.PI) * fraction);
+  return Math.sign(x) * (1 - erfc);
 }
 
 /**
@@ -349,6 +401,127 @@ export const PRIMITIVE_SPECS = {
     attrs: {},
     note: "Repeats `x` (whose shape broadcasts to the output's) to `output.shape`.",
   },
+  // ---- elementwise math and activations (issue 12): float32 only unless TensorFlow takes int32 ----
+  Sin: unarySpec(FLOAT, FLOAT_MATH, {
+    frontEnd: 'sin',
+    float: (x) => Math.sin(x),
+    domain: [-6, 6],
+    accurateBelow: TRIG,
+  }),
+  Cos: unarySpec(FLOAT, FLOAT_MATH, {
+    frontEnd: 'cos',
+    float: (x) => Math.cos(x),
+    domain: [-6, 6],
+    accurateBelow: TRIG,
+  }),
+  Tan: unarySpec(FLOAT, FLOAT_MATH, {
+    frontEnd: 'tan',
+    float: (x) => Math.tan(x),
+    domain: [-1.4, 1.4],
+    accurateBelow: TRIG,
+  }),
+  Asin: unarySpec(FLOAT, OUTSIDE_NAN, { frontEnd: 'asin', float: (x) => Math.asin(x), domain: [-0.99, 0.99] }),
+  Acos: unarySpec(FLOAT, OUTSIDE_NAN, { frontEnd: 'acos', float: (x) => Math.acos(x), domain: [-0.99, 0.99] }),
+  Atan: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'atan', float: (x) => Math.atan(x), domain: [-5, 5] }),
+  Sinh: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'sinh', float: (x) => Math.sinh(x), domain: [-5, 5] }),
+  Cosh: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'cosh', float: (x) => Math.cosh(x), domain: [-5, 5] }),
+  Asinh: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'asinh', float: (x) => Math.asinh(x), domain: [-5, 5] }),
+  Acosh: unarySpec(FLOAT, OUTSIDE_NAN, { frontEnd: 'acosh', float: (x) => Math.acosh(x), domain: [1.01, 5] }),
+  Atanh: unarySpec(FLOAT, OUTSIDE_NAN, { frontEnd: 'atanh', float: (x) => Math.atanh(x), domain: [-0.95, 0.95] }),
+  Floor: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'floor', float: (x) => Math.floor(x), domain: [-5, 5] }),
+  Ceil: unarySpec(FLOAT, FLOAT_MATH, { frontEnd: 'ceil', float: (x) => Math.ceil(x), domain: [-5, 5] }),
+  Round: unarySpec(NUMERIC, 'Half to even (`Round(2.5)` is 2, `Round(-0.5)` is -0), as TensorFlow; int32 unchanged.', {
+    frontEnd: 'round',
+    float: referenceRoundHalfToEven,
+    int: (x) => x,
+    domain: [-5, 5],
+  }),
+  Reciprocal: unarySpec(FLOAT, '`1 / x`; `Reciprocal(0)` is Infinity.', {
+    frontEnd: 'reciprocal',
+    float: (x) => 1 / x,
+    domain: [0.2, 4],
+  }),
+  Rsqrt: unarySpec(FLOAT, '`1 / sqrt(x)`; 0 gives Infinity, a negative x NaN.', {
+    frontEnd: 'rsqrt',
+    float: (x) => 1 / Math.sqrt(x),
+    domain: [0.05, 4],
+  }),
+  Log1p: unarySpec(FLOAT, '`log(1 + x)`, accurate for small x.', {
+    frontEnd: 'log1p',
+    float: (x) => Math.log1p(x),
+    domain: [-0.9, 4],
+  }),
+  Expm1: unarySpec(FLOAT, '`eˣ - 1`, accurate for small x.', {
+    frontEnd: 'expm1',
+    float: (x) => Math.expm1(x),
+    domain: [-5, 5],
+  }),
+  Softsign: unarySpec(FLOAT, '`x / (1 + |x|)`.', {
+    frontEnd: 'softsign',
+    float: (x) => x / (1 + Math.abs(x)),
+    domain: [-5, 5],
+  }),
+  Elu: unarySpec(FLOAT, '`x` above 0, `eˣ - 1` at or below it.', {
+    frontEnd: 'elu',
+    float: (x) => (x > 0 ? x : Math.expm1(x)),
+    domain: [-5, 5],
+  }),
+  Selu: unarySpec(FLOAT, '`scale · x` above 0, `scale · alpha · (eˣ - 1)` at or below (Klambauer et al. constants).', {
+    frontEnd: 'selu',
+    float: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
+    domain: [-5, 5],
+  }),
+  Relu6: unarySpec(NUMERIC, '`min(max(x, 0), 6)`; output keeps the dtype; NaN is NaN.', {
+    frontEnd: 'relu6',
+    float: (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, 0), 6)),
+    int: (x) => Math.min(Math.max(x, 0), 6),
+    domain: [-3, 9],
+    decidesAtZero: true,
+  }),
+  Erf: unarySpec(FLOAT, 'The error function; ±1 far from 0.', {
+    frontEnd: 'erf',
+    float: referenceErf,
+    domain: [-3, 3],
+  }),
+  Atan2: binarySpec(FLOAT, '`atan2(a, b)`: the angle of the point (b, a), in (-π, π]; shapes broadcast.', {
+    frontEnd: 'atan2',
+    float: (a, b) => Math.atan2(a, b),
+    domain: BINARY_DOMAIN,
+  }),
+  FloorDiv: binarySpec(
+    NUMERIC,
+    '`floor(a / b)`; shapes broadcast; int32 rounds toward -Infinity and a zero divisor gives 0 (TensorFlow fails).',
+    {
+      frontEnd: 'floorDiv',
+      float: (a, b) => Math.floor(a / b),
+      int: (a, b) => (b === 0 ? 0 : Math.floor(a / b) | 0),
+      domain: DIVISION_DOMAIN,
+      intDomain: INT_DIVISION_DOMAIN,
+    },
+  ),
+  FloorMod: binarySpec(
+    NUMERIC,
+    '`a - floor(a / b) · b`: the sign of the divisor, as TensorFlow; shapes broadcast; an int32 zero divisor gives 0.',
+    {
+      frontEnd: 'floorMod',
+      float: referenceFloorMod,
+      int: (a, b) => (b === 0 ? 0 : referenceFloorMod(a, b)),
+      domain: DIVISION_DOMAIN,
+      intDomain: INT_DIVISION_DOMAIN,
+    },
+  ),
+  SquaredDifference: binarySpec(NUMERIC, '`(a - b)²`; shapes broadcast; int32 wraps.', {
+    frontEnd: 'squaredDifference',
+    float: (a, b) => (a - b) * (a - b),
+    int: (a, b) => Math.imul((a - b) | 0, (a - b) | 0),
+    domain: BINARY_DOMAIN,
+    intDomain: INT_DOMAIN,
+  }),
+  DivNoNan: binarySpec(FLOAT, '`a / b`, and 0 wherever `b` is 0 (even for a NaN `a`); shapes broadcast.', {
+    frontEnd: 'divNoNan',
+    float: (a, b) => (b === 0 ? 0 : a / b),
+    domain: BINARY_DOMAIN,
+  }),
 } as const satisfies Readonly<Record<string, OpSpec>>;
 
 /** The spec of every fused kernel (optional for a backend: tensor-core runs the composite instead). */

@@ -10,6 +10,7 @@ import * as activations from './ops/activations.js';
 import * as convert from './ops/convert.js';
 import * as creation from './ops/creation.js';
 import * as elementwise from './ops/elementwise.js';
+import * as elementwiseMath from './ops/elementwise-math.js';
 import * as matmul from './ops/matmul.js';
 import * as reduction from './ops/reduction.js';
 import * as shapeOps from './ops/shape-ops.js';
@@ -26,7 +27,7 @@ const HELPERS = [
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps };
+const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps, elementwiseMath };
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

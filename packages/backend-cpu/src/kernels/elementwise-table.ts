@@ -81,6 +81,59 @@ export function intPow(base: number, exponent: number): number {
   return result;
 }
 
+/** SELU's scale and scale · alpha (Klambauer et al. 2017), as TensorFlow's. */
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.0507009873554805 * 1.6732632423543772;
+
+/** Round half to even (C's rint, TensorFlow's Round); a result of 0 keeps the input's sign. */
+function roundHalfToEven(x: number): number {
+  const rounded = Math.round(x);
+  // Math.round sends ties up; a tie that went up to an odd number goes back down by one.
+  const even = rounded - x === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+  return even === 0 ? x * 0 : even;
+}
+
+/** The remainder with the divisor's sign (TensorFlow's FloorMod): C's fmod, moved by `b` when the signs differ. */
+function floorMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/**
+ * erf in double, to float32 accuracy: the odd Taylor series below 0.5 (next term under 3e-9 relative),
+ * 1 - erfc above it with Numerical Recipes' Chebyshev erfc (fractional error under 1.2e-7).
+ */
+function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a < 0.5) {
+    const s = x * x;
+    return (
+      1.1283791670955126 *
+      x *
+      (1 + s * (-1 / 3 + s * (1 / 10 + s * (-1 / 42 + s * (1 / 216 + s * (-1 / 1320 + s * (1 / 9360)))))))
+    );
+  }
+  if (!(a < 10)) return Number.isNaN(x) ? x : Math.sign(x);
+  const t = 1 / (1 + 0.5 * a);
+  const erfc =
+    t *
+    Math.exp(
+      -a * a -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return Math.sign(x) * (1 - erfc);
+}
+
 /**
  * Every unary kernel. The kernels up to Softplus also have a loop of their own in unary.ts (a
  * `case` with the same formula written inline, the hot path); unary.test.ts checks that each such
@@ -121,6 +174,31 @@ export const UNARY = {
   // log(1 + eᵛ) = v + log(1 + e⁻ᵛ) for v > 0: exp never overflows, `x` comes out for large x and
   // log1p keeps eᵛ far below 0. NaN fails `v > 0` and propagates through exp and log1p.
   Softplus: { float: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), int: null, simd: null },
+  // ---- elementwise math and activations (issue 12) ----
+  Sin: { float: (x) => Math.sin(x), int: null, simd: null },
+  Cos: { float: (x) => Math.cos(x), int: null, simd: null },
+  Tan: { float: (x) => Math.tan(x), int: null, simd: null },
+  Asin: { float: (x) => Math.asin(x), int: null, simd: null },
+  Acos: { float: (x) => Math.acos(x), int: null, simd: null },
+  Atan: { float: (x) => Math.atan(x), int: null, simd: null },
+  Sinh: { float: (x) => Math.sinh(x), int: null, simd: null },
+  Cosh: { float: (x) => Math.cosh(x), int: null, simd: null },
+  Asinh: { float: (x) => Math.asinh(x), int: null, simd: null },
+  Acosh: { float: (x) => Math.acosh(x), int: null, simd: null },
+  Atanh: { float: (x) => Math.atanh(x), int: null, simd: null },
+  Floor: { float: (x) => Math.floor(x), int: null, simd: null },
+  Ceil: { float: (x) => Math.ceil(x), int: null, simd: null },
+  Round: { float: roundHalfToEven, int: (x) => x, simd: null },
+  Reciprocal: { float: (x) => 1 / x, int: null, simd: null },
+  Rsqrt: { float: (x) => 1 / Math.sqrt(x), int: null, simd: null },
+  Log1p: { float: (x) => Math.log1p(x), int: null, simd: null },
+  Expm1: { float: (x) => Math.expm1(x), int: null, simd: null },
+  Softsign: { float: (x) => x / (1 + Math.abs(x)), int: null, simd: null },
+  Elu: { float: (x) => (x > 0 ? x : Math.expm1(x)), int: null, simd: null },
+  Selu: { float: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * Math.expm1(x)), int: null, simd: null },
+  // NaN fails both comparisons and comes out unchanged, as Relu's does.
+  Relu6: { float: (x) => (x < 0 ? 0 : x > 6 ? 6 : x), int: (x) => (x < 0 ? 0 : x > 6 ? 6 : x), simd: null },
+  Erf: { float: erf, int: null, simd: null },
 } as const satisfies { readonly [K in UnaryKernel]: UnaryEntry<K> };
 
 /** Every binary kernel; as `UNARY`, the kernels up to Minimum also have an inline loop in binary.ts. */
@@ -136,4 +214,16 @@ export const BINARY = {
   // Math.max propagates NaN (like NumPy's maximum), whichever side it is on; so do f32x4.max / min.
   Maximum: { float: Math.max, int: Math.max, simd: { vector: f32x4.max, scalar: f32.max } },
   Minimum: { float: Math.min, int: Math.min, simd: { vector: f32x4.min, scalar: f32.min } },
+  // ---- elementwise math (issue 12) ----
+  Atan2: { float: Math.atan2, int: null, simd: null },
+  // TensorFlow's floor division of floats; int32 rounds toward -Infinity (a zero divisor gives 0 where
+  // TensorFlow fails at run time: tensor-core never inspects values).
+  FloorDiv: { float: (a, b) => Math.floor(a / b), int: (a, b) => (b === 0 ? 0 : Math.floor(a / b) | 0), simd: null },
+  FloorMod: { float: floorMod, int: (a, b) => (b === 0 ? 0 : floorMod(a, b)), simd: null },
+  SquaredDifference: {
+    float: (a, b) => (a - b) * (a - b),
+    int: (a, b) => Math.imul((a - b) | 0, (a - b) | 0),
+    simd: null,
+  },
+  DivNoNan: { float: (a, b) => (b === 0 ? 0 : a / b), int: null, simd: null },
 } as const satisfies { readonly [K in BinaryKernel]: BinaryEntry<K> };
