@@ -153,29 +153,33 @@ fn cosh_f32(v: f32) -> f32 {
   },
   log1p_f32: {
     needs: ['classify'],
-    // log(u) · x / (u - 1) with u = 1 + x: the rounding of u cancels out (Goldberg's trick).
+    // A driver's log is accurate only in absolute terms near 1, so near 0 log(1 + x) = 2·atanh(s) with
+    // s = x / (2 + x) by its odd series (|s| < 0.18: nine terms are exact to float32); log(1 + x) elsewhere.
     source: /* wgsl */ `
 fn log1p_f32(v: f32) -> f32 {
   if (is_nan(v)) { return v; }
   if (v < -1.0) { return nan_f32(); }
   if (v == -1.0) { return -inf_f32(); }
   if (is_inf(v)) { return v; }
-  let u = 1.0 + v;
-  if (u == 1.0) { return v; }
-  return log(u) * (v / (u - 1.0));
+  if (v > -0.3 && v < 0.5) {
+    let s = v / (2.0 + v);
+    let z = s * s;
+    return 2.0 * s * (1.0 + z * (1.0 / 3.0 + z * (0.2 + z * (1.0 / 7.0 + z * (1.0 / 9.0 + z * (1.0 / 11.0
+      + z * (1.0 / 13.0 + z * (1.0 / 15.0 + z / 17.0))))))));
+  }
+  return log(1.0 + v);
 }
 `,
   },
   expm1_f32: {
     needs: ['classify', 'exp_f32'],
-    // Near 0, (u - 1) · x / log(u) with u = eˣ (the rounding of u cancels out); exp(x) - 1 elsewhere.
+    // Near 0 eˣ - 1 by its Taylor series (|x| <= 0.5: eleven terms are exact to float32); exp(x) - 1 elsewhere.
     source: /* wgsl */ `
 fn expm1_f32(v: f32) -> f32 {
   if (is_nan(v)) { return v; }
   if (abs(v) > 0.5) { return exp_f32(v) - 1.0; }
-  let u = exp(v);
-  if (u == 1.0) { return v; }
-  return (u - 1.0) * (v / log(u));
+  return v * (1.0 + v / 2.0 * (1.0 + v / 3.0 * (1.0 + v / 4.0 * (1.0 + v / 5.0 * (1.0 + v / 6.0 * (1.0 + v / 7.0
+    * (1.0 + v / 8.0 * (1.0 + v / 9.0 * (1.0 + v / 10.0 * (1.0 + v / 11.0))))))))));
 }
 `,
   },

@@ -11,6 +11,7 @@
 import { getEngine } from '../engine.js';
 import { invalidArgument } from '../errors.js';
 import { checkOptions, type OptionSchema } from '../options.js';
+import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { convertToTensor } from './convert.js';
 import { abs, add, equal, greater, less, mul, notEqual, sigmoid, tanh, where } from './elementwise.js';
@@ -168,6 +169,7 @@ function withConvertedPair(
   try {
     const tb = convertOf(op, 'b', b, dtype);
     try {
+      broadcastShapes(op, ta.shape, tb.shape);
       return getEngine().tidy(() => body(ta, tb));
     } finally {
       if (tb !== b) tb.dispose();
