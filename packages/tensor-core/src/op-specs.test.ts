@@ -55,6 +55,13 @@ const binaryFrontEnd = (kernel: BinaryKernel): [string, (a: Tensor, b: Tensor) =
   BINARY_FRONT_ENDS[kernel],
 ];
 
+/**
+ * The front-end names the spec gives that ops/ does not export: \`never\`, or \`tsc\` names them here
+ * ("Type 'true' is not assignable to type '\"sine\"'").
+ */
+type MissingFrontEnds = Exclude<FrontEndOf<UnaryKernel | BinaryKernel>, keyof typeof tf>;
+const EVERY_FRONT_END_EXISTS: [MissingFrontEnds] extends [never] ? true : MissingFrontEnds = true;
+
 function sample(dtype: DataType): Tensor {
   return tf.tensor([1, 0, 1], [3], dtype);
 }
@@ -136,6 +143,12 @@ describe('every unary and binary front-end is also a Tensor method of the same n
 });
 
 describe('the lists derived from the spec', () => {
+  it("name front-ends that ops/ exports (checked by the compiler: EVERY_FRONT_END_EXISTS)", () => {
+    expect(EVERY_FRONT_END_EXISTS).toBe(true);
+    for (const kernel of UNARY_KERNELS) expect(typeof UNARY_FRONT_ENDS[kernel], kernel).toBe('function');
+    for (const kernel of BINARY_KERNELS) expect(typeof BINARY_FRONT_ENDS[kernel], kernel).toBe('function');
+  });
+
   it('name every kernel of the spec once, primitive then fused', () => {
     expect([...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]).toEqual(Object.keys(OP_SPECS));
     for (const kernel of UNARY_KERNELS) expect(OP_SPECS[kernel].family).toBe('unary');
