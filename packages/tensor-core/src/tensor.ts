@@ -13,6 +13,7 @@ import * as ops from './ops/index.js';
 import type { TensorValues } from './ops/creation.js';
 import { formatTensor } from './print.js';
 import { shapesEqual } from './shape.js';
+import { installMathMethods } from './tensor-math-methods.js';
 
 /** Nested arrays of a tensor's values, as `array()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -278,124 +279,6 @@ export class Tensor<D extends DataType = DataType> {
   oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
     return ops.oneHot(this, depth, options);
   }
-  // ---- elementwise math and activations (issue 12) ----
-  sin(): Tensor {
-    return ops.sin(this);
-  }
-  cos(): Tensor {
-    return ops.cos(this);
-  }
-  tan(): Tensor {
-    return ops.tan(this);
-  }
-  asin(): Tensor {
-    return ops.asin(this);
-  }
-  acos(): Tensor {
-    return ops.acos(this);
-  }
-  atan(): Tensor {
-    return ops.atan(this);
-  }
-  sinh(): Tensor {
-    return ops.sinh(this);
-  }
-  cosh(): Tensor {
-    return ops.cosh(this);
-  }
-  asinh(): Tensor {
-    return ops.asinh(this);
-  }
-  acosh(): Tensor {
-    return ops.acosh(this);
-  }
-  atanh(): Tensor {
-    return ops.atanh(this);
-  }
-  floor(): Tensor {
-    return ops.floor(this);
-  }
-  ceil(): Tensor {
-    return ops.ceil(this);
-  }
-  round(): Tensor {
-    return ops.round(this);
-  }
-  reciprocal(): Tensor {
-    return ops.reciprocal(this);
-  }
-  rsqrt(): Tensor {
-    return ops.rsqrt(this);
-  }
-  log1p(): Tensor {
-    return ops.log1p(this);
-  }
-  expm1(): Tensor {
-    return ops.expm1(this);
-  }
-  erf(): Tensor {
-    return ops.erf(this);
-  }
-  softsign(): Tensor {
-    return ops.softsign(this);
-  }
-  elu(): Tensor {
-    return ops.elu(this);
-  }
-  selu(): Tensor {
-    return ops.selu(this);
-  }
-  relu6(): Tensor {
-    return ops.relu6(this);
-  }
-  silu(): Tensor {
-    return ops.silu(this);
-  }
-  gelu(options: ops.GeluOptions = {}): Tensor {
-    return ops.gelu(this, options);
-  }
-  leakyRelu(options: ops.LeakyReluOptions = {}): Tensor {
-    return ops.leakyRelu(this, options);
-  }
-  prelu(alpha: TensorLike): Tensor {
-    return ops.prelu(this, alpha);
-  }
-  isNan(): Tensor<'bool'> {
-    return ops.isNan(this);
-  }
-  isInf(): Tensor<'bool'> {
-    return ops.isInf(this);
-  }
-  isFinite(): Tensor<'bool'> {
-    return ops.isFinite(this);
-  }
-  logicalNot(): Tensor<'bool'> {
-    return ops.logicalNot(this);
-  }
-  atan2(b: TensorLike): Tensor {
-    return ops.atan2(this, b);
-  }
-  floorDiv(b: TensorLike): Tensor {
-    return ops.floorDiv(this, b);
-  }
-  floorMod(b: TensorLike): Tensor {
-    return ops.floorMod(this, b);
-  }
-  squaredDifference(b: TensorLike): Tensor {
-    return ops.squaredDifference(this, b);
-  }
-  divNoNan(b: TensorLike): Tensor {
-    return ops.divNoNan(this, b);
-  }
-  logicalAnd(b: TensorLike): Tensor<'bool'> {
-    return ops.logicalAnd(this, b);
-  }
-  logicalOr(b: TensorLike): Tensor<'bool'> {
-    return ops.logicalOr(this, b);
-  }
-  logicalXor(b: TensorLike): Tensor<'bool'> {
-    return ops.logicalXor(this, b);
-  }
 }
 
 /** Options of a Variable. */
@@ -520,3 +403,7 @@ function toNested(values: TypedArray, shape: readonly number[], dtype: DataType)
   for (const d of shape) total *= d;
   return build(0, 0, total);
 }
+
+// The elementwise math methods (sin ... logicalXor) live in tensor-math-methods.ts, installed once here,
+// after the class exists.
+installMathMethods(Tensor);
