@@ -1,58 +1,57 @@
 /**
  * @file The Tensor methods of the elementwise math ops of issue 12 (`x.sin()` ... `a.logicalXor(b)`),
- * kept out of tensor.ts (past its size budget): declared on the Tensor interface by module augmentation
- * and installed on the prototype once, by tensor.ts after its class is defined (so this module never
- * touches the class while the import cycle with the ops is still loading).
+ * kept out of tensor.ts (past its size budget): declared by `TensorMathMethods`, which tensor.ts merges
+ * into its class, and installed on the prototype once, by tensor.ts after its class is defined (so this
+ * module never touches the class while the import cycle with the ops is still loading).
  */
 
-import type { DataType } from './dtype.js';
 import * as ops from './ops/elementwise-math.js';
 import type { Tensor, TensorLike } from './tensor.js';
 
-declare module './tensor.js' {
-  // Declaration merging adds these methods to the Tensor class (whose type parameters it must repeat).
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  interface Tensor<D extends DataType = DataType> {
-    sin(): Tensor;
-    cos(): Tensor;
-    tan(): Tensor;
-    asin(): Tensor;
-    acos(): Tensor;
-    atan(): Tensor;
-    sinh(): Tensor;
-    cosh(): Tensor;
-    asinh(): Tensor;
-    acosh(): Tensor;
-    atanh(): Tensor;
-    floor(): Tensor;
-    ceil(): Tensor;
-    round(): Tensor;
-    reciprocal(): Tensor;
-    rsqrt(): Tensor;
-    log1p(): Tensor;
-    expm1(): Tensor;
-    erf(): Tensor;
-    softsign(): Tensor;
-    elu(): Tensor;
-    selu(): Tensor;
-    relu6(): Tensor;
-    silu(): Tensor;
-    gelu(options?: ops.GeluOptions): Tensor;
-    leakyRelu(options?: ops.LeakyReluOptions): Tensor;
-    prelu(alpha: TensorLike): Tensor;
-    isNan(): Tensor<'bool'>;
-    isInf(): Tensor<'bool'>;
-    isFinite(): Tensor<'bool'>;
-    logicalNot(): Tensor<'bool'>;
-    atan2(b: TensorLike): Tensor;
-    floorDiv(b: TensorLike): Tensor;
-    floorMod(b: TensorLike): Tensor;
-    squaredDifference(b: TensorLike): Tensor;
-    divNoNan(b: TensorLike): Tensor;
-    logicalAnd(b: TensorLike): Tensor<'bool'>;
-    logicalOr(b: TensorLike): Tensor<'bool'>;
-    logicalXor(b: TensorLike): Tensor<'bool'>;
-  }
+/**
+ * The methods, merged into the Tensor class by an interface declared beside it in tensor.ts (so the
+ * published types carry them).
+ */
+export interface TensorMathMethods {
+  sin(): Tensor;
+  cos(): Tensor;
+  tan(): Tensor;
+  asin(): Tensor;
+  acos(): Tensor;
+  atan(): Tensor;
+  sinh(): Tensor;
+  cosh(): Tensor;
+  asinh(): Tensor;
+  acosh(): Tensor;
+  atanh(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  round(): Tensor;
+  reciprocal(): Tensor;
+  rsqrt(): Tensor;
+  log1p(): Tensor;
+  expm1(): Tensor;
+  erf(): Tensor;
+  softsign(): Tensor;
+  elu(): Tensor;
+  selu(): Tensor;
+  relu6(): Tensor;
+  silu(): Tensor;
+  gelu(options?: ops.GeluOptions): Tensor;
+  leakyRelu(options?: ops.LeakyReluOptions): Tensor;
+  prelu(alpha: TensorLike): Tensor;
+  isNan(): Tensor<'bool'>;
+  isInf(): Tensor<'bool'>;
+  isFinite(): Tensor<'bool'>;
+  logicalNot(): Tensor<'bool'>;
+  atan2(b: TensorLike): Tensor;
+  floorDiv(b: TensorLike): Tensor;
+  floorMod(b: TensorLike): Tensor;
+  squaredDifference(b: TensorLike): Tensor;
+  divNoNan(b: TensorLike): Tensor;
+  logicalAnd(b: TensorLike): Tensor<'bool'>;
+  logicalOr(b: TensorLike): Tensor<'bool'>;
+  logicalXor(b: TensorLike): Tensor<'bool'>;
 }
 
 /** The methods' names (the keys of `METHODS`). */
@@ -98,7 +97,7 @@ type MathMethod =
   | 'logicalXor';
 
 /** Each method runs its op on `this`. */
-const METHODS: ThisType<Tensor> & Pick<Tensor, MathMethod> = {
+const METHODS: ThisType<Tensor> & Pick<TensorMathMethods, MathMethod> = {
   sin(): Tensor {
     return ops.sin(this);
   },
