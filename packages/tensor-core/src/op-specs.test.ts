@@ -143,7 +143,7 @@ describe('every unary and binary front-end is also a Tensor method of the same n
 });
 
 describe('the lists derived from the spec', () => {
-  it("name front-ends that ops/ exports (checked by the compiler: EVERY_FRONT_END_EXISTS)", () => {
+  it('name front-ends that ops/ exports (checked by the compiler: EVERY_FRONT_END_EXISTS)', () => {
     expect(EVERY_FRONT_END_EXISTS).toBe(true);
     for (const kernel of UNARY_KERNELS) expect(typeof UNARY_FRONT_ENDS[kernel], kernel).toBe('function');
     for (const kernel of BINARY_KERNELS) expect(typeof BINARY_FRONT_ENDS[kernel], kernel).toBe('function');
