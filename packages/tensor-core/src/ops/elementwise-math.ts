@@ -148,10 +148,15 @@ function convertOf(op: string, argument: string, x: TensorLike, dtype: 'float32'
 }
 
 /** Runs `body` on `x` converted, disposing the conversion (never a tensor the caller passed). */
-function withConverted<T>(op: string, x: TensorLike, dtype: 'float32' | 'bool', body: (t: Tensor) => T): T {
+function withConverted<T extends Tensor>(
+  op: string,
+  x: TensorLike,
+  dtype: 'float32' | 'bool',
+  body: (t: Tensor) => T,
+): T {
   const t = convertOf(op, 'x', x, dtype);
   try {
-    return getEngine().tidy(() => body(t) as Tensor) as T;
+    return getEngine().tidy(() => body(t));
   } finally {
     if (t !== x) t.dispose();
   }
