@@ -71,6 +71,7 @@ interface Attributes {
   readonly beginMask?: number;
   readonly endMask?: number;
   readonly shrinkAxisMask?: number;
+  readonly approximate?: boolean;
 }
 
 interface OracleCase {
@@ -281,6 +282,35 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
       shrinkAxisMask: attr(a, 'shrinkAxisMask'),
     }),
   identityTimesClone: (t) => tf.mul(tf.identity(input(t, 'x')), tf.clone(input(t, 'x'))),
+  // ---- elementwise math and activations (issue 12) ----
+  sin: (t) => tf.sin(input(t, 'x')),
+  cos: (t) => tf.cos(input(t, 'x')),
+  tan: (t) => tf.tan(input(t, 'x')),
+  asin: (t) => tf.asin(input(t, 'x')),
+  acos: (t) => tf.acos(input(t, 'x')),
+  atan: (t) => tf.atan(input(t, 'x')),
+  sinh: (t) => tf.sinh(input(t, 'x')),
+  cosh: (t) => tf.cosh(input(t, 'x')),
+  asinh: (t) => tf.asinh(input(t, 'x')),
+  acosh: (t) => tf.acosh(input(t, 'x')),
+  atanh: (t) => tf.atanh(input(t, 'x')),
+  reciprocal: (t) => tf.reciprocal(input(t, 'x')),
+  rsqrt: (t) => tf.rsqrt(input(t, 'x')),
+  log1p: (t) => tf.log1p(input(t, 'x')),
+  expm1: (t) => tf.expm1(input(t, 'x')),
+  erf: (t) => tf.erf(input(t, 'x')),
+  softsign: (t) => tf.softsign(input(t, 'x')),
+  elu: (t) => tf.elu(input(t, 'x')),
+  selu: (t) => tf.selu(input(t, 'x')),
+  relu6: (t) => tf.relu6(input(t, 'x')),
+  silu: (t) => tf.silu(input(t, 'x')),
+  gelu: (t, a) => tf.gelu(input(t, 'x'), { approximate: attr(a, 'approximate') }),
+  leakyRelu: (t) => tf.leakyRelu(input(t, 'x')),
+  prelu: (t) => tf.prelu(input(t, 'x'), input(t, 'alpha')),
+  atan2: (t) => tf.atan2(input(t, 'a'), input(t, 'b')),
+  floorMod: (t) => tf.floorMod(input(t, 'a'), input(t, 'b')),
+  squaredDifference: (t) => tf.squaredDifference(input(t, 'a'), input(t, 'b')),
+  divNoNan: (t) => tf.divNoNan(input(t, 'a'), input(t, 'b')),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 /**
  * @file The CPU backend's kernel table: every primitive kernel plus the fused Softmax, each bound to
  * one backend's buffers. Typed over every kernel name, so `tsc` rejects this file when tensor-core adds
- * a kernel the CPU backend lacks.
+ * a kernel the CPU backend lacks. The unary and binary kernels
+ * are bound by mapping over their names: each family's one table (kernels/elementwise-table.ts) is typed
+ * over every name instead.
  */
 
-import type { KernelFunction, KernelName } from '@tapeflow/tensor-core/backend';
+import type { BinaryKernel, KernelFunction, KernelName, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/backend';
 import type { CpuKernel, KernelBuffers } from './cpu-kernel.js';
 import { argReductionKernel } from './kernels/arg-reduction.js';
 import { binaryKernel } from './kernels/binary.js';
@@ -45,6 +48,9 @@ import { tileKernel } from './kernels/Tile.js';
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type CpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
 
+type UnaryTable = { readonly [K in UnaryKernel]: CpuKernelTable[K] };
+type BinaryTable = { readonly [K in BinaryKernel]: CpuKernelTable[K] };
+
 /** The kernel table of one backend, whose buffers `buffers` reads and creates. */
 export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
   const bind =
@@ -52,24 +58,8 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     (call) =>
       kernel(buffers, call);
   return {
-    Neg: bind(unaryKernel('Neg')),
-    Abs: bind(unaryKernel('Abs')),
-    Sign: bind(unaryKernel('Sign')),
-    Square: bind(unaryKernel('Square')),
-    Sqrt: bind(unaryKernel('Sqrt')),
-    Exp: bind(unaryKernel('Exp')),
-    Log: bind(unaryKernel('Log')),
-    Relu: bind(unaryKernel('Relu')),
-    Sigmoid: bind(unaryKernel('Sigmoid')),
-    Tanh: bind(unaryKernel('Tanh')),
-    Softplus: bind(unaryKernel('Softplus')),
-    Add: bind(binaryKernel('Add')),
-    Sub: bind(binaryKernel('Sub')),
-    Mul: bind(binaryKernel('Mul')),
-    RealDiv: bind(binaryKernel('RealDiv')),
-    Pow: bind(binaryKernel('Pow')),
-    Maximum: bind(binaryKernel('Maximum')),
-    Minimum: bind(binaryKernel('Minimum')),
+    ...kernelsByName<UnaryKernel, UnaryTable>(UNARY_KERNELS, (op) => bind(unaryKernel(op))),
+    ...kernelsByName<BinaryKernel, BinaryTable>(BINARY_KERNELS, (op) => bind(binaryKernel(op))),
     Equal: bind(comparisonKernel('Equal')),
     NotEqual: bind(comparisonKernel('NotEqual')),
     Greater: bind(comparisonKernel('Greater')),

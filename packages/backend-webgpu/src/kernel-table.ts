@@ -1,10 +1,13 @@
 /**
  * @file The WebGPU backend's kernel table: every primitive kernel plus the fused Softmax, each bound to
  * one backend's context. Typed over every kernel name, so `tsc` rejects this file when tensor-core adds
- * a kernel this backend lacks.
+ * a kernel this backend lacks. The unary and binary kernels are
+ * bound by mapping over their names: their WGSL expressions (kernels/elementwise.ts) are typed over every
+ * name instead.
  */
 
-import type { KernelFunction, KernelName } from '@tapeflow/tensor-core/backend';
+import type { BinaryKernel, KernelFunction, KernelName, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/backend';
 import type { KernelContext, WebGpuKernel } from './kernel-context.js';
 import { argReductionKernel, softmaxKernel } from './kernels/along-axis.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/copy.js';
@@ -35,6 +38,9 @@ import {
 /** Every kernel, fused ones included; assignable to tensor-core's `KernelTable`. */
 export type WebGpuKernelTable = { readonly [K in KernelName]: KernelFunction<K> };
 
+type UnaryTable = { readonly [K in UnaryKernel]: WebGpuKernelTable[K] };
+type BinaryTable = { readonly [K in BinaryKernel]: WebGpuKernelTable[K] };
+
 /** The kernel table of one backend, whose buffers and dispatcher `context` gives. */
 export function createKernelTable(context: KernelContext): WebGpuKernelTable {
   const bind =
@@ -42,24 +48,8 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     (call) =>
       kernel(context, call);
   return {
-    Neg: bind(unaryKernel('Neg')),
-    Abs: bind(unaryKernel('Abs')),
-    Sign: bind(unaryKernel('Sign')),
-    Square: bind(unaryKernel('Square')),
-    Sqrt: bind(unaryKernel('Sqrt')),
-    Exp: bind(unaryKernel('Exp')),
-    Log: bind(unaryKernel('Log')),
-    Relu: bind(unaryKernel('Relu')),
-    Sigmoid: bind(unaryKernel('Sigmoid')),
-    Tanh: bind(unaryKernel('Tanh')),
-    Softplus: bind(unaryKernel('Softplus')),
-    Add: bind(binaryKernel('Add')),
-    Sub: bind(binaryKernel('Sub')),
-    Mul: bind(binaryKernel('Mul')),
-    RealDiv: bind(binaryKernel('RealDiv')),
-    Pow: bind(binaryKernel('Pow')),
-    Maximum: bind(binaryKernel('Maximum')),
-    Minimum: bind(binaryKernel('Minimum')),
+    ...kernelsByName<UnaryKernel, UnaryTable>(UNARY_KERNELS, (op) => bind(unaryKernel(op))),
+    ...kernelsByName<BinaryKernel, BinaryTable>(BINARY_KERNELS, (op) => bind(binaryKernel(op))),
     Equal: bind(comparisonKernel('Equal')),
     NotEqual: bind(comparisonKernel('NotEqual')),
     Greater: bind(comparisonKernel('Greater')),

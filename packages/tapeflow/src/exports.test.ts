@@ -14,6 +14,7 @@ import * as tf from './index.js';
 
 /** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
 /** Every runtime name `import * as tf from 'tapeflow'` gives (sorted, then groups' blocks). Change on purpose only. */
+/** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
 const UMBRELLA_EXPORTS = [
   'CpuBackend',
   'DEFAULT_ALLOCATION_LIMIT',
@@ -161,6 +162,46 @@ const UMBRELLA_EXPORTS = [
   'stridedSlice',
   'tile',
   'unstack',
+  // ---- elementwise math and activations (issue 12) ----
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'asinh',
+  'acosh',
+  'atanh',
+  'floor',
+  'ceil',
+  'round',
+  'reciprocal',
+  'rsqrt',
+  'log1p',
+  'expm1',
+  'erf',
+  'softsign',
+  'elu',
+  'selu',
+  'relu6',
+  'silu',
+  'gelu',
+  'leakyRelu',
+  'prelu',
+  'isNan',
+  'isInf',
+  'isFinite',
+  'logicalNot',
+  'atan2',
+  'floorDiv',
+  'floorMod',
+  'squaredDifference',
+  'divNoNan',
+  'logicalAnd',
+  'logicalOr',
+  'logicalXor',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

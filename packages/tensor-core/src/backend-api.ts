@@ -9,10 +9,23 @@
 export { BACKEND_SPEC_VERSION } from './backend.js';
 export type { Backend, BackendFactory, BackendMemoryInfo } from './backend.js';
 export * from './kernels.js';
-export { FUSED_SPECS, OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, checkInputDtype, describeDtypes } from './op-specs.js';
+export {
+  FUSED_SPECS,
+  OP_SPECS,
+  PRIMITIVE_SPECS,
+  acceptsDtype,
+  binaryDefinition,
+  checkInputDtype,
+  describeDtypes,
+  referenceIntPow,
+  unaryDefinition,
+} from './op-specs.js';
 export type {
   AttrType,
+  BinaryDefinition,
+  BinaryDomain,
   CallTypesOf,
+  FrontEndOf,
   InputSpec,
   KernelFamily,
   KernelsAccepting,
@@ -20,6 +33,7 @@ export type {
   OpSpec,
   OpSpecTable,
   OutputDtypeRule,
+  UnaryDefinition,
 } from './op-specs.js';
 export type { DataType, DataTypeMap, TypedArray } from './dtype.js';
 export {
@@ -40,5 +54,5 @@ export {
   shapesEqual,
   sizeFromShape,
 } from './shape.js';
-export { coalesceDimensions, checkWrite, matMulGeometry } from './backend-helpers.js';
+export { coalesceDimensions, checkWrite, kernelsByName, matMulGeometry } from './backend-helpers.js';
 export type { CoalescedDimensions, MatMulGeometry, MatrixStrides } from './backend-helpers.js';

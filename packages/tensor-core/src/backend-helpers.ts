@@ -109,3 +109,20 @@ export function checkWrite(values: TypedArray, shape: readonly number[], dtype: 
   }
   return size;
 }
+
+/**
+ * One entry per kernel of `names`, each `make(name)`: how a backend binds a whole family (every unary
+ * kernel to its shared unary kernel) without listing the names again, so a kernel added to the spec
+ * joins the table by itself. `make` must return the kernel of the name it is given.
+ *
+ * @example kernelsByName(UNARY_KERNELS, (op) => bind(unaryKernel(op))) // { Neg: ..., Abs: ..., ... }
+ */
+export function kernelsByName<K extends string, V extends { readonly [P in K]: unknown }>(
+  names: readonly K[],
+  make: (name: K) => V[K],
+): V {
+  const table: Partial<Record<K, V[K]>> = {};
+  for (const name of names) table[name] = make(name);
+  // Every name of `names` got its entry just above; TypeScript cannot follow a loop over a key list.
+  return table as V;
+}

@@ -23,10 +23,12 @@ export { DEFAULT_ALLOCATION_LIMIT, getAllocationLimit, setAllocationLimit } from
 export type { RegisterBackendOptions } from './backend-registry.js';
 export { Tensor, Variable } from './tensor.js';
 export type { NestedArray, ScalarOf, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
+export type { TensorMathMethods } from './tensor-math-methods.js';
 // Op front-ends. Each ops/*.ts file holds front-ends only, except the helpers named in
 // ops-exports.test.ts, which stay in ./internal.
 export * from './ops/activations.js';
 export * from './ops/elementwise.js';
+export * from './ops/elementwise-math.js';
 export * from './ops/matmul.js';
 export * from './ops/shape-ops.js';
 // Shape ops of issue 12 (stack, split, tile, pad, ...)

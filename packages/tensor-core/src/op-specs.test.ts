@@ -16,35 +16,51 @@ import {
   type BinaryKernel,
   type UnaryKernel,
 } from './kernels.js';
-import { OP_SPECS, PRIMITIVE_SPECS, acceptsDtype, describeDtypes } from './op-specs.js';
+import { kernelsByName } from './backend-helpers.js';
+import {
+  OP_SPECS,
+  PRIMITIVE_SPECS,
+  acceptsDtype,
+  binaryDefinition,
+  describeDtypes,
+  unaryDefinition,
+  type FrontEndOf,
+} from './op-specs.js';
 import * as tf from './ops/index.js';
 import type { Tensor } from './tensor.js';
 
-const UNARY_FRONT_ENDS: { readonly [K in UnaryKernel]: [string, (x: Tensor) => Tensor] } = {
-  Neg: ['neg', tf.neg],
-  Abs: ['abs', tf.abs],
-  Sign: ['sign', tf.sign],
-  Square: ['square', tf.square],
-  Sqrt: ['sqrt', tf.sqrt],
-  Exp: ['exp', tf.exp],
-  Log: ['log', tf.log],
-  Relu: ['relu', tf.relu],
-  Sigmoid: ['sigmoid', tf.sigmoid],
-  Tanh: ['tanh', tf.tanh],
-  Softplus: ['softplus', tf.softplus],
-};
-
+/**
+ * The front-end of each kernel, by the name its spec gives (`definition.frontEnd`). The type reads the
+ * name from the spec too, so a name with no export in ops/ is a compile error here.
+ */
+type FrontEnds<K extends UnaryKernel | BinaryKernel> = { readonly [P in K]: (typeof tf)[FrontEndOf<P>] };
+function frontEndNamed<F>(name: string): F {
+  const found: unknown = Reflect.get(tf, name);
+  if (typeof found !== 'function') throw new Error(`ops/ exports no front-end '${name}' (the spec names it)`);
+  return found as F;
+}
+const UNARY_FRONT_ENDS = kernelsByName<UnaryKernel, FrontEnds<UnaryKernel>>(UNARY_KERNELS, (kernel) =>
+  frontEndNamed(unaryDefinition(kernel).frontEnd),
+);
 // RealDiv is left out: `div` converts int32 itself (TensorFlow's truediv) before running it.
-const BINARY_FRONT_ENDS: {
-  readonly [K in Exclude<BinaryKernel, 'RealDiv'>]: [string, (a: Tensor, b: Tensor) => Tensor];
-} = {
-  Add: ['add', tf.add],
-  Sub: ['sub', tf.sub],
-  Mul: ['mul', tf.mul],
-  Pow: ['pow', tf.pow],
-  Maximum: ['maximum', tf.maximum],
-  Minimum: ['minimum', tf.minimum],
-};
+const BINARY_FRONT_ENDS = kernelsByName<BinaryKernel, FrontEnds<BinaryKernel>>(BINARY_KERNELS, (kernel) =>
+  frontEndNamed(binaryDefinition(kernel).frontEnd),
+);
+const unaryFrontEnd = (kernel: UnaryKernel): [string, (x: Tensor) => Tensor] => [
+  unaryDefinition(kernel).frontEnd,
+  UNARY_FRONT_ENDS[kernel],
+];
+const binaryFrontEnd = (kernel: BinaryKernel): [string, (a: Tensor, b: Tensor) => Tensor] => [
+  binaryDefinition(kernel).frontEnd,
+  BINARY_FRONT_ENDS[kernel],
+];
+
+/**
+ * The front-end names the spec gives that ops/ does not export: \`never\`, or \`tsc\` names them here
+ * ("Type 'true' is not assignable to type '\"sine\"'").
+ */
+type MissingFrontEnds = Exclude<FrontEndOf<UnaryKernel | BinaryKernel>, keyof typeof tf>;
+const EVERY_FRONT_END_EXISTS: [MissingFrontEnds] extends [never] ? true : MissingFrontEnds = true;
 
 function sample(dtype: DataType): Tensor {
   return tf.tensor([1, 0, 1], [3], dtype);
@@ -71,7 +87,7 @@ function expectFollowsSpec(
 describe('the front-ends take exactly the dtypes of their kernel spec', () => {
   for (const kernel of UNARY_KERNELS) {
     it(`${kernel}`, () => {
-      const [op, frontEnd] = UNARY_FRONT_ENDS[kernel];
+      const [op, frontEnd] = unaryFrontEnd(kernel);
       for (const dtype of DATA_TYPES) {
         const x = sample(dtype);
         expectFollowsSpec(
@@ -88,7 +104,7 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
   for (const kernel of BINARY_KERNELS) {
     if (kernel === 'RealDiv') continue;
     it(`${kernel}`, () => {
-      const [op, frontEnd] = BINARY_FRONT_ENDS[kernel];
+      const [op, frontEnd] = binaryFrontEnd(kernel);
       for (const dtype of DATA_TYPES) {
         const a = sample(dtype);
         expectFollowsSpec(
@@ -106,8 +122,8 @@ describe('the front-ends take exactly the dtypes of their kernel spec', () => {
 
 describe('every unary and binary front-end is also a Tensor method of the same name (API.md)', () => {
   const frontEnds: [string, (x: Tensor) => Tensor, number][] = [
-    ...UNARY_KERNELS.map((kernel): [string, (x: Tensor) => Tensor, number] => [...UNARY_FRONT_ENDS[kernel], 0]),
-    ...Object.values(BINARY_FRONT_ENDS).map(([op, frontEnd]): [string, (x: Tensor) => Tensor, number] => [
+    ...UNARY_KERNELS.map((kernel): [string, (x: Tensor) => Tensor, number] => [...unaryFrontEnd(kernel), 0]),
+    ...BINARY_KERNELS.map(binaryFrontEnd).map(([op, frontEnd]): [string, (x: Tensor) => Tensor, number] => [
       op,
       (x) => frontEnd(x, x),
       1,
@@ -127,6 +143,12 @@ describe('every unary and binary front-end is also a Tensor method of the same n
 });
 
 describe('the lists derived from the spec', () => {
+  it('name front-ends that ops/ exports (checked by the compiler: EVERY_FRONT_END_EXISTS)', () => {
+    expect(EVERY_FRONT_END_EXISTS).toBe(true);
+    for (const kernel of UNARY_KERNELS) expect(typeof UNARY_FRONT_ENDS[kernel], kernel).toBe('function');
+    for (const kernel of BINARY_KERNELS) expect(typeof BINARY_FRONT_ENDS[kernel], kernel).toBe('function');
+  });
+
   it('name every kernel of the spec once, primitive then fused', () => {
     expect([...PRIMITIVE_KERNEL_NAMES, ...FUSED_KERNEL_NAMES]).toEqual(Object.keys(OP_SPECS));
     for (const kernel of UNARY_KERNELS) expect(OP_SPECS[kernel].family).toBe('unary');

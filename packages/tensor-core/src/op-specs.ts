@@ -44,16 +44,20 @@ export interface OpSpec {
   readonly note: string;
 }
 
-const FLOAT = ['float32'] as const;
-const NUMERIC = ['float32', 'int32'] as const;
-const ANY = ['float32', 'int32', 'bool'] as const;
-const INT = ['int32'] as const;
-const BOOL = ['bool'] as const;
+import {
+  ANY,
+  BOOL,
+  BASIC_ELEMENTWISE_SPECS,
+  ELEMENTWISE_MATH_SPECS,
+  FLOAT,
+  INT,
+  NUMERIC,
+  type BinaryDefinition,
+  type UnaryDefinition,
+} from './elementwise-specs.js';
+export type { BinaryDefinition, BinaryDomain, UnaryDefinition } from './elementwise-specs.js';
+export { referenceIntPow, SELU_ALPHA, SELU_SCALE } from './elementwise-specs.js';
 
-const unarySpec = <const D extends readonly DataType[]>(dtypes: D, note: string) =>
-  ({ family: 'unary', inputs: { x: { dtypes } }, output: { sameAs: 'x' }, attrs: {}, note }) as const;
-const binarySpec = <const D extends readonly DataType[]>(dtypes: D, note: string) =>
-  ({ family: 'binary', inputs: { a: { dtypes }, b: { dtypes } }, output: { sameAs: 'a' }, attrs: {}, note }) as const;
 const COMPARISON_NOTE = 'Inputs share a dtype; shapes broadcast; output bool (bytes 0 and 1).';
 const comparisonSpec = () =>
   ({
@@ -101,38 +105,12 @@ const poolSpec = <const I extends Readonly<Record<string, InputSpec>>>(inputs: I
     attrs: { ksize: 'number[]', strides: 'number[]', pads: 'number[]' },
     note,
   }) as const;
-const UNARY_KEEPS = 'Output keeps the dtype; int32 wraps (`Neg(-2^31)` is `-2^31`).';
-const FLOAT_MATH = 'float32 only, as in TensorFlow. `Log(0)` is -Infinity, `Sqrt(-1)` NaN; NaN propagates.';
-const BINARY_NOTE =
-  "Both inputs have the output's dtype; shapes broadcast (NumPy) to `output.shape`. int32 wraps; int32 `Pow` is exact " +
-  '(a negative exponent truncates). float32 `Pow` follows C: `pow(-2, 3)` is `-8`.';
-
 /**
  * The spec of every primitive kernel, keyed by TensorFlow's kernel name. Order is the order of
  * `PRIMITIVE_KERNEL_NAMES` and of the README table.
  */
 export const PRIMITIVE_SPECS = {
-  Neg: unarySpec(NUMERIC, UNARY_KEEPS),
-  Abs: unarySpec(NUMERIC, UNARY_KEEPS),
-  Sign: unarySpec(NUMERIC, UNARY_KEEPS),
-  Square: unarySpec(NUMERIC, UNARY_KEEPS),
-  Sqrt: unarySpec(FLOAT, FLOAT_MATH),
-  Exp: unarySpec(FLOAT, FLOAT_MATH),
-  Log: unarySpec(FLOAT, FLOAT_MATH),
-  Relu: unarySpec(NUMERIC, 'Output keeps the dtype; `Relu(NaN)` is NaN.'),
-  Sigmoid: unarySpec(FLOAT, FLOAT_MATH),
-  Tanh: unarySpec(FLOAT, FLOAT_MATH),
-  Softplus: unarySpec(
-    FLOAT,
-    'float32 only, as in TensorFlow. `log(1 + eˣ)` without overflow: `x` for large x, `eˣ` far below 0.',
-  ),
-  Add: binarySpec(NUMERIC, BINARY_NOTE),
-  Sub: binarySpec(NUMERIC, BINARY_NOTE),
-  Mul: binarySpec(NUMERIC, BINARY_NOTE),
-  RealDiv: binarySpec(FLOAT, "Integers are cast to float32 first (TensorFlow's truediv). `0/0` is NaN."),
-  Pow: binarySpec(NUMERIC, BINARY_NOTE),
-  Maximum: binarySpec(NUMERIC, BINARY_NOTE),
-  Minimum: binarySpec(NUMERIC, BINARY_NOTE),
+  ...BASIC_ELEMENTWISE_SPECS,
   Equal: comparisonSpec(),
   NotEqual: comparisonSpec(),
   Greater: comparisonSpec(),
@@ -333,6 +311,8 @@ export const PRIMITIVE_SPECS = {
     attrs: { begin: 'number[]', strides: 'number[]' },
     note: 'Output element c reads `x[begin + c * strides]` (strides non-zero, may be negative); output rank = x rank, every read in range.',
   },
+  // ---- elementwise math and activations (issue 12): elementwise-specs.ts ----
+  ...ELEMENTWISE_MATH_SPECS,
 } as const satisfies Readonly<Record<string, OpSpec>>;
 
 /** The spec of every fused kernel (optional for a backend: tensor-core runs the composite instead). */
@@ -435,3 +415,19 @@ export function checkInputDtype(
   const spec: Readonly<Record<string, InputSpec | undefined>> = OP_SPECS[kernel].inputs;
   invalidArgument(op, argument, describeDtypes(spec[input]?.dtypes ?? []), `a ${dtype} tensor`);
 }
+
+/** The definition (front-end, references, input domain) of unary kernel `kernel`. */
+export function unaryDefinition(kernel: UnaryKernelName): UnaryDefinition {
+  return PRIMITIVE_SPECS[kernel].definition;
+}
+
+/** The definition (front-end, references, input domains) of binary kernel `kernel`. */
+export function binaryDefinition(kernel: BinaryKernelName): BinaryDefinition {
+  return PRIMITIVE_SPECS[kernel].definition;
+}
+
+type UnaryKernelName = KernelsOfFamily<'unary'>;
+type BinaryKernelName = KernelsOfFamily<'binary'>;
+
+/** The name of the tensor-core front-end that runs each unary and binary kernel, typed from the spec. */
+export type FrontEndOf<K extends UnaryKernelName | BinaryKernelName> = PrimitiveSpecTable[K]['definition']['frontEnd'];

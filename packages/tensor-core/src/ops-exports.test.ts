@@ -10,6 +10,7 @@ import * as activations from './ops/activations.js';
 import * as convert from './ops/convert.js';
 import * as creation from './ops/creation.js';
 import * as elementwise from './ops/elementwise.js';
+import * as elementwiseMath from './ops/elementwise-math.js';
 import * as matmul from './ops/matmul.js';
 import * as pooling from './ops/pooling.js';
 import * as reduction from './ops/reduction.js';
@@ -50,6 +51,7 @@ const OP_FILES = {
   shapeMore,
   gatherNd,
   stridedSlice,
+  elementwiseMath,
 };
 
 describe('the op files and the public entry', () => {

@@ -13,6 +13,7 @@ import * as ops from './ops/index.js';
 import type { TensorValues } from './ops/creation.js';
 import { formatTensor } from './print.js';
 import { shapesEqual } from './shape.js';
+import { installMathMethods, type TensorMathMethods } from './tensor-math-methods.js';
 
 /** Nested arrays of a tensor's values, as `array()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -36,6 +37,11 @@ export type TensorLike = Tensor | number;
 export type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
 
 /** An immutable n-dimensional array on a backend. */
+/** The elementwise math methods (`x.sin()` ... `a.logicalXor(b)`), merged into the class below. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+export interface Tensor<D extends DataType = DataType> extends TensorMathMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor<D extends DataType = DataType> {
   /** @internal The engine that owns it. */
   readonly engine: Engine;
@@ -483,3 +489,7 @@ function toNested(values: TypedArray, shape: readonly number[], dtype: DataType)
   for (const d of shape) total *= d;
   return build(0, 0, total);
 }
+
+// The elementwise math methods (sin ... logicalXor) live in tensor-math-methods.ts, installed once here,
+// after the class exists.
+installMathMethods(Tensor);

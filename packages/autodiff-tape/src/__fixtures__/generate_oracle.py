@@ -360,6 +360,35 @@ EXPRESSIONS = {
     'stridedSlice': lambda t, a: _strided_slice(t['x'], a['begin'], a['end'], a['strides'], a['beginMask'],
                                                 a['endMask'], a['shrinkAxisMask']),
     'identityTimesClone': lambda t, _: t['x'].clone() * t['x'],
+    # ---- elementwise math and activations (issue 12) ----
+    'sin': lambda t, _: torch.sin(t['x']),
+    'cos': lambda t, _: torch.cos(t['x']),
+    'tan': lambda t, _: torch.tan(t['x']),
+    'asin': lambda t, _: torch.asin(t['x']),
+    'acos': lambda t, _: torch.acos(t['x']),
+    'atan': lambda t, _: torch.atan(t['x']),
+    'sinh': lambda t, _: torch.sinh(t['x']),
+    'cosh': lambda t, _: torch.cosh(t['x']),
+    'asinh': lambda t, _: torch.asinh(t['x']),
+    'acosh': lambda t, _: torch.acosh(t['x']),
+    'atanh': lambda t, _: torch.atanh(t['x']),
+    'reciprocal': lambda t, _: torch.reciprocal(t['x']),
+    'rsqrt': lambda t, _: torch.rsqrt(t['x']),
+    'log1p': lambda t, _: torch.log1p(t['x']),
+    'expm1': lambda t, _: torch.expm1(t['x']),
+    'erf': lambda t, _: torch.erf(t['x']),
+    'softsign': lambda t, _: torch.nn.functional.softsign(t['x']),
+    'elu': lambda t, _: torch.nn.functional.elu(t['x']),
+    'selu': lambda t, _: torch.nn.functional.selu(t['x']),
+    'relu6': lambda t, _: torch.nn.functional.relu6(t['x']),
+    'silu': lambda t, _: torch.nn.functional.silu(t['x']),
+    'gelu': lambda t, a: torch.nn.functional.gelu(t['x'], approximate='tanh' if a['approximate'] else 'none'),
+    'leakyRelu': lambda t, _: torch.nn.functional.leaky_relu(t['x'], 0.2),
+    'prelu': lambda t, _: torch.where(t['x'] > 0, t['x'], t['alpha'] * t['x']),
+    'atan2': lambda t, _: torch.atan2(t['a'], t['b']),
+    'floorMod': lambda t, _: torch.remainder(t['a'], t['b']),
+    'squaredDifference': lambda t, _: torch.square(t['a'] - t['b']),
+    'divNoNan': lambda t, _: t['a'] / t['b'],
 }
 
 
@@ -663,12 +692,59 @@ def build_cases():
     case('stridedSlice: negative strides, masks, shrink', 'stridedSlice', lambda r: [tensor_input('x', r.uniform([4, 6, 3]))],
          {'begin': [0, -1, 2], 'end': [3, 0, 3], 'strides': [2, -2, 1], 'beginMask': 1, 'endMask': 2, 'shrinkAxisMask': 4})
     case('identity times clone', 'identityTimesClone', lambda r: [tensor_input('x', r.uniform([2, 3]))])
+
+    # ---- elementwise math and activations (issue 12) ----
+    def x_in(lo, hi, shape=(2, 3)):
+        return lambda r: [tensor_input('x', r.uniform(list(shape), lo, hi))]
+
+    case('sin', 'sin', x_in(-3.0, 3.0))
+    case('cos', 'cos', x_in(-3.0, 3.0))
+    case('tan', 'tan', x_in(-1.2, 1.2))
+    case('asin', 'asin', x_in(-0.8, 0.8))
+    case('acos', 'acos', x_in(-0.8, 0.8))
+    case('atan', 'atan', x_in(-3.0, 3.0))
+    case('sinh', 'sinh', x_in(-2.0, 2.0))
+    case('cosh', 'cosh', x_in(-2.0, 2.0))
+    case('asinh', 'asinh', x_in(-3.0, 3.0))
+    case('acosh', 'acosh', x_in(1.2, 3.0))
+    case('atanh', 'atanh', x_in(-0.8, 0.8))
+    case('reciprocal', 'reciprocal', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.5, 2.0))])
+    case('rsqrt', 'rsqrt', x_in(0.5, 2.0))
+    case('log1p', 'log1p', x_in(-0.5, 2.0))
+    case('expm1', 'expm1', x_in(-2.0, 2.0))
+    case('erf', 'erf', x_in(-2.0, 2.0))
+    case('softsign', 'softsign', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.2, 3.0))])
+    case('elu', 'elu', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.2, 3.0))])
+    case('selu', 'selu', lambda r: [tensor_input('x', r.away_from_zero([2, 3], 0.2, 3.0))])
+    case('relu6', 'relu6', lambda r: [tensor_input('x', r.f32(np.array([[-2.5, -0.7, 0.4], [2.9, 5.6, 7.3]])))])
+    case('silu', 'silu', x_in(-3.0, 3.0))
+    case('gelu', 'gelu', x_in(-3.0, 3.0), {'approximate': False})
+    case('gelu approximate', 'gelu', x_in(-3.0, 3.0), {'approximate': True})
+    case('leakyRelu', 'leakyRelu', lambda r: [tensor_input('x', r.away_from_zero([2, 3]))])
+    case('prelu: alpha broadcast', 'prelu',
+         lambda r: [tensor_input('x', r.away_from_zero([2, 3])), tensor_input('alpha', r.uniform([3], 0.1, 0.5))])
+    case('atan2: b broadcast', 'atan2',
+         lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.away_from_zero([3]))])
+    case('floorMod: b broadcast', 'floorMod',
+         lambda r: [tensor_input('a', r.uniform([2, 3], -3.0, 3.0)), tensor_input('b', r.f32(np.array([0.7, -1.1, 1.3])))])
+    case('squaredDifference: b broadcast', 'squaredDifference',
+         lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([3]))])
+    case('divNoNan', 'divNoNan', lambda r: [tensor_input('a', r.uniform([2, 3])), tensor_input('b', r.uniform([3], 0.5, 2.0))])
+    case('second order: sin', 'sin', x_in(-3.0, 3.0, (5,)), order=2)
+    case('second order: tan', 'tan', x_in(-1.0, 1.0, (5,)), order=2)
+    case('second order: asinh', 'asinh', x_in(-2.0, 2.0, (5,)), order=2)
+    case('second order: log1p', 'log1p', x_in(-0.5, 2.0, (5,)), order=2)
+    case('second order: erf', 'erf', x_in(-2.0, 2.0, (5,)), order=2)
+    case('second order: gelu', 'gelu', x_in(-2.0, 2.0, (5,)), {'approximate': False}, order=2)
+    case('second order: selu', 'selu', lambda r: [tensor_input('x', r.away_from_zero([5], 0.2, 2.0))], order=2)
+    case('second order: atan2', 'atan2',
+         lambda r: [tensor_input('a', r.uniform([4])), tensor_input('b', r.away_from_zero([4]))], order=2)
     return cases
 
 
 # ---- evaluation ----------------------------------------------------------------------------------
 
-KINKS_AT_ZERO = {'abs', 'sign', 'signTimesX', 'relu'}
+KINKS_AT_ZERO = {'abs', 'sign', 'signTimesX', 'relu', 'softsign', 'elu', 'selu', 'leakyRelu', 'prelu'}
 
 
 def check_kinks(c, tensors):
@@ -687,6 +763,11 @@ def check_kinks(c, tensors):
         assert torch.min(tensors['x']) > 0, c['name']
     if c['expr'] == 'pow':
         assert torch.min(tensors['a']) > 0, c['name']
+    if c['expr'] == 'relu6':
+        assert torch.min(torch.minimum(torch.abs(tensors['x']), torch.abs(tensors['x'] - 6))) >= 0.1, c['name']
+    if c['expr'] == 'floorMod':
+        quotient = tensors['a'] / tensors['b']
+        assert torch.min(torch.abs(quotient - torch.round(quotient))) >= 0.05, c['name']
 
 
 def encode(array):

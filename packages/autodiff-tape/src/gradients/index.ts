@@ -8,6 +8,7 @@
 
 import type { GradientTable } from './definition.js';
 import * as elementwise from './elementwise.js';
+import * as elementwiseMath from './elementwise-math.js';
 import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
 import * as pooling from './pooling.js';
@@ -46,6 +47,12 @@ export const GRADIENTS: GradientTable = {
   Any: null,
   All: null,
   TopKV2: null,
+  // ---- elementwise math (issue 12): TensorFlow registers these as having no gradient ----
+  ...elementwiseMath,
+  Floor: null,
+  Ceil: null,
+  Round: null,
+  FloorDiv: null,
 };
 
 export { Batch, defineGradient } from './definition.js';

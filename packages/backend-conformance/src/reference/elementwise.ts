@@ -4,94 +4,31 @@
  * computing in float32 is compared within tolerance); int32 wraps modulo 2^32 as TensorFlow's int32.
  */
 
-import type {
-  BinaryKernel,
-  ComparisonKernel,
-  DataType,
-  KernelsAccepting,
-  UnaryKernel,
-} from '@tapeflow/tensor-core/internal';
-import { acceptsDtype } from '@tapeflow/tensor-core/internal';
+import type { BinaryKernel, ComparisonKernel, DataType, UnaryKernel } from '@tapeflow/tensor-core/internal';
+import { binaryDefinition, unaryDefinition } from '@tapeflow/tensor-core/internal';
 import type { ReferenceTensor } from './tensor.js';
 import { broadcastOffset, broadcastShape, indicesOf, sizeOf, storeAs } from './tensor.js';
 
-/** The float definition of every unary kernel. */
-const FLOAT_UNARY: Readonly<Record<UnaryKernel, (x: number) => number>> = {
-  Neg: (x) => -x,
-  Abs: (x) => Math.abs(x),
-  Sign: (x) => Math.sign(x),
-  Square: (x) => x * x,
-  Sqrt: (x) => Math.sqrt(x),
-  Exp: (x) => Math.exp(x),
-  Log: (x) => Math.log(x),
-  Relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
-  Sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  Tanh: (x) => Math.tanh(x),
-  // log(1 + eˣ) rewritten so that exp never overflows: max(x, 0) + log1p(e^-|x|).
-  Softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-};
-
-/** The unary kernels whose spec takes int32. */
-type IntUnaryKernel = KernelsAccepting<UnaryKernel, 'x', 'int32'>;
-
 /**
- * The int32 definition of the unary kernels whose spec takes integers, keyed by exactly those (derived
- * from the spec: a kernel that starts taking int32 needs an entry here).
- */
-const INT_UNARY: { readonly [K in IntUnaryKernel]: (x: number) => number } = {
-  Neg: (x) => -x | 0,
-  Abs: (x) => Math.abs(x) | 0,
-  Sign: (x) => Math.sign(x),
-  Square: (x) => Math.imul(x, x),
-  Relu: (x) => (x > 0 ? x : 0),
-};
-
-const isIntUnary = (op: UnaryKernel): op is IntUnaryKernel => acceptsDtype(op, 'x', 'int32');
-
-/**
- * Unary kernel `op` on every element of `x`, keeping its dtype.
+ * Unary kernel `op` on every element of `x`, keeping its dtype. The float64 and int32 definitions are
+ * the spec's (`definition` in tensor-core's op-specs.ts), written there once beside the kernel's dtypes.
  * @example unary('Square', referenceTensor([-3, 2], [2], 'int32')).values // [9, 4]
  */
 export function unary(op: UnaryKernel, x: ReferenceTensor): ReferenceTensor {
-  const f = x.dtype === 'float32' ? FLOAT_UNARY[op] : x.dtype === 'int32' && isIntUnary(op) ? INT_UNARY[op] : undefined;
+  const definition = unaryDefinition(op);
+  const f = x.dtype === 'float32' ? definition.float : x.dtype === 'int32' ? definition.int : undefined;
   if (f === undefined) throw new RangeError(`unary: ${op} has no ${x.dtype} definition.`);
   return { shape: x.shape.slice(), dtype: x.dtype, values: x.values.map((v) => storeAs(f(v), x.dtype)) };
 }
 
-/** Integer power by squaring, wrapping like int32; a negative exponent gives C's truncated 1/b^-e. */
-export function intPow(base: number, exponent: number): number {
-  if (exponent < 0) return base === 1 ? 1 : base === -1 ? (exponent % 2 === 0 ? 1 : -1) : 0;
-  let result = 1;
-  let b = base | 0;
-  let e = exponent;
-  while (e > 0) {
-    if (e & 1) result = Math.imul(result, b);
-    b = Math.imul(b, b);
-    e >>>= 1;
-  }
-  return result;
-}
+/** Integer power by squaring, wrapping like int32 (the spec's Pow definition for int32). */
+export { referenceIntPow as intPow } from '@tapeflow/tensor-core/internal';
 
-/** The scalar definition of binary kernel `op` in `dtype`. */
+/** The scalar definition of binary kernel `op` in `dtype` (the spec's). */
 function binaryScalar(op: BinaryKernel, dtype: DataType): (a: number, b: number) => number {
-  const int = dtype === 'int32';
-  switch (op) {
-    case 'Add':
-      return int ? (a, b) => (a + b) | 0 : (a, b) => a + b;
-    case 'Sub':
-      return int ? (a, b) => (a - b) | 0 : (a, b) => a - b;
-    case 'Mul':
-      return int ? (a, b) => Math.imul(a, b) : (a, b) => a * b;
-    case 'RealDiv':
-      return (a, b) => a / b;
-    case 'Pow':
-      // C's pow, which JavaScript's differs from only at base 1 (pow(1, NaN) is 1 in C).
-      return int ? intPow : (a, b) => (a === 1 || b === 0 ? 1 : Math.pow(a, b));
-    case 'Maximum':
-      return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
-    case 'Minimum':
-      return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
-  }
+  const definition = binaryDefinition(op);
+  // RealDiv has no int32 definition: a direct int32 call divides in float and stores truncated.
+  return dtype === 'int32' ? (definition.int ?? definition.float) : definition.float;
 }
 
 /** Applies `f` to `a` and `b` broadcast together; the result has `dtype`. */

@@ -4,7 +4,15 @@
  * tensor-core's spec without a reference here fails `tsc`, and completeness.test.ts names it at run time.
  */
 
-import type { KernelAttrs, KernelInputs, KernelName, OutputSpec } from '@tapeflow/tensor-core/internal';
+import type {
+  BinaryKernel,
+  KernelAttrs,
+  KernelInputs,
+  KernelName,
+  OutputSpec,
+  UnaryKernel,
+} from '@tapeflow/tensor-core/internal';
+import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/internal';
 import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';
@@ -30,26 +38,26 @@ export type KernelReference<K extends KernelName> = (
   output: OutputSpec,
 ) => ReferenceTensor;
 
-/** The reference of every kernel, primitive and fused. */
+type UnaryReferences = { readonly [K in UnaryKernel]: KernelReference<K> };
+type BinaryReferences = { readonly [K in BinaryKernel]: KernelReference<K> };
+
+/**
+ * The reference of every kernel, primitive and fused. The unary and binary kernels map over their
+ * names: their definitions are the spec's (reference/elementwise.ts reads them).
+ */
 export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K> } = {
-  Neg: ({ x }) => unary('Neg', x),
-  Abs: ({ x }) => unary('Abs', x),
-  Sign: ({ x }) => unary('Sign', x),
-  Square: ({ x }) => unary('Square', x),
-  Sqrt: ({ x }) => unary('Sqrt', x),
-  Exp: ({ x }) => unary('Exp', x),
-  Log: ({ x }) => unary('Log', x),
-  Relu: ({ x }) => unary('Relu', x),
-  Sigmoid: ({ x }) => unary('Sigmoid', x),
-  Tanh: ({ x }) => unary('Tanh', x),
-  Softplus: ({ x }) => unary('Softplus', x),
-  Add: ({ a, b }) => binary('Add', a, b),
-  Sub: ({ a, b }) => binary('Sub', a, b),
-  Mul: ({ a, b }) => binary('Mul', a, b),
-  RealDiv: ({ a, b }) => binary('RealDiv', a, b),
-  Pow: ({ a, b }) => binary('Pow', a, b),
-  Maximum: ({ a, b }) => binary('Maximum', a, b),
-  Minimum: ({ a, b }) => binary('Minimum', a, b),
+  ...kernelsByName<UnaryKernel, UnaryReferences>(
+    UNARY_KERNELS,
+    (op) =>
+      ({ x }) =>
+        unary(op, x),
+  ),
+  ...kernelsByName<BinaryKernel, BinaryReferences>(
+    BINARY_KERNELS,
+    (op) =>
+      ({ a, b }) =>
+        binary(op, a, b),
+  ),
   Equal: ({ a, b }) => compare('Equal', a, b),
   NotEqual: ({ a, b }) => compare('NotEqual', a, b),
   Greater: ({ a, b }) => compare('Greater', a, b),

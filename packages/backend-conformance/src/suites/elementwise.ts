@@ -4,8 +4,16 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { BinaryKernel, Tensor, UnaryKernel } from '@tapeflow/tensor-core/internal';
-import { BINARY_KERNELS, UNARY_KERNELS, acceptsDtype } from '@tapeflow/tensor-core/internal';
+import type { BinaryKernel, UnaryKernel } from '@tapeflow/tensor-core/internal';
+import type { FrontEndOf } from '@tapeflow/tensor-core/internal';
+import {
+  BINARY_KERNELS,
+  UNARY_KERNELS,
+  acceptsDtype,
+  binaryDefinition,
+  kernelsByName,
+  unaryDefinition,
+} from '@tapeflow/tensor-core/internal';
 import type { ConformanceCase, ConformanceGroup, OutputCheck } from '../case.js';
 import { checkOutputs, toTensor } from '../case.js';
 import { binary, unary } from '../reference/elementwise.js';
@@ -14,31 +22,27 @@ import type { ReferenceTensor } from '../reference/tensor.js';
 import { binaryInputs, unaryInput } from './inputs.js';
 import { BROADCAST_PAIRS, EMPTY_PAIRS, EMPTY_SHAPES, ODD_SHAPES, SAME_OR_SCALAR_PAIRS, formatShape } from './shapes.js';
 
-/** The front-end that runs each unary kernel. */
-export const UNARY_OPS: Readonly<Record<UnaryKernel, (x: Tensor) => Tensor>> = {
-  Neg: tf.neg,
-  Abs: tf.abs,
-  Sign: tf.sign,
-  Square: tf.square,
-  Sqrt: tf.sqrt,
-  Exp: tf.exp,
-  Log: tf.log,
-  Relu: tf.relu,
-  Sigmoid: tf.sigmoid,
-  Tanh: tf.tanh,
-  Softplus: tf.softplus,
-};
+/**
+ * The front-end that runs each unary kernel: tensor-core's export named by the spec (`definition.frontEnd`).
+ * Typed from the spec, so a name tensor-core does not export is a compile error here.
+ */
+export const UNARY_OPS: { readonly [K in UnaryKernel]: (typeof tf)[FrontEndOf<K>] } = kernelsByName<
+  UnaryKernel,
+  { readonly [K in UnaryKernel]: (typeof tf)[FrontEndOf<K>] }
+>(UNARY_KERNELS, (op) => frontEnd(unaryDefinition(op).frontEnd));
 
-/** The front-end that runs each binary kernel (`div` runs RealDiv). */
-export const BINARY_OPS: Readonly<Record<BinaryKernel, (a: Tensor, b: Tensor) => Tensor>> = {
-  Add: tf.add,
-  Sub: tf.sub,
-  Mul: tf.mul,
-  RealDiv: tf.div,
-  Pow: tf.pow,
-  Maximum: tf.maximum,
-  Minimum: tf.minimum,
-};
+/** The front-end that runs each binary kernel (`div` runs RealDiv), as `UNARY_OPS`. */
+export const BINARY_OPS: { readonly [K in BinaryKernel]: (typeof tf)[FrontEndOf<K>] } = kernelsByName<
+  BinaryKernel,
+  { readonly [K in BinaryKernel]: (typeof tf)[FrontEndOf<K>] }
+>(BINARY_KERNELS, (op) => frontEnd(binaryDefinition(op).frontEnd));
+
+/** tensor-core's front-end named `name`; the spec's names are checked at compile time by the types above. */
+function frontEnd<F>(name: string): F {
+  const found: unknown = (tf as Readonly<Record<string, unknown>>)[name];
+  if (typeof found !== 'function') throw new Error(`conformance: tensor-core exports no front-end '${name}'.`);
+  return found as F;
+}
 
 function unaryCheck(op: UnaryKernel, x: ReferenceTensor): OutputCheck {
   return {

@@ -1,15 +1,19 @@
 /**
- * @file Elementwise binary kernels with NumPy broadcasting: Add, Sub, Mul, RealDiv, Pow, Maximum,
- * Minimum. Equal shapes and scalar operands take a single flat loop; anything else walks coalesced
- * rows (see strided.ts). Each row runs one tight loop picked by a switch outside it.
+ * @file The loops of the elementwise binary kernels, with NumPy broadcasting. Each kernel is defined
+ * once, in elementwise-table.ts (`BINARY`). Equal shapes and scalar operands take a single flat loop;
+ * anything else walks coalesced rows (see strided.ts). The hot kernels (Add ... Minimum) run one tight
+ * loop per row, picked by a switch outside it; every other kernel runs its table form per element.
  *
  * float32 is computed in double and rounded once on store; int32 wraps like TensorFlow's int32.
  */
 
 import type { BinaryKernel, DataType, TypedArray } from '@tapeflow/tensor-core/backend';
 import { invalidArgument, makeTypedArray, sizeFromShape } from '@tapeflow/tensor-core/backend';
-import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
+import type { CpuKernel } from '../cpu-kernel.js';
 import { forEachBroadcastRow } from '../strided.js';
+import { BINARY, floatPow, intPow } from './elementwise-table.js';
+
+type Binary = (a: number, b: number) => number;
 
 /** Applies binary kernel `op` to `a` and `b`, broadcast to `outShape`; the result has `dtype`. */
 export function binaryImpl(
@@ -56,6 +60,8 @@ export function binaryRow(
   n: number,
 ): void {
   const end = oi + n;
+  // The table form of `op`, for the default (the switch narrows `op` itself to never there).
+  const table: BinaryKernel = op;
   switch (op) {
     case 'Add':
       if (int) for (; oi < end; oi++, ai += as, bi += bs) out[oi] = (a[ai]! + b[bi]!) | 0;
@@ -87,38 +93,13 @@ export function binaryRow(
     case 'Minimum':
       for (; oi < end; oi++, ai += as, bi += bs) out[oi] = Math.min(a[ai]!, b[bi]!);
       return;
-    default:
-      missingKernelCase(op);
+    default: {
+      const { float, int: intForm }: { float: Binary; int: Binary | null } = BINARY[table];
+      if (int && intForm === null) invalidArgument(op, 'a', 'a float32 tensor', 'an int32 tensor');
+      const f = int && intForm !== null ? intForm : float;
+      for (; oi < end; oi++, ai += as, bi += bs) out[oi] = f(a[ai]!, b[bi]!);
+    }
   }
-}
-
-/**
- * C's pow, which TensorFlow uses, gives 1 for pow(1, y) with any y (NaN included) and for
- * pow(-1, ±Infinity); JavaScript's Math.pow gives NaN for those.
- */
-export function floatPow(x: number, y: number): number {
-  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
-  return Math.pow(x, y);
-}
-
-/**
- * Integer power by squaring, wrapping like int32. TensorFlow rejects negative exponents at run time;
- * here they give the truncated real result (1 or -1 for bases ±1, otherwise 0) instead of throwing
- * on values, which tensor-core never inspects.
- */
-export function intPow(base: number, exponent: number): number {
-  if (exponent < 0) {
-    if (base === 1) return 1;
-    if (base === -1) return exponent & 1 ? -1 : 1;
-    return 0;
-  }
-  let result = 1;
-  let square = base;
-  for (let e = exponent; e > 0; e >>>= 1) {
-    if (e & 1) result = Math.imul(result, square);
-    square = Math.imul(square, square);
-  }
-  return result;
 }
 
 /** The kernel glue shared by every binary kernel. */

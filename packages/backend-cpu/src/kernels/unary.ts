@@ -1,18 +1,16 @@
 /**
- * @file Elementwise unary kernels: Neg, Abs, Sign, Square, Sqrt, Exp, Log, Relu, Sigmoid, Tanh, Softplus.
- * One tight loop per kernel and dtype (a switch outside the loop, not a callback inside it). Which
- * kernels take int32 is tensor-core's spec (`PRIMITIVE_SPECS`): `intUnary` has a case for exactly those
- * (`tsc` fails when one is missing) and refuses the float-only ones. Integer forms wrap like
- * TensorFlow's int32. Abs, Sign and Square also keep bool (the identity on {0, 1}), which tensor-core
- * never sends but a direct caller may.
+ * @file The loops of the elementwise unary kernels. Each kernel is defined once, in elementwise-table.ts
+ * (`UNARY`); the hot kernels (Neg ... Softplus) also have one tight loop per dtype here, picked by a
+ * switch outside the loop, and every other kernel runs its table form per element (one call per
+ * element, through a function looked up once per call). Which kernels take int32 is tensor-core's spec:
+ * int32 input to a float-only kernel is refused. Abs, Sign and Square also keep bool (the identity on
+ * {0, 1}), which tensor-core never sends but a direct caller may.
  */
 
-import type { DataType, KernelsAccepting, TypedArray, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import type { DataType, TypedArray, UnaryKernel } from '@tapeflow/tensor-core/backend';
 import { acceptsDtype, describeDtypes, invalidArgument, makeTypedArray, OP_SPECS } from '@tapeflow/tensor-core/backend';
-import { type CpuKernel, missingKernelCase } from '../cpu-kernel.js';
-
-/** The unary kernels whose spec takes int32. */
-type IntUnaryKernel = KernelsAccepting<UnaryKernel, 'x', 'int32'>;
+import type { CpuKernel } from '../cpu-kernel.js';
+import { type IntUnaryKernel, UNARY } from './elementwise-table.js';
 const isIntUnary = (op: UnaryKernel): op is IntUnaryKernel => acceptsDtype(op, 'x', 'int32');
 
 /**
@@ -33,6 +31,8 @@ export function unaryImpl(
 
 function floatUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
   const n = x.length;
+  // The table form of `op`, for the default (the switch narrows `op` itself to never there).
+  const table: UnaryKernel = op;
   switch (op) {
     case 'Neg':
       for (let i = 0; i < n; i++) out[i] = -x[i]!;
@@ -81,14 +81,17 @@ function floatUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
         out[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
       }
       return;
-    default:
-      missingKernelCase(op);
+    default: {
+      const f = UNARY[table].float;
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+    }
   }
 }
 
 function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
   if (!isIntUnary(op)) invalidArgument(op, 'x', describeDtypes(OP_SPECS[op].inputs.x.dtypes), 'an int32 tensor');
   const n = x.length;
+  const table: IntUnaryKernel = op;
   switch (op) {
     case 'Neg':
       for (let i = 0; i < n; i++) out[i] = -x[i]! | 0;
@@ -106,8 +109,10 @@ function intUnary(op: UnaryKernel, x: TypedArray, out: TypedArray): void {
     case 'Relu':
       for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? x[i]! : 0;
       return;
-    default:
-      missingKernelCase(op);
+    default: {
+      const f: (v: number) => number = UNARY[table].int;
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+    }
   }
 }
 

@@ -8,62 +8,26 @@
  * different vectors overlap; a scalar loop finishes the last n % 16. Scalar and vector forms of each
  * op round identically (IEEE single precision), so where the split falls never changes a result, and
  * a chunked (threaded) run equals the whole-range run bit for bit. NaN: f32x4.max / min propagate it,
- * like Math.max / min, and relu keeps NaN as TensorFlow's relu does.
+ * like Math.max / min, and relu keeps NaN as TensorFlow's relu does. The SIMD forms themselves are the
+ * `simd` entries of the CPU table (kernels/elementwise-table.ts): each kernel with a non-null one is emitted.
  */
 
 import { BINARY_KERNELS, type BinaryKernel, UNARY_KERNELS, type UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { BINARY, UNARY } from '../kernels/elementwise-table.js';
 import { type Code, FunctionBuilder, type Local, type ModuleBuilder, Type, seq } from './encoder.js';
 import { f32, f32x4, i32, increment, v128, walkTo } from './instructions.js';
 
 /** Operand layouts of a binary op: both contiguous, `b` a scalar, `a` a scalar. */
 export type BinaryVariant = 'vv' | 'vs' | 'sv';
 
-type Op2 = (a: Code, b: Code) => Code;
-/**
- * The SIMD form of every binary kernel, or `null` where it has none (Pow: no WebAssembly instruction;
- * it runs the reference loop). Keyed by every `BinaryKernel`, so a new binary kernel fails `tsc` here
- * until it is given a form or `null`.
- */
-const BINARY = {
-  Add: { vector: f32x4.add, scalar: f32.add },
-  Sub: { vector: f32x4.sub, scalar: f32.sub },
-  Mul: { vector: f32x4.mul, scalar: f32.mul },
-  RealDiv: { vector: f32x4.div, scalar: f32.div },
-  Pow: null,
-  Maximum: { vector: f32x4.max, scalar: f32.max },
-  Minimum: { vector: f32x4.min, scalar: f32.min },
-} as const satisfies { readonly [K in BinaryKernel]: { readonly vector: Op2; readonly scalar: Op2 } | null };
-
-/** A unary op on a vector and on a scalar; `temp` (v128, f32) holds a value used twice. */
-type Op1 = (x: Code, temp: Local) => Code;
-/**
- * The SIMD form of every unary kernel, or `null` for the transcendental ones (and Sign), which run the
- * reference JavaScript loop straight into the heap. Keyed by every `UnaryKernel`, like `BINARY`.
- */
-const UNARY = {
-  Neg: { vector: (x) => f32x4.neg(x), scalar: (x) => f32.neg(x) },
-  Abs: { vector: (x) => f32x4.abs(x), scalar: (x) => f32.abs(x) },
-  Sign: null,
-  Square: { vector: (x, t) => f32x4.mul(t.tee(x), t.get()), scalar: (x, t) => f32.mul(t.tee(x), t.get()) },
-  Sqrt: { vector: (x) => f32x4.sqrt(x), scalar: (x) => f32.sqrt(x) },
-  Exp: null,
-  Log: null,
-  // pmax(x, 0) = x < 0 ? 0 : x keeps NaN and is one instruction (max is several, for its ±0 and NaN
-  // rules); adding +0 then turns pmax's -0 into +0, as `max(x, 0)` gives.
-  Relu: { vector: (x) => f32x4.add(f32x4.pmax(x, v128.zero()), v128.zero()), scalar: (x) => f32.max(x, f32.const(0)) },
-  Sigmoid: null,
-  Tanh: null,
-  Softplus: null,
-} as const satisfies { readonly [K in UnaryKernel]: { readonly vector: Op1; readonly scalar: Op1 } | null };
-
 /** The binary kernels with WebAssembly forms (derived from `BINARY`). */
-export type WasmBinaryOp = { [K in BinaryKernel]: (typeof BINARY)[K] extends null ? never : K }[BinaryKernel];
+export type WasmBinaryOp = { [K in BinaryKernel]: (typeof BINARY)[K]['simd'] extends null ? never : K }[BinaryKernel];
 /** The unary kernels with WebAssembly forms (derived from `UNARY`). */
-export type WasmUnaryOp = { [K in UnaryKernel]: (typeof UNARY)[K] extends null ? never : K }[UnaryKernel];
+export type WasmUnaryOp = { [K in UnaryKernel]: (typeof UNARY)[K]['simd'] extends null ? never : K }[UnaryKernel];
 /** Whether binary kernel `op` has a WebAssembly form. */
-export const isWasmBinary = (op: BinaryKernel): op is WasmBinaryOp => BINARY[op] !== null;
+export const isWasmBinary = (op: BinaryKernel): op is WasmBinaryOp => BINARY[op].simd !== null;
 /** Whether unary kernel `op` has a WebAssembly form. */
-export const isWasmUnary = (op: UnaryKernel): op is WasmUnaryOp => UNARY[op] !== null;
+export const isWasmUnary = (op: UnaryKernel): op is WasmUnaryOp => UNARY[op].simd !== null;
 /** The binary kernels with WebAssembly forms, in `BINARY_KERNELS` order (their module slots follow it). */
 export const WASM_BINARY_OPS: readonly WasmBinaryOp[] = BINARY_KERNELS.filter(isWasmBinary);
 /** The unary kernels with WebAssembly forms, in `UNARY_KERNELS` order. */
@@ -98,7 +62,7 @@ function elementwiseLoop(
 
 /** Emits `op` for one operand layout; returns the function index. */
 export function emitBinary(module: ModuleBuilder, op: WasmBinaryOp, variant: BinaryVariant): number {
-  const { vector, scalar } = BINARY[op];
+  const { vector, scalar } = BINARY[op].simd;
   return module.add(
     new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32]),
     (f) => {
@@ -129,7 +93,7 @@ export function emitBinary(module: ModuleBuilder, op: WasmBinaryOp, variant: Bin
 
 /** Emits unary `op`; returns the function index. */
 export function emitUnary(module: ModuleBuilder, op: WasmUnaryOp): number {
-  const { vector, scalar } = UNARY[op];
+  const { vector, scalar } = UNARY[op].simd;
   return module.add(
     new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32]),
     (f) => {

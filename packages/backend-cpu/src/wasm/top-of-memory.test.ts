@@ -9,6 +9,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { detectFeatures } from '../features.js';
+import { BINARY as BINARY_TABLE, UNARY as UNARY_TABLE } from '../kernels/elementwise-table.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
 import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from './emit-elementwise.js';
 import {
@@ -53,21 +54,10 @@ const i32Of = (memory: WasmMemory, address: number, length: number): Int32Array 
 const data = (length: number, salt: number): number[] =>
   Array.from({ length }, (_, i) => ((i * 7 + salt * 13) % 17) - 8 || 3);
 
-const BINARY: Record<WasmBinaryOp, (a: number, b: number) => number> = {
-  Add: (a, b) => a + b,
-  Sub: (a, b) => a - b,
-  Mul: (a, b) => a * b,
-  RealDiv: (a, b) => a / b,
-  Maximum: Math.max,
-  Minimum: Math.min,
-};
-const UNARY: Record<WasmUnaryOp, (x: number) => number> = {
-  Neg: (x) => -x,
-  Abs: Math.abs,
-  Square: (x) => x * x,
-  Sqrt: Math.sqrt,
-  Relu: (x) => Math.max(x, 0),
-};
+// Each SIMD form must agree with its kernel's scalar form in the CPU table (the same formula in double,
+// rounded once: exact on these small integers).
+const BINARY = (op: WasmBinaryOp): ((a: number, b: number) => number) => BINARY_TABLE[op].float;
+const UNARY = (op: WasmUnaryOp): ((x: number) => number) => UNARY_TABLE[op].float;
 
 // 5: the scalar loop only; 32: the 16-wide loop only; 37: both (each ending at 2^32).
 const LENGTHS = [5, 32, 37];
@@ -98,7 +88,7 @@ describe.skipIf(!canReserve)('wasm kernels on data that ends at the top of a 4 G
           );
         };
         for (const op of WASM_BINARY_OPS) {
-          const reference = BINARY[op];
+          const reference = BINARY(op);
           check(
             `${op}_vv`,
             () => kernels[`${op}_vv`](a, b, out, n),
@@ -119,7 +109,7 @@ describe.skipIf(!canReserve)('wasm kernels on data that ends at the top of a 4 G
           check(
             op,
             () => kernels[op](a, 0, out, n),
-            (i) => UNARY[op](as[i]!),
+            (i) => UNARY(op)(as[i]!),
           );
         // The threads' entry: chunks of 16, the last one ending at 2^32.
         check(

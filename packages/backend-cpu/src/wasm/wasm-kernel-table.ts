@@ -3,10 +3,13 @@
  * works there unchanged, reading typed views and copying its result in), with the hot kernels
  * replaced by their in-memory forms. Each replacement keeps the reference kernel for the dtypes and
  * cases it does not cover. The replacements are typed over every unary, binary and reduction kernel,
- * so a kernel added to the spec is a compile error here until it gets an entry or `null`.
+ * so a kernel added to the spec is a compile error here until it gets an entry or `null`. The unary and
+ * binary entries are made by mapping over the family's names: `wasmUnary` / `wasmBinary` find the SIMD
+ * form in the CPU table (kernels/elementwise-table.ts) or keep the reference kernel.
  */
 
 import type { BinaryKernel, KernelName, ReductionKernel, UnaryKernel } from '@tapeflow/tensor-core/backend';
+import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/backend';
 import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
 import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
 import { wasmMatMul } from './wasm-matmul.js';
@@ -22,6 +25,9 @@ type ReplaceableKernel = UnaryKernel | BinaryKernel | ReductionKernel | 'MatMul'
  */
 type WasmReplacements = { readonly [K in ReplaceableKernel]: CpuKernelTable[K] | null };
 
+type UnaryReplacements = { readonly [K in UnaryKernel]: WasmReplacements[K] };
+type BinaryReplacements = { readonly [K in BinaryKernel]: WasmReplacements[K] };
+
 /** The non-null entries of `replacements`, as a partial kernel table. */
 function presentReplacements(replacements: WasmReplacements): Partial<CpuKernelTable> {
   const entries = Object.entries(replacements).filter(([, kernel]) => kernel !== null);
@@ -33,24 +39,12 @@ function presentReplacements(replacements: WasmReplacements): Partial<CpuKernelT
 export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
   const reference = createKernelTable(store);
   const replacements: WasmReplacements = {
-    Neg: wasmUnary(store, 'Neg', reference.Neg),
-    Abs: wasmUnary(store, 'Abs', reference.Abs),
-    Sign: wasmUnary(store, 'Sign', reference.Sign),
-    Square: wasmUnary(store, 'Square', reference.Square),
-    Sqrt: wasmUnary(store, 'Sqrt', reference.Sqrt),
-    Exp: wasmUnary(store, 'Exp', reference.Exp),
-    Log: wasmUnary(store, 'Log', reference.Log),
-    Relu: wasmUnary(store, 'Relu', reference.Relu),
-    Sigmoid: wasmUnary(store, 'Sigmoid', reference.Sigmoid),
-    Tanh: wasmUnary(store, 'Tanh', reference.Tanh),
-    Softplus: wasmUnary(store, 'Softplus', reference.Softplus),
-    Add: wasmBinary(store, 'Add', reference.Add),
-    Sub: wasmBinary(store, 'Sub', reference.Sub),
-    Mul: wasmBinary(store, 'Mul', reference.Mul),
-    RealDiv: wasmBinary(store, 'RealDiv', reference.RealDiv),
-    Pow: wasmBinary(store, 'Pow', reference.Pow),
-    Maximum: wasmBinary(store, 'Maximum', reference.Maximum),
-    Minimum: wasmBinary(store, 'Minimum', reference.Minimum),
+    ...kernelsByName<UnaryKernel, UnaryReplacements>(UNARY_KERNELS, <K extends UnaryKernel>(op: K) =>
+      wasmUnary(store, op, reference[op]),
+    ),
+    ...kernelsByName<BinaryKernel, BinaryReplacements>(BINARY_KERNELS, <K extends BinaryKernel>(op: K) =>
+      wasmBinary(store, op, reference[op]),
+    ),
     Sum: wasmReduction(store, 'Sum', reference.Sum),
     Max: wasmReduction(store, 'Max', reference.Max),
     Min: wasmReduction(store, 'Min', reference.Min),

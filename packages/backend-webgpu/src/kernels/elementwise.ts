@@ -25,6 +25,8 @@ interface Expression {
 }
 const expression = (code: string, ...helpers: WgslHelperName[]): Expression => ({ code, helpers });
 
+const IDENTITY_EXPRESSION = expression('v0');
+
 const FLOAT_UNARY: { readonly [K in UnaryKernel]: Expression } = {
   Neg: expression('-v0'),
   Abs: expression('abs(v0)'),
@@ -38,6 +40,31 @@ const FLOAT_UNARY: { readonly [K in UnaryKernel]: Expression } = {
   Sigmoid: expression('sigmoid_f32(v0)', 'sigmoid_f32'),
   Tanh: expression('tanh_f32(v0)', 'tanh_f32'),
   Softplus: expression('softplus_f32(v0)', 'softplus_f32'),
+  // ---- elementwise math and activations (issue 12) ----
+  Sin: expression('sin_f32(v0)', 'sin_f32'),
+  Cos: expression('cos_f32(v0)', 'cos_f32'),
+  Tan: expression('tan_f32(v0)', 'tan_f32'),
+  Asin: expression('asin_f32(v0)', 'asin_f32'),
+  Acos: expression('acos_f32(v0)', 'acos_f32'),
+  Atan: expression('select(atan(v0), v0, is_nan(v0))', 'classify'),
+  Sinh: expression('sinh_f32(v0)', 'sinh_f32'),
+  Cosh: expression('cosh_f32(v0)', 'cosh_f32'),
+  Asinh: expression('asinh_f32(v0)', 'asinh_f32'),
+  Acosh: expression('acosh_f32(v0)', 'acosh_f32'),
+  Atanh: expression('atanh_f32(v0)', 'atanh_f32'),
+  Floor: expression('select(floor(v0), v0, is_nan(v0))', 'classify'),
+  Ceil: expression('select(ceil(v0), v0, is_nan(v0))', 'classify'),
+  Round: expression('round_f32(v0)', 'round_f32'),
+  Reciprocal: expression('1.0 / v0'),
+  Rsqrt: expression('1.0 / sqrt_f32(v0)', 'sqrt_f32'),
+  Log1p: expression('log1p_f32(v0)', 'log1p_f32'),
+  Expm1: expression('expm1_f32(v0)', 'expm1_f32'),
+  Softsign: expression('v0 / (1.0 + abs(v0))'),
+  Elu: expression('select(expm1_f32(v0), v0, v0 > 0.0)', 'expm1_f32'),
+  Selu: expression('select(1.7580993408473766 * expm1_f32(v0), 1.0507009873554805 * v0, v0 > 0.0)', 'expm1_f32'),
+  // NaN fails both comparisons and comes out unchanged, as on the CPU.
+  Relu6: expression('select(select(v0, 6.0, v0 > 6.0), 0.0, v0 < 0.0)'),
+  Erf: expression('erf_f32(v0)', 'erf_f32'),
 };
 
 /** The unary kernels whose spec takes int32. */
@@ -52,9 +79,12 @@ const INT_UNARY: { readonly [K in IntUnaryKernel]: Expression } = {
   Sign: expression('sign(v0)'),
   Square: expression('v0 * v0'),
   Relu: expression('max(v0, 0)'),
+  // ---- elementwise math and activations (issue 12) ----
+  Round: IDENTITY_EXPRESSION,
+  Relu6: expression('select(select(v0, 6, v0 > 6), 0, v0 < 0)'),
 };
 
-const IDENTITY = expression('v0');
+const IDENTITY = IDENTITY_EXPRESSION;
 
 /** The WGSL expression of unary kernel `op` on dtype `dtype`, or the CPU backend's error. */
 export function unaryExpression(op: UnaryKernel, dtype: DataType): Expression {
@@ -91,10 +121,22 @@ const FLOAT_BINARY: { readonly [K in BinaryKernel]: Expression } = {
   Pow: expression('pow_f32(v0, v1)', 'pow_f32'),
   Maximum: expression('max_f32(v0, v1)', 'max_f32'),
   Minimum: expression('min_f32(v0, v1)', 'min_f32'),
+  // ---- elementwise math (issue 12) ----
+  Atan2: expression('atan2_f32(v0, v1)', 'atan2_f32'),
+  FloorDiv: expression('floor_div_f32(v0, v1)', 'floor_div_f32'),
+  FloorMod: expression('floor_mod_f32(v0, v1)', 'floor_mod_f32'),
+  SquaredDifference: expression('(v0 - v1) * (v0 - v1)'),
+  DivNoNan: expression('select(v0 / v1, 0.0, v1 == 0.0)'),
 };
 
-/** Integer forms of every binary kernel (RealDiv's too: its spec takes float32, but a direct caller may not). */
-const INT_BINARY: { readonly [K in BinaryKernel]: Expression } = {
+/** The binary kernels whose spec takes int32. */
+type IntBinaryKernel = KernelsAccepting<BinaryKernel, 'a', 'int32'>;
+
+/**
+ * Integer forms of the binary kernels whose spec takes int32, and RealDiv's (its spec takes float32, but a
+ * direct caller may not); `tsc` names a missing one.
+ */
+const INT_BINARY: { readonly [K in IntBinaryKernel | 'RealDiv']: Expression } = {
   Add: expression('v0 + v1'),
   Sub: expression('v0 - v1'),
   Mul: expression('v0 * v1'),
@@ -103,13 +145,26 @@ const INT_BINARY: { readonly [K in BinaryKernel]: Expression } = {
   Pow: expression('pow_i32(v0, v1)', 'pow_i32'),
   Maximum: expression('max(v0, v1)'),
   Minimum: expression('min(v0, v1)'),
+  // ---- elementwise math (issue 12) ----
+  FloorDiv: expression('floor_div_i32(v0, v1)', 'floor_div_i32'),
+  FloorMod: expression('floor_mod_i32(v0, v1)', 'floor_mod_i32'),
+  SquaredDifference: expression('(v0 - v1) * (v0 - v1)'),
 };
+
+const hasIntForm = (op: BinaryKernel): op is IntBinaryKernel | 'RealDiv' =>
+  op === 'RealDiv' || acceptsDtype(op, 'a', 'int32');
+
+/** The WGSL expression of binary kernel `op` on `dtype` (float32 or int32), or the CPU backend's error. */
+function binaryExpression(op: BinaryKernel, dtype: DataType): Expression {
+  if (dtype === 'float32') return FLOAT_BINARY[op];
+  if (dtype === 'int32' && hasIntForm(op)) return INT_BINARY[op];
+  return invalidArgument(op, 'a', describeDtypes(OP_SPECS[op].inputs.a.dtypes), `a ${dtype} tensor`);
+}
 
 /** The kernel shared by every binary kernel. */
 export function binaryKernel<K extends BinaryKernel>(op: K): WebGpuKernel<K> {
   return (context, { inputs: { a, b }, output }) => {
-    if (output.dtype === 'bool') invalidArgument(op, 'a', 'a float32 or int32 tensor', 'a bool tensor');
-    const { code, helpers } = (output.dtype === 'float32' ? FLOAT_BINARY : INT_BINARY)[op];
+    const { code, helpers } = binaryExpression(op, output.dtype);
     return runElementwise(context, {
       op,
       operands: [broadcastOperand(a, output.shape), broadcastOperand(b, output.shape)],

@@ -10,6 +10,8 @@
  * and those of the helpers they need.
  */
 
+import { ELEMENTWISE_MATH_HELPERS, type ElementwiseMathHelperName } from './elementwise-math.js';
+
 /** NaN and Infinity tests on bits, immune to a compiler's no-NaN assumptions. */
 const CLASSIFY = /* wgsl */ `
 fn is_nan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
@@ -32,7 +34,8 @@ export type WgslHelperName =
   | 'pow_i32'
   | 'max_f32'
   | 'min_f32'
-  | 'f32_to_i32';
+  | 'f32_to_i32'
+  | ElementwiseMathHelperName;
 
 /** The helpers by name, each listing the helpers it needs. */
 const HELPERS: {
@@ -220,6 +223,7 @@ fn f32_to_i32(v: f32) -> i32 {
 }
 `,
   },
+  ...ELEMENTWISE_MATH_HELPERS,
 };
 
 /** The WGSL source of the named helpers and of every helper they need, each once, dependencies first. */
@@ -240,6 +244,8 @@ export function mathHelpers(names: readonly WgslHelperName[]): string {
 
 /** The WGSL functions helper `name` defines (tests check a shader declares every helper it calls). */
 export function helperFunctions(name: WgslHelperName): readonly string[] {
+  if (name === 'reduce_quarter_pi') return ['reduce_quarter_pi', 'sin_poly', 'cos_poly'];
+  if (name === 'floor_mod_f32') return ['fmod_f32', 'floor_mod_f32'];
   return name === 'classify' ? ['is_nan', 'is_inf', 'nan_f32', 'inf_f32'] : [name];
 }
 

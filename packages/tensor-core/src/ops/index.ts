@@ -5,6 +5,7 @@ export * from './activations.js';
 export * from './convert.js';
 export * from './creation.js';
 export * from './elementwise.js';
+export * from './elementwise-math.js';
 export * from './matmul.js';
 export * from './reduction.js';
 export * from './shape-ops.js';
