@@ -7,6 +7,14 @@
 import type { KernelFunction, KernelName } from '@tapeflow/tensor-core/backend';
 import type { KernelContext, WebGpuKernel } from './kernel-context.js';
 import { argReductionKernel, softmaxKernel } from './kernels/along-axis.js';
+import {
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+  conv2dKernel,
+  depthwiseBackpropFilterKernel,
+  depthwiseBackpropInputKernel,
+  depthwiseConv2dKernel,
+} from './kernels/convolution.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/copy.js';
 import { fillKernel, rangeKernel } from './kernels/creation.js';
 import { binaryKernel, castKernel, comparisonKernel, selectKernel, unaryKernel } from './kernels/elementwise.js';
@@ -65,6 +73,13 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     Fill: bind(fillKernel),
     Range: bind(rangeKernel),
     BroadcastTo: bind(broadcastToKernel),
+    // Convolutions (issue 12)
+    Conv2D: bind(conv2dKernel),
+    Conv2DBackpropInput: bind(conv2dBackpropInputKernel),
+    Conv2DBackpropFilter: bind(conv2dBackpropFilterKernel),
+    DepthwiseConv2dNative: bind(depthwiseConv2dKernel),
+    DepthwiseConv2dNativeBackpropInput: bind(depthwiseBackpropInputKernel),
+    DepthwiseConv2dNativeBackpropFilter: bind(depthwiseBackpropFilterKernel),
     Softmax: bind(softmaxKernel),
   };
 }

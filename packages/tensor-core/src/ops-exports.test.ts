@@ -8,6 +8,7 @@ import * as internal from './internal.js';
 import * as main from './index.js';
 import * as activations from './ops/activations.js';
 import * as convert from './ops/convert.js';
+import * as convolution from './ops/convolution.js';
 import * as creation from './ops/creation.js';
 import * as elementwise from './ops/elementwise.js';
 import * as matmul from './ops/matmul.js';
@@ -20,13 +21,14 @@ const HELPERS = [
   'assertLiveTensor',
   'convertPair',
   'convertToTensor',
+  'convolutionKernel',
   'describeValue',
   'reducedShape',
   'releaseConverted',
   'variableInitialValue',
 ];
 
-const OP_FILES = { activations, convert, creation, elementwise, matmul, reduction, shapeOps };
+const OP_FILES = { activations, convert, convolution, creation, elementwise, matmul, reduction, shapeOps };
 
 describe('the op files and the public entry', () => {
   it('exports every op from the main entry and every helper from ./internal only', () => {

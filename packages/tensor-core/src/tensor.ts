@@ -278,6 +278,39 @@ export class Tensor<D extends DataType = DataType> {
   oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
     return ops.oneHot(this, depth, options);
   }
+  // Convolutions (issue 12): the tensor is `x`.
+  conv1d(
+    filters: ops.ConvolutionOperand,
+    stride: number,
+    padding: ops.ConvolutionPadding,
+    options: { readonly dilations?: number } = {},
+  ): Tensor {
+    return ops.conv1d(this, filters, stride, padding, options);
+  }
+  conv2d(
+    filters: ops.ConvolutionOperand,
+    strides: number | readonly number[],
+    padding: ops.ConvolutionPadding,
+    options: ops.ConvolutionOptions = {},
+  ): Tensor {
+    return ops.conv2d(this, filters, strides, padding, options);
+  }
+  depthwiseConv2d(
+    filter: ops.ConvolutionOperand,
+    strides: number | readonly number[],
+    padding: ops.ConvolutionPadding,
+    options: ops.ConvolutionOptions = {},
+  ): Tensor {
+    return ops.depthwiseConv2d(this, filter, strides, padding, options);
+  }
+  conv2dTranspose(
+    filters: ops.ConvolutionOperand,
+    outputShape: readonly number[],
+    strides: number | readonly number[],
+    padding: ops.ConvolutionPadding,
+  ): Tensor {
+    return ops.conv2dTranspose(this, filters, outputShape, strides, padding);
+  }
 }
 
 /** Options of a Variable. */

@@ -4,6 +4,7 @@
  * table with a rule must be differentiated by at least one case (gradients.test.ts asserts it).
  */
 import * as tf from '@tapeflow/tensor-core';
+import { convolutionKernel } from '@tapeflow/tensor-core/internal';
 
 let seed = 100;
 /** Uniform in [lo, hi). */
@@ -13,6 +14,9 @@ const rand = (shape: number[], lo = -1, hi = 1): tf.Tensor =>
 const awayFromZero = (shape: number[]): tf.Tensor => tf.tidy(() => tf.mul(rand(shape, 0.2, 1), tf.sign(rand(shape))));
 
 export type GradientCase = [name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]];
+
+/** Window attributes of the cases that call the backprop kernels directly. */
+const CONV_ATTRS = { strides: [2, 2], dilations: [1, 1], pads: [1, 0] };
 
 export const GRADIENT_CASES: GradientCase[] = [
   ['add (broadcast b)', (a, b) => tf.add(a, b), () => [rand([2, 3]), rand([3])]],
@@ -82,4 +86,41 @@ export const GRADIENT_CASES: GradientCase[] = [
   ],
   // New cases go last: `rand` seeds are sequential, so a case inserted above shifts every later input.
   ['softplus', (a) => tf.softplus(a), () => [rand([5], -4, 4)]],
+  // Convolutions (issue 12)
+  [
+    'conv2d SAME strides 2 (odd padding)',
+    (x, f) => tf.conv2d(x, f, 2, 'SAME'),
+    () => [rand([2, 6, 5, 2]), rand([3, 2, 2, 3])],
+  ],
+  [
+    'conv2d VALID dilations 2',
+    (x, f) => tf.conv2d(x, f, 1, 'valid', { dilations: 2 }),
+    () => [rand([1, 6, 6, 2]), rand([2, 2, 2, 2])],
+  ],
+  ['conv1d SAME stride 2', (x, f) => tf.conv1d(x, f, 2, 'SAME'), () => [rand([2, 7, 2]), rand([3, 2, 3])]],
+  [
+    'depthwiseConv2d SAME multiplier 2',
+    (x, f) => tf.depthwiseConv2d(x, f, [1, 2], 'SAME'),
+    () => [rand([2, 5, 6, 2]), rand([3, 3, 2, 2])],
+  ],
+  [
+    'conv2dTranspose SAME strides 2 (Conv2DBackpropInput)',
+    (x, f) => tf.conv2dTranspose(x, f, [1, 6, 5, 2], 2, 'SAME'),
+    () => [rand([1, 3, 3, 3]), rand([3, 3, 2, 3])],
+  ],
+  [
+    'Conv2DBackpropFilter (strides 2, pads [1, 0])',
+    (x, dy) => convolutionKernel('Conv2DBackpropFilter', x, dy, CONV_ATTRS, [3, 2, 2, 3]),
+    () => [rand([1, 5, 4, 2]), rand([1, 3, 2, 3])],
+  ],
+  [
+    'DepthwiseConv2dNativeBackpropInput (strides 2, pads [1, 0])',
+    (dy, f) => convolutionKernel('DepthwiseConv2dNativeBackpropInput', dy, f, CONV_ATTRS, [1, 5, 4, 2]),
+    () => [rand([1, 3, 2, 4]), rand([3, 2, 2, 2])],
+  ],
+  [
+    'DepthwiseConv2dNativeBackpropFilter (strides 2, pads [1, 0])',
+    (x, dy) => convolutionKernel('DepthwiseConv2dNativeBackpropFilter', x, dy, CONV_ATTRS, [3, 2, 2, 2]),
+    () => [rand([1, 5, 4, 2]), rand([1, 3, 2, 4])],
+  ],
 ];

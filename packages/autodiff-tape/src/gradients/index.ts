@@ -7,6 +7,7 @@
  */
 
 import type { GradientTable } from './definition.js';
+import * as convolution from './convolution.js';
 import * as elementwise from './elementwise.js';
 import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
@@ -19,6 +20,8 @@ export const GRADIENTS: GradientTable = {
   ...linalg,
   ...shape,
   ...indexing,
+  // Convolutions (issue 12)
+  ...convolution,
   Equal: null,
   NotEqual: null,
   Greater: null,

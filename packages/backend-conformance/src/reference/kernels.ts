@@ -5,6 +5,7 @@
  */
 
 import type { KernelAttrs, KernelInputs, KernelName, OutputSpec } from '@tapeflow/tensor-core/internal';
+import { convolution, convolutionBackpropFilter, convolutionBackpropInput } from './convolution.js';
 import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';
@@ -25,6 +26,9 @@ export type KernelReference<K extends KernelName> = (
   attrs: KernelAttrs<K>,
   output: OutputSpec,
 ) => ReferenceTensor;
+
+const PLAIN = { depthwise: false } as const;
+const DEPTHWISE = { depthwise: true } as const;
 
 /** The reference of every kernel, primitive and fused. */
 export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K> } = {
@@ -70,5 +74,15 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   Fill: (_inputs, { value }, output) => fill(output.shape, value, output.dtype),
   Range: (_inputs, { start, step }, output) => range(start, step, output.shape[0] ?? 0, output.dtype),
   BroadcastTo: ({ x }, _attrs, output) => broadcastTo(x, output.shape),
+  // Convolutions (issue 12)
+  Conv2D: ({ x, filter }, attrs, output) => convolution(x, filter, attrs, output.shape, PLAIN),
+  Conv2DBackpropInput: ({ dy, filter }, attrs, output) =>
+    convolutionBackpropInput(dy, filter, attrs, output.shape, PLAIN),
+  Conv2DBackpropFilter: ({ x, dy }, attrs, output) => convolutionBackpropFilter(x, dy, attrs, output.shape, PLAIN),
+  DepthwiseConv2dNative: ({ x, filter }, attrs, output) => convolution(x, filter, attrs, output.shape, DEPTHWISE),
+  DepthwiseConv2dNativeBackpropInput: ({ dy, filter }, attrs, output) =>
+    convolutionBackpropInput(dy, filter, attrs, output.shape, DEPTHWISE),
+  DepthwiseConv2dNativeBackpropFilter: ({ x, dy }, attrs, output) =>
+    convolutionBackpropFilter(x, dy, attrs, output.shape, DEPTHWISE),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
 };

@@ -3,6 +3,7 @@
  * (nothing else can pass without it), then each kernel family, large inputs, random and gradients.
  */
 import type { ConformanceGroup } from '../case.js';
+import { convolutionGroup } from './convolution.js';
 import { creationGroup } from './creation.js';
 import { binaryGroup, unaryGroup } from './elementwise.js';
 import { fusedGroup } from './fused.js';
@@ -29,4 +30,6 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   largeGroup,
   randomGroup,
   gradientGroup,
+  // Convolutions (issue 12)
+  convolutionGroup,
 ];

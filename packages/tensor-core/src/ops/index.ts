@@ -8,3 +8,5 @@ export * from './elementwise.js';
 export * from './matmul.js';
 export * from './reduction.js';
 export * from './shape-ops.js';
+// Convolutions (issue 12).
+export * from './convolution.js';
