@@ -31,11 +31,7 @@ export * from './ops/matmul.js';
 export * from './ops/shape-ops.js';
 // Convolutions (issue 12); `convolutionKernel` is the gradients' entry, in ./internal only.
 export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d } from './ops/convolution.js';
-export type {
-  ConvolutionOperand,
-  ConvolutionOptions,
-  ConvolutionPadding,
-} from './ops/convolution.js';
+export type { ConvolutionOperand, ConvolutionOptions, ConvolutionPadding } from './ops/convolution.js';
 export {
   constant,
   eye,

@@ -228,8 +228,16 @@ export const PRIMITIVE_SPECS = {
   },
   // Convolutions (NHWC inputs, HWIO filters; tensor-core resolves SAME/VALID into `pads`).
   Conv2D: convSpec('x', 'filter', CONV_NOTE),
-  Conv2DBackpropInput: convSpec('dy', 'filter', 'The gradient of Conv2D w.r.t. `x` (shape `output.shape`). ' + CONV_NOTE),
-  Conv2DBackpropFilter: convSpec('x', 'dy', 'The gradient of Conv2D w.r.t. `filter` (shape `output.shape`). ' + CONV_NOTE),
+  Conv2DBackpropInput: convSpec(
+    'dy',
+    'filter',
+    'The gradient of Conv2D w.r.t. `x` (shape `output.shape`). ' + CONV_NOTE,
+  ),
+  Conv2DBackpropFilter: convSpec(
+    'x',
+    'dy',
+    'The gradient of Conv2D w.r.t. `filter` (shape `output.shape`). ' + CONV_NOTE,
+  ),
   DepthwiseConv2dNative: convSpec('x', 'filter', DEPTHWISE_NOTE),
   DepthwiseConv2dNativeBackpropInput: convSpec(
     'dy',

@@ -241,15 +241,15 @@ export function conv2d(
       ['filters', filters],
     ],
     (input, filter) => {
-      const unbatched = input!.rank === 3;
-      const x4 = unbatched ? input!.reshape([1, ...input!.shape]) : input!;
+      const unbatched = input.rank === 3;
+      const x4 = unbatched ? input.reshape([1, ...input.shape]) : input;
       try {
         checkRank('conv2d', 'x', x4, 4, '[batch, height, width, inChannels]');
-        checkRank('conv2d', 'filters', filter!, 4, '[filterHeight, filterWidth, inChannels, outChannels]');
-        checkChannels('conv2d', x4, filter!, 'filters');
-        const g = geometry('conv2d', x4.shape, filter!.shape, strides, padding, options, 'filters');
-        const shape = [x4.shape[0]!, g.outHeight, g.outWidth, filter!.shape[3]!];
-        const y = convolutionKernel('Conv2D', x4, filter!, g.attrs, shape);
+        checkRank('conv2d', 'filters', filter, 4, '[filterHeight, filterWidth, inChannels, outChannels]');
+        checkChannels('conv2d', x4, filter, 'filters');
+        const g = geometry('conv2d', x4.shape, filter.shape, strides, padding, options, 'filters');
+        const shape = [x4.shape[0]!, g.outHeight, g.outWidth, filter.shape[3]!];
+        const y = convolutionKernel('Conv2D', x4, filter, g.attrs, shape);
         if (!unbatched) return y;
         const squeezed = y.reshape(shape.slice(1));
         y.dispose();
@@ -280,17 +280,17 @@ export function conv1d(
       ['filters', filters],
     ],
     (input, filter) => {
-      checkRank('conv1d', 'x', input!, 3, '[batch, width, inChannels]');
-      checkRank('conv1d', 'filters', filter!, 3, '[filterWidth, inChannels, outChannels]');
-      checkChannels('conv1d', input!, filter!, 'filters', 1);
+      checkRank('conv1d', 'x', input, 3, '[batch, width, inChannels]');
+      checkRank('conv1d', 'filters', filter, 3, '[filterWidth, inChannels, outChannels]');
+      checkChannels('conv1d', input, filter, 'filters', 1);
       if (!Number.isInteger(stride) || stride <= 0)
         invalidArgument('conv1d', 'stride', 'a positive integer', describeValue(stride));
       checkOptions('conv1d', options, CONVOLUTION_OPTIONS);
       const dilation = options.dilations ?? 1;
       if (!Number.isInteger(dilation) || dilation <= 0)
         invalidArgument('conv1d', 'options.dilations', 'a positive integer', describeValue(dilation));
-      const x4 = input!.reshape([input!.shape[0]!, 1, input!.shape[1]!, input!.shape[2]!]);
-      const f4 = filter!.reshape([1, ...filter!.shape]);
+      const x4 = input.reshape([input.shape[0]!, 1, input.shape[1]!, input.shape[2]!]);
+      const f4 = filter.reshape([1, ...filter.shape]);
       try {
         const g = geometry('conv1d', x4.shape, f4.shape, [1, stride], padding, { dilations: [1, dilation] }, 'filters');
         const shape = [x4.shape[0]!, 1, g.outWidth, f4.shape[3]!];
@@ -325,12 +325,12 @@ export function depthwiseConv2d(
       ['filter', filter],
     ],
     (input, f) => {
-      checkRank('depthwiseConv2d', 'x', input!, 4, '[batch, height, width, inChannels]');
-      checkRank('depthwiseConv2d', 'filter', f!, 4, '[filterHeight, filterWidth, inChannels, channelMultiplier]');
-      checkChannels('depthwiseConv2d', input!, f!, 'filter');
-      const g = geometry('depthwiseConv2d', input!.shape, f!.shape, strides, padding, options);
-      const shape = [input!.shape[0]!, g.outHeight, g.outWidth, f!.shape[2]! * f!.shape[3]!];
-      return convolutionKernel('DepthwiseConv2dNative', input!, f!, g.attrs, shape);
+      checkRank('depthwiseConv2d', 'x', input, 4, '[batch, height, width, inChannels]');
+      checkRank('depthwiseConv2d', 'filter', f, 4, '[filterHeight, filterWidth, inChannels, channelMultiplier]');
+      checkChannels('depthwiseConv2d', input, f, 'filter');
+      const g = geometry('depthwiseConv2d', input.shape, f.shape, strides, padding, options);
+      const shape = [input.shape[0]!, g.outHeight, g.outWidth, f.shape[2]! * f.shape[3]!];
+      return convolutionKernel('DepthwiseConv2dNative', input, f, g.attrs, shape);
     },
   );
 }
@@ -357,32 +357,32 @@ export function conv2dTranspose(
       ['filters', filters],
     ],
     (input, filter) => {
-      checkRank(op, 'x', input!, 4, '[batch, height, width, inChannels]');
-      checkRank(op, 'filters', filter!, 4, '[filterHeight, filterWidth, outChannels, inChannels]');
+      checkRank(op, 'x', input, 4, '[batch, height, width, inChannels]');
+      checkRank(op, 'filters', filter, 4, '[filterHeight, filterWidth, outChannels, inChannels]');
       const valid =
         Array.isArray(outputShape) &&
         outputShape.length === 4 &&
         outputShape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0);
       if (!valid) invalidArgument(op, 'outputShape', '4 non-negative integers', describeShape(outputShape));
-      checkChannels(op, input!, filter!, 'filters', 3);
-      if (outputShape[3] !== filter!.shape[2] || outputShape[0] !== input!.shape[0]) {
+      checkChannels(op, input, filter, 'filters', 3);
+      if (outputShape[3] !== filter.shape[2] || outputShape[0] !== input.shape[0]) {
         invalidArgument(
           op,
           'outputShape',
-          `x's batch ${input!.shape[0]} and the filters' out-channels ${filter!.shape[2]} (filters ${formatShape(filter!.shape)})`,
+          `x's batch ${input.shape[0]} and the filters' out-channels ${filter.shape[2]} (filters ${formatShape(filter.shape)})`,
           formatShape(outputShape),
         );
       }
-      const g = geometry(op, outputShape, filter!.shape, strides, padding, {}, 'filters');
-      if (g.outHeight !== input!.shape[1] || g.outWidth !== input!.shape[2]) {
+      const g = geometry(op, outputShape, filter.shape, strides, padding, {}, 'filters');
+      if (g.outHeight !== input.shape[1] || g.outWidth !== input.shape[2]) {
         invalidArgument(
           op,
           'outputShape',
-          `a shape that conv2d with these strides and padding maps onto x ${formatShape(input!.shape)}`,
-          `${formatShape(outputShape)}, which maps onto [${outputShape[0]},${g.outHeight},${g.outWidth},${input!.shape[3]}]`,
+          `a shape that conv2d with these strides and padding maps onto x ${formatShape(input.shape)}`,
+          `${formatShape(outputShape)}, which maps onto [${outputShape[0]},${g.outHeight},${g.outWidth},${input.shape[3]}]`,
         );
       }
-      return convolutionKernel('Conv2DBackpropInput', input!, filter!, g.attrs, outputShape);
+      return convolutionKernel('Conv2DBackpropInput', input, filter, g.attrs, outputShape);
     },
   );
 }
