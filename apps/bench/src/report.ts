@@ -170,6 +170,11 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
     met: scalar === undefined || scalarTape === undefined ? undefined : scalarTape <= 1.5 * scalar,
   });
   checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", ratio('mlp-step', 'tfjs-wasm'), 2.0));
+  // Convolutions (issue 12): forward + both gradients ≥ 1.5× tfjs-wasm at every conv2d shape.
+  for (const w of byId.values()) {
+    if (!w.id.startsWith('conv2d-') || !w.id.endsWith('-grad')) continue;
+    checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-wasm`, ratio(w.id, 'tfjs-wasm'), 1.5));
+  }
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',
