@@ -278,38 +278,18 @@ export class Tensor<D extends DataType = DataType> {
   oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
     return ops.oneHot(this, depth, options);
   }
-  // Convolutions (issue 12): the tensor is `x`.
-  conv1d(
-    filters: ops.ConvolutionOperand,
-    stride: number,
-    padding: ops.ConvolutionPadding,
-    options: { readonly dilations?: number } = {},
-  ): Tensor {
-    return ops.conv1d(this, filters, stride, padding, options);
+  // Convolutions (issue 12): the tensor is `x`; the other arguments as the functions take them.
+  conv1d(...args: Parameters<typeof ops.conv1d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv1d(this, ...args);
   }
-  conv2d(
-    filters: ops.ConvolutionOperand,
-    strides: number | readonly number[],
-    padding: ops.ConvolutionPadding,
-    options: ops.ConvolutionOptions = {},
-  ): Tensor {
-    return ops.conv2d(this, filters, strides, padding, options);
+  conv2d(...args: Parameters<typeof ops.conv2d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv2d(this, ...args);
   }
-  depthwiseConv2d(
-    filter: ops.ConvolutionOperand,
-    strides: number | readonly number[],
-    padding: ops.ConvolutionPadding,
-    options: ops.ConvolutionOptions = {},
-  ): Tensor {
-    return ops.depthwiseConv2d(this, filter, strides, padding, options);
+  depthwiseConv2d(...args: Parameters<typeof ops.depthwiseConv2d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.depthwiseConv2d(this, ...args);
   }
-  conv2dTranspose(
-    filters: ops.ConvolutionOperand,
-    outputShape: readonly number[],
-    strides: number | readonly number[],
-    padding: ops.ConvolutionPadding,
-  ): Tensor {
-    return ops.conv2dTranspose(this, filters, outputShape, strides, padding);
+  conv2dTranspose(...args: Parameters<typeof ops.conv2dTranspose> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv2dTranspose(this, ...args);
   }
 }
 
