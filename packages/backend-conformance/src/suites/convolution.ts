@@ -44,8 +44,11 @@ function describe(shape: ConvolutionShape): string {
   return `x ${formatShape(shape.x)} filter ${formatShape(shape.filter)} strides ${formatShape(shape.strides)}${d} ${shape.padding}`;
 }
 
-/** The three checks (forward, input gradient, filter gradient) of one geometry. */
-function checksOf(shape: ConvolutionShape, depthwise: boolean): OutputCheck[] {
+/** Which kernel of a geometry a check runs: the forward one, the input gradient or the filter gradient. */
+type Pass = 0 | 1 | 2;
+
+/** The check of one geometry for one pass (its reference computed only for that pass). */
+function checkOf(shape: ConvolutionShape, depthwise: boolean, pass: Pass): OutputCheck {
   const name = depthwise ? 'DepthwiseConv2dNative' : 'Conv2D';
   const label = `${name} ${describe(shape)}`;
   const { windows, out } = resolve(shape);
@@ -59,8 +62,8 @@ function checksOf(shape: ConvolutionShape, depthwise: boolean): OutputCheck[] {
   const attrs = { strides: [...windows.strides], dilations: [...windows.dilations], pads: [...windows.pads] };
   const run = (kernel: tf.ConvolutionKernel, a: typeof x, b: typeof x, outShape: readonly number[]) => () =>
     tf.convolutionKernel(kernel, toTensor(a), toTensor(b), attrs, outShape);
-  return [
-    {
+  const checks: (() => OutputCheck)[] = [
+    () => ({
       label,
       build: () =>
         (depthwise ? tf.depthwiseConv2d : tf.conv2d)(toTensor(x), toTensor(filter), shape.strides, shape.padding, {
@@ -68,20 +71,21 @@ function checksOf(shape: ConvolutionShape, depthwise: boolean): OutputCheck[] {
         }),
       expected: convolution(x, filter, windows, yShape, options),
       scale: convolution(x, filter, windows, yShape, magnitude).values,
-    },
-    {
+    }),
+    () => ({
       label: `${name}BackpropInput ${describe(shape)}`,
       build: run(depthwise ? 'DepthwiseConv2dNativeBackpropInput' : 'Conv2DBackpropInput', dy, filter, shape.x),
       expected: convolutionBackpropInput(dy, filter, windows, shape.x, options),
       scale: convolutionBackpropInput(dy, filter, windows, shape.x, magnitude).values,
-    },
-    {
+    }),
+    () => ({
       label: `${name}BackpropFilter ${describe(shape)}`,
       build: run(depthwise ? 'DepthwiseConv2dNativeBackpropFilter' : 'Conv2DBackpropFilter', x, dy, shape.filter),
       expected: convolutionBackpropFilter(x, dy, windows, shape.filter, options),
       scale: convolutionBackpropFilter(x, dy, windows, shape.filter, magnitude).values,
-    },
+    }),
   ];
+  return checks[pass]!();
 }
 
 /** Geometries every backend must get right (small enough for the naive references). */
@@ -98,67 +102,78 @@ export const CONVOLUTION_SHAPES: readonly ConvolutionShape[] = [
   { x: [1, 3, 3, 2], filter: [5, 5, 2, 2], strides: [1, 1], padding: 'SAME' },
 ];
 
-const cases: ConformanceCase[] = [
-  {
-    name: 'Conv2D and its input and filter gradients: strides, dilations, SAME (odd padding) and VALID, batches',
-    kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
-    run: (env) =>
-      checkOutputs(
-        env,
-        CONVOLUTION_SHAPES.flatMap((s) => checksOf(s, false)),
-      ),
-  },
-  {
-    name: 'DepthwiseConv2dNative and its gradients: channel multipliers 1 and 3, strides, dilations, SAME and VALID',
-    kernels: ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'],
-    run: (env) =>
-      checkOutputs(
-        env,
-        (
-          [
-            { x: [2, 6, 7, 3], filter: [3, 3, 3, 1], strides: [1, 1], padding: 'SAME' },
-            { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], strides: [2, 2], padding: 'SAME' },
-            { x: [2, 8, 7, 2], filter: [2, 3, 2, 2], strides: [1, 1], dilations: [2, 2], padding: 'VALID' },
-            { x: [1, 9, 6, 4], filter: [4, 2, 4, 2], strides: [2, 1], padding: 'SAME' },
-          ] satisfies ConvolutionShape[]
-        ).flatMap((s) => checksOf(s, true)),
-      ),
-  },
-  {
-    name: 'Conv2D: conv1d (a height of 1), conv2dTranspose, and an empty batch',
-    kernels: ['Conv2D', 'Conv2DBackpropInput'],
-    run: (env) => {
-      const x = uniformInput('conv1d/x', [2, 9, 3], -1, 1);
-      const filter = uniformInput('conv1d/filter', [3, 3, 4], -1, 1);
-      const windows = { strides: [1, 2], dilations: [1, 1], pads: [0, 1] };
-      const x4 = { ...x, shape: [2, 1, 9, 3] };
-      const f4 = { ...filter, shape: [1, 3, 3, 4] };
-      const expected = convolution(x4, f4, windows, [2, 1, 5, 4], { depthwise: false });
-      const tx = uniformInput('conv2dTranspose/x', [2, 4, 4, 3], -1, 1);
-      const tf4 = uniformInput('conv2dTranspose/filter', [3, 3, 2, 3], -1, 1);
-      const tWindows = { strides: [2, 2], dilations: [1, 1], pads: [0, 0] };
-      return checkOutputs(env, [
-        {
-          label: 'conv1d x [2,9,3] filter [3,3,4] stride 2 SAME',
-          build: () => tf.conv1d(toTensor(x), toTensor(filter), 2, 'same'),
-          expected: { ...expected, shape: [2, 5, 4] },
-          scale: convolution(x4, f4, windows, [2, 1, 5, 4], { depthwise: false, magnitude: true }).values,
-        },
-        {
-          label: 'conv2dTranspose x [2,4,4,3] filter [3,3,2,3] to [2,8,8,2] strides 2 SAME',
-          build: () => tf.conv2dTranspose(toTensor(tx), toTensor(tf4), [2, 8, 8, 2], 2, 'SAME'),
-          expected: convolutionBackpropInput(tx, tf4, tWindows, [2, 8, 8, 2], { depthwise: false }),
-          scale: convolutionBackpropInput(tx, tf4, tWindows, [2, 8, 8, 2], { depthwise: false, magnitude: true })
-            .values,
-        },
-        {
-          label: 'Conv2D x [0,5,5,2] filter [3,3,2,4] SAME',
-          build: () => tf.conv2d(tf.zeros([0, 5, 5, 2]), tf.ones([3, 3, 2, 4]), 1, 'SAME'),
-          expected: { shape: [0, 5, 5, 4], dtype: 'float32', values: [] },
-        },
-      ]);
+const DEPTHWISE_SHAPES: readonly ConvolutionShape[] = [
+  { x: [2, 6, 7, 3], filter: [3, 3, 3, 1], strides: [1, 1], padding: 'SAME' },
+  { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], strides: [2, 2], padding: 'SAME' },
+  { x: [2, 8, 7, 2], filter: [2, 3, 2, 2], strides: [1, 1], dilations: [2, 2], padding: 'VALID' },
+  { x: [1, 9, 6, 4], filter: [4, 2, 4, 2], strides: [2, 1], padding: 'SAME' },
+];
+
+const GEOMETRIES = 'strides, dilations, SAME (odd padding) and VALID, batches and channels above 1';
+
+/** conv1d is Conv2D over a height of 1; an empty batch gives an empty output. */
+function conv1dAndEmptyChecks(): OutputCheck[] {
+  const x = uniformInput('conv1d/x', [2, 9, 3], -1, 1);
+  const filter = uniformInput('conv1d/filter', [3, 3, 4], -1, 1);
+  const windows = { strides: [1, 2], dilations: [1, 1], pads: [0, 1] };
+  const x4 = { ...x, shape: [2, 1, 9, 3] };
+  const f4 = { ...filter, shape: [1, 3, 3, 4] };
+  const expected = convolution(x4, f4, windows, [2, 1, 5, 4], { depthwise: false });
+  return [
+    {
+      label: 'conv1d x [2,9,3] filter [3,3,4] stride 2 SAME',
+      build: () => tf.conv1d(toTensor(x), toTensor(filter), 2, 'same'),
+      expected: { ...expected, shape: [2, 5, 4] },
+      scale: convolution(x4, f4, windows, [2, 1, 5, 4], { depthwise: false, magnitude: true }).values,
     },
-  },
+    {
+      label: 'Conv2D x [0,5,5,2] filter [3,3,2,4] SAME',
+      build: () =>
+        tf.conv2d(
+          toTensor(uniformInput('empty/x', [0, 5, 5, 2], -1, 1)),
+          toTensor(uniformInput('empty/filter', [3, 3, 2, 4], -1, 1)),
+          1,
+          'SAME',
+        ),
+      expected: { shape: [0, 5, 5, 4], dtype: 'float32', values: [] },
+    },
+  ];
+}
+
+/** conv2dTranspose is Conv2DBackpropInput with the output's shape given. */
+function transposeCheck(): OutputCheck {
+  const x = uniformInput('conv2dTranspose/x', [2, 4, 4, 3], -1, 1);
+  const filter = uniformInput('conv2dTranspose/filter', [3, 3, 2, 3], -1, 1);
+  const windows = { strides: [2, 2], dilations: [1, 1], pads: [0, 0] };
+  return {
+    label: 'conv2dTranspose x [2,4,4,3] filter [3,3,2,3] to [2,8,8,2] strides 2 SAME',
+    build: () => tf.conv2dTranspose(toTensor(x), toTensor(filter), [2, 8, 8, 2], 2, 'SAME'),
+    expected: convolutionBackpropInput(x, filter, windows, [2, 8, 8, 2], { depthwise: false }),
+    scale: convolutionBackpropInput(x, filter, windows, [2, 8, 8, 2], { depthwise: false, magnitude: true }).values,
+  };
+}
+
+/** One case per kernel, named after it (a backend that declines a kernel skips exactly its case). */
+function kernelCase(kernel: tf.ConvolutionKernel, pass: Pass, extra: () => OutputCheck[] = () => []): ConformanceCase {
+  const depthwise = kernel.startsWith('Depthwise');
+  return {
+    name: `${kernel}: ${depthwise ? 'channel multipliers 1 to 3, ' : ''}${GEOMETRIES}`,
+    kernels: [kernel],
+    run: (env) =>
+      checkOutputs(env, [
+        ...(depthwise ? DEPTHWISE_SHAPES : CONVOLUTION_SHAPES).map((s) => checkOf(s, depthwise, pass)),
+        ...extra(),
+      ]),
+  };
+}
+
+const cases: ConformanceCase[] = [
+  kernelCase('Conv2D', 0, conv1dAndEmptyChecks),
+  kernelCase('Conv2DBackpropInput', 1, () => [transposeCheck()]),
+  kernelCase('Conv2DBackpropFilter', 2),
+  kernelCase('DepthwiseConv2dNative', 0),
+  kernelCase('DepthwiseConv2dNativeBackpropInput', 1),
+  kernelCase('DepthwiseConv2dNativeBackpropFilter', 2),
 ];
 
 /** The convolution checks. */
