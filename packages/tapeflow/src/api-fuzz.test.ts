@@ -351,5 +351,6 @@ describe('the public API, fuzzed with wrong arguments', () => {
       }
     }
     expect(problems.slice(0, 40)).toEqual([]);
-  });
+    // Every op × template × position × garbage value: seconds on a loaded machine as ops are added.
+  }, 60_000);
 });
