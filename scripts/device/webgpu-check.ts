@@ -35,6 +35,7 @@ interface Result {
   checks: { name: string; ok: boolean; maxError: number }[];
   matmul: MatMulTiming[];
   cpuMatmul: { n: number; gflops: number }[];
+  conv2d?: { shape: string; forwardAndGradientsMs: number; cpuForwardAndGradientsMs: number }[];
   seconds?: number;
   error?: string;
 }
@@ -137,6 +138,60 @@ async function main(): Promise<void> {
     x.dispose();
     return tf.concat([tf.reshape(y, [1]), tf.reshape(g, [1])]);
   });
+  // Convolutions (issue 12): the six kernels on a real GPU against the CPU backend, and one timing.
+  const convLoss = (x: tf.Tensor, f: tf.Tensor, strides: number, which: 0 | 1): tf.Tensor => {
+    const tape = new GradientTape();
+    const y = tape.record(() => {
+      tape.watch([x, f]);
+      return tf.reduceSum(
+        tf.mul(
+          tf.conv2d(x, f, strides, 'SAME'),
+          a([x.shape[0]!, Math.ceil(x.shape[1]! / strides), Math.ceil(x.shape[2]! / strides), f.shape[3]!], 30),
+        ),
+      );
+    });
+    return tape.gradient(y, [x, f])[which]!;
+  };
+  await compare('conv2d 8x28x28x16 * 3x3x16x32 SAME', () =>
+    tf.conv2d(a([8, 28, 28, 16], 31), a([3, 3, 16, 32], 32), 1, 'SAME'),
+  );
+  await compare('conv2d input gradient, strides 2', () => convLoss(a([4, 15, 15, 8], 33), a([3, 3, 8, 12], 34), 2, 0));
+  await compare('conv2d filter gradient 1x56x56x64', () =>
+    convLoss(a([1, 56, 56, 64], 35), a([3, 3, 64, 64], 36), 1, 1),
+  );
+  await compare('depthwiseConv2d dilations 2', () =>
+    tf.depthwiseConv2d(a([2, 20, 20, 8], 37), a([3, 3, 8, 2], 38), 1, 'SAME', { dilations: 2 }),
+  );
+  await compare('conv2dTranspose strides 2', () =>
+    tf.conv2dTranspose(a([2, 10, 10, 16], 39), a([3, 3, 8, 16], 40), [2, 20, 20, 8], 2, 'SAME'),
+  );
+  result.conv2d = [];
+  for (const [n, h, c, o] of [
+    [64, 28, 1, 32],
+    [64, 14, 32, 64],
+    [1, 56, 64, 64],
+  ] as const) {
+    const time = (backend: string): Promise<number> =>
+      onBackend(backend, async () => {
+        const x = a([n, h, h, c], 41);
+        const f = a([3, 3, c, o], 42);
+        const step = async (): Promise<void> => {
+          const g = tf.tidy(() => tf.concat([convLoss(x, f, 1, 0).reshape([-1]), convLoss(x, f, 1, 1).reshape([-1])]));
+          await g.data();
+          g.dispose();
+        };
+        await step();
+        const start = performance.now();
+        for (let i = 0; i < 5; i++) await step();
+        tf.dispose([x, f]);
+        return (performance.now() - start) / 5;
+      });
+    result.conv2d.push({
+      shape: `${n}x${h}x${h}x${c} * 3x3x${c}x${o}`,
+      forwardAndGradientsMs: await time('webgpu'),
+      cpuForwardAndGradientsMs: await time('cpu'),
+    });
+  }
   for (const shader of SHADERS.slice(1)) {
     await compare(
       `${shader}: matmul 129x257x65 transposed both ways`,

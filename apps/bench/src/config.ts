@@ -4,7 +4,7 @@
  * one or two samples; its times mean nothing).
  */
 
-import type { MlpSpec, MnistFitSpec } from './libraries/types.js';
+import type { ConvSpec, MlpSpec, MnistFitSpec } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
 
 /** A library configuration run in its own process. */
@@ -42,6 +42,8 @@ export interface BenchConfig {
   /** The MNIST `fit` epoch, timed with its own options (an epoch lasts seconds). */
   readonly mnist: MnistFitSpec;
   readonly mnistMeasure: MeasureOptions;
+  /** The conv2d workloads (forward, and forward + both gradients, each). */
+  readonly convolutions: readonly ConvSpec[];
   /** Training steps of the memory check, and the most time they may take. */
   readonly memorySteps: number;
   readonly memoryBudgetMs: number;
@@ -63,6 +65,11 @@ export const FULL: BenchConfig = {
   mlp: MLP,
   mnist: MNIST,
   mnistMeasure: { warmupMs: 0, samples: 3, minSampleMs: 0, budgetMs: 30000 },
+  convolutions: [
+    { batch: 64, height: 28, width: 28, inChannels: 1, outChannels: 32, size: 3 },
+    { batch: 64, height: 14, width: 14, inChannels: 32, outChannels: 64, size: 3 },
+    { batch: 1, height: 56, width: 56, inChannels: 64, outChannels: 64, size: 3 },
+  ],
   memorySteps: 1000,
   memoryBudgetMs: 30000,
   measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
@@ -77,6 +84,7 @@ export const QUICK: BenchConfig = {
   mlp: { ...MLP, batch: 8 },
   mnist: { ...MNIST, train: 256, warmupBatches: 2 },
   mnistMeasure: { warmupMs: 0, samples: 1, minSampleMs: 0, budgetMs: 0 },
+  convolutions: [{ batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 5, size: 3 }],
   memorySteps: 10,
   memoryBudgetMs: 5000,
   measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },

@@ -104,6 +104,11 @@ describe('report', () => {
     expect(find('mul 1M')?.met).toBeUndefined();
     expect(find('sum 1M ≥ 2×')).toMatchObject({ met: true, measured: '8.00×' });
     expect(find('MLP step')?.met).toBe(true);
+    const conv = checks.filter((c) => c.target.startsWith('conv2d '));
+    expect(conv.map((c) => c.target)).toContain(
+      'conv2d 1×56×56×64 * 3×3×64×64 SAME, forward + both gradients ≥ 1.5× tfjs-wasm',
+    );
+    expect(conv.every((c) => c.met === undefined)).toBe(true);
     expect(find('tensor count')?.met).toBe(true);
     const leaking = checkTargets(FULL, [outcome('tapeflow', ours, [11, 40]), outcome('tfjs-wasm', wasm)]);
     expect(leaking.find((c) => c.target.startsWith('tensor count'))?.met).toBe(false);

@@ -170,6 +170,13 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
     met: scalar === undefined || scalarTape === undefined ? undefined : scalarTape <= 1.5 * scalar,
   });
   checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", ratio('mlp-step', 'tfjs-wasm'), 2.0));
+  // Convolutions (issue 12): ≥ 1.5× tfjs-wasm at every conv2d row (and tfjs-cpu where wasm has no gradient).
+  for (const w of byId.values()) {
+    if (!w.id.startsWith('conv2d-')) continue;
+    // tfjs-wasm 4.22 has no Conv2DBackpropFilter: the gradient rows compare with tfjs-cpu as well.
+    checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-wasm`, ratio(w.id, 'tfjs-wasm'), 1.5));
+    if (w.id.endsWith('-grad')) checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-cpu`, ratio(w.id, 'tfjs-cpu'), 1.5));
+  }
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

@@ -93,5 +93,20 @@ export function workloads(config: BenchConfig): Workload[] {
     figure: (ms) => ms / 1000,
     measure: config.mnistMeasure,
   });
+  // Convolutions (issue 12): the CNN example's two conv layers at batch 64 and a ResNet-ish layer.
+  for (const spec of config.convolutions) {
+    const { batch, height, width, inChannels, outChannels, size } = spec;
+    const shape = `${batch}×${height}×${width}×${inChannels} * ${size}×${size}×${inChannels}×${outChannels}`;
+    for (const gradients of [false, true]) {
+      list.push({
+        id: `conv2d-${batch}x${height}x${width}x${inChannels}-${outChannels}${gradients ? '-grad' : ''}`,
+        label: `conv2d ${shape} SAME, ${gradients ? 'forward + both gradients' : 'forward'}`,
+        unit: 'ms',
+        higherIsBetter: false,
+        task: (library) => library.conv2d(spec, gradients),
+        figure: (ms) => ms,
+      });
+    }
+  }
   return list;
 }

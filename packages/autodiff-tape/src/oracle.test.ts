@@ -57,7 +57,6 @@ interface Attributes {
   // Pooling and tf.nn (group w-poolnn).
   readonly ksize?: number[];
   readonly strides?: number[];
-  readonly padding?: string;
   readonly varianceEpsilon?: number;
   // Shape ops of issue 12
   readonly index?: number;
@@ -72,6 +71,13 @@ interface Attributes {
   readonly endMask?: number;
   readonly shrinkAxisMask?: number;
   readonly approximate?: boolean;
+  readonly dilations?: [number, number];
+  readonly padding?: 'SAME' | 'VALID';
+  readonly stride?: number;
+  readonly dilation?: number;
+  readonly outputShape?: number[];
+  readonly filterShape?: number[];
+  readonly inputShape?: number[];
 }
 
 interface OracleCase {
@@ -114,6 +120,20 @@ function input(t: Inputs, name: string): tf.Tensor {
   const v = t[name];
   if (v === undefined) throw new Error(`oracle case lacks input '${name}'`);
   return v;
+}
+
+/** TensorFlow's SAME / VALID windows of an NHWC input for an HW.. filter: the convolution kernels' attributes. */
+function windows(a: Attributes, inputShape: readonly number[], filterShape: readonly number[]): tf.ConvolutionAttrs {
+  const strides = attr(a, 'strides');
+  const dilations = attr(a, 'dilations');
+  const pads = [0, 1].map((axis) => {
+    if (attr(a, 'padding') === 'VALID') return 0;
+    const size = inputShape[axis + 1]!;
+    const effective = (filterShape[axis]! - 1) * dilations[axis]! + 1;
+    const out = Math.ceil(size / strides[axis]!);
+    return Math.floor(Math.max((out - 1) * strides[axis]! + effective - size, 0) / 2);
+  });
+  return { strides, dilations, pads };
 }
 
 /** An `axis` attribute, where null (the JSON for Python's None) means all axes. */
@@ -311,6 +331,51 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   floorMod: (t) => tf.floorMod(input(t, 'a'), input(t, 'b')),
   squaredDifference: (t) => tf.squaredDifference(input(t, 'a'), input(t, 'b')),
   divNoNan: (t) => tf.divNoNan(input(t, 'a'), input(t, 'b')),
+  // Convolutions (issue 12)
+  conv2d: (t, a) =>
+    tf.conv2d(input(t, 'x'), input(t, 'filter'), attr(a, 'strides'), attr(a, 'padding'), {
+      dilations: attr(a, 'dilations'),
+    }),
+  conv1d: (t, a) =>
+    tf.conv1d(input(t, 'x'), input(t, 'filter'), attr(a, 'stride'), attr(a, 'padding'), {
+      dilations: attr(a, 'dilation'),
+    }),
+  depthwiseConv2d: (t, a) =>
+    tf.depthwiseConv2d(input(t, 'x'), input(t, 'filter'), attr(a, 'strides'), attr(a, 'padding'), {
+      dilations: attr(a, 'dilations'),
+    }),
+  conv2dTranspose: (t, a) =>
+    tf.conv2dTranspose(
+      input(t, 'x'),
+      input(t, 'filter'),
+      attr(a, 'outputShape'),
+      attr(a, 'strides'),
+      attr(a, 'padding'),
+    ),
+  conv2dBackpropFilter: (t, a) =>
+    tf.convolutionKernel(
+      'Conv2DBackpropFilter',
+      input(t, 'x'),
+      input(t, 'dy'),
+      windows(a, input(t, 'x').shape, attr(a, 'filterShape')),
+      attr(a, 'filterShape'),
+    ),
+  depthwiseBackpropInput: (t, a) =>
+    tf.convolutionKernel(
+      'DepthwiseConv2dNativeBackpropInput',
+      input(t, 'dy'),
+      input(t, 'filter'),
+      windows(a, attr(a, 'inputShape'), input(t, 'filter').shape),
+      attr(a, 'inputShape'),
+    ),
+  depthwiseBackpropFilter: (t, a) =>
+    tf.convolutionKernel(
+      'DepthwiseConv2dNativeBackpropFilter',
+      input(t, 'x'),
+      input(t, 'dy'),
+      windows(a, input(t, 'x').shape, attr(a, 'filterShape')),
+      attr(a, 'filterShape'),
+    ),
 };
 
 // ---- comparing ------------------------------------------------------------------------------------

@@ -15,6 +15,14 @@ import { broadcastToKernel } from './kernels/BroadcastTo.js';
 import { castKernel } from './kernels/Cast.js';
 import { comparisonKernel } from './kernels/comparison.js';
 import { concatKernel } from './kernels/Concat.js';
+import {
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+  conv2dKernel,
+  depthwiseBackpropFilterKernel,
+  depthwiseBackpropInputKernel,
+  depthwiseConv2dKernel,
+} from './kernels/convolution.js';
 import { fillKernel } from './kernels/Fill.js';
 import { gatherKernel } from './kernels/Gather.js';
 import { matMulKernel } from './kernels/MatMul.js';
@@ -97,6 +105,13 @@ export function createKernelTable(buffers: KernelBuffers): CpuKernelTable {
     GatherNd: bind(gatherNdKernel),
     ScatterNd: bind(scatterNdKernel),
     StridedSlice: bind(stridedSliceKernel),
+    // Convolutions (issue 12)
+    Conv2D: bind(conv2dKernel),
+    Conv2DBackpropInput: bind(conv2dBackpropInputKernel),
+    Conv2DBackpropFilter: bind(conv2dBackpropFilterKernel),
+    DepthwiseConv2dNative: bind(depthwiseConv2dKernel),
+    DepthwiseConv2dNativeBackpropInput: bind(depthwiseBackpropInputKernel),
+    DepthwiseConv2dNativeBackpropFilter: bind(depthwiseBackpropFilterKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

@@ -10,6 +10,14 @@ import type { BinaryKernel, KernelFunction, KernelName, UnaryKernel } from '@tap
 import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/backend';
 import type { KernelContext, WebGpuKernel } from './kernel-context.js';
 import { argReductionKernel, softmaxKernel } from './kernels/along-axis.js';
+import {
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+  conv2dKernel,
+  depthwiseBackpropFilterKernel,
+  depthwiseBackpropInputKernel,
+  depthwiseConv2dKernel,
+} from './kernels/convolution.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/copy.js';
 import { fillKernel, rangeKernel } from './kernels/creation.js';
 import { binaryKernel, castKernel, comparisonKernel, selectKernel, unaryKernel } from './kernels/elementwise.js';
@@ -87,6 +95,13 @@ export function createKernelTable(context: KernelContext): WebGpuKernelTable {
     GatherNd: bind(gatherNdKernel),
     ScatterNd: bind(scatterNdKernel),
     StridedSlice: bind(stridedSliceKernel),
+    // Convolutions (issue 12)
+    Conv2D: bind(conv2dKernel),
+    Conv2DBackpropInput: bind(conv2dBackpropInputKernel),
+    Conv2DBackpropFilter: bind(conv2dBackpropFilterKernel),
+    DepthwiseConv2dNative: bind(depthwiseConv2dKernel),
+    DepthwiseConv2dNativeBackpropInput: bind(depthwiseBackpropInputKernel),
+    DepthwiseConv2dNativeBackpropFilter: bind(depthwiseBackpropFilterKernel),
     Softmax: bind(softmaxKernel),
     // Reductions and scans (issue 12)
     Prod: bind(reductionKernel('Prod')),

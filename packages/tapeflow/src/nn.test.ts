@@ -9,20 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from './index.js';
 
 /** tf.nn names that other groups' branches add; emptied by the lead when those branches are merged. */
-const PENDING_FROM_OTHER_GROUPS: readonly string[] = [
-  // w-elem: activations.
-  'relu6',
-  'elu',
-  'selu',
-  'gelu',
-  'silu',
-  'leakyRelu',
-  // w-conv: convolutions.
-  'conv1d',
-  'conv2d',
-  'depthwiseConv2d',
-  'conv2dTranspose',
-];
+const PENDING_FROM_OTHER_GROUPS: readonly string[] = [];
 
 /**
  * The names of API.md's "tf.nn" section: every backquoted `name(` and every backquoted run of two or

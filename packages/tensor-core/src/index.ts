@@ -35,6 +35,9 @@ export * from './ops/shape-ops.js';
 export * from './ops/shape-more.js';
 export * from './ops/gather-nd.js';
 export * from './ops/strided-slice.js';
+// Convolutions (issue 12); `convolutionKernel` is the gradients' entry, in ./internal only.
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d } from './ops/convolution.js';
+export type { ConvolutionOperand, ConvolutionOptions, ConvolutionPadding } from './ops/convolution.js';
 export {
   constant,
   eye,

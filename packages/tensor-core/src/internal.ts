@@ -31,6 +31,8 @@ export { assertDataType, assertLiveTensor, convertPair, convertToTensor, release
 export { describeValue as describeOperand } from './ops/convert.js';
 export { variableInitialValue } from './ops/creation.js';
 export { reducedShape } from './ops/reduction.js';
+export { convolutionKernel } from './ops/convolution.js';
+export type { ConvolutionAttrs, ConvolutionKernel } from './ops/convolution.js';
 export { formatTensor, formatValues, shortestFloat32 } from './print.js';
 export { randomBits, threefry2x32 } from './random.js';
 // Pooling (group w-poolnn): the windows of a pooling call, and the gradients' kernels as functions.

@@ -105,6 +105,23 @@ const poolSpec = <const I extends Readonly<Record<string, InputSpec>>>(inputs: I
     attrs: { ksize: 'number[]', strides: 'number[]', pads: 'number[]' },
     note,
   }) as const;
+
+const CONV_NOTE =
+  '`x` [n, h, w, c], `filter` [kh, kw, c, o], `dy` [n, oh, ow, o]; `strides`, `dilations` [along h, along w], ' +
+  '`pads` [top, left] (cells outside `x` read 0; SAME already resolved with the extra row bottom/right).';
+const DEPTHWISE_NOTE =
+  '`filter` [kh, kw, c, m]: input channel k feeds output channels k·m … k·m + m - 1; otherwise as Conv2D.';
+const convSpec = <const A extends string, const B extends string>(first: A, second: B, note: string) =>
+  ({
+    family: 'other',
+    inputs: { [first]: { dtypes: FLOAT }, [second]: { dtypes: FLOAT } } as {
+      readonly [N in A | B]: { readonly dtypes: typeof FLOAT };
+    },
+    output: { sameAs: first },
+    attrs: { strides: 'number[]', dilations: 'number[]', pads: 'number[]' },
+    note,
+  }) as const;
+
 /**
  * The spec of every primitive kernel, keyed by TensorFlow's kernel name. Order is the order of
  * `PRIMITIVE_KERNEL_NAMES` and of the README table.
@@ -313,6 +330,29 @@ export const PRIMITIVE_SPECS = {
   },
   // ---- elementwise math and activations (issue 12): elementwise-specs.ts ----
   ...ELEMENTWISE_MATH_SPECS,
+  // Convolutions (NHWC inputs, HWIO filters; tensor-core resolves SAME/VALID into `pads`).
+  Conv2D: convSpec('x', 'filter', CONV_NOTE),
+  Conv2DBackpropInput: convSpec(
+    'dy',
+    'filter',
+    'The gradient of Conv2D w.r.t. `x` (shape `output.shape`). ' + CONV_NOTE,
+  ),
+  Conv2DBackpropFilter: convSpec(
+    'x',
+    'dy',
+    'The gradient of Conv2D w.r.t. `filter` (shape `output.shape`). ' + CONV_NOTE,
+  ),
+  DepthwiseConv2dNative: convSpec('x', 'filter', DEPTHWISE_NOTE),
+  DepthwiseConv2dNativeBackpropInput: convSpec(
+    'dy',
+    'filter',
+    'The gradient of DepthwiseConv2dNative w.r.t. `x`. ' + DEPTHWISE_NOTE,
+  ),
+  DepthwiseConv2dNativeBackpropFilter: convSpec(
+    'x',
+    'dy',
+    'The gradient of DepthwiseConv2dNative w.r.t. `filter`. ' + DEPTHWISE_NOTE,
+  ),
 } as const satisfies Readonly<Record<string, OpSpec>>;
 
 /** The spec of every fused kernel (optional for a backend: tensor-core runs the composite instead). */

@@ -8,6 +8,7 @@ import * as internal from './internal.js';
 import * as main from './index.js';
 import * as activations from './ops/activations.js';
 import * as convert from './ops/convert.js';
+import * as convolution from './ops/convolution.js';
 import * as creation from './ops/creation.js';
 import * as elementwise from './ops/elementwise.js';
 import * as elementwiseMath from './ops/elementwise-math.js';
@@ -30,6 +31,7 @@ const HELPERS = [
   'convertPair',
   'convertToTensor',
   'poolGeometry',
+  'convolutionKernel',
   'describeValue',
   'reducedShape',
   'releaseConverted',
@@ -52,6 +54,7 @@ const OP_FILES = {
   gatherNd,
   stridedSlice,
   elementwiseMath,
+  convolution,
 };
 
 describe('the op files and the public entry', () => {

@@ -365,6 +365,19 @@ export class Tensor<D extends DataType = DataType> {
   avgPool2d(ksize: ops.PoolSize, strides: ops.PoolSize, padding: ops.PaddingName): Tensor {
     return ops.avgPool2d(this, ksize, strides, padding);
   }
+  // Convolutions (issue 12): the tensor is `x`; the other arguments as the functions take them.
+  conv1d(...args: Parameters<typeof ops.conv1d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv1d(this, ...args);
+  }
+  conv2d(...args: Parameters<typeof ops.conv2d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv2d(this, ...args);
+  }
+  depthwiseConv2d(...args: Parameters<typeof ops.depthwiseConv2d> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.depthwiseConv2d(this, ...args);
+  }
+  conv2dTranspose(...args: Parameters<typeof ops.conv2dTranspose> extends [unknown, ...infer R] ? R : never): Tensor {
+    return ops.conv2dTranspose(this, ...args);
+  }
 }
 
 /** Options of a Variable. */

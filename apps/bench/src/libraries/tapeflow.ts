@@ -9,7 +9,7 @@ import { cpuBackend, type CpuBackendOptions } from '@tapeflow/backend-cpu';
 import { Sequential, layers, optimizers } from '@tapeflow/layers';
 import * as tf from '@tapeflow/tensor-core';
 import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
-import type { ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import type { ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -87,6 +87,7 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
       return tapeflowMlp(spec);
     },
     mnistFit: (spec) => tapeflowMnistFit(spec),
+    conv2d: (spec, gradients) => tapeflowConv2d(spec, gradients),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -157,5 +158,29 @@ function tapeflowMnistFit(spec: MnistFitSpec): Task {
       optimizer.dispose();
       tf.dispose([x, y, xWarm, yWarm, ...initial]);
     },
+  };
+}
+
+function tapeflowConv2d(spec: ConvSpec, gradients: boolean): Task {
+  const { batch, height, width, inChannels, outChannels, size } = spec;
+  const x = tf.tensor(uniform(batch * height * width * inChannels, 31), [batch, height, width, inChannels]);
+  const filter = tf.tensor(uniform(size * size * inChannels * outChannels, 32), [size, size, inChannels, outChannels]);
+  const dy = tf.tensor(uniform(batch * height * width * outChannels, 33), [batch, height, width, outChannels]);
+  return {
+    run: () => {
+      tf.tidy(() => {
+        if (!gradients) {
+          tf.conv2d(x, filter, 1, 'SAME').dataSync();
+          return;
+        }
+        const tape = new GradientTape();
+        tape.watch([x, filter]);
+        const y = tape.record(() => tf.conv2d(x, filter, 1, 'SAME'));
+        const [dx, dfilter] = tape.gradient(y, [x, filter], { outputGradients: dy });
+        dx!.dataSync();
+        dfilter!.dataSync();
+      });
+    },
+    dispose: () => tf.dispose([x, filter, dy]),
   };
 }

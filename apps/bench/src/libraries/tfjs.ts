@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
-import type { ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import type { ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
@@ -68,6 +68,7 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     },
     mlp: (spec) => tfjsMlp(spec),
     mnistFit: (spec) => tfjsMnistFit(spec),
+    conv2d: (spec, gradients) => tfjsConv2d(spec, gradients),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -135,5 +136,34 @@ function tfjsMnistFit(spec: MnistFitSpec): Task {
       optimizer.dispose();
       tf.dispose([x, y, xWarm, yWarm, ...initial]);
     },
+  };
+}
+
+function tfjsConv2d(spec: ConvSpec, gradients: boolean): Task | undefined {
+  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel: no gradient row there.
+  if (gradients && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) return undefined;
+  const { batch, height, width, inChannels, outChannels, size } = spec;
+  const x = tf.tensor4d(uniform(batch * height * width * inChannels, 31), [batch, height, width, inChannels]);
+  const filter = tf.tensor4d(uniform(size * size * inChannels * outChannels, 32), [
+    size,
+    size,
+    inChannels,
+    outChannels,
+  ]);
+  const dy = tf.tensor4d(uniform(batch * height * width * outChannels, 33), [batch, height, width, outChannels]);
+  const both = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'));
+  return {
+    run: () => {
+      tf.tidy(() => {
+        if (!gradients) {
+          tf.conv2d(x, filter, 1, 'same').dataSync();
+          return;
+        }
+        const [dx, dfilter] = both([x, filter], dy);
+        dx!.dataSync();
+        dfilter!.dataSync();
+      });
+    },
+    dispose: () => tf.dispose([x, filter, dy]),
   };
 }

@@ -42,6 +42,19 @@ export interface MnistFitSpec {
   readonly warmupBatches: number;
 }
 
+/**
+ * A conv2d workload: x [batch, height, width, inChannels] through a [size, size, inChannels,
+ * outChannels] filter, stride 1, SAME padding.
+ */
+export interface ConvSpec {
+  readonly batch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly size: number;
+}
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -60,5 +73,10 @@ export interface Library {
   mlp(spec: MlpSpec): Task;
   /** One epoch of `fit` on MNIST (see MnistFitSpec), or undefined where the library has no `fit`. */
   mnistFit(spec: MnistFitSpec): Task | undefined;
+  /**
+   * conv2d forward (`gradients` false), or forward plus the gradients w.r.t. the input and the filter
+   * for a given upstream, through the library's autodiff; undefined where the library has no conv2d.
+   */
+  conv2d(spec: ConvSpec, gradients: boolean): Task | undefined;
   memory(): MemoryFigures;
 }

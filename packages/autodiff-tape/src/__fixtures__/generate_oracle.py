@@ -273,6 +273,67 @@ def _strided_slice(x, begin, end, strides, begin_mask, end_mask, shrink_mask):
     return x
 
 
+# Convolutions: TensorFlow's NHWC inputs and HWIO filters (depthwise: HW, in-channel, multiplier) are
+# permuted to PyTorch's NCHW and OIHW here, and TF's SAME padding (the extra row and column at the
+# bottom and right when the total is odd) is applied explicitly with F.pad, as PyTorch pads evenly.
+def _same_pads(size, k, stride, dilation):
+    effective = (k - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def _pads(a, size_h, size_w, kh, kw):
+    if a['padding'] == 'VALID':
+        return 0, 0, 0, 0
+    top, bottom = _same_pads(size_h, kh, a['strides'][0], a['dilations'][0])
+    left, right = _same_pads(size_w, kw, a['strides'][1], a['dilations'][1])
+    return top, bottom, left, right
+
+
+def _conv2d(x, w, a, depthwise=False):
+    top, bottom, left, right = _pads(a, x.shape[1], x.shape[2], w.shape[0], w.shape[1])
+    xc = torch.nn.functional.pad(x.permute(0, 3, 1, 2), (left, right, top, bottom))
+    if depthwise:
+        # Output channel c*M + m reads input channel c through w[:, :, c, m]: groups=C, weight [C*M, 1, kh, kw].
+        wc = w.permute(2, 3, 0, 1).reshape(w.shape[2] * w.shape[3], 1, w.shape[0], w.shape[1])
+        groups = w.shape[2]
+    else:
+        wc = w.permute(3, 2, 0, 1)
+        groups = 1
+    y = torch.nn.functional.conv2d(xc, wc, stride=tuple(a['strides']), dilation=tuple(a['dilations']), groups=groups)
+    return y.permute(0, 2, 3, 1)
+
+
+def _conv1d(x, w, a):
+    attrs = {'strides': [1, a['stride']], 'dilations': [1, a['dilation']], 'padding': a['padding']}
+    return _conv2d(x.unsqueeze(1), w.unsqueeze(0), attrs).squeeze(1)
+
+
+def _conv2d_transpose(x, w, a):
+    # The transpose of the SAME/VALID conv2d from outputShape to x: the full transposed convolution,
+    # zero-extended to the padded size, then cropped by TF's padding.
+    n, h, wd, c = a['outputShape']
+    top, bottom, left, right = _pads(a, h, wd, w.shape[0], w.shape[1])
+    full = torch.nn.functional.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=tuple(a['strides']))
+    extra_h = max(h + top + bottom - full.shape[2], 0)
+    extra_w = max(wd + left + right - full.shape[3], 0)
+    full = torch.nn.functional.pad(full, (0, extra_w, 0, extra_h))
+    return full[:, :, top:top + h, left:left + wd].permute(0, 2, 3, 1)
+
+
+def _backprop_filter(x, dy, a, depthwise=False):
+    # The filter gradient of the convolution at x for upstream dy (linear in the filter, so taken at
+    # zeros), kept differentiable in x and dy.
+    w = torch.zeros(a['filterShape'], dtype=F64, requires_grad=True)
+    return torch.autograd.grad(_conv2d(x, w, a, depthwise), w, dy, create_graph=True)[0]
+
+
+def _backprop_input(dy, w, a, depthwise=False):
+    x = torch.zeros(a['inputShape'], dtype=F64, requires_grad=True)
+    return torch.autograd.grad(_conv2d(x, w, a, depthwise), x, dy, create_graph=True)[0]
+
+
 EXPRESSIONS = {
     'add': lambda t, _: t['a'] + t['b'],
     'sub': lambda t, _: t['a'] - t['b'],
@@ -389,6 +450,14 @@ EXPRESSIONS = {
     'floorMod': lambda t, _: torch.remainder(t['a'], t['b']),
     'squaredDifference': lambda t, _: torch.square(t['a'] - t['b']),
     'divNoNan': lambda t, _: t['a'] / t['b'],
+    # Convolutions (issue 12)
+    'conv2d': lambda t, a: _conv2d(t['x'], t['filter'], a),
+    'conv1d': lambda t, a: _conv1d(t['x'], t['filter'], a),
+    'depthwiseConv2d': lambda t, a: _conv2d(t['x'], t['filter'], a, depthwise=True),
+    'conv2dTranspose': lambda t, a: _conv2d_transpose(t['x'], t['filter'], a),
+    'conv2dBackpropFilter': lambda t, a: _backprop_filter(t['x'], t['dy'], a),
+    'depthwiseBackpropInput': lambda t, a: _backprop_input(t['dy'], t['filter'], a, depthwise=True),
+    'depthwiseBackpropFilter': lambda t, a: _backprop_filter(t['x'], t['dy'], a, depthwise=True),
 }
 
 
@@ -739,6 +808,36 @@ def build_cases():
     case('second order: selu', 'selu', lambda r: [tensor_input('x', r.away_from_zero([5], 0.2, 2.0))], order=2)
     case('second order: atan2', 'atan2',
          lambda r: [tensor_input('a', r.uniform([4])), tensor_input('b', r.away_from_zero([4]))], order=2)
+    # Convolutions (issue 12): NHWC / HWIO as TensorFlow; the torch twins convert (see _conv2d).
+    def conv(name, expr, x_shape, f_shape, attrs, order=1):
+        case(name, expr, lambda r: [tensor_input('x', r.uniform(x_shape)), tensor_input('filter', r.uniform(f_shape))],
+             attrs, order=order)
+
+    same2 = {'strides': [2, 2], 'dilations': [1, 1], 'padding': 'SAME'}
+    conv('conv2d: SAME strides 2 (odd padding), batch 2', 'conv2d', [2, 5, 6, 3], [3, 3, 3, 4], same2)
+    conv('conv2d: VALID dilations 2', 'conv2d', [1, 7, 6, 2], [2, 3, 2, 3], {'strides': [1, 1], 'dilations': [2, 2], 'padding': 'VALID'})
+    conv('conv2d: SAME strides [1, 2], filter 4x2', 'conv2d', [2, 6, 5, 2], [4, 2, 2, 3], {'strides': [1, 2], 'dilations': [1, 1], 'padding': 'SAME'})
+    conv('conv1d: SAME stride 2', 'conv1d', [2, 7, 3], [3, 3, 2], {'stride': 2, 'dilation': 1, 'padding': 'SAME'})
+    conv('depthwiseConv2d: SAME strides 2, multiplier 2', 'depthwiseConv2d', [2, 5, 5, 3], [3, 3, 3, 2], same2)
+    conv('depthwiseConv2d: VALID dilations 2', 'depthwiseConv2d', [1, 7, 7, 2], [2, 2, 2, 1], {'strides': [1, 1], 'dilations': [2, 2], 'padding': 'VALID'})
+    conv('conv2dTranspose: SAME strides 2 to [2, 6, 5, 2]', 'conv2dTranspose', [2, 3, 3, 4], [3, 3, 2, 4], {**same2, 'outputShape': [2, 6, 5, 2]})
+    conv('conv2dTranspose: VALID strides 2 to [1, 7, 7, 3]', 'conv2dTranspose', [1, 3, 3, 2], [3, 3, 3, 2], {'strides': [2, 2], 'dilations': [1, 1], 'padding': 'VALID', 'outputShape': [1, 7, 7, 3]})
+    conv('second order: conv2d SAME strides 2', 'conv2d', [1, 5, 4, 2], [3, 3, 2, 3], same2, order=2)
+    conv('second order: depthwiseConv2d SAME', 'depthwiseConv2d', [1, 4, 5, 2], [3, 2, 2, 2], {'strides': [1, 1], 'dilations': [1, 1], 'padding': 'SAME'}, order=2)
+    conv('second order: conv2dTranspose SAME strides 2', 'conv2dTranspose', [1, 2, 3, 3], [3, 3, 2, 3], {**same2, 'outputShape': [1, 4, 5, 2]}, order=2)
+
+    def backprop(name, expr, first, second, attrs, order=1):
+        case(name, expr, lambda r: [tensor_input(first[0], r.uniform(first[1])), tensor_input(second[0], r.uniform(second[1]))],
+             attrs, order=order)
+
+    backprop('Conv2DBackpropFilter: SAME strides 2', 'conv2dBackpropFilter', ('x', [2, 5, 6, 3]), ('dy', [2, 3, 3, 4]),
+             {**same2, 'filterShape': [3, 3, 3, 4]})
+    backprop('DepthwiseConv2dNativeBackpropInput: SAME strides 2', 'depthwiseBackpropInput', ('dy', [2, 3, 3, 6]),
+             ('filter', [3, 3, 3, 2]), {**same2, 'inputShape': [2, 5, 6, 3]})
+    backprop('DepthwiseConv2dNativeBackpropFilter: SAME strides 2', 'depthwiseBackpropFilter', ('x', [2, 5, 6, 3]),
+             ('dy', [2, 3, 3, 6]), {**same2, 'filterShape': [3, 3, 3, 2]})
+    backprop('second order: Conv2DBackpropFilter VALID', 'conv2dBackpropFilter', ('x', [1, 5, 5, 2]), ('dy', [1, 3, 3, 2]),
+             {'strides': [1, 1], 'dilations': [1, 1], 'padding': 'VALID', 'filterShape': [3, 3, 2, 2]}, order=2)
     return cases
 
 

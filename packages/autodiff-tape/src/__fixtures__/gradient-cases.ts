@@ -5,6 +5,7 @@
  */
 import * as tf from '@tapeflow/tensor-core';
 import * as internal from '@tapeflow/tensor-core/internal';
+import { convolutionKernel } from '@tapeflow/tensor-core/internal';
 
 let seed = 100;
 /** Uniform in [lo, hi). */
@@ -26,6 +27,9 @@ const spaced = (shape: number[]): tf.Tensor => {
 const POOL_WINDOWS = { ksize: [3, 3], strides: [2, 2], pads: [1, 1] } as const;
 
 export type GradientCase = [name: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]];
+
+/** Window attributes of the cases that call the backprop kernels directly. */
+const CONV_ATTRS = { strides: [2, 2], dilations: [1, 1], pads: [1, 0] };
 
 export const GRADIENT_CASES: GradientCase[] = [
   ['add (broadcast b)', (a, b) => tf.add(a, b), () => [rand([2, 3]), rand([3])]],
@@ -297,5 +301,42 @@ export const GRADIENT_CASES: GradientCase[] = [
     'round, floor, ceil and floorDiv have no gradient',
     (a) => tf.add(tf.mul(a, 2), tf.add(tf.round(a), tf.add(tf.floor(a), tf.add(tf.ceil(a), tf.floorDiv(a, 0.3))))),
     () => [tf.tensor([-0.83, -0.4, 0.13, 0.74])],
+  ],
+  // Convolutions (issue 12)
+  [
+    'conv2d SAME strides 2 (odd padding)',
+    (x, f) => tf.conv2d(x, f, 2, 'SAME'),
+    () => [rand([2, 6, 5, 2]), rand([3, 2, 2, 3])],
+  ],
+  [
+    'conv2d VALID dilations 2',
+    (x, f) => tf.conv2d(x, f, 1, 'valid', { dilations: 2 }),
+    () => [rand([1, 6, 6, 2]), rand([2, 2, 2, 2])],
+  ],
+  ['conv1d SAME stride 2', (x, f) => tf.conv1d(x, f, 2, 'SAME'), () => [rand([2, 7, 2]), rand([3, 2, 3])]],
+  [
+    'depthwiseConv2d SAME multiplier 2',
+    (x, f) => tf.depthwiseConv2d(x, f, [1, 2], 'SAME'),
+    () => [rand([2, 5, 6, 2]), rand([3, 3, 2, 2])],
+  ],
+  [
+    'conv2dTranspose SAME strides 2 (Conv2DBackpropInput)',
+    (x, f) => tf.conv2dTranspose(x, f, [1, 6, 5, 2], 2, 'SAME'),
+    () => [rand([1, 3, 3, 3]), rand([3, 3, 2, 3])],
+  ],
+  [
+    'Conv2DBackpropFilter (strides 2, pads [1, 0])',
+    (x, dy) => convolutionKernel('Conv2DBackpropFilter', x, dy, CONV_ATTRS, [3, 2, 2, 3]),
+    () => [rand([1, 5, 4, 2]), rand([1, 3, 2, 3])],
+  ],
+  [
+    'DepthwiseConv2dNativeBackpropInput (strides 2, pads [1, 0])',
+    (dy, f) => convolutionKernel('DepthwiseConv2dNativeBackpropInput', dy, f, CONV_ATTRS, [1, 5, 4, 2]),
+    () => [rand([1, 3, 2, 4]), rand([3, 2, 2, 2])],
+  ],
+  [
+    'DepthwiseConv2dNativeBackpropFilter (strides 2, pads [1, 0])',
+    (x, dy) => convolutionKernel('DepthwiseConv2dNativeBackpropFilter', x, dy, CONV_ATTRS, [3, 2, 2, 2]),
+    () => [rand([1, 5, 4, 2]), rand([1, 3, 2, 4])],
   ],
 ];

@@ -7,6 +7,7 @@
  */
 
 import type { GradientTable } from './definition.js';
+import * as convolution from './convolution.js';
 import * as elementwise from './elementwise.js';
 import * as elementwiseMath from './elementwise-math.js';
 import * as indexing from './indexing.js';
@@ -27,6 +28,8 @@ export const GRADIENTS: GradientTable = {
   // Pooling (group w-poolnn).
   ...pooling,
   ...shapeMore,
+  // Convolutions (issue 12)
+  ...convolution,
   Equal: null,
   NotEqual: null,
   Greater: null,

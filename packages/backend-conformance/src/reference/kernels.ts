@@ -13,6 +13,7 @@ import type {
   UnaryKernel,
 } from '@tapeflow/tensor-core/internal';
 import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/internal';
+import { convolution, convolutionBackpropFilter, convolutionBackpropInput } from './convolution.js';
 import { binary, cast, compare, select, unary } from './elementwise.js';
 import { broadcastTo, concat, fill, gather, oneHot, range, slice, unsortedSegmentSum } from './indexing.js';
 import { matMul, transpose } from './linalg.js';
@@ -45,6 +46,10 @@ type BinaryReferences = { readonly [K in BinaryKernel]: KernelReference<K> };
  * The reference of every kernel, primitive and fused. The unary and binary kernels map over their
  * names: their definitions are the spec's (reference/elementwise.ts reads them).
  */
+const PLAIN = { depthwise: false } as const;
+const DEPTHWISE = { depthwise: true } as const;
+
+/** The reference of every kernel, primitive and fused. */
 export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K> } = {
   ...kernelsByName<UnaryKernel, UnaryReferences>(
     UNARY_KERNELS,
@@ -96,6 +101,16 @@ export const KERNEL_REFERENCES: { readonly [K in KernelName]: KernelReference<K>
   GatherNd: ({ x, indices }) => gatherNd(x, indices),
   ScatterNd: ({ indices, updates }, _attrs, output) => scatterNd(indices, updates, output.shape),
   StridedSlice: ({ x }, { begin, strides }, output) => stridedSlice(x, begin, strides, output.shape),
+  // Convolutions (issue 12)
+  Conv2D: ({ x, filter }, attrs, output) => convolution(x, filter, attrs, output.shape, PLAIN),
+  Conv2DBackpropInput: ({ dy, filter }, attrs, output) =>
+    convolutionBackpropInput(dy, filter, attrs, output.shape, PLAIN),
+  Conv2DBackpropFilter: ({ x, dy }, attrs, output) => convolutionBackpropFilter(x, dy, attrs, output.shape, PLAIN),
+  DepthwiseConv2dNative: ({ x, filter }, attrs, output) => convolution(x, filter, attrs, output.shape, DEPTHWISE),
+  DepthwiseConv2dNativeBackpropInput: ({ dy, filter }, attrs, output) =>
+    convolutionBackpropInput(dy, filter, attrs, output.shape, DEPTHWISE),
+  DepthwiseConv2dNativeBackpropFilter: ({ x, dy }, attrs, output) =>
+    convolutionBackpropFilter(x, dy, attrs, output.shape, DEPTHWISE),
   Softmax: ({ x }, { axis }) => softmax(x, axis),
   // Reductions and scans (issue 12)
   Prod: ({ x }, { axes }) => reduce('Prod', x, axes),

@@ -284,6 +284,37 @@ const PROGRAMS: readonly GradientProgram[] = [
         ].reduce((a, b) => tf.add(a, b));
       }),
   },
+  // Convolutions (issue 12)
+  {
+    name: 'conv2d (strides 2, SAME), depthwiseConv2d (dilations 2) and conv2dTranspose, chained',
+    kernels: [
+      'Conv2D',
+      'Conv2DBackpropInput',
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNative',
+      'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'Mul',
+      'Sum',
+      'BroadcastTo',
+      'Fill',
+    ],
+    outputs: ['loss', 'dx', 'dfilter', 'ddepthwise', 'dtranspose'],
+    build: () =>
+      lossAndGradients(
+        [
+          input('conv/x', [2, 9, 8, 3]),
+          input('conv/filter', [3, 3, 3, 4]),
+          input('conv/depthwise', [2, 2, 4, 2]),
+          input('conv/transpose', [3, 3, 2, 8]),
+        ],
+        (x, filter, depthwise, transpose) => {
+          const y = tf.conv2d(x, filter, 2, 'SAME');
+          const z = tf.depthwiseConv2d(y, depthwise, 1, 'SAME', { dilations: 2 });
+          return weightedSum('conv/out', tf.conv2dTranspose(z, transpose, [2, 9, 8, 2], 2, 'SAME'));
+        },
+      ),
+  },
 ];
 
 interface ProgramResult {

@@ -3,6 +3,7 @@
  * (nothing else can pass without it), then each kernel family, large inputs, random and gradients.
  */
 import type { ConformanceGroup } from '../case.js';
+import { convolutionGroup } from './convolution.js';
 import { creationGroup } from './creation.js';
 import { binaryGroup, unaryGroup } from './elementwise.js';
 import { fusedGroup } from './fused.js';
@@ -38,4 +39,6 @@ export const CONFORMANCE_GROUPS: readonly ConformanceGroup[] = [
   gradientGroup,
   // Reductions and scans (issue 12)
   scanGroup,
+  // Convolutions (issue 12)
+  convolutionGroup,
 ];

@@ -11,6 +11,7 @@
 import type { BinaryKernel, KernelName, ReductionKernel, UnaryKernel } from '@tapeflow/tensor-core/backend';
 import { BINARY_KERNELS, UNARY_KERNELS, kernelsByName } from '@tapeflow/tensor-core/backend';
 import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
+import { wasmConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput } from './wasm-convolution.js';
 import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
 import { wasmMatMul } from './wasm-matmul.js';
 import { wasmReduction } from './wasm-reduction.js';
@@ -54,5 +55,12 @@ export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
     Any: null,
     All: null,
   };
-  return { ...reference, ...presentReplacements(replacements) };
+  return {
+    ...reference,
+    ...presentReplacements(replacements),
+    // Convolutions (issue 12): Conv2D and its gradients as blocked packed products; depthwise stays plain.
+    Conv2D: wasmConv2D(store, reference.Conv2D),
+    Conv2DBackpropInput: wasmConv2DBackpropInput(store, reference.Conv2DBackpropInput),
+    Conv2DBackpropFilter: wasmConv2DBackpropFilter(store, reference.Conv2DBackpropFilter),
+  };
 }

@@ -131,3 +131,40 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     return out;
   };
 }
+
+/**
+ * C (m × n, rows n floats apart, at byte offset `c`) = A · B from operands already packed by `pack4`
+ * (A, m × k) and `pack8` (B, k × n), with k > 0: the packed product the convolutions run per block of
+ * patches, on the pool when large.
+ */
+export function runPackedProduct(
+  store: WasmBufferStore,
+  packedA: number,
+  packedB: number,
+  m: number,
+  n: number,
+  k: number,
+  c: number,
+): void {
+  const rowPanels = Math.ceil(m / MR);
+  const columnPanels = Math.ceil(n / NR);
+  const parallel = store.parallel(m * n * k * WORK_PER_MULTIPLY_ADD);
+  const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
+  const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
+  const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
+  const job = LAYOUT.job >>> 2;
+  const fields = store.i32;
+  fields[job] = JOB_KIND.gemm;
+  fields[job + GEMM_JOB.packedA] = packedA;
+  fields[job + GEMM_JOB.packedB] = packedB;
+  fields[job + GEMM_JOB.c] = c;
+  fields[job + GEMM_JOB.m] = m;
+  fields[job + GEMM_JOB.n] = n;
+  fields[job + GEMM_JOB.k] = k;
+  fields[job + GEMM_JOB.kc] = KC;
+  fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
+  fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
+  fields[job + GEMM_JOB.colChunks] = columnChunks;
+  fields[job + GEMM_JOB.tiles] = LAYOUT.tiles;
+  store.runChunks(rowChunks * columnChunks, parallel);
+}

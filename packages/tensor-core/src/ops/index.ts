@@ -18,3 +18,5 @@ export * from './pooling.js';
 export * from './shape-more.js';
 export * from './gather-nd.js';
 export * from './strided-slice.js';
+// Convolutions (issue 12).
+export * from './convolution.js';

@@ -41,6 +41,8 @@ import { valuesToHost } from './values.js';
 export { relu, sigmoid, softplus, tanh } from './elementwise.js';
 export { logSoftmax, softmax } from './activations.js';
 export { avgPool2d, maxPool2d } from './pooling.js';
+export { elu, gelu, leakyRelu, relu6, selu, silu, softsign } from './elementwise-math.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d } from './convolution.js';
 
 // ---- the composites -----------------------------------------------------------------------------------
 
