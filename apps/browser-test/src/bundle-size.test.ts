@@ -1,6 +1,6 @@
 /**
- * @file The size budgets of issue 15 as a test (sizes are deterministic, unlike times): the umbrella
- * page stays within 60 KB gzip up front with the WebGPU backend in a lazily loaded chunk of its own,
+ * @file The size budgets as a test (sizes are deterministic, unlike times): the umbrella
+ * page stays within its budget (bundle-size.ts) up front with the WebGPU backend in a lazily loaded chunk of its own,
  * and the selective page (tensor-core + backend-cpu + autodiff-tape) is smaller than the umbrella.
  */
 import { describe, expect, it } from 'vitest';
