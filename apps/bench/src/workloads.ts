@@ -93,6 +93,17 @@ export function workloads(config: BenchConfig): Workload[] {
     figure: (ms) => ms / 1000,
     measure: config.mnistMeasure,
   });
+  // Hessian-vector products of the MLP's loss (issue 13): forward-over-reverse vs reverse-over-reverse.
+  for (const mode of ['forward-over-reverse', 'reverse-over-reverse'] as const) {
+    list.push({
+      id: `mlp-hvp-${mode}`,
+      label: `MLP ${input}-${hidden}-${classes} batch ${batch}, Hessian-vector product, ${mode}`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: (library) => library.hvp(config.mlp, mode),
+      figure: (ms) => ms,
+    });
+  }
   // Convolutions (issue 12): the CNN example's two conv layers at batch 64 and a ResNet-ish layer.
   for (const spec of config.convolutions) {
     const { batch, height, width, inChannels, outChannels, size } = spec;

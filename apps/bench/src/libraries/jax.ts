@@ -72,6 +72,8 @@ export async function jax(): Promise<Library> {
     mnistFit: () => undefined,
     // Not benchmarked: the conv2d rows compare with TensorFlow.js.
     conv2d: () => undefined,
+    // No forward mode, and no second-order gradient of every op the MLP's loss uses.
+    hvp: () => undefined,
     memory: () => ({ tensors: undefined }),
   };
 }

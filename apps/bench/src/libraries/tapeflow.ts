@@ -4,12 +4,12 @@
  * the MNIST workload through @tapeflow/layers' Sequential, compile and fit.
  */
 
-import { GradientTape } from '@tapeflow/autodiff-tape';
+import { GradientTape, hvp } from '@tapeflow/autodiff-tape';
 import { cpuBackend, type CpuBackendOptions } from '@tapeflow/backend-cpu';
 import { Sequential, layers, optimizers } from '@tapeflow/layers';
 import * as tf from '@tapeflow/tensor-core';
 import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
-import type { ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import type { ConvSpec, ElementwiseOp, HvpMode, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -88,6 +88,7 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     },
     mnistFit: (spec) => tapeflowMnistFit(spec),
     conv2d: (spec, gradients) => tapeflowConv2d(spec, gradients),
+    hvp: (spec, mode) => tapeflowHvp(spec, mode),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -182,5 +183,47 @@ function tapeflowConv2d(spec: ConvSpec, gradients: boolean): Task {
       });
     },
     dispose: () => tf.dispose([x, filter, dy]),
+  };
+}
+
+/**
+ * The MLP's loss as a function of its first weight matrix (the rest fixed), and the product of its
+ * Hessian with a fixed direction: `tf.hvp` (a ForwardAccumulator over a tape) or two nested tapes.
+ */
+function tapeflowHvp(spec: MlpSpec, mode: HvpMode): Task {
+  const data = mlpData(spec);
+  const x = tf.tensor(data.x, [spec.batch, spec.input]);
+  const labels = tf.tensor(data.labels, [spec.batch, spec.classes]);
+  const w1 = tf.tensor(data.w1, [spec.input, spec.hidden]);
+  const b1 = tf.tensor(data.b1, [spec.hidden]);
+  const w2 = tf.tensor(data.w2, [spec.hidden, spec.classes]);
+  const b2 = tf.tensor(data.b2, [spec.classes]);
+  const direction = tf.tensor(uniform(spec.input * spec.hidden, 17), [spec.input, spec.hidden]);
+  const loss = (w: tf.Tensor): tf.Tensor => {
+    const hidden = tf.relu(tf.add(tf.matmul(x, w), b1));
+    const logits = tf.add(tf.matmul(hidden, w2), b2);
+    return tf.neg(tf.reduceMean(tf.reduceSum(tf.mul(labels, tf.logSoftmax(logits)), 1)));
+  };
+  const reverseOverReverse = (): tf.Tensor => {
+    const outer = new GradientTape();
+    const projected = outer.record(() => {
+      outer.watch(w1);
+      const inner = new GradientTape();
+      const y = inner.record(() => {
+        inner.watch(w1);
+        return loss(w1);
+      });
+      return tf.reduceSum(tf.mul(inner.gradient(y, w1)!, direction));
+    });
+    return outer.gradient(projected, w1)!;
+  };
+  return {
+    run: () => {
+      tf.tidy(() => {
+        const product = mode === 'forward-over-reverse' ? hvp(loss, w1, direction) : reverseOverReverse();
+        product.dataSync();
+      });
+    },
+    dispose: () => tf.dispose([x, labels, w1, b1, w2, b2, direction]),
   };
 }

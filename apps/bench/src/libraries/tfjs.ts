@@ -69,6 +69,8 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     mlp: (spec) => tfjsMlp(spec),
     mnistFit: (spec) => tfjsMnistFit(spec),
     conv2d: (spec, gradients) => tfjsConv2d(spec, gradients),
+    // No forward mode, and no second-order gradient of every op the MLP's loss uses.
+    hvp: () => undefined,
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }

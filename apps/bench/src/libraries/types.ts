@@ -55,6 +55,9 @@ export interface ConvSpec {
   readonly size: number;
 }
 
+/** How a Hessian-vector product is computed: a jvp of the gradient, or the gradient of ⟨gradient, v⟩. */
+export type HvpMode = 'forward-over-reverse' | 'reverse-over-reverse';
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -78,5 +81,11 @@ export interface Library {
    * for a given upstream, through the library's autodiff; undefined where the library has no conv2d.
    */
   conv2d(spec: ConvSpec, gradients: boolean): Task | undefined;
+  /**
+   * The Hessian-vector product of the MLP's loss with respect to its first weight matrix, along a fixed
+   * direction, computed by `mode`; undefined where the library cannot (no forward mode, or no
+   * second-order gradients of every op the loss uses).
+   */
+  hvp(spec: MlpSpec, mode: HvpMode): Task | undefined;
   memory(): MemoryFigures;
 }
