@@ -24,6 +24,7 @@ export type { RegisterBackendOptions } from './backend-registry.js';
 export { Tensor, Variable } from './tensor.js';
 export type { NestedArray, ScalarOf, TensorContainer, TensorLike, VariableOptions } from './tensor.js';
 export type { TensorMathMethods } from './tensor-math-methods.js';
+export type { TensorModelMethods } from './tensor-model-methods.js';
 // Op front-ends. Each ops/*.ts file holds front-ends only, except the helpers named in
 // ops-exports.test.ts, which stay in ./internal.
 export * from './ops/activations.js';

@@ -14,6 +14,7 @@ import type { TensorValues } from './ops/creation.js';
 import { formatTensor } from './print.js';
 import { shapesEqual } from './shape.js';
 import { installMathMethods, type TensorMathMethods } from './tensor-math-methods.js';
+import { installModelMethods, type TensorModelMethods } from './tensor-model-methods.js';
 
 /** Nested arrays of a tensor's values, as `array()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -39,7 +40,7 @@ export type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
 /** An immutable n-dimensional array on a backend. */
 /** The elementwise math methods (`x.sin()` ... `a.logicalXor(b)`), merged into the class below. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
-export interface Tensor<D extends DataType = DataType> extends TensorMathMethods {}
+export interface Tensor<D extends DataType = DataType> extends TensorMathMethods, TensorModelMethods {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor<D extends DataType = DataType> {
@@ -250,41 +251,6 @@ export class Tensor<D extends DataType = DataType> {
   argMin(axis = 0): Tensor {
     return ops.argMin(this, axis);
   }
-  // Reductions and scans (issue 12)
-  reduceProd(axis?: number | number[], keepDims = false): Tensor {
-    return ops.reduceProd(this, axis, keepDims);
-  }
-  reduceAny(axis?: number | number[], keepDims = false): Tensor {
-    return ops.reduceAny(this, axis, keepDims);
-  }
-  reduceAll(axis?: number | number[], keepDims = false): Tensor {
-    return ops.reduceAll(this, axis, keepDims);
-  }
-  reduceLogSumExp(axis?: number | number[], keepDims = false): Tensor {
-    return ops.reduceLogSumExp(this, axis, keepDims);
-  }
-  cumsum(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
-    return ops.cumsum(this, axis, options);
-  }
-  cumprod(axis = 0, options: ops.CumulativeOptions = {}): Tensor {
-    return ops.cumprod(this, axis, options);
-  }
-  topK(k = 1, options: ops.TopKOptions = {}): ops.TopKResult {
-    return ops.topK(this, k, options);
-  }
-  // Linear algebra (issue 12); einsum takes an equation first, so it has no method.
-  tensordot(b: TensorLike, axes: ops.TensordotAxes): Tensor {
-    return ops.tensordot(this, b, axes);
-  }
-  dot(b: TensorLike): Tensor {
-    return ops.dot(this, b);
-  }
-  outerProduct(b: TensorLike): Tensor {
-    return ops.outerProduct(this, b);
-  }
-  norm(options: ops.NormOptions = {}): Tensor {
-    return ops.norm(this, options);
-  }
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }
@@ -305,31 +271,6 @@ export class Tensor<D extends DataType = DataType> {
   }
   broadcastTo(shape: readonly number[]): Tensor {
     return ops.broadcastTo(this, shape);
-  }
-  // Shape ops of issue 12 (ops/shape-more.ts)
-  unstack(axis = 0): Tensor[] {
-    return ops.unstack(this, axis);
-  }
-  split(numOrSizes: number | readonly number[], axis = 0): Tensor[] {
-    return ops.split(this, numOrSizes, axis);
-  }
-  clone(): Tensor {
-    return ops.clone(this);
-  }
-  tile(multiples: readonly number[]): Tensor {
-    return ops.tile(this, multiples);
-  }
-  pad(paddings: readonly (readonly [number, number])[], options: number | ops.PadOptions = {}): Tensor {
-    return ops.pad(this, paddings, options);
-  }
-  reverse(axis?: number | readonly number[]): Tensor {
-    return ops.reverse(this, axis);
-  }
-  gatherNd(indices: Tensor | ops.IndexValues): Tensor {
-    return ops.gatherNd(this, indices);
-  }
-  stridedSlice(...args: ops.StridedSliceArguments): Tensor {
-    return ops.stridedSlice(this, ...args);
   }
   cast<T extends DataType>(dtype: T): Tensor<T> {
     return ops.cast(this, dtype);
@@ -357,26 +298,6 @@ export class Tensor<D extends DataType = DataType> {
   }
   oneHot(depth: number, options: ops.OneHotOptions = {}): Tensor {
     return ops.oneHot(this, depth, options);
-  }
-  // Pooling (group w-poolnn).
-  maxPool2d(ksize: ops.PoolSize, strides: ops.PoolSize, padding: ops.PaddingName): Tensor {
-    return ops.maxPool2d(this, ksize, strides, padding);
-  }
-  avgPool2d(ksize: ops.PoolSize, strides: ops.PoolSize, padding: ops.PaddingName): Tensor {
-    return ops.avgPool2d(this, ksize, strides, padding);
-  }
-  // Convolutions (issue 12): the tensor is `x`; the other arguments as the functions take them.
-  conv1d(...args: Parameters<typeof ops.conv1d> extends [unknown, ...infer R] ? R : never): Tensor {
-    return ops.conv1d(this, ...args);
-  }
-  conv2d(...args: Parameters<typeof ops.conv2d> extends [unknown, ...infer R] ? R : never): Tensor {
-    return ops.conv2d(this, ...args);
-  }
-  depthwiseConv2d(...args: Parameters<typeof ops.depthwiseConv2d> extends [unknown, ...infer R] ? R : never): Tensor {
-    return ops.depthwiseConv2d(this, ...args);
-  }
-  conv2dTranspose(...args: Parameters<typeof ops.conv2dTranspose> extends [unknown, ...infer R] ? R : never): Tensor {
-    return ops.conv2dTranspose(this, ...args);
   }
 }
 
@@ -506,3 +427,4 @@ function toNested(values: TypedArray, shape: readonly number[], dtype: DataType)
 // The elementwise math methods (sin ... logicalXor) live in tensor-math-methods.ts, installed once here,
 // after the class exists.
 installMathMethods(Tensor);
+installModelMethods(Tensor);
