@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from 'tapeflow';
 import { describe, expect, it } from 'vitest';
-import { cellTypeScript, parseCells, splitCellTypeScript, withTypeScript } from './cells.js';
+import { cellTypeScript, parseCells, parseExampleList, splitCellTypeScript, withTypeScript } from './cells.js';
 import { EXAMPLES } from './examples/index.js';
 
 const sourceOf = (name: string): string => readFileSync(new URL(`./examples/${name}.ts`, import.meta.url), 'utf8');
@@ -110,5 +110,12 @@ describe('splitCellTypeScript', () => {
       display: null,
     });
     expect(splitCellTypeScript('y')).toEqual({ statements: '', display: 'y' });
+  });
+});
+
+describe('parseExampleList', () => {
+  it('reads the notebook examples of index.ts, names and titles, in order', () => {
+    const source = readFileSync(new URL('./examples/index.ts', import.meta.url), 'utf8');
+    expect(parseExampleList(source)).toEqual(EXAMPLES.map(({ name, title }) => ({ name, title })));
   });
 });

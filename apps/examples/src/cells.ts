@@ -326,3 +326,19 @@ export function withTypeScript(
   };
   return Object.assign(wrapped, { unmatched: () => cells.length - cellIndex });
 }
+
+/**
+ * The notebook examples' names and titles read from the source of examples/index.ts (its `EXAMPLES`
+ * list, before `TRAINING_EXAMPLES`), for a page that cannot import the Node-only training examples.
+ * @example parseExampleList(indexSource)[0] // { name: 'x-squared', title: 'The gradient of y = x² at x = 4' }
+ */
+export function parseExampleList(indexSource: string): { name: string; title: string }[] {
+  const start = indexSource.indexOf('export const EXAMPLES');
+  const end = indexSource.indexOf('export const TRAINING_EXAMPLES');
+  if (start < 0 || end < start) throw new Error('parseExampleList: no EXAMPLES list before TRAINING_EXAMPLES');
+  const list = indexSource.slice(start, end);
+  return [...list.matchAll(/name:\s*('[^']*'|"[^"]*"),\s*title:\s*('[^']*'|"[^"]*")/g)].map((match) => ({
+    name: stringValue(match[1]!, 'parseExampleList'),
+    title: stringValue(match[2]!, 'parseExampleList'),
+  }));
+}
