@@ -43,13 +43,20 @@ export async function derivatives(source: string, points: readonly number[]): Pr
     df = outer.record(() => {
       outer.watch(x);
       const inner = new tf.GradientTape();
+      // tidy frees f's intermediates; the tapes keep their own handles on what gradients need.
       f = inner.record(() => {
         inner.watch(x);
-        const value = fn(x, tf);
-        if (!(value instanceof tf.Tensor)) throw new TypeError(`The function returned ${String(value)}, not a tensor`);
-        return value.shape.length === 0 ? tf.mul(value, tf.onesLike(x)) : value;
+        return tf.tidy(() => {
+          const value = fn(x, tf);
+          if (!(value instanceof tf.Tensor)) {
+            throw new TypeError(`The function returned ${String(value)}, not a tensor`);
+          }
+          return value.shape.length === 0 ? tf.mul(value, tf.onesLike(x)) : value;
+        });
       });
-      return inner.gradient(f, x) ?? tf.zerosLike(x);
+      const first = inner.gradient(f, x);
+      inner.dispose();
+      return first ?? tf.zerosLike(x);
     });
     const d2f = outer.gradient(df, x) ?? tf.zerosLike(x);
     const [fValues, dfValues, d2fValues] = await Promise.all(
