@@ -88,6 +88,12 @@ describe('parseCells on the notebook examples', () => {
       tf.dispose(i);
     }`;
     expect(() => parseCells(nested)).toThrow(/2 times but only 1 are top-level/);
+    const helper = `async function half(log: Log) { await cell(log, 'h', h); }
+    export async function run(log: Log) {
+      code(log, 'a');
+      await half(log);
+    }`;
+    expect(() => parseCells(helper)).toThrow(/2 times but only 1 are top-level/);
     expect(() => parseCells('export async function run(log: Log) { code(log, NAME); }')).toThrow(
       /one string literal, got NAME/,
     );

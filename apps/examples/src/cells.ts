@@ -199,8 +199,10 @@ export function parseCells(source: string): NotebookCell[] {
     (part) => part.closed || part.text.trim() !== '',
   );
 
+  // Every code/cell call in the module, outside comments and strings: one in a helper function or a
+  // nested block would be missing from the cells.
   let markersInBody = 0;
-  for (let i = open + 1; i < close; i++) {
+  for (let i = 0; i < source.length; i++) {
     if (scanned.isCode[i] === 1 && /^(code|cell)\s*\(\s*log\b/.test(source.slice(i, i + 40))) {
       if (i === 0 || !/[\w$.]/.test(source[i - 1]!)) markersInBody++;
     }
@@ -264,7 +266,7 @@ export function parseCells(source: string): NotebookCell[] {
   }
   if (drafts.length !== markersInBody) {
     throw new Error(
-      `parseCells: run() calls code/cell ${markersInBody} times but only ${drafts.length} are top-level statements (not a straight list of cells)`,
+      `parseCells: the module calls code/cell ${markersInBody} times but only ${drafts.length} are top-level statements of run() (not a straight list of cells)`,
     );
   }
   return drafts.map((draft) => ({

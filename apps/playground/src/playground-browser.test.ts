@@ -2,8 +2,8 @@
  * @file The built site in headless Debian chromium (SwiftShader WebGPU), served with the
  * cross-origin-isolation headers: every notebook cell runs on cpu and on webgpu and prints what the
  * example prints in Node (matmul-bias' dl_dw and dl_db come from an unseeded random draw, so only their
- * shape is checked), the Gradients page's f' and f'' of x³ − 2x match 3x² − 2 and 6x, one short
- * epoch trains on the Train page, no page logs a console error, and each page leaves a screenshot in
+ * shape is checked), the Gradients page's f' and f'' of x³ − 2x match 3x² − 2 and 6x, two short
+ * epochs train on the Train page (webgpu, then cpu), no page logs a console error, and each page leaves a screenshot in
  * apps/playground/output/.
  */
 
@@ -138,20 +138,28 @@ describe('the playground in headless chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('Train: two short epochs of the MNIST MLP learns (held-out accuracy well above chance)', async () => {
+  it('Train: two short epochs of the MNIST MLP learn on webgpu and on cpu (held-out accuracy well above chance)', async () => {
     const page = await open('train.html');
+    const onWebGpu = await page.evaluate(() =>
+      window.tapeflowPlayground.train!({ epochs: 2, backend: 'webgpu', samples: 320 }),
+    );
+    expect(onWebGpu['loss']!.length).toBe(2);
+    expect(onWebGpu['loss']![1]!).toBeLessThan(onWebGpu['loss']![0]!);
+    // Two epochs of 10 batches on 320 digits: chance is 10%.
+    expect(onWebGpu['val_accuracy']![1]!).toBeGreaterThan(0.5);
     const history = await page.evaluate(() =>
       window.tapeflowPlayground.train!({ epochs: 2, backend: 'cpu', samples: 800 }),
     );
     expect(Object.keys(history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     expect(history['loss']!.length).toBe(2);
+    expect(history['loss']![1]!).toBeLessThan(history['loss']![0]!);
     // Two epochs of 25 batches of SGD on 800 digits: chance is 10%.
     expect(history['val_accuracy']![1]!).toBeGreaterThan(0.7);
     await page.waitForSelector('[data-chart] svg');
     await page.waitForSelector('.digits canvas');
     await page.screenshot({ path: join(OUTPUT, 'train.png') });
     await page.close();
-  }, 90_000);
+  }, 150_000);
 
   it('logged no console error on any page', () => {
     expect(consoleErrors).toEqual([]);
