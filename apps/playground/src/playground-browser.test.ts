@@ -140,6 +140,9 @@ describe('the playground in headless chromium', () => {
 
   it('Train: two short epochs of the MNIST MLP learn on webgpu and on cpu (held-out accuracy well above chance)', async () => {
     const page = await open('train.html');
+    await expect(page.evaluate(() => window.tapeflowPlayground.train!({ epochs: 0, backend: 'cpu' }))).rejects.toThrow(
+      /InvalidArgumentError: train: argument 'options.epochs' expected an integer in \[1, 100\]/,
+    );
     const onWebGpu = await page.evaluate(() =>
       window.tapeflowPlayground.train!({ epochs: 2, backend: 'webgpu', samples: 320 }),
     );

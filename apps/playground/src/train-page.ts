@@ -10,6 +10,8 @@ import * as tf from 'tapeflow';
 import embed from 'vega-embed';
 import { count, labels as labelBytes, pixels as pixelBytes } from 'virtual:mnist';
 import { backendSwitch, hooks, setUpPage } from './site.js';
+import { checkTrainOptions } from './train-options.js';
+import type { TrainOptions } from './train-options.js';
 import type { BackendName } from './site.js';
 
 const HELD_OUT = 500;
@@ -108,11 +110,8 @@ async function main(): Promise<void> {
   main.append(intro, toolbar, progressLine, chart, predictions);
   const backend = await backendSwitch(toolbar);
 
-  const train = async (options: {
-    epochs: number;
-    backend: BackendName;
-    samples?: number;
-  }): Promise<Record<string, number[]>> => {
+  const train = async (options: TrainOptions): Promise<Record<string, number[]>> => {
+    checkTrainOptions(options, count - HELD_OUT);
     await backend.use(options.backend);
     trainButton.disabled = true;
     const samples = Math.min(options.samples ?? count - HELD_OUT, count - HELD_OUT);
