@@ -13,7 +13,18 @@ import tseslint from 'typescript-eslint';
 const TYPED_SOURCES = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**', '.tmp/**', 'bench-results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      'coverage/**',
+      '.tmp/**',
+      'bench-results/**',
+      // TypeDoc's generated API reference (apps/playground).
+      'apps/playground/public/api/**',
+    ],
+  },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
   js.configs.recommended,

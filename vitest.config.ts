@@ -4,7 +4,7 @@
  * threads. `webgpu` (the WebGPU backend's tests, the examples on WebGPU, the headless-browser test)
  * runs in child processes: Dawn's Vulkan loader reads VK_ICD_FILENAMES from the real process
  * environment, which a worker thread's `process.env` never reaches, and a SwiftShader run (CPU-only
- * WebGPU) or a browser start needs more than the default 5 s per test.
+ * WebGPU) or a browser start (the browser tests, the playground's included) needs more than the default 5 s per test.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -13,6 +13,7 @@ const WEBGPU_TESTS = [
   'apps/examples/src/*webgpu*.test.ts',
   'packages/tapeflow/src/*webgpu*.test.ts',
   'apps/browser-test/src/**/*.test.ts',
+  'apps/playground/src/*browser*.test.ts',
 ];
 
 export default defineConfig({

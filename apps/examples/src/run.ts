@@ -1,17 +1,27 @@
 /**
  * @file `pnpm examples` runs every example; `pnpm examples <name>` runs one. An unknown name lists the
  * names and exits with status 1. `--backend webgpu` runs them on WebGPU (Node's `webgpu` package)
- * instead of the CPU.
+ * instead of the CPU. Under each notebook cell's Python prompt it prints the TypeScript that cell runs
+ * (`ts> ` lines), read from the example's own source by ./cells.ts.
  */
 
+import { readFileSync } from 'node:fs';
+
 import * as tf from 'tapeflow';
-import { ALL_EXAMPLES as EXAMPLES } from './examples/index.js';
+import { withTypeScript, parseCells } from './cells.js';
+import { ALL_EXAMPLES as EXAMPLES, EXAMPLES as NOTEBOOK_EXAMPLES } from './examples/index.js';
 import type { Example } from './examples/index.js';
 import { releaseWebGpu, useWebGpu } from './webgpu.js';
 
 async function runExample(example: Example): Promise<void> {
   console.log(`\n# ${example.name}: ${example.title}\n`);
-  tf.dispose(await example.run((line) => console.log(line)));
+  const print = (line: string): void => console.log(line);
+  if (!NOTEBOOK_EXAMPLES.includes(example)) {
+    tf.dispose(await example.run(print));
+    return;
+  }
+  const source = readFileSync(new URL(`./examples/${example.name}.ts`, import.meta.url), 'utf8');
+  tf.dispose(await example.run(withTypeScript(print, parseCells(source))));
 }
 
 async function main(args: readonly string[]): Promise<number> {

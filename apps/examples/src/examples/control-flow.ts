@@ -20,23 +20,9 @@ export type ControlFlowResult = {
   readonly negative: (tf.Tensor | null)[];
 };
 
-const BRANCH =
-  'with tf.GradientTape() as tape:\n    tape.watch(x)\n    if x > 0:\n        y = x1**2\n    else:\n        y = x2**2';
-
-async function branch(x: tf.Tensor, x1: tf.Variable, x2: tf.Variable): Promise<(tf.Tensor | null)[]> {
-  const tape = new tf.GradientTape();
-  const y = await tape.record(async () => {
-    tape.watch(x);
-    if ((await x.data())[0]! > 0) return x1.pow(2);
-    return x2.pow(2);
-  });
-  const grad = tape.gradient(y, [x1, x2]);
-  y.dispose();
-  return grad;
-}
-
 /**
- * Runs the cells for x = 1 and x = -1, logging each.
+ * Runs the cells for x = 1 and x = -1, logging each. The body is the notebook's cells in order (the
+ * playground and `pnpm examples` read them from this source: see ../cells.ts).
  * @example const { positive, negative } = await run(console.log); // [10, null], [null, 12]
  */
 export async function run(log: Log): Promise<ControlFlowResult> {
@@ -44,20 +30,44 @@ export async function run(log: Log): Promise<ControlFlowResult> {
     log,
     '# Gradients handle branches and control flow\nx = tf.constant(1.0)\nx1 = tf.Variable(5.0)\nx2 = tf.Variable(6.0)',
   );
-  const one = tf.constant(1);
+  let x = tf.constant(1);
   const x1 = new tf.Variable(5);
   const x2 = new tf.Variable(6);
 
-  code(log, BRANCH);
-  const positive = await branch(one, x1, x2);
+  code(
+    log,
+    'with tf.GradientTape() as tape:\n    tape.watch(x)\n    if x > 0:\n        y = x1**2\n    else:\n        y = x2**2',
+  );
+  const tape = new tf.GradientTape();
+  const y = await tape.record(async () => {
+    tape.watch(x);
+    if ((await x.data())[0]! > 0) return x1.pow(2);
+    return x2.pow(2);
+  });
+
+  const positive = tape.gradient(y, [x1, x2]);
+  y.dispose();
   await cell(log, 'grad = tape.gradient(y, [x1, x2])\ngrad  # Knows that x1 is used, x2 is not', positive);
 
   code(log, 'x = tf.constant(-1.0)');
-  const minusOne = tf.constant(-1);
-  code(log, BRANCH);
-  const negative = await branch(minusOne, x1, x2);
+  x.dispose();
+  x = tf.constant(-1);
+
+  code(
+    log,
+    'with tf.GradientTape() as tape:\n    tape.watch(x)\n    if x > 0:\n        y = x1**2\n    else:\n        y = x2**2',
+  );
+  const secondTape = new tf.GradientTape();
+  const secondY = await secondTape.record(async () => {
+    secondTape.watch(x);
+    if ((await x.data())[0]! > 0) return x1.pow(2);
+    return x2.pow(2);
+  });
+
+  const negative = secondTape.gradient(secondY, [x1, x2]);
+  secondY.dispose();
   await cell(log, 'grad = tape.gradient(y, [x1, x2])\ngrad  # Knows that x2 is used, x1 is not', negative);
 
-  tf.dispose([one, minusOne, x1, x2]);
+  tf.dispose([x, x1, x2]);
   return { positive, negative };
 }

@@ -40,41 +40,32 @@ export type DenseReluResult = {
   readonly active: DenseReluCase;
 };
 
-// Binary fractions, exact in float32, so the printed gradients come out as round numbers.
+/**
+ * Runs the cells with both sets of weights, logging each. The body is the notebook's cells in order
+ * (the playground and `pnpm examples` read them from this source: see ../cells.ts). The weights are
+ * binary fractions, exact in float32, so the printed gradients come out as round numbers.
+ * @example const { negative, active } = await run(console.log);
+ */
+export async function run(log: Log): Promise<DenseReluResult> {
+  code(log, "layer = tf.keras.layers.Dense(2, activation='relu')\nx = tf.constant([[10., 20., 30., 40.]])");
+  const layer = new tf.layers.Dense(2, { activation: 'relu' });
+  const x = tf.constant([[10, 20, 30, 40]]);
+  // Build now (Keras would on the first call) so the weights exist to be set.
+  layer.build(x.shape);
 
-/** Weights whose pre-activations on x are [-5, -3.75]: both units off. */
-const NEGATIVE_WEIGHTS = {
-  kernel: [
+  code(
+    log,
+    "# every pre-activation negative, like the notebook's draw: relu passes no gradient\nlayer.set_weights([kernel, bias])",
+  );
+  // Pre-activations on x are [-5, -3.75]: both units off.
+  const kernel = tf.tensor([
     [-0.25, -0.25],
     [0.125, -0.125],
     [-0.25, 0.125],
     [0.0625, -0.0625],
-  ],
-  bias: [0, 0],
-};
-
-/** Weights whose pre-activations on x are [3, -4.25]: unit 0 on, unit 1 off. */
-const ACTIVE_WEIGHTS = {
-  kernel: [
-    [0.25, -0.25],
-    [0.125, -0.125],
-    [-0.25, 0.125],
-    [0.125, -0.0625],
-  ],
-  bias: [0.5, -0.5],
-};
-
-async function runCase(
-  log: Log,
-  layer: tf.Dense,
-  x: tf.Tensor,
-  weights: typeof NEGATIVE_WEIGHTS,
-  note: string,
-): Promise<DenseReluCase> {
-  const kernel = tf.tensor(weights.kernel);
-  const bias = tf.tensor(weights.bias);
+  ]);
+  const bias = tf.tensor([0, 0]);
   layer.setWeights([kernel, bias]);
-  code(log, `# ${note}\nlayer.set_weights([kernel, bias])`);
   await cell(log, 'layer.get_weights()', [kernel, bias]);
 
   code(log, 'with tf.GradientTape() as tape:\n    y = layer(x)\n    loss = tf.reduce_sum(y**2)');
@@ -89,35 +80,36 @@ async function runCase(
   code(log, 'grad = tape.gradient(loss, layer.trainable_variables)');
   const grad = tape.gradient(loss, layer.trainableVariables);
   await cell(log, 'grad', grad);
-  return { kernel, bias, y, loss, grad };
-}
 
-/**
- * Runs the cells with both sets of weights, logging each.
- * @example const { negative, active } = await run(console.log);
- */
-export async function run(log: Log): Promise<DenseReluResult> {
-  code(log, "layer = tf.keras.layers.Dense(2, activation='relu')\nx = tf.constant([[10., 20., 30., 40.]])");
-  const layer = new tf.layers.Dense(2, { activation: 'relu' });
-  const x = tf.constant([[10, 20, 30, 40]]);
-  // Build now (Keras would on the first call) so the weights exist to be set.
-  layer.build(x.shape);
+  code(log, '# unit 0 active: its gradient is 2y, pushed back through the layer\nlayer.set_weights([kernel, bias])');
+  // Pre-activations on x are [3, -4.25]: unit 0 on, unit 1 off.
+  const activeKernel = tf.tensor([
+    [0.25, -0.25],
+    [0.125, -0.125],
+    [-0.25, 0.125],
+    [0.125, -0.0625],
+  ]);
+  const activeBias = tf.tensor([0.5, -0.5]);
+  layer.setWeights([activeKernel, activeBias]);
+  await cell(log, 'layer.get_weights()', [activeKernel, activeBias]);
 
-  const negative = await runCase(
-    log,
-    layer,
-    x,
-    NEGATIVE_WEIGHTS,
-    "every pre-activation negative, like the notebook's draw: relu passes no gradient",
+  code(log, 'with tf.GradientTape() as tape:\n    y = layer(x)\n    loss = tf.reduce_sum(y**2)');
+  const activeTape = new tf.GradientTape();
+  const [activeY, activeLoss] = activeTape.record(() =>
+    tf.tidy(() => {
+      const out = layer.apply(x);
+      return [out, tf.reduceSum(tf.pow(out, 2))] as const;
+    }),
   );
-  const active = await runCase(
-    log,
-    layer,
-    x,
-    ACTIVE_WEIGHTS,
-    'unit 0 active: its gradient is 2y, pushed back through the layer',
-  );
+
+  code(log, 'grad = tape.gradient(loss, layer.trainable_variables)');
+  const activeGrad = activeTape.gradient(activeLoss, layer.trainableVariables);
+  await cell(log, 'grad', activeGrad);
 
   layer.dispose();
-  return { x, negative, active };
+  return {
+    x,
+    negative: { kernel, bias, y, loss, grad },
+    active: { kernel: activeKernel, bias: activeBias, y: activeY, loss: activeLoss, grad: activeGrad },
+  };
 }
