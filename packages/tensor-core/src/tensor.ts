@@ -37,11 +37,14 @@ export type TensorLike = Tensor | number;
 /** Values of dtype `D` as JS scalars. */
 export type ScalarOf<D extends DataType> = D extends 'bool' ? boolean : number;
 
-/** An immutable n-dimensional array on a backend. */
-/** The elementwise math methods (`x.sin()` ... `a.logicalXor(b)`), merged into the class below. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+/**
+ * The methods of the elementwise math ops (tensor-math-methods.ts) and of issue 12's other ops
+ * (tensor-model-methods.ts), merged into the class below.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface Tensor<D extends DataType = DataType> extends TensorMathMethods, TensorModelMethods {}
 
+/** An immutable n-dimensional array on a backend. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor<D extends DataType = DataType> {
   /** @internal The engine that owns it. */
