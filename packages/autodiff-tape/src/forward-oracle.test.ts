@@ -74,6 +74,11 @@ const EXPRESSIONS: Readonly<Record<string, Expression>> = {
     tf.add(tf.log(tf.reduceSum(tf.exp(x))), tf.mul(tf.mul(tf.reduceSum(tf.square(x)), 0.5), tf.reduceMean(x))),
   quartic: (x) =>
     tf.add(tf.reduceSum(tf.pow(x, 4)), tf.reduceSum(tf.mul(tf.slice(x, [0], [2]), tf.slice(x, [1], [2])))),
+  convolution: (x, w) => tf.avgPool2d(tf.tanh(tf.conv2d(x, w, 1, 'SAME')), 2, 2, 'VALID'),
+  convLoss: (w) => {
+    const x = tf.reshape(tf.linspace(-1, 1, 32), [1, 4, 4, 2]);
+    return tf.reduceSum(tf.square(tf.tanh(tf.conv2d(x, w, 1, 'SAME'))));
+  },
 };
 
 /** Every element within 1e-4 + 1e-3 |want| (float32 against float64). */

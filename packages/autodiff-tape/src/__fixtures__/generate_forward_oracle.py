@@ -89,6 +89,24 @@ def quartic(x):
     return torch.sum(torch.pow(x, 4)) + torch.sum(x[0:2] * x[1:3])
 
 
+def nhwc_conv_same(x, w):
+    """TensorFlow's conv2d, NHWC input and HWIO filter, stride 1, SAME padding (odd kernel: symmetric)."""
+    pad = (w.shape[0] - 1) // 2
+    y = torch.nn.functional.conv2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), padding=pad)
+    return y.permute(0, 2, 3, 1)
+
+
+def convolution(x, w):
+    y = torch.tanh(nhwc_conv_same(x, w))
+    pooled = torch.nn.functional.avg_pool2d(y.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1)
+    return pooled
+
+
+def conv_loss(w):
+    x = torch.tensor(np.linspace(-1.0, 1.0, 1 * 4 * 4 * 2).reshape(1, 4, 4, 2), dtype=F64)
+    return torch.sum(torch.square(torch.tanh(nhwc_conv_same(x, w))))
+
+
 CASES = [
     # name, expr, function, {input name: (shape, kind)}, scalar
     ('elementwise chain', 'elementwise', elementwise, {'x': ([2, 3], 'away')}, False),
@@ -104,6 +122,9 @@ CASES = [
     ('MLP loss: Hessian in the first layer', 'mlpLoss', mlp_loss, {'w1': ([3, 4], 'uniform')}, True),
     ('log-sum-exp plus a cubic term', 'logSumExp', log_sum_exp, {'x': ([4], 'uniform')}, True),
     ('quartic with a coupling term', 'quartic', quartic, {'x': ([3], 'uniform')}, True),
+    ('convolution (conv2d SAME, tanh, avgPool2d VALID)', 'convolution', convolution,
+     {'x': ([1, 6, 6, 2], 'uniform'), 'w': ([3, 3, 2, 3], 'uniform')}, False),
+    ('conv2d loss: Hessian in the filter', 'convLoss', conv_loss, {'w': ([3, 3, 2, 2], 'uniform')}, True),
 ]
 
 
