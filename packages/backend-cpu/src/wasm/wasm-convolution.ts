@@ -43,37 +43,27 @@ function pointwise(g: ConvolutionGeometry): boolean {
 }
 
 /**
- * Visits the taps of output pixels [first, first + rows): `visit(patchOffset, xOffset)` with the
- * element offset of the tap's c values in the block's patch rows and in x (-1 for a tap in padding).
+ * The window of one output pixel along the width: its first input column `iw0` (before the padding
+ * is taken off) and the taps [kwStart, kwEnd) that land inside the input.
  */
-function forEachPatchTap(
-  g: ConvolutionGeometry,
-  first: number,
-  rows: number,
-  visit: (patchOffset: number, xOffset: number) => void,
-): void {
-  const C = g.inChannels;
-  const pixelsPerExample = g.outHeight * g.outWidth;
-  let patchOffset = 0;
-  for (let r = first; r < first + rows; r++) {
-    const n = Math.floor(r / pixelsPerExample);
-    const rest = r - n * pixelsPerExample;
-    const oh = Math.floor(rest / g.outWidth);
-    const ow = rest - oh * g.outWidth;
-    for (let kh = 0; kh < g.filterHeight; kh++) {
-      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
-      const rowInside = ih >= 0 && ih < g.inHeight;
-      for (let kw = 0; kw < g.filterWidth; kw++) {
-        const iw = ow * g.strideW - g.padLeft + kw * g.dilationW;
-        const inside = rowInside && iw >= 0 && iw < g.inWidth;
-        visit(patchOffset, inside ? ((n * g.inHeight + ih) * g.inWidth + iw) * C : -1);
-        patchOffset += C;
-      }
-    }
-  }
+function insideTaps(g: ConvolutionGeometry, ow: number, window: { iw0: number; kwStart: number; kwEnd: number }): void {
+  const iw0 = ow * g.strideW - g.padLeft;
+  const kwStart = iw0 >= 0 ? 0 : Math.min(g.filterWidth, Math.ceil(-iw0 / g.dilationW));
+  const kwEnd = iw0 >= g.inWidth ? 0 : Math.min(g.filterWidth, Math.floor((g.inWidth - 1 - iw0) / g.dilationW) + 1);
+  window.iw0 = iw0;
+  window.kwStart = kwStart;
+  window.kwEnd = Math.max(kwStart, kwEnd);
 }
 
-/** Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`. */
+/** Below this many floats a plain loop beats `copyWithin`'s call. */
+const SHORT_RUN = 48;
+
+/**
+ * Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`: row r
+ * holds the kh·kw·c taps of pixel first + r (zero in the padding). With no dilation along the width, a
+ * filter row's taps inside the input are one run of x, copied at once; the pixel counters step along
+ * instead of dividing per tap.
+ */
 function im2col(
   store: WasmBufferStore,
   g: ConvolutionGeometry,
@@ -84,17 +74,58 @@ function im2col(
 ): void {
   const f32 = store.f32;
   const C = g.inChannels;
-  const base = patches >>> 2;
+  const rowLength = g.filterWidth * C;
   const xBase = x.offset >>> 2;
-  forEachPatchTap(g, first, rows, (patchOffset, xOffset) => {
-    const to = base + patchOffset;
-    if (xOffset < 0) f32.fill(0, to, to + C);
-    else if (C < 16) for (let c = 0; c < C; c++) f32[to + c] = f32[xBase + xOffset + c]!;
-    else f32.copyWithin(to, xBase + xOffset, xBase + xOffset + C);
-  });
+  const pixelsPerExample = g.outHeight * g.outWidth;
+  let n = Math.floor(first / pixelsPerExample);
+  let oh = Math.floor((first - n * pixelsPerExample) / g.outWidth);
+  let ow = first - n * pixelsPerExample - oh * g.outWidth;
+  const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
+  let to = patches >>> 2;
+  for (let r = 0; r < rows; r++) {
+    insideTaps(g, ow, window);
+    const { iw0, kwStart, kwEnd } = window;
+    const lead = kwStart * C;
+    const tail = kwEnd * C;
+    for (let kh = 0; kh < g.filterHeight; kh++) {
+      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
+      if (ih < 0 || ih >= g.inHeight || kwStart === kwEnd) {
+        f32.fill(0, to, to + rowLength);
+        to += rowLength;
+        continue;
+      }
+      for (let i = 0; i < lead; i++) f32[to + i] = 0;
+      const rowBase = xBase + (n * g.inHeight + ih) * g.inWidth * C;
+      if (g.dilationW === 1) {
+        const from = rowBase + (iw0 + kwStart) * C;
+        const length = tail - lead;
+        if (length < SHORT_RUN) for (let i = 0; i < length; i++) f32[to + lead + i] = f32[from + i]!;
+        else f32.copyWithin(to + lead, from, from + length);
+      } else {
+        for (let kw = kwStart; kw < kwEnd; kw++) {
+          const from = rowBase + (iw0 + kw * g.dilationW) * C;
+          const at = to + kw * C;
+          if (C < SHORT_RUN) for (let c = 0; c < C; c++) f32[at + c] = f32[from + c]!;
+          else f32.copyWithin(at, from, from + C);
+        }
+      }
+      for (let i = tail; i < rowLength; i++) f32[to + i] = 0;
+      to += rowLength;
+    }
+    if (++ow === g.outWidth) {
+      ow = 0;
+      if (++oh === g.outHeight) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
 }
 
-/** Adds the patch gradients of output pixels [first, first + rows) (floats at byte `patches`) onto dx. */
+/**
+ * Adds the patch gradients of output pixels [first, first + rows) (floats at byte `patches`, laid out
+ * as im2col writes them) onto dx, skipping the taps in the padding.
+ */
 function col2im(
   store: WasmBufferStore,
   g: ConvolutionGeometry,
@@ -105,14 +136,44 @@ function col2im(
 ): void {
   const f32 = store.f32;
   const C = g.inChannels;
-  const base = patches >>> 2;
+  const rowLength = g.filterWidth * C;
   const dxBase = dx.offset >>> 2;
-  forEachPatchTap(g, first, rows, (patchOffset, xOffset) => {
-    if (xOffset < 0) return;
-    const from = base + patchOffset;
-    const to = dxBase + xOffset;
-    for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[from + c]!;
-  });
+  const pixelsPerExample = g.outHeight * g.outWidth;
+  let n = Math.floor(first / pixelsPerExample);
+  let oh = Math.floor((first - n * pixelsPerExample) / g.outWidth);
+  let ow = first - n * pixelsPerExample - oh * g.outWidth;
+  const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
+  let from = patches >>> 2;
+  for (let r = 0; r < rows; r++) {
+    insideTaps(g, ow, window);
+    const { iw0, kwStart, kwEnd } = window;
+    for (let kh = 0; kh < g.filterHeight; kh++) {
+      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
+      if (ih >= 0 && ih < g.inHeight && kwStart < kwEnd) {
+        const rowBase = dxBase + (n * g.inHeight + ih) * g.inWidth * C;
+        if (g.dilationW === 1) {
+          const to = rowBase + (iw0 + kwStart) * C;
+          const at = from + kwStart * C;
+          const length = (kwEnd - kwStart) * C;
+          for (let i = 0; i < length; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
+        } else {
+          for (let kw = kwStart; kw < kwEnd; kw++) {
+            const to = rowBase + (iw0 + kw * g.dilationW) * C;
+            const at = from + kw * C;
+            for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[at + c]!;
+          }
+        }
+      }
+      from += rowLength;
+    }
+    if (++ow === g.outWidth) {
+      ow = 0;
+      if (++oh === g.outHeight) {
+        oh = 0;
+        n++;
+      }
+    }
+  }
 }
 
 function packedBytes(rowsOrColumns: number, width: number, depth: number): number {
