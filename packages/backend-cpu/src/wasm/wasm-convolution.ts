@@ -57,6 +57,8 @@ function insideTaps(g: ConvolutionGeometry, ow: number, window: { iw0: number; k
 
 /** Below this many floats a plain loop beats `copyWithin`'s call. */
 const SHORT_RUN = 48;
+/** Below this many floats a plain loop beats a call of the SIMD `Add_vv` (in place: out is a). */
+const SHORT_ADD = 16;
 
 /**
  * Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`: row r
@@ -138,6 +140,7 @@ function col2im(
   const C = g.inChannels;
   const rowLength = g.filterWidth * C;
   const dxBase = dx.offset >>> 2;
+  const add = store.exports.Add_vv;
   const pixelsPerExample = g.outHeight * g.outWidth;
   let n = Math.floor(first / pixelsPerExample);
   let oh = Math.floor((first - n * pixelsPerExample) / g.outWidth);
@@ -155,12 +158,14 @@ function col2im(
           const to = rowBase + (iw0 + kwStart) * C;
           const at = from + kwStart * C;
           const length = (kwEnd - kwStart) * C;
-          for (let i = 0; i < length; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
+          if (length < SHORT_ADD) for (let i = 0; i < length; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
+          else add(to << 2, at << 2, to << 2, length);
         } else {
           for (let kw = kwStart; kw < kwEnd; kw++) {
             const to = rowBase + (iw0 + kw * g.dilationW) * C;
             const at = from + kw * C;
-            for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[at + c]!;
+            if (C < SHORT_ADD) for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[at + c]!;
+            else add(to << 2, at << 2, to << 2, C);
           }
         }
       }
@@ -295,12 +300,7 @@ export function wasmConv2DBackpropFilter(
       store.exports.pack4(source, 1, K, K, count, packedA);
       store.exports.pack8(dy.offset + first * O * 4, 1, O, O, count, packedB);
       runPackedProduct(store, packedA, packedB, K, O, count, first === 0 ? out.offset : partial);
-      if (first > 0) {
-        const f32 = store.f32;
-        const to = out.offset >>> 2;
-        const from = partial >>> 2;
-        for (let i = 0; i < K * O; i++) f32[to + i] = f32[to + i]! + f32[from + i]!;
-      }
+      if (first > 0) store.exports.Add_vv(out.offset, partial, out.offset, K * O);
     }
     store.releaseScratch(packedB, scratchBytes);
     return out;
