@@ -61,10 +61,51 @@ const SHORT_RUN = 48;
 const SHORT_ADD = 16;
 
 /**
+ * The output columns whose windows lie wholly inside the input along the width: [from, to). Their
+ * taps need no clipping, so the gathers and scatters run them in tight loops.
+ */
+function insideColumns(g: ConvolutionGeometry): { from: number; to: number } {
+  const from = Math.min(g.outWidth, Math.ceil(g.padLeft / g.strideW));
+  const last = Math.floor((g.inWidth - 1 - (g.filterWidth - 1) * g.dilationW + g.padLeft) / g.strideW);
+  return { from, to: Math.max(from, Math.min(g.outWidth, last + 1)) };
+}
+
+/**
+ * Writes the taps of filter row `kh` (input row at `rowBase`, -1 when the row is in the padding) for
+ * output column `ow` at float `at`, zero where the window leaves the input: the edge columns' path.
+ */
+function gatherEdge(
+  f32: Float32Array,
+  g: ConvolutionGeometry,
+  window: { iw0: number; kwStart: number; kwEnd: number },
+  ow: number,
+  rowBase: number,
+  at: number,
+): void {
+  const C = g.inChannels;
+  const rowLength = g.filterWidth * C;
+  insideTaps(g, ow, window);
+  const { iw0, kwStart, kwEnd } = window;
+  if (rowBase < 0 || kwStart === kwEnd) {
+    for (let i = 0; i < rowLength; i++) f32[at + i] = 0;
+    return;
+  }
+  for (let i = 0; i < kwStart * C; i++) f32[at + i] = 0;
+  for (let kw = kwStart; kw < kwEnd; kw++) {
+    const from = rowBase + (iw0 + kw * g.dilationW) * C;
+    const to = at + kw * C;
+    if (C < SHORT_RUN) for (let c = 0; c < C; c++) f32[to + c] = f32[from + c]!;
+    else f32.copyWithin(to, from, from + C);
+  }
+  for (let i = kwEnd * C; i < rowLength; i++) f32[at + i] = 0;
+}
+
+/**
  * Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`: row r
- * holds the kh·kw·c taps of pixel first + r (zero in the padding). With no dilation along the width, a
- * filter row's taps inside the input are one run of x, copied at once; the pixel counters step along
- * instead of dividing per tap.
+ * holds the kh·kw·c taps of pixel first + r (zero in the padding). The pixels are walked one output
+ * row (n, oh) at a time and, within it, one filter row kh at a time: the columns whose windows lie
+ * inside the input copy their taps in a tight loop (with no dilation along the width, a filter row's
+ * taps are one run of x), the few edge columns clip theirs.
  */
 function im2col(
   store: WasmBufferStore,
@@ -77,50 +118,50 @@ function im2col(
   const f32 = store.f32;
   const C = g.inChannels;
   const rowLength = g.filterWidth * C;
+  const K = g.filterHeight * rowLength;
   const xBase = x.offset >>> 2;
   const pixelsPerExample = g.outHeight * g.outWidth;
-  let n = Math.floor(first / pixelsPerExample);
-  let oh = Math.floor((first - n * pixelsPerExample) / g.outWidth);
-  let ow = first - n * pixelsPerExample - oh * g.outWidth;
+  const inside = insideColumns(g);
   const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
-  let to = patches >>> 2;
-  for (let r = 0; r < rows; r++) {
-    insideTaps(g, ow, window);
-    const { iw0, kwStart, kwEnd } = window;
-    const lead = kwStart * C;
-    const tail = kwEnd * C;
+  const columnStep = g.strideW * C;
+  for (let r = 0; r < rows;) {
+    const pixel = first + r;
+    const n = Math.floor(pixel / pixelsPerExample);
+    const oh = Math.floor((pixel - n * pixelsPerExample) / g.outWidth);
+    const ow0 = pixel - n * pixelsPerExample - oh * g.outWidth;
+    const ow1 = Math.min(g.outWidth, ow0 + rows - r);
+    const lo = Math.min(Math.max(inside.from, ow0), ow1);
+    const hi = Math.min(Math.max(inside.to, lo), ow1);
+    // Float of (ow, kh)'s taps: origin + ow·K + kh·rowLength.
+    const origin = (patches >>> 2) + (r - ow0) * K;
     for (let kh = 0; kh < g.filterHeight; kh++) {
       const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
-      if (ih < 0 || ih >= g.inHeight || kwStart === kwEnd) {
-        f32.fill(0, to, to + rowLength);
-        to += rowLength;
-        continue;
-      }
-      for (let i = 0; i < lead; i++) f32[to + i] = 0;
-      const rowBase = xBase + (n * g.inHeight + ih) * g.inWidth * C;
-      if (g.dilationW === 1) {
-        const from = rowBase + (iw0 + kwStart) * C;
-        const length = tail - lead;
-        if (length < SHORT_RUN) for (let i = 0; i < length; i++) f32[to + lead + i] = f32[from + i]!;
-        else f32.copyWithin(to + lead, from, from + length);
-      } else {
-        for (let kw = kwStart; kw < kwEnd; kw++) {
-          const from = rowBase + (iw0 + kw * g.dilationW) * C;
-          const at = to + kw * C;
-          if (C < SHORT_RUN) for (let c = 0; c < C; c++) f32[at + c] = f32[from + c]!;
-          else f32.copyWithin(at, from, from + C);
+      const rowInside = ih >= 0 && ih < g.inHeight;
+      const rowBase = rowInside ? xBase + (n * g.inHeight + ih) * g.inWidth * C : -1;
+      const start = origin + kh * rowLength;
+      for (let ow = ow0; ow < lo; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
+      for (let ow = hi; ow < ow1; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
+      if (!rowInside) {
+        for (let ow = lo; ow < hi; ow++) {
+          const at = start + ow * K;
+          if (rowLength < SHORT_RUN) for (let i = 0; i < rowLength; i++) f32[at + i] = 0;
+          else f32.fill(0, at, at + rowLength);
         }
+      } else if (g.dilationW === 1) {
+        let from = rowBase + (lo * g.strideW - g.padLeft) * C;
+        if (rowLength < SHORT_RUN) {
+          for (let ow = lo; ow < hi; ow++, from += columnStep) {
+            const at = start + ow * K;
+            for (let i = 0; i < rowLength; i++) f32[at + i] = f32[from + i]!;
+          }
+        } else {
+          for (let ow = lo; ow < hi; ow++, from += columnStep) f32.copyWithin(start + ow * K, from, from + rowLength);
+        }
+      } else {
+        for (let ow = lo; ow < hi; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
       }
-      for (let i = tail; i < rowLength; i++) f32[to + i] = 0;
-      to += rowLength;
     }
-    if (++ow === g.outWidth) {
-      ow = 0;
-      if (++oh === g.outHeight) {
-        oh = 0;
-        n++;
-      }
-    }
+    r += ow1 - ow0;
   }
 }
 
