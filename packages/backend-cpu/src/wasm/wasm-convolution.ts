@@ -166,8 +166,32 @@ function im2col(
 }
 
 /**
+ * Adds the taps of filter row `kh` for output column `ow` (floats at `at`) onto the dx row at
+ * `rowBase`, skipping those outside the input: the edge columns' path.
+ */
+function scatterEdge(
+  f32: Float32Array,
+  add: (a: number, b: number, out: number, n: number) => void,
+  g: ConvolutionGeometry,
+  window: { iw0: number; kwStart: number; kwEnd: number },
+  ow: number,
+  rowBase: number,
+  at: number,
+): void {
+  const C = g.inChannels;
+  insideTaps(g, ow, window);
+  const { iw0, kwStart, kwEnd } = window;
+  for (let kw = kwStart; kw < kwEnd; kw++) {
+    const to = rowBase + (iw0 + kw * g.dilationW) * C;
+    const from = at + kw * C;
+    if (C < SHORT_ADD) for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[from + c]!;
+    else add(to << 2, from << 2, to << 2, C);
+  }
+}
+
+/**
  * Adds the patch gradients of output pixels [first, first + rows) (floats at byte `patches`, laid out
- * as im2col writes them) onto dx, skipping the taps in the padding.
+ * as im2col writes them) onto dx, skipping the taps in the padding; walked as im2col walks them.
  */
 function col2im(
   store: WasmBufferStore,
@@ -178,47 +202,46 @@ function col2im(
   patches: number,
 ): void {
   const f32 = store.f32;
+  const add = store.exports.Add_vv;
   const C = g.inChannels;
   const rowLength = g.filterWidth * C;
+  const K = g.filterHeight * rowLength;
   const dxBase = dx.offset >>> 2;
-  const add = store.exports.Add_vv;
   const pixelsPerExample = g.outHeight * g.outWidth;
-  let n = Math.floor(first / pixelsPerExample);
-  let oh = Math.floor((first - n * pixelsPerExample) / g.outWidth);
-  let ow = first - n * pixelsPerExample - oh * g.outWidth;
+  const inside = insideColumns(g);
   const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
-  let from = patches >>> 2;
-  for (let r = 0; r < rows; r++) {
-    insideTaps(g, ow, window);
-    const { iw0, kwStart, kwEnd } = window;
+  const columnStep = g.strideW * C;
+  for (let r = 0; r < rows;) {
+    const pixel = first + r;
+    const n = Math.floor(pixel / pixelsPerExample);
+    const oh = Math.floor((pixel - n * pixelsPerExample) / g.outWidth);
+    const ow0 = pixel - n * pixelsPerExample - oh * g.outWidth;
+    const ow1 = Math.min(g.outWidth, ow0 + rows - r);
+    const lo = Math.min(Math.max(inside.from, ow0), ow1);
+    const hi = Math.min(Math.max(inside.to, lo), ow1);
+    const origin = (patches >>> 2) + (r - ow0) * K;
     for (let kh = 0; kh < g.filterHeight; kh++) {
       const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
-      if (ih >= 0 && ih < g.inHeight && kwStart < kwEnd) {
-        const rowBase = dxBase + (n * g.inHeight + ih) * g.inWidth * C;
-        if (g.dilationW === 1) {
-          const to = rowBase + (iw0 + kwStart) * C;
-          const at = from + kwStart * C;
-          const length = (kwEnd - kwStart) * C;
-          if (length < SHORT_ADD) for (let i = 0; i < length; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
-          else add(to << 2, at << 2, to << 2, length);
-        } else {
-          for (let kw = kwStart; kw < kwEnd; kw++) {
-            const to = rowBase + (iw0 + kw * g.dilationW) * C;
-            const at = from + kw * C;
-            if (C < SHORT_ADD) for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[at + c]!;
-            else add(to << 2, at << 2, to << 2, C);
+      if (ih < 0 || ih >= g.inHeight) continue;
+      const rowBase = dxBase + (n * g.inHeight + ih) * g.inWidth * C;
+      const start = origin + kh * rowLength;
+      for (let ow = ow0; ow < lo; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
+      for (let ow = hi; ow < ow1; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
+      if (g.dilationW === 1) {
+        let to = rowBase + (lo * g.strideW - g.padLeft) * C;
+        if (rowLength < SHORT_ADD) {
+          for (let ow = lo; ow < hi; ow++, to += columnStep) {
+            const at = start + ow * K;
+            for (let i = 0; i < rowLength; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
           }
+        } else {
+          for (let ow = lo; ow < hi; ow++, to += columnStep) add(to << 2, (start + ow * K) << 2, to << 2, rowLength);
         }
-      }
-      from += rowLength;
-    }
-    if (++ow === g.outWidth) {
-      ow = 0;
-      if (++oh === g.outHeight) {
-        oh = 0;
-        n++;
+      } else {
+        for (let ow = lo; ow < hi; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
       }
     }
+    r += ow1 - ow0;
   }
 }
 
