@@ -48,6 +48,38 @@ const CASES: readonly Case[] = [
     dy: [3, 16, 17, 7],
     attrs: { strides: [1, 1], dilations: [2, 2], pads: [0, 0] },
   },
+  {
+    // Windows cut by the padding on both sides, with taps skipped by the dilation.
+    name: '3×3 dilations [2, 3] strides [1, 2] SAME over [2,9,11,3]',
+    x: [2, 9, 11, 3],
+    filter: [3, 3, 3, 4],
+    dy: [2, 9, 6, 4],
+    attrs: { strides: [1, 1], dilations: [2, 3], pads: [2, 3] },
+  },
+  {
+    // One input channel: K = 9, each filter row's taps a run of 3 floats.
+    name: '3×3 SAME over [3,10,9,1] (one input channel)',
+    x: [3, 10, 9, 1],
+    filter: [3, 3, 1, 5],
+    dy: [3, 10, 9, 5],
+    attrs: { strides: [1, 1], dilations: [1, 1], pads: [1, 1] },
+  },
+  {
+    // Every window overhangs the input on the left, the right or both.
+    name: '5×5 SAME over [2,4,3,2] (a filter wider than the input)',
+    x: [2, 4, 3, 2],
+    filter: [5, 5, 2, 6],
+    dy: [2, 4, 3, 6],
+    attrs: { strides: [1, 1], dilations: [1, 1], pads: [2, 2] },
+  },
+  {
+    // Dilated taps of 50 channels each (long runs).
+    name: '3×3 dilations 2 SAME over [1,7,7,50]',
+    x: [1, 7, 7, 50],
+    filter: [3, 3, 50, 3],
+    dy: [1, 7, 7, 3],
+    attrs: { strides: [1, 1], dilations: [2, 2], pads: [2, 2] },
+  },
 ];
 
 /** The worst |actual - expected| / (1 + |expected|) (one expect per output: these have ~10⁵ elements). */

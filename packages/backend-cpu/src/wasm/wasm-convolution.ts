@@ -43,37 +43,70 @@ function pointwise(g: ConvolutionGeometry): boolean {
 }
 
 /**
- * Visits the taps of output pixels [first, first + rows): `visit(patchOffset, xOffset)` with the
- * element offset of the tap's c values in the block's patch rows and in x (-1 for a tap in padding).
+ * The window of one output pixel along the width: its first input column `iw0` (before the padding
+ * is taken off) and the taps [kwStart, kwEnd) that land inside the input.
  */
-function forEachPatchTap(
-  g: ConvolutionGeometry,
-  first: number,
-  rows: number,
-  visit: (patchOffset: number, xOffset: number) => void,
-): void {
-  const C = g.inChannels;
-  const pixelsPerExample = g.outHeight * g.outWidth;
-  let patchOffset = 0;
-  for (let r = first; r < first + rows; r++) {
-    const n = Math.floor(r / pixelsPerExample);
-    const rest = r - n * pixelsPerExample;
-    const oh = Math.floor(rest / g.outWidth);
-    const ow = rest - oh * g.outWidth;
-    for (let kh = 0; kh < g.filterHeight; kh++) {
-      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
-      const rowInside = ih >= 0 && ih < g.inHeight;
-      for (let kw = 0; kw < g.filterWidth; kw++) {
-        const iw = ow * g.strideW - g.padLeft + kw * g.dilationW;
-        const inside = rowInside && iw >= 0 && iw < g.inWidth;
-        visit(patchOffset, inside ? ((n * g.inHeight + ih) * g.inWidth + iw) * C : -1);
-        patchOffset += C;
-      }
-    }
-  }
+function insideTaps(g: ConvolutionGeometry, ow: number, window: { iw0: number; kwStart: number; kwEnd: number }): void {
+  const iw0 = ow * g.strideW - g.padLeft;
+  const kwStart = iw0 >= 0 ? 0 : Math.min(g.filterWidth, Math.ceil(-iw0 / g.dilationW));
+  const kwEnd = iw0 >= g.inWidth ? 0 : Math.min(g.filterWidth, Math.floor((g.inWidth - 1 - iw0) / g.dilationW) + 1);
+  window.iw0 = iw0;
+  window.kwStart = kwStart;
+  window.kwEnd = Math.max(kwStart, kwEnd);
 }
 
-/** Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`. */
+/** Below this many floats a plain loop beats `copyWithin`'s call. */
+const SHORT_RUN = 48;
+/** Below this many floats a plain loop beats a call of the SIMD `Add_vv` (in place: out is a). */
+const SHORT_ADD = 16;
+
+/**
+ * The output columns whose windows lie wholly inside the input along the width: [from, to). Their
+ * taps need no clipping, so the gathers and scatters run them in tight loops.
+ */
+function insideColumns(g: ConvolutionGeometry): { from: number; to: number } {
+  const from = Math.min(g.outWidth, Math.ceil(g.padLeft / g.strideW));
+  const last = Math.floor((g.inWidth - 1 - (g.filterWidth - 1) * g.dilationW + g.padLeft) / g.strideW);
+  return { from, to: Math.max(from, Math.min(g.outWidth, last + 1)) };
+}
+
+/**
+ * Writes the taps of filter row `kh` (input row at `rowBase`, -1 when the row is in the padding) for
+ * output column `ow` at float `at`, zero where the window leaves the input: the edge columns' path.
+ */
+function gatherEdge(
+  f32: Float32Array,
+  g: ConvolutionGeometry,
+  window: { iw0: number; kwStart: number; kwEnd: number },
+  ow: number,
+  rowBase: number,
+  at: number,
+): void {
+  const C = g.inChannels;
+  const rowLength = g.filterWidth * C;
+  insideTaps(g, ow, window);
+  const { iw0, kwStart, kwEnd } = window;
+  if (rowBase < 0 || kwStart === kwEnd) {
+    for (let i = 0; i < rowLength; i++) f32[at + i] = 0;
+    return;
+  }
+  for (let i = 0; i < kwStart * C; i++) f32[at + i] = 0;
+  for (let kw = kwStart; kw < kwEnd; kw++) {
+    const from = rowBase + (iw0 + kw * g.dilationW) * C;
+    const to = at + kw * C;
+    if (C < SHORT_RUN) for (let c = 0; c < C; c++) f32[to + c] = f32[from + c]!;
+    else f32.copyWithin(to, from, from + C);
+  }
+  for (let i = kwEnd * C; i < rowLength; i++) f32[at + i] = 0;
+}
+
+/**
+ * Gathers the patches of output pixels [first, first + rows) into the floats at byte `patches`: row r
+ * holds the kh·kw·c taps of pixel first + r (zero in the padding). The pixels are walked one output
+ * row (n, oh) at a time and, within it, one filter row kh at a time: the columns whose windows lie
+ * inside the input copy their taps in a tight loop (with no dilation along the width, a filter row's
+ * taps are one run of x), the few edge columns clip theirs.
+ */
 function im2col(
   store: WasmBufferStore,
   g: ConvolutionGeometry,
@@ -84,17 +117,82 @@ function im2col(
 ): void {
   const f32 = store.f32;
   const C = g.inChannels;
-  const base = patches >>> 2;
+  const rowLength = g.filterWidth * C;
+  const K = g.filterHeight * rowLength;
   const xBase = x.offset >>> 2;
-  forEachPatchTap(g, first, rows, (patchOffset, xOffset) => {
-    const to = base + patchOffset;
-    if (xOffset < 0) f32.fill(0, to, to + C);
-    else if (C < 16) for (let c = 0; c < C; c++) f32[to + c] = f32[xBase + xOffset + c]!;
-    else f32.copyWithin(to, xBase + xOffset, xBase + xOffset + C);
-  });
+  const pixelsPerExample = g.outHeight * g.outWidth;
+  const inside = insideColumns(g);
+  const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
+  const columnStep = g.strideW * C;
+  for (let r = 0; r < rows;) {
+    const pixel = first + r;
+    const n = Math.floor(pixel / pixelsPerExample);
+    const oh = Math.floor((pixel - n * pixelsPerExample) / g.outWidth);
+    const ow0 = pixel - n * pixelsPerExample - oh * g.outWidth;
+    const ow1 = Math.min(g.outWidth, ow0 + rows - r);
+    const lo = Math.min(Math.max(inside.from, ow0), ow1);
+    const hi = Math.min(Math.max(inside.to, lo), ow1);
+    // Float of (ow, kh)'s taps: origin + ow·K + kh·rowLength.
+    const origin = (patches >>> 2) + (r - ow0) * K;
+    for (let kh = 0; kh < g.filterHeight; kh++) {
+      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
+      const rowInside = ih >= 0 && ih < g.inHeight;
+      const rowBase = rowInside ? xBase + (n * g.inHeight + ih) * g.inWidth * C : -1;
+      const start = origin + kh * rowLength;
+      for (let ow = ow0; ow < lo; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
+      for (let ow = hi; ow < ow1; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
+      if (!rowInside) {
+        for (let ow = lo; ow < hi; ow++) {
+          const at = start + ow * K;
+          if (rowLength < SHORT_RUN) for (let i = 0; i < rowLength; i++) f32[at + i] = 0;
+          else f32.fill(0, at, at + rowLength);
+        }
+      } else if (g.dilationW === 1) {
+        let from = rowBase + (lo * g.strideW - g.padLeft) * C;
+        if (rowLength < SHORT_RUN) {
+          for (let ow = lo; ow < hi; ow++, from += columnStep) {
+            const at = start + ow * K;
+            for (let i = 0; i < rowLength; i++) f32[at + i] = f32[from + i]!;
+          }
+        } else {
+          for (let ow = lo; ow < hi; ow++, from += columnStep) f32.copyWithin(start + ow * K, from, from + rowLength);
+        }
+      } else {
+        for (let ow = lo; ow < hi; ow++) gatherEdge(f32, g, window, ow, rowBase, start + ow * K);
+      }
+    }
+    r += ow1 - ow0;
+  }
 }
 
-/** Adds the patch gradients of output pixels [first, first + rows) (floats at byte `patches`) onto dx. */
+/**
+ * Adds the taps of filter row `kh` for output column `ow` (floats at `at`) onto the dx row at
+ * `rowBase`, skipping those outside the input: the edge columns' path.
+ */
+function scatterEdge(
+  f32: Float32Array,
+  add: (a: number, b: number, out: number, n: number) => void,
+  g: ConvolutionGeometry,
+  window: { iw0: number; kwStart: number; kwEnd: number },
+  ow: number,
+  rowBase: number,
+  at: number,
+): void {
+  const C = g.inChannels;
+  insideTaps(g, ow, window);
+  const { iw0, kwStart, kwEnd } = window;
+  for (let kw = kwStart; kw < kwEnd; kw++) {
+    const to = rowBase + (iw0 + kw * g.dilationW) * C;
+    const from = at + kw * C;
+    if (C < SHORT_ADD) for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[from + c]!;
+    else add(to << 2, from << 2, to << 2, C);
+  }
+}
+
+/**
+ * Adds the patch gradients of output pixels [first, first + rows) (floats at byte `patches`, laid out
+ * as im2col writes them) onto dx, skipping the taps in the padding; walked as im2col walks them.
+ */
 function col2im(
   store: WasmBufferStore,
   g: ConvolutionGeometry,
@@ -104,15 +202,47 @@ function col2im(
   patches: number,
 ): void {
   const f32 = store.f32;
+  const add = store.exports.Add_vv;
   const C = g.inChannels;
-  const base = patches >>> 2;
+  const rowLength = g.filterWidth * C;
+  const K = g.filterHeight * rowLength;
   const dxBase = dx.offset >>> 2;
-  forEachPatchTap(g, first, rows, (patchOffset, xOffset) => {
-    if (xOffset < 0) return;
-    const from = base + patchOffset;
-    const to = dxBase + xOffset;
-    for (let c = 0; c < C; c++) f32[to + c] = f32[to + c]! + f32[from + c]!;
-  });
+  const pixelsPerExample = g.outHeight * g.outWidth;
+  const inside = insideColumns(g);
+  const window = { iw0: 0, kwStart: 0, kwEnd: 0 };
+  const columnStep = g.strideW * C;
+  for (let r = 0; r < rows;) {
+    const pixel = first + r;
+    const n = Math.floor(pixel / pixelsPerExample);
+    const oh = Math.floor((pixel - n * pixelsPerExample) / g.outWidth);
+    const ow0 = pixel - n * pixelsPerExample - oh * g.outWidth;
+    const ow1 = Math.min(g.outWidth, ow0 + rows - r);
+    const lo = Math.min(Math.max(inside.from, ow0), ow1);
+    const hi = Math.min(Math.max(inside.to, lo), ow1);
+    const origin = (patches >>> 2) + (r - ow0) * K;
+    for (let kh = 0; kh < g.filterHeight; kh++) {
+      const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
+      if (ih < 0 || ih >= g.inHeight) continue;
+      const rowBase = dxBase + (n * g.inHeight + ih) * g.inWidth * C;
+      const start = origin + kh * rowLength;
+      for (let ow = ow0; ow < lo; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
+      for (let ow = hi; ow < ow1; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
+      if (g.dilationW === 1) {
+        let to = rowBase + (lo * g.strideW - g.padLeft) * C;
+        if (rowLength < SHORT_ADD) {
+          for (let ow = lo; ow < hi; ow++, to += columnStep) {
+            const at = start + ow * K;
+            for (let i = 0; i < rowLength; i++) f32[to + i] = f32[to + i]! + f32[at + i]!;
+          }
+        } else {
+          for (let ow = lo; ow < hi; ow++, to += columnStep) add(to << 2, (start + ow * K) << 2, to << 2, rowLength);
+        }
+      } else {
+        for (let ow = lo; ow < hi; ow++) scatterEdge(f32, add, g, window, ow, rowBase, start + ow * K);
+      }
+    }
+    r += ow1 - ow0;
+  }
 }
 
 function packedBytes(rowsOrColumns: number, width: number, depth: number): number {
@@ -234,12 +364,7 @@ export function wasmConv2DBackpropFilter(
       store.exports.pack4(source, 1, K, K, count, packedA);
       store.exports.pack8(dy.offset + first * O * 4, 1, O, O, count, packedB);
       runPackedProduct(store, packedA, packedB, K, O, count, first === 0 ? out.offset : partial);
-      if (first > 0) {
-        const f32 = store.f32;
-        const to = out.offset >>> 2;
-        const from = partial >>> 2;
-        for (let i = 0; i < K * O; i++) f32[to + i] = f32[to + i]! + f32[from + i]!;
-      }
+      if (first > 0) store.exports.Add_vv(out.offset, partial, out.offset, K * O);
     }
     store.releaseScratch(packedB, scratchBytes);
     return out;
