@@ -62,13 +62,16 @@ describe('activations', () => {
     ['softplus', input.map((v) => Math.log1p(Math.exp(v))), input],
     ['softsign', input.map((v) => v / (1 + Math.abs(v))), input],
     ['leakyRelu', input.map((v) => (v > 0 ? v : 0.2 * v)), input],
-  ] as const)('the tf.nn activation %s is reachable by name and matches hand-computed values', async (name, expected, x0) => {
-    const x = tf.tensor([...x0]);
-    const y = activations.get(name)(x);
-    const got = await values(y);
-    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
-    tf.dispose([x, y]);
-  });
+  ] as const)(
+    'the tf.nn activation %s is reachable by name and matches hand-computed values',
+    async (name, expected, x0) => {
+      const x = tf.tensor([...x0]);
+      const y = activations.get(name)(x);
+      const got = await values(y);
+      got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      tf.dispose([x, y]);
+    },
+  );
 
   it('logSoftmax by name is the log of the softmax over the last axis', async () => {
     const x = tf.tensor([[0, Math.log(3)]]);
