@@ -70,6 +70,7 @@ export async function jax(): Promise<Library> {
     mlp: (spec) => jaxMlp(spec),
     // jax-js has no Keras-style model or `fit`.
     mnistFit: () => undefined,
+    cnnFit: () => undefined,
     // Not benchmarked: the conv2d rows compare with TensorFlow.js.
     conv2d: () => undefined,
     memory: () => ({ tensors: undefined }),
