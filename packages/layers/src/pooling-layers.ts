@@ -6,8 +6,8 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { convOutputLength, normalizeTuple } from './convolutional.js';
-import type { ConvolutionPaddingName, DataFormat, ShapeDim } from './convolutional.js';
+import { convOutputLength, normalizeTuple } from './conv-geometry.js';
+import type { ConvolutionPaddingName, DataFormat, ShapeDim } from './conv-geometry.js';
 import { Layer } from './layer.js';
 import type { LayerConfig, LayerOptions } from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
