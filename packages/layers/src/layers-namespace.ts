@@ -27,6 +27,8 @@ export type {
   ConvolutionPaddingName,
   DataFormat,
   DepthwiseConv2DOptions,
+  ShapeDim,
+  WeightShape,
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
