@@ -122,6 +122,45 @@ export function mnistWeights(spec: MnistFitSpec): {
 }
 
 /** An MNIST epoch's mean loss, on stderr: every library starts from the same weights, so they must agree. */
-export function logEpochLoss(loss: number): void {
-  process.stderr.write(`  mnist fit: epoch loss ${loss.toFixed(4)}\n`);
+export function logEpochLoss(loss: number, what = 'mnist fit'): void {
+  process.stderr.write(`  ${what}: epoch loss ${loss.toFixed(4)}\n`);
+}
+
+/** One initial weight of the MNIST convnet: its values and shape. */
+export interface InitialWeight {
+  readonly values: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/**
+ * The MNIST convnet's initial weights in `getWeights` order (trainable, then non-trainable) and
+ * Keras' layout (conv kernels HWIO, Glorot-uniform;
+ * zero biases; BatchNormalization's gamma 1, beta 0, moving mean 0, moving variance 1), the same for
+ * every library.
+ */
+export function cnnWeights(): InitialWeight[] {
+  const glorot = (shape: readonly number[], seed: number): InitialWeight => {
+    const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+    const fanIn = shape[shape.length - 2]! * receptive;
+    const fanOut = shape[shape.length - 1]! * receptive;
+    const size = shape.reduce((a, b) => a * b, 1);
+    return { values: uniform(size, seed, Math.sqrt(6 / (fanIn + fanOut))), shape };
+  };
+  const filled = (size: number, value: number): InitialWeight => ({
+    values: new Float32Array(size).fill(value),
+    shape: [size],
+  });
+  return [
+    glorot([3, 3, 1, 32], 41),
+    filled(32, 0),
+    filled(32, 1),
+    filled(32, 0),
+    glorot([3, 3, 32, 64], 42),
+    filled(64, 0),
+    glorot([1600, MNIST_CLASSES], 43),
+    filled(MNIST_CLASSES, 0),
+    // Non-trainable weights come last in both libraries' getWeights: the moving statistics.
+    filled(32, 0),
+    filled(32, 1),
+  ];
 }

@@ -177,6 +177,10 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
     checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-wasm`, ratio(w.id, 'tfjs-wasm'), 1.5));
     if (w.id.endsWith('-grad')) checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-cpu`, ratio(w.id, 'tfjs-cpu'), 1.5));
   }
+  // The MNIST convnet epoch (issue 12): ≥ 2× tfjs-wasm; tfjs-wasm 4.22 cannot train it (no
+  // Conv2DBackpropFilter kernel), so it is also compared with tfjs-cpu.
+  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-wasm', ratio('cnn-fit', 'tfjs-wasm'), 2.0));
+  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-cpu', ratio('cnn-fit', 'tfjs-cpu'), 2.0));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

@@ -96,7 +96,7 @@ export function workloads(config: BenchConfig): Workload[] {
   // Hessian-vector products of the MLP's loss (issue 13): forward-over-reverse vs reverse-over-reverse.
   for (const mode of ['forward-over-reverse', 'reverse-over-reverse'] as const) {
     list.push({
-      id: `mlp-hvp-${mode}`,
+      id: `hvp-${mode}`,
       label: `MLP ${input}-${hidden}-${classes} batch ${batch}, Hessian-vector product, ${mode}`,
       unit: 'ms',
       higherIsBetter: false,
@@ -104,6 +104,17 @@ export function workloads(config: BenchConfig): Workload[] {
       figure: (ms) => ms,
     });
   }
+  // The MNIST convnet (issue 12): one epoch of fit, as the MNIST MLP's.
+  const cnn = config.cnn;
+  list.push({
+    id: 'cnn-fit',
+    label: `MNIST convnet fit (Conv2D 32, BatchNorm, pool, Conv2D 64, pool, Dense 10), one epoch of ${cnn.train} digits, batch ${cnn.batch}`,
+    unit: 's',
+    higherIsBetter: false,
+    task: (library) => library.cnnFit(cnn),
+    figure: (ms) => ms / 1000,
+    measure: config.mnistMeasure,
+  });
   // Convolutions (issue 12): the CNN example's two conv layers at batch 64 and a ResNet-ish layer.
   for (const spec of config.convolutions) {
     const { batch, height, width, inChannels, outChannels, size } = spec;

@@ -94,12 +94,13 @@ describe('MNIST examples (short runs)', () => {
   });
 
   it('registers both training examples beside the notebook ones, and the umbrella exports the training API', () => {
-    expect(TRAINING_EXAMPLES.map((e) => e.name)).toEqual(['mnist-fit', 'mnist-custom-loop']);
+    expect(TRAINING_EXAMPLES.map((e) => e.name)).toEqual(['mnist-fit', 'mnist-custom-loop', 'mnist-cnn']);
     expect(ALL_EXAMPLES.map((e) => e.name)).toEqual([
       ...EXAMPLES.map((e) => e.name),
       ...FORWARD_EXAMPLES.map((e) => e.name),
       'mnist-fit',
       'mnist-custom-loop',
+      'mnist-cnn',
     ]);
     expect(typeof tf.Sequential).toBe('function');
     expect(typeof tf.Model).toBe('function');

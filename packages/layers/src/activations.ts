@@ -16,7 +16,22 @@ export type Activation = (x: tf.Tensor) => tf.Tensor;
  * The activation names layers accept (Keras' names).
  * @example const name: ActivationName = 'relu';
  */
-export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type ActivationName =
+  | 'linear'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'relu6'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'silu'
+  | 'swish'
+  | 'softplus'
+  | 'softsign'
+  | 'leakyRelu'
+  | 'logSoftmax';
 
 /**
  * What a layer's `activation` option accepts: a Keras name or a function.
@@ -64,7 +79,95 @@ export function softmax(x: tf.Tensor): tf.Tensor {
   return tf.softmax(x, -1);
 }
 
-const BY_NAME: Readonly<Record<ActivationName, Activation>> = { linear, relu, sigmoid, tanh, softmax };
+/**
+ * `min(max(x, 0), 6)`.
+ * @example activations.relu6(tf.tensor([-1, 8])) // [0, 6]
+ */
+export function relu6(x: tf.Tensor): tf.Tensor {
+  return tf.nn.relu6(x);
+}
+
+/**
+ * `x` above 0, `eˣ - 1` at or below it.
+ * @example activations.elu(tf.tensor([0])) // [0]
+ */
+export function elu(x: tf.Tensor): tf.Tensor {
+  return tf.nn.elu(x);
+}
+
+/**
+ * Scaled ELU (Klambauer et al.'s constants).
+ * @example activations.selu(tf.tensor([0])) // [0]
+ */
+export function selu(x: tf.Tensor): tf.Tensor {
+  return tf.nn.selu(x);
+}
+
+/**
+ * The exact GELU, `x·Φ(x)` (Keras' default `approximate: false`).
+ * @example activations.gelu(tf.tensor([0])) // [0]
+ */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.nn.gelu(x);
+}
+
+/**
+ * `x·sigmoid(x)`; Keras also calls it `'swish'`.
+ * @example activations.silu(tf.tensor([0])) // [0]
+ */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.nn.silu(x);
+}
+
+/**
+ * `log(1 + eˣ)`.
+ * @example activations.softplus(tf.tensor([0])) // [0.693...]
+ */
+export function softplus(x: tf.Tensor): tf.Tensor {
+  return tf.nn.softplus(x);
+}
+
+/**
+ * `x / (1 + |x|)`.
+ * @example activations.softsign(tf.tensor([1])) // [0.5]
+ */
+export function softsign(x: tf.Tensor): tf.Tensor {
+  return tf.nn.softsign(x);
+}
+
+/**
+ * `x` above 0, `0.2·x` below (TensorFlow's default alpha).
+ * @example activations.leakyRelu(tf.tensor([-1])) // [-0.2]
+ */
+export function leakyRelu(x: tf.Tensor): tf.Tensor {
+  return tf.nn.leakyRelu(x);
+}
+
+/**
+ * Log-softmax over the last axis.
+ * @example activations.logSoftmax(tf.tensor([[0, 0]])) // [[-0.693..., -0.693...]]
+ */
+export function logSoftmax(x: tf.Tensor): tf.Tensor {
+  return tf.nn.logSoftmax(x, -1);
+}
+
+const BY_NAME: Readonly<Record<ActivationName, Activation>> = {
+  linear,
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  relu6,
+  elu,
+  selu,
+  gelu,
+  silu,
+  swish: silu,
+  softplus,
+  softsign,
+  leakyRelu,
+  logSoftmax,
+};
 
 /**
  * The names `get` accepts, in the order messages list them.

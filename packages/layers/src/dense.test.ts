@@ -137,8 +137,8 @@ describe('Dense', () => {
   it('refuses bad construction arguments and bad inputs with typed errors', () => {
     expect(() => new Dense(0)).toThrow(tf.InvalidArgumentError);
     expect(() => new Dense(2.5)).toThrow(/units.*positive integer/);
-    expect(() => new Dense(2, { activation: 'gelu' as 'relu' })).toThrow(
-      /activation.*'linear', 'relu', 'sigmoid', 'tanh', 'softmax'.*'gelu'/,
+    expect(() => new Dense(2, { activation: 'hardTanh' as 'relu' })).toThrow(
+      /activation.*'linear', 'relu', 'sigmoid', 'tanh', 'softmax'.*'hardTanh'/,
     );
     expect(() => new Dense(2, { kernelInitializer: 'uniform' as 'zeros' })).toThrow(
       /kernelInitializer.*'glorotUniform'.*'uniform'/,

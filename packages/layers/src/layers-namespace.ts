@@ -19,3 +19,16 @@ export type {
 } from './normalization.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D, Permute, Reshape } from './reshaping.js';
 export type { GlobalPooling2D, GlobalPooling2DOptions } from './reshaping.js';
+// Issue 12 (real models I): convolution, pooling, padding and up-sampling layers (group w-cnn).
+export { Conv1D, Conv2D, Conv2DTranspose, Convolution, DepthwiseConv2D } from './convolutional.js';
+export type {
+  Conv2DTransposeOptions,
+  ConvolutionLayerOptions,
+  ConvolutionPaddingName,
+  DataFormat,
+  DepthwiseConv2DOptions,
+  ShapeDim,
+  WeightShape,
+} from './convolutional.js';
+export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
+export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';

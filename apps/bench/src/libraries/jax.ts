@@ -70,6 +70,7 @@ export async function jax(): Promise<Library> {
     mlp: (spec) => jaxMlp(spec),
     // jax-js has no Keras-style model or `fit`.
     mnistFit: () => undefined,
+    cnnFit: () => undefined,
     // Not benchmarked: the conv2d rows compare with TensorFlow.js.
     conv2d: () => undefined,
     // No forward mode, and no second-order gradient of every op the MLP's loss uses.

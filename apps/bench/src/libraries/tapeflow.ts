@@ -8,8 +8,17 @@ import { GradientTape, hvp } from '@tapeflow/autodiff-tape';
 import { cpuBackend, type CpuBackendOptions } from '@tapeflow/backend-cpu';
 import { Sequential, layers, optimizers } from '@tapeflow/layers';
 import * as tf from '@tapeflow/tensor-core';
-import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
-import type { ConvSpec, ElementwiseOp, HvpMode, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import {
+  MNIST_CLASSES,
+  MNIST_PIXELS,
+  cnnWeights,
+  logEpochLoss,
+  mlpData,
+  mnistData,
+  mnistWeights,
+  uniform,
+} from '../data.js';
+import type { CnnFitSpec, ConvSpec, ElementwiseOp, HvpMode, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -89,6 +98,7 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     mnistFit: (spec) => tapeflowMnistFit(spec),
     conv2d: (spec, gradients) => tapeflowConv2d(spec, gradients),
     hvp: (spec, mode) => tapeflowHvp(spec, mode),
+    cnnFit: (spec) => tapeflowCnnFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -225,5 +235,41 @@ function tapeflowHvp(spec: MlpSpec, mode: HvpMode): Task {
       });
     },
     dispose: () => tf.dispose([x, labels, w1, b1, w2, b2, direction]),
+  };
+}
+
+function tapeflowCnnFit(spec: CnnFitSpec): Task {
+  const data = mnistData(spec.train);
+  const warm = spec.warmupBatches * spec.batch;
+  const x = tf.tensor(data.x, [data.count, 28, 28, 1]);
+  const y = tf.tensor(data.labels, [data.count], 'int32');
+  const xWarm = tf.tensor(data.x.subarray(0, warm * MNIST_PIXELS), [warm, 28, 28, 1]);
+  const yWarm = tf.tensor(data.labels.subarray(0, warm), [warm], 'int32');
+  const initial = cnnWeights().map((w) => tf.tensor(w.values, [...w.shape]));
+  const model = new Sequential([
+    new layers.Conv2D(32, 3, { activation: 'relu', inputShape: [28, 28, 1] }),
+    new layers.BatchNormalization(),
+    new layers.MaxPooling2D(),
+    new layers.Conv2D(64, 3, { activation: 'relu' }),
+    new layers.MaxPooling2D(),
+    new layers.Flatten(),
+    new layers.Dropout(0.5),
+    new layers.Dense(MNIST_CLASSES, { activation: 'softmax' }),
+  ]);
+  const optimizer = new optimizers.Adam({ learningRate: spec.learningRate });
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  const epoch = async (xs: tf.Tensor, ys: tf.Tensor): Promise<number> => {
+    model.setWeights(initial);
+    const { history } = await model.fit(xs, ys, { epochs: 1, batchSize: spec.batch, shuffle: false, verbose: 0 });
+    return history.loss[0]!;
+  };
+  return {
+    warmUp: async () => void (await epoch(xWarm, yWarm)),
+    run: async () => logEpochLoss(await epoch(x, y), 'cnn fit'),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose([x, y, xWarm, yWarm, ...initial]);
+    },
   };
 }

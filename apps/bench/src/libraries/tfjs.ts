@@ -9,8 +9,17 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MNIST_CLASSES, MNIST_PIXELS, logEpochLoss, mlpData, mnistData, mnistWeights, uniform } from '../data.js';
-import type { ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import {
+  MNIST_CLASSES,
+  MNIST_PIXELS,
+  cnnWeights,
+  logEpochLoss,
+  mlpData,
+  mnistData,
+  mnistWeights,
+  uniform,
+} from '../data.js';
+import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
@@ -71,6 +80,7 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     conv2d: (spec, gradients) => tfjsConv2d(spec, gradients),
     // No forward mode, and no second-order gradient of every op the MLP's loss uses.
     hvp: () => undefined,
+    cnnFit: (spec) => tfjsCnnFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -167,5 +177,47 @@ function tfjsConv2d(spec: ConvSpec, gradients: boolean): Task | undefined {
       });
     },
     dispose: () => tf.dispose([x, filter, dy]),
+  };
+}
+
+function tfjsCnnFit(spec: CnnFitSpec): Task | undefined {
+  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel: it cannot train a convnet.
+  if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) return undefined;
+  const data = mnistData(spec.train);
+  const warm = spec.warmupBatches * spec.batch;
+  // tfjs-layers wants sparse labels as [n, 1] float32 (its loss floors them, and tfjs' floor refuses int32).
+  const labels = Float32Array.from(data.labels);
+  const x = tf.tensor4d(data.x, [data.count, 28, 28, 1]);
+  const y = tf.tensor2d(labels, [data.count, 1]);
+  const xWarm = tf.tensor4d(data.x.subarray(0, warm * MNIST_PIXELS), [warm, 28, 28, 1]);
+  const yWarm = tf.tensor2d(labels.subarray(0, warm), [warm, 1]);
+  const initial = cnnWeights().map((w) => tf.tensor(w.values, [...w.shape]));
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dropout({ rate: 0.5 }),
+      tfl.layers.dense({ units: MNIST_CLASSES, activation: 'softmax' }),
+    ],
+  });
+  const optimizer = tf.train.adam(spec.learningRate);
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  const epoch = async (xs: tf.Tensor, ys: tf.Tensor): Promise<number> => {
+    model.setWeights(initial);
+    const { history } = await model.fit(xs, ys, { epochs: 1, batchSize: spec.batch, shuffle: false, verbose: 0 });
+    return Number(history.loss![0]);
+  };
+  return {
+    warmUp: async () => void (await epoch(xWarm, yWarm)),
+    run: async () => logEpochLoss(await epoch(x, y), 'cnn fit'),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+      tf.dispose([x, y, xWarm, yWarm, ...initial]);
+    },
   };
 }

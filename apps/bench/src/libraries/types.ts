@@ -58,6 +58,21 @@ export interface ConvSpec {
 /** How a Hessian-vector product is computed: a jvp of the gradient, or the gradient of ⟨gradient, v⟩. */
 export type HvpMode = 'forward-over-reverse' | 'reverse-over-reverse';
 
+/**
+ * The CNN workload (issue 12): the MNIST convnet of apps/examples' `mnist-cnn` (Conv2D(32, 3, relu),
+ * BatchNormalization, MaxPooling2D, Conv2D(64, 3, relu), MaxPooling2D, Flatten, Dropout(0.5),
+ * Dense(10, softmax) into sparse categorical cross-entropy), one epoch of the library's own `fit` on
+ * `train` real digits as [n, 28, 28, 1] images in batches of `batch`, Adam, shuffling off, silent.
+ * Every run starts again from the same initial weights.
+ */
+export interface CnnFitSpec {
+  readonly train: number;
+  readonly batch: number;
+  readonly learningRate: number;
+  /** Batches of the untimed warm-up fit. */
+  readonly warmupBatches: number;
+}
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -87,5 +102,7 @@ export interface Library {
    * second-order gradients of every op the loss uses).
    */
   hvp(spec: MlpSpec, mode: HvpMode): Task | undefined;
+  /** One epoch of `fit` of the MNIST convnet (see CnnFitSpec), or undefined where the library cannot. */
+  cnnFit(spec: CnnFitSpec): Task | undefined;
   memory(): MemoryFigures;
 }

@@ -12,6 +12,7 @@ import * as denseRelu from './dense-relu.js';
 import * as hessianVectorProduct from './hessian-vector-product.js';
 import * as lineSearch from './line-search.js';
 import * as matmulBias from './matmul-bias.js';
+import * as mnistCnn from './mnist-cnn.js';
 import * as mnistCustomLoop from './mnist-custom-loop.js';
 import * as mnistFit from './mnist-fit.js';
 import * as nonTrainable from './non-trainable.js';
@@ -51,7 +52,7 @@ export const EXAMPLES: readonly Example[] = [
 ];
 
 /**
- * The training examples: MNIST with `fit` and with a custom GradientTape loop.
+ * The training examples: MNIST with `fit`, with a custom GradientTape loop, and a convnet.
  * @example await TRAINING_EXAMPLES[0]!.run(console.log);
  */
 export const TRAINING_EXAMPLES: readonly Example[] = [
@@ -64,6 +65,11 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
     name: 'mnist-custom-loop',
     title: 'The same MLP with a custom GradientTape loop and optimizer.applyGradients',
     run: mnistCustomLoop.run,
+  },
+  {
+    name: 'mnist-cnn',
+    title: 'A convnet (Conv2D, BatchNormalization, MaxPooling2D) on MNIST with fit, a progress bar and an SVG chart',
+    run: mnistCnn.run,
   },
 ];
 

@@ -19,6 +19,7 @@ import { ConfigReader, MAX_BUILD_SCALARS, known, product, sameShape } from './co
 import type { Context, LayerClass, LayerFactory, LayerPlan, PlannedDim } from './config-reader.js';
 import { describeFromFile } from './files.js';
 import { MORE_CLASSES } from './more-layer-classes.js';
+import { CONV_CLASSES } from './conv-layer-classes.js';
 
 export { ConfigReader, MAX_BUILD_SCALARS } from './config-reader.js';
 export type { LayerFactory, LayerPlan, PlannedDim, PlannedWeight } from './config-reader.js';
@@ -112,6 +113,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ),
   // Issue 12 (real models I): normalization, reshaping and global pooling (more-layer-classes.ts).
   ...MORE_CLASSES,
+  // Issue 12 (real models I): convolution, pooling, padding and up-sampling (conv-layer-classes.ts, group w-cnn).
+  ...CONV_CLASSES,
   Sequential: {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),

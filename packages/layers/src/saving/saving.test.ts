@@ -191,12 +191,12 @@ describe('save / loadModel', () => {
     model.dispose();
     const path = join(target, 'model.json');
     const json = JSON.parse(await readFile(path, 'utf8'));
-    json.modelConfig.config.layers[1].className = 'Conv2D';
+    json.modelConfig.config.layers[1].className = 'Conv3D';
     await writeFile(path, JSON.stringify(json));
     await rejectsCleanly(
       () => loadModel(target),
       tf.InvalidArgumentError,
-      /model\.json: modelConfig \(Sequential\)\.layers\[1\]: argument 'className' expected a layer class loadModel knows \(Dense, .*'Conv2D'/,
+      /model\.json: modelConfig \(Sequential\)\.layers\[1\]: argument 'className' expected a layer class loadModel knows \(Dense, .*'Conv3D'/,
     );
     json.modelConfig.config.layers[1].className = 'Dropout';
     json.modelConfig.config.layers[0].config.units = 'six';

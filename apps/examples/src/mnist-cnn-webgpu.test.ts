@@ -1,0 +1,56 @@
+/**
+ * @file The MNIST convnet example on WebGPU (Dawn + SwiftShader in Node; in the root config's `webgpu`
+ * project), shortened to 96 training / 64 held-out digits, 2 epochs of batches of 32: every tensor
+ * on the 'webgpu' backend through Conv2D, BatchNormalization, MaxPooling2D and their gradients. The
+ * held-out accuracy must clear 30%, a smaller bar than the CPU test's (chance is 10%; this run reaches
+ * 42.2% on both backends), the training loss must fall, and the losses must be the CPU backend's (the
+ * same seeds give the same weights, batches and dropout masks: they agree to about 1e-7 here, which
+ * a broken convolution or pooling kernel or gradient would not), and nothing may be left behind.
+ * About 50 s on SwiftShader on two shared cores, most of it the first run of each pipeline.
+ */
+import * as tf from 'tapeflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CNN_FULL_RUN, trainMnistCnn } from './examples/mnist-cnn.js';
+import type { MnistConfig } from './examples/mnist-fit.js';
+import { releaseWebGpu, useWebGpu } from './webgpu.js';
+
+const SHORT: MnistConfig = {
+  ...CNN_FULL_RUN,
+  train: 96,
+  test: 64,
+  epochs: 2,
+  batchSize: 32,
+  verbose: 0,
+  chartFile: null,
+};
+
+/** The bar: far above chance (10%), below what this run reaches (see the file comment). */
+const MIN_ACCURACY = 0.3;
+
+beforeAll(async () => {
+  await useWebGpu();
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+  releaseWebGpu();
+});
+
+describe('MNIST convnet on WebGPU (short run)', () => {
+  it("fit / evaluate: above the bar held-out, loss falling, the CPU backend's losses, no leak", async () => {
+    await tf.setBackend('cpu');
+    const cpu = await trainMnistCnn(() => undefined, SHORT);
+    await tf.setBackend('webgpu');
+    const before = tf.memory();
+    const gpu = await trainMnistCnn(() => undefined, SHORT);
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(gpu.history.loss).toHaveLength(SHORT.epochs);
+    expect(gpu.history.loss![1]!).toBeLessThan(gpu.history.loss![0]!);
+    gpu.history.loss!.forEach((loss, i) =>
+      expect(loss, `epoch ${i + 1} loss vs the CPU's`).toBeCloseTo(cpu.history.loss![i]!, 3),
+    );
+    expect(gpu.testAccuracy).toBeGreaterThanOrEqual(MIN_ACCURACY);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  }, 120_000);
+});
