@@ -8,8 +8,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { ACTIVATION_NAMES } from '../activations.js';
 import type { ActivationName } from '../activations.js';
-import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D } from '../convolutional.js';
-import type { Convolution, ConvolutionPaddingName, ShapeDim } from '../convolutional.js';
+import { Conv1D, Conv2D, Conv2DTranspose, Convolution, DepthwiseConv2D } from '../convolutional.js';
+import type { ConvolutionPaddingName, ShapeDim } from '../convolutional.js';
 import type { Layer } from '../layer.js';
 import { AveragePooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D } from '../pooling-layers.js';
 import { known, product } from './config-reader.js';
@@ -88,7 +88,7 @@ function planOf(
   try {
     const shape = input ?? Array.from({ length: rank }, () => null);
     const output = layer.computeOutputShape(shape);
-    const convolution = 'weightShapes' in layer ? (layer as unknown as Convolution) : null;
+    const convolution = layer instanceof Convolution ? layer : null;
     const weights =
       convolution === null
         ? []
