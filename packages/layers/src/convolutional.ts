@@ -74,22 +74,28 @@ function checkFilters(op: string, filters: unknown): number {
 }
 
 /**
- * A 2-D convolution layer, as `tf.keras.layers.Conv2D`: kernel [kh, kw, inChannels, filters].
- * @example new tf.layers.Conv2D(32, 3, { activation: 'relu' }).apply(tf.ones([1, 28, 28, 1])).shape // [1, 26, 26, 32]
+ * What Conv1D and Conv2D share: `filters` output channels through a kernel
+ * [...kernelSize, inChannels, filters] named `kernel`, with its initializer and regularizer in the config.
+ * Each subclass says only which op convolves.
  */
-export class Conv2D extends Convolution {
-  /** The class name `model.save` writes. */
-  static readonly className = 'Conv2D';
+export abstract class FilterConvolution extends Convolution {
   /** Output channels. */
   readonly filters: number;
 
-  constructor(filters: number, kernelSize: number | readonly number[], options: ConvolutionLayerOptions = {}) {
-    const count = checkFilters('Conv2D', filters);
-    tf.checkOptions('Conv2D', options, convolutionRules(2));
+  constructor(
+    className: 'Conv1D' | 'Conv2D',
+    layerName: string,
+    rank: 1 | 2,
+    filters: number,
+    kernelSize: number | readonly number[],
+    options: ConvolutionLayerOptions,
+  ) {
+    const count = checkFilters(className, filters);
+    tf.checkOptions(className, options, convolutionRules(rank));
     super(
-      'Conv2D',
-      'conv2d',
-      2,
+      className,
+      layerName,
+      rank,
       kernelSize,
       options,
       { initializer: 'kernelInitializer', regularizer: 'kernelRegularizer' },
@@ -110,10 +116,6 @@ export class Conv2D extends Convolution {
 
   protected outputChannels(): ShapeDim {
     return this.filters;
-  }
-
-  protected convolve(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
-    return tf.conv2d(inputs, kernel, this.strides, this.padding, { dilations: this.dilationRate });
   }
 
   override getConfig(): LayerConfig {
@@ -127,56 +129,37 @@ export class Conv2D extends Convolution {
 }
 
 /**
+ * A 2-D convolution layer, as `tf.keras.layers.Conv2D`: kernel [kh, kw, inChannels, filters].
+ * @example new tf.layers.Conv2D(32, 3, { activation: 'relu' }).apply(tf.ones([1, 28, 28, 1])).shape // [1, 26, 26, 32]
+ */
+export class Conv2D extends FilterConvolution {
+  /** The class name `model.save` writes. */
+  static readonly className = 'Conv2D';
+
+  constructor(filters: number, kernelSize: number | readonly number[], options: ConvolutionLayerOptions = {}) {
+    super('Conv2D', 'conv2d', 2, filters, kernelSize, options);
+  }
+
+  protected convolve(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+    return tf.conv2d(inputs, kernel, this.strides, this.padding, { dilations: this.dilationRate });
+  }
+}
+
+/**
  * A 1-D convolution layer over [batch, steps, channels], as `tf.keras.layers.Conv1D`: kernel
  * [k, inChannels, filters]. Padding `'valid'` or `'same'` (`'causal'` is not supported).
  * @example new tf.layers.Conv1D(8, 3).apply(tf.ones([2, 10, 4])).shape // [2, 8, 8]
  */
-export class Conv1D extends Convolution {
+export class Conv1D extends FilterConvolution {
   /** The class name `model.save` writes. */
   static readonly className = 'Conv1D';
-  /** Output channels. */
-  readonly filters: number;
 
   constructor(filters: number, kernelSize: number | readonly number[], options: ConvolutionLayerOptions = {}) {
-    const count = checkFilters('Conv1D', filters);
-    tf.checkOptions('Conv1D', options, convolutionRules(1));
-    super(
-      'Conv1D',
-      'conv1d',
-      1,
-      kernelSize,
-      options,
-      { initializer: 'kernelInitializer', regularizer: 'kernelRegularizer' },
-      options.kernelInitializer,
-      options.kernelRegularizer,
-    );
-    this.filters = count;
-  }
-
-  /** The kernel's penalty, or null. */
-  get kernelRegularizer(): regularizers.Regularizer | null {
-    return this.kernelRegularizerOf;
-  }
-
-  protected kernelShape(channels: ShapeDim): ShapeDim[] {
-    return [...this.kernelSize, channels, this.filters];
-  }
-
-  protected outputChannels(): ShapeDim {
-    return this.filters;
+    super('Conv1D', 'conv1d', 1, filters, kernelSize, options);
   }
 
   protected convolve(inputs: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
     return tf.conv1d(inputs, kernel, this.strides[0]!, this.padding, { dilations: this.dilationRate[0]! });
-  }
-
-  override getConfig(): LayerConfig {
-    return {
-      ...super.getConfig(),
-      filters: this.filters,
-      kernelInitializer: this.kernelInitializerOf.name,
-      ...regularizerConfig('kernelRegularizer', this.kernelRegularizerOf),
-    };
   }
 }
 

@@ -20,7 +20,7 @@ export type {
 export { GlobalAveragePooling2D, GlobalMaxPooling2D, Permute, Reshape } from './reshaping.js';
 export type { GlobalPooling2D, GlobalPooling2DOptions } from './reshaping.js';
 // Issue 12 (real models I): convolution, pooling, padding and up-sampling layers (group w-cnn).
-export { Conv1D, Conv2D, Conv2DTranspose, Convolution, DepthwiseConv2D } from './convolutional.js';
+export { Conv1D, Conv2D, Conv2DTranspose, Convolution, DepthwiseConv2D, FilterConvolution } from './convolutional.js';
 export type {
   Conv2DTransposeOptions,
   ConvolutionLayerOptions,
