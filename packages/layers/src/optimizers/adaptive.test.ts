@@ -8,50 +8,14 @@ import '../test-setup.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { Dense } from '../dense.js';
 import { loadModel } from '../saving/load.js';
 import { Sequential } from '../sequential.js';
 import * as optimizers from './index.js';
+import { expectSteps, reference, stepThrough } from './__fixtures__/three-steps.js';
 
 const { schedules } = optimizers;
-const W0 = [1, -2, 0.5];
-const GRADIENTS = [
-  [0.5, -1, 0.25],
-  [0.1, 0.3, -0.2],
-  [-0.4, 0.2, 0.05],
-];
-
-async function stepThrough(optimizer: optimizers.Optimizer): Promise<number[][]> {
-  const w = tf.variable(W0);
-  const out: number[][] = [];
-  for (const g of GRADIENTS) {
-    const gradient = tf.tensor(g);
-    optimizer.applyGradients([gradient], [w]);
-    gradient.dispose();
-    out.push(Array.from(await w.data()));
-  }
-  w.dispose();
-  optimizer.dispose();
-  return out;
-}
-
-/** The same three steps by a per-element rule in float64: `rule(w, g, state, t)` returns the new w. */
-function reference(rule: (w: number, g: number, state: Record<string, number>, t: number) => number): number[][] {
-  const w = W0.slice();
-  const states = W0.map(() => ({}));
-  return GRADIENTS.map((g, step) => {
-    for (let i = 0; i < w.length; i++) w[i] = rule(w[i]!, g[i]!, states[i]!, step + 1);
-    return w.slice();
-  });
-}
-
-function expectSteps(actual: number[][], expected: number[][], digits = 5): void {
-  actual.forEach((row, step) =>
-    row.forEach((v, i) => expect(v, `step ${step + 1}, element ${i}`).toBeCloseTo(expected[step]![i]!, digits)),
-  );
-}
 
 describe('optimizers: Adagrad, Adadelta, Adamax, Nadam (Keras 3 rules)', () => {
   it('Adagrad: a = 0.1 + Σg²; w -= lr·g/√(a + ε)', async () => {
