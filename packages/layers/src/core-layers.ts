@@ -69,6 +69,7 @@ export class Dropout extends Layer {
       tf.invalidArgument('Dropout', 'rate', 'a number in [0, 1)', tf.describeValue(rate));
     tf.checkOptions('Dropout', options, DROPOUT_RULES);
     super(options, 'dropout');
+    this.supportsMasking = true;
     this.rate = rate;
     this.seed = options.seed;
   }
@@ -125,6 +126,7 @@ export class ReLU extends Layer {
   constructor(options: ReLUOptions = {}) {
     tf.checkOptions('ReLU', options, RELU_RULES);
     super(options, 're_lu');
+    this.supportsMasking = true;
     this.maxValue = options.maxValue;
     this.negativeSlope = options.negativeSlope ?? 0;
   }
@@ -171,6 +173,7 @@ export class Softmax extends Layer {
   constructor(options: SoftmaxOptions = {}) {
     tf.checkOptions('Softmax', options, SOFTMAX_RULES);
     super(options, 'softmax');
+    this.supportsMasking = true;
     this.axis = options.axis ?? -1;
   }
 
@@ -234,6 +237,7 @@ export class Activation extends Layer {
   constructor(first: activations.ActivationIdentifier | ActivationLayerOptions, second?: LayerOptions) {
     const options = activationLayerOptions(first, second);
     super(options, 'activation');
+    this.supportsMasking = true;
     this.activation = activations.get(options.activation, 'activation', 'Activation');
   }
 

@@ -103,6 +103,7 @@ export class Dense extends Layer {
       tf.invalidArgument('Dense', 'units', 'a positive integer', tf.describeValue(units));
     tf.checkOptions('Dense', options, DENSE_RULES);
     super(options, 'dense');
+    this.supportsMasking = true;
     this.units = units;
     this.useBias = options.useBias ?? true;
     this.activation = activations.get(options.activation, 'activation');

@@ -12,7 +12,19 @@
  */
 export * as layers from './layers-namespace.js';
 export { Layer } from './layer.js';
-export type { ApplyOptions, ConfigValue, LayerConfig, LayerOptions } from './layer.js';
+export type {
+  ApplyOptions,
+  ConfigValue,
+  LayerConfig,
+  LayerInput,
+  LayerMask,
+  LayerOptions,
+  LayerOutput,
+  SymbolicOutput,
+} from './layer.js';
+export { SymbolicTensor } from './functional/symbolic-tensor.js';
+export { input } from './functional/input.js';
+export type { InputOptions } from './functional/input.js';
 export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
 export { Model } from './model.js';

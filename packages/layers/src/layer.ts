@@ -9,6 +9,9 @@ import * as tf from '@tapeflow/tensor-core/internal';
 import * as initializers from './initializers.js';
 import { LAYER_RULES } from './option-rules.js';
 import * as regularizers from './regularizers.js';
+import { attachMask, maskOf } from './masks.js';
+import { applySymbolic } from './functional/apply-symbolic.js';
+import { SymbolicTensor, isSymbolicInput } from './functional/symbolic-tensor.js';
 
 /**
  * Options every layer takes.
@@ -33,9 +36,39 @@ export interface LayerOptions {
 export interface ApplyOptions {
   /** Whether the call is part of a training step (Dropout drops only then); default false. */
   readonly training?: boolean;
+  /**
+   * Which timesteps are real (Keras' `mask` call argument): a bool tensor `[batch, time]`, one per
+   * input for a multi-input layer. Left out, the mask an earlier layer attached to the input (an
+   * `Embedding` with `maskZero`) is used, as Keras' `_keras_mask`; null means none.
+   */
+  readonly mask?: LayerMask;
 }
 
-const APPLY_RULES: tf.OptionSchema<ApplyOptions> = { training: { kind: 'boolean' } };
+/** A timestep mask, or one per input of a multi-input layer (null where an input has none). */
+export type LayerMask = tf.Tensor | null | readonly (tf.Tensor | null)[];
+
+/** What a layer's `call` returns: one tensor, or several (an RNN with `returnState`). */
+export type LayerOutput = tf.Tensor | tf.Tensor[];
+
+/** What a layer's `call` takes: one tensor, or several (a merge layer, attention). */
+export type LayerInput = tf.Tensor | readonly tf.Tensor[];
+
+/** The symbolic counterpart of a layer's output type, for `apply` on `tf.input` tensors. */
+export type SymbolicOutput<Output extends LayerOutput> = Output extends readonly tf.Tensor[]
+  ? SymbolicTensor[]
+  : SymbolicTensor;
+
+const MASK_RULE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) =>
+    value === null ||
+    value instanceof tf.Tensor ||
+    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+      ? undefined
+      : 'a bool Tensor, null, or an array of them',
+};
+
+const APPLY_RULES: tf.OptionSchema<ApplyOptions> = { training: { kind: 'boolean' }, mask: MASK_RULE };
 
 /**
  * A value a layer config holds: what JSON can carry.
@@ -84,11 +117,16 @@ function uniqueName(kind: string): string {
  * }
  * new Scale().apply(tf.ones([2, 3])); // builds a [3] weight, then multiplies
  */
-export abstract class Layer {
+export abstract class Layer<Output extends LayerOutput = tf.Tensor> {
   /** The layer's name; its weights are named `<layer name>/<weight name>`. */
   readonly name: string;
   /** Whether `build` has run (weights exist). */
   built = false;
+  /**
+   * Whether the layer passes an input mask on to its output unchanged (Keras' `supports_masking`):
+   * true for layers that keep the time axis (Dense, Dropout, Activation, LayerNormalization).
+   */
+  supportsMasking = false;
   /** The input sample shape given as the `inputShape` option (no batch dimension), if any. */
   readonly inputShape: readonly number[] | undefined;
   private trainableInternal: boolean;
@@ -154,31 +192,76 @@ export abstract class Layer {
     return this.variables.reduce((sum, v) => sum + v.size, 0);
   }
 
-  /** Makes the weights for inputs of `inputShape`; overrides call `super.build(inputShape)` last. */
-  build(inputShape: readonly number[]): void {
+  /**
+   * Makes the weights for inputs of `inputShape` (one shape per input for a multi-input layer);
+   * overrides call `super.build(inputShape)` last.
+   */
+  build(inputShape: readonly number[] | readonly (readonly number[])[]): void {
     void inputShape;
     this.built = true;
   }
 
-  /** The layer's computation; `apply` builds first and validates. `options.training` is the phase. */
-  abstract call(inputs: tf.Tensor, options?: ApplyOptions): tf.Tensor;
+  /**
+   * The layer's computation; `apply` builds first and validates. `options.training` is the phase,
+   * `options.mask` the input's timestep mask (given or inherited).
+   */
+  abstract call(inputs: tf.Tensor | tf.Tensor[], options?: ApplyOptions): Output;
+
+  /**
+   * The mask of the output, from the input and its mask (Keras' `compute_mask`): the input mask when
+   * `supportsMasking`, else none. `Embedding({ maskZero })` makes one; an RNN keeps it only with
+   * `returnSequences`. A mask returned here is attached to the output for the next layer.
+   */
+  computeMask(inputs: tf.Tensor | tf.Tensor[], mask: LayerMask): LayerMask {
+    void inputs;
+    return this.supportsMasking ? mask : null;
+  }
 
   /**
    * Runs the layer on `inputs` (Keras' `layer(x, training=...)`), building it first from the input's
    * shape. Works inside `GradientTape.record`: weight creation is hidden from tapes, the computation is not.
+   * Given symbolic tensors (from `tf.input`), it records the call in the functional graph instead and
+   * returns symbolic outputs.
    * @example const y = new tf.layers.Dense(2).apply(tf.ones([1, 4])); // shape [1, 2]
    */
-  apply(inputs: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ApplyOptions): SymbolicOutput<Output>;
+  apply(inputs: LayerInput, options?: ApplyOptions): Output;
+  apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options: ApplyOptions = {},
+  ): Output | SymbolicOutput<Output> {
     this.assertNotDisposed('apply');
     tf.checkOptions(`${this.name}.apply`, options, APPLY_RULES);
-    tf.assertLiveTensor(inputs, `${this.name}.apply`, 'inputs');
+    if (isSymbolicInput(inputs)) return applySymbolic(this, inputs, options) as SymbolicOutput<Output>;
+    const tensors = inputs as LayerInput;
+    const list: readonly tf.Tensor[] = Array.isArray(tensors) ? tensors : [tensors];
+    if (Array.isArray(tensors) && tensors.length === 0)
+      tf.invalidArgument(`${this.name}.apply`, 'inputs', 'a Tensor or a non-empty array of Tensors', 'an empty array');
+    list.forEach((t, i) =>
+      tf.assertLiveTensor(t, `${this.name}.apply`, Array.isArray(tensors) ? `inputs[${i}]` : 'inputs'),
+    );
+    const callInputs: tf.Tensor | tf.Tensor[] = Array.isArray(tensors) ? [...list] : (tensors as tf.Tensor);
     if (!this.built) {
       // Keras builds in an init scope: the initial values are not part of any gradient computation.
-      tf.getEngine().withoutRecording(() => tf.tidy(() => this.build(inputs.shape.slice())));
+      const shapes = Array.isArray(tensors) ? list.map((t) => t.shape.slice()) : (tensors as tf.Tensor).shape.slice();
+      tf.getEngine().withoutRecording(() => tf.tidy(() => this.build(shapes)));
       this.built = true;
     }
-    const output = this.call(inputs, options);
-    this.lastOutputShape = output.shape.slice();
+    const mask: LayerMask =
+      options.mask !== undefined
+        ? options.mask
+        : Array.isArray(tensors)
+          ? list.some((t) => maskOf(t) !== null)
+            ? list.map(maskOf)
+            : null
+          : maskOf(tensors as tf.Tensor);
+    const output = this.call(callInputs, mask === null ? options : { ...options, mask });
+    const outputs: readonly tf.Tensor[] = Array.isArray(output) ? output : [output as tf.Tensor];
+    this.lastOutputShape = outputs[0]!.shape.slice();
+    const outputMask = this.computeMask(callInputs, mask);
+    if (outputMask !== null) {
+      outputs.forEach((t, i) => attachMask(t, Array.isArray(outputMask) ? (outputMask[i] ?? null) : outputMask));
+    }
     return output;
   }
 

@@ -4,7 +4,15 @@
  * `tf.layers.Dense` is a type too.
  */
 export { Layer } from './layer.js';
-export type { ApplyOptions, LayerConfig, LayerOptions } from './layer.js';
+export type {
+  ApplyOptions,
+  LayerConfig,
+  LayerInput,
+  LayerMask,
+  LayerOptions,
+  LayerOutput,
+  SymbolicOutput,
+} from './layer.js';
 export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
 export { Activation, Dropout, Flatten, ReLU, Softmax } from './core-layers.js';

@@ -110,10 +110,11 @@ export abstract class Model extends Layer {
    * `call` once on zeros of one sample, unrecorded: every layer makes its weights (Keras' `build`).
    * @example model.build([null, 784]); model.summary();
    */
-  override build(inputShape: readonly (number | null)[]): void {
+  override build(inputShape: readonly (number | null)[] | readonly (readonly (number | null)[])[]): void {
     this.assertNotDisposed('build');
     if (
       !Array.isArray(inputShape) ||
+      Array.isArray(inputShape[0]) ||
       inputShape.length < 1 ||
       !inputShape.slice(1).every((d) => Number.isInteger(d) && d! > 0)
     ) {
@@ -124,7 +125,7 @@ export abstract class Model extends Layer {
         tf.describeValue(inputShape),
       );
     }
-    const sample = [1, ...inputShape.slice(1).map((d) => d!)];
+    const sample = [1, ...(inputShape as readonly (number | null)[]).slice(1).map((d) => d!)];
     tf.getEngine().withoutRecording(() =>
       tf.tidy(() => {
         this.call(tf.zeros(sample), { training: false });

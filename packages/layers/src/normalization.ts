@@ -142,6 +142,7 @@ export abstract class Normalization extends Layer {
 
   constructor(options: NormalizationOptions, kind: string, op: string) {
     super(options, kind);
+    this.supportsMasking = true;
     this.epsilon = options.epsilon ?? 1e-3;
     this.center = options.center ?? true;
     this.scale = options.scale ?? true;

@@ -75,7 +75,11 @@ export class Sequential extends Model {
   call(inputs: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
     if (this.stack.length === 0)
       tf.invalidArgument(`${this.name}.apply`, 'model', 'at least one layer (add some first)', 'an empty Sequential');
-    return tf.tidy(() => this.stack.reduce((h, layer) => layer.apply(h, options), inputs));
+    // A mask given to the model is the first layer's; later layers inherit what the previous one attached.
+    const { mask, ...rest } = options;
+    return tf.tidy(() =>
+      this.stack.reduce((h, layer, i) => layer.apply(h, i === 0 && mask !== undefined ? options : rest), inputs),
+    );
   }
 
   /**

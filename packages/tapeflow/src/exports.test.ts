@@ -13,8 +13,6 @@ import { describe, expect, it } from 'vitest';
 import * as tf from './index.js';
 
 /** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
-/** Every runtime name `import * as tf from 'tapeflow'` gives (sorted, then groups' blocks). Change on purpose only. */
-/** Every runtime name `import * as tf from 'tapeflow'` gives (compared sorted). Change it on purpose only. */
 const UMBRELLA_EXPORTS = [
   'CpuBackend',
   'DEFAULT_ALLOCATION_LIMIT',
@@ -29,6 +27,7 @@ const UMBRELLA_EXPORTS = [
   'NotFoundError',
   'ResourceExhaustedError',
   'Sequential',
+  'SymbolicTensor',
   'TapeflowError',
   'Tensor',
   'UnimplementedError',
@@ -68,6 +67,7 @@ const UMBRELLA_EXPORTS = [
   'greater',
   'greaterEqual',
   'initializers',
+  'input',
   'keep',
   'layers',
   'leakReport',
