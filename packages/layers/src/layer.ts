@@ -233,7 +233,7 @@ export abstract class Layer<Output extends LayerOutput = tf.Tensor> {
     this.assertNotDisposed('apply');
     tf.checkOptions(`${this.name}.apply`, options, APPLY_RULES);
     if (isSymbolicInput(inputs)) return applySymbolic(this, inputs, options) as SymbolicOutput<Output>;
-    const tensors = inputs as LayerInput;
+    const tensors = inputs;
     const list: readonly tf.Tensor[] = Array.isArray(tensors) ? tensors : [tensors];
     if (Array.isArray(tensors) && tensors.length === 0)
       tf.invalidArgument(`${this.name}.apply`, 'inputs', 'a Tensor or a non-empty array of Tensors', 'an empty array');
@@ -256,7 +256,7 @@ export abstract class Layer<Output extends LayerOutput = tf.Tensor> {
             : null
           : maskOf(tensors as tf.Tensor);
     const output = this.call(callInputs, mask === null ? options : { ...options, mask });
-    const outputs: readonly tf.Tensor[] = Array.isArray(output) ? output : [output as tf.Tensor];
+    const outputs: readonly tf.Tensor[] = Array.isArray(output) ? output : [output];
     this.lastOutputShape = outputs[0]!.shape.slice();
     const outputMask = this.computeMask(callInputs, mask);
     if (outputMask !== null) {
