@@ -40,3 +40,12 @@ export type {
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
+// Issue 14 (real models II): recurrent layers SimpleRNN, LSTM, GRU (group w-rnn).
+export { GRU } from './recurrent/gru.js';
+export type { GRUOptions } from './recurrent/gru.js';
+export { LSTM } from './recurrent/lstm.js';
+export type { LSTMOptions } from './recurrent/lstm.js';
+export { RNN } from './recurrent/rnn-base.js';
+export type { GatedRNNOptions, RNNOptions, RecurrentApplyOptions } from './recurrent/rnn-base.js';
+export { SimpleRNN } from './recurrent/simple-rnn.js';
+export type { SimpleRNNOptions } from './recurrent/simple-rnn.js';
