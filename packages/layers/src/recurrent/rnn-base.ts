@@ -25,7 +25,7 @@ import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js'
  * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
  */
 export interface RNNOptions extends LayerOptions {
-  /** The activation of the candidate state and output; default `'tanh'` (`'sigmoid'`, `'relu'`, `'linear'` also run fused). */
+  /** The activation of the candidate state and output; default `'tanh'` (also `'sigmoid'`, `'relu'`, `'linear'`). */
   readonly activation?: activations.ActivationName;
   /** Whether to add biases; default true. */
   readonly useBias?: boolean;
@@ -66,7 +66,10 @@ export interface GatedRNNOptions extends RNNOptions {
  * @example lstm.apply(x, { initialState: [h0, c0] })
  */
 export interface RecurrentApplyOptions extends ApplyOptions {
-  /** The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN and GRU, `[h, c]` for LSTM; default zeros. */
+  /**
+   * The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN
+   * and GRU, `[h, c]` for LSTM; default zeros.
+   */
   readonly initialState?: tf.Tensor | readonly tf.Tensor[];
 }
 
@@ -319,7 +322,10 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
    * steps: a masked step carries the previous state and output.
    * @example const [output, h, c] = new tf.layers.LSTM(8, { returnState: true }).apply(x);
    */
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: RecurrentApplyOptions): SymbolicOutput<Output>;
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: RecurrentApplyOptions,
+  ): SymbolicOutput<Output>;
   override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
@@ -345,7 +351,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
         tf.describeValue(inputs),
       );
     }
-    const x = inputs as tf.Tensor;
+    const x = inputs;
     tf.assertLiveTensor(x, op, 'inputs');
     if (x.rank !== 3)
       tf.invalidArgument(op, 'inputs', 'a tensor of rank 3 ([batch, time, features])', `shape ${tf.formatShape(x.shape)}`);

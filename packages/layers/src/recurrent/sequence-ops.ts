@@ -412,14 +412,15 @@ export function runSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
           const kernel = handles[k++]!;
           const recurrentKernel = handles[k++]!;
           const bias = inputs.bias === null ? null : handles[k++]!;
-          const mask = inputs.mask === null ? null : handles[k++]!;
+          const mask = inputs.mask === null ? null : handles[k]!;
           const result = backwardSequence(
             spec,
             { x, states, kernel, recurrentKernel, bias, mask },
             handle(heldOutput),
             upstream,
           );
-          return [result.x, ...result.states, result.kernel, result.recurrentKernel, ...(result.bias === null ? [] : [result.bias])];
+          const biasGradient = result.bias === null ? [] : [result.bias];
+          return [result.x, ...result.states, result.kernel, result.recurrentKernel, ...biasGradient];
         });
         return inputs.mask === null ? grads : [...grads, null];
       },
