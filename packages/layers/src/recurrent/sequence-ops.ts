@@ -103,9 +103,12 @@ function handle(h: Held): tf.Tensor {
   return tf.getEngine().handleOn(h.storage, h.id, h.shape, h.dtype);
 }
 
-/** `previous + mask * (next - previous)`: a masked step carries the previous value. */
+/**
+ * `mask * next + (1 - mask) * previous`: a masked step carries the previous value. Exact for a 0/1
+ * mask (each product is the value or zero), so a real step gives `next` bit for bit.
+ */
 function carry(previous: tf.Tensor, next: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? next : tf.add(previous, tf.mul(mask, tf.sub(next, previous)));
+  return mask === null ? next : tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous));
 }
 
 function masked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
