@@ -33,6 +33,17 @@ const POINTWISE: Readonly<Record<string, PointwiseActivation>> = {
   sigmoid: { name: 'sigmoid', apply: tf.sigmoid, backprop: (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y))) },
   relu: { name: 'relu', apply: tf.relu, backprop: (dy, y) => tf.mul(dy, tf.cast(tf.greater(y, 0), 'float32')) },
   linear: { name: 'linear', apply: (x) => x, backprop: (dy) => dy },
+  relu6: {
+    name: 'relu6',
+    apply: tf.nn.relu6,
+    backprop: (dy, y) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32')),
+  },
+  // elu (alpha 1): 1 above zero, exp(x) = y + 1 below.
+  elu: { name: 'elu', apply: tf.nn.elu, backprop: (dy, y) => tf.mul(dy, tf.where(tf.greater(y, 0), 1, tf.add(y, 1))) },
+  // softplus' derivative is sigmoid(x) = 1 - exp(-y).
+  softplus: { name: 'softplus', apply: tf.nn.softplus, backprop: (dy, y) => tf.mul(dy, tf.sub(1, tf.exp(tf.neg(y)))) },
+  // softsign's derivative is 1 / (1 + |x|)^2 = (1 - |y|)^2.
+  softsign: { name: 'softsign', apply: tf.nn.softsign, backprop: (dy, y) => tf.mul(dy, tf.square(tf.sub(1, tf.abs(y)))) },
 };
 
 /** The activation names the fused recurrent loops support. */
