@@ -48,6 +48,35 @@ describe('recurrent layers: speed and memory', () => {
     lstm.dispose();
   });
 
+  it('outside any tidy, a forward and backward pass leaves only what the caller owns (every kind, masked)', () => {
+    const x = uniform([2, 5, 3], 6, 1);
+    const mask = tf.tensor([[true, true, false, true, false], [true, true, true, true, true]], [2, 5], 'bool');
+    const h0 = tf.ones([2, 2]);
+    const c0 = tf.ones([2, 2]);
+    const layers = [
+      new LSTM(2, { returnState: true, returnSequences: true }),
+      new GRU(2, { returnState: true, goBackwards: true }),
+      new GRU(2, { returnState: true, resetAfter: false }),
+      new SimpleRNN(2, { returnState: true }),
+    ];
+    for (const layer of layers) {
+      tf.dispose(layer.apply(x)); // builds
+      const before = tf.memory();
+      const tape = new GradientTape();
+      tape.watch(x);
+      const outputs = tape.record(() =>
+        layer.apply(x, { mask, initialState: layer.stateCount === 2 ? [h0, c0] : [h0] }),
+      );
+      const grads = tape.gradient(outputs[0]!, [x, ...layer.trainableVariables]);
+      tape.dispose();
+      tf.dispose([...outputs, ...grads.filter((g): g is tf.Tensor => g !== null)]);
+      expect(tf.memory().numTensors, layer.name).toBe(before.numTensors);
+      expect(tf.memory().numBytes, layer.name).toBe(before.numBytes);
+      layer.dispose();
+    }
+    tf.dispose([x, mask, h0, c0]);
+  });
+
   it('1,000 training steps of a small LSTM model leave tf.memory() flat and the JS heap bounded', () => {
     const model = new Sequential([new LSTM(3, { inputShape: [4, 2], seed: 3 }), new Dense(1, { seed: 4 })]);
     const optimizer = new SGD({ learningRate: 0.01 });
