@@ -247,6 +247,35 @@ describe('recurrent layers: Keras behaviour', () => {
     tf.dispose([x, last, sequences, ...withState, ...gruState, ...simpleState]);
   });
 
+  it('useBias: false has no bias weight and computes what a zero bias computes, gradients included', () => {
+    const x = uniform([2, 3, 2], 35, 1);
+    const pairs: [LSTM | GRU | SimpleRNN, LSTM | GRU | SimpleRNN][] = [
+      [new LSTM(2, { useBias: false, seed: 1 }), new LSTM(2, { seed: 1, unitForgetBias: false })],
+      [new GRU(2, { useBias: false, seed: 2 }), new GRU(2, { seed: 2 })],
+      [new GRU(2, { useBias: false, resetAfter: false, seed: 3 }), new GRU(2, { resetAfter: false, seed: 3 })],
+      [new SimpleRNN(2, { useBias: false, seed: 4 }), new SimpleRNN(2, { seed: 4 })],
+    ];
+    for (const [without, withZeros] of pairs) {
+      tf.dispose([without.apply(x), withZeros.apply(x)]);
+      expect(without.variables.length).toBe(2);
+      expect(without.bias).toBeNull();
+      expect(Array.from(withZeros.bias!.dataSync()).every((v) => v === 0)).toBe(true);
+      const run = (layer: LSTM | GRU | SimpleRNN): number[][] =>
+        tf.tidy(() => {
+          const tape = new GradientTape();
+          tape.watch(x);
+          const y = tape.record(() => tf.reduceSum(tf.square(layer.apply(x))));
+          return tape.gradient(y, [x, layer.kernel, layer.recurrentKernel]).map((g) => Array.from(g!.dataSync()));
+        });
+      const a = run(without);
+      const b = run(withZeros);
+      a.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(b[i]![j]!, 6)));
+      without.dispose();
+      withZeros.dispose();
+    }
+    x.dispose();
+  });
+
   it('goBackwards processes the last step first and returns outputs in that order', () => {
     const x = uniform([1, 4, 2], 30, 1);
     const forward = new GRU(3, { returnSequences: true, seed: 5 });
