@@ -140,6 +140,33 @@ describe('the fused loop against numeric gradients', () => {
     });
   }
 
+  it('a one-step sequence (h0 is the only previous h) differentiates for LSTM and GRU', async () => {
+    const x = uniform([2, 1, 2], 26, 1);
+    const h0 = uniform([2, 2], 27);
+    const c0 = uniform([2, 2], 28);
+    for (const c of [cases[0]!, cases[1]!]) {
+      const width = c.bias[c.bias.length - 1]!;
+      const kernel = uniform([2, width], 29);
+      const recurrentKernel = uniform([2, width], 30);
+      const bias = uniform(c.bias, 31, 0.2);
+      const report = await checkGradients(
+        (xs, h, k, r, b) =>
+          runSequence(c.spec, {
+            x: xs,
+            states: c.states === 2 ? [h, c0] : [h],
+            kernel: k,
+            recurrentKernel: r,
+            bias: b,
+            mask: null,
+          }),
+        [x, h0, kernel, recurrentKernel, bias],
+      );
+      expect(report.ok, `${c.name}: ${report.summary}`).toBe(true);
+      tf.dispose([kernel, recurrentKernel, bias]);
+    }
+    tf.dispose([x, h0, c0]);
+  });
+
   for (const name of ['sigmoid', 'relu', 'linear', 'relu6', 'elu', 'softplus', 'softsign']) {
     it(`activation '${name}' (and as the LSTM's recurrent activation) is differentiated from its output`, async () => {
       const activation = pointwiseActivation(name)!;
