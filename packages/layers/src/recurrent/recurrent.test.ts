@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { Dense } from '../dense.js';
 import { input } from '../functional/input.js';
 import { attachMask } from '../masks.js';
-import { SGD } from '../optimizers/index.js';
+import { Adam, SGD } from '../optimizers/index.js';
 import { loadModel } from '../saving/load-entry.js';
 import { Sequential } from '../sequential.js';
 import { GRU } from './gru.js';
@@ -75,6 +75,26 @@ describe('recurrent layers: speed and memory', () => {
       layer.dispose();
     }
     tf.dispose([x, mask, h0, c0]);
+  });
+
+  it('trains with compile / fit: a GRU-then-LSTM model learns the sign of a sequence sum', async () => {
+    const x = uniform([64, 6, 1], 8, 1);
+    const y = tf.cast(tf.greater(tf.reduceSum(x, [1, 2]), 0), 'float32').reshape([64, 1]);
+    const model = new Sequential([
+      new GRU(8, { inputShape: [6, 1], returnSequences: true, seed: 9 }),
+      new LSTM(8, { seed: 10 }),
+      new Dense(1, { activation: 'sigmoid', seed: 11 }),
+    ]);
+    model.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const first = await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const before = tf.memory().numTensors; // Adam's slots exist now
+    const history = await model.fit(x, y, { epochs: 40, batchSize: 16, verbose: 0 });
+    const losses = history.history.loss;
+    expect(losses[losses.length - 1]!).toBeLessThan(0.5 * (first.history.loss)[0]!);
+    expect((history.history.accuracy as number[]).at(-1)!).toBeGreaterThan(0.9);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 
   it('1,000 training steps of a small LSTM model leave tf.memory() flat and the JS heap bounded', () => {
