@@ -323,6 +323,28 @@ describe('recurrent layers: Keras behaviour', () => {
     x.dispose();
   });
 
+  it("dropout drops input features in training calls only, with one mask for every step (Keras')", () => {
+    const x = uniform([3, 4, 5], 36, 1);
+    const layer = new LSTM(2, { dropout: 0.4, seed: 12, returnSequences: true });
+    const inference = layer.apply(x);
+    const plain = layer.apply(x, { training: false });
+    expect(Array.from(plain.dataSync())).toEqual(Array.from(inference.dataSync()));
+    const trained = layer.apply(x, { training: true });
+    expect(Array.from(trained.dataSync())).not.toEqual(Array.from(inference.dataSync()));
+    // The same as inference on x times one [batch, 1, features] mask (seed + 3, call 0), scaled.
+    const keep = tf.cast(tf.greaterEqual(tf.random.statelessUniform([3, 1, 5], [15, 0]), 0.4), 'float32');
+    const dropped = layer.apply(tf.mul(x, tf.mul(keep, 1 / 0.6)));
+    Array.from(trained.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(dropped.dataSync()[i]!, 6));
+    // A new mask per call; the same seed replays the same masks.
+    const second = layer.apply(x, { training: true });
+    expect(Array.from(second.dataSync())).not.toEqual(Array.from(trained.dataSync()));
+    const replay = new LSTM(2, { dropout: 0.4, seed: 12, returnSequences: true });
+    expect(Array.from(replay.apply(x, { training: true }).dataSync())).toEqual(Array.from(trained.dataSync()));
+    expect(layer.getConfig()).toMatchObject({ dropout: 0.4, seed: 12 });
+    layer.dispose();
+    replay.dispose();
+  });
+
   it('goBackwards processes the last step first and returns outputs in that order', () => {
     const x = uniform([1, 4, 2], 30, 1);
     const forward = new GRU(3, { returnSequences: true, seed: 5 });
@@ -413,6 +435,8 @@ describe('recurrent layers: Keras behaviour', () => {
       recurrentRegularizer: 'l1',
       returnSequences: true,
       goBackwards: true,
+      dropout: 0.25,
+      seed: 5,
     });
     const config = lstm.getConfig();
     expect(config).toMatchObject({
@@ -426,8 +450,9 @@ describe('recurrent layers: Keras behaviour', () => {
       returnSequences: true,
       returnState: false,
       goBackwards: true,
-      dropout: 0,
+      dropout: 0.25,
       recurrentDropout: 0,
+      seed: 5,
     });
     const { units, ...options } = config;
     const copy = new LSTM(units as number, { ...(options as object), name: 'copy' });
@@ -490,7 +515,7 @@ describe('recurrent layers: bad input', () => {
     refuses(() => new SimpleRNN(2, { recurrentActivation: 'sigmoid' } as never), tf.InvalidArgumentError, 'recurrentActivation');
     refuses(() => new LSTM(2, { activation: 'rleu' as never }), tf.InvalidArgumentError, 'activation', "'relu'");
     refuses(() => new LSTM(2, { activation: 'gelu' }), tf.UnimplementedError, 'activation', "'gelu'");
-    refuses(() => new GRU(2, { dropout: 0.5 }), tf.UnimplementedError, 'GRU', 'dropout', '0.5');
+    refuses(() => new GRU(2, { recurrentDropout: 0.5 }), tf.UnimplementedError, 'GRU', 'recurrentDropout', '0.5');
     refuses(() => new LSTM(2, { recurrentDropout: 0.2 }), tf.UnimplementedError, 'recurrentDropout');
     refuses(() => new LSTM(2, { dropout: 1.5 }), tf.InvalidArgumentError, 'dropout', '[0, 1)');
   });

@@ -40,6 +40,7 @@ function commonOptions(r: ConfigReader, gated: boolean): GatedRNNOptions {
     ['biasRegularizer', r.regularizer('biasRegularizer')],
     ['dropout', r.number('dropout')],
     ['recurrentDropout', r.number('recurrentDropout')],
+    ['seed', r.integer('seed', -(2 ** 31))],
     ['returnSequences', r.boolean('returnSequences')],
     ['returnState', r.boolean('returnState')],
     ['goBackwards', r.boolean('goBackwards')],
