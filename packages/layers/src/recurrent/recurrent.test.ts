@@ -50,7 +50,14 @@ describe('recurrent layers: speed and memory', () => {
 
   it('outside any tidy, a forward and backward pass leaves only what the caller owns (every kind, masked)', () => {
     const x = uniform([2, 5, 3], 6, 1);
-    const mask = tf.tensor([[true, true, false, true, false], [true, true, true, true, true]], [2, 5], 'bool');
+    const mask = tf.tensor(
+      [
+        [true, true, false, true, false],
+        [true, true, true, true, true],
+      ],
+      [2, 5],
+      'bool',
+    );
     const h0 = tf.ones([2, 2]);
     const c0 = tf.ones([2, 2]);
     const layers = [
@@ -90,7 +97,7 @@ describe('recurrent layers: speed and memory', () => {
     const before = tf.memory().numTensors; // Adam's slots exist now
     const history = await model.fit(x, y, { epochs: 40, batchSize: 16, verbose: 0 });
     const losses = history.history.loss;
-    expect(losses[losses.length - 1]!).toBeLessThan(0.5 * (first.history.loss)[0]!);
+    expect(losses[losses.length - 1]!).toBeLessThan(0.5 * first.history.loss[0]!);
     expect((history.history.accuracy as number[]).at(-1)!).toBeGreaterThan(0.9);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
@@ -128,10 +135,30 @@ describe('recurrent layers: speed and memory', () => {
 
 describe('the fused loop against numeric gradients', () => {
   const cases: { name: string; spec: CellSpec; bias: number[]; states: number }[] = [
-    { name: 'LSTM', spec: { kind: 'lstm', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false }, bias: [8], states: 2 },
-    { name: 'GRU reset-after', spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: true }, bias: [2, 6], states: 1 },
-    { name: 'GRU reset-before', spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false }, bias: [6], states: 1 },
-    { name: 'SimpleRNN', spec: { kind: 'simpleRNN', units: 2, activation: tanh, recurrentActivation: tanh, resetAfter: false }, bias: [2], states: 1 },
+    {
+      name: 'LSTM',
+      spec: { kind: 'lstm', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false },
+      bias: [8],
+      states: 2,
+    },
+    {
+      name: 'GRU reset-after',
+      spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: true },
+      bias: [2, 6],
+      states: 1,
+    },
+    {
+      name: 'GRU reset-before',
+      spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false },
+      bias: [6],
+      states: 1,
+    },
+    {
+      name: 'SimpleRNN',
+      spec: { kind: 'simpleRNN', units: 2, activation: tanh, recurrentActivation: tanh, resetAfter: false },
+      bias: [2],
+      states: 1,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: every packed column w.r.t. x, states, kernels and bias, with a mask`, async () => {
@@ -141,7 +168,10 @@ describe('the fused loop against numeric gradients', () => {
       const kernel = uniform([2, gates * 2], 13);
       const recurrentKernel = uniform([2, gates * 2], 14);
       const bias = uniform(c.bias, 15, 0.2);
-      const mask = tf.tensor([[1, 0, 1], [0, 1, 1]]);
+      const mask = tf.tensor([
+        [1, 0, 1],
+        [0, 1, 1],
+      ]);
       const report = await checkGradients(
         (xs, ...rest) =>
           runSequence(c.spec, {
@@ -196,7 +226,13 @@ describe('the fused loop against numeric gradients', () => {
       const kernel = uniform([2, 8], 19, 1.5);
       const recurrentKernel = uniform([2, 8], 20);
       const bias = uniform([8], 21, 0.2);
-      const simple: CellSpec = { kind: 'simpleRNN', units: 2, activation, recurrentActivation: activation, resetAfter: false };
+      const simple: CellSpec = {
+        kind: 'simpleRNN',
+        units: 2,
+        activation,
+        recurrentActivation: activation,
+        resetAfter: false,
+      };
       const lstm: CellSpec = { kind: 'lstm', units: 2, activation, recurrentActivation: activation, resetAfter: false };
       const simpleReport = await checkGradients(
         (xs, k, r, b) =>
@@ -257,7 +293,11 @@ describe('recurrent layers: Keras behaviour', () => {
       ['lstm/recurrent_kernel', [4, 16]],
       ['lstm/bias', [16]],
     ]);
-    expect(gru.variables.map((v) => v.shape)).toEqual([[5, 12], [4, 12], [2, 12]]);
+    expect(gru.variables.map((v) => v.shape)).toEqual([
+      [5, 12],
+      [4, 12],
+      [2, 12],
+    ]);
     expect(reset.variables.map((v) => v.shape)).toEqual([[5, 12], [4, 12], [12]]);
     expect(simple.variables.map((v) => v.shape)).toEqual([[5, 4], [4, 4], [4]]);
     expect(Array.from(lstm.bias!.dataSync())).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -282,12 +322,19 @@ describe('recurrent layers: Keras behaviour', () => {
     expect(sequences.shape).toEqual([2, 3, 4]);
     const withState = new LSTM(4, { returnState: true }).apply(x);
     expectTypeOf(withState).toEqualTypeOf<tf.Tensor[]>();
-    expect(withState.map((t) => t.shape)).toEqual([[2, 4], [2, 4], [2, 4]]);
+    expect(withState.map((t) => t.shape)).toEqual([
+      [2, 4],
+      [2, 4],
+      [2, 4],
+    ]);
     // The output is a tensor of its own, equal to the final h.
     expect(withState[0]).not.toBe(withState[1]);
     expect(Array.from(withState[0]!.dataSync())).toEqual(Array.from(withState[1]!.dataSync()));
     const gruState = new GRU(4, { returnState: true, returnSequences: true }).apply(x);
-    expect(gruState.map((t) => t.shape)).toEqual([[2, 3, 4], [2, 4]]);
+    expect(gruState.map((t) => t.shape)).toEqual([
+      [2, 3, 4],
+      [2, 4],
+    ]);
     const simpleState = new SimpleRNN(4, { returnState: true }).apply(x);
     expectTypeOf(simpleState).toEqualTypeOf<tf.Tensor[]>();
     expect(simpleState.length).toBe(2);
@@ -360,7 +407,14 @@ describe('recurrent layers: Keras behaviour', () => {
 
   it('a mask carries state over masked steps, is inherited from the input, and is passed on with returnSequences', () => {
     const x = uniform([2, 4, 3], 40, 1);
-    const mask = tf.tensor([[true, true, false, false], [true, false, true, false]], [2, 4], 'bool');
+    const mask = tf.tensor(
+      [
+        [true, true, false, false],
+        [true, false, true, false],
+      ],
+      [2, 4],
+      'bool',
+    );
     const layer = new LSTM(3, { returnSequences: true, seed: 6 });
     const given = layer.apply(x, { mask });
     // Carried: a masked step's output repeats the one before.
@@ -417,7 +471,11 @@ describe('recurrent layers: Keras behaviour', () => {
     const output = new LSTM(4, { returnSequences: true }).apply(sequence);
     expect(output.shape).toEqual([null, 5, 4]);
     const [last, h, c] = new LSTM(2, { returnState: true }).apply(output);
-    expect([last!.shape, h!.shape, c!.shape]).toEqual([[null, 2], [null, 2], [null, 2]]);
+    expect([last!.shape, h!.shape, c!.shape]).toEqual([
+      [null, 2],
+      [null, 2],
+      [null, 2],
+    ]);
   });
 
   it('is re-created from getConfig() (every option), and round-trips through model.save / loadModel', async () => {
@@ -512,7 +570,11 @@ describe('recurrent layers: bad input', () => {
     refuses(() => new LSTM(0), tf.InvalidArgumentError, 'LSTM', 'units', 'positive integer');
     refuses(() => new GRU(2, { retrunSequences: true } as never), tf.InvalidArgumentError, 'GRU', 'retrunSequences');
     refuses(() => new LSTM(2, { returnState: 'yes' } as never), tf.InvalidArgumentError, 'returnState', 'boolean');
-    refuses(() => new SimpleRNN(2, { recurrentActivation: 'sigmoid' } as never), tf.InvalidArgumentError, 'recurrentActivation');
+    refuses(
+      () => new SimpleRNN(2, { recurrentActivation: 'sigmoid' } as never),
+      tf.InvalidArgumentError,
+      'recurrentActivation',
+    );
     refuses(() => new LSTM(2, { activation: 'rleu' as never }), tf.InvalidArgumentError, 'activation', "'relu'");
     refuses(() => new LSTM(2, { activation: 'gelu' }), tf.UnimplementedError, 'activation', "'gelu'");
     refuses(() => new GRU(2, { recurrentDropout: 0.5 }), tf.UnimplementedError, 'GRU', 'recurrentDropout', '0.5');
@@ -527,26 +589,41 @@ describe('recurrent layers: bad input', () => {
     expect(layer.built).toBe(false);
     layer.apply(x).dispose();
     const wrongDim = tf.ones([2, 3, 5]);
-    refuses(() => layer.apply(wrongDim), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'last dimension of 4', '[2,3,5]');
+    refuses(
+      () => layer.apply(wrongDim),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'inputs',
+      'last dimension of 4',
+      '[2,3,5]',
+    );
     const badMask = tf.ones([2, 4], 'bool');
     refuses(() => layer.apply(x, { mask: badMask }), tf.InvalidArgumentError, 'seq.apply', 'mask', '[2,3]', '[2,4]');
     const floatMask = tf.ones([2, 3]);
     refuses(() => layer.apply(x, { mask: floatMask }), tf.InvalidArgumentError, 'mask', 'bool', 'float32');
     const h = tf.zeros([2, 3]);
     const wrongH = tf.zeros([3, 3]);
-    refuses(() => layer.apply(x, { initialState: [h] }), tf.InvalidArgumentError, 'seq.apply', 'initialState', '2 tensor(s) [h, c]', '1 tensor(s)');
-    refuses(() => layer.apply(x, { initialState: [h, wrongH] }), tf.InvalidArgumentError, 'initialState[1]', '[2,3]', '[3,3]');
+    refuses(
+      () => layer.apply(x, { initialState: [h] }),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'initialState',
+      '2 tensor(s) [h, c]',
+      '1 tensor(s)',
+    );
+    refuses(
+      () => layer.apply(x, { initialState: [h, wrongH] }),
+      tf.InvalidArgumentError,
+      'initialState[1]',
+      '[2,3]',
+      '[3,3]',
+    );
     refuses(() => layer.apply(x, { initialState: 'zeros' as never }), tf.InvalidArgumentError, 'initialState');
     refuses(() => layer.apply(x, { initalState: [h] } as never), tf.InvalidArgumentError, 'initalState');
     refuses(() => layer.apply([x, h]), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'one Tensor');
     const gru = new GRU(2);
     const symbolic = input({ shape: [3, 4] });
-    refuses(
-      () => gru.apply(symbolic, { initialState: h }),
-      tf.UnimplementedError,
-      'initialState',
-      'symbolic',
-    );
+    refuses(() => gru.apply(symbolic, { initialState: h }), tf.UnimplementedError, 'initialState', 'symbolic');
     tf.dispose([matrix, wrongDim, badMask, floatMask, h, wrongH]);
     layer.dispose();
   });

@@ -26,8 +26,7 @@ import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js'
  * @example new tf.layers.LSTM(4, { kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } })
  */
 export type RecurrentRegularizer =
-  | regularizers.RegularizerIdentifier
-  | NonNullable<ReturnType<typeof regularizers.serialize>>;
+  regularizers.RegularizerIdentifier | NonNullable<ReturnType<typeof regularizers.serialize>>;
 
 function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typeof regularizers.serialize>> {
   return (
@@ -42,7 +41,7 @@ function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typ
 const RECURRENT_REGULARIZER_RULE: tf.OptionRule = nameOrRule(
   regularizers.REGULARIZER_NAMES,
   (value) => regularizers.isRegularizer(value) || isSavedRegularizer(value),
-  "a Regularizer or its saved { className, config }",
+  'a Regularizer or its saved { className, config }',
 );
 
 function regularizerOf(
@@ -251,7 +250,11 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       );
     const seed = options.seed;
     const seeded = (offset: number): number | undefined => (seed === undefined ? undefined : seed + offset);
-    const kernelInitializer = initializers.get(options.kernelInitializer ?? 'glorotUniform', seeded(0), 'kernelInitializer');
+    const kernelInitializer = initializers.get(
+      options.kernelInitializer ?? 'glorotUniform',
+      seeded(0),
+      'kernelInitializer',
+    );
     const recurrentInitializer = initializers.get(
       options.recurrentInitializer ?? 'orthogonal',
       seeded(1),
@@ -355,7 +358,14 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       this.recurrentRegularizer,
     );
     if (this.useBias)
-      this.biasVariable = this.addWeight('bias', this.biasShape(), this.biasInitial(), true, 'float32', this.biasRegularizer);
+      this.biasVariable = this.addWeight(
+        'bias',
+        this.biasShape(),
+        this.biasInitial(),
+        true,
+        'float32',
+        this.biasRegularizer,
+      );
     super.build(inputShape);
   }
 
@@ -397,8 +407,14 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     const x = inputs;
     tf.assertLiveTensor(x, op, 'inputs');
     if (x.rank !== 3)
-      tf.invalidArgument(op, 'inputs', 'a tensor of rank 3 ([batch, time, features])', `shape ${tf.formatShape(x.shape)}`);
-    if (x.shape[1] === 0) tf.invalidArgument(op, 'inputs', 'at least one time step', `shape ${tf.formatShape(x.shape)}`);
+      tf.invalidArgument(
+        op,
+        'inputs',
+        'a tensor of rank 3 ([batch, time, features])',
+        `shape ${tf.formatShape(x.shape)}`,
+      );
+    if (x.shape[1] === 0)
+      tf.invalidArgument(op, 'inputs', 'at least one time step', `shape ${tf.formatShape(x.shape)}`);
     if (this.built && x.shape[2] !== this.kernel.shape[0])
       tf.invalidArgument(
         op,

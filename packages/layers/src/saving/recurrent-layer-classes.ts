@@ -59,11 +59,7 @@ function asTableLayer(layer: Layer<LayerOutput>): Layer {
   return layer as Layer;
 }
 
-function recurrentClass(
-  className: string,
-  kind: CellKind,
-  make: (r: ConfigReader) => Layer<LayerOutput>,
-): LayerClass {
+function recurrentClass(className: string, kind: CellKind, make: (r: ConfigReader) => Layer<LayerOutput>): LayerClass {
   return {
     plan(r, _config, input) {
       const { name, trainable } = r.common();
