@@ -5,7 +5,7 @@
  * initialState, configs, summary, save/load round trips, and bad input.
  */
 import '../test-setup.js';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GradientTape, checkGradients } from '@tapeflow/autodiff-tape';
@@ -544,6 +544,75 @@ describe('recurrent layers: Keras behaviour', () => {
     tf.dispose([x, expected]);
     model.dispose();
     copy.dispose();
+  });
+});
+
+describe('recurrent layers: bad saved configs', () => {
+  it('loadModel refuses a model.json whose recurrent config does not fit the weights, before any Variable exists', async () => {
+    const original = new Sequential([
+      new LSTM(3, { inputShape: [4, 2], name: 'l', returnSequences: true }),
+      new GRU(2, { name: 'g' }),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'tapeflow-rnn-bad-'));
+    try {
+      const target = join(dir, 'model');
+      await original.save(target);
+      const path = join(target, 'model.json');
+      const json = JSON.parse(await readFile(path, 'utf8')) as {
+        modelConfig: { config: { layers: { config: Record<string, unknown> }[] } };
+      };
+      const [lstm, gru] = json.modelConfig.config.layers.map((layer) => layer.config) as [
+        Record<string, unknown>,
+        Record<string, unknown>,
+      ];
+      const before = tf.memory();
+      const attempt = async (change: () => void, undo: () => void, message: RegExp): Promise<void> => {
+        change();
+        await writeFile(path, JSON.stringify(json));
+        await expect(loadModel(target)).rejects.toThrow(message);
+        expect(tf.memory().numVariables).toBe(before.numVariables);
+        expect(tf.memory().numTensors).toBe(before.numTensors);
+        undo();
+      };
+      // Weights of another size (units), GRU's bias layout (resetAfter), a missing or bad units, an
+      // activation the fused loop does not run, recurrent dropout.
+      await attempt(
+        () => (lstm.units = 4),
+        () => (lstm.units = 3),
+        /l\/kernel|shape/,
+      );
+      await attempt(
+        () => (gru.resetAfter = false),
+        () => (gru.resetAfter = true),
+        /g\/bias|shape/,
+      );
+      await attempt(
+        () => (lstm.units = 0),
+        () => (lstm.units = 3),
+        /units.*positive integer/,
+      );
+      await attempt(
+        () => delete lstm.units,
+        () => (lstm.units = 3),
+        /units.*positive integer.*nothing/,
+      );
+      await attempt(
+        () => (gru.activation = 'gelu'),
+        () => (gru.activation = 'tanh'),
+        /activation.*'tanh'/,
+      );
+      await attempt(
+        () => (gru.recurrentDropout = 0.5),
+        () => (gru.recurrentDropout = 0),
+        /recurrentDropout/,
+      );
+      await writeFile(path, JSON.stringify(json));
+      const loaded = await loadModel(target);
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      original.dispose();
+    }
   });
 });
 
