@@ -8,7 +8,7 @@ import '../test-setup.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GradientTape, checkGradients } from '@tapeflow/autodiff-tape';
+import { ForwardAccumulator, GradientTape, checkGradients } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { Dense } from '../dense.js';
@@ -250,6 +250,30 @@ describe('the fused loop against numeric gradients', () => {
       tf.dispose([x, h0, c0, kernel, recurrentKernel, bias]);
     });
   }
+
+  it('forward mode: a ForwardAccumulator gives the jvp of the loop (central differences agree)', () => {
+    const spec = cases[0]!.spec;
+    const x = uniform([2, 3, 2], 40, 1);
+    const h0 = uniform([2, 2], 41);
+    const c0 = uniform([2, 2], 42);
+    const kernel = uniform([2, 8], 43);
+    const recurrentKernel = uniform([2, 8], 44);
+    const bias = uniform([8], 45, 0.2);
+    const tangent = uniform([2, 8], 46, 1);
+    const run = (k: tf.Tensor): tf.Tensor =>
+      runSequence(spec, { x, states: [h0, c0], kernel: k, recurrentKernel, bias, mask: null });
+    const accumulator = new ForwardAccumulator(kernel, tangent);
+    const y = accumulator.record(() => run(kernel));
+    const jvp = accumulator.jvp(y)!;
+    const epsilon = 1e-2;
+    const plus = run(tf.add(kernel, tf.mul(tangent, epsilon)));
+    const minus = run(tf.sub(kernel, tf.mul(tangent, epsilon)));
+    const numeric = tf.div(tf.sub(plus, minus), 2 * epsilon).dataSync();
+    expect(jvp.shape).toEqual(y.shape);
+    Array.from(jvp.dataSync()).forEach((v, i) => expect(Math.abs(v - numeric[i]!)).toBeLessThan(2e-3));
+    accumulator.dispose();
+    tf.dispose([x, h0, c0, kernel, recurrentKernel, bias, tangent, y, jvp, plus, minus]);
+  });
 
   it('second order: the gradient of a gradient through the LSTM loop matches numeric differences', async () => {
     const spec = cases[0]!.spec;
