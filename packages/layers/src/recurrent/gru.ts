@@ -7,9 +7,10 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import type { LayerConfig } from '../layer.js';
-import { RNN, RNN_RULES } from './rnn-base.js';
-import type { GatedRNNOptions } from './rnn-base.js';
-import type { CellSpec } from './sequence-ops.js';
+import { RNN } from './rnn-base.js';
+import { RNN_RULES } from './rnn-options.js';
+import type { GatedRNNOptions } from './rnn-options.js';
+import type { CellSpec } from './cell-spec.js';
 
 /**
  * Options of `GRU` (Keras' keyword arguments in camelCase).

@@ -21,8 +21,8 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { runSequence } from './sequence-ops.js';
-import type { CellSpec } from './sequence-ops.js';
-import { pointwiseActivation } from './sequence-ops.js';
+import type { CellSpec } from './cell-spec.js';
+import { pointwiseActivation } from './cell-spec.js';
 
 const tanh = pointwiseActivation('tanh')!;
 const sigmoid = pointwiseActivation('sigmoid')!;
@@ -102,7 +102,7 @@ describe('recurrent layers: speed and memory', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
     model.dispose();
-  });
+  }, 60_000);
 
   it('1,000 training steps of a small LSTM model leave tf.memory() flat and the JS heap bounded', () => {
     const model = new Sequential([new LSTM(3, { inputShape: [4, 2], seed: 3 }), new Dense(1, { seed: 4 })]);
@@ -130,7 +130,7 @@ describe('recurrent layers: speed and memory', () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(gc === undefined ? 200e6 : 20e6);
     tf.dispose([x, y]);
     model.dispose();
-  });
+  }, 120_000);
 });
 
 describe('the fused loop against numeric gradients', () => {

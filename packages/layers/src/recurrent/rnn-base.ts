@@ -1,187 +1,24 @@
 /**
- * @file RNN: what SimpleRNN, LSTM and GRU share (Keras' `RNN` base with its cell folded in): the
- * options and their checks, Keras' weights (`kernel` [inputDim, gates * units], `recurrent_kernel`
+ * @file RNN: what SimpleRNN, LSTM and GRU share (Keras' `RNN` base with its cell folded in; the
+ * options and their rules are in rnn-options.ts): Keras' weights (`kernel` [inputDim, gates * units], `recurrent_kernel`
  * [units, gates * units], `bias`), `apply(x, { initialState, mask, training })`, the output and state
  * slicing of the fused sequence op (sequence-ops.ts), masks, and the config `model.save` writes.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import * as activations from '../activations.js';
 import * as initializers from '../initializers.js';
 import { Layer } from '../layer.js';
-import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, LayerOptions, SymbolicOutput } from '../layer.js';
+import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, SymbolicOutput } from '../layer.js';
 import { maskOf } from '../masks.js';
-import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
-import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';
-import * as regularizers from '../regularizers.js';
+import type * as regularizers from '../regularizers.js';
 import { regularizerConfig } from '../dense.js';
 import { isSymbolicInput } from '../functional/symbolic-tensor.js';
 import type { SymbolicTensor } from '../functional/symbolic-tensor.js';
-import { POINTWISE_ACTIVATION_NAMES, gateCount, pointwiseActivation, runSequence } from './sequence-ops.js';
-import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js';
-
-/**
- * A regularizer option: a Keras name, a Regularizer, or the `{ className, config }` that `getConfig`
- * writes, so a layer is re-created from its config (as Bidirectional does with its copy).
- * @example new tf.layers.LSTM(4, { kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } })
- */
-export type RecurrentRegularizer =
-  regularizers.RegularizerIdentifier | NonNullable<ReturnType<typeof regularizers.serialize>>;
-
-function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typeof regularizers.serialize>> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { className?: unknown }).className === 'string' &&
-    !regularizers.isRegularizer(value)
-  );
-}
-
-const RECURRENT_REGULARIZER_RULE: tf.OptionRule = nameOrRule(
-  regularizers.REGULARIZER_NAMES,
-  (value) => regularizers.isRegularizer(value) || isSavedRegularizer(value),
-  'a Regularizer or its saved { className, config }',
-);
-
-function regularizerOf(
-  className: string,
-  argument: string,
-  given: RecurrentRegularizer | undefined,
-): regularizers.Regularizer | null {
-  return isSavedRegularizer(given)
-    ? regularizers.deserialize(given, className, argument)
-    : regularizers.get(given, argument, className);
-}
-
-/**
- * Options every recurrent layer takes (Keras' keyword arguments in camelCase).
- * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
- */
-export interface RNNOptions extends LayerOptions {
-  /** The activation of the candidate state and output; default `'tanh'` (also `'sigmoid'`, `'relu'`, `'linear'`). */
-  readonly activation?: activations.ActivationName;
-  /** Whether to add biases; default true. */
-  readonly useBias?: boolean;
-  /** Default `'glorotUniform'`. */
-  readonly kernelInitializer?: initializers.InitializerIdentifier;
-  /** Default `'orthogonal'`. */
-  readonly recurrentInitializer?: initializers.InitializerIdentifier;
-  /** Default `'zeros'`. */
-  readonly biasInitializer?: initializers.InitializerIdentifier;
-  /**
-   * Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`) and for the
-   * input dropout masks (`seed + 3`, one mask per call).
-   */
-  readonly seed?: number;
-  /** A penalty on the kernel; default none. */
-  readonly kernelRegularizer?: RecurrentRegularizer;
-  /** A penalty on the recurrent kernel; default none. */
-  readonly recurrentRegularizer?: RecurrentRegularizer;
-  /** A penalty on the bias; default none. */
-  readonly biasRegularizer?: RecurrentRegularizer;
-  /**
-   * The fraction of input features dropped in a training call (Keras: one mask per sample for the
-   * whole sequence, the kept values scaled by 1 / (1 - dropout)); default 0.
-   */
-  readonly dropout?: number;
-  /** Recurrent dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
-  readonly recurrentDropout?: number;
-  /** Whether the output is every step's `[batch, time, units]` or the last one's `[batch, units]`; default false. */
-  readonly returnSequences?: boolean;
-  /** Whether `apply` also returns the final states (`[output, h]`, LSTM `[output, h, c]`); default false. */
-  readonly returnState?: boolean;
-  /** Whether to process the sequence last step first (outputs come in that order too); default false. */
-  readonly goBackwards?: boolean;
-}
-
-/** Options of the gated layers (LSTM, GRU). */
-export interface GatedRNNOptions extends RNNOptions {
-  /** The gates' activation; default `'sigmoid'`. */
-  readonly recurrentActivation?: activations.ActivationName;
-}
-
-/**
- * Options of a recurrent layer's `apply` (Keras' call arguments).
- * @example lstm.apply(x, { initialState: [h0, c0] })
- */
-export interface RecurrentApplyOptions extends ApplyOptions {
-  /**
-   * The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN
-   * and GRU, `[h, c]` for LSTM; default zeros.
-   */
-  readonly initialState?: tf.Tensor | readonly tf.Tensor[];
-}
-
-const RATE: tf.OptionRule = {
-  kind: 'custom',
-  check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)'),
-};
-
-/** The option rules every recurrent layer shares; a subclass spreads them into its own. */
-export const RNN_RULES: tf.OptionSchema<GatedRNNOptions> = {
-  ...LAYER_RULES,
-  activation: ACTIVATION_RULE,
-  recurrentActivation: ACTIVATION_RULE,
-  useBias: { kind: 'boolean' },
-  kernelInitializer: INITIALIZER_RULE,
-  recurrentInitializer: INITIALIZER_RULE,
-  biasInitializer: INITIALIZER_RULE,
-  seed: INTEGER,
-  kernelRegularizer: RECURRENT_REGULARIZER_RULE,
-  recurrentRegularizer: RECURRENT_REGULARIZER_RULE,
-  biasRegularizer: RECURRENT_REGULARIZER_RULE,
-  dropout: RATE,
-  recurrentDropout: RATE,
-  returnSequences: { kind: 'boolean' },
-  returnState: { kind: 'boolean' },
-  goBackwards: { kind: 'boolean' },
-};
-
-const STATE_RULE: tf.OptionRule = {
-  kind: 'custom',
-  check: (value) =>
-    value instanceof tf.Tensor || (Array.isArray(value) && value.every((s: unknown) => s instanceof tf.Tensor))
-      ? undefined
-      : 'a Tensor or an array of Tensors',
-};
-
-const MASK_RULE: tf.OptionRule = {
-  kind: 'custom',
-  check: (value) =>
-    value === null ||
-    value instanceof tf.Tensor ||
-    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
-      ? undefined
-      : 'a bool Tensor, null, or an array of them',
-};
-
-const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions> = {
-  training: { kind: 'boolean' },
-  mask: MASK_RULE,
-  initialState: STATE_RULE,
-};
-
-/** The fused form of an activation option, or a typed refusal naming the option. */
-function fusedActivation(
-  op: string,
-  argument: string,
-  identifier: activations.ActivationIdentifier | undefined,
-  fallback: activations.ActivationName,
-): PointwiseActivation {
-  // Checks the name (or function) the way every layer does first.
-  activations.get(identifier ?? fallback, argument);
-  const name = identifier ?? fallback;
-  const fused = typeof name === 'string' ? pointwiseActivation(name) : undefined;
-  if (fused === undefined) {
-    throw new tf.UnimplementedError(
-      `${op}: argument '${argument}' expected one of ${POINTWISE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} ` +
-        `(the activations the fused recurrent loop differentiates), but got ${tf.describeValue(name)}.`,
-      op,
-    );
-  }
-  return fused;
-}
+import { gateCount } from './cell-spec.js';
+import type { CellKind, CellSpec, PointwiseActivation } from './cell-spec.js';
+import { APPLY_RULES, fusedActivation, regularizerOf } from './rnn-options.js';
+import type { GatedRNNOptions, RecurrentApplyOptions } from './rnn-options.js';
+import { runSequence } from './sequence-ops.js';
 
 /**
  * The base of SimpleRNN, LSTM and GRU (Keras' `RNN` with its cell): a subclass says which cell it

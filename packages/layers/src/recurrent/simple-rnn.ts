@@ -5,9 +5,10 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { RNN, RNN_RULES } from './rnn-base.js';
-import type { RNNOptions } from './rnn-base.js';
-import type { CellSpec } from './sequence-ops.js';
+import { RNN } from './rnn-base.js';
+import { RNN_RULES } from './rnn-options.js';
+import type { RNNOptions } from './rnn-options.js';
+import type { CellSpec } from './cell-spec.js';
 
 /**
  * Options of `SimpleRNN` (Keras' keyword arguments in camelCase).
