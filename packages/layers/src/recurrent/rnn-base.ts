@@ -1,8 +1,9 @@
 /**
  * @file RNN: what SimpleRNN, LSTM and GRU share (Keras' `RNN` base with its cell folded in; the
- * options and their rules are in rnn-options.ts): Keras' weights (`kernel` [inputDim, gates * units], `recurrent_kernel`
- * [units, gates * units], `bias`), `apply(x, { initialState, mask, training })`, the output and state
- * slicing of the fused sequence op (sequence-ops.ts), masks, and the config `model.save` writes.
+ * options and their rules are in rnn-options.ts): Keras' weights (`kernel` [inputDim, gates * units],
+ * `recurrent_kernel` [units, gates * units], `bias`), `apply(x, { initialState, mask, training })`,
+ * the output and state slicing of the fused sequence op (sequence-ops.ts), masks, and the config
+ * `model.save` writes.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
