@@ -541,6 +541,14 @@ describe('recurrent layers: Keras behaviour', () => {
     expect({ ...copy.getConfig(), name: 'encoder' }).toEqual(config);
     const gru = new GRU(2, { resetAfter: false, name: 'decoder' });
     const model = new Sequential([lstm, gru, new Dense(1, { name: 'head' })]);
+    // The kernel's L2 and the recurrent kernel's L1 penalties (Keras' default factor 0.01) are its losses.
+    const penalties = lstm.losses;
+    expect(penalties.length).toBe(2);
+    const l2 = tf.mul(0.01, tf.reduceSum(tf.square(lstm.kernel)));
+    const l1 = tf.mul(0.01, tf.reduceSum(tf.abs(lstm.recurrentKernel)));
+    expect(penalties[0]!.dataSync()[0]).toBeCloseTo(l2.dataSync()[0]!, 5);
+    expect(penalties[1]!.dataSync()[0]).toBeCloseTo(l1.dataSync()[0]!, 5);
+    tf.dispose([...penalties, l1, l2]);
     const text = model.summary(() => undefined);
     expect(text).toContain('encoder (LSTM)                  │ (None, 4, 3)');
     expect(text).toContain('decoder (GRU)                   │ (None, 2)');
