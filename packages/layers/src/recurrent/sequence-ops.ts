@@ -30,6 +30,11 @@ export interface SequenceInputs {
   readonly mask: tf.Tensor | null;
 }
 
+/**
+ * What a handle on a tensor's buffer needs later. The buffer itself is kept alive by whoever calls the
+ * gradient: a tape holds every input and the output of a customGradient op it records, and a
+ * ForwardAccumulator calls it while the tensors are live.
+ */
 interface Held {
   readonly storage: tf.Storage;
   readonly id: number;
