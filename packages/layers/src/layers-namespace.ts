@@ -40,3 +40,6 @@ export type {
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
+// Issue 14 (real models II): embeddings and the bidirectional wrapper (group w-seq).
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
