@@ -43,3 +43,5 @@ export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js
 // Issue 14 (real models II): embeddings and the bidirectional wrapper (group w-seq).
 export { Embedding } from './embedding.js';
 export type { EmbeddingOptions } from './embedding.js';
+export { Bidirectional } from './bidirectional.js';
+export type { BidirectionalOptions, MergeMode } from './bidirectional.js';

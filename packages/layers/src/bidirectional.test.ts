@@ -1,0 +1,251 @@
+/**
+ * @file Bidirectional against a plain-array reference of the wrapped recurrence (TinyRNN, a test
+ * fixture independent of the real recurrent layers): the copies' names and goBackwards, the backward
+ * sequence turned back into time order, every merge mode, returnState's order, initial states split
+ * between the directions, a timestep mask reaching both, weights forward then backward, gradients
+ * into both, config, summary, save / load, and bad arguments.
+ */
+import './test-setup.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GradientTape } from '@tapeflow/autodiff-tape';
+import * as tf from '@tapeflow/tensor-core';
+import { describe, expect, it } from 'vitest';
+import { Bidirectional } from './bidirectional.js';
+import { Dense } from './dense.js';
+import type { Layer } from './layer.js';
+import { Embedding } from './embedding.js';
+import { TinyRNN, referenceRun } from './__fixtures__/tiny-rnn.js';
+import { maskOf } from './masks.js';
+import { Sequential } from './sequential.js';
+import { loadModel } from './saving/load.js';
+
+const X = [
+  [
+    [0.5, -1, 0.25],
+    [1, 0.5, -0.5],
+    [-0.75, 0.2, 1],
+    [0.3, 0.3, -0.3],
+  ],
+  [
+    [-1, 0, 0.5],
+    [0.25, -0.5, 0.75],
+    [0.6, 1, -1],
+    [-0.2, 0.4, 0.1],
+  ],
+];
+
+const weightsOf = (layer: TinyRNN): [number[][], number[][]] => [
+  layer.kernel!.arraySync() as number[][],
+  layer.recurrentKernel!.arraySync() as number[][],
+];
+
+function expectClose(actual: unknown, expected: unknown): void {
+  const a = (actual as number[]).flat(3);
+  const e = (expected as number[]).flat(3);
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => expect(v).toBeCloseTo(e[i]!, 5));
+}
+
+/** Forward steps and backward steps (in time order) by the reference, for both copies' weights. */
+function reference(
+  bi: Bidirectional<tf.Tensor | tf.Tensor[]>,
+  options: { mask?: boolean[][]; initial?: [number[][], number[][]] } = {},
+): { forward: ReturnType<typeof referenceRun>; backwardInTime: number[][][]; backwardFinal: number[][] } {
+  const forward = referenceRun(X, ...weightsOf(bi.forwardLayer as TinyRNN), {
+    ...(options.mask === undefined ? {} : { mask: options.mask }),
+    ...(options.initial === undefined ? {} : { initial: options.initial[0] }),
+  });
+  const backward = referenceRun(X, ...weightsOf(bi.backwardLayer as TinyRNN), {
+    backwards: true,
+    ...(options.mask === undefined ? {} : { mask: options.mask }),
+    ...(options.initial === undefined ? {} : { initial: options.initial[1] }),
+  });
+  return {
+    forward,
+    backwardInTime: backward.steps.map((steps) => steps.slice().reverse()),
+    backwardFinal: backward.final,
+  };
+}
+
+describe('Bidirectional', () => {
+  it('makes forward_ and backward_ copies (goBackwards flipped) and concatenates them in time order', () => {
+    const rnn = new TinyRNN(2, { returnSequences: true, name: 'rnn' });
+    const bi = new Bidirectional(rnn);
+    expect(bi.name).toMatch(/^bidirectional/);
+    expect(bi.forwardLayer.name).toBe('forward_rnn');
+    expect(bi.backwardLayer.name).toBe('backward_rnn');
+    expect(bi.forwardLayer.getConfig().goBackwards).toBe(false);
+    expect(bi.backwardLayer.getConfig().goBackwards).toBe(true);
+    const out = bi.apply(tf.tensor(X));
+    expect(out.shape).toEqual([2, 4, 4]);
+    const ref = reference(bi);
+    const expected = ref.forward.steps.map((steps, b) => steps.map((h, t) => [...h, ...ref.backwardInTime[b]![t]!]));
+    expectClose(out.arraySync(), expected);
+    // Weights: the forward copy's, then the backward copy's.
+    expect(bi.variables.map((v) => v.name)).toEqual([
+      'forward_rnn/kernel',
+      'forward_rnn/recurrent_kernel',
+      'backward_rnn/kernel',
+      'backward_rnn/recurrent_kernel',
+    ]);
+    expect(bi.countParams()).toBe(2 * (3 * 2 + 2 * 2));
+    // The two copies start from different weights (each its own initializer draw).
+    expect(bi.forwardLayer.getWeights()[0]!.arraySync()).not.toEqual(bi.backwardLayer.getWeights()[0]!.arraySync());
+    bi.dispose();
+    rnn.dispose();
+  });
+
+  it('merges with sum, mul, ave and null (both outputs); last-step outputs are not reversed', () => {
+    for (const mode of ['sum', 'mul', 'ave', null] as const) {
+      const bi = new Bidirectional<tf.Tensor | tf.Tensor[]>(new TinyRNN(3), { mergeMode: mode });
+      const out = bi.apply(tf.tensor(X));
+      const ref = reference(bi);
+      const f = ref.forward.final;
+      const b = ref.backwardFinal;
+      const combine = (g: (u: number, v: number) => number): number[][] =>
+        f.map((row, i) => row.map((u, j) => g(u, b[i]![j]!)));
+      if (mode === null) {
+        expect(Array.isArray(out)).toBe(true);
+        const [forward, backward] = out as tf.Tensor[];
+        expectClose(forward!.arraySync(), f);
+        expectClose(backward!.arraySync(), b);
+      } else {
+        const expected = combine(
+          mode === 'sum' ? (u, v) => u + v : mode === 'mul' ? (u, v) => u * v : (u, v) => (u + v) / 2,
+        );
+        expectClose((out as tf.Tensor).arraySync(), expected);
+      }
+      bi.dispose();
+    }
+  });
+
+  it('with returnState gives [output, forward state, backward state]; initial states split half and half', () => {
+    const bi = new Bidirectional<tf.Tensor[]>(new TinyRNN(2, { returnSequences: true, returnState: true }));
+    const initialForward = [
+      [0.1, -0.2],
+      [0.3, 0.4],
+    ];
+    const initialBackward = [
+      [-0.5, 0.5],
+      [0.2, 0.9],
+    ];
+    const out = bi.apply([tf.tensor(X), tf.tensor(initialForward), tf.tensor(initialBackward)]);
+    expect(out.map((t) => t.shape)).toEqual([
+      [2, 4, 4],
+      [2, 2],
+      [2, 2],
+    ]);
+    const ref = reference(bi, { initial: [initialForward, initialBackward] });
+    expectClose(out[1]!.arraySync(), ref.forward.final);
+    expectClose(out[2]!.arraySync(), ref.backwardFinal);
+    expectClose(
+      out[0]!.arraySync(),
+      ref.forward.steps.map((steps, b) => steps.map((h, t) => [...h, ...ref.backwardInTime[b]![t]!])),
+    );
+    expect(() => bi.apply([tf.tensor(X), tf.tensor(initialForward)])).toThrow(
+      /argument 'inputs' expected an input then initial states, as many for the forward layer as for the backward one .*, but got 1 initial state\(s\)/,
+    );
+    bi.dispose();
+  });
+
+  it('passes a timestep mask (from Embedding maskZero) to both directions and on to the next layer', () => {
+    const mask = [
+      [true, true, true, false],
+      [true, false, true, true],
+    ];
+    const bi = new Bidirectional(new TinyRNN(2, { returnSequences: true }));
+    const out = bi.apply(tf.tensor(X), { mask: tf.tensor(mask, [2, 4], 'bool') });
+    const ref = reference(bi, { mask });
+    expectClose(
+      out.arraySync(),
+      ref.forward.steps.map((steps, b) => steps.map((h, t) => [...h, ...ref.backwardInTime[b]![t]!])),
+    );
+    expect(maskOf(out)!.arraySync()).toEqual(mask);
+    // Through an Embedding with maskZero, the mask travels without being passed.
+    const embed = new Embedding(5, 3, { maskZero: true });
+    const ids = tf.tensor([[1, 2, 0, 0]], [1, 4], 'int32');
+    const viaEmbedding = bi.apply(embed.apply(ids));
+    const explicit = bi.apply(embed.apply(ids), { mask: tf.tensor([[true, true, false, false]]) });
+    expect(viaEmbedding.arraySync()).toEqual(explicit.arraySync());
+    const unmasked = bi.apply(embed.apply(ids), { mask: null });
+    expect(unmasked.arraySync()).not.toEqual(viaEmbedding.arraySync());
+    bi.dispose();
+    embed.dispose();
+  });
+
+  it('gives gradients to both directions; trainable = false freezes both', () => {
+    const bi = new Bidirectional(new TinyRNN(2));
+    const tape = new GradientTape();
+    const loss = tape.record(() => tf.reduceSum(tf.square(bi.apply(tf.tensor(X)))));
+    const grads = tape.gradient(loss, bi.trainableVariables);
+    expect(grads).toHaveLength(4);
+    for (const g of grads) expect(Math.max(...Array.from(g!.dataSync()).map(Math.abs))).toBeGreaterThan(0);
+    bi.trainable = false;
+    expect(bi.trainableVariables).toEqual([]);
+    expect(bi.nonTrainableVariables).toHaveLength(4);
+    expect(bi.forwardLayer.trainable).toBe(false);
+    expect(bi.backwardLayer.trainable).toBe(false);
+    bi.dispose();
+  });
+
+  it('takes a backwardLayer that runs the other way, and refuses bad arguments', () => {
+    const forward = new TinyRNN(2, { name: 'f' });
+    const backward = new TinyRNN(3, { name: 'b', goBackwards: true });
+    const bi = new Bidirectional(forward, { backwardLayer: backward, name: 'both' });
+    expect(bi.forwardLayer.name).toBe('forward_f');
+    expect(bi.backwardLayer.name).toBe('backward_b');
+    expect(bi.apply(tf.tensor(X)).shape).toEqual([2, 5]);
+    expect(bi.getConfig()).toMatchObject({
+      name: 'both',
+      mergeMode: 'concat',
+      layer: { className: 'TinyRNN', config: { name: 'f', goBackwards: false } },
+      backwardLayer: { className: 'TinyRNN', config: { name: 'b', goBackwards: true } },
+    });
+    bi.dispose();
+    expect(() => new Bidirectional(forward, { backwardLayer: new TinyRNN(2) })).toThrow(
+      "Bidirectional: argument 'options.backwardLayer' expected goBackwards true (the opposite of the forward layer's), but got goBackwards false.",
+    );
+    expect(
+      () => new Bidirectional(forward, { backwardLayer: new TinyRNN(2, { goBackwards: true, returnSequences: true }) }),
+    ).toThrow(
+      "Bidirectional: argument 'options.backwardLayer' expected returnSequences false (the forward layer's), but got returnSequences true.",
+    );
+    expect(() => new Bidirectional(new Dense(2, { name: 'd' }))).toThrow(
+      "Bidirectional: argument 'layer' expected a recurrent layer (its config has goBackwards, returnSequences and returnState: SimpleRNN, LSTM, GRU), but got Dense 'd'.",
+    );
+    expect(() => new Bidirectional(forward, { mergeMode: 'max' as never })).toThrow(tf.InvalidArgumentError);
+    expect(() => new Bidirectional(forward, { mergeMode: 'max' as never })).toThrow(/mergeMode/);
+    expect(() => new Bidirectional('lstm' as never)).toThrow(
+      "Bidirectional: argument 'layer' expected a recurrent Layer (SimpleRNN, LSTM, GRU), but got",
+    );
+  });
+
+  it('shows in summary and round-trips through save and loadModel', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapeflow-bidirectional-'));
+    try {
+      const model = new Sequential([
+        new Bidirectional(new TinyRNN(2, { name: 'rnn' }), { mergeMode: 'sum', name: 'bi', inputShape: [4, 3] }),
+        new Dense(1, { name: 'out' }),
+      ]);
+      const text = model.summary(() => undefined);
+      expect(text).toContain('bi (Bidirectional)');
+      expect(text).toMatch(/bi \(Bidirectional\)\s+│ \(None, 2\)\s+│\s+20 │/);
+      await model.save(join(dir, 'm'));
+      const loaded = await loadModel(join(dir, 'm'), {
+        customLayers: { TinyRNN: (c) => TinyRNN.fromConfig(c) as Layer },
+      });
+      const bi = loaded.layers[0] as Bidirectional;
+      expect(bi.className).toBe('Bidirectional');
+      expect(bi.mergeMode).toBe('sum');
+      expect(bi.variables.map((v) => v.name)).toEqual((model.layers[0] as Bidirectional).variables.map((v) => v.name));
+      const x = tf.tensor(X);
+      expect(loaded.predict(x).arraySync()).toEqual(model.predict(x).arraySync());
+      model.dispose();
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
