@@ -45,3 +45,12 @@ export { Embedding } from './embedding.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { Bidirectional } from './bidirectional.js';
 export type { BidirectionalOptions, MergeMode } from './bidirectional.js';
+// Issue 14 (real models II): recurrent layers SimpleRNN, LSTM, GRU (group w-rnn).
+export { GRU } from './recurrent/gru.js';
+export type { GRUOptions } from './recurrent/gru.js';
+export { LSTM } from './recurrent/lstm.js';
+export type { LSTMOptions } from './recurrent/lstm.js';
+export { RNN } from './recurrent/rnn-base.js';
+export type { GatedRNNOptions, RNNOptions, RecurrentApplyOptions } from './recurrent/rnn-base.js';
+export { SimpleRNN } from './recurrent/simple-rnn.js';
+export type { SimpleRNNOptions } from './recurrent/simple-rnn.js';

@@ -1,0 +1,494 @@
+/**
+ * @file RNN: what SimpleRNN, LSTM and GRU share (Keras' `RNN` base with its cell folded in): the
+ * options and their checks, Keras' weights (`kernel` [inputDim, gates * units], `recurrent_kernel`
+ * [units, gates * units], `bias`), `apply(x, { initialState, mask, training })`, the output and state
+ * slicing of the fused sequence op (sequence-ops.ts), masks, and the config `model.save` writes.
+ */
+
+import * as tf from '@tapeflow/tensor-core/internal';
+import * as activations from '../activations.js';
+import * as initializers from '../initializers.js';
+import { Layer } from '../layer.js';
+import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, LayerOptions, SymbolicOutput } from '../layer.js';
+import { maskOf } from '../masks.js';
+import { ACTIVATION_RULE, INITIALIZER_RULE, REGULARIZER_RULE } from '../name-rules.js';
+import { INTEGER, LAYER_RULES } from '../option-rules.js';
+import * as regularizers from '../regularizers.js';
+import { regularizerConfig } from '../dense.js';
+import { isSymbolicInput } from '../functional/symbolic-tensor.js';
+import type { SymbolicTensor } from '../functional/symbolic-tensor.js';
+import { POINTWISE_ACTIVATION_NAMES, gateCount, pointwiseActivation, runSequence } from './sequence-ops.js';
+import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js';
+
+/**
+ * Options every recurrent layer takes (Keras' keyword arguments in camelCase).
+ * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
+ */
+export interface RNNOptions extends LayerOptions {
+  /** The activation of the candidate state and output; default `'tanh'` (`'sigmoid'`, `'relu'`, `'linear'` also run fused). */
+  readonly activation?: activations.ActivationName;
+  /** Whether to add biases; default true. */
+  readonly useBias?: boolean;
+  /** Default `'glorotUniform'`. */
+  readonly kernelInitializer?: initializers.InitializerIdentifier;
+  /** Default `'orthogonal'`. */
+  readonly recurrentInitializer?: initializers.InitializerIdentifier;
+  /** Default `'zeros'`. */
+  readonly biasInitializer?: initializers.InitializerIdentifier;
+  /** Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`). */
+  readonly seed?: number;
+  /** A penalty on the kernel; default none. */
+  readonly kernelRegularizer?: regularizers.RegularizerIdentifier;
+  /** A penalty on the recurrent kernel; default none. */
+  readonly recurrentRegularizer?: regularizers.RegularizerIdentifier;
+  /** A penalty on the bias; default none. */
+  readonly biasRegularizer?: regularizers.RegularizerIdentifier;
+  /** Input dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
+  readonly dropout?: number;
+  /** Recurrent dropout rate; only 0 (the default) is implemented. */
+  readonly recurrentDropout?: number;
+  /** Whether the output is every step's `[batch, time, units]` or the last one's `[batch, units]`; default false. */
+  readonly returnSequences?: boolean;
+  /** Whether `apply` also returns the final states (`[output, h]`, LSTM `[output, h, c]`); default false. */
+  readonly returnState?: boolean;
+  /** Whether to process the sequence last step first (outputs come in that order too); default false. */
+  readonly goBackwards?: boolean;
+}
+
+/** Options of the gated layers (LSTM, GRU). */
+export interface GatedRNNOptions extends RNNOptions {
+  /** The gates' activation; default `'sigmoid'`. */
+  readonly recurrentActivation?: activations.ActivationName;
+}
+
+/**
+ * Options of a recurrent layer's `apply` (Keras' call arguments).
+ * @example lstm.apply(x, { initialState: [h0, c0] })
+ */
+export interface RecurrentApplyOptions extends ApplyOptions {
+  /** The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN and GRU, `[h, c]` for LSTM; default zeros. */
+  readonly initialState?: tf.Tensor | readonly tf.Tensor[];
+}
+
+const RATE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)'),
+};
+
+/** The option rules every recurrent layer shares; a subclass spreads them into its own. */
+export const RNN_RULES: tf.OptionSchema<GatedRNNOptions> = {
+  ...LAYER_RULES,
+  activation: ACTIVATION_RULE,
+  recurrentActivation: ACTIVATION_RULE,
+  useBias: { kind: 'boolean' },
+  kernelInitializer: INITIALIZER_RULE,
+  recurrentInitializer: INITIALIZER_RULE,
+  biasInitializer: INITIALIZER_RULE,
+  seed: INTEGER,
+  kernelRegularizer: REGULARIZER_RULE,
+  recurrentRegularizer: REGULARIZER_RULE,
+  biasRegularizer: REGULARIZER_RULE,
+  dropout: RATE,
+  recurrentDropout: RATE,
+  returnSequences: { kind: 'boolean' },
+  returnState: { kind: 'boolean' },
+  goBackwards: { kind: 'boolean' },
+};
+
+const STATE_RULE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) =>
+    value instanceof tf.Tensor || (Array.isArray(value) && value.every((s: unknown) => s instanceof tf.Tensor))
+      ? undefined
+      : 'a Tensor or an array of Tensors',
+};
+
+const MASK_RULE: tf.OptionRule = {
+  kind: 'custom',
+  check: (value) =>
+    value === null ||
+    value instanceof tf.Tensor ||
+    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+      ? undefined
+      : 'a bool Tensor, null, or an array of them',
+};
+
+const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions> = {
+  training: { kind: 'boolean' },
+  mask: MASK_RULE,
+  initialState: STATE_RULE,
+};
+
+/** The fused form of an activation option, or a typed refusal naming the option. */
+function fusedActivation(
+  op: string,
+  argument: string,
+  identifier: activations.ActivationIdentifier | undefined,
+  fallback: activations.ActivationName,
+): PointwiseActivation {
+  // Checks the name (or function) the way every layer does first.
+  activations.get(identifier ?? fallback, argument);
+  const name = identifier ?? fallback;
+  const fused = typeof name === 'string' ? pointwiseActivation(name) : undefined;
+  if (fused === undefined) {
+    throw new tf.UnimplementedError(
+      `${op}: argument '${argument}' expected one of ${POINTWISE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} ` +
+        `(the activations the fused recurrent loop differentiates), but got ${tf.describeValue(name)}.`,
+      op,
+    );
+  }
+  return fused;
+}
+
+/**
+ * The base of SimpleRNN, LSTM and GRU (Keras' `RNN` with its cell): a subclass says which cell it
+ * runs. The whole sequence is one fused op (one tape record however many steps).
+ */
+export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> extends Layer<Output> {
+  /** The size of the state and of the output. */
+  readonly units: number;
+  /** Whether there are biases. */
+  readonly useBias: boolean;
+  /** Whether the output holds every step. */
+  readonly returnSequences: boolean;
+  /** Whether `apply` also returns the final states. */
+  readonly returnState: boolean;
+  /** Whether the sequence is processed last step first. */
+  readonly goBackwards: boolean;
+  /** The input dropout rate (0: only that is implemented). */
+  readonly dropout: number;
+  /** The recurrent dropout rate (0). */
+  readonly recurrentDropout: number;
+  /** The kernel's penalty, or null. */
+  readonly kernelRegularizer: regularizers.Regularizer | null;
+  /** The recurrent kernel's penalty, or null. */
+  readonly recurrentRegularizer: regularizers.Regularizer | null;
+  /** The bias' penalty, or null. */
+  readonly biasRegularizer: regularizers.Regularizer | null;
+  protected readonly kernelInitializer: initializers.Initializer;
+  protected readonly recurrentInitializer: initializers.Initializer;
+  protected readonly biasInitializer: initializers.Initializer;
+  protected readonly activationFunction: PointwiseActivation;
+  protected readonly recurrentActivationFunction: PointwiseActivation;
+  private kernelVariable: tf.Variable | null = null;
+  private recurrentKernelVariable: tf.Variable | null = null;
+  private biasVariable: tf.Variable | null = null;
+  private pendingInitialState: readonly tf.Tensor[] | null = null;
+
+  /**
+   * `className` names the layer in messages; `kind` is the default name's stem. The subclass has
+   * checked `options` against its schema already.
+   */
+  protected constructor(
+    className: string,
+    kind: string,
+    protected readonly cellKind: CellKind,
+    units: unknown,
+    options: GatedRNNOptions,
+  ) {
+    if (typeof units !== 'number' || !Number.isInteger(units) || units <= 0)
+      tf.invalidArgument(className, 'units', 'a positive integer', tf.describeValue(units));
+    const activationFunction = fusedActivation(className, 'activation', options.activation, 'tanh');
+    const recurrentActivationFunction = fusedActivation(
+      className,
+      'recurrentActivation',
+      options.recurrentActivation,
+      'sigmoid',
+    );
+    for (const key of ['dropout', 'recurrentDropout'] as const) {
+      const rate = options[key] ?? 0;
+      if (rate > 0)
+        throw new tf.UnimplementedError(
+          `${className}: argument '${key}' expected 0 (dropout inside recurrent layers is not implemented; ` +
+            `put a Dropout layer before or after), but got ${rate}.`,
+          className,
+        );
+    }
+    const seed = options.seed;
+    const seeded = (offset: number): number | undefined => (seed === undefined ? undefined : seed + offset);
+    const kernelInitializer = initializers.get(options.kernelInitializer ?? 'glorotUniform', seeded(0), 'kernelInitializer');
+    const recurrentInitializer = initializers.get(
+      options.recurrentInitializer ?? 'orthogonal',
+      seeded(1),
+      'recurrentInitializer',
+    );
+    const biasInitializer = initializers.get(options.biasInitializer ?? 'zeros', seeded(2), 'biasInitializer');
+    const kernelRegularizer = regularizers.get(options.kernelRegularizer, 'kernelRegularizer', className);
+    const recurrentRegularizer = regularizers.get(options.recurrentRegularizer, 'recurrentRegularizer', className);
+    const biasRegularizer = regularizers.get(options.biasRegularizer, 'biasRegularizer', className);
+    super(options, kind);
+    this.units = units;
+    this.useBias = options.useBias ?? true;
+    this.returnSequences = options.returnSequences ?? false;
+    this.returnState = options.returnState ?? false;
+    this.goBackwards = options.goBackwards ?? false;
+    this.dropout = options.dropout ?? 0;
+    this.recurrentDropout = options.recurrentDropout ?? 0;
+    this.activationFunction = activationFunction;
+    this.recurrentActivationFunction = recurrentActivationFunction;
+    this.kernelInitializer = kernelInitializer;
+    this.recurrentInitializer = recurrentInitializer;
+    this.biasInitializer = biasInitializer;
+    this.kernelRegularizer = kernelRegularizer;
+    this.recurrentRegularizer = recurrentRegularizer;
+    this.biasRegularizer = biasRegularizer;
+    this.supportsMasking = true;
+  }
+
+  /** How many states the cell carries: 1 (h), LSTM 2 (h, c). */
+  get stateCount(): number {
+    return this.cellKind === 'lstm' ? 2 : 1;
+  }
+
+  /** The cell's description for the fused loop. */
+  protected abstract get cellSpec(): CellSpec;
+
+  /** The bias' shape (GRU reset-after: [2, 3 * units]). */
+  protected biasShape(): number[] {
+    return [gateCount(this.cellKind) * this.units];
+  }
+
+  /** The bias' initializer (LSTM's unitForgetBias wraps the given one). */
+  protected biasInitial(): initializers.Initializer {
+    return this.biasInitializer;
+  }
+
+  /**
+   * The [inputDim, gates * units] input kernel; the layer must be built.
+   * @example lstm.apply(x); lstm.kernel.shape // [inputDim, 4 * units]
+   */
+  get kernel(): tf.Variable {
+    if (this.kernelVariable === null) throw this.notBuilt('kernel');
+    return this.kernelVariable;
+  }
+
+  /**
+   * The [units, gates * units] recurrent kernel; the layer must be built.
+   * @example lstm.recurrentKernel.shape // [units, 4 * units]
+   */
+  get recurrentKernel(): tf.Variable {
+    if (this.recurrentKernelVariable === null) throw this.notBuilt('recurrentKernel');
+    return this.recurrentKernelVariable;
+  }
+
+  /**
+   * The bias, or null when `useBias` is false; the layer must be built.
+   * @example gru.bias?.shape // [2, 3 * units]
+   */
+  get bias(): tf.Variable | null {
+    if (!this.built || this.isDisposed) throw this.notBuilt('bias');
+    return this.biasVariable;
+  }
+
+  override build(inputShape: readonly number[] | readonly (readonly number[])[]): void {
+    const shape = inputShape as readonly number[];
+    if (shape.length !== 3 || !shape.every((d) => typeof d === 'number')) {
+      tf.invalidArgument(
+        `${this.name}.build`,
+        'inputShape',
+        'a shape of rank 3 ([batch, time, features])',
+        Array.isArray(shape[0]) ? 'several input shapes' : tf.formatShape(shape),
+      );
+    }
+    const inputDim = shape[2]!;
+    const width = gateCount(this.cellKind) * this.units;
+    this.kernelVariable = this.addWeight(
+      'kernel',
+      [inputDim, width],
+      this.kernelInitializer,
+      true,
+      'float32',
+      this.kernelRegularizer,
+    );
+    this.recurrentKernelVariable = this.addWeight(
+      'recurrent_kernel',
+      [this.units, width],
+      this.recurrentInitializer,
+      true,
+      'float32',
+      this.recurrentRegularizer,
+    );
+    if (this.useBias)
+      this.biasVariable = this.addWeight('bias', this.biasShape(), this.biasInitial(), true, 'float32', this.biasRegularizer);
+    super.build(inputShape);
+  }
+
+  /**
+   * Runs the layer on a `[batch, time, features]` sequence. `initialState` gives the states the
+   * first step starts from; `mask` (or the mask an `Embedding({ maskZero })` attached) marks the real
+   * steps: a masked step carries the previous state and output.
+   * @example const [output, h, c] = new tf.layers.LSTM(8, { returnState: true }).apply(x);
+   */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: RecurrentApplyOptions): SymbolicOutput<Output>;
+  override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
+  override apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options: RecurrentApplyOptions = {},
+  ): Output | SymbolicOutput<Output> {
+    this.assertNotDisposed('apply');
+    const op = `${this.name}.apply`;
+    tf.checkOptions(op, options, APPLY_RULES);
+    const { initialState, ...rest } = options;
+    if (isSymbolicInput(inputs)) {
+      if (initialState !== undefined)
+        throw new tf.UnimplementedError(
+          `${op}: argument 'initialState' expected to be left out for symbolic inputs (tf.input), but got ${tf.describeValue(initialState)}.`,
+          op,
+        );
+      return super.apply(inputs, rest);
+    }
+    if (Array.isArray(inputs) || !(inputs instanceof tf.Tensor)) {
+      return tf.invalidArgument(
+        op,
+        'inputs',
+        'one Tensor [batch, time, features] (give states as the initialState option)',
+        tf.describeValue(inputs),
+      );
+    }
+    const x = inputs as tf.Tensor;
+    tf.assertLiveTensor(x, op, 'inputs');
+    if (x.rank !== 3)
+      tf.invalidArgument(op, 'inputs', 'a tensor of rank 3 ([batch, time, features])', `shape ${tf.formatShape(x.shape)}`);
+    if (x.shape[1] === 0) tf.invalidArgument(op, 'inputs', 'at least one time step', `shape ${tf.formatShape(x.shape)}`);
+    if (this.built && x.shape[2] !== this.kernel.shape[0])
+      tf.invalidArgument(
+        op,
+        'inputs',
+        `a last dimension of ${this.kernel.shape[0]} (the layer was built for [batch, time, ${this.kernel.shape[0]}])`,
+        `shape ${tf.formatShape(x.shape)}`,
+      );
+    const mask = options.mask !== undefined ? options.mask : maskOf(x);
+    this.checkMask(op, mask, x);
+    const states = initialState === undefined ? null : this.checkInitialState(op, initialState, x);
+    this.pendingInitialState = states;
+    try {
+      return super.apply(x, rest);
+    } finally {
+      this.pendingInitialState = null;
+    }
+  }
+
+  /** The fused sequence: slices the output (and the final states) out of the packed rows. */
+  call(inputs: tf.Tensor | tf.Tensor[], options: ApplyOptions = {}): Output {
+    const given = inputs as tf.Tensor;
+    const initial = this.pendingInitialState;
+    const maskOption = options.mask ?? null;
+    const mask = maskOption instanceof tf.Tensor ? maskOption : null;
+    const [batch, time] = given.shape as [number, number, number];
+    const u = this.units;
+    const results = tf.tidy(() => {
+      let x = given.dtype === 'float32' ? given : tf.cast(given, 'float32');
+      let floatMask: tf.Tensor | null = mask === null ? null : tf.cast(mask, 'float32');
+      if (this.goBackwards) {
+        x = tf.reverse(x, 1);
+        if (floatMask !== null) floatMask = tf.reverse(floatMask, 1);
+      }
+      const states =
+        initial === null ? Array.from({ length: this.stateCount }, () => tf.zeros([batch, u])) : [...initial];
+      const packed = runSequence(this.cellSpec, {
+        x,
+        states,
+        kernel: this.kernel,
+        recurrentKernel: this.recurrentKernel,
+        bias: this.biasVariable,
+        mask: floatMask,
+      });
+      const finalStates = Array.from({ length: this.stateCount }, (_, k) =>
+        tf.reshape(tf.slice(packed, [0, time - 1, k * u], [batch, 1, u]), [batch, u]),
+      );
+      // A tensor of its own even when it equals the final h (a caller may dispose one and keep the other).
+      let output = this.returnSequences
+        ? tf.slice(packed, [0, 0, 0], [batch, time, u])
+        : tf.reshape(finalStates[0]!, [batch, u]);
+      if (floatMask !== null && initial !== null) {
+        // Keras: a masked step repeats the previous output, and before any real step that is zeros
+        // (not the initial state), so the output is h where some step so far was real, else 0.
+        const seen = tf.cast(tf.greater(tf.cumsum(floatMask, 1), 0), 'float32');
+        output = this.returnSequences
+          ? tf.mul(output, tf.expandDims(seen, 2))
+          : tf.mul(output, tf.slice(seen, [0, time - 1], [batch, 1]));
+      }
+      return [output, ...finalStates];
+    });
+    const [output, ...finalStates] = results as [tf.Tensor, ...tf.Tensor[]];
+    if (this.returnState) return [output, ...finalStates] as Output;
+    finalStates.forEach((s) => s.dispose());
+    return output as Output;
+  }
+
+  /** The input mask for every step's output (returnSequences), none for the last step's; none for states. */
+  override computeMask(inputs: tf.Tensor | tf.Tensor[], mask: LayerMask): LayerMask {
+    void inputs;
+    const single = mask instanceof tf.Tensor ? mask : null;
+    const outputMask = this.returnSequences ? single : null;
+    return this.returnState ? [outputMask, ...Array.from({ length: this.stateCount }, () => null)] : outputMask;
+  }
+
+  /**
+   * Keras' recurrent config: units, activations, initializers by name, regularizers and the flags.
+   * @example new tf.layers.GRU(4).getConfig().resetAfter // true
+   */
+  override getConfig(): LayerConfig {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activationFunction.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.name,
+      recurrentInitializer: this.recurrentInitializer.name,
+      biasInitializer: this.biasInitializer.name,
+      ...regularizerConfig('kernelRegularizer', this.kernelRegularizer),
+      ...regularizerConfig('recurrentRegularizer', this.recurrentRegularizer),
+      ...regularizerConfig('biasRegularizer', this.biasRegularizer),
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+    };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.kernelVariable = null;
+    this.recurrentKernelVariable = null;
+    this.biasVariable = null;
+  }
+
+  private checkMask(op: string, mask: LayerMask, x: tf.Tensor): void {
+    if (mask === null) return;
+    const [batch, time] = x.shape as [number, number, number];
+    const expected = `a bool Tensor of shape [${batch},${time}] ([batch, time] of the input)`;
+    if (!(mask instanceof tf.Tensor)) tf.invalidArgument(op, 'mask', expected, 'an array of masks');
+    tf.assertLiveTensor(mask, op, 'mask');
+    if (mask.dtype !== 'bool' || !tf.shapesEqual(mask.shape, [batch, time]))
+      tf.invalidArgument(op, 'mask', expected, `a ${mask.dtype} Tensor of shape ${tf.formatShape(mask.shape)}`);
+  }
+
+  private checkInitialState(op: string, initialState: tf.Tensor | readonly tf.Tensor[], x: tf.Tensor): tf.Tensor[] {
+    const list = initialState instanceof tf.Tensor ? [initialState] : [...initialState];
+    const count = this.stateCount;
+    const names = count === 2 ? '[h, c]' : '[h]';
+    if (list.length !== count)
+      tf.invalidArgument(op, 'initialState', `${count} tensor(s) ${names}`, `${list.length} tensor(s)`);
+    const batch = x.shape[0]!;
+    list.forEach((state, i) => {
+      tf.assertLiveTensor(state, op, `initialState[${i}]`);
+      if (state.dtype !== 'float32' || !tf.shapesEqual(state.shape, [batch, this.units]))
+        tf.invalidArgument(
+          op,
+          `initialState[${i}]`,
+          `a float32 Tensor of shape [${batch},${this.units}] ([batch, units])`,
+          `a ${state.dtype} Tensor of shape ${tf.formatShape(state.shape)}`,
+        );
+    });
+    return list;
+  }
+
+  private notBuilt(weight: string): tf.FailedPreconditionError {
+    const why = this.isDisposed
+      ? 'was disposed'
+      : 'is not built yet: apply it to an input first (weights are made from its last dimension)';
+    return new tf.FailedPreconditionError(`${this.name}.${weight}: layer '${this.name}' ${why}.`, weight);
+  }
+}
