@@ -1,9 +1,10 @@
 /**
- * @file Bidirectional against a plain-array reference of the wrapped recurrence (TinyRNN, a test
- * fixture independent of the real recurrent layers): the copies' names and goBackwards, the backward
+ * @file Bidirectional against a plain-array reference of SimpleRNN's recurrence written here
+ * (`h_t = tanh(x_t · kernel + h_{t-1} · recurrentKernel + bias)`): the copies' names and goBackwards, the backward
  * sequence turned back into time order, every merge mode, returnState's order, initial states split
  * between the directions, a timestep mask reaching both, weights forward then backward, gradients
- * into both, config, summary, save / load, and bad arguments.
+ * into both, config, summary, save / load, and bad arguments; LSTM and GRU copies against a
+ * standalone layer running backwards on the same weights.
  */
 import './test-setup.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,7 +17,10 @@ import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 import { Embedding } from './embedding.js';
-import { TinyRNN, referenceRun } from './__fixtures__/tiny-rnn.js';
+import { GRU } from './recurrent/gru.js';
+import { LSTM } from './recurrent/lstm.js';
+import { SimpleRNN } from './recurrent/simple-rnn.js';
+import type { LayerConfig } from './layer.js';
 import { maskOf } from './masks.js';
 import { Sequential } from './sequential.js';
 import { loadModel } from './saving/load.js';
@@ -36,10 +40,55 @@ const X = [
   ],
 ];
 
-const weightsOf = (layer: TinyRNN): [number[][], number[][]] => [
-  layer.kernel!.arraySync() as number[][],
-  layer.recurrentKernel!.arraySync() as number[][],
-];
+/**
+ * SimpleRNN's recurrence on plain arrays: x [batch][time][features]; returns each step's state in
+ * the order read, and the final state. A masked step keeps the state.
+ */
+function referenceRun(
+  x: number[][][],
+  [kernel, recurrent, bias]: [number[][], number[][], number[]],
+  options: { backwards?: boolean; initial?: number[][]; mask?: boolean[][] } = {},
+): { steps: number[][][]; final: number[][] } {
+  const units = recurrent.length;
+  const steps: number[][][] = [];
+  const final: number[][] = [];
+  x.forEach((sequence, b) => {
+    let h = options.initial?.[b]?.slice() ?? new Array<number>(units).fill(0);
+    const order = sequence.map((_, t) => t);
+    if (options.backwards === true) order.reverse();
+    const perStep: number[][] = [];
+    for (const t of order) {
+      const next = Array.from({ length: units }, (_, j) => {
+        let sum = bias[j]!;
+        sequence[t]!.forEach((v, i) => (sum += v * kernel[i]![j]!));
+        h.forEach((v, i) => (sum += v * recurrent[i]![j]!));
+        return Math.tanh(sum);
+      });
+      if (options.mask === undefined || options.mask[b]![t]!) h = next;
+      perStep.push(h.slice());
+    }
+    steps.push(perStep);
+    final.push(h);
+  });
+  return { steps, final };
+}
+
+const weightsOf = (layer: Layer<tf.Tensor | tf.Tensor[]>): [number[][], number[][], number[]] => {
+  const rnn = layer as SimpleRNN;
+  return [
+    rnn.kernel.arraySync() as number[][],
+    rnn.recurrentKernel.arraySync() as number[][],
+    rnn.bias!.arraySync() as number[],
+  ];
+};
+
+/** Bias the copies away from zero, so the reference checks the bias too. */
+function randomizeBiases(bi: Bidirectional<tf.Tensor | tf.Tensor[]>): void {
+  for (const [i, layer] of [bi.forwardLayer, bi.backwardLayer].entries())
+    (layer as SimpleRNN).bias!.assign(
+      tf.random.uniform((layer as SimpleRNN).bias!.shape, { minval: -0.5, maxval: 0.5, seed: 7 + i }),
+    );
+}
 
 function expectClose(actual: unknown, expected: unknown): void {
   const a = (actual as number[]).flat(3);
@@ -53,11 +102,11 @@ function reference(
   bi: Bidirectional<tf.Tensor | tf.Tensor[]>,
   options: { mask?: boolean[][]; initial?: [number[][], number[][]] } = {},
 ): { forward: ReturnType<typeof referenceRun>; backwardInTime: number[][][]; backwardFinal: number[][] } {
-  const forward = referenceRun(X, ...weightsOf(bi.forwardLayer as TinyRNN), {
+  const forward = referenceRun(X, weightsOf(bi.forwardLayer), {
     ...(options.mask === undefined ? {} : { mask: options.mask }),
     ...(options.initial === undefined ? {} : { initial: options.initial[0] }),
   });
-  const backward = referenceRun(X, ...weightsOf(bi.backwardLayer as TinyRNN), {
+  const backward = referenceRun(X, weightsOf(bi.backwardLayer), {
     backwards: true,
     ...(options.mask === undefined ? {} : { mask: options.mask }),
     ...(options.initial === undefined ? {} : { initial: options.initial[1] }),
@@ -69,15 +118,25 @@ function reference(
   };
 }
 
+/** A SimpleRNN from its saved config (for loadModel until the layer table lists the recurrent layers). */
+const simpleRNNFromConfig = (config: LayerConfig): Layer =>
+  new SimpleRNN(config.units as number, {
+    name: config.name as string,
+    returnSequences: config.returnSequences as boolean,
+    goBackwards: config.goBackwards as boolean,
+  });
+
 describe('Bidirectional', () => {
   it('makes forward_ and backward_ copies (goBackwards flipped) and concatenates them in time order', () => {
-    const rnn = new TinyRNN(2, { returnSequences: true, name: 'rnn' });
+    const rnn = new SimpleRNN(2, { returnSequences: true, name: 'rnn' });
     const bi = new Bidirectional(rnn);
     expect(bi.name).toMatch(/^bidirectional/);
     expect(bi.forwardLayer.name).toBe('forward_rnn');
     expect(bi.backwardLayer.name).toBe('backward_rnn');
     expect(bi.forwardLayer.getConfig().goBackwards).toBe(false);
     expect(bi.backwardLayer.getConfig().goBackwards).toBe(true);
+    bi.apply(tf.tensor(X));
+    randomizeBiases(bi);
     const out = bi.apply(tf.tensor(X));
     expect(out.shape).toEqual([2, 4, 4]);
     const ref = reference(bi);
@@ -87,10 +146,12 @@ describe('Bidirectional', () => {
     expect(bi.variables.map((v) => v.name)).toEqual([
       'forward_rnn/kernel',
       'forward_rnn/recurrent_kernel',
+      'forward_rnn/bias',
       'backward_rnn/kernel',
       'backward_rnn/recurrent_kernel',
+      'backward_rnn/bias',
     ]);
-    expect(bi.countParams()).toBe(2 * (3 * 2 + 2 * 2));
+    expect(bi.countParams()).toBe(2 * (3 * 2 + 2 * 2 + 2));
     // The two copies start from different weights (each its own initializer draw).
     expect(bi.forwardLayer.getWeights()[0]!.arraySync()).not.toEqual(bi.backwardLayer.getWeights()[0]!.arraySync());
     bi.dispose();
@@ -99,7 +160,7 @@ describe('Bidirectional', () => {
 
   it('merges with sum, mul, ave and null (both outputs); last-step outputs are not reversed', () => {
     for (const mode of ['sum', 'mul', 'ave', null] as const) {
-      const bi = new Bidirectional<tf.Tensor | tf.Tensor[]>(new TinyRNN(3), { mergeMode: mode });
+      const bi = new Bidirectional<tf.Tensor | tf.Tensor[]>(new SimpleRNN(3), { mergeMode: mode });
       const out = bi.apply(tf.tensor(X));
       const ref = reference(bi);
       const f = ref.forward.final;
@@ -122,7 +183,7 @@ describe('Bidirectional', () => {
   });
 
   it('with returnState gives [output, forward state, backward state]; initial states split half and half', () => {
-    const bi = new Bidirectional<tf.Tensor[]>(new TinyRNN(2, { returnSequences: true, returnState: true }));
+    const bi = new Bidirectional<tf.Tensor[]>(new SimpleRNN(2, { returnSequences: true, returnState: true }));
     const initialForward = [
       [0.1, -0.2],
       [0.3, 0.4],
@@ -131,7 +192,7 @@ describe('Bidirectional', () => {
       [-0.5, 0.5],
       [0.2, 0.9],
     ];
-    const out = bi.apply([tf.tensor(X), tf.tensor(initialForward), tf.tensor(initialBackward)]);
+    const out = bi.apply(tf.tensor(X), { initialState: [tf.tensor(initialForward), tf.tensor(initialBackward)] });
     expect(out.map((t) => t.shape)).toEqual([
       [2, 4, 4],
       [2, 2],
@@ -144,8 +205,12 @@ describe('Bidirectional', () => {
       out[0]!.arraySync(),
       ref.forward.steps.map((steps, b) => steps.map((h, t) => [...h, ...ref.backwardInTime[b]![t]!])),
     );
-    expect(() => bi.apply([tf.tensor(X), tf.tensor(initialForward)])).toThrow(
-      /argument 'inputs' expected an input then initial states, as many for the forward layer as for the backward one .*, but got 1 initial state\(s\)/,
+    expect(() => bi.apply(tf.tensor(X), { initialState: [tf.tensor(initialForward)] })).toThrow(
+      "argument 'initialState' expected an array of Tensors, as many for the forward layer as for the backward one (forward's first), but got 1 tensor(s).",
+    );
+    // Each half is checked by its layer.
+    expect(() => bi.apply(tf.tensor(X), { initialState: [tf.zeros([2, 3]), tf.zeros([2, 2])] })).toThrow(
+      'forward_simple_rnn',
     );
     bi.dispose();
   });
@@ -155,7 +220,7 @@ describe('Bidirectional', () => {
       [true, true, true, false],
       [true, false, true, true],
     ];
-    const bi = new Bidirectional(new TinyRNN(2, { returnSequences: true }));
+    const bi = new Bidirectional(new SimpleRNN(2, { returnSequences: true }));
     const out = bi.apply(tf.tensor(X), { mask: tf.tensor(mask, [2, 4], 'bool') });
     const ref = reference(bi, { mask });
     expectClose(
@@ -176,23 +241,23 @@ describe('Bidirectional', () => {
   });
 
   it('gives gradients to both directions; trainable = false freezes both', () => {
-    const bi = new Bidirectional(new TinyRNN(2));
+    const bi = new Bidirectional(new SimpleRNN(2));
     const tape = new GradientTape();
     const loss = tape.record(() => tf.reduceSum(tf.square(bi.apply(tf.tensor(X)))));
     const grads = tape.gradient(loss, bi.trainableVariables);
-    expect(grads).toHaveLength(4);
+    expect(grads).toHaveLength(6);
     for (const g of grads) expect(Math.max(...Array.from(g!.dataSync()).map(Math.abs))).toBeGreaterThan(0);
     bi.trainable = false;
     expect(bi.trainableVariables).toEqual([]);
-    expect(bi.nonTrainableVariables).toHaveLength(4);
+    expect(bi.nonTrainableVariables).toHaveLength(6);
     expect(bi.forwardLayer.trainable).toBe(false);
     expect(bi.backwardLayer.trainable).toBe(false);
     bi.dispose();
   });
 
   it('takes a backwardLayer that runs the other way, and refuses bad arguments', () => {
-    const forward = new TinyRNN(2, { name: 'f' });
-    const backward = new TinyRNN(3, { name: 'b', goBackwards: true });
+    const forward = new SimpleRNN(2, { name: 'f' });
+    const backward = new SimpleRNN(3, { name: 'b', goBackwards: true });
     const bi = new Bidirectional(forward, { backwardLayer: backward, name: 'both' });
     expect(bi.forwardLayer.name).toBe('forward_f');
     expect(bi.backwardLayer.name).toBe('backward_b');
@@ -200,15 +265,16 @@ describe('Bidirectional', () => {
     expect(bi.getConfig()).toMatchObject({
       name: 'both',
       mergeMode: 'concat',
-      layer: { className: 'TinyRNN', config: { name: 'f', goBackwards: false } },
-      backwardLayer: { className: 'TinyRNN', config: { name: 'b', goBackwards: true } },
+      layer: { className: 'SimpleRNN', config: { name: 'f', goBackwards: false } },
+      backwardLayer: { className: 'SimpleRNN', config: { name: 'b', goBackwards: true } },
     });
     bi.dispose();
-    expect(() => new Bidirectional(forward, { backwardLayer: new TinyRNN(2) })).toThrow(
+    expect(() => new Bidirectional(forward, { backwardLayer: new SimpleRNN(2) })).toThrow(
       "Bidirectional: argument 'options.backwardLayer' expected goBackwards true (the opposite of the forward layer's), but got goBackwards false.",
     );
     expect(
-      () => new Bidirectional(forward, { backwardLayer: new TinyRNN(2, { goBackwards: true, returnSequences: true }) }),
+      () =>
+        new Bidirectional(forward, { backwardLayer: new SimpleRNN(2, { goBackwards: true, returnSequences: true }) }),
     ).toThrow(
       "Bidirectional: argument 'options.backwardLayer' expected returnSequences false (the forward layer's), but got returnSequences true.",
     );
@@ -226,15 +292,15 @@ describe('Bidirectional', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tapeflow-bidirectional-'));
     try {
       const model = new Sequential([
-        new Bidirectional(new TinyRNN(2, { name: 'rnn' }), { mergeMode: 'sum', name: 'bi', inputShape: [4, 3] }),
+        new Bidirectional(new SimpleRNN(2, { name: 'rnn' }), { mergeMode: 'sum', name: 'bi', inputShape: [4, 3] }),
         new Dense(1, { name: 'out' }),
       ]);
       const text = model.summary(() => undefined);
       expect(text).toContain('bi (Bidirectional)');
-      expect(text).toMatch(/bi \(Bidirectional\)\s+│ \(None, 2\)\s+│\s+20 │/);
+      expect(text).toMatch(/bi \(Bidirectional\)\s+│ \(None, 2\)\s+│\s+24 │/);
       await model.save(join(dir, 'm'));
       const loaded = await loadModel(join(dir, 'm'), {
-        customLayers: { TinyRNN: (c) => TinyRNN.fromConfig(c) as Layer },
+        customLayers: { SimpleRNN: simpleRNNFromConfig },
       });
       const bi = loaded.layers[0] as Bidirectional;
       expect(bi.className).toBe('Bidirectional');
@@ -246,6 +312,35 @@ describe('Bidirectional', () => {
       loaded.dispose();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wraps LSTM and GRU: the backward copy is the layer run with goBackwards on the same weights', () => {
+    const x = tf.tensor(X);
+    for (const make of [
+      () => new LSTM<true>(3, { returnSequences: true, returnState: true, name: 'lstm_cell' }),
+      () => new GRU<true>(3, { returnSequences: true, returnState: true, name: 'gru_cell' }),
+    ]) {
+      const bi = new Bidirectional<tf.Tensor[]>(make(), { mergeMode: null });
+      const outputs = bi.apply(x);
+      const states = bi.forwardLayer instanceof LSTM ? 2 : 1;
+      expect(outputs).toHaveLength(2 + 2 * states);
+      // A standalone copy of each direction, with the wrapper's weights.
+      const forward = make();
+      forward.apply(x);
+      forward.setWeights(bi.forwardLayer.getWeights());
+      const backward =
+        bi.forwardLayer instanceof LSTM
+          ? new LSTM<true>(3, { returnSequences: true, returnState: true, goBackwards: true })
+          : new GRU<true>(3, { returnSequences: true, returnState: true, goBackwards: true });
+      backward.apply(x);
+      backward.setWeights(bi.backwardLayer.getWeights());
+      const [f, ...fStates] = forward.apply(x);
+      const [b, ...bStates] = backward.apply(x);
+      expectClose(outputs[0]!.arraySync(), f!.arraySync());
+      expectClose(outputs[1]!.arraySync(), tf.reverse(b!, 1).arraySync());
+      [...fStates, ...bStates].forEach((s, i) => expectClose(outputs[2 + i]!.arraySync(), s.arraySync()));
+      for (const layer of [bi, forward, backward]) layer.dispose();
     }
   });
 });

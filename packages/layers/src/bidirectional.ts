@@ -3,14 +3,28 @@
  * two copies from the wrapped layer's config, `forward_<name>` and `backward_<name>` (the latter with
  * `goBackwards` flipped), runs both on the same input and mask, turns the backward outputs back into
  * forward time order when they are sequences, and merges them (`concat`, `sum`, `mul`, `ave`, or
- * none: both returned). Initial states given after the input are split half and half between the two,
+ * none: both returned). `initialState` is split half and half between the two (forward's first),
  * and `returnState` gives `[output, ...forwardStates, ...backwardStates]`, as in Keras.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
+import { SymbolicTensor, isSymbolicInput } from './functional/symbolic-tensor.js';
+import { INITIALIZER_NAMES } from './initializers.js';
 import { Layer } from './layer.js';
-import type { ApplyOptions, ConfigValue, LayerConfig, LayerMask, LayerOptions, LayerOutput } from './layer.js';
+import type {
+  ApplyOptions,
+  ConfigValue,
+  LayerConfig,
+  LayerInput,
+  LayerMask,
+  LayerOptions,
+  LayerOutput,
+  SymbolicOutput,
+} from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
+import { RNN } from './recurrent/rnn-base.js';
+import type { RecurrentApplyOptions } from './recurrent/rnn-base.js';
+import * as regularizers from './regularizers.js';
 import { BUILT_IN_CLASSES, makeEntry } from './saving/layer-table.js';
 
 /** How the forward and backward outputs are combined (Keras' `merge_mode`); null returns both. */
@@ -68,21 +82,29 @@ function recurrentFlags(config: LayerConfig, argument: string, layer: Layer<Laye
 }
 
 /**
- * A new layer of `layer`'s class from `config` (Keras' `from_config`): through the class's static
- * `fromConfig` when it has one, else through the classes `loadModel` knows.
+ * A new layer of `layer`'s class from `config` (Keras' `from_config`): through the classes `loadModel`
+ * knows, else, for a recurrent layer, through its class's constructor `(units, options)` with the
+ * config's saved regularizers turned back into objects.
  */
 function recreate(layer: Layer<LayerOutput>, config: LayerConfig, argument: string): Layer<LayerOutput> {
-  const ctor = layer.constructor as { readonly fromConfig?: (config: LayerConfig) => unknown };
-  if (typeof ctor.fromConfig === 'function') {
-    const made = ctor.fromConfig(config);
-    if (made instanceof Layer) return made as Layer<LayerOutput>;
-  }
   if (BUILT_IN_CLASSES.includes(layer.className))
     return makeEntry({ className: layer.className, config }, `Bidirectional.${argument}`, { customLayers: {} });
+  if (layer instanceof RNN) {
+    const { units, ...rest } = config;
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rest)) {
+      if (key.endsWith('Regularizer')) options[key] = regularizers.deserialize(value, 'Bidirectional', key);
+      // An initializer of the user's own is recorded by name only: the copy gets the default.
+      else if (key.endsWith('Initializer') && !INITIALIZER_NAMES.includes(value as never)) continue;
+      else options[key] = value;
+    }
+    const ctor = layer.constructor as new (units: unknown, options: object) => Layer<LayerOutput>;
+    return new ctor(units, options);
+  }
   return tf.invalidArgument(
     'Bidirectional',
     argument,
-    'a layer Tapeflow can re-create from its config (a built-in recurrent layer, or a class with a static fromConfig)',
+    'a layer Tapeflow can re-create from its config (SimpleRNN, LSTM, GRU)',
     `${layer.className} '${layer.name}'`,
   );
 }
@@ -117,6 +139,7 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
   private readonly backwardEntry: { className: string; config: LayerConfig } | null;
   /** How many states each direction returned in the last call (for `computeMask`). */
   private statesPerDirection = 0;
+  private pendingInitialState: tf.Tensor[] | null = null;
 
   constructor(layer: Layer<LayerOutput>, options: BidirectionalOptions = {}) {
     if (!(layer instanceof Layer))
@@ -178,26 +201,68 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
   }
 
   /**
-   * Runs both directions on `inputs` (a `[batch, time, features]` tensor, or `[x, ...initialStates]`
-   * with the forward layer's states first, then the backward layer's) and merges their outputs.
+   * Runs both directions on `inputs` (`[batch, time, features]`) and merges their outputs.
+   * `initialState` holds the forward layer's states, then the backward layer's (Keras' order).
+   * @example bi.apply(x, { initialState: [h0Forward, c0Forward, h0Backward, c0Backward] })
    */
-  call(inputs: tf.Tensor | tf.Tensor[], options: ApplyOptions = {}): Output {
-    const [x, ...states] = Array.isArray(inputs) ? inputs : [inputs];
-    if (states.length % 2 !== 0)
-      tf.invalidArgument(
-        `${this.name}.apply`,
-        'inputs',
-        "an input then initial states, as many for the forward layer as for the backward one (forward's first)",
-        `${states.length} initial state(s)`,
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: RecurrentApplyOptions,
+  ): SymbolicOutput<Output>;
+  override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
+  override apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options: RecurrentApplyOptions = {},
+  ): Output | SymbolicOutput<Output> {
+    const { initialState, ...rest } = options;
+    if (initialState === undefined)
+      return isSymbolicInput(inputs) ? super.apply(inputs, rest) : super.apply(inputs, rest);
+    const op = `${this.name}.apply`;
+    const list: unknown[] =
+      initialState instanceof tf.Tensor
+        ? [initialState]
+        : Array.isArray(initialState)
+          ? [...initialState]
+          : [initialState];
+    if (isSymbolicInput(inputs) || list.some((s) => s instanceof SymbolicTensor))
+      throw new tf.UnimplementedError(
+        `${op}: argument 'initialState' expected to be left out for symbolic inputs (tf.input), but got ${tf.describeValue(initialState)}.`,
+        op,
       );
+    if (list.length % 2 !== 0 || !list.every((s) => s instanceof tf.Tensor))
+      tf.invalidArgument(
+        op,
+        'initialState',
+        "an array of Tensors, as many for the forward layer as for the backward one (forward's first)",
+        list.every((s) => s instanceof tf.Tensor) ? `${list.length} tensor(s)` : tf.describeValue(initialState),
+      );
+    this.pendingInitialState = list as tf.Tensor[];
+    try {
+      return super.apply(inputs, rest);
+    } finally {
+      this.pendingInitialState = null;
+    }
+  }
+
+  /** Both directions on `inputs` with the same mask, the backward sequence turned back, merged. */
+  call(inputs: tf.Tensor | tf.Tensor[], options: ApplyOptions = {}): Output {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const states = this.pendingInitialState ?? [];
     const half = states.length / 2;
     const mask = firstMask(options.mask);
-    const inner: ApplyOptions = { ...options, mask };
+    const forwardOptions: RecurrentApplyOptions = {
+      ...options,
+      mask,
+      ...(half === 0 ? {} : { initialState: states.slice(0, half) }),
+    };
+    const backwardOptions: RecurrentApplyOptions = {
+      ...options,
+      mask,
+      ...(half === 0 ? {} : { initialState: states.slice(half) }),
+    };
     const outputs = tf.tidy(() => {
-      const forwardInputs = half === 0 ? x! : [x!, ...states.slice(0, half)];
-      const backwardInputs = half === 0 ? x! : [x!, ...states.slice(half)];
-      const forward = asList(this.forwardLayer.apply(forwardInputs, inner));
-      const backward = asList(this.backwardLayer.apply(backwardInputs, inner));
+      const forward = asList(this.forwardLayer.apply(x, forwardOptions));
+      const backward = asList(this.backwardLayer.apply(x, backwardOptions));
       const [forwardOutput, ...forwardStates] = forward;
       const [backwardRaw, ...backwardStates] = backward;
       // A backward layer emits its sequence in the order it read it: last timestep first.
