@@ -7,6 +7,7 @@
 
 import type * as tf from 'tapeflow';
 import type { Log } from '../notebook.js';
+import * as charGru from './char-gru.js';
 import * as controlFlow from './control-flow.js';
 import * as denseRelu from './dense-relu.js';
 import * as hessianVectorProduct from './hessian-vector-product.js';
@@ -78,6 +79,11 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
     name: 'sentiment-lstm',
     title: 'Text classification with Embedding(maskZero) and Bidirectional(LSTM) on generated sentences with negation',
     run: sentimentLstm.run,
+  },
+  {
+    name: 'char-gru',
+    title: 'A character-level GRU that learns to continue its text, with samples before and after (GradientTape loop)',
+    run: charGru.run,
   },
 ];
 

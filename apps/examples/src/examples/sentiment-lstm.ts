@@ -139,7 +139,7 @@ export function sentimentModel(seed: number): tf.Sequential {
 }
 
 /** What a run measured. */
-export interface SentimentResult {
+export type SentimentResult = {
   readonly history: { readonly [key: string]: readonly number[] | undefined };
   readonly testLoss: number;
   readonly testAccuracy: number;
@@ -147,7 +147,7 @@ export interface SentimentResult {
   readonly probes: readonly number[];
   readonly seconds: number;
   readonly chart: string | null;
-}
+};
 
 /** Sentences that need the word order, with their true labels. */
 export const PROBES: readonly { readonly text: string; readonly label: number }[] = [
