@@ -80,7 +80,9 @@ describe('recurrent layers against PyTorch float64', () => {
             ...(mask === undefined ? {} : { mask }),
           });
           const list = Array.isArray(result) ? result : [result];
-          loss = list.map((o, k) => tf.reduceSum(tf.mul(o, toTensor(c.outputWeights[k]!)))).reduce((a, b) => tf.add(a, b));
+          loss = list
+            .map((o, k) => tf.reduceSum(tf.mul(o, toTensor(c.outputWeights[k]!))))
+            .reduce((a, b) => tf.add(a, b));
           return list;
         });
         expect(outputs.length).toBe(c.outputs.length);
@@ -91,10 +93,10 @@ describe('recurrent layers against PyTorch float64', () => {
           layer.recurrentKernel,
           layer.bias!,
         ]);
-        expectClose(dx!, c.gradients.x, 'd/dx');
-        expectClose(dKernel!, c.gradients.kernel, 'd/dkernel');
-        expectClose(dRecurrent!, c.gradients.recurrentKernel, 'd/drecurrentKernel');
-        expectClose(dBias!, c.gradients.bias, 'd/dbias');
+        expectClose(dx, c.gradients.x, 'd/dx');
+        expectClose(dKernel, c.gradients.kernel, 'd/dkernel');
+        expectClose(dRecurrent, c.gradients.recurrentKernel, 'd/drecurrentKernel');
+        expectClose(dBias, c.gradients.bias, 'd/dbias');
         if (states !== undefined) {
           const dStates = tape.gradient(loss!, states);
           dStates.forEach((g, k) => expectClose(g, c.gradients.initialState![k]!, `d/dinitialState[${k}]`));

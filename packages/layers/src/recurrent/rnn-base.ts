@@ -11,8 +11,8 @@ import * as initializers from '../initializers.js';
 import { Layer } from '../layer.js';
 import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, LayerOptions, SymbolicOutput } from '../layer.js';
 import { maskOf } from '../masks.js';
-import { ACTIVATION_RULE, INITIALIZER_RULE, REGULARIZER_RULE } from '../name-rules.js';
-import { INTEGER, LAYER_RULES } from '../option-rules.js';
+import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
+import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';
 import * as regularizers from '../regularizers.js';
 import { regularizerConfig } from '../dense.js';
 import { isSymbolicInput } from '../functional/symbolic-tensor.js';
@@ -21,11 +21,46 @@ import { POINTWISE_ACTIVATION_NAMES, gateCount, pointwiseActivation, runSequence
 import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js';
 
 /**
+ * A regularizer option: a Keras name, a Regularizer, or the `{ className, config }` that `getConfig`
+ * writes, so a layer is re-created from its config (as Bidirectional does with its copy).
+ * @example new tf.layers.LSTM(4, { kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } })
+ */
+export type RecurrentRegularizer =
+  | regularizers.RegularizerIdentifier
+  | NonNullable<ReturnType<typeof regularizers.serialize>>;
+
+function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typeof regularizers.serialize>> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { className?: unknown }).className === 'string' &&
+    !regularizers.isRegularizer(value)
+  );
+}
+
+const RECURRENT_REGULARIZER_RULE: tf.OptionRule = nameOrRule(
+  regularizers.REGULARIZER_NAMES,
+  (value) => regularizers.isRegularizer(value) || isSavedRegularizer(value),
+  "a Regularizer or its saved { className, config }",
+);
+
+function regularizerOf(
+  className: string,
+  argument: string,
+  given: RecurrentRegularizer | undefined,
+): regularizers.Regularizer | null {
+  return isSavedRegularizer(given)
+    ? regularizers.deserialize(given, className, argument)
+    : regularizers.get(given, argument, className);
+}
+
+/**
  * Options every recurrent layer takes (Keras' keyword arguments in camelCase).
  * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
  */
 export interface RNNOptions extends LayerOptions {
-  /** The activation of the candidate state and output; default `'tanh'` (`'sigmoid'`, `'relu'`, `'linear'` also run fused). */
+  /** The activation of the candidate state and output; default `'tanh'` (also `'sigmoid'`, `'relu'`, `'linear'`). */
   readonly activation?: activations.ActivationName;
   /** Whether to add biases; default true. */
   readonly useBias?: boolean;
@@ -38,11 +73,11 @@ export interface RNNOptions extends LayerOptions {
   /** Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`). */
   readonly seed?: number;
   /** A penalty on the kernel; default none. */
-  readonly kernelRegularizer?: regularizers.RegularizerIdentifier;
+  readonly kernelRegularizer?: RecurrentRegularizer;
   /** A penalty on the recurrent kernel; default none. */
-  readonly recurrentRegularizer?: regularizers.RegularizerIdentifier;
+  readonly recurrentRegularizer?: RecurrentRegularizer;
   /** A penalty on the bias; default none. */
-  readonly biasRegularizer?: regularizers.RegularizerIdentifier;
+  readonly biasRegularizer?: RecurrentRegularizer;
   /** Input dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
   readonly dropout?: number;
   /** Recurrent dropout rate; only 0 (the default) is implemented. */
@@ -66,7 +101,10 @@ export interface GatedRNNOptions extends RNNOptions {
  * @example lstm.apply(x, { initialState: [h0, c0] })
  */
 export interface RecurrentApplyOptions extends ApplyOptions {
-  /** The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN and GRU, `[h, c]` for LSTM; default zeros. */
+  /**
+   * The states the first step starts from, each `[batch, units]`: `[h]` (or a Tensor) for SimpleRNN
+   * and GRU, `[h, c]` for LSTM; default zeros.
+   */
   readonly initialState?: tf.Tensor | readonly tf.Tensor[];
 }
 
@@ -85,9 +123,9 @@ export const RNN_RULES: tf.OptionSchema<GatedRNNOptions> = {
   recurrentInitializer: INITIALIZER_RULE,
   biasInitializer: INITIALIZER_RULE,
   seed: INTEGER,
-  kernelRegularizer: REGULARIZER_RULE,
-  recurrentRegularizer: REGULARIZER_RULE,
-  biasRegularizer: REGULARIZER_RULE,
+  kernelRegularizer: RECURRENT_REGULARIZER_RULE,
+  recurrentRegularizer: RECURRENT_REGULARIZER_RULE,
+  biasRegularizer: RECURRENT_REGULARIZER_RULE,
   dropout: RATE,
   recurrentDropout: RATE,
   returnSequences: { kind: 'boolean' },
@@ -213,9 +251,9 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       'recurrentInitializer',
     );
     const biasInitializer = initializers.get(options.biasInitializer ?? 'zeros', seeded(2), 'biasInitializer');
-    const kernelRegularizer = regularizers.get(options.kernelRegularizer, 'kernelRegularizer', className);
-    const recurrentRegularizer = regularizers.get(options.recurrentRegularizer, 'recurrentRegularizer', className);
-    const biasRegularizer = regularizers.get(options.biasRegularizer, 'biasRegularizer', className);
+    const kernelRegularizer = regularizerOf(className, 'kernelRegularizer', options.kernelRegularizer);
+    const recurrentRegularizer = regularizerOf(className, 'recurrentRegularizer', options.recurrentRegularizer);
+    const biasRegularizer = regularizerOf(className, 'biasRegularizer', options.biasRegularizer);
     super(options, kind);
     this.units = units;
     this.useBias = options.useBias ?? true;
@@ -319,7 +357,10 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
    * steps: a masked step carries the previous state and output.
    * @example const [output, h, c] = new tf.layers.LSTM(8, { returnState: true }).apply(x);
    */
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: RecurrentApplyOptions): SymbolicOutput<Output>;
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: RecurrentApplyOptions,
+  ): SymbolicOutput<Output>;
   override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
@@ -345,7 +386,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
         tf.describeValue(inputs),
       );
     }
-    const x = inputs as tf.Tensor;
+    const x = inputs;
     tf.assertLiveTensor(x, op, 'inputs');
     if (x.rank !== 3)
       tf.invalidArgument(op, 'inputs', 'a tensor of rank 3 ([batch, time, features])', `shape ${tf.formatShape(x.shape)}`);
@@ -393,13 +434,10 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
         bias: this.biasVariable,
         mask: floatMask,
       });
-      const finalStates = Array.from({ length: this.stateCount }, (_, k) =>
-        tf.reshape(tf.slice(packed, [0, time - 1, k * u], [batch, 1, u]), [batch, u]),
-      );
-      // A tensor of its own even when it equals the final h (a caller may dispose one and keep the other).
-      let output = this.returnSequences
-        ? tf.slice(packed, [0, 0, 0], [batch, time, u])
-        : tf.reshape(finalStates[0]!, [batch, u]);
+      const finalState = (k: number): tf.Tensor =>
+        tf.reshape(tf.slice(packed, [0, time - 1, k * u], [batch, 1, u]), [batch, u]);
+      // The output is a tensor of its own even when it equals the final h (a caller may dispose one).
+      let output = this.returnSequences ? tf.slice(packed, [0, 0, 0], [batch, time, u]) : finalState(0);
       if (floatMask !== null && initial !== null) {
         // Keras: a masked step repeats the previous output, and before any real step that is zeros
         // (not the initial state), so the output is h where some step so far was real, else 0.
@@ -408,12 +446,11 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
           ? tf.mul(output, tf.expandDims(seen, 2))
           : tf.mul(output, tf.slice(seen, [0, time - 1], [batch, 1]));
       }
+      // Only sliced when returned: an unused slice would still be a tape record.
+      const finalStates = this.returnState ? Array.from({ length: this.stateCount }, (_, k) => finalState(k)) : [];
       return [output, ...finalStates];
     });
-    const [output, ...finalStates] = results as [tf.Tensor, ...tf.Tensor[]];
-    if (this.returnState) return [output, ...finalStates] as Output;
-    finalStates.forEach((s) => s.dispose());
-    return output as Output;
+    return (this.returnState ? results : results[0]!) as Output;
   }
 
   /** The input mask for every step's output (returnSequences), none for the last step's; none for states. */

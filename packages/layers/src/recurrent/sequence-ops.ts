@@ -33,6 +33,17 @@ const POINTWISE: Readonly<Record<string, PointwiseActivation>> = {
   sigmoid: { name: 'sigmoid', apply: tf.sigmoid, backprop: (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y))) },
   relu: { name: 'relu', apply: tf.relu, backprop: (dy, y) => tf.mul(dy, tf.cast(tf.greater(y, 0), 'float32')) },
   linear: { name: 'linear', apply: (x) => x, backprop: (dy) => dy },
+  relu6: {
+    name: 'relu6',
+    apply: tf.nn.relu6,
+    backprop: (dy, y) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32')),
+  },
+  // elu (alpha 1): 1 above zero, exp(x) = y + 1 below.
+  elu: { name: 'elu', apply: tf.nn.elu, backprop: (dy, y) => tf.mul(dy, tf.where(tf.greater(y, 0), 1, tf.add(y, 1))) },
+  // softplus' derivative is sigmoid(x) = 1 - exp(-y).
+  softplus: { name: 'softplus', apply: tf.nn.softplus, backprop: (dy, y) => tf.mul(dy, tf.sub(1, tf.exp(tf.neg(y)))) },
+  // softsign's derivative is 1 / (1 + |x|)^2 = (1 - |y|)^2.
+  softsign: { name: 'softsign', apply: tf.nn.softsign, backprop: (dy, y) => tf.mul(dy, tf.square(tf.sub(1, tf.abs(y)))) },
 };
 
 /** The activation names the fused recurrent loops support. */
@@ -103,9 +114,12 @@ function handle(h: Held): tf.Tensor {
   return tf.getEngine().handleOn(h.storage, h.id, h.shape, h.dtype);
 }
 
-/** `previous + mask * (next - previous)`: a masked step carries the previous value. */
+/**
+ * `mask * next + (1 - mask) * previous`: a masked step carries the previous value. Exact for a 0/1
+ * mask (each product is the value or zero), so a real step gives `next` bit for bit.
+ */
 function carry(previous: tf.Tensor, next: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? next : tf.add(previous, tf.mul(mask, tf.sub(next, previous)));
+  return mask === null ? next : tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous));
 }
 
 function masked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
@@ -236,11 +250,14 @@ interface StepGradients {
   readonly recurrent: tf.Tensor;
 }
 
-/** One backward step. `row`/`up` are the step's packed row and its upstream gradient. */
+/**
+ * One backward step. `row` / `up` are the step's packed row and its upstream gradient, split into
+ * their [batch, units] blocks (see `packedWidth` for the order).
+ */
 function backwardStep(
   spec: CellSpec,
-  row: tf.Tensor,
-  up: tf.Tensor,
+  row: readonly tf.Tensor[],
+  up: readonly tf.Tensor[],
   previousStates: readonly tf.Tensor[],
   stateGradients: readonly tf.Tensor[],
   recurrentKernel: tf.Tensor,
@@ -250,45 +267,44 @@ function backwardStep(
   const act = spec.activation;
   const gate = spec.recurrentActivation;
   const hPrevious = previousStates[0]!;
-  const block = (m: tf.Tensor, k: number): tf.Tensor => columns(m, k * u, u);
   // The carried h gets its upstream plus what the next step sent back.
-  const dh = tf.add(block(up, 0), stateGradients[0]!);
+  const dh = tf.add(up[0]!, stateGradients[0]!);
   const dhNew = masked(dh, mask);
   const dhKept = unmasked(dh, mask);
   if (spec.kind === 'simpleRNN') {
-    const dz = act.backprop(tf.add(dhNew, block(up, 1)), block(row, 1));
+    const dz = act.backprop(tf.add(dhNew, up[1]!), row[1]!);
     const dhPrevious = addMaybe(tf.matmul(dz, recurrentKernel, { transposeB: true }), dhKept);
     return { states: [dhPrevious], projected: dz, recurrent: dz };
   }
   if (spec.kind === 'lstm') {
     const cPrevious = previousStates[1]!;
-    const [i, f, g, o] = [2, 3, 4, 5].map((k) => block(row, k)) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const [i, f, g, o] = [row[2]!, row[3]!, row[4]!, row[5]!];
     // Unmasked, the carried c is the new one; masked, recompute it from the gates.
-    const cNew = mask === null ? block(row, 1) : tf.add(tf.mul(f, cPrevious), tf.mul(i, g));
+    const cNew = mask === null ? row[1]! : tf.add(tf.mul(f, cPrevious), tf.mul(i, g));
     const activatedC = act.apply(cNew);
-    const dc = tf.add(block(up, 1), stateGradients[1]!);
+    const dc = tf.add(up[1]!, stateGradients[1]!);
     const dcNew = tf.add(masked(dc, mask), act.backprop(tf.mul(dhNew, o), activatedC));
-    const di = gate.backprop(tf.add(tf.mul(dcNew, g), block(up, 2)), i);
-    const df = gate.backprop(tf.add(tf.mul(dcNew, cPrevious), block(up, 3)), f);
-    const dg = act.backprop(tf.add(tf.mul(dcNew, i), block(up, 4)), g);
-    const dout = gate.backprop(tf.add(tf.mul(dhNew, activatedC), block(up, 5)), o);
+    const di = gate.backprop(tf.add(tf.mul(dcNew, g), up[2]!), i);
+    const df = gate.backprop(tf.add(tf.mul(dcNew, cPrevious), up[3]!), f);
+    const dg = act.backprop(tf.add(tf.mul(dcNew, i), up[4]!), g);
+    const dout = gate.backprop(tf.add(tf.mul(dhNew, activatedC), up[5]!), o);
     const dz = tf.concat([di, df, dg, dout], 1);
     const dhPrevious = addMaybe(tf.matmul(dz, recurrentKernel, { transposeB: true }), dhKept);
     const dcPrevious = addMaybe(tf.mul(dcNew, f), unmasked(dc, mask));
     return { states: [dhPrevious, dcPrevious], projected: dz, recurrent: dz };
   }
-  const z = block(row, 1);
-  const r = block(row, 2);
-  const hh = block(row, 3);
-  const dzGate = tf.add(tf.mul(dhNew, tf.sub(hPrevious, hh)), block(up, 1));
-  const dhh = tf.add(tf.mul(dhNew, tf.sub(1, z)), block(up, 3));
+  const z = row[1]!;
+  const r = row[2]!;
+  const hh = row[3]!;
+  const dzGate = tf.add(tf.mul(dhNew, tf.sub(hPrevious, hh)), up[1]!);
+  const dhh = tf.add(tf.mul(dhNew, tf.sub(1, z)), up[3]!);
   const dPreH = act.backprop(dhh, hh);
   const dPreZ = gate.backprop(dzGate, z);
   if (spec.resetAfter) {
-    const ih = block(row, 4);
-    const dr = tf.add(tf.mul(dPreH, ih), block(up, 2));
+    const ih = row[4]!;
+    const dr = tf.add(tf.mul(dPreH, ih), up[2]!);
     const dPreR = gate.backprop(dr, r);
-    const dih = tf.add(tf.mul(dPreH, r), block(up, 4));
+    const dih = tf.add(tf.mul(dPreH, r), up[4]!);
     const dInner = tf.concat([dPreZ, dPreR, dih], 1);
     const dhPrevious = addMaybe(
       tf.add(tf.mul(dhNew, z), tf.matmul(dInner, recurrentKernel, { transposeB: true })),
@@ -297,7 +313,7 @@ function backwardStep(
     return { states: [dhPrevious], projected: tf.concat([dPreZ, dPreR, dPreH], 1), recurrent: dInner };
   }
   const dResetH = tf.matmul(dPreH, columns(recurrentKernel, 2 * u, u), { transposeB: true });
-  const dPreR = gate.backprop(tf.add(tf.mul(dResetH, hPrevious), block(up, 2)), r);
+  const dPreR = gate.backprop(tf.add(tf.mul(dResetH, hPrevious), up[2]!), r);
   const dzr = tf.concat([dPreZ, dPreR], 1);
   const dhPrevious = addMaybe(
     tf.add(
@@ -322,15 +338,13 @@ function backwardSequence(
   const { x, kernel, recurrentKernel, bias, mask } = inputs;
   const u = spec.units;
   const [batch, time, inputDim] = x.shape as [number, number, number];
-  const rows = tf.unstack(packed, 1);
-  const ups = tf.unstack(upstream, 1);
+  // Every step's blocks at once (a split and an unstack per block), not a dozen slices per step.
+  const blocks = packedWidth(spec) / u;
+  const rows = tf.split(packed, blocks, 2).map((block) => tf.unstack(block, 1));
+  const ups = tf.split(upstream, blocks, 2).map((block) => tf.unstack(block, 1));
   const masks = mask === null ? null : tf.unstack(tf.expandDims(mask, 2), 1);
   const carried = (t: number): tf.Tensor[] =>
-    t < 0
-      ? [...inputs.states]
-      : spec.kind === 'lstm'
-        ? [columns(rows[t]!, 0, u), columns(rows[t]!, u, u)]
-        : [columns(rows[t]!, 0, u)];
+    t < 0 ? [...inputs.states] : rows.slice(0, inputs.states.length).map((block) => block[t]!);
   let stateGradients: tf.Tensor[] = inputs.states.map((s) => tf.zerosLike(s));
   const projectedGradients: tf.Tensor[] = new Array<tf.Tensor>(time);
   const recurrentGradients: tf.Tensor[] = new Array<tf.Tensor>(time);
@@ -339,8 +353,8 @@ function backwardSequence(
     const [dProjected, dRecurrent, ...dStates] = tf.tidy(() => {
       const step = backwardStep(
         spec,
-        rows[t]!,
-        ups[t]!,
+        rows.map((block) => block[t]!),
+        ups.map((block) => block[t]!),
         carried(t - 1),
         incoming,
         recurrentKernel,
@@ -352,6 +366,8 @@ function backwardSequence(
     recurrentGradients[t] = dRecurrent;
     incoming.forEach((g) => g.dispose());
     stateGradients = dStates;
+    // Step t's blocks are done with (step t + 1, which read its carried states, ran before).
+    for (const block of [...rows, ...ups]) block[t]!.dispose();
   }
   const gates = gateCount(spec.kind);
   const dProjected = tf.reshape(tf.stack(projectedGradients, 1), [batch * time, gates * u]);
@@ -412,14 +428,15 @@ export function runSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
           const kernel = handles[k++]!;
           const recurrentKernel = handles[k++]!;
           const bias = inputs.bias === null ? null : handles[k++]!;
-          const mask = inputs.mask === null ? null : handles[k++]!;
+          const mask = inputs.mask === null ? null : handles[k]!;
           const result = backwardSequence(
             spec,
             { x, states, kernel, recurrentKernel, bias, mask },
             handle(heldOutput),
             upstream,
           );
-          return [result.x, ...result.states, result.kernel, result.recurrentKernel, ...(result.bias === null ? [] : [result.bias])];
+          const biasGradient = result.bias === null ? [] : [result.bias];
+          return [result.x, ...result.states, result.kernel, result.recurrentKernel, ...biasGradient];
         });
         return inputs.mask === null ? grads : [...grads, null];
       },

@@ -35,7 +35,7 @@ export class SimpleRNN<ReturnState extends boolean = false> extends RNN<
   static readonly className = 'SimpleRNN';
 
   constructor(units: number, options: SimpleRNNOptions<ReturnState> = {}) {
-    tf.checkOptions('SimpleRNN', options, SIMPLE_RNN_RULES as tf.OptionSchema<SimpleRNNOptions>);
+    tf.checkOptions('SimpleRNN', options, SIMPLE_RNN_RULES);
     super('SimpleRNN', 'simple_rnn', 'simpleRNN', units, options);
   }
 

@@ -21,6 +21,8 @@ import { describeFromFile } from './files.js';
 import { MORE_CLASSES } from './more-layer-classes.js';
 import { CONV_CLASSES } from './conv-layer-classes.js';
 import { SEQ_CLASSES } from './seq-layer-classes.js';
+// Issue 14 (real models II): recurrent layers (group w-rnn).
+import { RECURRENT_CLASSES } from './recurrent-layer-classes.js';
 
 export { ConfigReader, MAX_BUILD_SCALARS } from './config-reader.js';
 export type { LayerFactory, LayerPlan, PlannedDim, PlannedWeight } from './config-reader.js';
@@ -118,6 +120,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ...CONV_CLASSES,
   // Issue 14 (real models II): Embedding and Bidirectional (seq-layer-classes.ts, group w-seq).
   ...SEQ_CLASSES,
+  // Issue 14 (real models II): SimpleRNN, LSTM, GRU (recurrent-layer-classes.ts, group w-rnn).
+  ...RECURRENT_CLASSES,
   Sequential: {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),
