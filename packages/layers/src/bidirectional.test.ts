@@ -20,7 +20,6 @@ import { Embedding } from './embedding.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
-import type { LayerConfig } from './layer.js';
 import { maskOf } from './masks.js';
 import { Sequential } from './sequential.js';
 import { loadModel } from './saving/load.js';
@@ -117,14 +116,6 @@ function reference(
     backwardFinal: backward.final,
   };
 }
-
-/** A SimpleRNN from its saved config (for loadModel until the layer table lists the recurrent layers). */
-const simpleRNNFromConfig = (config: LayerConfig): Layer =>
-  new SimpleRNN(config.units as number, {
-    name: config.name as string,
-    returnSequences: config.returnSequences as boolean,
-    goBackwards: config.goBackwards as boolean,
-  });
 
 describe('Bidirectional', () => {
   it('makes forward_ and backward_ copies (goBackwards flipped) and concatenates them in time order', () => {
@@ -299,9 +290,7 @@ describe('Bidirectional', () => {
       expect(text).toContain('bi (Bidirectional)');
       expect(text).toMatch(/bi \(Bidirectional\)\s+│ \(None, 2\)\s+│\s+24 │/);
       await model.save(join(dir, 'm'));
-      const loaded = await loadModel(join(dir, 'm'), {
-        customLayers: { SimpleRNN: simpleRNNFromConfig },
-      });
+      const loaded = await loadModel(join(dir, 'm'));
       const bi = loaded.layers[0] as Bidirectional;
       expect(bi.className).toBe('Bidirectional');
       expect(bi.mergeMode).toBe('sum');
@@ -310,6 +299,37 @@ describe('Bidirectional', () => {
       expect(loaded.predict(x).arraySync()).toEqual(model.predict(x).arraySync());
       model.dispose();
       loaded.dispose();
+      // An Embedding with maskZero into a Bidirectional LSTM with a backward layer of its own (3 units):
+      // the given backward layer is saved and re-created too.
+      const masked = new Sequential([
+        new Embedding(6, 3, { maskZero: true, inputShape: [4], name: 'embed' }),
+        new Bidirectional(new LSTM(2, { name: 'lstm' }), {
+          backwardLayer: new LSTM(3, { goBackwards: true, name: 'back' }),
+          name: 'bi_lstm',
+        }),
+      ]);
+      const ids = tf.tensor(
+        [
+          [1, 5, 0, 0],
+          [2, 3, 4, 0],
+        ],
+        [2, 4],
+        'int32',
+      );
+      await masked.save(join(dir, 'masked'));
+      const reloaded = await loadModel(join(dir, 'masked'));
+      expect(reloaded.layers[1]!.variables.map((v) => v.name)).toEqual([
+        'forward_lstm/kernel',
+        'forward_lstm/recurrent_kernel',
+        'forward_lstm/bias',
+        'backward_back/kernel',
+        'backward_back/recurrent_kernel',
+        'backward_back/bias',
+      ]);
+      expect(reloaded.predict(ids).shape).toEqual([2, 5]);
+      expect(reloaded.predict(ids).arraySync()).toEqual(masked.predict(ids).arraySync());
+      masked.dispose();
+      reloaded.dispose();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

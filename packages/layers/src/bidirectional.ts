@@ -9,7 +9,6 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { SymbolicTensor, isSymbolicInput } from './functional/symbolic-tensor.js';
-import { INITIALIZER_NAMES } from './initializers.js';
 import { Layer } from './layer.js';
 import type {
   ApplyOptions,
@@ -22,9 +21,7 @@ import type {
   SymbolicOutput,
 } from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
-import { RNN } from './recurrent/rnn-base.js';
 import type { RecurrentApplyOptions } from './recurrent/rnn-base.js';
-import * as regularizers from './regularizers.js';
 import { BUILT_IN_CLASSES, makeEntry } from './saving/layer-table.js';
 
 /** How the forward and backward outputs are combined (Keras' `merge_mode`); null returns both. */
@@ -81,26 +78,10 @@ function recurrentFlags(config: LayerConfig, argument: string, layer: Layer<Laye
   return { goBackwards, returnSequences, returnState };
 }
 
-/**
- * A new layer of `layer`'s class from `config` (Keras' `from_config`): through the classes `loadModel`
- * knows, else, for a recurrent layer, through its class's constructor `(units, options)` with the
- * config's saved regularizers turned back into objects.
- */
+/** A new layer of `layer`'s class from `config` (Keras' `from_config`), through the classes `loadModel` knows. */
 function recreate(layer: Layer<LayerOutput>, config: LayerConfig, argument: string): Layer<LayerOutput> {
   if (BUILT_IN_CLASSES.includes(layer.className))
     return makeEntry({ className: layer.className, config }, `Bidirectional.${argument}`, { customLayers: {} });
-  if (layer instanceof RNN) {
-    const { units, ...rest } = config;
-    const options: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(rest)) {
-      if (key.endsWith('Regularizer')) options[key] = regularizers.deserialize(value, 'Bidirectional', key);
-      // An initializer of the user's own is recorded by name only: the copy gets the default.
-      else if (key.endsWith('Initializer') && !INITIALIZER_NAMES.includes(value as never)) continue;
-      else options[key] = value;
-    }
-    const ctor = layer.constructor as new (units: unknown, options: object) => Layer<LayerOutput>;
-    return new ctor(units, options);
-  }
   return tf.invalidArgument(
     'Bidirectional',
     argument,
