@@ -274,6 +274,19 @@ describe('Bidirectional', () => {
     );
     expect(() => new Bidirectional(forward, { mergeMode: 'max' as never })).toThrow(tf.InvalidArgumentError);
     expect(() => new Bidirectional(forward, { mergeMode: 'max' as never })).toThrow(/mergeMode/);
+    const built = new Bidirectional(new SimpleRNN(2), { name: 'bi_rank' });
+    expect(() => built.apply(tf.ones([2, 3]))).toThrow(
+      "bi_rank.apply: argument 'inputs' expected a tensor of rank 3 ([batch, time, features]), but got shape [2,3].",
+    );
+    expect(built.built).toBe(false);
+    expect(() => built.apply([tf.ones([1, 2, 3]), tf.ones([1, 2])])).toThrow(
+      "bi_rank.apply: argument 'inputs' expected one Tensor [batch, time, features] (give states as the initialState option)",
+    );
+    // A mask of the wrong shape is refused by the direction that reads it, named.
+    expect(() => built.apply(tf.ones([1, 2, 3]), { mask: tf.tensor([[true, false, true]]) })).toThrow(
+      /forward_simple_rnn.*\.apply: argument 'mask' expected a bool Tensor of shape \[1,2\]/,
+    );
+    built.dispose();
     expect(() => new Bidirectional('lstm' as never)).toThrow(
       "Bidirectional: argument 'layer' expected a recurrent Layer (SimpleRNN, LSTM, GRU), but got",
     );

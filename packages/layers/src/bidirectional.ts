@@ -196,9 +196,27 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
     options: RecurrentApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     const { initialState, ...rest } = options;
+    const op = `${this.name}.apply`;
+    if (!isSymbolicInput(inputs)) {
+      this.assertNotDisposed('apply');
+      if (!(inputs instanceof tf.Tensor))
+        tf.invalidArgument(
+          op,
+          'inputs',
+          'one Tensor [batch, time, features] (give states as the initialState option)',
+          tf.describeValue(inputs),
+        );
+      tf.assertLiveTensor(inputs, op, 'inputs');
+      if (inputs.rank !== 3)
+        tf.invalidArgument(
+          op,
+          'inputs',
+          'a tensor of rank 3 ([batch, time, features])',
+          `shape ${tf.formatShape(inputs.shape)}`,
+        );
+    }
     if (initialState === undefined)
       return isSymbolicInput(inputs) ? super.apply(inputs, rest) : super.apply(inputs, rest);
-    const op = `${this.name}.apply`;
     const list: unknown[] =
       initialState instanceof tf.Tensor
         ? [initialState]
