@@ -17,6 +17,7 @@ import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 import { Embedding } from './embedding.js';
+import { input } from './functional/input.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
@@ -229,6 +230,16 @@ describe('Bidirectional', () => {
     expect(unmasked.arraySync()).not.toEqual(viaEmbedding.arraySync());
     bi.dispose();
     embed.dispose();
+  });
+
+  it('applies to symbolic tensors (tf.input), after an Embedding', () => {
+    const ids = input({ shape: [6], dtype: 'int32' });
+    const embedded = new Embedding(10, 4, { maskZero: true }).apply(ids);
+    expect(embedded.shape).toEqual([null, 6, 4]);
+    const bi = new Bidirectional(new LSTM(3, { returnSequences: true }));
+    expect(bi.apply(embedded).shape).toEqual([null, 6, 6]);
+    const summed = new Bidirectional(new GRU(5), { mergeMode: 'sum' }).apply(embedded);
+    expect(summed.shape).toEqual([null, 5]);
   });
 
   it('gives gradients to both directions; trainable = false freezes both', () => {
