@@ -36,22 +36,23 @@ async function compute(): Promise<Record<string, number[]>> {
   const results: Record<string, tf.Tensor> = tf.tidy(() => {
     const out: Record<string, tf.Tensor> = {};
     const x = values([2, 4, 2], 1, 1);
-    const mask = tf.tensor([[true, false, true, true], [false, true, true, false]], [2, 4], 'bool');
+    const mask = tf.tensor(
+      [
+        [true, false, true, true],
+        [false, true, true, false],
+      ],
+      [2, 4],
+      'bool',
+    );
     for (const [name, layer] of Object.entries(layers)) {
       layer.apply(x); // builds
-      layer.setWeights(
-        layer.variables.map((v, i) => values(v.shape, 10 + i)),
-      );
-      const states = Array.from({ length: layer.stateCount }, (_, k) =>
-        values([2, 3], 20 + k),
-      );
+      layer.setWeights(layer.variables.map((v, i) => values(v.shape, 10 + i)));
+      const states = Array.from({ length: layer.stateCount }, (_, k) => values([2, 3], 20 + k));
       const tape = new tf.GradientTape({ persistent: true });
       tape.watch([x, ...states]);
       const outputs = tape.record(() => layer.apply(x, { initialState: states, mask }));
       const loss = tape.record(() =>
-        outputs
-          .map((o, k) => tf.reduceSum(tf.mul(o, values(o.shape, 30 + k, 1))))
-          .reduce((a, b) => tf.add(a, b)),
+        outputs.map((o, k) => tf.reduceSum(tf.mul(o, values(o.shape, 30 + k, 1)))).reduce((a, b) => tf.add(a, b)),
       );
       outputs.forEach((o, k) => (out[`${name} output ${k}`] = o));
       const sources = [x, ...layer.trainableVariables, ...states];
@@ -89,7 +90,9 @@ describe('recurrent layers on WebGPU', () => {
     for (const [name, values] of Object.entries(cpu)) {
       const actual = gpu[name]!;
       expect(actual.length, name).toBe(values.length);
-      values.forEach((v, i) => expect(Math.abs(actual[i]! - v), `${name}[${i}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
+      values.forEach((v, i) =>
+        expect(Math.abs(actual[i]! - v), `${name}[${i}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))),
+      );
     }
   });
 });

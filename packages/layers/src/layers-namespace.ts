@@ -51,6 +51,6 @@ export type { GRUOptions } from './recurrent/gru.js';
 export { LSTM } from './recurrent/lstm.js';
 export type { LSTMOptions } from './recurrent/lstm.js';
 export { RNN } from './recurrent/rnn-base.js';
-export type { GatedRNNOptions, RNNOptions, RecurrentApplyOptions } from './recurrent/rnn-base.js';
+export type { GatedRNNOptions, RNNOptions, RecurrentApplyOptions, RecurrentRegularizer } from './recurrent/rnn-base.js';
 export { SimpleRNN } from './recurrent/simple-rnn.js';
 export type { SimpleRNNOptions } from './recurrent/simple-rnn.js';

@@ -66,9 +66,7 @@ export class LSTM<ReturnState extends boolean = false> extends RNN<ReturnState e
       name: given.name,
       // Keras: the given initializer for i, ones for f, the given one for c and o.
       initialize: () =>
-        tf.tidy(() =>
-          tf.concat([given.initialize([units]), tf.ones([units]), given.initialize([2 * units])], 0),
-        ),
+        tf.tidy(() => tf.concat([given.initialize([units]), tf.ones([units]), given.initialize([2 * units])], 0)),
     };
   }
 

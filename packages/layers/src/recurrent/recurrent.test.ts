@@ -5,7 +5,7 @@
  * initialState, configs, summary, save/load round trips, and bad input.
  */
 import '../test-setup.js';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GradientTape, checkGradients } from '@tapeflow/autodiff-tape';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { Dense } from '../dense.js';
 import { input } from '../functional/input.js';
 import { attachMask } from '../masks.js';
-import { SGD } from '../optimizers/index.js';
+import { Adam, SGD } from '../optimizers/index.js';
 import { loadModel } from '../saving/load-entry.js';
 import { Sequential } from '../sequential.js';
 import { GRU } from './gru.js';
@@ -50,7 +50,14 @@ describe('recurrent layers: speed and memory', () => {
 
   it('outside any tidy, a forward and backward pass leaves only what the caller owns (every kind, masked)', () => {
     const x = uniform([2, 5, 3], 6, 1);
-    const mask = tf.tensor([[true, true, false, true, false], [true, true, true, true, true]], [2, 5], 'bool');
+    const mask = tf.tensor(
+      [
+        [true, true, false, true, false],
+        [true, true, true, true, true],
+      ],
+      [2, 5],
+      'bool',
+    );
     const h0 = tf.ones([2, 2]);
     const c0 = tf.ones([2, 2]);
     const layers = [
@@ -75,6 +82,26 @@ describe('recurrent layers: speed and memory', () => {
       layer.dispose();
     }
     tf.dispose([x, mask, h0, c0]);
+  });
+
+  it('trains with compile / fit: a GRU-then-LSTM model learns the sign of a sequence sum', async () => {
+    const x = uniform([64, 6, 1], 8, 1);
+    const y = tf.cast(tf.greater(tf.reduceSum(x, [1, 2]), 0), 'float32').reshape([64, 1]);
+    const model = new Sequential([
+      new GRU(8, { inputShape: [6, 1], returnSequences: true, seed: 9 }),
+      new LSTM(8, { seed: 10 }),
+      new Dense(1, { activation: 'sigmoid', seed: 11 }),
+    ]);
+    model.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const first = await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const before = tf.memory().numTensors; // Adam's slots exist now
+    const history = await model.fit(x, y, { epochs: 40, batchSize: 16, verbose: 0 });
+    const losses = history.history.loss;
+    expect(losses[losses.length - 1]!).toBeLessThan(0.5 * first.history.loss[0]!);
+    expect((history.history.accuracy as number[]).at(-1)!).toBeGreaterThan(0.9);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 
   it('1,000 training steps of a small LSTM model leave tf.memory() flat and the JS heap bounded', () => {
@@ -108,10 +135,30 @@ describe('recurrent layers: speed and memory', () => {
 
 describe('the fused loop against numeric gradients', () => {
   const cases: { name: string; spec: CellSpec; bias: number[]; states: number }[] = [
-    { name: 'LSTM', spec: { kind: 'lstm', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false }, bias: [8], states: 2 },
-    { name: 'GRU reset-after', spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: true }, bias: [2, 6], states: 1 },
-    { name: 'GRU reset-before', spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false }, bias: [6], states: 1 },
-    { name: 'SimpleRNN', spec: { kind: 'simpleRNN', units: 2, activation: tanh, recurrentActivation: tanh, resetAfter: false }, bias: [2], states: 1 },
+    {
+      name: 'LSTM',
+      spec: { kind: 'lstm', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false },
+      bias: [8],
+      states: 2,
+    },
+    {
+      name: 'GRU reset-after',
+      spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: true },
+      bias: [2, 6],
+      states: 1,
+    },
+    {
+      name: 'GRU reset-before',
+      spec: { kind: 'gru', units: 2, activation: tanh, recurrentActivation: sigmoid, resetAfter: false },
+      bias: [6],
+      states: 1,
+    },
+    {
+      name: 'SimpleRNN',
+      spec: { kind: 'simpleRNN', units: 2, activation: tanh, recurrentActivation: tanh, resetAfter: false },
+      bias: [2],
+      states: 1,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: every packed column w.r.t. x, states, kernels and bias, with a mask`, async () => {
@@ -121,7 +168,10 @@ describe('the fused loop against numeric gradients', () => {
       const kernel = uniform([2, gates * 2], 13);
       const recurrentKernel = uniform([2, gates * 2], 14);
       const bias = uniform(c.bias, 15, 0.2);
-      const mask = tf.tensor([[1, 0, 1], [0, 1, 1]]);
+      const mask = tf.tensor([
+        [1, 0, 1],
+        [0, 1, 1],
+      ]);
       const report = await checkGradients(
         (xs, ...rest) =>
           runSequence(c.spec, {
@@ -176,7 +226,13 @@ describe('the fused loop against numeric gradients', () => {
       const kernel = uniform([2, 8], 19, 1.5);
       const recurrentKernel = uniform([2, 8], 20);
       const bias = uniform([8], 21, 0.2);
-      const simple: CellSpec = { kind: 'simpleRNN', units: 2, activation, recurrentActivation: activation, resetAfter: false };
+      const simple: CellSpec = {
+        kind: 'simpleRNN',
+        units: 2,
+        activation,
+        recurrentActivation: activation,
+        resetAfter: false,
+      };
       const lstm: CellSpec = { kind: 'lstm', units: 2, activation, recurrentActivation: activation, resetAfter: false };
       const simpleReport = await checkGradients(
         (xs, k, r, b) =>
@@ -237,7 +293,11 @@ describe('recurrent layers: Keras behaviour', () => {
       ['lstm/recurrent_kernel', [4, 16]],
       ['lstm/bias', [16]],
     ]);
-    expect(gru.variables.map((v) => v.shape)).toEqual([[5, 12], [4, 12], [2, 12]]);
+    expect(gru.variables.map((v) => v.shape)).toEqual([
+      [5, 12],
+      [4, 12],
+      [2, 12],
+    ]);
     expect(reset.variables.map((v) => v.shape)).toEqual([[5, 12], [4, 12], [12]]);
     expect(simple.variables.map((v) => v.shape)).toEqual([[5, 4], [4, 4], [4]]);
     expect(Array.from(lstm.bias!.dataSync())).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -262,12 +322,19 @@ describe('recurrent layers: Keras behaviour', () => {
     expect(sequences.shape).toEqual([2, 3, 4]);
     const withState = new LSTM(4, { returnState: true }).apply(x);
     expectTypeOf(withState).toEqualTypeOf<tf.Tensor[]>();
-    expect(withState.map((t) => t.shape)).toEqual([[2, 4], [2, 4], [2, 4]]);
+    expect(withState.map((t) => t.shape)).toEqual([
+      [2, 4],
+      [2, 4],
+      [2, 4],
+    ]);
     // The output is a tensor of its own, equal to the final h.
     expect(withState[0]).not.toBe(withState[1]);
     expect(Array.from(withState[0]!.dataSync())).toEqual(Array.from(withState[1]!.dataSync()));
     const gruState = new GRU(4, { returnState: true, returnSequences: true }).apply(x);
-    expect(gruState.map((t) => t.shape)).toEqual([[2, 3, 4], [2, 4]]);
+    expect(gruState.map((t) => t.shape)).toEqual([
+      [2, 3, 4],
+      [2, 4],
+    ]);
     const simpleState = new SimpleRNN(4, { returnState: true }).apply(x);
     expectTypeOf(simpleState).toEqualTypeOf<tf.Tensor[]>();
     expect(simpleState.length).toBe(2);
@@ -303,6 +370,28 @@ describe('recurrent layers: Keras behaviour', () => {
     x.dispose();
   });
 
+  it("dropout drops input features in training calls only, with one mask for every step (Keras')", () => {
+    const x = uniform([3, 4, 5], 36, 1);
+    const layer = new LSTM(2, { dropout: 0.4, seed: 12, returnSequences: true });
+    const inference = layer.apply(x);
+    const plain = layer.apply(x, { training: false });
+    expect(Array.from(plain.dataSync())).toEqual(Array.from(inference.dataSync()));
+    const trained = layer.apply(x, { training: true });
+    expect(Array.from(trained.dataSync())).not.toEqual(Array.from(inference.dataSync()));
+    // The same as inference on x times one [batch, 1, features] mask (seed + 3, call 0), scaled.
+    const keep = tf.cast(tf.greaterEqual(tf.random.statelessUniform([3, 1, 5], [15, 0]), 0.4), 'float32');
+    const dropped = layer.apply(tf.mul(x, tf.mul(keep, 1 / 0.6)));
+    Array.from(trained.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(dropped.dataSync()[i]!, 6));
+    // A new mask per call; the same seed replays the same masks.
+    const second = layer.apply(x, { training: true });
+    expect(Array.from(second.dataSync())).not.toEqual(Array.from(trained.dataSync()));
+    const replay = new LSTM(2, { dropout: 0.4, seed: 12, returnSequences: true });
+    expect(Array.from(replay.apply(x, { training: true }).dataSync())).toEqual(Array.from(trained.dataSync()));
+    expect(layer.getConfig()).toMatchObject({ dropout: 0.4, seed: 12 });
+    layer.dispose();
+    replay.dispose();
+  });
+
   it('goBackwards processes the last step first and returns outputs in that order', () => {
     const x = uniform([1, 4, 2], 30, 1);
     const forward = new GRU(3, { returnSequences: true, seed: 5 });
@@ -318,7 +407,14 @@ describe('recurrent layers: Keras behaviour', () => {
 
   it('a mask carries state over masked steps, is inherited from the input, and is passed on with returnSequences', () => {
     const x = uniform([2, 4, 3], 40, 1);
-    const mask = tf.tensor([[true, true, false, false], [true, false, true, false]], [2, 4], 'bool');
+    const mask = tf.tensor(
+      [
+        [true, true, false, false],
+        [true, false, true, false],
+      ],
+      [2, 4],
+      'bool',
+    );
     const layer = new LSTM(3, { returnSequences: true, seed: 6 });
     const given = layer.apply(x, { mask });
     // Carried: a masked step's output repeats the one before.
@@ -375,7 +471,11 @@ describe('recurrent layers: Keras behaviour', () => {
     const output = new LSTM(4, { returnSequences: true }).apply(sequence);
     expect(output.shape).toEqual([null, 5, 4]);
     const [last, h, c] = new LSTM(2, { returnState: true }).apply(output);
-    expect([last!.shape, h!.shape, c!.shape]).toEqual([[null, 2], [null, 2], [null, 2]]);
+    expect([last!.shape, h!.shape, c!.shape]).toEqual([
+      [null, 2],
+      [null, 2],
+      [null, 2],
+    ]);
   });
 
   it('is re-created from getConfig() (every option), and round-trips through model.save / loadModel', async () => {
@@ -393,6 +493,8 @@ describe('recurrent layers: Keras behaviour', () => {
       recurrentRegularizer: 'l1',
       returnSequences: true,
       goBackwards: true,
+      dropout: 0.25,
+      seed: 5,
     });
     const config = lstm.getConfig();
     expect(config).toMatchObject({
@@ -406,8 +508,9 @@ describe('recurrent layers: Keras behaviour', () => {
       returnSequences: true,
       returnState: false,
       goBackwards: true,
-      dropout: 0,
+      dropout: 0.25,
       recurrentDropout: 0,
+      seed: 5,
     });
     const { units, ...options } = config;
     const copy = new LSTM(units as number, { ...(options as object), name: 'copy' });
@@ -444,6 +547,75 @@ describe('recurrent layers: Keras behaviour', () => {
   });
 });
 
+describe('recurrent layers: bad saved configs', () => {
+  it('loadModel refuses a model.json whose recurrent config does not fit the weights, before any Variable exists', async () => {
+    const original = new Sequential([
+      new LSTM(3, { inputShape: [4, 2], name: 'l', returnSequences: true }),
+      new GRU(2, { name: 'g' }),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'tapeflow-rnn-bad-'));
+    try {
+      const target = join(dir, 'model');
+      await original.save(target);
+      const path = join(target, 'model.json');
+      const json = JSON.parse(await readFile(path, 'utf8')) as {
+        modelConfig: { config: { layers: { config: Record<string, unknown> }[] } };
+      };
+      const [lstm, gru] = json.modelConfig.config.layers.map((layer) => layer.config) as [
+        Record<string, unknown>,
+        Record<string, unknown>,
+      ];
+      const before = tf.memory();
+      const attempt = async (change: () => void, undo: () => void, message: RegExp): Promise<void> => {
+        change();
+        await writeFile(path, JSON.stringify(json));
+        await expect(loadModel(target)).rejects.toThrow(message);
+        expect(tf.memory().numVariables).toBe(before.numVariables);
+        expect(tf.memory().numTensors).toBe(before.numTensors);
+        undo();
+      };
+      // Weights of another size (units), GRU's bias layout (resetAfter), a missing or bad units, an
+      // activation the fused loop does not run, recurrent dropout.
+      await attempt(
+        () => (lstm.units = 4),
+        () => (lstm.units = 3),
+        /l\/kernel|shape/,
+      );
+      await attempt(
+        () => (gru.resetAfter = false),
+        () => (gru.resetAfter = true),
+        /g\/bias|shape/,
+      );
+      await attempt(
+        () => (lstm.units = 0),
+        () => (lstm.units = 3),
+        /units.*positive integer/,
+      );
+      await attempt(
+        () => delete lstm.units,
+        () => (lstm.units = 3),
+        /units.*positive integer.*nothing/,
+      );
+      await attempt(
+        () => (gru.activation = 'gelu'),
+        () => (gru.activation = 'tanh'),
+        /activation.*'tanh'/,
+      );
+      await attempt(
+        () => (gru.recurrentDropout = 0.5),
+        () => (gru.recurrentDropout = 0),
+        /recurrentDropout/,
+      );
+      await writeFile(path, JSON.stringify(json));
+      const loaded = await loadModel(target);
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      original.dispose();
+    }
+  });
+});
+
 describe('recurrent layers: bad input', () => {
   const x = tf.ones([2, 3, 4]);
   afterAll(() => x.dispose());
@@ -467,10 +639,14 @@ describe('recurrent layers: bad input', () => {
     refuses(() => new LSTM(0), tf.InvalidArgumentError, 'LSTM', 'units', 'positive integer');
     refuses(() => new GRU(2, { retrunSequences: true } as never), tf.InvalidArgumentError, 'GRU', 'retrunSequences');
     refuses(() => new LSTM(2, { returnState: 'yes' } as never), tf.InvalidArgumentError, 'returnState', 'boolean');
-    refuses(() => new SimpleRNN(2, { recurrentActivation: 'sigmoid' } as never), tf.InvalidArgumentError, 'recurrentActivation');
+    refuses(
+      () => new SimpleRNN(2, { recurrentActivation: 'sigmoid' } as never),
+      tf.InvalidArgumentError,
+      'recurrentActivation',
+    );
     refuses(() => new LSTM(2, { activation: 'rleu' as never }), tf.InvalidArgumentError, 'activation', "'relu'");
     refuses(() => new LSTM(2, { activation: 'gelu' }), tf.UnimplementedError, 'activation', "'gelu'");
-    refuses(() => new GRU(2, { dropout: 0.5 }), tf.UnimplementedError, 'GRU', 'dropout', '0.5');
+    refuses(() => new GRU(2, { recurrentDropout: 0.5 }), tf.UnimplementedError, 'GRU', 'recurrentDropout', '0.5');
     refuses(() => new LSTM(2, { recurrentDropout: 0.2 }), tf.UnimplementedError, 'recurrentDropout');
     refuses(() => new LSTM(2, { dropout: 1.5 }), tf.InvalidArgumentError, 'dropout', '[0, 1)');
   });
@@ -482,26 +658,41 @@ describe('recurrent layers: bad input', () => {
     expect(layer.built).toBe(false);
     layer.apply(x).dispose();
     const wrongDim = tf.ones([2, 3, 5]);
-    refuses(() => layer.apply(wrongDim), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'last dimension of 4', '[2,3,5]');
+    refuses(
+      () => layer.apply(wrongDim),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'inputs',
+      'last dimension of 4',
+      '[2,3,5]',
+    );
     const badMask = tf.ones([2, 4], 'bool');
     refuses(() => layer.apply(x, { mask: badMask }), tf.InvalidArgumentError, 'seq.apply', 'mask', '[2,3]', '[2,4]');
     const floatMask = tf.ones([2, 3]);
     refuses(() => layer.apply(x, { mask: floatMask }), tf.InvalidArgumentError, 'mask', 'bool', 'float32');
     const h = tf.zeros([2, 3]);
     const wrongH = tf.zeros([3, 3]);
-    refuses(() => layer.apply(x, { initialState: [h] }), tf.InvalidArgumentError, 'seq.apply', 'initialState', '2 tensor(s) [h, c]', '1 tensor(s)');
-    refuses(() => layer.apply(x, { initialState: [h, wrongH] }), tf.InvalidArgumentError, 'initialState[1]', '[2,3]', '[3,3]');
+    refuses(
+      () => layer.apply(x, { initialState: [h] }),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'initialState',
+      '2 tensor(s) [h, c]',
+      '1 tensor(s)',
+    );
+    refuses(
+      () => layer.apply(x, { initialState: [h, wrongH] }),
+      tf.InvalidArgumentError,
+      'initialState[1]',
+      '[2,3]',
+      '[3,3]',
+    );
     refuses(() => layer.apply(x, { initialState: 'zeros' as never }), tf.InvalidArgumentError, 'initialState');
     refuses(() => layer.apply(x, { initalState: [h] } as never), tf.InvalidArgumentError, 'initalState');
     refuses(() => layer.apply([x, h]), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'one Tensor');
     const gru = new GRU(2);
     const symbolic = input({ shape: [3, 4] });
-    refuses(
-      () => gru.apply(symbolic, { initialState: h }),
-      tf.UnimplementedError,
-      'initialState',
-      'symbolic',
-    );
+    refuses(() => gru.apply(symbolic, { initialState: h }), tf.UnimplementedError, 'initialState', 'symbolic');
     tf.dispose([matrix, wrongDim, badMask, floatMask, h, wrongH]);
     layer.dispose();
   });

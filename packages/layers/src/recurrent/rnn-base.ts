@@ -26,8 +26,7 @@ import type { CellKind, CellSpec, PointwiseActivation } from './sequence-ops.js'
  * @example new tf.layers.LSTM(4, { kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } })
  */
 export type RecurrentRegularizer =
-  | regularizers.RegularizerIdentifier
-  | NonNullable<ReturnType<typeof regularizers.serialize>>;
+  regularizers.RegularizerIdentifier | NonNullable<ReturnType<typeof regularizers.serialize>>;
 
 function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typeof regularizers.serialize>> {
   return (
@@ -42,7 +41,7 @@ function isSavedRegularizer(value: unknown): value is NonNullable<ReturnType<typ
 const RECURRENT_REGULARIZER_RULE: tf.OptionRule = nameOrRule(
   regularizers.REGULARIZER_NAMES,
   (value) => regularizers.isRegularizer(value) || isSavedRegularizer(value),
-  "a Regularizer or its saved { className, config }",
+  'a Regularizer or its saved { className, config }',
 );
 
 function regularizerOf(
@@ -70,7 +69,10 @@ export interface RNNOptions extends LayerOptions {
   readonly recurrentInitializer?: initializers.InitializerIdentifier;
   /** Default `'zeros'`. */
   readonly biasInitializer?: initializers.InitializerIdentifier;
-  /** Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`). */
+  /**
+   * Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`) and for the
+   * input dropout masks (`seed + 3`, one mask per call).
+   */
   readonly seed?: number;
   /** A penalty on the kernel; default none. */
   readonly kernelRegularizer?: RecurrentRegularizer;
@@ -78,9 +80,12 @@ export interface RNNOptions extends LayerOptions {
   readonly recurrentRegularizer?: RecurrentRegularizer;
   /** A penalty on the bias; default none. */
   readonly biasRegularizer?: RecurrentRegularizer;
-  /** Input dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
+  /**
+   * The fraction of input features dropped in a training call (Keras: one mask per sample for the
+   * whole sequence, the kept values scaled by 1 / (1 - dropout)); default 0.
+   */
   readonly dropout?: number;
-  /** Recurrent dropout rate; only 0 (the default) is implemented. */
+  /** Recurrent dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
   readonly recurrentDropout?: number;
   /** Whether the output is every step's `[batch, time, units]` or the last one's `[batch, units]`; default false. */
   readonly returnSequences?: boolean;
@@ -193,10 +198,13 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   readonly returnState: boolean;
   /** Whether the sequence is processed last step first. */
   readonly goBackwards: boolean;
-  /** The input dropout rate (0: only that is implemented). */
+  /** The input dropout rate of training calls. */
   readonly dropout: number;
-  /** The recurrent dropout rate (0). */
+  /** The recurrent dropout rate (0: only that is implemented). */
   readonly recurrentDropout: number;
+  /** The seed given, if any. */
+  readonly seed: number | undefined;
+  private dropoutCalls = 0;
   /** The kernel's penalty, or null. */
   readonly kernelRegularizer: regularizers.Regularizer | null;
   /** The recurrent kernel's penalty, or null. */
@@ -233,18 +241,20 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       options.recurrentActivation,
       'sigmoid',
     );
-    for (const key of ['dropout', 'recurrentDropout'] as const) {
-      const rate = options[key] ?? 0;
-      if (rate > 0)
-        throw new tf.UnimplementedError(
-          `${className}: argument '${key}' expected 0 (dropout inside recurrent layers is not implemented; ` +
-            `put a Dropout layer before or after), but got ${rate}.`,
-          className,
-        );
-    }
+    const recurrentDropout = options.recurrentDropout ?? 0;
+    if (recurrentDropout > 0)
+      throw new tf.UnimplementedError(
+        `${className}: argument 'recurrentDropout' expected 0 (dropout of the recurrent state is not ` +
+          `implemented; 'dropout' drops inputs), but got ${recurrentDropout}.`,
+        className,
+      );
     const seed = options.seed;
     const seeded = (offset: number): number | undefined => (seed === undefined ? undefined : seed + offset);
-    const kernelInitializer = initializers.get(options.kernelInitializer ?? 'glorotUniform', seeded(0), 'kernelInitializer');
+    const kernelInitializer = initializers.get(
+      options.kernelInitializer ?? 'glorotUniform',
+      seeded(0),
+      'kernelInitializer',
+    );
     const recurrentInitializer = initializers.get(
       options.recurrentInitializer ?? 'orthogonal',
       seeded(1),
@@ -261,7 +271,8 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     this.returnState = options.returnState ?? false;
     this.goBackwards = options.goBackwards ?? false;
     this.dropout = options.dropout ?? 0;
-    this.recurrentDropout = options.recurrentDropout ?? 0;
+    this.recurrentDropout = recurrentDropout;
+    this.seed = seed;
     this.activationFunction = activationFunction;
     this.recurrentActivationFunction = recurrentActivationFunction;
     this.kernelInitializer = kernelInitializer;
@@ -347,7 +358,14 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       this.recurrentRegularizer,
     );
     if (this.useBias)
-      this.biasVariable = this.addWeight('bias', this.biasShape(), this.biasInitial(), true, 'float32', this.biasRegularizer);
+      this.biasVariable = this.addWeight(
+        'bias',
+        this.biasShape(),
+        this.biasInitial(),
+        true,
+        'float32',
+        this.biasRegularizer,
+      );
     super.build(inputShape);
   }
 
@@ -389,8 +407,14 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     const x = inputs;
     tf.assertLiveTensor(x, op, 'inputs');
     if (x.rank !== 3)
-      tf.invalidArgument(op, 'inputs', 'a tensor of rank 3 ([batch, time, features])', `shape ${tf.formatShape(x.shape)}`);
-    if (x.shape[1] === 0) tf.invalidArgument(op, 'inputs', 'at least one time step', `shape ${tf.formatShape(x.shape)}`);
+      tf.invalidArgument(
+        op,
+        'inputs',
+        'a tensor of rank 3 ([batch, time, features])',
+        `shape ${tf.formatShape(x.shape)}`,
+      );
+    if (x.shape[1] === 0)
+      tf.invalidArgument(op, 'inputs', 'at least one time step', `shape ${tf.formatShape(x.shape)}`);
     if (this.built && x.shape[2] !== this.kernel.shape[0])
       tf.invalidArgument(
         op,
@@ -419,6 +443,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     const u = this.units;
     const results = tf.tidy(() => {
       let x = given.dtype === 'float32' ? given : tf.cast(given, 'float32');
+      if (options.training === true && this.dropout > 0) x = this.dropInputs(x);
       let floatMask: tf.Tensor | null = mask === null ? null : tf.cast(mask, 'float32');
       if (this.goBackwards) {
         x = tf.reverse(x, 1);
@@ -479,6 +504,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       ...regularizerConfig('biasRegularizer', this.biasRegularizer),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
+      ...(this.seed === undefined ? {} : { seed: this.seed }),
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
@@ -490,6 +516,19 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     this.kernelVariable = null;
     this.recurrentKernelVariable = null;
     this.biasVariable = null;
+  }
+
+  /**
+   * Keras' input dropout: one [batch, 1, features] mask for every step of the call, kept values
+   * scaled by 1 / (1 - dropout). Seeded, call k's mask depends on (seed + 3, k) alone.
+   */
+  private dropInputs(x: tf.Tensor): tf.Tensor {
+    const call = this.dropoutCalls++;
+    const shape = [x.shape[0]!, 1, x.shape[2]!];
+    const noise =
+      this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 3, call]);
+    const keep = tf.cast(tf.greaterEqual(noise, this.dropout), 'float32');
+    return tf.mul(x, tf.mul(keep, 1 / (1 - this.dropout)));
   }
 
   private checkMask(op: string, mask: LayerMask, x: tf.Tensor): void {

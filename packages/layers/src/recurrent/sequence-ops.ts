@@ -43,7 +43,11 @@ const POINTWISE: Readonly<Record<string, PointwiseActivation>> = {
   // softplus' derivative is sigmoid(x) = 1 - exp(-y).
   softplus: { name: 'softplus', apply: tf.nn.softplus, backprop: (dy, y) => tf.mul(dy, tf.sub(1, tf.exp(tf.neg(y)))) },
   // softsign's derivative is 1 / (1 + |x|)^2 = (1 - |y|)^2.
-  softsign: { name: 'softsign', apply: tf.nn.softsign, backprop: (dy, y) => tf.mul(dy, tf.square(tf.sub(1, tf.abs(y)))) },
+  softsign: {
+    name: 'softsign',
+    apply: tf.nn.softsign,
+    backprop: (dy, y) => tf.mul(dy, tf.square(tf.sub(1, tf.abs(y)))),
+  },
 };
 
 /** The activation names the fused recurrent loops support. */
@@ -396,9 +400,7 @@ function backwardSequence(
   if (bias !== null) {
     const dInputBias = tf.reduceSum(dProjected, 0);
     dBias =
-      spec.kind === 'gru' && spec.resetAfter
-        ? tf.stack([dInputBias, tf.reduceSum(dRecurrentSteps, 0)], 0)
-        : dInputBias;
+      spec.kind === 'gru' && spec.resetAfter ? tf.stack([dInputBias, tf.reduceSum(dRecurrentSteps, 0)], 0) : dInputBias;
   }
   return { x: dx, states: stateGradients, kernel: dKernel, recurrentKernel: dRecurrentKernel, bias: dBias };
 }

@@ -40,6 +40,7 @@ function commonOptions(r: ConfigReader, gated: boolean): GatedRNNOptions {
     ['biasRegularizer', r.regularizer('biasRegularizer')],
     ['dropout', r.number('dropout')],
     ['recurrentDropout', r.number('recurrentDropout')],
+    ['seed', r.integer('seed', -(2 ** 31))],
     ['returnSequences', r.boolean('returnSequences')],
     ['returnState', r.boolean('returnState')],
     ['goBackwards', r.boolean('goBackwards')],
@@ -58,11 +59,7 @@ function asTableLayer(layer: Layer<LayerOutput>): Layer {
   return layer as Layer;
 }
 
-function recurrentClass(
-  className: string,
-  kind: CellKind,
-  make: (r: ConfigReader) => Layer<LayerOutput>,
-): LayerClass {
+function recurrentClass(className: string, kind: CellKind, make: (r: ConfigReader) => Layer<LayerOutput>): LayerClass {
   return {
     plan(r, _config, input) {
       const { name, trainable } = r.common();
