@@ -4,7 +4,9 @@
  * `goBackwards` flipped), runs both on the same input and mask, turns the backward outputs back into
  * forward time order when they are sequences, and merges them (`concat`, `sum`, `mul`, `ave`, or
  * none: both returned). `initialState` is split half and half between the two (forward's first),
- * and `returnState` gives `[output, ...forwardStates, ...backwardStates]`, as in Keras.
+ * and `returnState` gives `[output, ...forwardStates, ...backwardStates]`, as in Keras. The copies are
+ * made from the config, so a `seed` in it gives both directions the same initial weights (as Keras'
+ * seeded initializers do); leave it out and seed the global generator for two different draws.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
