@@ -4,7 +4,7 @@
  * one or two samples; its times mean nothing).
  */
 
-import type { CnnFitSpec, ConvSpec, MlpSpec, MnistFitSpec } from './libraries/types.js';
+import type { CnnFitSpec, ConvSpec, LstmSpec, MlpSpec, MnistFitSpec } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
 
 /** A library configuration run in its own process. */
@@ -46,6 +46,8 @@ export interface BenchConfig {
   readonly convolutions: readonly ConvSpec[];
   /** One epoch of the MNIST convnet's `fit`, timed with `mnistMeasure`. */
   readonly cnn: CnnFitSpec;
+  /** The LSTM forward + backward workload (issue 14). */
+  readonly lstm: LstmSpec;
   /** Training steps of the memory check, and the most time they may take. */
   readonly memorySteps: number;
   readonly memoryBudgetMs: number;
@@ -80,6 +82,7 @@ export const FULL: BenchConfig = {
     { batch: 1, height: 56, width: 56, inChannels: 64, outChannels: 64, size: 3 },
   ],
   cnn: CNN,
+  lstm: { batch: 32, steps: 50, input: 64, units: 128 },
   memorySteps: 1000,
   memoryBudgetMs: 30000,
   measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
@@ -96,6 +99,7 @@ export const QUICK: BenchConfig = {
   mnistMeasure: { warmupMs: 0, samples: 1, minSampleMs: 0, budgetMs: 0 },
   convolutions: [{ batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 5, size: 3 }],
   cnn: { ...CNN, train: 64, warmupBatches: 1 },
+  lstm: { batch: 2, steps: 3, input: 4, units: 5 },
   memorySteps: 10,
   memoryBudgetMs: 5000,
   measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },

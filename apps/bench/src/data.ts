@@ -5,7 +5,7 @@
  */
 
 import { createRequire } from 'node:module';
-import type { MlpSpec, MnistFitSpec } from './libraries/types.js';
+import type { LstmSpec, MlpSpec, MnistFitSpec } from './libraries/types.js';
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
 export function seeded(seed: number): () => number {
@@ -163,4 +163,20 @@ export function cnnWeights(): InitialWeight[] {
     filled(32, 0),
     filled(32, 1),
   ];
+}
+
+/** The LSTM workload's input and weights (Keras' layout), the same for every library. */
+export function lstmData(spec: LstmSpec): {
+  x: Float32Array;
+  kernel: Float32Array;
+  recurrent: Float32Array;
+  bias: Float32Array;
+} {
+  const width = 4 * spec.units;
+  return {
+    x: uniform(spec.batch * spec.steps * spec.input, 51),
+    kernel: uniform(spec.input * width, 52, Math.sqrt(6 / (spec.input + width))),
+    recurrent: uniform(spec.units * width, 53, Math.sqrt(6 / (spec.units + width))),
+    bias: uniform(width, 54, 0.1),
+  };
 }

@@ -130,5 +130,15 @@ export function workloads(config: BenchConfig): Workload[] {
       });
     }
   }
+  // Sequence models (issue 14, group w-seq): an LSTM's forward and backward pass through time.
+  const lstm = config.lstm;
+  list.push({
+    id: 'lstm',
+    label: `LSTM ${lstm.units} units, batch ${lstm.batch}, ${lstm.steps} steps, input ${lstm.input}: forward + gradients of mean(h²)`,
+    unit: 'ms',
+    higherIsBetter: false,
+    task: (library) => library.lstm(lstm),
+    figure: (ms) => ms,
+  });
   return list;
 }

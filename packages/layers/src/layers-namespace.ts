@@ -40,6 +40,11 @@ export type {
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
+// Issue 14 (real models II): embeddings and the bidirectional wrapper (group w-seq).
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { Bidirectional } from './bidirectional.js';
+export type { BidirectionalOptions, MergeMode } from './bidirectional.js';
 // Issue 14 (real models II): recurrent layers SimpleRNN, LSTM, GRU (group w-rnn).
 export { GRU } from './recurrent/gru.js';
 export type { GRUOptions } from './recurrent/gru.js';

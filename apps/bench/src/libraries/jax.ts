@@ -71,6 +71,8 @@ export async function jax(): Promise<Library> {
     // jax-js has no Keras-style model or `fit`.
     mnistFit: () => undefined,
     cnnFit: () => undefined,
+    // No LSTM layer.
+    lstm: () => undefined,
     // Not benchmarked: the conv2d rows compare with TensorFlow.js.
     conv2d: () => undefined,
     // No forward mode, and no second-order gradient of every op the MLP's loss uses.

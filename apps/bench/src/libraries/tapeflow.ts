@@ -13,12 +13,23 @@ import {
   MNIST_PIXELS,
   cnnWeights,
   logEpochLoss,
+  lstmData,
   mlpData,
   mnistData,
   mnistWeights,
   uniform,
 } from '../data.js';
-import type { CnnFitSpec, ConvSpec, ElementwiseOp, HvpMode, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import type {
+  CnnFitSpec,
+  ConvSpec,
+  ElementwiseOp,
+  HvpMode,
+  Library,
+  LstmSpec,
+  MlpSpec,
+  MnistFitSpec,
+  Task,
+} from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -99,6 +110,7 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     conv2d: (spec, gradients) => tapeflowConv2d(spec, gradients),
     hvp: (spec, mode) => tapeflowHvp(spec, mode),
     cnnFit: (spec) => tapeflowCnnFit(spec),
+    lstm: (spec) => tapeflowLstm(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -270,6 +282,37 @@ function tapeflowCnnFit(spec: CnnFitSpec): Task {
       model.dispose();
       optimizer.dispose();
       tf.dispose([x, y, xWarm, yWarm, ...initial]);
+    },
+  };
+}
+
+/** The LSTM workload: @tapeflow/layers' LSTM (one fused recurrent op), the loss and a tape's gradients. */
+function tapeflowLstm(spec: LstmSpec): Task {
+  const data = lstmData(spec);
+  const width = 4 * spec.units;
+  const x = tf.tensor(data.x, [spec.batch, spec.steps, spec.input]);
+  const lstm = new layers.LSTM(spec.units);
+  tf.tidy(() => void lstm.apply(tf.slice(x, [0, 0, 0], [1, 1, spec.input])));
+  const weights = [
+    tf.tensor(data.kernel, [spec.input, width]),
+    tf.tensor(data.recurrent, [spec.units, width]),
+    tf.tensor(data.bias, [width]),
+  ];
+  lstm.setWeights(weights);
+  tf.dispose(weights);
+  return {
+    run: () => {
+      tf.tidy(() => {
+        const tape = new GradientTape();
+        const loss = tape.record(() => tf.reduceMean(tf.square(lstm.apply(x))));
+        const gradients = tape.gradient(loss, lstm.trainableVariables);
+        loss.dataSync();
+        gradients[0]!.dataSync();
+      });
+    },
+    dispose: () => {
+      lstm.dispose();
+      x.dispose();
     },
   };
 }

@@ -14,12 +14,13 @@ import {
   MNIST_PIXELS,
   cnnWeights,
   logEpochLoss,
+  lstmData,
   mlpData,
   mnistData,
   mnistWeights,
   uniform,
 } from '../data.js';
-import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
+import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, LstmSpec, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
@@ -81,6 +82,7 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     // No forward mode, and no second-order gradient of every op the MLP's loss uses.
     hvp: () => undefined,
     cnnFit: (spec) => tfjsCnnFit(spec),
+    lstm: (spec) => tfjsLstm(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
   };
 }
@@ -218,6 +220,37 @@ function tfjsCnnFit(spec: CnnFitSpec): Task | undefined {
       model.dispose();
       optimizer.dispose();
       tf.dispose([x, y, xWarm, yWarm, ...initial]);
+    },
+  };
+}
+
+/** The LSTM workload: tfjs-layers' `tf.layers.lstm` applied eagerly, the loss and `variableGrads`. */
+function tfjsLstm(spec: LstmSpec): Task {
+  const data = lstmData(spec);
+  const width = 4 * spec.units;
+  const x = tf.tensor3d(data.x, [spec.batch, spec.steps, spec.input]);
+  // Keras' sigmoid gates (tfjs-layers defaults to hardSigmoid). The weights are set below; its default
+  // orthogonal initializer calls a chained op (`flatten`) that tfjs-core alone does not register.
+  const lstm = tfl.layers.lstm({ units: spec.units, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' });
+  tf.tidy(() => void lstm.apply(tf.slice(x, [0, 0, 0], [1, 1, spec.input])));
+  const weights = [
+    tf.tensor2d(data.kernel, [spec.input, width]),
+    tf.tensor2d(data.recurrent, [spec.units, width]),
+    tf.tensor1d(data.bias),
+  ];
+  lstm.setWeights(weights);
+  tf.dispose(weights);
+  return {
+    run: () => {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean<tf.Scalar>(tf.square(lstm.apply(x) as tf.Tensor)));
+        value.dataSync();
+        Object.values(grads)[0]!.dataSync();
+      });
+    },
+    dispose: () => {
+      lstm.dispose();
+      x.dispose();
     },
   };
 }

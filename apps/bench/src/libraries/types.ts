@@ -73,6 +73,20 @@ export interface CnnFitSpec {
   readonly warmupBatches: number;
 }
 
+/**
+ * The LSTM workload (issue 14): x [batch, steps, input] through a Keras-layout LSTM of `units`
+ * (kernel [input, 4·units], recurrent kernel [units, 4·units], bias [4·units], gates i, f, c, o)
+ * returning its last output, the loss mean(h²), and the gradients of the loss with respect to the
+ * three weights: one forward and one backward pass through time, through the library's own LSTM
+ * layer. Every library starts from the same weights and input.
+ */
+export interface LstmSpec {
+  readonly batch: number;
+  readonly steps: number;
+  readonly input: number;
+  readonly units: number;
+}
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -104,5 +118,7 @@ export interface Library {
   hvp(spec: MlpSpec, mode: HvpMode): Task | undefined;
   /** One epoch of `fit` of the MNIST convnet (see CnnFitSpec), or undefined where the library cannot. */
   cnnFit(spec: CnnFitSpec): Task | undefined;
+  /** The LSTM's forward and backward pass (see LstmSpec), or undefined where the library has no LSTM. */
+  lstm(spec: LstmSpec): Task | undefined;
   memory(): MemoryFigures;
 }

@@ -7,6 +7,7 @@
 
 import type * as tf from 'tapeflow';
 import type { Log } from '../notebook.js';
+import * as charGru from './char-gru.js';
 import * as controlFlow from './control-flow.js';
 import * as denseRelu from './dense-relu.js';
 import * as hessianVectorProduct from './hessian-vector-product.js';
@@ -16,6 +17,7 @@ import * as mnistCnn from './mnist-cnn.js';
 import * as mnistCustomLoop from './mnist-custom-loop.js';
 import * as mnistFit from './mnist-fit.js';
 import * as nonTrainable from './non-trainable.js';
+import * as sentimentLstm from './sentiment-lstm.js';
 import * as watchAccessedVariables from './watch-accessed-variables.js';
 import * as watch from './watch.js';
 import * as xSquared from './x-squared.js';
@@ -52,7 +54,8 @@ export const EXAMPLES: readonly Example[] = [
 ];
 
 /**
- * The training examples: MNIST with `fit`, with a custom GradientTape loop, and a convnet.
+ * The training examples: MNIST with `fit`, with a custom GradientTape loop, and a convnet; then the
+ * sequence models.
  * @example await TRAINING_EXAMPLES[0]!.run(console.log);
  */
 export const TRAINING_EXAMPLES: readonly Example[] = [
@@ -70,6 +73,17 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
     name: 'mnist-cnn',
     title: 'A convnet (Conv2D, BatchNormalization, MaxPooling2D) on MNIST with fit, a progress bar and an SVG chart',
     run: mnistCnn.run,
+  },
+  // Issue 14 (real models II): sequence models (group w-seq).
+  {
+    name: 'sentiment-lstm',
+    title: 'Text classification with Embedding(maskZero) and Bidirectional(LSTM) on generated sentences with negation',
+    run: sentimentLstm.run,
+  },
+  {
+    name: 'char-gru',
+    title: 'A character-level GRU that learns to continue its text, with samples before and after (GradientTape loop)',
+    run: charGru.run,
   },
 ];
 

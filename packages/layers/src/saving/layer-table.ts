@@ -20,6 +20,7 @@ import type { Context, LayerClass, LayerFactory, LayerPlan, PlannedDim } from '.
 import { describeFromFile } from './files.js';
 import { MORE_CLASSES } from './more-layer-classes.js';
 import { CONV_CLASSES } from './conv-layer-classes.js';
+import { SEQ_CLASSES } from './seq-layer-classes.js';
 // Issue 14 (real models II): recurrent layers (group w-rnn).
 import { RECURRENT_CLASSES } from './recurrent-layer-classes.js';
 
@@ -117,6 +118,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ...MORE_CLASSES,
   // Issue 12 (real models I): convolution, pooling, padding and up-sampling (conv-layer-classes.ts, group w-cnn).
   ...CONV_CLASSES,
+  // Issue 14 (real models II): Embedding and Bidirectional (seq-layer-classes.ts, group w-seq).
+  ...SEQ_CLASSES,
   // Issue 14 (real models II): SimpleRNN, LSTM, GRU (recurrent-layer-classes.ts, group w-rnn).
   ...RECURRENT_CLASSES,
   Sequential: {
