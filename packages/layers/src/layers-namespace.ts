@@ -40,3 +40,6 @@ export type {
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
+// Issue 14 (real models II): merge layers and multi-head attention (group w-attn).
+export { Add, Average, Concatenate, Dot, ElementwiseMerge, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+export type { ConcatenateOptions, DotOptions } from './merge.js';
