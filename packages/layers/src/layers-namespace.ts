@@ -43,3 +43,9 @@ export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js
 // Issue 14 (real models II): merge layers and multi-head attention (group w-attn).
 export { Add, Average, Concatenate, Dot, ElementwiseMerge, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 export type { ConcatenateOptions, DotOptions } from './merge.js';
+export { MultiHeadAttention } from './attention/multi-head-attention.js';
+export type {
+  MultiHeadAttentionApplyOptions,
+  MultiHeadAttentionOptions,
+} from './attention/multi-head-attention.js';
+export type { AttentionWeights } from './attention/attention-math.js';
