@@ -20,6 +20,7 @@ import type { Context, LayerClass, LayerFactory, LayerPlan, PlannedDim } from '.
 import { describeFromFile } from './files.js';
 import { MORE_CLASSES } from './more-layer-classes.js';
 import { CONV_CLASSES } from './conv-layer-classes.js';
+import { ATTENTION_CLASSES } from './attention-layer-classes.js';
 
 export { ConfigReader, MAX_BUILD_SCALARS } from './config-reader.js';
 export type { LayerFactory, LayerPlan, PlannedDim, PlannedWeight } from './config-reader.js';
@@ -115,6 +116,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ...MORE_CLASSES,
   // Issue 12 (real models I): convolution, pooling, padding and up-sampling (conv-layer-classes.ts, group w-cnn).
   ...CONV_CLASSES,
+  // Issue 14 (real models II): merge layers and MultiHeadAttention (attention-layer-classes.ts, group w-attn).
+  ...ATTENTION_CLASSES,
   Sequential: {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),
