@@ -16,6 +16,7 @@ import * as mnistCnn from './mnist-cnn.js';
 import * as mnistCustomLoop from './mnist-custom-loop.js';
 import * as mnistFit from './mnist-fit.js';
 import * as nonTrainable from './non-trainable.js';
+import * as transformerReverse from './transformer-reverse.js';
 import * as watchAccessedVariables from './watch-accessed-variables.js';
 import * as watch from './watch.js';
 import * as xSquared from './x-squared.js';
@@ -70,6 +71,12 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
     name: 'mnist-cnn',
     title: 'A convnet (Conv2D, BatchNormalization, MaxPooling2D) on MNIST with fit, a progress bar and an SVG chart',
     run: mnistCnn.run,
+  },
+  // Issue 14 (real models II): the transformer encoder (group w-attn).
+  {
+    name: 'transformer-reverse',
+    title: 'A two-layer transformer encoder (MultiHeadAttention, LayerNormalization) that learns to reverse digits',
+    run: transformerReverse.run,
   },
 ];
 
