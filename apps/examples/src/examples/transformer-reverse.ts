@@ -202,24 +202,28 @@ export class ReverseTransformer extends tf.Model {
 }
 
 /** The first row of a [n, length] tensor as numbers. */
-function firstRow(t: tf.Tensor): number[] {
+async function firstRow(t: tf.Tensor): Promise<number[]> {
   const row = tf.slice(t, [0, 0], [1, -1]);
   try {
-    return Array.from(row.dataSync() as ArrayLike<number>);
+    return Array.from((await row.data()) as ArrayLike<number>);
   } finally {
     row.dispose();
   }
 }
 
 /** Held-out token and whole-sequence accuracy of `model` on (x, y), and its answer on sequence 0. */
-function heldOut(model: ReverseTransformer, x: tf.Tensor, y: tf.Tensor): { token: number; sequence: number; first: number[] } {
+async function heldOut(
+  model: ReverseTransformer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): Promise<{ token: number; sequence: number; first: number[] }> {
   const predicted = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: 256 }) as tf.Tensor, -1));
   const right = tf.tidy(() => tf.cast(tf.equal(tf.cast(predicted, 'int32'), y), 'float32'));
-  const token = tf.tidy(() => tf.reduceMean(right).dataSync()[0]!);
-  const sequence = tf.tidy(() => tf.reduceMean(tf.reduceMin(right, -1)).dataSync()[0]!);
-  const first = firstRow(predicted);
-  tf.dispose([predicted, right]);
-  return { token, sequence, first };
+  const means = tf.tidy(() => tf.stack([tf.reduceMean(right), tf.reduceMean(tf.reduceMin(right, -1))]));
+  const [token, sequence] = Array.from(await means.data());
+  const first = await firstRow(predicted);
+  tf.dispose([predicted, right, means]);
+  return { token: token!, sequence: sequence!, first };
 }
 
 /**
@@ -255,10 +259,10 @@ export async function trainReverser(log: Log, config: ReverseConfig): Promise<Re
       verbose: config.verbose,
     });
     const seconds = (performance.now() - started) / 1000;
-    const { token, sequence, first } = heldOut(model, test.x, test.y);
+    const { token, sequence, first } = await heldOut(model, test.x, test.y);
     const sample = {
-      input: firstRow(test.x),
-      target: firstRow(test.y),
+      input: await firstRow(test.x),
+      target: await firstRow(test.y),
       output: first,
     };
     log(
