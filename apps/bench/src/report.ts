@@ -181,6 +181,8 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
   // Conv2DBackpropFilter kernel), so it is also compared with tfjs-cpu.
   checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-wasm', ratio('cnn-fit', 'tfjs-wasm'), 2.0));
   checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-cpu', ratio('cnn-fit', 'tfjs-cpu'), 2.0));
+  // Issue 14 (real models II, group w-attn): the transformer-encoder training step, >= 2x tfjs-wasm.
+  checks.push(atLeast('transformer encoder step ≥ 2× tfjs-wasm', ratio('transformer-step', 'tfjs-wasm'), 2.0));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

@@ -18,6 +18,7 @@ import {
   mnistWeights,
   uniform,
 } from '../data.js';
+import { tapeflowTransformerStep } from './tapeflow-transformer.js';
 import type { CnnFitSpec, ConvSpec, ElementwiseOp, HvpMode, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
@@ -100,6 +101,8 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     hvp: (spec, mode) => tapeflowHvp(spec, mode),
     cnnFit: (spec) => tapeflowCnnFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
+    // Issue 14 (real models II, group w-attn).
+    transformerStep: (spec) => tapeflowTransformerStep(spec),
   };
 }
 

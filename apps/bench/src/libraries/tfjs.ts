@@ -19,6 +19,7 @@ import {
   mnistWeights,
   uniform,
 } from '../data.js';
+import { tfjsTransformerStep } from './tfjs-transformer.js';
 import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, MlpSpec, MnistFitSpec, Task } from './types.js';
 
 /** TensorFlow.js on backend `name`. */
@@ -82,6 +83,8 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     hvp: () => undefined,
     cnnFit: (spec) => tfjsCnnFit(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
+    // Issue 14 (real models II, group w-attn).
+    transformerStep: (spec) => tfjsTransformerStep(spec, name),
   };
 }
 
