@@ -41,11 +41,10 @@ export type {
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
 // Issue 14 (real models II): merge layers and multi-head attention (group w-attn).
-export { Add, Average, Concatenate, Dot, ElementwiseMerge, Maximum, Minimum, Multiply, Subtract } from './merge.js';
-export type { ConcatenateOptions, DotOptions } from './merge.js';
+export { Add, Average, Concatenate, ElementwiseMerge, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+export { Dot } from './dot.js';
+export type { ConcatenateOptions } from './merge.js';
+export type { DotOptions } from './dot.js';
 export { MultiHeadAttention } from './attention/multi-head-attention.js';
-export type {
-  MultiHeadAttentionApplyOptions,
-  MultiHeadAttentionOptions,
-} from './attention/multi-head-attention.js';
+export type { MultiHeadAttentionApplyOptions, MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
 export type { AttentionWeights } from './attention/attention-math.js';

@@ -10,35 +10,75 @@ import { describe, expect, it } from 'vitest';
 import { input } from './functional/input.js';
 import { SymbolicTensor } from './functional/symbolic-tensor.js';
 import { attachMask, maskOf } from './masks.js';
-import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import { Dot } from './dot.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 
-const a = (): tf.Tensor => tf.tensor([[1, -2, 3], [4, 5, -6]]);
-const b = (): tf.Tensor => tf.tensor([[2, 2, -1], [0.5, 7, 1]]);
-const c = (): tf.Tensor => tf.tensor([[0, 1, 1], [2, -3, 2]]);
+const a = (): tf.Tensor =>
+  tf.tensor([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
+const b = (): tf.Tensor =>
+  tf.tensor([
+    [2, 2, -1],
+    [0.5, 7, 1],
+  ]);
+const c = (): tf.Tensor =>
+  tf.tensor([
+    [0, 1, 1],
+    [2, -3, 2],
+  ]);
 
 function close(t: tf.Tensor, expected: number[][] | number[][][]): void {
   const got = t.arraySync() as number[][];
-  expect(got.flat(2)).toEqual(expected.flat(2).map((v) => expect.closeTo(v as number, 5)));
+  expect(got.flat(2)).toEqual(expected.flat(2).map((v) => expect.closeTo(v, 5)));
   expect(t.shape).toEqual(tf.tensor(expected).shape);
 }
 
 describe('elementwise merges', () => {
   it('Add, Subtract, Multiply, Average, Maximum, Minimum compute their folds', () => {
-    close(new Add().apply([a(), b(), c()]), [[3, 1, 3], [6.5, 9, -3]]);
-    close(new Subtract().apply([a(), b()]), [[-1, -4, 4], [3.5, -2, -7]]);
-    close(new Multiply().apply([a(), b()]), [[2, -4, -3], [2, 35, -6]]);
-    close(new Average().apply([a(), b(), c()]), [[1, 1 / 3, 1], [6.5 / 3, 3, -1]]);
-    close(new Maximum().apply([a(), b(), c()]), [[2, 2, 3], [4, 7, 2]]);
-    close(new Minimum().apply([a(), b(), c()]), [[0, -2, -1], [0.5, -3, -6]]);
+    close(new Add().apply([a(), b(), c()]), [
+      [3, 1, 3],
+      [6.5, 9, -3],
+    ]);
+    close(new Subtract().apply([a(), b()]), [
+      [-1, -4, 4],
+      [3.5, -2, -7],
+    ]);
+    close(new Multiply().apply([a(), b()]), [
+      [2, -4, -3],
+      [2, 35, -6],
+    ]);
+    close(new Average().apply([a(), b(), c()]), [
+      [1, 1 / 3, 1],
+      [6.5 / 3, 3, -1],
+    ]);
+    close(new Maximum().apply([a(), b(), c()]), [
+      [2, 2, 3],
+      [4, 7, 2],
+    ]);
+    close(new Minimum().apply([a(), b(), c()]), [
+      [0, -2, -1],
+      [0.5, -3, -6],
+    ]);
   });
 
-  it("broadcasts as Keras: size-1 dimensions and lower-rank inputs gain axes after the batch axis", () => {
+  it('broadcasts as Keras: size-1 dimensions and lower-rank inputs gain axes after the batch axis', () => {
     const seq = tf.reshape(tf.range(0, 12), [2, 2, 3]);
-    const perSample = tf.tensor([[10, 20, 30], [40, 50, 60]]);
+    const perSample = tf.tensor([
+      [10, 20, 30],
+      [40, 50, 60],
+    ]);
     const out = new Add().apply([seq, perSample]);
     close(out, [
-      [[10, 21, 32], [13, 24, 35]],
-      [[46, 57, 68], [49, 60, 71]],
+      [
+        [10, 21, 32],
+        [13, 24, 35],
+      ],
+      [
+        [46, 57, 68],
+        [49, 60, 71],
+      ],
     ]);
     close(new Multiply().apply([seq, tf.ones([2, 2, 1])]), seq.arraySync() as number[][][]);
   });
@@ -49,22 +89,57 @@ describe('elementwise merges', () => {
     const tape = new GradientTape();
     const loss = tape.record(() => tf.reduceSum(new Maximum().apply([x, y])));
     const [dx, dy] = tape.gradient(loss, [x, y]) as [tf.Tensor, tf.Tensor];
-    expect(dx.arraySync()).toEqual([[0, 0, 1], [1, 0, 0]]);
-    expect(dy.arraySync()).toEqual([[1, 1, 0], [0, 1, 1]]);
+    expect(dx.arraySync()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+    expect(dy.arraySync()).toEqual([
+      [1, 1, 0],
+      [0, 1, 1],
+    ]);
     const tape2 = new GradientTape();
     const mean = tape2.record(() => tf.reduceSum(new Average().apply([x, y])));
-    expect((tape2.gradient(mean, x) as tf.Tensor).arraySync()).toEqual([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]);
+    expect((tape2.gradient(mean, x) as tf.Tensor).arraySync()).toEqual([
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    ]);
   });
 
   it('the output mask is the AND of the input masks; inputs without one do not count', () => {
     const x = a();
     const y = b();
-    attachMask(x, tf.tensor([[true, true, false], [true, false, true]], undefined, 'bool'));
-    attachMask(y, tf.tensor([[true, false, true], [true, true, true]], undefined, 'bool'));
+    attachMask(
+      x,
+      tf.tensor(
+        [
+          [true, true, false],
+          [true, false, true],
+        ],
+        undefined,
+        'bool',
+      ),
+    );
+    attachMask(
+      y,
+      tf.tensor(
+        [
+          [true, false, true],
+          [true, true, true],
+        ],
+        undefined,
+        'bool',
+      ),
+    );
     const out = new Add().apply([x, y]);
-    expect(maskOf(out)!.arraySync()).toEqual([[true, false, false], [true, false, true]]);
+    expect(maskOf(out)!.arraySync()).toEqual([
+      [true, false, false],
+      [true, false, true],
+    ]);
     const onlyOne = new Multiply().apply([x, c()]);
-    expect(maskOf(onlyOne)!.arraySync()).toEqual([[true, true, false], [true, false, true]]);
+    expect(maskOf(onlyOne)!.arraySync()).toEqual([
+      [true, true, false],
+      [true, false, true],
+    ]);
     expect(maskOf(new Add().apply([a(), b()]))).toBeNull();
   });
 
@@ -84,7 +159,10 @@ describe('elementwise merges', () => {
 
 describe('Concatenate', () => {
   it('concatenates along the axis (default -1) and checks the other axes', () => {
-    close(new Concatenate().apply([a(), tf.tensor([[7], [8]])]), [[1, -2, 3, 7], [4, 5, -6, 8]]);
+    close(new Concatenate().apply([a(), tf.tensor([[7], [8]])]), [
+      [1, -2, 3, 7],
+      [4, 5, -6, 8],
+    ]);
     const out = new Concatenate({ axis: 1 }).apply([tf.ones([2, 1, 3]), tf.zeros([2, 2, 3])]);
     expect(out.shape).toEqual([2, 3, 3]);
     expect(() => new Concatenate({ name: 'cat' }).apply([tf.ones([2, 1, 3]), tf.ones([2, 2, 4])])).toThrow(

@@ -50,7 +50,13 @@ export function tapeflowTransformerStep(spec: TransformerSpec): Task {
   tf.tidy(() => void forward());
   const variables = [
     embedding,
-    ...blocks.flatMap((b) => [...b.attention.variables, ...b.norm1.variables, ...b.ff1.variables, ...b.ff2.variables, ...b.norm2.variables]),
+    ...blocks.flatMap((b) => [
+      ...b.attention.variables,
+      ...b.norm1.variables,
+      ...b.ff1.variables,
+      ...b.ff2.variables,
+      ...b.norm2.variables,
+    ]),
     ...logits.variables,
   ];
   data.weights.forEach((w, i) => {

@@ -63,9 +63,10 @@ export function tfjsTransformerStep(spec: TransformerSpec, backend: string): Tas
   const logits = built(tfl.layers.dense({ units: spec.vocab }), d, 2);
   const ownVariables = [embedding, ...blocks.flatMap((b) => [...b.query, ...b.key, ...b.value, ...b.output])];
   const heads = (x2d: tf.Tensor2D, [kernel, bias]: [tf.Variable, tf.Variable]): tf.Tensor4D =>
-    tf.transpose(tf.reshape(tf.add(tf.matMul(x2d, kernel as tf.Tensor2D), bias), [batch, length, h, headDim]), [
-      0, 2, 1, 3,
-    ]) as tf.Tensor4D;
+    tf.transpose<tf.Tensor4D>(
+      tf.reshape(tf.add(tf.matMul(x2d, kernel as tf.Tensor2D), bias), [batch, length, h, headDim]),
+      [0, 2, 1, 3],
+    );
   // tfjs-wasm 4.22 has no UnsortedSegmentSum (gather's gradient): there the lookup is a one-hot matMul.
   const canGather = tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined;
   const tokenHot = canGather ? null : tf.oneHot(tf.tensor1d(data.tokens, 'int32'), spec.vocab);
@@ -74,10 +75,10 @@ export function tfjsTransformerStep(spec: TransformerSpec, backend: string): Tas
       ? tf.gather(embedding, tokens)
       : tf.reshape(tf.matMul(tokenHot, embedding as tf.Tensor2D), [batch, length, d]);
   const forward = (): tf.Tensor => {
-    let x = tf.add(lookup(), positions) as tf.Tensor3D;
+    let x = tf.add<tf.Tensor3D>(lookup(), positions);
     for (const b of blocks) {
-      const flat = tf.reshape(x, [batch * length, d]) as tf.Tensor2D;
-      const q = tf.mul(heads(flat, b.query), 1 / Math.sqrt(headDim)) as tf.Tensor4D;
+      const flat = tf.reshape<tf.Rank.R2>(x, [batch * length, d]);
+      const q = tf.mul<tf.Tensor4D>(heads(flat, b.query), 1 / Math.sqrt(headDim));
       const k = heads(flat, b.key);
       const v = heads(flat, b.value);
       const scores = tf.softmax(tf.matMul(q, k, false, true));
@@ -94,7 +95,11 @@ export function tfjsTransformerStep(spec: TransformerSpec, backend: string): Tas
   let logged = false;
   return {
     run: () => {
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(oneHot, forward()) as tf.Scalar, true, variables);
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(oneHot, forward()),
+        true,
+        variables,
+      );
       const value = loss!.dataSync()[0]!;
       loss!.dispose();
       if (!logged) logStepLoss(value, `tfjs-${backend}`);

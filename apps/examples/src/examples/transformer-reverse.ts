@@ -76,7 +76,12 @@ export type ReverseResult = {
  * `count` random sequences of `length` digits and their reversals, as int32 [count, length] tensors.
  * @example const { x, y } = reversalData(4, 8, 10, 1);
  */
-export function reversalData(count: number, length: number, vocab: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
+export function reversalData(
+  count: number,
+  length: number,
+  vocab: number,
+  seed: number,
+): { x: tf.Tensor; y: tf.Tensor } {
   // mulberry32: a small seeded generator, so the data is the same on every machine.
   let state = seed >>> 0;
   const next = (): number => {
@@ -130,7 +135,9 @@ class TokenEmbedding extends tf.layers.Layer {
   }
   call(ids: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const tokens = ids as tf.Tensor;
-    return tf.tidy(() => tf.nn.embeddingLookup(this.table!, tokens.dtype === 'int32' ? tokens : tf.cast(tokens, 'int32')));
+    return tf.tidy(() =>
+      tf.nn.embeddingLookup(this.table!, tokens.dtype === 'int32' ? tokens : tf.cast(tokens, 'int32')),
+    );
   }
 }
 
@@ -217,7 +224,7 @@ async function heldOut(
   x: tf.Tensor,
   y: tf.Tensor,
 ): Promise<{ token: number; sequence: number; first: number[] }> {
-  const predicted = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: 256 }) as tf.Tensor, -1));
+  const predicted = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: 256 }), -1));
   const right = tf.tidy(() => tf.cast(tf.equal(tf.cast(predicted, 'int32'), y), 'float32'));
   const means = tf.tidy(() => tf.stack([tf.reduceMean(right), tf.reduceMean(tf.reduceMin(right, -1))]));
   const [token, sequence] = Array.from(await means.data());

@@ -35,14 +35,12 @@ interface Case {
   readonly attentionMask?: Flat;
 }
 
-const oracle = JSON.parse(
-  readFileSync(new URL('./__fixtures__/attention-oracle.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const oracle = JSON.parse(readFileSync(new URL('./__fixtures__/attention-oracle.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 const toTensor = (f: Flat): tf.Tensor =>
-  typeof f.values[0] === 'boolean'
-    ? tf.tensor(f.values as boolean[], f.shape, 'bool')
-    : tf.tensor(f.values as number[], f.shape);
+  typeof f.values[0] === 'boolean' ? tf.tensor(f.values, f.shape, 'bool') : tf.tensor(f.values, f.shape);
 
 function expectClose(actual: tf.Tensor, expected: Flat, tolerance: number, what: string): void {
   expect(actual.shape, what).toEqual(expected.shape);

@@ -9,7 +9,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
 import type { Layer } from '../layer.js';
-import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../merge.js';
+import { Dot } from '../dot.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../merge.js';
 import { known, product, sameShape } from './config-reader.js';
 import type { ConfigReader, LayerClass, PlannedDim, PlannedWeight } from './config-reader.js';
 

@@ -8,7 +8,8 @@ import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
 import type { Layer } from '../layer.js';
-import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../merge.js';
+import { Dot } from '../dot.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../merge.js';
 import { makeEntry, planEntry } from './layer-table.js';
 
 const context = { customLayers: {} };
@@ -58,8 +59,10 @@ describe('merge layers and MultiHeadAttention in the layer table', () => {
   });
 
   it('refuses bad saved values, naming the key', () => {
-    const bad = (className: string, config: Record<string, unknown>): (() => Layer) => () =>
-      makeEntry({ className, config }, 'model.json.layers[0]', context);
+    const bad =
+      (className: string, config: Record<string, unknown>): (() => Layer) =>
+      () =>
+        makeEntry({ className, config }, 'model.json.layers[0]', context);
     expect(bad('MultiHeadAttention', { name: 'm', keyDim: 2 })).toThrow(/numHeads.*positive integer.*nothing/);
     expect(bad('MultiHeadAttention', { name: 'm', numHeads: 2, keyDim: -1 })).toThrow(tf.InvalidArgumentError);
     expect(bad('Dot', { name: 'd', axes: [1, 2, 3] })).toThrow(/axes.*a list of 3/);
