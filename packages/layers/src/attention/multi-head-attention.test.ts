@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { input } from '../functional/input.js';
 import { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { attachMask, maskOf } from '../masks.js';
+import { Model } from '../model.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 
 interface Flat {
@@ -145,6 +146,22 @@ describe('MultiHeadAttention', () => {
       [null, 5, 4],
       [null, 2, 5, 7],
     ]);
+  });
+
+  it('shows in a model summary with its output shape and parameter count', () => {
+    class Attend extends Model {
+      readonly attention = new MultiHeadAttention({ numHeads: 2, keyDim: 3, name: 'self_attention' });
+      call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        const h = x as tf.Tensor;
+        return this.attention.apply(h, h);
+      }
+    }
+    const model = new Attend();
+    model.build([null, 5, 8]);
+    const lines: string[] = [];
+    model.summary((line) => lines.push(line));
+    // 8·6 + 6 for each of query, key, value; 2·3·8 + 8 for the output projection.
+    expect(lines.some((l) => /self_attention \(MultiHeadAttention\).*\(None, 5, 8\).*218/.test(l))).toBe(true);
   });
 
   it('has a config', () => {
