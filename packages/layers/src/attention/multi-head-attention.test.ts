@@ -199,6 +199,21 @@ describe('MultiHeadAttention', () => {
         attentionMask: tf.ones([2, 3, 4], 'bool'),
       }),
     ).toThrow(/attentionMask.*\[2,3,5\].*\[2,3,4\]/);
+    // A refused input makes no weight and leaves no tensor; the layer still works afterwards.
+    const fresh = new MultiHeadAttention({ numHeads: 2, keyDim: 2 });
+    const flat = tf.ones([2, 4]);
+    const query = tf.ones([2, 3, 4]);
+    const before = tf.memory();
+    expect(() => fresh.apply(flat, flat)).toThrow(tf.InvalidArgumentError);
+    expect(fresh.built).toBe(false);
+    expect(tf.memory().numVariables).toBe(before.numVariables);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    tf.dispose(fresh.apply(query, query));
+    const built = tf.memory();
+    expect(built.numVariables).toBe(before.numVariables + 8);
+    expect(() => fresh.apply(query, query, undefined, { attentionMask: flat })).toThrow(/attentionMask/);
+    expect(tf.memory().numTensors).toBe(built.numTensors);
+    expect(fresh.apply(query, query).shape).toEqual([2, 3, 4]);
     expect(() => layer.apply(tf.ones([2, 3, 4]), tf.ones([2, 5, 4]), undefined, { causal: true } as never)).toThrow(
       /causal/,
     );
