@@ -94,13 +94,12 @@ describe('MNIST examples (short runs)', () => {
   });
 
   it('registers both training examples beside the notebook ones, and the umbrella exports the training API', () => {
-    expect(TRAINING_EXAMPLES.map((e) => e.name)).toEqual(['mnist-fit', 'mnist-custom-loop', 'mnist-cnn']);
+    // Later issues' training examples (the transformer, ...) follow the MNIST ones.
+    expect(TRAINING_EXAMPLES.map((e) => e.name).slice(0, 3)).toEqual(['mnist-fit', 'mnist-custom-loop', 'mnist-cnn']);
     expect(ALL_EXAMPLES.map((e) => e.name)).toEqual([
       ...EXAMPLES.map((e) => e.name),
       ...FORWARD_EXAMPLES.map((e) => e.name),
-      'mnist-fit',
-      'mnist-custom-loop',
-      'mnist-cnn',
+      ...TRAINING_EXAMPLES.map((e) => e.name),
     ]);
     expect(typeof tf.Sequential).toBe('function');
     expect(typeof tf.Model).toBe('function');
