@@ -107,7 +107,9 @@ describe('MultiHeadAttention', () => {
     const x = tf.random.normal([2, 3, 4], { seed: 1 });
     const a = layer.apply(x, x, undefined, { useCausalMask: true });
     const b = layer.apply([x, x], { useCausalMask: true } as never) as tf.Tensor;
-    const c = layer.apply(x, x, { useCausalMask: true } as never);
+    const c = layer.apply(x, x, { useCausalMask: true });
+    const [, withoutKey] = layer.apply(x, x, { returnAttentionScores: true });
+    expect(withoutKey.shape).toEqual([2, 2, 3, 3]);
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
     // The causal mask matters: the first query sees only the first key.

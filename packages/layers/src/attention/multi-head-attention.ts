@@ -110,6 +110,17 @@ export class MultiHeadAttention extends Layer<LayerOutput> {
     key: tf.Tensor | undefined,
     options: MultiHeadAttentionApplyOptions & { readonly returnAttentionScores: true },
   ): [tf.Tensor, tf.Tensor];
+  /** Without a key: `apply(query, value, options)`. */
+  override apply(
+    query: tf.Tensor,
+    value: tf.Tensor,
+    options: MultiHeadAttentionApplyOptions & { readonly returnAttentionScores: true },
+  ): [tf.Tensor, tf.Tensor];
+  override apply(
+    query: tf.Tensor,
+    value: tf.Tensor,
+    options: MultiHeadAttentionApplyOptions & { readonly returnAttentionScores?: false },
+  ): tf.Tensor;
   override apply(
     inputs: SymbolicTensor | readonly SymbolicTensor[],
     options?: MultiHeadAttentionApplyOptions,
