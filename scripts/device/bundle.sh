@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 exclude=$(git rev-parse --git-path info/exclude)
 grep -qx '/.device/' "$exclude" || echo '/.device/' >> "$exclude"
 rm -rf .device && mkdir -p .device/node_modules/webgpu/dist/linux-x64 .device/gl
-for check in webgpu-check conformance-check; do
+for check in webgpu-check conformance-check transformer-check; do
   apps/browser-test/node_modules/.bin/esbuild "scripts/device/$check.ts" --bundle --platform=node --format=esm --target=node20 \
     --conditions=@tapeflow/source --external:webgpu --outfile=".device/$check.mjs" --log-level=warning
 done

@@ -4,7 +4,7 @@
  * one or two samples; its times mean nothing).
  */
 
-import type { CnnFitSpec, ConvSpec, LstmSpec, MlpSpec, MnistFitSpec } from './libraries/types.js';
+import type { CnnFitSpec, ConvSpec, LstmSpec, MlpSpec, MnistFitSpec, TransformerSpec } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
 
 /** A library configuration run in its own process. */
@@ -54,7 +54,23 @@ export interface BenchConfig {
   readonly measure: MeasureOptions;
   /** A child process taking longer is killed (its results count as failed). */
   readonly childTimeoutMs: number;
+  // Issue 14 (real models II, group w-attn).
+  /** One training step of the transformer-reverse example's encoder. */
+  readonly transformer: TransformerSpec;
 }
+
+// Issue 14 (real models II, group w-attn).
+/** The transformer-reverse example's encoder and batch: 64 sequences of 8 digits, width 32, 4 heads. */
+const TRANSFORMER: TransformerSpec = {
+  batch: 64,
+  length: 8,
+  vocab: 10,
+  modelDim: 32,
+  numHeads: 4,
+  feedForwardDim: 64,
+  blocks: 2,
+  learningRate: 0.003,
+};
 
 const MLP: MlpSpec = { batch: 64, input: 784, hidden: 256, classes: 10, learningRate: 0.1 };
 
@@ -87,6 +103,8 @@ export const FULL: BenchConfig = {
   memoryBudgetMs: 30000,
   measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
   childTimeoutMs: 600000,
+  // Issue 14 (real models II, group w-attn).
+  transformer: TRANSFORMER,
 };
 
 export const QUICK: BenchConfig = {
@@ -104,6 +122,8 @@ export const QUICK: BenchConfig = {
   memoryBudgetMs: 5000,
   measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },
   childTimeoutMs: 120000,
+  // Issue 14 (real models II, group w-attn).
+  transformer: { ...TRANSFORMER, batch: 4 },
 };
 
 /** The elementwise size as the table shows it (1M for 2^20). */

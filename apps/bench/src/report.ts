@@ -183,6 +183,8 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
   checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-cpu', ratio('cnn-fit', 'tfjs-cpu'), 2.0));
   // Sequence models (issue 14, group w-seq): the LSTM's forward + backward pass ≥ 2× tfjs-wasm.
   checks.push(atLeast('LSTM forward + backward ≥ 2× tfjs-wasm', ratio('lstm', 'tfjs-wasm'), 2.0));
+  // Issue 14 (real models II, group w-attn): the transformer-encoder training step, >= 2x tfjs-wasm.
+  checks.push(atLeast('transformer encoder step ≥ 2× tfjs-wasm', ratio('transformer-step', 'tfjs-wasm'), 2.0));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

@@ -140,5 +140,17 @@ export function workloads(config: BenchConfig): Workload[] {
     task: (library) => library.lstm(lstm),
     figure: (ms) => ms,
   });
+  // Issue 14 (real models II, group w-attn): one training step of the transformer-reverse encoder.
+  const t = config.transformer;
+  list.push({
+    id: 'transformer-step',
+    label:
+      `transformer encoder step (${t.blocks} blocks, width ${t.modelDim}, ${t.numHeads} heads), batch ${t.batch} × ${t.length} tokens, Adam; ` +
+      'tfjs: attention in tfjs ops (tfjs-layers has no MultiHeadAttention), dense and layerNormalization layers',
+    unit: 'ms',
+    higherIsBetter: false,
+    task: (library) => library.transformerStep?.(t),
+    figure: (ms) => ms,
+  });
   return list;
 }

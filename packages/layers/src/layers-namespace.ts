@@ -59,3 +59,11 @@ export type {
 } from './recurrent/rnn-options.js';
 export { SimpleRNN } from './recurrent/simple-rnn.js';
 export type { SimpleRNNOptions } from './recurrent/simple-rnn.js';
+// Issue 14 (real models II): merge layers and multi-head attention (group w-attn).
+export { Add, Average, Concatenate, ElementwiseMerge, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+export { Dot } from './dot.js';
+export type { ConcatenateOptions } from './merge.js';
+export type { DotOptions } from './dot.js';
+export { MultiHeadAttention } from './attention/multi-head-attention.js';
+export type { MultiHeadAttentionApplyOptions, MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
+export type { AttentionWeights } from './attention/attention-math.js';

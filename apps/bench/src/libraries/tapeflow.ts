@@ -30,6 +30,7 @@ import type {
   MnistFitSpec,
   Task,
 } from './types.js';
+import { tapeflowTransformerStep } from './tapeflow-transformer.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -112,6 +113,8 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     cnnFit: (spec) => tapeflowCnnFit(spec),
     lstm: (spec) => tapeflowLstm(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
+    // Issue 14 (real models II, group w-attn).
+    transformerStep: (spec) => tapeflowTransformerStep(spec),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   uniform,
 } from '../data.js';
 import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, LstmSpec, MlpSpec, MnistFitSpec, Task } from './types.js';
+import { tfjsTransformerStep } from './tfjs-transformer.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
@@ -84,6 +85,8 @@ export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
     cnnFit: (spec) => tfjsCnnFit(spec),
     lstm: (spec) => tfjsLstm(spec),
     memory: () => ({ tensors: tf.memory().numTensors }),
+    // Issue 14 (real models II, group w-attn).
+    transformerStep: (spec) => tfjsTransformerStep(spec, name),
   };
 }
 

@@ -87,6 +87,24 @@ export interface LstmSpec {
   readonly units: number;
 }
 
+// Issue 14 (real models II): the transformer-encoder training step (group w-attn).
+/**
+ * The transformer-step workload: one Adam training step of the `transformer-reverse` example's encoder
+ * (token embedding + sinusoidal positions, `blocks` post-norm blocks of multi-head self-attention,
+ * residual adds, layer normalization and a relu feed-forward pair, then per-position logits into
+ * sparse softmax cross-entropy) on a fixed batch of `batch` sequences of `length` digits.
+ */
+export interface TransformerSpec {
+  readonly batch: number;
+  readonly length: number;
+  readonly vocab: number;
+  readonly modelDim: number;
+  readonly numHeads: number;
+  readonly feedForwardDim: number;
+  readonly blocks: number;
+  readonly learningRate: number;
+}
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -121,4 +139,7 @@ export interface Library {
   /** The LSTM's forward and backward pass (see LstmSpec), or undefined where the library has no LSTM. */
   lstm(spec: LstmSpec): Task | undefined;
   memory(): MemoryFigures;
+  // Issue 14 (real models II, group w-attn).
+  /** One training step of the transformer encoder (see TransformerSpec); absent where the library cannot. */
+  transformerStep?(spec: TransformerSpec): Task | undefined;
 }

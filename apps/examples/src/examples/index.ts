@@ -18,6 +18,7 @@ import * as mnistCustomLoop from './mnist-custom-loop.js';
 import * as mnistFit from './mnist-fit.js';
 import * as nonTrainable from './non-trainable.js';
 import * as sentimentLstm from './sentiment-lstm.js';
+import * as transformerReverse from './transformer-reverse.js';
 import * as watchAccessedVariables from './watch-accessed-variables.js';
 import * as watch from './watch.js';
 import * as xSquared from './x-squared.js';
@@ -84,6 +85,12 @@ export const TRAINING_EXAMPLES: readonly Example[] = [
     name: 'char-gru',
     title: 'A character-level GRU that learns to continue its text, with samples before and after (GradientTape loop)',
     run: charGru.run,
+  },
+  // Issue 14 (real models II): the transformer encoder (group w-attn).
+  {
+    name: 'transformer-reverse',
+    title: 'A two-layer transformer encoder (MultiHeadAttention, LayerNormalization) that learns to reverse digits',
+    run: transformerReverse.run,
   },
 ];
 

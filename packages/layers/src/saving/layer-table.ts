@@ -23,6 +23,7 @@ import { CONV_CLASSES } from './conv-layer-classes.js';
 import { SEQ_CLASSES } from './seq-layer-classes.js';
 // Issue 14 (real models II): recurrent layers (group w-rnn).
 import { RECURRENT_CLASSES } from './recurrent-layer-classes.js';
+import { ATTENTION_CLASSES } from './attention-layer-classes.js';
 
 export { ConfigReader, MAX_BUILD_SCALARS } from './config-reader.js';
 export type { LayerFactory, LayerPlan, PlannedDim, PlannedWeight } from './config-reader.js';
@@ -122,6 +123,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
   ...SEQ_CLASSES,
   // Issue 14 (real models II): SimpleRNN, LSTM, GRU (recurrent-layer-classes.ts, group w-rnn).
   ...RECURRENT_CLASSES,
+  // Issue 14 (real models II): merge layers and MultiHeadAttention (attention-layer-classes.ts, group w-attn).
+  ...ATTENTION_CLASSES,
   Sequential: {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),
