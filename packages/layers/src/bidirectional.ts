@@ -23,7 +23,7 @@ import type {
   SymbolicOutput,
 } from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
-import type { RecurrentApplyOptions } from './recurrent/rnn-base.js';
+import type { RecurrentApplyOptions } from './recurrent/rnn-options.js';
 import { BUILT_IN_CLASSES, makeEntry } from './saving/layer-table.js';
 
 /** How the forward and backward outputs are combined (Keras' `merge_mode`); null returns both. */
