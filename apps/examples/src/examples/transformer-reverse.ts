@@ -8,8 +8,8 @@
  * sequences, with an SVG chart of the curves. `pnpm examples transformer-reverse` runs the full version;
  * the tests run a short one.
  *
- * The token embedding is a small layer written here (a table Variable and `tf.nn.embeddingLookup`, a
- * gather whose gradient is an `unsortedSegmentSum`), standing in for Keras' `Embedding` layer.
+ * Tokens become vectors through `tf.layers.Embedding` (a gather whose gradient is an
+ * `unsortedSegmentSum`), to which the positional encoding is added.
  */
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -117,30 +117,6 @@ export function positionalEncoding(length: number, dim: number): tf.Tensor {
   return tf.tensor(values, [length, dim]);
 }
 
-/** Token ids to vectors: a [vocab, dim] table looked up with `tf.nn.embeddingLookup`. */
-class TokenEmbedding extends tf.layers.Layer {
-  static readonly className = 'TokenEmbedding';
-  private table: tf.Variable | null = null;
-  constructor(
-    readonly inputDim: number,
-    readonly outputDim: number,
-    private readonly seed: number,
-  ) {
-    super({ name: 'token_embedding' }, 'token_embedding');
-  }
-  override build(inputShape: readonly number[] | readonly (readonly number[])[]): void {
-    const init = tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.seed });
-    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], init);
-    super.build(inputShape);
-  }
-  call(ids: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const tokens = ids as tf.Tensor;
-    return tf.tidy(() =>
-      tf.nn.embeddingLookup(this.table!, tokens.dtype === 'int32' ? tokens : tf.cast(tokens, 'int32')),
-    );
-  }
-}
-
 /**
  * One post-norm encoder block: self-attention and a feed-forward pair, each with a residual `Add`
  * and a LayerNormalization (Keras' `TransformerEncoder` of its guides, written with its layers).
@@ -180,7 +156,7 @@ export class EncoderBlock extends tf.Model {
  */
 export class ReverseTransformer extends tf.Model {
   static override readonly className = 'ReverseTransformer';
-  readonly embedding: TokenEmbedding;
+  readonly embedding: tf.layers.Embedding;
   readonly blocks: EncoderBlock[];
   readonly logits: tf.layers.Dense;
   private readonly positions: tf.Tensor;
@@ -188,7 +164,10 @@ export class ReverseTransformer extends tf.Model {
   constructor(config: ReverseConfig) {
     super({ name: 'reverse_transformer' });
     const { modelDim, numHeads, feedForwardDim, seed } = config;
-    this.embedding = new TokenEmbedding(config.vocab, modelDim, seed);
+    this.embedding = new tf.layers.Embedding(config.vocab, modelDim, {
+      name: 'token_embedding',
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+    });
     this.blocks = [1, 2].map((block) => new EncoderBlock(modelDim, numHeads, feedForwardDim, seed + 100 * block));
     this.logits = new tf.layers.Dense(config.vocab, { seed: seed + 1000 });
     this.positions = positionalEncoding(config.length, modelDim);
