@@ -68,7 +68,10 @@ export class SymbolicTensor {
   }
 }
 
-/** Whether `value` is a SymbolicTensor or a non-empty array whose first element is one. */
+/**
+ * Whether `value` is a SymbolicTensor or an array holding one (an array mixing symbolic and concrete
+ * tensors is then refused by `applySymbolic`, naming the concrete one).
+ */
 export function isSymbolicInput(value: unknown): value is SymbolicTensor | readonly SymbolicTensor[] {
-  return value instanceof SymbolicTensor || (Array.isArray(value) && value[0] instanceof SymbolicTensor);
+  return value instanceof SymbolicTensor || (Array.isArray(value) && value.some((v) => v instanceof SymbolicTensor));
 }

@@ -9,7 +9,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
 import type * as losses from '../losses.js';
 import { get as getLoss } from '../losses.js';
 import type { MetricName } from '../metrics.js';
@@ -115,7 +115,10 @@ function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): 
  * compiled with the saved settings when there are any (Node only). `dir` may be a `file://` URL.
  * @example const model = await tf.loadModel('./my-model'); model.predict(x);
  */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Model> {
+export async function loadModel<Output extends LayerOutput = tf.Tensor>(
+  dir: string,
+  options: LoadModelOptions = {},
+): Promise<Model<Output>> {
   const op = 'loadModel';
   tf.checkOptions(op, options, OPTIONS);
   const path = localPath(op, 'dir', dir);
@@ -170,7 +173,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
         // The optimizer was made here for this model: hand it over so the model disposes it.
         model.adoptOptimizer();
       }
-      return model;
+      // The saved outputs decide what the model returns; the caller names it (one Tensor by default).
+      return model as unknown as Model<Output>;
     } catch (error) {
       model.dispose();
       throw error;

@@ -9,7 +9,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
 import type { Compiled } from '../training/compile.js';
 import { localPath, nameFromFile, openRegularFile, parseFileJson, quoteFromFile } from './files.js';
 import type { OpenedFile } from './files.js';
@@ -22,8 +22,8 @@ export { FORMAT, MODEL_FILE };
 export type { ModelJson } from './read-model.js';
 
 /** The model surface saving reads. */
-export interface SavableModel extends Layer {
-  readonly layers: Layer[];
+export interface SavableModel extends Layer<LayerOutput> {
+  readonly layers: readonly Layer<LayerOutput>[];
   readonly compiled: Compiled | null;
 }
 

@@ -1,0 +1,152 @@
+/**
+ * @file What a functional Model (`new tf.Model({ inputs, outputs })`) does with its graph, kept out of
+ * model.ts: checking the concrete tensors fed to it against its inputs (count, rank, fixed dimensions
+ * and dtype, naming the input), arranging data given as a Tensor, an array or a record by input /
+ * output name (Keras' `fit(x={'a': ...})`) in graph order, and Keras' functional config
+ * (`layers` with `inboundNodes`, `inputLayers`, `outputLayers`) for `model.save`.
+ */
+
+import * as tf from '@tapeflow/tensor-core/internal';
+import type { ConfigValue, Layer, LayerConfig, LayerOutput } from '../layer.js';
+import { SymbolicTensor } from './symbolic-tensor.js';
+import type { GraphNode } from './symbolic-tensor.js';
+import { nodeInputs } from './graph.js';
+import type { FunctionalGraph } from './graph.js';
+
+/**
+ * Data for a model with several inputs or outputs: one Tensor (one input), an array in the order of
+ * the model's inputs (outputs), or a record keyed by their names (Keras).
+ * @example await model.fit({ title: titles, body: bodies }, [priority, department])
+ */
+export type ModelData = tf.Tensor | readonly tf.Tensor[] | Readonly<Record<string, tf.Tensor>>;
+
+function describe(value: unknown): string {
+  if (value instanceof SymbolicTensor) return `${value.toString()} (a symbolic tensor; feed concrete tensors)`;
+  if (value instanceof tf.Tensor) return `a Tensor of shape ${tf.formatShape(value.shape)}`;
+  return tf.describeValue(value);
+}
+
+/**
+ * `data` as one tensor per name, in `names` order (what the model's inputs or outputs are called).
+ * `argument` names the data in messages (`x`, `y`, `validationData[0]`).
+ */
+export function arrangeData(op: string, argument: string, data: unknown, names: readonly string[]): tf.Tensor[] {
+  const expected =
+    names.length === 1
+      ? `a Tensor for the input '${names[0]!}' (or an array or record of one)`
+      : `${names.length} tensors [${names.map((n) => `'${n}'`).join(', ')}], as an array in that order or a record by name`;
+  if (data instanceof tf.Tensor) {
+    if (names.length !== 1) tf.invalidArgument(op, argument, expected, `one Tensor of shape ${tf.formatShape(data.shape)}`);
+    return [data];
+  }
+  if (Array.isArray(data)) {
+    if (data.length !== names.length) tf.invalidArgument(op, argument, expected, `an array of ${data.length}`);
+    data.forEach((t: unknown, i) => {
+      if (!(t instanceof tf.Tensor))
+        tf.invalidArgument(op, `${argument}[${i}]`, `a Tensor for '${names[i]!}'`, describe(t));
+    });
+    return data as tf.Tensor[];
+  }
+  if (typeof data === 'object' && data !== null && !(data instanceof SymbolicTensor)) {
+    const record = data as Record<string, unknown>;
+    const unknown = Object.keys(record).filter((k) => !names.includes(k));
+    if (unknown.length > 0)
+      tf.invalidArgument(
+        op,
+        argument,
+        `keys among [${names.map((n) => `'${n}'`).join(', ')}]`,
+        `the unknown key(s) ${unknown.map((k) => `'${k}'`).join(', ')}`,
+      );
+    return names.map((name) => {
+      const value = Object.hasOwn(record, name) ? record[name] : undefined;
+      if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, `${argument}.${name}`, 'a Tensor', describe(value));
+      return value as tf.Tensor;
+    });
+  }
+  return tf.invalidArgument(op, argument, expected, describe(data));
+}
+
+/**
+ * Checks concrete tensors fed to the graph's inputs: their number, then each one's rank, fixed
+ * dimensions and dtype against its `tf.input`, naming the input.
+ */
+export function checkFeed(op: string, graph: FunctionalGraph, values: readonly unknown[]): void {
+  if (values.length !== graph.inputs.length) {
+    tf.invalidArgument(
+      op,
+      'inputs',
+      `${graph.inputs.length} tensor(s), one per model input [${graph.inputNames.map((n) => `'${n}'`).join(', ')}]`,
+      `${values.length}`,
+    );
+  }
+  graph.inputs.forEach((input, i) => {
+    const value = values[i];
+    const name = graph.inputNames[i]!;
+    const argument = graph.inputs.length === 1 ? 'inputs' : `inputs[${i}]`;
+    if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, `a Tensor for the input '${name}'`, describe(value));
+    tf.assertLiveTensor(value, op, argument);
+    const wanted = `[${input.shape.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
+    const fits =
+      value.rank === input.rank && input.shape.every((d, axis) => d === null || d === value.shape[axis]);
+    if (!fits)
+      tf.invalidArgument(
+        op,
+        argument,
+        `a tensor of shape ${wanted} for the input '${name}' (null: any size)`,
+        `shape ${tf.formatShape(value.shape)}`,
+      );
+    if (value.dtype !== input.dtype)
+      tf.invalidArgument(op, argument, `dtype ${input.dtype} for the input '${name}'`, `dtype ${value.dtype}`);
+  });
+}
+
+/** Each layer's calls (nodes) in the graph, in graph order: a node's index is its place in its layer's list. */
+export function nodesByLayer(graph: FunctionalGraph): Map<Layer<LayerOutput>, GraphNode[]> {
+  const byLayer = new Map<Layer<LayerOutput>, GraphNode[]>();
+  for (const node of graph.nodes) {
+    const list = byLayer.get(node.layer) ?? [];
+    list.push(node);
+    byLayer.set(node.layer, list);
+  }
+  return byLayer;
+}
+
+/** Where a symbolic tensor comes from, as Keras' `keras_history`: [layer name, node index, tensor index]. */
+export function historyOf(
+  t: SymbolicTensor,
+  graph: FunctionalGraph,
+  byLayer: ReadonlyMap<Layer<LayerOutput>, readonly GraphNode[]>,
+): [string, number, number] {
+  if (t.node === null) return [graph.inputLayers[graph.inputs.indexOf(t)]!.name, 0, 0];
+  return [t.node.layer.name, byLayer.get(t.node.layer)!.indexOf(t.node), t.outputIndex];
+}
+
+/**
+ * Keras' functional config: each layer with its `inboundNodes` (per call, one
+ * `[layer, nodeIndex, tensorIndex, kwargs]` per input tensor; the first entry's kwargs hold the call's
+ * options, a symbolic one as its `[layer, nodeIndex, tensorIndex]`), then `inputLayers` and
+ * `outputLayers` as such triples.
+ */
+export function functionalConfig(graph: FunctionalGraph, base: LayerConfig): LayerConfig {
+  const byLayer = nodesByLayer(graph);
+  const history = (t: SymbolicTensor): ConfigValue => historyOf(t, graph, byLayer);
+  const layers = graph.layers.map((layer) => {
+    const inboundNodes = (byLayer.get(layer) ?? []).map((node) => {
+      const kwargs: Record<string, ConfigValue> = {};
+      for (const [key, value] of Object.entries(node.options)) {
+        if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') kwargs[key] = value;
+      }
+      for (const [key, t] of Object.entries(node.tensorOptions)) kwargs[key] = history(t);
+      return nodeInputs(node).map((t, i) => [...historyOf(t, graph, byLayer), i === 0 ? kwargs : {}]);
+    });
+    return { className: layer.className, name: layer.name, config: layer.getConfig(), inboundNodes };
+  });
+  return {
+    ...base,
+    layers,
+    inputLayers: graph.inputs.map(history),
+    outputLayers: graph.outputs.map(history),
+    ...(graph.inputStructure === 'record' ? { inputNames: [...graph.inputNames] } : {}),
+    ...(graph.outputStructure === 'record' ? { outputNames: [...graph.outputNames] } : {}),
+  };
+}
