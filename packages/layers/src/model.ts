@@ -34,8 +34,7 @@ import { formatFunctionalSummary } from './functional/functional-summary.js';
 export type ModelOptions = LayerOptions;
 
 /** The symbolic tensors of a functional model's inputs or outputs: one, an array, or a record by name. */
-export type SymbolicStructure =
-  SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
+export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
 
 /**
  * The arguments of a functional model (Keras' `keras.Model(inputs, outputs)`): `tf.input` tensors,
@@ -100,12 +99,13 @@ abstract class Model<Output extends LayerOutput = tf.Tensor> extends Layer<Outpu
   constructor(options: ModelOptions | FunctionalModelArgs = {}, kind?: string) {
     const op = new.target.name;
     let graph: FunctionalGraph | null = null;
-    let layerOptions: ModelOptions = options as ModelOptions;
+    let layerOptions: ModelOptions = options;
     if (isFunctionalArgs(options)) {
       const { inputs, outputs, ...rest } = options;
       tf.checkOptions(op, rest, LAYER_RULES);
       if (inputs === undefined) tf.invalidArgument(op, 'inputs', 'tf.input tensors', 'undefined');
-      if (outputs === undefined) tf.invalidArgument(op, 'outputs', 'symbolic tensors computed from the inputs', 'undefined');
+      if (outputs === undefined)
+        tf.invalidArgument(op, 'outputs', 'symbolic tensors computed from the inputs', 'undefined');
       graph = buildGraph(op, inputs, outputs);
       layerOptions = rest;
     } else {

@@ -73,7 +73,7 @@ export function applySymbolic(
         const probes = list.map((t) => probeTensor(t, size));
         const probeOptions: Record<string, unknown> = { ...plainOptions };
         for (const key of tensorKeys) probeOptions[key] = probeTensor(tensorOptions[key]!, size);
-        const output = layer.apply(Array.isArray(inputs) ? probes : probes[0]!, probeOptions as ApplyOptions);
+        const output = layer.apply(Array.isArray(inputs) ? probes : probes[0]!, probeOptions);
         returnedArray = Array.isArray(output);
         const outputs = Array.isArray(output) ? output : [output];
         shapes.push(outputs.map((t) => t.shape.slice()));
@@ -85,7 +85,7 @@ export function applySymbolic(
   const node: GraphNode = {
     layer,
     inputs: Array.isArray(inputs) ? [...list] : inputs,
-    options: plainOptions as ApplyOptions,
+    options: plainOptions,
     tensorOptions,
   };
   const [first, second] = shapes as [(readonly number[])[], (readonly number[])[]];

@@ -36,7 +36,8 @@ export function arrangeData(op: string, argument: string, data: unknown, names: 
       ? `a Tensor for the input '${names[0]!}' (or an array or record of one)`
       : `${names.length} tensors [${names.map((n) => `'${n}'`).join(', ')}], as an array in that order or a record by name`;
   if (data instanceof tf.Tensor) {
-    if (names.length !== 1) tf.invalidArgument(op, argument, expected, `one Tensor of shape ${tf.formatShape(data.shape)}`);
+    if (names.length !== 1)
+      tf.invalidArgument(op, argument, expected, `one Tensor of shape ${tf.formatShape(data.shape)}`);
     return [data];
   }
   if (Array.isArray(data)) {
@@ -83,11 +84,11 @@ export function checkFeed(op: string, graph: FunctionalGraph, values: readonly u
     const value = values[i];
     const name = graph.inputNames[i]!;
     const argument = graph.inputs.length === 1 ? 'inputs' : `inputs[${i}]`;
-    if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, argument, `a Tensor for the input '${name}'`, describe(value));
+    if (!(value instanceof tf.Tensor))
+      tf.invalidArgument(op, argument, `a Tensor for the input '${name}'`, describe(value));
     tf.assertLiveTensor(value, op, argument);
     const wanted = `[${input.shape.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
-    const fits =
-      value.rank === input.rank && input.shape.every((d, axis) => d === null || d === value.shape[axis]);
+    const fits = value.rank === input.rank && input.shape.every((d, axis) => d === null || d === value.shape[axis]);
     if (!fits)
       tf.invalidArgument(
         op,

@@ -101,7 +101,8 @@ function normalize(
   if (Array.isArray(value)) {
     if (value.length === 0) tf.invalidArgument(op, argument, `${expected} (at least one)`, 'an empty array');
     value.forEach((v: unknown, i) => {
-      if (!(v instanceof SymbolicTensor)) tf.invalidArgument(op, `${argument}[${i}]`, 'a SymbolicTensor', describeGiven(v));
+      if (!(v instanceof SymbolicTensor))
+        tf.invalidArgument(op, `${argument}[${i}]`, 'a SymbolicTensor', describeGiven(v));
     });
     return { list: value as SymbolicTensor[], structure: 'array', names: value.map(() => null) };
   }
@@ -109,7 +110,8 @@ function normalize(
     const entries = Object.entries(value);
     if (entries.length === 0) tf.invalidArgument(op, argument, `${expected} (at least one)`, 'an empty object');
     entries.forEach(([key, v]) => {
-      if (!(v instanceof SymbolicTensor)) tf.invalidArgument(op, `${argument}.${key}`, 'a SymbolicTensor', describeGiven(v));
+      if (!(v instanceof SymbolicTensor))
+        tf.invalidArgument(op, `${argument}.${key}`, 'a SymbolicTensor', describeGiven(v));
     });
     return {
       list: entries.map(([, v]) => v as SymbolicTensor),

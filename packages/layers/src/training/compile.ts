@@ -48,8 +48,7 @@ const COMPILE_RULES: tf.OptionSchema<CompileArgs> = {
     kind: 'custom',
     check: (value) =>
       (Array.isArray(value) && value.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) ||
-      (isRecord(value) &&
-        Object.values(value).every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))
+      (isRecord(value) && Object.values(value).every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))
         ? undefined
         : 'an array or a record by output name of finite numbers >= 0',
   },
@@ -181,13 +180,23 @@ function perOutput<T>(
   const list = names.map((n) => `'${n}'`).join(', ');
   if (Array.isArray(value)) {
     if (value.length !== names.length)
-      tf.invalidArgument('compile', argument, `one entry per model output (${names.length}: [${list}])`, `${value.length}`);
+      tf.invalidArgument(
+        'compile',
+        argument,
+        `one entry per model output (${names.length}: [${list}])`,
+        `${value.length}`,
+      );
     return (value as readonly T[]).map((v, i) => ({ value: v, argument: `${argument}[${i}]` }));
   }
   const record = value as Readonly<Record<string, T>>;
   const unknown = Object.keys(record).filter((k) => !names.includes(k));
   if (unknown.length > 0)
-    tf.invalidArgument('compile', argument, `keys among the output names [${list}]`, `the key(s) ${unknown.map((k) => `'${k}'`).join(', ')}`);
+    tf.invalidArgument(
+      'compile',
+      argument,
+      `keys among the output names [${list}]`,
+      `the key(s) ${unknown.map((k) => `'${k}'`).join(', ')}`,
+    );
   return names.map((name) => {
     if (Object.hasOwn(record, name)) return { value: record[name]!, argument: `${argument}.${name}` };
     if (fallback === undefined)
@@ -201,7 +210,12 @@ function checkMetricNames(names: readonly string[], argument: string): void {
   if (duplicate !== undefined)
     tf.invalidArgument('compile', argument, 'distinct metric names (they are history keys)', `'${duplicate}' twice`);
   if (names.includes('loss'))
-    tf.invalidArgument('compile', argument, "names other than 'loss' (the history's loss key)", "a metric named 'loss'");
+    tf.invalidArgument(
+      'compile',
+      argument,
+      "names other than 'loss' (the history's loss key)",
+      "a metric named 'loss'",
+    );
 }
 
 /**
@@ -231,13 +245,7 @@ export function resolveCompileArgs(args: CompileArgs, outputNames: readonly stri
     Array.isArray(metricList) && metricList.length > 0 && metricList.every(Array.isArray)
       ? perOutput<readonly MetricIdentifier[]>('args.metrics', metricList, outputNames, () => false)
       : isRecord(metricList)
-        ? perOutput<readonly MetricIdentifier[]>(
-            'args.metrics',
-            metricList as Readonly<Record<string, readonly MetricIdentifier[]>>,
-            outputNames,
-            () => false,
-            [],
-          )
+        ? perOutput<readonly MetricIdentifier[]>('args.metrics', metricList, outputNames, () => false, [])
         : outputNames.map(() => ({ value: metricList as readonly MetricIdentifier[], argument: 'args.metrics' }));
   const outputs: CompiledOutput[] = outputNames.map((name, o) => {
     const identifier = lossEntries[o]!.value;

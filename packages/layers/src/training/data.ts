@@ -61,12 +61,7 @@ export function outputList(output: LayerOutput): tf.Tensor[] {
  * Checks that every tensor of `xs` and `ys` is live, of rank >= 1, and that all share one number of
  * samples (> 0), naming the one that differs; returns it. `xNames` / `yNames` label them in messages.
  */
-export function checkData(
-  op: string,
-  xs: readonly tf.Tensor[],
-  ys: readonly tf.Tensor[] | null,
-  prefix = '',
-): number {
+export function checkData(op: string, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[] | null, prefix = ''): number {
   const label = (side: 'x' | 'y', list: readonly tf.Tensor[], i: number): string =>
     `${prefix}${list.length === 1 ? side : `${side}[${i}]`}`;
   let samples = -1;
