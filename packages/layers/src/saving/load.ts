@@ -142,7 +142,7 @@ export async function loadModel<Output extends LayerOutput = tf.Tensor>(
     checkPlan(plan, header, weights.display);
     // Exactly the data section the header declares, which the file's size and the plan bound.
     const tensors = await readSafetensorsData(op, weights, header);
-    let model: Layer;
+    let model: Layer<LayerOutput>;
     try {
       model = makeEntry(json.modelConfig, 'modelConfig', context);
     } catch (error) {
@@ -166,7 +166,20 @@ export async function loadModel<Output extends LayerOutput = tf.Tensor>(
             training.optimizer?.className ?? 'rmsprop',
             training.optimizer?.config ?? {},
           );
-          model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
+          const outputs = training.outputs;
+          if (outputs === undefined) {
+            model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
+          } else {
+            // One loss, weight and metric list per output, by output name (issue 14).
+            const byName = <T>(pick: (o: NonNullable<typeof outputs>[number]) => T): Record<string, T> =>
+              Object.fromEntries(outputs.map((o) => [o.name, pick(o)]));
+            model.compile({
+              optimizer,
+              loss: byName((o) => getLoss(o.loss as losses.LossName, o.lossOptions ?? {})),
+              lossWeights: byName((o) => o.weight ?? 1),
+              metrics: byName((o) => (o.metrics ?? []) as MetricName[]),
+            });
+          }
         } catch (error) {
           throw inModelJson(error);
         }
