@@ -40,3 +40,5 @@ export type {
 } from './convolutional.js';
 export { AveragePooling2D, MaxPooling2D, Pooling2D, UpSampling2D, ZeroPadding2D } from './pooling-layers.js';
 export type { Pooling2DOptions, ZeroPadding2DPadding } from './pooling-layers.js';
+// Issue 14 (functional API, group w-func): the layer standing for a tf.input in a functional model.
+export { InputLayer } from './functional/graph.js';

@@ -443,3 +443,5 @@ export type ModelConstructor = Omit<typeof Model, 'prototype'> & {
 type ModelExport<Output extends LayerOutput = tf.Tensor> = Model<Output>;
 const ModelExport = Model as unknown as ModelConstructor;
 export { ModelExport as Model };
+/** The class behind `tf.Model` as a type (its instances; `tf.Model` names the same type). */
+export type { Model as ModelBase };
