@@ -54,13 +54,33 @@ export function applySymbolic(
     }
   });
   // Tensors among the options: symbolic ones are graph edges too; a concrete one cannot be recorded.
-  const tensorOptions: Record<string, SymbolicTensor> = {};
+  // An array holding one (an RNN's initialState) is recorded as an array of symbolic tensors.
+  const tensorOptions: Record<string, SymbolicTensor | readonly SymbolicTensor[]> = {};
   const plainOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
+    const list: readonly unknown[] = Array.isArray(value) ? value : [value];
+    list.forEach((item, i) => {
+      if (item instanceof tf.Tensor)
+        tf.invalidArgument(
+          op,
+          Array.isArray(value) ? `options.${key}[${i}]` : `options.${key}`,
+          'a SymbolicTensor (the inputs are symbolic)',
+          describeMixed(item),
+        );
+    });
     if (value instanceof SymbolicTensor) tensorOptions[key] = value;
-    else if (value instanceof tf.Tensor)
-      tf.invalidArgument(op, `options.${key}`, 'a SymbolicTensor (the inputs are symbolic)', describeMixed(value));
-    else plainOptions[key] = value;
+    else if (Array.isArray(value) && value.some((v) => v instanceof SymbolicTensor)) {
+      value.forEach((v: unknown, i) => {
+        if (!(v instanceof SymbolicTensor))
+          tf.invalidArgument(
+            op,
+            `options.${key}[${i}]`,
+            'a SymbolicTensor, as the rest of the array',
+            describeMixed(v),
+          );
+      });
+      tensorOptions[key] = value as SymbolicTensor[];
+    } else plainOptions[key] = value;
   }
   const tensorKeys = Object.keys(tensorOptions);
   const shapes: (readonly number[])[][] = [];
@@ -72,7 +92,12 @@ export function applySymbolic(
       for (const size of PROBE_SIZES) {
         const probes = list.map((t) => probeTensor(t, size));
         const probeOptions: Record<string, unknown> = { ...plainOptions };
-        for (const key of tensorKeys) probeOptions[key] = probeTensor(tensorOptions[key]!, size);
+        for (const key of tensorKeys) {
+          const value = tensorOptions[key]!;
+          probeOptions[key] = Array.isArray(value)
+            ? value.map((t: SymbolicTensor) => probeTensor(t, size))
+            : probeTensor(value as SymbolicTensor, size);
+        }
         const output = layer.apply(Array.isArray(inputs) ? probes : probes[0]!, probeOptions);
         returnedArray = Array.isArray(output);
         const outputs = Array.isArray(output) ? output : [output];

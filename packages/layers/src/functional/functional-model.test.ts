@@ -14,6 +14,7 @@ import { Sequential } from '../sequential.js';
 import { Adam } from '../optimizers/index.js';
 import type { LossIdentifier } from '../training/compile.js';
 import { input } from './input.js';
+import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Fork, Gate, Join, MaskSpy, NonZeroMask } from './__fixtures__/test-layers.js';
 
 const near = (a: tf.Tensor, b: tf.Tensor, tolerance = 1e-5): void => {
@@ -104,6 +105,21 @@ describe('functional graph', () => {
     // Not fed as an input: the gate's source is disconnected.
     expect(() => new Model({ inputs: x, outputs: gated })).toThrow(
       /graph disconnected: cannot obtain the value of the input 'gate_values'.*at layer 'gate/,
+    );
+  });
+
+  it('an array of symbolic tensors among the call options (an initialState) is fed as an array', () => {
+    const x = input({ shape: [2], name: 'x_values' });
+    const g1 = input({ shape: [2], name: 'first_gate' });
+    const g2 = input({ shape: [2], name: 'second_gate' });
+    const gated = new Gate().apply(x, { gate: [g1, g2] });
+    expect(gated.node!.tensorOptions).toEqual({ gate: [g1, g2] });
+    const model = new Model({ inputs: [x, g1, g2], outputs: gated });
+    const result = model.apply([tf.tensor([[1, 2]]), tf.tensor([[3, 4]]), tf.tensor([[-1, 0.5]])]);
+    expect(result.arraySync()).toEqual([[-3, 4]]);
+    const mixed: unknown = [g1, tf.ones([1, 2])];
+    expect(() => new Gate().apply(x, { gate: mixed as SymbolicTensor[] })).toThrow(
+      /argument 'options.gate\[1\]' expected a SymbolicTensor/,
     );
   });
 

@@ -137,7 +137,8 @@ export function functionalConfig(graph: FunctionalGraph, base: LayerConfig): Lay
       for (const [key, value] of Object.entries(node.options)) {
         if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') kwargs[key] = value;
       }
-      for (const [key, t] of Object.entries(node.tensorOptions)) kwargs[key] = history(t);
+      for (const [key, t] of Object.entries(node.tensorOptions))
+        kwargs[key] = Array.isArray(t) ? t.map(history) : history(t as SymbolicTensor);
       return nodeInputs(node).map((t, i) => [...historyOf(t, graph, byLayer), i === 0 ? kwargs : {}]);
     });
     return { className: layer.className, name: layer.name, config: layer.getConfig(), inboundNodes };

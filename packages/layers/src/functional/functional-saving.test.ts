@@ -54,7 +54,8 @@ function everything(): Model<tf.Tensor[]> {
   const values = input({ shape: [3], name: 'values' });
   const gateValues = input({ shape: [3], name: 'gate_values' });
   const [doubled, negated] = new Fork({ name: 'fork' }).apply(inner.apply(values));
-  const gated = new Gate({ name: 'gate' }).apply(doubled!, { gate: gateValues });
+  const once = new Gate({ name: 'gate' }).apply(doubled!, { gate: gateValues });
+  const gated = new Gate({ name: 'gate_twice' }).apply(once, { gate: [gateValues, gateValues] });
   const joined = new Join({ name: 'join' }).apply([gated, negated!]);
   const out = new Dense(2, { name: 'out', seed: 5 }).apply(joined);
   return new Model<tf.Tensor[]>({ inputs: [values, gateValues], outputs: [out, negated!], name: 'everything' });

@@ -79,7 +79,7 @@ export function nodeInputs(node: GraphNode): readonly SymbolicTensor[] {
 
 /** Every symbolic tensor a node reads: its inputs, then the tensors among its options. */
 export function nodeSources(node: GraphNode): readonly SymbolicTensor[] {
-  return [...nodeInputs(node), ...Object.values(node.tensorOptions)];
+  return [...nodeInputs(node), ...Object.values(node.tensorOptions).flat()];
 }
 
 function describeGiven(value: unknown): string {
@@ -232,7 +232,8 @@ export function checkUniqueNames(op: string, layers: readonly Layer<LayerOutput>
 /** Replaces each SymbolicTensor among a node's options by its concrete value. */
 function concreteOptions(node: GraphNode, valueOf: (t: SymbolicTensor) => tf.Tensor, training: boolean | undefined) {
   const options: Record<string, unknown> = { ...node.options };
-  for (const [key, t] of Object.entries(node.tensorOptions)) options[key] = valueOf(t);
+  for (const [key, t] of Object.entries(node.tensorOptions))
+    options[key] = Array.isArray(t) ? t.map(valueOf) : valueOf(t as SymbolicTensor);
   // A training flag fixed when the layer was called in the graph wins (Keras); else the model call's.
   if (node.options.training === undefined && training !== undefined) options.training = training;
   return options as ApplyOptions;

@@ -18,8 +18,11 @@ export interface GraphNode {
   readonly inputs: SymbolicTensor | readonly SymbolicTensor[];
   /** The call's options other than tensors (training, and the layer's own keyword arguments). */
   readonly options: ApplyOptions;
-  /** Extra symbolic tensors the call consumed besides `inputs` (an attention mask), by option key. */
-  readonly tensorOptions: Readonly<Record<string, SymbolicTensor>>;
+  /**
+   * Extra symbolic tensors the call consumed besides `inputs`, by option key: one (an attention mask)
+   * or an array of them (an RNN's `initialState`).
+   */
+  readonly tensorOptions: Readonly<Record<string, SymbolicTensor | readonly SymbolicTensor[]>>;
 }
 
 /**

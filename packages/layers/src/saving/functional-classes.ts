@@ -38,7 +38,7 @@ interface PlannedNode {
   readonly layer: string;
   readonly index: number;
   readonly inputs: readonly Reference[];
-  readonly kwargs: Readonly<Record<string, Reference | string | number | boolean>>;
+  readonly kwargs: Readonly<Record<string, Reference | readonly Reference[] | string | number | boolean>>;
 }
 
 /** A layer entry of the config, checked. */
@@ -139,10 +139,19 @@ function check(r: ConfigReader, config: LayerConfig): Checked {
       const kwargsValue = Array.isArray((call as unknown[])[0]) ? ((call as unknown[][])[0]![3] ?? {}) : {};
       if (!isObject(kwargsValue))
         tf.invalidArgument(at, `${field}[0][3]`, 'an object of call options', describeFromFile(kwargsValue));
-      const kwargs: Record<string, Reference | string | number | boolean> = {};
+      const kwargs: Record<string, Reference | readonly Reference[] | string | number | boolean> = {};
       for (const [key, value] of Object.entries(kwargsValue)) {
+        const kwarg = `${field}[0][3].${key}`;
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') kwargs[key] = value;
-        else kwargs[key] = reference(at, `${field}[0][3].${key}`, value, false);
+        // A list of references (an RNN's initialState) starts with a list; one reference with a name.
+        else if (
+          Array.isArray(value) &&
+          value.length > 0 &&
+          value.length <= MAX_OUTPUT_INDEX &&
+          Array.isArray(value[0])
+        )
+          kwargs[key] = value.map((item, k) => reference(at, `${kwarg}[${k}]`, item, false));
+        else kwargs[key] = reference(at, kwarg, value, false);
       }
       return { layer: name, index: n, inputs: refs, kwargs };
     });
@@ -185,8 +194,11 @@ function check(r: ConfigReader, config: LayerConfig): Checked {
   for (const entry of entries) {
     entry.nodes.forEach((node, n) => {
       node.inputs.forEach((ref, k) => resolveRef(ref, entry.where, `inboundNodes[${n}][${k}]`));
-      for (const [key, value] of Object.entries(node.kwargs))
-        if (typeof value === 'object') resolveRef(value, entry.where, `inboundNodes[${n}][0][3].${key}`);
+      for (const [key, value] of Object.entries(node.kwargs)) {
+        const kwarg = `inboundNodes[${n}][0][3].${key}`;
+        if (Array.isArray(value)) value.forEach((ref, k) => resolveRef(ref, entry.where, `${kwarg}[${k}]`));
+        else if (typeof value === 'object') resolveRef(value as Reference, entry.where, kwarg);
+      }
     });
   }
   const refList = (field: string, allowOnlyInputs: boolean): Reference[] => {
@@ -209,7 +221,9 @@ function check(r: ConfigReader, config: LayerConfig): Checked {
   const readers = new Map<string, PlannedNode[]>();
   const sources = (node: PlannedNode): Reference[] => [
     ...node.inputs,
-    ...Object.values(node.kwargs).filter((v): v is Reference => typeof v === 'object'),
+    ...Object.values(node.kwargs)
+      .filter((v): v is Reference | readonly Reference[] => typeof v === 'object')
+      .flat(),
   ];
   for (const node of all) {
     const from = sources(node).filter((ref) => byName.get(ref.layer)!.className !== 'InputLayer');
@@ -343,8 +357,14 @@ function makeFunctional(r: ConfigReader, config: LayerConfig, context: Context):
       const field = `inboundNodes[${node.index}]`;
       const args = node.inputs.map((ref, k) => valueOf(ref, entry.where, `${field}[${k}]`));
       const options: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(node.kwargs))
-        options[key] = typeof value === 'object' ? valueOf(value, entry.where, `${field}[0][3].${key}`) : value;
+      for (const [key, value] of Object.entries(node.kwargs)) {
+        const kwarg = `${field}[0][3].${key}`;
+        options[key] = Array.isArray(value)
+          ? value.map((ref, k) => valueOf(ref, entry.where, `${kwarg}[${k}]`))
+          : typeof value === 'object'
+            ? valueOf(value as Reference, entry.where, kwarg)
+            : value;
+      }
       const output = layer.apply(args.length === 1 ? args[0]! : args, options);
       values.set(`${node.layer}\u0000${node.index}`, Array.isArray(output) ? output : [output]);
     }

@@ -33,15 +33,18 @@ export class Fork extends Layer<tf.Tensor[]> {
   }
 }
 
-/** Options of `Gate.apply`: a tensor multiplied into the output, symbolic in a functional model. */
+/**
+ * Options of `Gate.apply`: a tensor multiplied into the output (or several, as an RNN's
+ * `initialState` is a list), symbolic in a functional model.
+ */
 export interface GateOptions extends ApplyOptions {
-  readonly gate?: tf.Tensor | SymbolicTensor;
+  readonly gate?: tf.Tensor | SymbolicTensor | readonly tf.Tensor[] | readonly SymbolicTensor[];
 }
 
-/** Multiplies its input by the `gate` call option, as attention takes `attentionMask`. */
+/** Multiplies its input by the `gate` call option(s), as attention takes `attentionMask`. */
 export class Gate extends Layer {
   static readonly className: string = 'Gate';
-  private gate: tf.Tensor | null = null;
+  private gate: readonly tf.Tensor[] = [];
   constructor(options: LayerOptions = {}) {
     super(options, 'gate');
   }
@@ -49,19 +52,20 @@ export class Gate extends Layer {
   override apply(inputs: SymbolicTensor, options?: GateOptions): SymbolicTensor;
   override apply(inputs: tf.Tensor, options?: GateOptions): tf.Tensor;
   override apply(inputs: tf.Tensor | SymbolicTensor, options: GateOptions = {}): tf.Tensor | SymbolicTensor {
-    if (isSymbolicInput(inputs) || options.gate instanceof SymbolicTensor)
+    if (isSymbolicInput(inputs) || isSymbolicInput(options.gate))
       return applySymbolic(this, inputs as SymbolicTensor, options) as SymbolicTensor;
     const { gate, ...rest } = options;
-    this.gate = gate ?? null;
+    const list: unknown[] = gate === undefined ? [] : Array.isArray(gate) ? [...gate] : [gate];
+    this.gate = list as tf.Tensor[];
     try {
       return super.apply(inputs, rest);
     } finally {
-      this.gate = null;
+      this.gate = [];
     }
   }
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    return this.gate === null ? tf.reshape(x, x.shape) : tf.mul(x, this.gate);
+    return this.gate.reduce((product, g) => tf.mul(product, g), tf.reshape(x, x.shape));
   }
   override getConfig(): LayerConfig {
     return super.getConfig();
