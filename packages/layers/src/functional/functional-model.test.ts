@@ -361,10 +361,10 @@ describe('functional bad input', () => {
       /argument 'x' expected 2 tensors.*but got one Tensor of shape \[2,4\]/,
     );
     expect(() => model.predict([tf.ones([2, 3]), good[1]!])).toThrow(
-      /predict: argument 'inputs\[0\]' expected a tensor of shape \[null,4\] for the input 'a'.*but got shape \[2,3\]/,
+      /predict: argument 'x\[0\]' expected a tensor of shape \[null,4\] for the input 'a'.*but got shape \[2,3\]/,
     );
     expect(() => model.predict([good[0]!, tf.zeros([2, 5])])).toThrow(
-      /argument 'inputs\[1\]' expected dtype int32 for the input 'ids', but got dtype float32/,
+      /argument 'x\[1\]' expected dtype int32 for the input 'ids', but got dtype float32/,
     );
     expect(() => model.predict({ a: good[0]!, idz: good[1]! })).toThrow(
       /argument 'x' expected keys among \['a', 'ids'\].*'idz'/,
@@ -378,7 +378,7 @@ describe('functional bad input', () => {
     );
     await expect(model.fit(good, tf.ones([5, 1]), { verbose: 0 })).rejects.toThrow(/argument 'y' expected 2 samples/);
     await expect(model.fit(good, [tf.ones([2, 1]), tf.ones([2, 1])], { verbose: 0 })).rejects.toThrow(
-      /fit: argument 'y' expected a Tensor for the input 'out'|argument 'y' expected .*'out'/,
+      /fit: argument 'y' expected a Tensor for the output 'out' \(or an array or record of one\), but got an array of 2/,
     );
   });
 

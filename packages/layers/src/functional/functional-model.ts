@@ -30,10 +30,16 @@ function describe(value: unknown): string {
  * `data` as one tensor per name, in `names` order (what the model's inputs or outputs are called).
  * `argument` names the data in messages (`x`, `y`, `validationData[0]`).
  */
-export function arrangeData(op: string, argument: string, data: unknown, names: readonly string[]): tf.Tensor[] {
+export function arrangeData(
+  op: string,
+  argument: string,
+  data: unknown,
+  names: readonly string[],
+  kind: 'input' | 'output' = 'input',
+): tf.Tensor[] {
   const expected =
     names.length === 1
-      ? `a Tensor for the input '${names[0]!}' (or an array or record of one)`
+      ? `a Tensor for the ${kind} '${names[0]!}' (or an array or record of one)`
       : `${names.length} tensors [${names.map((n) => `'${n}'`).join(', ')}], as an array in that order or a record by name`;
   if (data instanceof tf.Tensor) {
     if (names.length !== 1)
@@ -71,11 +77,11 @@ export function arrangeData(op: string, argument: string, data: unknown, names: 
  * Checks concrete tensors fed to the graph's inputs: their number, then each one's rank, fixed
  * dimensions and dtype against its `tf.input`, naming the input.
  */
-export function checkFeed(op: string, graph: FunctionalGraph, values: readonly unknown[]): void {
+export function checkFeed(op: string, graph: FunctionalGraph, values: readonly unknown[], argument = 'inputs'): void {
   if (values.length !== graph.inputs.length) {
     tf.invalidArgument(
       op,
-      'inputs',
+      argument,
       `${graph.inputs.length} tensor(s), one per model input [${graph.inputNames.map((n) => `'${n}'`).join(', ')}]`,
       `${values.length}`,
     );
@@ -83,21 +89,20 @@ export function checkFeed(op: string, graph: FunctionalGraph, values: readonly u
   graph.inputs.forEach((input, i) => {
     const value = values[i];
     const name = graph.inputNames[i]!;
-    const argument = graph.inputs.length === 1 ? 'inputs' : `inputs[${i}]`;
-    if (!(value instanceof tf.Tensor))
-      tf.invalidArgument(op, argument, `a Tensor for the input '${name}'`, describe(value));
-    tf.assertLiveTensor(value, op, argument);
+    const at = graph.inputs.length === 1 ? argument : `${argument}[${i}]`;
+    if (!(value instanceof tf.Tensor)) tf.invalidArgument(op, at, `a Tensor for the input '${name}'`, describe(value));
+    tf.assertLiveTensor(value, op, at);
     const wanted = `[${input.shape.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
     const fits = value.rank === input.rank && input.shape.every((d, axis) => d === null || d === value.shape[axis]);
     if (!fits)
       tf.invalidArgument(
         op,
-        argument,
+        at,
         `a tensor of shape ${wanted} for the input '${name}' (null: any size)`,
         `shape ${tf.formatShape(value.shape)}`,
       );
     if (value.dtype !== input.dtype)
-      tf.invalidArgument(op, argument, `dtype ${input.dtype} for the input '${name}'`, `dtype ${value.dtype}`);
+      tf.invalidArgument(op, at, `dtype ${input.dtype} for the input '${name}'`, `dtype ${value.dtype}`);
   });
 }
 

@@ -34,7 +34,7 @@ export function arrangeInputs(op: string, model: Layer<LayerOutput>, x: unknown,
   }
   const list = arrangeData(op, argument, x, model.inputNames);
   list.forEach((t, i) => tf.assertLiveTensor(t, op, list.length === 1 ? argument : `${argument}[${i}]`));
-  checkFeed(op, model.graph, list);
+  checkFeed(op, model.graph, list, argument);
   return list;
 }
 
@@ -44,7 +44,7 @@ export function arrangeTargets(op: string, model: Layer<LayerOutput>, y: unknown
     if (!(y instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', tf.describeValue(y));
     return [y];
   }
-  return arrangeData(op, argument, y, model.outputNames);
+  return arrangeData(op, argument, y, model.outputNames, 'output');
 }
 
 /** What `model.apply` takes for a list of inputs: the tensor itself for one. */
