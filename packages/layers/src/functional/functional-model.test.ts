@@ -8,6 +8,7 @@
 import '../test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
+import { Dropout } from '../core-layers.js';
 import { Dense } from '../dense.js';
 import { Model } from '../model.js';
 import { Sequential } from '../sequential.js';
@@ -137,6 +138,20 @@ describe('functional graph', () => {
     const outer = new Model({ inputs: ids2, outputs: outerSpy.apply(model.apply(ids2)) });
     tf.dispose(outer.apply(tf.tensor([[0, 5, 0]], undefined, 'int32')));
     expect(outerSpy.seen[outerSpy.seen.length - 1]).toEqual([[false, true, false]]);
+  });
+
+  it('the call-time training flag reaches the layers of the graph; trainable: false freezes them all', () => {
+    const x = input({ shape: [64] });
+    const dense = new Dense(64, { kernelInitializer: 'ones', useBias: false });
+    const model = new Model({ inputs: x, outputs: new Dropout(0.5, { seed: 3 }).apply(dense.apply(x)) });
+    const ones = tf.ones([2, 64]);
+    // At inference Dropout passes everything; in training it zeroes about half.
+    expect(Array.from(model.predict(ones).dataSync()).every((v) => v === 64)).toBe(true);
+    const trained = Array.from(model.apply(ones, { training: true }).dataSync());
+    expect(trained.filter((v) => v === 0).length).toBeGreaterThan(20);
+    const frozen = new Model({ inputs: x, outputs: new Dense(2).apply(x), trainable: false });
+    expect(frozen.trainableVariables).toEqual([]);
+    expect(frozen.nonTrainableVariables).toHaveLength(2);
   });
 
   it('a record of inputs and outputs (Keras dict form) names them', async () => {
