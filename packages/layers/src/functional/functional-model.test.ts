@@ -351,6 +351,14 @@ describe('functional bad input', () => {
     expect(() => new Model({ inputs: x, outputs: hidden, units: 3 } as never)).toThrow(/unknown key 'units'/);
   });
 
+  it('tf.input without an options object, or without a shape', () => {
+    expect(() => input(undefined as never)).toThrow(
+      /input: argument 'options' expected \{ shape, dtype\?, name\? \}, but got undefined/,
+    );
+    expect(() => input({} as never)).toThrow(/input: argument 'shape' expected a sample shape/);
+    expect(() => input({ shape: [0] })).toThrow(/argument 'options.shape' expected an array of positive integers or null/);
+  });
+
   it('mixing symbolic and concrete tensors in one call is refused', () => {
     const x = input({ shape: [2] });
     expect(() => new Join().apply([x, tf.ones([1, 2])] as never)).toThrow(
