@@ -10,12 +10,10 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { Layer } from './layer.js';
 import type { ApplyOptions, LayerConfig, LayerOptions, LayerOutput } from './layer.js';
-import { buildGraph, runGraph } from './functional/graph.js';
+import { buildGraph } from './functional/graph.js';
 import type { FunctionalGraph } from './functional/graph.js';
-import { checkFeed, functionalConfig } from './functional/functional-model.js';
-import type { ModelData } from './functional/functional-model.js';
-import type { SymbolicTensor } from './functional/symbolic-tensor.js';
-import { attachMask, maskOf } from './masks.js';
+import { callFunctional, functionalConfig, isFunctionalArgs } from './functional/functional-model.js';
+import type { FunctionalModelArgs, ModelData } from './functional/functional-model.js';
 import { resolveCompileArgs } from './training/compile.js';
 import type { CompileArgs, Compiled } from './training/compile.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -33,35 +31,7 @@ import { formatFunctionalSummary } from './functional/functional-summary.js';
  */
 export type ModelOptions = LayerOptions;
 
-/** The symbolic tensors of a functional model's inputs or outputs: one, an array, or a record by name. */
-export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
-
-/**
- * The arguments of a functional model (Keras' `keras.Model(inputs, outputs)`): `tf.input` tensors,
- * and symbolic tensors computed from them by layers. A model with several outputs is a
- * `tf.Model<tf.Tensor[]>`: its `apply` and `predict` give one tensor per output, in order.
- * @example
- * const x = tf.input({ shape: [4] });
- * const model = new tf.Model({ inputs: x, outputs: new tf.layers.Dense(1).apply(x) });
- */
-export interface FunctionalModelArgs {
-  readonly inputs: SymbolicStructure;
-  readonly outputs: SymbolicStructure;
-  /** Default `functional`, `functional_1`, ... (Keras 3). */
-  readonly name?: string;
-  readonly trainable?: boolean;
-}
-
-export type { ModelData } from './functional/functional-model.js';
-
-function isFunctionalArgs(options: unknown): options is FunctionalModelArgs {
-  return (
-    typeof options === 'object' &&
-    options !== null &&
-    !Array.isArray(options) &&
-    (Object.hasOwn(options, 'inputs') || Object.hasOwn(options, 'outputs'))
-  );
-}
+export type { FunctionalModelArgs, ModelData, SymbolicStructure } from './functional/functional-model.js';
 
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() || 'model';
@@ -152,35 +122,7 @@ abstract class Model<Output extends LayerOutput = tf.Tensor> extends Layer<Outpu
         'call',
       );
     }
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    checkFeed(op, graph, list);
-    const given = options.mask;
-    const masks =
-      given === undefined
-        ? null
-        : given === null
-          ? null
-          : given instanceof tf.Tensor
-            ? [given]
-            : (given as readonly (tf.Tensor | null)[]);
-    const count = graph.outputs.length;
-    const masked: number[] = [];
-    const kept = tf.tidy(() => {
-      const outputs = runGraph(graph, list, options, masks);
-      // The outputs' masks survive with them (Keras' functional compute_mask), for the next layer.
-      const outputMasks: tf.Tensor[] = [];
-      outputs.forEach((t, i) => {
-        const mask = maskOf(t);
-        if (mask !== null) {
-          masked.push(i);
-          outputMasks.push(mask);
-        }
-      });
-      return [...outputs, ...outputMasks];
-    });
-    const outputs = kept.slice(0, count);
-    masked.forEach((i, k) => attachMask(outputs[i]!, kept[count + k]!));
-    return (graph.outputStructure === 'single' ? outputs[0]! : outputs) as Output;
+    return callFunctional(op, graph, inputs, options) as Output;
   }
 
   /**

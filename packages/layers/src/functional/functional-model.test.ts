@@ -356,7 +356,9 @@ describe('functional bad input', () => {
       /input: argument 'options' expected \{ shape, dtype\?, name\? \}, but got undefined/,
     );
     expect(() => input({} as never)).toThrow(/input: argument 'shape' expected a sample shape/);
-    expect(() => input({ shape: [0] })).toThrow(/argument 'options.shape' expected an array of positive integers or null/);
+    expect(() => input({ shape: [0] })).toThrow(
+      /argument 'options.shape' expected an array of positive integers or null/,
+    );
   });
 
   it('mixing symbolic and concrete tensors in one call is refused', () => {

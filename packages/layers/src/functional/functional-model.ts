@@ -7,11 +7,80 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { ConfigValue, Layer, LayerConfig, LayerOutput } from '../layer.js';
+import type { ApplyOptions, ConfigValue, Layer, LayerConfig, LayerOutput } from '../layer.js';
+import { attachMask, maskOf } from '../masks.js';
 import { SymbolicTensor } from './symbolic-tensor.js';
 import type { GraphNode } from './symbolic-tensor.js';
-import { nodeInputs } from './graph.js';
+import { nodeInputs, runGraph } from './graph.js';
 import type { FunctionalGraph } from './graph.js';
+
+/** The symbolic tensors of a functional model's inputs or outputs: one, an array, or a record by name. */
+export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
+
+/**
+ * The arguments of a functional model (Keras' `keras.Model(inputs, outputs)`): `tf.input` tensors,
+ * and symbolic tensors computed from them by layers. A model with several outputs is a
+ * `tf.Model<tf.Tensor[]>`: its `apply` and `predict` give one tensor per output, in order.
+ * @example
+ * const x = tf.input({ shape: [4] });
+ * const model = new tf.Model({ inputs: x, outputs: new tf.layers.Dense(1).apply(x) });
+ */
+export interface FunctionalModelArgs {
+  readonly inputs: SymbolicStructure;
+  readonly outputs: SymbolicStructure;
+  /** Default `functional`, `functional_1`, ... (Keras 3). */
+  readonly name?: string;
+  readonly trainable?: boolean;
+}
+
+/** Whether `new tf.Model(options)` was given `{ inputs, outputs }` (a functional model). */
+export function isFunctionalArgs(options: unknown): options is FunctionalModelArgs {
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    !Array.isArray(options) &&
+    (Object.hasOwn(options, 'inputs') || Object.hasOwn(options, 'outputs'))
+  );
+}
+
+/**
+ * A functional model's call: the inputs checked against the graph's (`op` names the model), the graph
+ * run in `tidy`, and the outputs (one, or an array) returned with the masks they carry.
+ */
+export function callFunctional(
+  op: string,
+  graph: FunctionalGraph,
+  inputs: tf.Tensor | tf.Tensor[],
+  options: ApplyOptions,
+): LayerOutput {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  checkFeed(op, graph, list);
+  const given = options.mask;
+  const masks =
+    given === undefined || given === null
+      ? null
+      : given instanceof tf.Tensor
+        ? [given]
+        : (given as readonly (tf.Tensor | null)[]);
+  const count = graph.outputs.length;
+  const masked: number[] = [];
+  const kept = tf.tidy(() => {
+    const outputs = runGraph(graph, list, options, masks);
+    // The outputs' masks survive with them (Keras' functional compute_mask), for the next layer.
+    const outputMasks: tf.Tensor[] = [];
+    outputs.forEach((t, i) => {
+      const mask = maskOf(t);
+      if (mask !== null) {
+        masked.push(i);
+        outputMasks.push(mask);
+      }
+    });
+    return [...outputs, ...outputMasks];
+  });
+  const outputs = kept.slice(0, count);
+  masked.forEach((i, k) => attachMask(outputs[i]!, kept[count + k]!));
+  return graph.outputStructure === 'single' ? outputs[0]! : outputs;
+}
 
 /**
  * Data for a model with several inputs or outputs: one Tensor (one input), an array in the order of
