@@ -385,5 +385,8 @@ export type ModelConstructor = Omit<typeof Model, 'prototype'> & {
 type ModelExport<Output extends LayerOutput = tf.Tensor> = Model<Output>;
 const ModelExport = Model as unknown as ModelConstructor;
 export { ModelExport as Model };
-/** The class behind `tf.Model` as a type (its instances; `tf.Model` names the same type). */
-export type { Model as ModelBase };
+/**
+ * The class behind `tf.Model`, under the name its declarations use: the same object at run time
+ * (`tf.ModelBase === tf.Model`), typed as the abstract class a subclass implements `call` of.
+ */
+export { Model as ModelBase };

@@ -10,7 +10,7 @@ import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { Dropout } from '../core-layers.js';
 import { Dense } from '../dense.js';
-import { Model } from '../model.js';
+import { Model, ModelBase } from '../model.js';
 import { Sequential } from '../sequential.js';
 import { Adam } from '../optimizers/index.js';
 import type { LossIdentifier } from '../training/compile.js';
@@ -429,6 +429,8 @@ describe('functional bad input', () => {
 
   it('a Model with neither a graph nor a call of its own throws a typed error when called', () => {
     const model = new Model();
+    expect(ModelBase).toBe(Model);
+    expect(model).toBeInstanceOf(ModelBase);
     expect(() => model.apply(tf.ones([1, 2]))).toThrow(tf.FailedPreconditionError);
     expect(() => model.apply(tf.ones([1, 2]))).toThrow(
       /has no layer graph and no call of its own: make it with new tf.Model\(\{ inputs, outputs \}\)/,
