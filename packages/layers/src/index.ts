@@ -29,6 +29,9 @@ export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
 export { Model } from './model.js';
 export type { ModelOptions } from './model.js';
+// Issue 14 (functional API, group w-func): tf.Model's class as typed, and the functional model types.
+export { ModelBase } from './model.js';
+export type { FunctionalModelArgs, ModelConstructor, ModelData, SymbolicStructure } from './model.js';
 export { Sequential } from './sequential.js';
 export type { CompileArgs, LossIdentifier, MetricIdentifier } from './training/compile.js';
 export type { FitOptions, History } from './training/fit.js';

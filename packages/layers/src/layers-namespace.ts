@@ -67,3 +67,5 @@ export type { DotOptions } from './dot.js';
 export { MultiHeadAttention } from './attention/multi-head-attention.js';
 export type { MultiHeadAttentionApplyOptions, MultiHeadAttentionOptions } from './attention/multi-head-attention.js';
 export type { AttentionWeights } from './attention/attention-math.js';
+// Issue 14 (functional API, group w-func): the layer standing for a tf.input in a functional model.
+export { InputLayer } from './functional/graph.js';

@@ -1,13 +1,19 @@
 /**
  * @file Model: Keras' Model, a Layer made of layers. Subclass it and write `call(inputs, options)`;
  * the layers it holds in its own properties (or arrays of them) are found as Keras tracks attributes,
- * so their weights are the model's. It adds `compile` / `fit` / `evaluate` / `predict`, `summary`,
- * and saving; the training loop itself lives in training/.
+ * so their weights are the model's. Or make it from a graph of layers applied to `tf.input` tensors
+ * (Keras' functional API): `new tf.Model({ inputs, outputs })`, whose `call` runs that graph
+ * (functional/). It adds `compile` / `fit` / `evaluate` / `predict`, `summary`, and saving; the
+ * training loop itself lives in training/.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { Layer } from './layer.js';
-import type { LayerConfig, LayerOptions } from './layer.js';
+import type { ApplyOptions, LayerConfig, LayerOptions, LayerOutput } from './layer.js';
+import { buildGraph } from './functional/graph.js';
+import type { FunctionalGraph } from './functional/graph.js';
+import { callFunctional, functionalConfig, isFunctionalArgs } from './functional/functional-model.js';
+import type { FunctionalModelArgs, ModelData } from './functional/functional-model.js';
 import { resolveCompileArgs } from './training/compile.js';
 import type { CompileArgs, Compiled } from './training/compile.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -17,12 +23,15 @@ import { evaluate, predict } from './training/inference.js';
 import type { EvaluateOptions, PredictOptions } from './training/inference.js';
 import { LAYER_RULES } from './option-rules.js';
 import { formatSummary } from './summary.js';
+import { formatFunctionalSummary } from './functional/functional-summary.js';
 
 /**
  * Options of a Model.
  * @example new MyModel({ name: 'classifier' })
  */
 export type ModelOptions = LayerOptions;
+
+export type { FunctionalModelArgs, ModelData, SymbolicStructure } from './functional/functional-model.js';
 
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() || 'model';
@@ -42,7 +51,7 @@ function snakeCase(name: string): string {
  * model.compile({ optimizer: 'adam', loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
  * await model.fit(x, labels, { epochs: 5 });
  */
-export abstract class Model extends Layer {
+abstract class Model<Output extends LayerOutput = tf.Tensor> extends Layer<Output> {
   /** The class name `summary()` shows. */
   static readonly className: string = 'Model';
   /** Set true (from a callback) to end `fit` after the current epoch (Keras' `stop_training`). */
@@ -50,10 +59,70 @@ export abstract class Model extends Layer {
   /** The input shape `build` was given (batch dimension null), once built. */
   buildInputShape: (number | null)[] | null = null;
   private compiledState: Compiled | null = null;
+  /** The layer graph of a functional model, null for a subclassed one. */
+  private readonly functional: FunctionalGraph | null;
 
-  constructor(options: ModelOptions = {}, kind?: string) {
-    tf.checkOptions(new.target.name, options, LAYER_RULES);
-    super(options, kind ?? snakeCase(new.target.name));
+  /**
+   * A functional model from `{ inputs, outputs }` (checked: inputs are `tf.input` tensors, every output
+   * is computed from them, layer names are unique), or the base of a subclassed model from its options.
+   */
+  constructor(options: ModelOptions | FunctionalModelArgs = {}, kind?: string) {
+    const op = new.target.name;
+    let graph: FunctionalGraph | null = null;
+    let layerOptions: ModelOptions = options;
+    if (isFunctionalArgs(options)) {
+      const { inputs, outputs, ...rest } = options;
+      tf.checkOptions(op, rest, LAYER_RULES);
+      if (inputs === undefined) tf.invalidArgument(op, 'inputs', 'tf.input tensors', 'undefined');
+      if (outputs === undefined)
+        tf.invalidArgument(op, 'outputs', 'symbolic tensors computed from the inputs', 'undefined');
+      graph = buildGraph(op, inputs, outputs);
+      layerOptions = rest;
+    } else {
+      tf.checkOptions(op, options, LAYER_RULES);
+    }
+    super(layerOptions, kind ?? (graph !== null && new.target === Model ? 'functional' : snakeCase(new.target.name)));
+    this.functional = graph;
+    if (graph !== null) {
+      this.built = true;
+      if (layerOptions.trainable === false) for (const layer of graph.layers) layer.trainable = false;
+    }
+  }
+
+  /** The graph of a functional model, or null. @internal */
+  get graph(): FunctionalGraph | null {
+    return this.functional;
+  }
+
+  /** `Functional` for a model made from `{ inputs, outputs }` (Keras 3's class name), else as Layer. */
+  override get className(): string {
+    return this.functional !== null && this.constructor === Model ? 'Functional' : super.className;
+  }
+
+  /** The names of the model's inputs (functional models; else `['input']`). */
+  get inputNames(): string[] {
+    return this.functional === null ? ['input'] : [...this.functional.inputNames];
+  }
+
+  /** The names of the model's outputs: the layers producing them (functional models; else `['output']`). */
+  get outputNames(): string[] {
+    return this.functional === null ? ['output'] : [...this.functional.outputNames];
+  }
+
+  /**
+   * Runs a functional model's graph on `inputs` (one tensor per model input, checked): a Model's
+   * `call` unless a subclass writes its own; a Model with neither throws. @internal
+   */
+  callGraph(inputs: tf.Tensor | tf.Tensor[], options: ApplyOptions = {}): Output {
+    const graph = this.functional;
+    const op = `${this.name}.apply`;
+    if (graph === null) {
+      throw new tf.FailedPreconditionError(
+        `${op}: the model '${this.name}' has no layer graph and no call of its own: make it with new tf.Model({ inputs, outputs }) from tf.input tensors, or subclass tf.Model and override call(inputs, options).`,
+        'call',
+      );
+    }
+    return callFunctional(op, graph, inputs, options) as Output;
   }
 
   /**
@@ -61,8 +130,9 @@ export abstract class Model extends Layer {
    * property that is a Layer, or an array of Layers. Override to list them yourself.
    * @example model.layers.map((l) => l.name) // ['dense', 'dense_1']
    */
-  get layers(): Layer[] {
-    const found: Layer[] = [];
+  get layers(): Layer<LayerOutput>[] {
+    if (this.functional !== null) return [...this.functional.layers];
+    const found: Layer<LayerOutput>[] = [];
     const visit = (value: unknown): void => {
       if (value instanceof Layer && value !== this && !found.includes(value)) found.push(value);
       else if (Array.isArray(value)) value.forEach(visit);
@@ -112,6 +182,8 @@ export abstract class Model extends Layer {
    */
   override build(inputShape: readonly (number | null)[] | readonly (readonly (number | null)[])[]): void {
     this.assertNotDisposed('build');
+    // A functional model is built when it is made (its layers ran on its inputs' shapes).
+    if (this.functional !== null) return;
     if (
       !Array.isArray(inputShape) ||
       Array.isArray(inputShape[0]) ||
@@ -141,7 +213,11 @@ export abstract class Model extends Layer {
    * @example const text = model.summary(() => {}); // capture without printing
    */
   summary(printFn: (line: string) => void = console.log): string {
-    const lines = formatSummary(this, this.compiledState?.optimizer ?? null);
+    const optimizer = this.compiledState?.optimizer ?? null;
+    const lines =
+      this.functional === null
+        ? formatSummary(this, optimizer)
+        : formatFunctionalSummary(this, this.functional, optimizer);
     for (const line of lines) printFn(line);
     return lines.join('\n');
   }
@@ -153,7 +229,7 @@ export abstract class Model extends Layer {
    */
   compile(args: CompileArgs): void {
     this.assertNotDisposed('compile');
-    const compiled = resolveCompileArgs(args);
+    const compiled = resolveCompileArgs(args, this.outputNames);
     this.releaseOptimizer();
     this.compiledState = compiled;
   }
@@ -178,6 +254,7 @@ export abstract class Model extends Layer {
    * NotImplementedError too): save its weights with `saveWeights`, or use a Sequential.
    */
   override getConfig(): LayerConfig {
+    if (this.functional !== null) return functionalConfig(this.functional, this.layerConfig());
     throw new tf.UnimplementedError(
       `${this.name}.getConfig: the subclassed model '${this.name}' (${this.className}) has no JSON config; save its weights with model.saveWeights(file) and rebuild it in code, or use a Sequential.`,
       'getConfig',
@@ -188,7 +265,7 @@ export abstract class Model extends Layer {
    * Trains for `epochs` over `x` and `y` in batches (Keras' `fit`); resolves to the history.
    * @example const { history } = await model.fit(x, y, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
    */
-  async fit(x: tf.Tensor, y: tf.Tensor, options: FitOptions = {}): Promise<History> {
+  async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
     return fit(this, this.requireCompiled('fit'), x, y, options);
   }
 
@@ -196,17 +273,19 @@ export abstract class Model extends Layer {
    * The loss and metrics on `x` and `y`, averaged over every sample (Keras' `evaluate(return_dict=True)`).
    * @example const { loss, accuracy } = await model.evaluate(xTest, yTest);
    */
-  async evaluate(x: tf.Tensor, y: tf.Tensor, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+  async evaluate(x: ModelData, y: ModelData, options: EvaluateOptions = {}): Promise<Record<string, number>> {
     return evaluate(this, this.requireCompiled('evaluate'), x, y, options);
   }
 
   /**
    * The model's outputs for `x`, computed in batches at inference (Dropout off). The caller owns them.
+   * A model with several inputs takes an array or a record by input name; one with several outputs
+   * gives an array.
    * @example const probabilities = model.predict(xTest); // [n, 10]
    */
-  predict(x: tf.Tensor, options: PredictOptions = {}): tf.Tensor {
+  predict(x: ModelData, options: PredictOptions = {}): Output {
     this.assertNotDisposed('predict');
-    return predict(this, x, options);
+    return predict(this, x, options) as Output;
   }
 
   /**
@@ -276,3 +355,38 @@ export abstract class Model extends Layer {
 function dedupe<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
+
+// `call` is a Model's own (it runs the graph), yet a subclass writes `call` as it implements Layer's
+// abstract one, without `override`: the method is set on the prototype, and the class is exported as
+// a constructor type whose instances declare `call` abstractly.
+Object.defineProperty(Model.prototype, 'call', {
+  value: function call(this: Model<LayerOutput>, inputs: tf.Tensor | tf.Tensor[], options?: ApplyOptions) {
+    return this.callGraph(inputs, options);
+  },
+  writable: true,
+  configurable: true,
+});
+
+/** The constructor `tf.Model` is: concrete (a functional model, or one to subclass). */
+export type ModelConstructor = Omit<typeof Model, 'prototype'> & {
+  readonly prototype: Model<LayerOutput>;
+} & (new <Output extends LayerOutput = tf.Tensor>(
+    options?: ModelOptions | FunctionalModelArgs,
+    kind?: string,
+  ) => Model<Output>);
+
+/**
+ * A model: layers with training (Keras' `Model`). Make it from a graph of layers applied to
+ * `tf.input` tensors, or subclass it with your own `call`.
+ * @example
+ * const x = tf.input({ shape: [4] });
+ * const model = new tf.Model({ inputs: x, outputs: new tf.layers.Dense(1).apply(x) });
+ */
+type ModelExport<Output extends LayerOutput = tf.Tensor> = Model<Output>;
+const ModelExport = Model as unknown as ModelConstructor;
+export { ModelExport as Model };
+/**
+ * The class behind `tf.Model`, under the name its declarations use: the same object at run time
+ * (`tf.ModelBase === tf.Model`), typed as the abstract class a subclass implements `call` of.
+ */
+export { Model as ModelBase };

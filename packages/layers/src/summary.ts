@@ -5,12 +5,12 @@
  * An unbuilt layer shows `?` and `0 (unbuilt)`, as Keras does.
  */
 
-import type { Layer } from './layer.js';
+import type { Layer, LayerOutput } from './layer.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 
 /** The model surface the summary reads. */
-export interface SummaryModel extends Layer {
-  readonly layers: Layer[];
+export interface SummaryModel extends Layer<LayerOutput> {
+  readonly layers: readonly Layer<LayerOutput>[];
 }
 
 /** Keras' `readable_memory_size`: 1024-based, two decimals. */

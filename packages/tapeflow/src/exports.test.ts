@@ -206,6 +206,8 @@ const UMBRELLA_EXPORTS = [
   'logicalAnd',
   'logicalOr',
   'logicalXor',
+  // Issue 14 (functional API, group w-func): tf.Model's class under the name its types use.
+  'ModelBase',
 ];
 
 /** Names the umbrella exported before it was curated, which belong to backend or library authors. */

@@ -44,6 +44,8 @@ const inputCounters = new WeakMap<tf.Engine, { count: number }>();
  * const model = new tf.Model({ inputs, outputs });
  */
 export function input(options: InputOptions): SymbolicTensor {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    tf.invalidArgument('input', 'options', '{ shape, dtype?, name? }', tf.describeValue(options));
   tf.checkOptions('input', options, INPUT_RULES);
   if (options.shape === undefined) tf.invalidArgument('input', 'shape', 'a sample shape such as [784]', 'undefined');
   const engine = tf.getEngine();

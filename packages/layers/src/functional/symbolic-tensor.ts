@@ -18,8 +18,11 @@ export interface GraphNode {
   readonly inputs: SymbolicTensor | readonly SymbolicTensor[];
   /** The call's options other than tensors (training, and the layer's own keyword arguments). */
   readonly options: ApplyOptions;
-  /** Extra symbolic tensors the call consumed besides `inputs` (an attention mask), by option key. */
-  readonly tensorOptions: Readonly<Record<string, SymbolicTensor>>;
+  /**
+   * Extra symbolic tensors the call consumed besides `inputs`, by option key: one (an attention mask)
+   * or an array of them (an RNN's `initialState`).
+   */
+  readonly tensorOptions: Readonly<Record<string, SymbolicTensor | readonly SymbolicTensor[]>>;
 }
 
 /**
@@ -68,7 +71,10 @@ export class SymbolicTensor {
   }
 }
 
-/** Whether `value` is a SymbolicTensor or a non-empty array whose first element is one. */
+/**
+ * Whether `value` is a SymbolicTensor or an array holding one (an array mixing symbolic and concrete
+ * tensors is then refused by `applySymbolic`, naming the concrete one).
+ */
 export function isSymbolicInput(value: unknown): value is SymbolicTensor | readonly SymbolicTensor[] {
-  return value instanceof SymbolicTensor || (Array.isArray(value) && value[0] instanceof SymbolicTensor);
+  return value instanceof SymbolicTensor || (Array.isArray(value) && value.some((v) => v instanceof SymbolicTensor));
 }

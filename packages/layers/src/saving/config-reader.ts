@@ -8,7 +8,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { INITIALIZER_NAMES } from '../initializers.js';
 import type { InitializerName } from '../initializers.js';
-import type { Layer, LayerConfig } from '../layer.js';
+import type { Layer, LayerConfig, LayerOutput } from '../layer.js';
 import * as regularizers from '../regularizers.js';
 import { describeFromFile } from './files.js';
 
@@ -16,7 +16,7 @@ import { describeFromFile } from './files.js';
  * Makes a layer from its saved config (a class's `fromConfig`), for layers of your own.
  * @example const customLayers = { Scale: (config) => new Scale(config) };
  */
-export type LayerFactory = (config: LayerConfig) => Layer;
+export type LayerFactory = (config: LayerConfig) => Layer<LayerOutput>;
 
 /** A dimension in a plan: null where it is not known before building (the batch, or after a custom layer). */
 export type PlannedDim = number | null;

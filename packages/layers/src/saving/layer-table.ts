@@ -13,7 +13,7 @@ import { ACTIVATION_NAMES } from '../activations.js';
 import type { ActivationName } from '../activations.js';
 import { Activation, Dropout, Flatten, ReLU, Softmax } from '../core-layers.js';
 import { Dense } from '../dense.js';
-import type { Layer, LayerConfig } from '../layer.js';
+import type { Layer, LayerConfig, LayerOutput } from '../layer.js';
 import { Sequential } from '../sequential.js';
 import { ConfigReader, MAX_BUILD_SCALARS, known, product, sameShape } from './config-reader.js';
 import type { Context, LayerClass, LayerFactory, LayerPlan, PlannedDim } from './config-reader.js';
@@ -24,6 +24,7 @@ import { SEQ_CLASSES } from './seq-layer-classes.js';
 // Issue 14 (real models II): recurrent layers (group w-rnn).
 import { RECURRENT_CLASSES } from './recurrent-layer-classes.js';
 import { ATTENTION_CLASSES } from './attention-layer-classes.js';
+import { FUNCTIONAL_CLASSES } from './functional-classes.js';
 
 export { ConfigReader, MAX_BUILD_SCALARS } from './config-reader.js';
 export type { LayerFactory, LayerPlan, PlannedDim, PlannedWeight } from './config-reader.js';
@@ -129,6 +130,8 @@ const CLASSES: Readonly<Record<string, LayerClass>> = {
     plan: (r, config, input, context) => planSequential(r, config, input, context),
     make: (r, config, context) => makeSequential(r, config, context),
   },
+  // Issue 14 (real models II): functional models and their InputLayers (functional-classes.ts, group w-func).
+  ...FUNCTIONAL_CLASSES,
 };
 /** The class names `loadModel` knows without `customLayers`. */
 export const BUILT_IN_CLASSES: readonly string[] = Object.keys(CLASSES);
@@ -192,7 +195,7 @@ export function planEntry(
 }
 
 /** Makes the layer of one entry (planned and checked already). */
-export function makeEntry(entry: unknown, where: string, context: Context): Layer {
+export function makeEntry(entry: unknown, where: string, context: Context): Layer<LayerOutput> {
   const { className, config } = entryParts(entry, where);
   const resolved = resolve(className, where, context);
   if (resolved.kind === 'custom') return resolved.factory(config);
@@ -272,7 +275,8 @@ function makeSequential(r: ConfigReader, config: LayerConfig, context: Context):
   const list = layerList(r, config);
   const made: Layer[] = [];
   try {
-    list.forEach((entry, i) => made.push(makeEntry(entry, `${r.where}.layers[${i}]`, context)));
+    // A Sequential's layers each give one tensor (a multi-output layer fails when the stack runs).
+    list.forEach((entry, i) => made.push(makeEntry(entry, `${r.where}.layers[${i}]`, context) as Layer));
     const { name, trainable } = r.common();
     const model = new Sequential(made, {
       ...(name === undefined ? {} : { name }),

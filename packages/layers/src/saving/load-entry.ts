@@ -4,6 +4,8 @@
  * that never loads a model does not download it (bundlers make it a chunk of its own).
  */
 import type { LoadModelOptions } from './load.js';
+import type { Tensor } from '@tapeflow/tensor-core';
+import type { LayerOutput } from '../layer.js';
 import type { Model } from '../model.js';
 
 /**
@@ -11,7 +13,10 @@ import type { Model } from '../model.js';
  * compiled with the saved settings when there are any (Node only). `dir` may be a `file://` URL.
  * @example const model = await tf.loadModel('./my-model'); model.predict(x);
  */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Model> {
+export async function loadModel<Output extends LayerOutput = Tensor>(
+  dir: string,
+  options: LoadModelOptions = {},
+): Promise<Model<Output>> {
   const load = await import('./load.js');
-  return load.loadModel(dir, options);
+  return load.loadModel<Output>(dir, options);
 }

@@ -308,7 +308,7 @@ describe('loadModel fuzzed', () => {
         await cp(template, dir, { recursive: true });
         for (const m of mutations) await apply(dir, m);
         const before = tf.memory();
-        let model: Awaited<ReturnType<typeof loadModel>> | null = null;
+        let model: Awaited<ReturnType<typeof loadModel<tf.Tensor>>> | null = null;
         try {
           model = await withTimeout(loadModel(dir), 5000);
         } catch (error) {

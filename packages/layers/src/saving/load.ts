@@ -9,7 +9,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
 import type * as losses from '../losses.js';
 import { get as getLoss } from '../losses.js';
 import type { MetricName } from '../metrics.js';
@@ -115,7 +115,10 @@ function checkPlan(plan: LayerPlan, header: SafetensorsHeader, source: string): 
  * compiled with the saved settings when there are any (Node only). `dir` may be a `file://` URL.
  * @example const model = await tf.loadModel('./my-model'); model.predict(x);
  */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Model> {
+export async function loadModel<Output extends LayerOutput = tf.Tensor>(
+  dir: string,
+  options: LoadModelOptions = {},
+): Promise<Model<Output>> {
   const op = 'loadModel';
   tf.checkOptions(op, options, OPTIONS);
   const path = localPath(op, 'dir', dir);
@@ -139,7 +142,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     checkPlan(plan, header, weights.display);
     // Exactly the data section the header declares, which the file's size and the plan bound.
     const tensors = await readSafetensorsData(op, weights, header);
-    let model: Layer;
+    let model: Layer<LayerOutput>;
     try {
       model = makeEntry(json.modelConfig, 'modelConfig', context);
     } catch (error) {
@@ -163,14 +166,28 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
             training.optimizer?.className ?? 'rmsprop',
             training.optimizer?.config ?? {},
           );
-          model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
+          const outputs = training.outputs;
+          if (outputs === undefined) {
+            model.compile({ optimizer, loss, metrics: (training.metrics ?? []) as MetricName[] });
+          } else {
+            // One loss, weight and metric list per output, by output name (issue 14).
+            const byName = <T>(pick: (o: NonNullable<typeof outputs>[number]) => T): Record<string, T> =>
+              Object.fromEntries(outputs.map((o) => [o.name, pick(o)]));
+            model.compile({
+              optimizer,
+              loss: byName((o) => getLoss(o.loss as losses.LossName, o.lossOptions ?? {})),
+              lossWeights: byName((o) => o.weight ?? 1),
+              metrics: byName((o) => (o.metrics ?? []) as MetricName[]),
+            });
+          }
         } catch (error) {
           throw inModelJson(error);
         }
         // The optimizer was made here for this model: hand it over so the model disposes it.
         model.adoptOptimizer();
       }
-      return model;
+      // The saved outputs decide what the model returns; the caller names it (one Tensor by default).
+      return model as unknown as Model<Output>;
     } catch (error) {
       model.dispose();
       throw error;

@@ -42,6 +42,14 @@ export interface ModelJson {
     readonly lossOptions?: Readonly<Record<string, unknown>>;
     readonly metrics?: readonly string[];
     readonly optimizer?: { readonly className: string; readonly config: Readonly<Record<string, unknown>> };
+    /** Per output of a model with several (issue 14): its loss, the loss's options, weight and metrics. */
+    readonly outputs?: readonly {
+      readonly name: string;
+      readonly loss: string;
+      readonly lossOptions?: Readonly<Record<string, unknown>>;
+      readonly weight?: number;
+      readonly metrics?: readonly string[];
+    }[];
   };
   readonly weightsManifest?: { readonly path?: string };
 }
@@ -128,6 +136,32 @@ export function checkModelJson(op: string, json: unknown, display: string): Mode
     const metrics = own(t, 'metrics');
     if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string' && plain(m))))
       fail('trainingConfig.metrics', 'a list of metric names', metrics);
+    const outputs = own(t, 'outputs');
+    if (outputs !== undefined) {
+      const fits = (o: unknown): boolean => {
+        if (!isObject(o)) return false;
+        const name = own(o, 'name');
+        const oLoss = own(o, 'loss');
+        const options = own(o, 'lossOptions');
+        const weight = own(o, 'weight');
+        const list = own(o, 'metrics');
+        return (
+          typeof name === 'string' &&
+          plain(name) &&
+          typeof oLoss === 'string' &&
+          plain(oLoss) &&
+          (options === undefined || (isObject(options) && Object.values(options).every(plain))) &&
+          (weight === undefined || (typeof weight === 'number' && Number.isFinite(weight) && weight >= 0)) &&
+          (list === undefined || (Array.isArray(list) && list.every((m) => typeof m === 'string' && plain(m))))
+        );
+      };
+      if (!Array.isArray(outputs) || outputs.length === 0 || outputs.length > 4096 || !outputs.every(fits))
+        fail(
+          'trainingConfig.outputs',
+          'a list of { name, loss, lossOptions, weight, metrics } (one per model output)',
+          outputs,
+        );
+    }
     const optimizer = own(t, 'optimizer');
     if (optimizer !== undefined) {
       if (

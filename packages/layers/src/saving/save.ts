@@ -9,7 +9,7 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
 import type { Compiled } from '../training/compile.js';
 import { localPath, nameFromFile, openRegularFile, parseFileJson, quoteFromFile } from './files.js';
 import type { OpenedFile } from './files.js';
@@ -22,8 +22,8 @@ export { FORMAT, MODEL_FILE };
 export type { ModelJson } from './read-model.js';
 
 /** The model surface saving reads. */
-export interface SavableModel extends Layer {
-  readonly layers: Layer[];
+export interface SavableModel extends Layer<LayerOutput> {
+  readonly layers: readonly Layer<LayerOutput>[];
   readonly compiled: Compiled | null;
 }
 
@@ -73,14 +73,28 @@ export async function saveModel(model: SavableModel, dir: string): Promise<void>
   const config = model.getConfig();
   const weights = await encodeWeights(model);
   const compiled = model.compiled;
+  const named = (metrics: Compiled['metrics']): string[] =>
+    metrics.map((m) => m.identifier).filter((m): m is string => m !== null);
   const trainingConfig =
-    compiled === null || compiled.lossName === null
+    compiled === null || compiled.outputs.some((o) => o.lossName === null)
       ? undefined
       : {
-          loss: compiled.lossName,
+          loss: compiled.lossName!,
           lossOptions: { ...compiled.lossOptions },
-          metrics: compiled.metrics.map((m) => m.identifier).filter((m): m is string => m !== null),
+          metrics: named(compiled.metrics),
           optimizer: { className: compiled.optimizer.className, config: compiled.optimizer.getConfig() },
+          // A model with several outputs: each one's loss, its options, weight and metrics (issue 14).
+          ...(compiled.outputs.length > 1 || compiled.outputs[0]!.weight !== 1
+            ? {
+                outputs: compiled.outputs.map((o) => ({
+                  name: o.name,
+                  loss: o.lossName!,
+                  lossOptions: { ...o.lossOptions },
+                  weight: o.weight,
+                  metrics: named(o.metrics),
+                })),
+              }
+            : {}),
         };
   const layers = weightGroups(model).map((g) => ({
     layer: g.layer,

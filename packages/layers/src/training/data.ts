@@ -2,32 +2,115 @@
  * @file What `fit`, `evaluate` and `predict` share: checking x and y, cutting batches, the per-batch
  * loss and metric values as one tensor (one read per batch, which matters on asynchronous backends),
  * their running means weighted by batch size (Keras' Mean metrics), and a check of the targets against
- * the loss on one sample before any training starts.
+ * the loss on one sample before any training starts. x and y are lists here, one tensor per model
+ * input and output (a model with one of each has lists of one); `arrangeInputs` / `arrangeTargets`
+ * make them from a Tensor, an array or a record by name.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerInput, LayerOutput } from '../layer.js';
+import { arrangeData, checkFeed } from '../functional/functional-model.js';
+import type { FunctionalGraph } from '../functional/graph.js';
 import type { Compiled } from './compile.js';
 
-/** Checks that `x` and `y` are live tensors with the same number of samples (> 0); returns it. */
-export function checkData(op: string, x: tf.Tensor, y: tf.Tensor | null): number {
-  tf.assertLiveTensor(x, op, 'x');
-  if (x.rank < 1) tf.invalidArgument(op, 'x', 'a tensor of rank >= 1 ([samples, ...])', 'a scalar');
-  const samples = x.shape[0]!;
-  if (samples === 0) tf.invalidArgument(op, 'x', 'at least one sample', `shape ${tf.formatShape(x.shape)}`);
-  if (y !== null) {
-    tf.assertLiveTensor(y, op, 'y');
-    if (y.rank < 1) tf.invalidArgument(op, 'y', 'a tensor of rank >= 1 ([samples, ...])', 'a scalar');
-    if (y.shape[0] !== samples) {
-      tf.invalidArgument(
-        op,
-        'y',
-        `${samples} samples (x's first dimension; shape ${tf.formatShape(x.shape)})`,
-        `${y.shape[0]!} (shape ${tf.formatShape(y.shape)})`,
-      );
-    }
+/** The model surface the data helpers read: a Model's input / output names and graph. */
+export interface DataModel extends Layer<LayerOutput> {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly graph: FunctionalGraph | null;
+}
+
+const hasNames = (model: Layer<LayerOutput>): model is DataModel =>
+  Array.isArray((model as Partial<DataModel>).inputNames) && Array.isArray((model as Partial<DataModel>).outputNames);
+
+/**
+ * `x` as one tensor per model input (by name for a record), checked against a functional model's
+ * inputs (shape, dtype) with messages naming the input.
+ */
+export function arrangeInputs(op: string, model: Layer<LayerOutput>, x: unknown, argument = 'x'): tf.Tensor[] {
+  if (!hasNames(model) || model.graph === null) {
+    if (!(x instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', tf.describeValue(x));
+    return [x];
   }
+  const list = arrangeData(op, argument, x, model.inputNames);
+  list.forEach((t, i) => tf.assertLiveTensor(t, op, list.length === 1 ? argument : `${argument}[${i}]`));
+  checkFeed(op, model.graph, list, argument);
+  return list;
+}
+
+/** `y` as one tensor per model output (by name for a record). */
+export function arrangeTargets(op: string, model: Layer<LayerOutput>, y: unknown, argument = 'y'): tf.Tensor[] {
+  if (!hasNames(model) || model.graph === null) {
+    if (!(y instanceof tf.Tensor)) tf.invalidArgument(op, argument, 'a Tensor', tf.describeValue(y));
+    return [y];
+  }
+  return arrangeData(op, argument, y, model.outputNames, 'output');
+}
+
+/** What `model.apply` takes for a list of inputs: the tensor itself for one. */
+export function feed(xs: readonly tf.Tensor[]): LayerInput {
+  return xs.length === 1 ? xs[0]! : xs;
+}
+
+/** `model.apply`'s result as a list, one per output. */
+export function outputList(output: LayerOutput): tf.Tensor[] {
+  return Array.isArray(output) ? output : [output];
+}
+
+/**
+ * Checks that every tensor of `xs` and `ys` is live, of rank >= 1, and that all share one number of
+ * samples (> 0), naming the one that differs; returns it. `xNames` / `yNames` label them in messages.
+ */
+export function checkData(op: string, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[] | null, prefix = ''): number {
+  const label = (side: 'x' | 'y', list: readonly tf.Tensor[], i: number): string =>
+    `${prefix}${list.length === 1 ? side : `${side}[${i}]`}`;
+  let samples = -1;
+  let first = '';
+  let firstShape: readonly number[] = [];
+  const visit = (side: 'x' | 'y', list: readonly tf.Tensor[]): void =>
+    list.forEach((t, i) => {
+      const name = label(side, list, i);
+      tf.assertLiveTensor(t, op, name);
+      if (t.rank < 1) tf.invalidArgument(op, name, 'a tensor of rank >= 1 ([samples, ...])', 'a scalar');
+      if (samples === -1) {
+        samples = t.shape[0]!;
+        first = name;
+        firstShape = t.shape;
+        if (samples === 0) tf.invalidArgument(op, name, 'at least one sample', `shape ${tf.formatShape(t.shape)}`);
+      } else if (t.shape[0] !== samples) {
+        tf.invalidArgument(
+          op,
+          name,
+          `${samples} samples (${first}'s first dimension; shape ${tf.formatShape(firstShape)}): every array must have as many samples`,
+          `${t.shape[0]!} (shape ${tf.formatShape(t.shape)})`,
+        );
+      }
+    });
+  visit('x', xs);
+  if (ys !== null) visit('y', ys);
   return samples;
+}
+
+/**
+ * The compiled loss over every output (each weighted by its `lossWeights` entry) and the per-output
+ * losses (unweighted, as the history reports them).
+ */
+export function compiledLoss(
+  compiled: Compiled,
+  ys: readonly tf.Tensor[],
+  predictions: readonly tf.Tensor[],
+): { total: tf.Tensor; perOutput: tf.Tensor[] } {
+  const perOutput = compiled.outputs.map((output, i) => {
+    const loss = output.loss(ys[i]!, predictions[i]!);
+    if (!(loss instanceof tf.Tensor) || loss.size !== 1)
+      tf.invalidArgument('fit', 'loss', 'a loss returning a scalar Tensor', tf.describeValue(loss));
+    return loss;
+  });
+  if (perOutput.length === 1 && compiled.outputs[0]!.weight === 1) return { total: perOutput[0]!, perOutput };
+  const total = perOutput
+    .map((loss, i) => tf.mul(loss, compiled.outputs[i]!.weight))
+    .reduce((sum, loss) => tf.add(sum, loss));
+  return { total, perOutput };
 }
 
 /**
@@ -35,7 +118,7 @@ export function checkData(op: string, x: tf.Tensor, y: tf.Tensor | null): number
  * `evaluate` compute the loss they minimise and report. Inside `GradientTape.record`, the penalties
  * are differentiated with the rest.
  */
-export function totalLoss(model: Layer, loss: tf.Tensor): tf.Tensor {
+export function totalLoss(model: Layer<LayerOutput>, loss: tf.Tensor): tf.Tensor {
   const penalties = model.losses;
   if (penalties.length === 0) return loss;
   return tf.tidy(() => penalties.reduce((sum, penalty) => tf.add(sum, penalty), loss));
@@ -47,24 +130,34 @@ export function rows(t: tf.Tensor, start: number, size: number): tf.Tensor {
 }
 
 /**
- * The loss and each metric of one batch as a [1 + metrics] tensor of batch means.
- * @example const values = await batchValues(compiled, yb, pred, loss).data(); // [loss, accuracy]
+ * The loss (and, for several outputs, each output's loss) and each metric of one batch as one tensor
+ * of batch means, in `compiled.valueNames` order.
+ * @example const values = await batchValues(compiled, [yb], [pred], loss, [loss]).data(); // [loss, accuracy]
  */
-export function batchValues(compiled: Compiled, yTrue: tf.Tensor, yPred: tf.Tensor, loss: tf.Tensor): tf.Tensor {
+export function batchValues(
+  compiled: Compiled,
+  yTrue: readonly tf.Tensor[],
+  yPred: readonly tf.Tensor[],
+  loss: tf.Tensor,
+  outputLosses: readonly tf.Tensor[],
+): tf.Tensor {
   return tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
       const parts = [tf.reshape(loss, [1])];
-      for (const metric of compiled.metrics) {
-        const value = metric.resolve(yTrue.shape, yPred.shape)(yTrue, yPred);
-        if (value.size !== 1)
-          tf.invalidArgument(
-            'fit',
-            `metrics['${metric.name}']`,
-            'a metric returning a scalar',
-            `shape ${tf.formatShape(value.shape)}`,
-          );
-        parts.push(tf.reshape(tf.cast(value, 'float32'), [1]));
-      }
+      if (compiled.outputs.length > 1) for (const l of outputLosses) parts.push(tf.reshape(l, [1]));
+      compiled.outputs.forEach((output, o) => {
+        for (const metric of output.metrics) {
+          const value = metric.resolve(yTrue[o]!.shape, yPred[o]!.shape)(yTrue[o]!, yPred[o]!);
+          if (value.size !== 1)
+            tf.invalidArgument(
+              'fit',
+              `metrics['${metric.name}']`,
+              'a metric returning a scalar',
+              `shape ${tf.formatShape(value.shape)}`,
+            );
+          parts.push(tf.reshape(tf.cast(value, 'float32'), [1]));
+        }
+      });
       return tf.concat(parts, 0);
     }),
   );
@@ -77,7 +170,7 @@ export class MeanTracker {
   private count = 0;
 
   constructor(compiled: Compiled) {
-    this.names = ['loss', ...compiled.metrics.map((m) => m.name)];
+    this.names = compiled.valueNames;
     this.sums = this.names.map(() => 0);
   }
 
@@ -107,32 +200,43 @@ export class MeanTracker {
  */
 export async function checkTargets(
   op: string,
-  model: Layer,
+  model: Layer<LayerOutput>,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
+  xs: readonly tf.Tensor[],
+  ys: readonly tf.Tensor[],
 ): Promise<void> {
   const classes = tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
-      const xs = rows(x, 0, 1);
-      const ys = rows(y, 0, 1);
-      const prediction = model.apply(xs, { training: false });
-      const loss = compiled.loss(ys, prediction);
-      if (!(loss instanceof tf.Tensor) || loss.size !== 1) {
-        tf.invalidArgument(op, 'loss', 'a loss returning a scalar Tensor', tf.describeValue(loss));
-      }
-      return prediction.shape[prediction.rank - 1] ?? 1;
+      const predictions = outputList(model.apply(feed(xs.map((x) => rows(x, 0, 1))), { training: false }));
+      if (predictions.length !== compiled.outputs.length)
+        tf.invalidArgument(
+          op,
+          'model',
+          `${compiled.outputs.length} output(s), as compiled`,
+          `${predictions.length} output(s) from the model`,
+        );
+      compiled.outputs.forEach((output, i) => {
+        const loss = output.loss(rows(ys[i]!, 0, 1), predictions[i]!);
+        if (!(loss instanceof tf.Tensor) || loss.size !== 1) {
+          tf.invalidArgument(op, 'loss', 'a loss returning a scalar Tensor', tf.describeValue(loss));
+        }
+      });
+      return predictions.map((p) => p.shape[p.rank - 1] ?? 1);
     }),
   );
-  if (compiled.lossName !== 'sparseCategoricalCrossentropy') return;
-  const labels = await y.data();
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i]!;
-    if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new tf.InvalidArgumentError(
-        `${op}: argument 'y' holds the label ${label} at sample ${i}, outside the valid range [0, ${classes}) of the model's ${classes} outputs (sparseCategoricalCrossentropy takes integer class indices).`,
-        op,
-      );
+  for (let o = 0; o < compiled.outputs.length; o++) {
+    if (compiled.outputs[o]!.lossName !== 'sparseCategoricalCrossentropy') continue;
+    const labels = await ys[o]!.data();
+    const count = classes[o]!;
+    const argument = ys.length === 1 ? 'y' : `y[${o}]`;
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i]!;
+      if (!Number.isInteger(label) || label < 0 || label >= count) {
+        throw new tf.InvalidArgumentError(
+          `${op}: argument '${argument}' holds the label ${label} at sample ${i}, outside the valid range [0, ${count}) of the model's ${count} outputs (sparseCategoricalCrossentropy takes integer class indices).`,
+          op,
+        );
+      }
     }
   }
 }

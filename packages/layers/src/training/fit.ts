@@ -10,11 +10,24 @@
 
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
+import type { ModelData } from '../functional/functional-model.js';
 import { CallbackList, checkCallback } from './callbacks.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkTargets, rows, totalLoss } from './data.js';
+import {
+  MeanTracker,
+  arrangeInputs,
+  arrangeTargets,
+  batchValues,
+  checkData,
+  checkTargets,
+  compiledLoss,
+  feed,
+  outputList,
+  rows,
+  totalLoss,
+} from './data.js';
 import { evaluateBatches } from './inference.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
@@ -32,8 +45,11 @@ export interface FitOptions {
   readonly batchSize?: number;
   /** The last fraction of x and y (before shuffling, as Keras) held out for validation; default none. */
   readonly validationSplit?: number;
-  /** Explicit validation data `[x, y]` (takes precedence over `validationSplit`, as Keras). */
-  readonly validationData?: readonly [tf.Tensor, tf.Tensor];
+  /**
+   * Explicit validation data `[x, y]` (takes precedence over `validationSplit`, as Keras); each as `fit`
+   * takes x and y (a Tensor, an array or a record by name).
+   */
+  readonly validationData?: readonly [ModelData, ModelData];
   /** Shuffle the training samples each epoch; default true. */
   readonly shuffle?: boolean;
   /** Seed of the shuffling (the same seed gives the same batches); default `tf.random`'s global seed. */
@@ -60,7 +76,7 @@ export interface History {
 }
 
 /** The model surface `fit` needs. */
-export type FitModel = Layer & CallbackModel;
+export type FitModel = Layer<LayerOutput> & CallbackModel;
 
 /** A permutation of 0..n-1 from uniform keys; seeded, it depends on (seed, epoch) alone (any backend). */
 async function permutation(n: number, seed: number | undefined, epoch: number): Promise<Int32Array> {
@@ -77,9 +93,9 @@ const FIT_RULES: tf.OptionSchema<FitOptions> = {
   validationData: {
     kind: 'custom',
     check: (value) =>
-      Array.isArray(value) && value.length === 2 && value.every((t) => t instanceof tf.Tensor)
+      Array.isArray(value) && value.length === 2 && value.every((t) => typeof t === 'object' && t !== null)
         ? undefined
-        : 'a pair [x, y] of tensors',
+        : 'a pair [x, y] of tensors (arrays or records of tensors for several inputs or outputs)',
   },
   shuffle: { kind: 'boolean' },
   seed: INTEGER,
@@ -106,21 +122,26 @@ function resolveOptions(options: FitOptions): { epochs: number; batchSize: numbe
 export async function fit(
   model: FitModel,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
+  x: ModelData,
+  y: ModelData,
   options: FitOptions,
 ): Promise<History> {
-  const samples = checkData('fit', x, y);
+  const xs = arrangeInputs('fit', model, x);
+  const ys = arrangeTargets('fit', model, y);
+  const samples = checkData('fit', xs, ys);
   const { epochs, batchSize, verbose, split } = resolveOptions(options);
   const owned: tf.Tensor[] = [];
   try {
-    let xTrain = x;
-    let yTrain = y;
-    let validation: readonly [tf.Tensor, tf.Tensor] | null = null;
+    let xTrain = xs;
+    let yTrain = ys;
+    let validation: Split | null = null;
     if (options.validationData !== undefined) {
       const [xVal, yVal] = options.validationData;
-      checkData('fit', xVal, yVal);
-      validation = [xVal, yVal];
+      validation = [
+        arrangeInputs('fit', model, xVal, 'validationData[0]'),
+        arrangeTargets('fit', model, yVal, 'validationData[1]'),
+      ];
+      checkData('fit', validation[0], validation[1], 'validationData.');
     } else if (split > 0) {
       const trainCount = Math.floor(samples * (1 - split));
       if (trainCount < 1 || trainCount >= samples) {
@@ -131,9 +152,11 @@ export async function fit(
           `${split} (${trainCount} for training)`,
         );
       }
-      [xTrain, yTrain] = [rows(x, 0, trainCount), rows(y, 0, trainCount)];
-      validation = [rows(x, trainCount, samples - trainCount), rows(y, trainCount, samples - trainCount)];
-      owned.push(xTrain, yTrain, ...validation);
+      const cut = (list: readonly tf.Tensor[], start: number, size: number): tf.Tensor[] =>
+        list.map((t) => rows(t, start, size));
+      [xTrain, yTrain] = [cut(xs, 0, trainCount), cut(ys, 0, trainCount)];
+      validation = [cut(xs, trainCount, samples - trainCount), cut(ys, trainCount, samples - trainCount)];
+      owned.push(...xTrain, ...yTrain, ...validation[0], ...validation[1]);
     }
     await checkTargets('fit', model, compiled, xTrain, yTrain);
     if (validation !== null) await checkTargets('fit', model, compiled, validation[0], validation[1]);
@@ -143,16 +166,19 @@ export async function fit(
   }
 }
 
+/** Inputs and targets, one tensor per model input and output. */
+type Split = readonly [readonly tf.Tensor[], readonly tf.Tensor[]];
+
 async function trainEpochs(
   model: FitModel,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
-  validation: readonly [tf.Tensor, tf.Tensor] | null,
+  x: readonly tf.Tensor[],
+  y: readonly tf.Tensor[],
+  validation: Split | null,
   options: FitOptions & { readonly epochs: number; readonly batchSize: number; readonly verbose: Verbosity },
 ): Promise<History> {
   const { epochs, batchSize, verbose } = options;
-  const samples = x.shape[0]!;
+  const samples = x[0]!.shape[0]!;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(options.callbacks ?? [], model);
   const history: Record<string, number[]> = { loss: [] };
@@ -201,36 +227,44 @@ async function trainEpochs(
 async function trainStep(
   model: FitModel,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
+  x: readonly tf.Tensor[],
+  y: readonly tf.Tensor[],
   order: Int32Array | null,
   start: number,
   size: number,
   variables: readonly tf.Variable[],
   where: { readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number },
 ): Promise<Float32Array> {
-  const [xb, yb] = tf.getEngine().withoutRecording(() =>
+  const count = x.length;
+  const batch = tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
-      if (order === null) return [rows(x, start, size), rows(y, start, size)] as const;
+      const all = [...x, ...y];
+      if (order === null) return all.map((t) => rows(t, start, size));
       const indices = tf.tensor(order.subarray(start, start + size), [size], 'int32');
-      return [tf.gather(x, indices), tf.gather(y, indices)] as const;
+      return all.map((t) => tf.gather(t, indices));
     }),
   );
+  const xb = batch.slice(0, count);
+  const yb = batch.slice(count);
   const tape = new GradientTape();
   let gradients: (tf.Tensor | null)[] = [];
   let values: tf.Tensor | null = null;
   try {
-    const [loss, prediction] = tape.record(() =>
+    const [loss, ...rest] = tape.record(() =>
       tf.tidy(() => {
-        const output = model.apply(xb, { training: true });
-        return [totalLoss(model, compiled.loss(yb, output)), output] as const;
+        const outputs = outputList(model.apply(feed(xb), { training: true }));
+        const { total, perOutput } = compiledLoss(compiled, yb, outputs);
+        // One output: its loss is the total, reported once.
+        return [totalLoss(model, total), ...outputs, ...(perOutput.length > 1 ? perOutput : [])];
       }),
     );
+    const predictions = rest.slice(0, compiled.outputs.length);
+    const outputLosses = rest.slice(compiled.outputs.length);
     try {
-      gradients = tape.gradient(loss, [...variables]);
-      values = batchValues(compiled, yb, prediction, loss);
+      gradients = tape.gradient(loss!, [...variables]);
+      values = batchValues(compiled, yb, predictions, loss!, outputLosses);
     } finally {
-      tf.dispose([loss, prediction]);
+      tf.dispose([loss!, ...rest]);
     }
     const read = (await values.data()) as Float32Array;
     const lossValue = read[0]!;
@@ -245,6 +279,6 @@ async function trainStep(
     return read.slice();
   } finally {
     tape.dispose();
-    tf.dispose([xb, yb, gradients, values]);
+    tf.dispose([...batch, gradients, values]);
   }
 }

@@ -6,9 +6,22 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
+import type { ModelData } from '../functional/functional-model.js';
 import type { Compiled } from './compile.js';
-import { MeanTracker, batchValues, checkData, checkTargets, rows, totalLoss } from './data.js';
+import {
+  MeanTracker,
+  arrangeInputs,
+  arrangeTargets,
+  batchValues,
+  checkData,
+  checkTargets,
+  compiledLoss,
+  feed,
+  outputList,
+  rows,
+  totalLoss,
+} from './data.js';
 import { ProgressBar } from './progress.js';
 import type { ProgressStream, Verbosity } from './progress.js';
 import { POSITIVE_INTEGER } from '../option-rules.js';
@@ -48,22 +61,23 @@ const PREDICT_RULES: tf.OptionSchema<PredictOptions> = { batchSize: POSITIVE_INT
  * `fit` runs for validation and `evaluate` for its result.
  */
 export async function evaluateBatches(
-  model: Layer,
+  model: Layer<LayerOutput>,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
+  x: readonly tf.Tensor[],
+  y: readonly tf.Tensor[],
   batchSize: number,
   onBatch?: (done: number, tracker: MeanTracker) => void,
 ): Promise<MeanTracker> {
-  const samples = x.shape[0]!;
+  const samples = x[0]!.shape[0]!;
   const tracker = new MeanTracker(compiled);
   for (let start = 0, batch = 0; start < samples; start += batchSize, batch++) {
     const size = Math.min(batchSize, samples - start);
     const values = tf.getEngine().withoutRecording(() =>
       tf.tidy(() => {
-        const yb = rows(y, start, size);
-        const prediction = model.apply(rows(x, start, size), { training: false });
-        return batchValues(compiled, yb, prediction, totalLoss(model, compiled.loss(yb, prediction)));
+        const yb = y.map((t) => rows(t, start, size));
+        const predictions = outputList(model.apply(feed(x.map((t) => rows(t, start, size))), { training: false }));
+        const { total, perOutput } = compiledLoss(compiled, yb, predictions);
+        return batchValues(compiled, yb, predictions, totalLoss(model, total), perOutput);
       }),
     );
     const read = await values.data();
@@ -79,44 +93,55 @@ export async function evaluateBatches(
  * @example const { loss, accuracy } = await evaluate(model, compiled, x, y, {});
  */
 export async function evaluate(
-  model: Layer,
+  model: Layer<LayerOutput>,
   compiled: Compiled,
-  x: tf.Tensor,
-  y: tf.Tensor,
+  x: ModelData,
+  y: ModelData,
   options: EvaluateOptions,
 ): Promise<Record<string, number>> {
   tf.checkOptions('evaluate', options, EVALUATE_RULES);
-  checkData('evaluate', x, y);
+  const xs = arrangeInputs('evaluate', model, x);
+  const ys = arrangeTargets('evaluate', model, y);
+  const samples = checkData('evaluate', xs, ys);
   const batchSize = options.batchSize ?? 32;
   const verbose = options.verbose ?? 1;
-  await checkTargets('evaluate', model, compiled, x, y);
-  const steps = Math.ceil(x.shape[0]! / batchSize);
+  await checkTargets('evaluate', model, compiled, xs, ys);
+  const steps = Math.ceil(samples / batchSize);
   const bar = new ProgressBar(steps, {
     verbose,
     ...(options.progressStream === undefined ? {} : { stream: options.progressStream }),
   });
-  const tracker = await evaluateBatches(model, compiled, x, y, batchSize, (done, t) =>
+  const tracker = await evaluateBatches(model, compiled, xs, ys, batchSize, (done, t) =>
     bar.update(done, t.entries(), done === steps),
   );
   return tracker.logs();
 }
 
 /**
- * The model's outputs for `x` at inference, batch by batch, concatenated. The caller owns the result.
+ * The model's outputs for `x` at inference, batch by batch, concatenated: one tensor, or one per output
+ * for a model with several. The caller owns the result.
  * @example const logits = predict(model, x, { batchSize: 64 });
  */
-export function predict(model: Layer, x: tf.Tensor, options: PredictOptions): tf.Tensor {
+export function predict(model: Layer<LayerOutput>, x: ModelData, options: PredictOptions): LayerOutput {
   tf.checkOptions('predict', options, PREDICT_RULES);
-  const samples = checkData('predict', x, null);
+  const xs = arrangeInputs('predict', model, x);
+  const samples = checkData('predict', xs, null);
   const batchSize = options.batchSize ?? 32;
   return tf.getEngine().withoutRecording(() =>
     tf.tidy(() => {
-      if (samples <= batchSize) return model.apply(x, { training: false });
-      const outputs: tf.Tensor[] = [];
+      if (samples <= batchSize) return model.apply(feed(xs), { training: false });
+      const batches: LayerOutput[] = [];
       for (let start = 0; start < samples; start += batchSize) {
-        outputs.push(model.apply(rows(x, start, Math.min(batchSize, samples - start)), { training: false }));
+        const size = Math.min(batchSize, samples - start);
+        batches.push(model.apply(feed(xs.map((t) => rows(t, start, size))), { training: false }));
       }
-      return tf.concat(outputs, 0);
+      if (!Array.isArray(batches[0])) return tf.concat(batches as tf.Tensor[], 0);
+      return (batches[0] as tf.Tensor[]).map((_, o) =>
+        tf.concat(
+          batches.map((b) => (b as tf.Tensor[])[o]!),
+          0,
+        ),
+      );
     }),
   );
 }
