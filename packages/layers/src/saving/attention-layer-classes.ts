@@ -126,8 +126,6 @@ export const ATTENTION_CLASSES: Readonly<Record<string, LayerClass>> = {
         buildScalars: output === null ? 0 : product(output.slice(1)),
       };
     },
-    // The table's `make` gives a single-output Layer; MultiHeadAttention returns one tensor unless a
-    // call asks for its scores (`returnAttentionScores`), which a saved model's plain call does not.
-    make: (r) => makeAttention(r) as unknown as Layer,
+    make: (r) => makeAttention(r),
   },
 };

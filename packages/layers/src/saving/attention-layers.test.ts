@@ -7,7 +7,7 @@ import '../test-setup.js';
 import * as tf from '@tapeflow/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
-import type { Layer } from '../layer.js';
+import type { Layer, LayerOutput } from '../layer.js';
 import { Dot } from '../dot.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../merge.js';
 import { makeEntry, planEntry } from './layer-table.js';
@@ -60,7 +60,7 @@ describe('merge layers and MultiHeadAttention in the layer table', () => {
 
   it('refuses bad saved values, naming the key', () => {
     const bad =
-      (className: string, config: Record<string, unknown>): (() => Layer) =>
+      (className: string, config: Record<string, unknown>): (() => Layer<LayerOutput>) =>
       () =>
         makeEntry({ className, config }, 'model.json.layers[0]', context);
     expect(bad('MultiHeadAttention', { name: 'm', keyDim: 2 })).toThrow(/numHeads.*positive integer.*nothing/);

@@ -142,7 +142,7 @@ export interface Context {
 export interface LayerClass {
   /** The plan for an input of shape `input` (batch first; null when not known). */
   plan(r: ConfigReader, config: LayerConfig, input: readonly PlannedDim[] | null, context: Context): LayerPlan;
-  make(r: ConfigReader, config: LayerConfig, context: Context): Layer;
+  make(r: ConfigReader, config: LayerConfig, context: Context): Layer<LayerOutput>;
 }
 
 export function product(dims: readonly PlannedDim[]): number {
