@@ -24,7 +24,10 @@ import type {
 } from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
 import type { RecurrentApplyOptions } from './recurrent/rnn-options.js';
-import { BUILT_IN_CLASSES, makeEntry } from './saving/layer-table.js';
+// Only the recurrent classes' makers (not loadModel's whole table, which would pull every layer
+// class's reader into a page that never loads a model; see apps/browser-test's bundle budget).
+import { ConfigReader } from './saving/config-reader.js';
+import { RECURRENT_CLASSES } from './saving/recurrent-layer-classes.js';
 
 /** How the forward and backward outputs are combined (Keras' `merge_mode`); null returns both. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -82,8 +85,11 @@ function recurrentFlags(config: LayerConfig, argument: string, layer: Layer<Laye
 
 /** A new layer of `layer`'s class from `config` (Keras' `from_config`), through the classes `loadModel` knows. */
 function recreate(layer: Layer<LayerOutput>, config: LayerConfig, argument: string): Layer<LayerOutput> {
-  if (BUILT_IN_CLASSES.includes(layer.className))
-    return makeEntry({ className: layer.className, config }, `Bidirectional.${argument}`, { customLayers: {} });
+  const recurrent = Object.hasOwn(RECURRENT_CLASSES, layer.className) ? RECURRENT_CLASSES[layer.className] : undefined;
+  if (recurrent !== undefined)
+    return recurrent.make(new ConfigReader(config, `Bidirectional.${argument} (${layer.className})`), config, {
+      customLayers: {},
+    });
   return tf.invalidArgument(
     'Bidirectional',
     argument,

@@ -17,7 +17,6 @@ import type { FunctionalModelArgs, ModelData } from './functional/functional-mod
 import { resolveCompileArgs } from './training/compile.js';
 import type { CompileArgs, Compiled } from './training/compile.js';
 import type { Optimizer } from './optimizers/optimizer.js';
-import { fit } from './training/fit.js';
 import type { FitOptions, History } from './training/fit.js';
 import { evaluate, predict } from './training/inference.js';
 import type { EvaluateOptions, PredictOptions } from './training/inference.js';
@@ -266,7 +265,10 @@ abstract class Model<Output extends LayerOutput = tf.Tensor> extends Layer<Outpu
    * @example const { history } = await model.fit(x, y, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
    */
   async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
-    return fit(this, this.requireCompiled('fit'), x, y, options);
+    const compiled = this.requireCompiled('fit');
+    // The training loop loads on first use (like saving), so a page that only predicts does not carry it.
+    const { fit } = await import('./training/fit.js');
+    return fit(this, compiled, x, y, options);
   }
 
   /**

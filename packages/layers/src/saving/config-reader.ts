@@ -10,7 +10,7 @@ import { INITIALIZER_NAMES } from '../initializers.js';
 import type { InitializerName } from '../initializers.js';
 import type { Layer, LayerConfig, LayerOutput } from '../layer.js';
 import * as regularizers from '../regularizers.js';
-import { describeFromFile } from './files.js';
+import { describeFromFile } from './path-names.js';
 
 /**
  * Makes a layer from its saved config (a class's `fromConfig`), for layers of your own.

@@ -11,6 +11,8 @@
 
 import * as tf from '@tapeflow/tensor-core/internal';
 
+export { describeFromFile, localPath, nameFromFile, quoteFromFile } from './path-names.js';
+
 type Files = typeof import('node:fs/promises');
 /** An open file, with the size fstat reported when it was opened. */
 export interface OpenedFile {
@@ -44,30 +46,6 @@ async function openFlags(): Promise<{ read: number; noFollow: number }> {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever. Windows has
   // neither flag (and neither FIFOs nor the same symlink race); there `lstat` checks links first.
   return { read: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0), noFollow: constants.O_NOFOLLOW ?? 0 };
-}
-
-const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\//;
-
-/**
- * A local path from what the user passed: a non-empty string, `file://` stripped (TensorFlow.js'
- * `file://` handler does the same), any other URL scheme refused.
- */
-export function localPath(op: string, argument: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '')
-    tf.invalidArgument(op, argument, 'a path (or a file:// URL)', tf.describeValue(value));
-  const path = value;
-  if (path.includes('\0')) tf.invalidArgument(op, argument, 'a path without NUL characters', 'a string containing NUL');
-  const scheme = SCHEME.exec(path);
-  if (scheme === null) return path;
-  if (scheme[1]!.toLowerCase() !== 'file') {
-    throw new tf.UnimplementedError(
-      `${op}: argument '${argument}' expected a local path or a file:// URL, but got a '${scheme[1]!.toLowerCase()}://' URL: Tapeflow saves and loads models on the local file system only.`,
-      op,
-    );
-  }
-  const rest = path.slice(scheme[0].length);
-  if (rest === '') tf.invalidArgument(op, argument, 'a path after file://', `'${path}'`);
-  return rest;
 }
 
 /** `dir` joined with a path inside it, as messages show it. */
@@ -214,29 +192,6 @@ export async function readRegularFile(
   } finally {
     await file.handle.close();
   }
-}
-
-const SAFE_TEXT = /^[A-Za-z0-9_][A-Za-z0-9_./:+-]{0,63}$/;
-
-/**
- * Describes a value read from a file for a message: numbers, booleans and short names made of plain
- * characters are shown (`string 'Conv2D'`), anything else only by its kind and length, so no message
- * carries a file's raw bytes (or control characters into a terminal).
- */
-export function describeFromFile(value: unknown): string {
-  if (typeof value === 'string')
-    return SAFE_TEXT.test(value) ? `string '${value}'` : `a string of ${value.length} character(s)`;
-  return tf.describeValue(value);
-}
-
-/** A name read from a file, as is when it is plain text, else described. */
-export function nameFromFile(value: string): string {
-  return SAFE_TEXT.test(value) ? value : `(a name of ${value.length} character(s))`;
-}
-
-/** A name read from a file, quoted when it is plain text, else described. */
-export function quoteFromFile(value: string): string {
-  return SAFE_TEXT.test(value) ? `'${value}'` : `(a name of ${value.length} character(s))`;
 }
 
 /**

@@ -7,9 +7,19 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { localPath, nodeFiles, onFile } from '../saving/files.js';
-import { writeFileAtomically } from '../saving/model-directory.js';
+import { localPath } from '../saving/path-names.js';
 import type { Callback, Logs } from './callbacks.js';
+
+/**
+ * The file writers, imported on first use (like `model.save`'s code), so that a web page which never
+ * logs to a CSV file does not download them up front.
+ */
+async function fileWriters(): Promise<
+  typeof import('../saving/files.js') & typeof import('../saving/model-directory.js')
+> {
+  const [files, directory] = await Promise.all([import('../saving/files.js'), import('../saving/model-directory.js')]);
+  return { ...files, ...directory };
+}
 
 /**
  * Options of `CSVLogger`.
@@ -63,11 +73,11 @@ export class CSVLogger implements Callback {
     this.lines = [];
     if (!this.append) {
       // Keras opens the file with 'w' here: it starts empty.
-      await writeFileAtomically('CSVLogger', this.filename, new Uint8Array());
+      await (await fileWriters()).writeFileAtomically('CSVLogger', this.filename, new Uint8Array());
       this.writeHeader = true;
       return;
     }
-    const files = await nodeFiles('CSVLogger');
+    const files = await (await fileWriters()).nodeFiles('CSVLogger');
     const size = await files
       .stat(this.filename)
       .then((stat) => stat.size)
@@ -92,6 +102,7 @@ export class CSVLogger implements Callback {
       return;
     }
     this.lines.push(text);
+    const { writeFileAtomically } = await fileWriters();
     await writeFileAtomically('CSVLogger', this.filename, new TextEncoder().encode(this.lines.join('')));
   }
 
@@ -103,6 +114,7 @@ export class CSVLogger implements Callback {
   }
 
   private async appendText(text: string): Promise<void> {
+    const { nodeFiles, onFile } = await fileWriters();
     const files = await nodeFiles('CSVLogger');
     const handle = await onFile('CSVLogger', this.filename, () => files.open(this.filename, 'a'));
     try {
