@@ -13,7 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LibraryResult } from './child.js';
 import { FULL, LIBRARIES, QUICK, type BenchConfig, type LibrarySpec } from './config.js';
-import { checkTargets, renderTable, renderTargets, type LibraryOutcome } from './report.js';
+import { checkTargets, renderLoopSummary, renderTable, renderTargets, type LibraryOutcome } from './report.js';
+// Issue 16 (speed II, group w-bench2): the ratio chart.
+import { ratioBars, renderRatioChart } from './chart.js';
 import { workloads } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
     '',
     table,
     '',
+    ...renderLoopSummary(outcomes).map((line) => `${line}\n`),
     ...(targets.length > 0 ? ['Targets (issue 5):', renderTargets(targets), ''] : []),
     ...failures.map((o) => `- ${o.spec.label} failed: ${o.failure ?? JSON.stringify(o.result?.errors)}`),
   ].join('\n');
@@ -139,11 +142,16 @@ async function main(): Promise<void> {
   );
   // A partial run does not replace the latest whole one.
   const kind = `${config.mode}${workloadPrefixes === undefined ? '' : '-partial'}`;
+  // The ratio chart: every speed-up bar, with the targets' bounds (the quick run's are its sizes').
+  const bars = ratioBars(config, outcomes, workloadPrefixes, checkTargets(config, outcomes));
+  const title = `pnpm bench (${kind}), ${date.slice(0, 16).replace('T', ' ')} UTC, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
+  const svg = await renderRatioChart(bars, title);
   for (const name of [`bench-${kind}-${stamp}`, `latest-${kind}`]) {
     writeFileSync(join(directory, `${name}.json`), json);
     writeFileSync(join(directory, `${name}.md`), `${markdown}\n`);
+    writeFileSync(join(directory, `${name}.svg`), svg);
   }
-  process.stderr.write(`\nwrote bench-results/latest-${kind}.{json,md}\n`);
+  process.stderr.write(`\nwrote bench-results/latest-${kind}.{json,md,svg}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }
 
