@@ -43,7 +43,8 @@ export function formatNumber(value: number): string {
   return value.toPrecision(2);
 }
 
-function cell(figure: Figure | undefined, error: string | undefined): string {
+/** A table cell: the figure ±half its range in percent, `failed`, or a dash where there is none. */
+export function cell(figure: Figure | undefined, error: string | undefined): string {
   if (error !== undefined) return 'failed';
   if (figure === undefined) return '—';
   const spread = figure.value > 0 ? Math.round(((figure.high - figure.low) / 2 / figure.value) * 100) : 0;
