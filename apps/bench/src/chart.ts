@@ -66,6 +66,7 @@ export function ratioChartSpec(bars: readonly RatioBar[], title: string): TopLev
   const high = 2 ** Math.ceil(Math.log2(Math.max(1, ...ratios)));
   const powersOfTwo: number[] = [];
   for (let value = low; value <= high; value *= 2) powersOfTwo.push(value);
+  const peerLabels = PEERS.map((id) => LIBRARIES.find((spec) => spec.id === id)?.label ?? id);
   const y = { field: 'workload', type: 'nominal' as const, title: null, sort: null, axis: { labelLimit: 240 } };
   const yOffset = { field: 'peer', type: 'nominal' as const, sort: null };
   const x = {
@@ -89,7 +90,8 @@ export function ratioChartSpec(bars: readonly RatioBar[], title: string): TopLev
           yOffset,
           x,
           x2: { datum: 1 },
-          color: { field: 'peer', type: 'nominal', title: 'peer', sort: null },
+          // Every peer keeps its colour from chart to chart, whichever peers a run has.
+          color: { field: 'peer', type: 'nominal', title: 'peer', scale: { domain: peerLabels } },
           tooltip: [
             { field: 'workload', type: 'nominal' },
             { field: 'peer', type: 'nominal' },

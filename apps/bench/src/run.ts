@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TapeflowError } from '@tapeflow/tensor-core';
 import { parseArguments } from './arguments.js';
 import { runChild } from './children.js';
 import { LIBRARIES } from './config.js';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A bad command line or a ref that cannot be checked out: the message says it all.
+  if (error instanceof TapeflowError) process.stderr.write(`${error.name}: ${error.message}\n`);
+  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
