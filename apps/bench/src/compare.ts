@@ -86,10 +86,14 @@ export function renderComparison(
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** pnpm as the bench was started with it (`pnpm bench` sets npm_execpath), else the pinned one via npx. */
+/**
+ * pnpm as the bench was started with it (`pnpm bench` sets npm_execpath: a script Node runs, or
+ * pnpm's own executable), else the pinned one via npx.
+ */
 function pnpmCommand(root: string): [string, string[]] {
   const execPath = process.env.npm_execpath;
-  if (execPath !== undefined && /pnpm/.test(execPath)) return [process.execPath, [execPath]];
+  if (execPath !== undefined && /pnpm[^/\\]*$/.test(execPath))
+    return /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath]] : [execPath, []];
   const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     packageManager?: string;
   };
