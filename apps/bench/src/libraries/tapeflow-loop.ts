@@ -61,7 +61,7 @@ export function tapeflowDenseLoop(spec: DenseLoopSpec, yielding: boolean): Task 
     run: async () => {
       await loop(spec.steps);
       process.stderr.write(
-        `  dense loop (${yielding ? 'yielding' : 'no await'}): final loss ${finalLoss().toFixed(5)}\n`,
+        `  dense loop (${yielding ? 'yielding' : 'no await'}): final loss ${finalLoss().toExponential(4)}\n`,
       );
     },
     dispose: () => {
