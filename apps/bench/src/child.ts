@@ -16,6 +16,11 @@ export interface Figure {
   readonly high: number;
   readonly samples: number;
   readonly runsPerSample: number;
+  // Issue 16 (speed II, group w-bench2): heap after a full GC, for workloads that ask (`heap`).
+  /** Heap used after a full GC between the warm-up and the timed runs (MB). */
+  readonly heapStartMB?: number;
+  /** Heap used after a full GC after the timed runs, before the task is disposed (MB). */
+  readonly heapEndMB?: number;
 }
 
 /** The memory check: the MLP step run many times. */
@@ -59,6 +64,11 @@ async function load(id: string): Promise<Library> {
 
 const megabytes = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+/** The heap used after a full GC (run.ts starts children with --expose-gc), in MB. */
+const heapAfterGc = (): number => {
+  collect();
+  return megabytes(process.memoryUsage().heapUsed);
+};
 
 function toFigure(stats: Stats, figure: (ms: number) => number): Figure {
   const [a, b] = [figure(stats.min), figure(stats.max)];
@@ -144,7 +154,13 @@ async function main(): Promise<void> {
     try {
       task = workload.task(library);
       if (task === undefined) continue;
-      figures[workload.id] = toFigure(await measure(task, workload.measure ?? config.measure), workload.figure);
+      let heapStartMB: number | undefined;
+      const afterWarmUp = workload.heap === true ? () => (heapStartMB = heapAfterGc()) : undefined;
+      const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp);
+      figures[workload.id] =
+        heapStartMB === undefined
+          ? toFigure(stats, workload.figure)
+          : { ...toFigure(stats, workload.figure), heapStartMB, heapEndMB: heapAfterGc() };
       const { value, unit } = { value: figures[workload.id]!.value, unit: workload.unit };
       process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${unit}\n`);
     } catch (error) {

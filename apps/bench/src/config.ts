@@ -4,7 +4,15 @@
  * one or two samples; its times mean nothing).
  */
 
-import type { CnnFitSpec, ConvSpec, LstmSpec, MlpSpec, MnistFitSpec, TransformerSpec } from './libraries/types.js';
+import type {
+  CnnFitSpec,
+  ConvSpec,
+  DenseLoopSpec,
+  LstmSpec,
+  MlpSpec,
+  MnistFitSpec,
+  TransformerSpec,
+} from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
 
 /** A library configuration run in its own process. */
@@ -57,6 +65,11 @@ export interface BenchConfig {
   // Issue 14 (real models II, group w-attn).
   /** One training step of the transformer-reverse example's encoder. */
   readonly transformer: TransformerSpec;
+  // Issue 16 (speed II, group w-bench2).
+  /** The synchronous Dense training loop against the same loop yielding now and then. */
+  readonly denseLoop: DenseLoopSpec;
+  /** How the loops are timed (a loop lasts seconds). */
+  readonly denseLoopMeasure: MeasureOptions;
 }
 
 // Issue 14 (real models II, group w-attn).
@@ -70,6 +83,19 @@ const TRANSFORMER: TransformerSpec = {
   feedForwardDim: 64,
   blocks: 2,
   learningRate: 0.003,
+};
+
+// Issue 16 (speed II, group w-bench2).
+/** Issue 16's loop: 20,000 steps of a 16-32-1 Dense model on a batch of 32, a yield every 1,000. */
+const DENSE_LOOP: DenseLoopSpec = {
+  steps: 20000,
+  yieldEvery: 1000,
+  batch: 32,
+  input: 16,
+  hidden: 32,
+  output: 1,
+  learningRate: 0.01,
+  warmupSteps: 1000,
 };
 
 const MLP: MlpSpec = { batch: 64, input: 784, hidden: 256, classes: 10, learningRate: 0.1 };
@@ -105,6 +131,9 @@ export const FULL: BenchConfig = {
   childTimeoutMs: 600000,
   // Issue 14 (real models II, group w-attn).
   transformer: TRANSFORMER,
+  // Issue 16 (speed II, group w-bench2).
+  denseLoop: DENSE_LOOP,
+  denseLoopMeasure: { warmupMs: 0, samples: 3, minSampleMs: 0, budgetMs: 20000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -124,6 +153,9 @@ export const QUICK: BenchConfig = {
   childTimeoutMs: 120000,
   // Issue 14 (real models II, group w-attn).
   transformer: { ...TRANSFORMER, batch: 4 },
+  // Issue 16 (speed II, group w-bench2): 500 steps, a yield every 100 so the quick run takes that path.
+  denseLoop: { ...DENSE_LOOP, steps: 500, yieldEvery: 100, warmupSteps: 50 },
+  denseLoopMeasure: { warmupMs: 0, samples: 1, minSampleMs: 0, budgetMs: 0 },
 };
 
 /** The elementwise size as the table shows it (1M for 2^20). */

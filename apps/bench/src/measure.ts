@@ -54,10 +54,12 @@ export function summarize(values: readonly number[]): { median: number; min: num
 /**
  * Measures `task`'s time per run. A task with its own `warmUp` (a run lasting seconds) is warmed up
  * by that instead, then timed one run per sample: at least one, more while the budget allows.
+ * `afterWarmUp` runs once between the warm-up and the timed runs, untimed (the heap figures use it).
  */
-export async function measure(task: Task, options: MeasureOptions): Promise<Stats> {
+export async function measure(task: Task, options: MeasureOptions, afterWarmUp?: () => void): Promise<Stats> {
   if (task.warmUp !== undefined) {
     await task.warmUp();
+    afterWarmUp?.();
     const start = now();
     const times = [await runTimes(task, 1)];
     while (times.length < options.samples && now() - start + times[times.length - 1]! <= options.budgetMs)
@@ -67,6 +69,7 @@ export async function measure(task: Task, options: MeasureOptions): Promise<Stat
   const warmupStart = now();
   let last = await runTimes(task, 1);
   while (now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
+  afterWarmUp?.();
   const runsPerSample = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
   const samples = Math.max(
     1,

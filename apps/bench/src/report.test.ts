@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { Figure, LibraryResult } from './child.js';
 import { FULL, LIBRARIES } from './config.js';
 import { measure, summarize } from './measure.js';
-import { checkTargets, formatNumber, renderTable, speedUp, type LibraryOutcome } from './report.js';
+import {
+  checkTargets,
+  formatNumber,
+  loopTargets,
+  renderLoopSummary,
+  renderTable,
+  speedUp,
+  type LibraryOutcome,
+} from './report.js';
 import { selects, workloads } from './workloads.js';
 
 const figure = (value: number): Figure => ({
@@ -137,5 +145,46 @@ describe('report', () => {
 
   it('formats figures to about three significant digits', () => {
     expect([1234.5, 56.78, 2.345, 0.01234].map(formatNumber)).toEqual(['1235', '56.8', '2.35', '0.012']);
+  });
+});
+
+// Issue 16 (speed II, group w-bench2): the synchronous Dense loop against the yielding one.
+describe('the Dense loop rows', () => {
+  const loops = (sync: number, yielding: number, heapEnd = 12.5): LibraryOutcome => {
+    const base = outcome('tapeflow', {});
+    const heap = (value: number): Figure => ({ ...figure(value), heapStartMB: 12, heapEndMB: heapEnd });
+    return {
+      ...base,
+      result: { ...base.result!, figures: { 'dense-loop-sync': heap(sync), 'dense-loop-yield': heap(yielding) } },
+    };
+  };
+
+  it('are two workloads of their own: no other id starts with either, and `dense-loop` picks both', () => {
+    const ids = [...workloads(FULL).map((w) => w.id), 'memory'];
+    for (const id of ['dense-loop-sync', 'dense-loop-yield'])
+      expect(ids.filter((other) => other.startsWith(id) || id.startsWith(other))).toEqual([id]);
+    expect(ids.filter((id) => selects(['dense-loop'], id))).toEqual(['dense-loop-sync', 'dense-loop-yield']);
+    expect(workloads(FULL).find((w) => w.id === 'dense-loop-sync')?.label).toContain('20000 SGD steps, no await');
+  });
+
+  it('check the ratio against 1.1× and the heap after GC in both loops', () => {
+    expect(loopTargets([loops(2.2, 2)])).toEqual([
+      expect.objectContaining({ measured: '1.10×', met: true }),
+      expect.objectContaining({ measured: 'no await 12 → 12.5 MB, yielding 12 → 12.5 MB', met: true }),
+    ]);
+    expect(loopTargets([loops(2.5, 2, 20)]).map((c) => c.met)).toEqual([false, false]);
+    expect(loopTargets([outcome('tapeflow', {})]).map((c) => c.met)).toEqual([undefined, undefined]);
+    expect(checkTargets(FULL, [loops(4, 2)]).find((c) => c.target.startsWith('Dense training loop'))?.met).toBe(false);
+  });
+
+  it('put the heap under each loop in the table and both times with their ratio in a summary line', () => {
+    const table = renderTable(FULL, [loops(3, 2)], ['dense-loop']);
+    expect(table.split('\n')).toHaveLength(2 + 4);
+    expect(table).toMatch(/no await \| s \| 3\.00 ±10% \|/);
+    expect(table).toMatch(/no await: heap after GC, before → after the timed runs \| MB \| 12 → 12\.5 \|/);
+    expect(renderLoopSummary([loops(3, 2)])).toEqual([
+      'Dense loop, Tapeflow cpu: no await 3.00 s, yielding 2.00 s: 1.50× (target ≤ 1.1×); heap after GC before → after: no await 12 → 12.5 MB, yielding 12 → 12.5 MB.',
+    ]);
+    expect(renderLoopSummary([outcome('tapeflow', { 'dense-loop-sync': 3 })])).toEqual([]);
   });
 });

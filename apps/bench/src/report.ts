@@ -19,10 +19,20 @@ export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
   readonly met: boolean | undefined;
+  // Issue 16 (group w-bench2): where the target is a bound on Tapeflow's speed-up over a peer on one
+  // workload, which (the ratio chart draws it on that bar).
+  /** The workload id of a speed-up target. */
+  readonly workload?: string;
+  /** The peer's library id of a speed-up target. */
+  readonly peer?: string;
+  /** The least speed-up the target asks for. */
+  readonly bound?: number;
 }
 
-const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-wasm'] as const;
-const REFERENCE = 'tapeflow';
+/** The peers Tapeflow's speed-up is taken over, in column order. */
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-wasm'] as const;
+/** The Tapeflow configuration the speed-ups are about. */
+export const REFERENCE = 'tapeflow';
 
 /** Formats a figure to three significant digits (no exponent for the sizes here). */
 export function formatNumber(value: number): string {
@@ -33,7 +43,8 @@ export function formatNumber(value: number): string {
   return value.toPrecision(2);
 }
 
-function cell(figure: Figure | undefined, error: string | undefined): string {
+/** A table cell: the figure ±half its range in percent, `failed`, or a dash where there is none. */
+export function cell(figure: Figure | undefined, error: string | undefined): string {
   if (error !== undefined) return 'failed';
   if (figure === undefined) return '—';
   const spread = figure.value > 0 ? Math.round(((figure.high - figure.low) / 2 / figure.value) * 100) : 0;
@@ -85,6 +96,15 @@ export function renderTable(
         return ratio === undefined ? '—' : `${formatNumber(ratio)}×`;
       }),
     ]);
+    // Issue 16 (group w-bench2): the heap after a full GC around the timed runs, where recorded.
+    if (present.some((spec) => figureOf(outcomes, spec.id, workload.id)?.heapStartMB !== undefined)) {
+      rows.push([
+        `${workload.label}: heap after GC, before → after the timed runs`,
+        'MB',
+        ...present.map((spec) => heapCell(figureOf(outcomes, spec.id, workload.id))),
+        ...peers.map(() => ''),
+      ]);
+    }
   }
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   const table = (): string => [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -117,6 +137,55 @@ export function renderTable(
   return table();
 }
 
+// Issue 16 (speed II, group w-bench2): the synchronous loop against the yielding one.
+function heapCell(figure: Figure | undefined): string {
+  return figure?.heapStartMB === undefined ? '—' : `${figure.heapStartMB} → ${figure.heapEndMB}`;
+}
+
+/** The loops' heap counts as flat when it grows by at most 5% + 1 MB over the timed runs. */
+const heapFlat = (figure: Figure): boolean =>
+  figure.heapStartMB !== undefined &&
+  figure.heapEndMB !== undefined &&
+  figure.heapEndMB <= figure.heapStartMB * 1.05 + 1;
+
+/** Issue 16's loop targets, on Tapeflow's figures: time ≤ 1.1× the yielding loop's, heap flat in both. */
+export function loopTargets(outcomes: readonly LibraryOutcome[]): TargetCheck[] {
+  const sync = figureOf(outcomes, REFERENCE, 'dense-loop-sync');
+  const yielding = figureOf(outcomes, REFERENCE, 'dense-loop-yield');
+  const both = sync !== undefined && yielding !== undefined;
+  return [
+    {
+      target: 'Dense training loop without any await ≤ 1.1× the time of the same loop yielding',
+      measured: both ? `${formatNumber(sync.value / yielding.value)}×` : 'not measured',
+      met: both ? sync.value <= 1.1 * yielding.value : undefined,
+    },
+    {
+      target: 'heap flat after GC over both Dense loops',
+      measured: both ? `no await ${heapCell(sync)} MB, yielding ${heapCell(yielding)} MB` : 'not measured',
+      met: both ? heapFlat(sync) && heapFlat(yielding) : undefined,
+    },
+  ];
+}
+
+/**
+ * The loops' figures in a sentence per Tapeflow configuration that ran both (any mode, whole or
+ * partial run, where the targets are not printed): both times, the ratio and the heaps.
+ */
+export function renderLoopSummary(outcomes: readonly LibraryOutcome[]): string[] {
+  const lines: string[] = [];
+  for (const outcome of outcomes) {
+    const sync = outcome.result?.figures['dense-loop-sync'];
+    const yielding = outcome.result?.figures['dense-loop-yield'];
+    if (sync === undefined || yielding === undefined) continue;
+    lines.push(
+      `Dense loop, ${outcome.spec.label}: no await ${formatNumber(sync.value)} s, yielding ${formatNumber(yielding.value)} s: ` +
+        `${formatNumber(sync.value / yielding.value)}× (target ≤ 1.1×); heap after GC before → after: ` +
+        `no await ${heapCell(sync)} MB, yielding ${heapCell(yielding)} MB.`,
+    );
+  }
+  return lines;
+}
+
 /** The issue's targets, checked on this run's figures (full mode sizes). */
 export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutcome[]): TargetCheck[] {
   const byId = new Map(workloads(config).map((w) => [w.id, w]));
@@ -126,16 +195,22 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
       figureOf(outcomes, REFERENCE, workload),
       figureOf(outcomes, peer, workload),
     );
-  const atLeast = (target: string, value: number | undefined, bound: number): TargetCheck => ({
-    target,
-    measured: value === undefined ? 'not measured' : `${formatNumber(value)}×`,
-    met: value === undefined ? undefined : value >= bound,
-  });
+  const atLeast = (target: string, workload: string, peer: string, bound: number): TargetCheck => {
+    const value = ratio(workload, peer);
+    return {
+      target,
+      measured: value === undefined ? 'not measured' : `${formatNumber(value)}×`,
+      met: value === undefined ? undefined : value >= bound,
+      workload,
+      peer,
+      bound,
+    };
+  };
   const checks: TargetCheck[] = [];
   const small = config.matmulSizes[0]!;
   const large = config.matmulSizes[config.matmulSizes.length - 1]!;
-  checks.push(atLeast(`matmul ${large} ≥ 1.5× tfjs-wasm`, ratio(`matmul-${large}`, 'tfjs-wasm'), 1.5));
-  checks.push(atLeast(`matmul ${small} ≥ 1.0× tfjs-wasm`, ratio(`matmul-${small}`, 'tfjs-wasm'), 1.0));
+  checks.push(atLeast(`matmul ${large} ≥ 1.5× tfjs-wasm`, `matmul-${large}`, 'tfjs-wasm', 1.5));
+  checks.push(atLeast(`matmul ${small} ≥ 1.0× tfjs-wasm`, `matmul-${small}`, 'tfjs-wasm', 1.0));
   for (const n of config.matmulSizes) {
     const plain = figureOf(outcomes, REFERENCE, `matmul-${n}`)?.value;
     const worst = Math.min(
@@ -150,8 +225,8 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
   }
   const size = sizeLabel(config.elementwiseSize);
   for (const op of ['add', 'mul', 'relu'])
-    checks.push(atLeast(`${op} ${size} ≥ 1.0× tfjs-wasm`, ratio(`${op}-${size}`, 'tfjs-wasm'), 1.0));
-  checks.push(atLeast(`sum ${size} ≥ 2× tfjs-wasm`, ratio(`sum-${size}`, 'tfjs-wasm'), 2.0));
+    checks.push(atLeast(`${op} ${size} ≥ 1.0× tfjs-wasm`, `${op}-${size}`, 'tfjs-wasm', 1.0));
+  checks.push(atLeast(`sum ${size} ≥ 2× tfjs-wasm`, `sum-${size}`, 'tfjs-wasm', 2.0));
   const scalar = figureOf(outcomes, REFERENCE, 'scalar')?.value;
   const scalarTape = figureOf(outcomes, REFERENCE, 'scalar-tape')?.value;
   const fastestPeer = Math.min(...PEERS.map((id) => figureOf(outcomes, id, 'scalar')?.value ?? Infinity));
@@ -169,22 +244,24 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
       scalar === undefined || scalarTape === undefined ? 'not measured' : `${formatNumber(scalarTape / scalar)}×`,
     met: scalar === undefined || scalarTape === undefined ? undefined : scalarTape <= 1.5 * scalar,
   });
-  checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", ratio('mlp-step', 'tfjs-wasm'), 2.0));
+  checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", 'mlp-step', 'tfjs-wasm', 2.0));
   // Convolutions (issue 12): ≥ 1.5× tfjs-wasm at every conv2d row (and tfjs-cpu where wasm has no gradient).
   for (const w of byId.values()) {
     if (!w.id.startsWith('conv2d-')) continue;
     // tfjs-wasm 4.22 has no Conv2DBackpropFilter: the gradient rows compare with tfjs-cpu as well.
-    checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-wasm`, ratio(w.id, 'tfjs-wasm'), 1.5));
-    if (w.id.endsWith('-grad')) checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-cpu`, ratio(w.id, 'tfjs-cpu'), 1.5));
+    checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-wasm`, w.id, 'tfjs-wasm', 1.5));
+    if (w.id.endsWith('-grad')) checks.push(atLeast(`${w.label} ≥ 1.5× tfjs-cpu`, w.id, 'tfjs-cpu', 1.5));
   }
   // The MNIST convnet epoch (issue 12): ≥ 2× tfjs-wasm; tfjs-wasm 4.22 cannot train it (no
   // Conv2DBackpropFilter kernel), so it is also compared with tfjs-cpu.
-  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-wasm', ratio('cnn-fit', 'tfjs-wasm'), 2.0));
-  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-cpu', ratio('cnn-fit', 'tfjs-cpu'), 2.0));
+  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-wasm', 'cnn-fit', 'tfjs-wasm', 2.0));
+  checks.push(atLeast('MNIST convnet fit epoch ≥ 2× tfjs-cpu', 'cnn-fit', 'tfjs-cpu', 2.0));
   // Sequence models (issue 14, group w-seq): the LSTM's forward + backward pass ≥ 2× tfjs-wasm.
-  checks.push(atLeast('LSTM forward + backward ≥ 2× tfjs-wasm', ratio('lstm', 'tfjs-wasm'), 2.0));
+  checks.push(atLeast('LSTM forward + backward ≥ 2× tfjs-wasm', 'lstm', 'tfjs-wasm', 2.0));
   // Issue 14 (real models II, group w-attn): the transformer-encoder training step, >= 2x tfjs-wasm.
-  checks.push(atLeast('transformer encoder step ≥ 2× tfjs-wasm', ratio('transformer-step', 'tfjs-wasm'), 2.0));
+  checks.push(atLeast('transformer encoder step ≥ 2× tfjs-wasm', 'transformer-step', 'tfjs-wasm', 2.0));
+  // Issue 16 (speed II, group w-bench2): the synchronous loop within 1.1× of the yielding one, heap flat.
+  checks.push(...loopTargets(outcomes));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

@@ -22,6 +22,8 @@ export interface Workload {
   readonly figure: (ms: number) => number;
   /** Timing options of its own, where the mode's do not fit (runs lasting seconds). */
   readonly measure?: MeasureOptions;
+  /** Whether the child records the heap after a full GC before and after the timed runs. */
+  readonly heap?: boolean;
 }
 
 /**
@@ -152,5 +154,21 @@ export function workloads(config: BenchConfig): Workload[] {
     task: (library) => library.transformerStep?.(t),
     figure: (ms) => ms,
   });
+  // Issue 16 (speed II, group w-bench2): the Dense training loop without any await, and yielding.
+  const loop = config.denseLoop;
+  for (const yielding of [false, true]) {
+    list.push({
+      id: yielding ? 'dense-loop-yield' : 'dense-loop-sync',
+      label:
+        `Dense ${loop.input}-${loop.hidden}-${loop.output} batch ${loop.batch}, ${loop.steps} SGD steps, ` +
+        (yielding ? `a setImmediate yield every ${loop.yieldEvery} steps` : 'no await'),
+      unit: 's',
+      higherIsBetter: false,
+      task: (library) => library.denseLoop?.(loop, yielding),
+      figure: (ms) => ms / 1000,
+      measure: config.denseLoopMeasure,
+      heap: true,
+    });
+  }
   return list;
 }

@@ -31,6 +31,8 @@ import type {
   Task,
 } from './types.js';
 import { tapeflowTransformerStep } from './tapeflow-transformer.js';
+// Issue 16 (speed II, group w-bench2).
+import { tapeflowDenseLoop } from './tapeflow-loop.js';
 
 /** Tapeflow on a CPU backend made with `options`. */
 export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
@@ -115,6 +117,8 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
     memory: () => ({ tensors: tf.memory().numTensors }),
     // Issue 14 (real models II, group w-attn).
     transformerStep: (spec) => tapeflowTransformerStep(spec),
+    // Issue 16 (speed II, group w-bench2).
+    denseLoop: (spec, yielding) => tapeflowDenseLoop(spec, yielding),
   };
 }
 

@@ -105,6 +105,25 @@ export interface TransformerSpec {
   readonly learningRate: number;
 }
 
+// Issue 16 (speed II, group w-bench2): synchronous training loops.
+/**
+ * The loop workload (issue 16, item 2): `steps` SGD training steps of a small Dense model (input →
+ * Dense(hidden, relu) → Dense(output), mean squared error) on a fixed batch, each step a tape, its
+ * gradients and `applyGradients` in a `tidy`, written without any await; the yielding variant awaits
+ * one `setImmediate` turn every `yieldEvery` steps, as a loop that lets the event loop run does.
+ */
+export interface DenseLoopSpec {
+  readonly steps: number;
+  readonly yieldEvery: number;
+  readonly batch: number;
+  readonly input: number;
+  readonly hidden: number;
+  readonly output: number;
+  readonly learningRate: number;
+  /** Steps of the untimed warm-up loop. */
+  readonly warmupSteps: number;
+}
+
 /** Live-memory figures a library can report. */
 export interface MemoryFigures {
   /** Live tensors, where the library counts them. */
@@ -142,4 +161,10 @@ export interface Library {
   // Issue 14 (real models II, group w-attn).
   /** One training step of the transformer encoder (see TransformerSpec); absent where the library cannot. */
   transformerStep?(spec: TransformerSpec): Task | undefined;
+  // Issue 16 (speed II, group w-bench2).
+  /**
+   * The Dense training loop (see DenseLoopSpec), without any await (`yielding` false) or with a
+   * `setImmediate` turn every `spec.yieldEvery` steps; absent where the library has none.
+   */
+  denseLoop?(spec: DenseLoopSpec, yielding: boolean): Task | undefined;
 }
