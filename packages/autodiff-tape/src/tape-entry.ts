@@ -56,41 +56,62 @@ function hasKeys(attrs: object): boolean {
   return false;
 }
 
+/** Dtypes by their code in a log's typed columns. */
+const DTYPES: readonly tf.DataType[] = ['float32', 'int32', 'bool'];
+
+function dtypeCode(dtype: tf.DataType): number {
+  return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
+}
+
+/** A typed column `column` grown to hold at least `length` values (its values kept). */
+function grown<A extends Float64Array | Int32Array | Uint8Array>(column: A, length: number): A {
+  if (length <= column.length) return column;
+  const next = new (column.constructor as new (length: number) => A)(Math.max(16, column.length * 2, length));
+  next.set(column);
+  return next;
+}
+
 /**
- * Everything a tape recorded, op after op, in parallel arrays. Per op (index k): `ops[k]` is the
+ * Everything a tape recorded, op after op, in parallel columns. Per op (index k): `ops[k]` is the
  * kernel name or the customGradient record, and its inputs' metadata are at [inputStart(k),
- * inputEnds[k]) of the per-input arrays, in the op's input-name order with lists (Concat's) spread.
- * The log holds the buffers in `saved` and `savedOutputs` until `release`.
+ * inputEnd(k)) of the per-input columns, in the op's input-name order with lists (Concat's) spread.
+ * Numbers (ids, dtypes, where each op's inputs end, which buffer is kept) are in typed arrays, whose
+ * contents the collector never copies or scans; only what must be a reference (names, attributes,
+ * shapes, the buffers held) is in plain arrays. The log holds the buffers in `held` until `release`.
  */
 export class TapeLog {
   // ---- per op
-  readonly ops: (tf.RecordedOpName | tf.CustomOperationRecord)[] = [];
-  readonly attrs: unknown[] = [];
-  readonly outputIds: number[] = [];
-  readonly outputShapes: (readonly number[])[] = [];
-  readonly outputDtypes: tf.DataType[] = [];
-  /** The output's buffer when the gradient reads it, else null. */
-  readonly savedOutputs: (tf.Storage | null)[] = [];
-  /** One past the op's last input in the per-input arrays. */
-  readonly inputEnds: number[] = [];
+  private readonly ops: (tf.RecordedOpName | tf.CustomOperationRecord)[] = [];
+  private readonly attrs: unknown[] = [];
+  private readonly outputShapes: (readonly number[])[] = [];
+  private outputIds = new Float64Array(0);
+  private outputDtypes = new Uint8Array(0);
+  /** Index in `held` of the output's buffer when the gradient reads it, else -1. */
+  private outputHeld = new Int32Array(0);
+  /** One past the op's last input in the per-input columns. */
+  private inputEnds = new Int32Array(0);
   /** How many tensors each input name covers, for the ops with a list input (by op index). */
   private layouts: Map<number, readonly number[]> | null = null;
+  private count = 0;
   // ---- per input
-  readonly ids: number[] = [];
-  readonly shapes: (readonly number[])[] = [];
-  readonly dtypes: tf.DataType[] = [];
-  /** The input's buffer when the gradient reads it, else null. */
-  readonly saved: (tf.Storage | null)[] = [];
+  private readonly shapes: (readonly number[])[] = [];
+  private ids = new Float64Array(0);
+  private dtypes = new Uint8Array(0);
+  /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
+  private inputHeld = new Int32Array(0);
+  private inputs = 0;
+  /** The buffers held (without handles) for the gradients. */
+  private held: tf.Storage[] = [];
   /** The shape last kept: an equal one is kept as this same array. */
   private lastShape: readonly number[] = [];
   /** Views made for backward passes, one per op recorded before the last pass. */
-  private views: TapeEntry[] = [];
+  private readonly views: TapeEntry[] = [];
 
   constructor(readonly engine: tf.Engine) {}
 
   /** How many ops are recorded. */
   get size(): number {
-    return this.outputIds.length;
+    return this.count;
   }
 
   /**
@@ -100,11 +121,13 @@ export class TapeLog {
   recordKernel(record: tf.OperationRecord): void {
     const plan = planOf(record);
     const inputs = record.inputs as InputRecord;
-    const names = plan.names;
     const saves = plan.savesInput;
     let layout: number[] | null = null;
-    for (let i = 0; i < names.length; i++) {
-      const value = inputs[names[i]!]!;
+    // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
+    // lookup. Every record of an op has the same keys in the same order (the plan's names).
+    let i = 0;
+    for (const name in inputs) {
+      const value = inputs[name]!;
       const save = saves !== null && saves[i]!;
       if (value instanceof tf.Tensor) {
         this.pushInput(value, save);
@@ -114,8 +137,9 @@ export class TapeLog {
         layout.push(value.length);
         for (let j = 0; j < value.length; j++) this.pushInput(value[j]!, save);
       }
+      i++;
     }
-    if (layout !== null) (this.layouts ??= new Map()).set(this.ops.length, layout);
+    if (layout !== null) (this.layouts ??= new Map()).set(this.count, layout);
     this.ops.push(record.kernelName);
     this.attrs.push(hasKeys(record.attrs) ? record.attrs : NO_ATTRS);
     this.pushOutput(record.output, plan.savesOutput);
@@ -133,22 +157,55 @@ export class TapeLog {
   /** Views of the recorded ops, in recording order, for a backward pass. */
   entries(): readonly TapeEntry[] {
     const views = this.views;
-    for (let k = views.length; k < this.size; k++) views.push(new TapeEntry(this, k));
+    for (let k = views.length; k < this.count; k++) views.push(new TapeEntry(this, k));
     return views;
   }
 
   /** Gives back every buffer held. The log keeps its metadata; the tape drops it afterwards. */
   release(): void {
-    const engine = this.engine;
-    for (const storage of this.saved) if (storage !== null) engine.releaseStorage(storage);
-    for (const storage of this.savedOutputs) if (storage !== null) engine.releaseStorage(storage);
-    this.saved.length = 0;
-    this.savedOutputs.length = 0;
+    const held = this.held;
+    this.held = [];
+    this.inputHeld.fill(-1);
+    this.outputHeld.fill(-1);
+    for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
   }
 
-  /** Where op `k`'s inputs start in the per-input arrays. */
+  /** Op `k`'s kernel name, or its customGradient record. */
+  op(k: number): tf.RecordedOpName | tf.CustomOperationRecord {
+    return this.ops[k]!;
+  }
+
+  /** Op `k`'s attributes (null for a customGradient op). */
+  attributes(k: number): unknown {
+    return this.attrs[k];
+  }
+
+  outputId(k: number): number {
+    return this.outputIds[k]!;
+  }
+
+  outputShape(k: number): readonly number[] {
+    return this.outputShapes[k]!;
+  }
+
+  /** Op `k`'s output: a handle on its kept buffer if kept, else its metadata. */
+  output(k: number): TensorMeta {
+    const id = this.outputIds[k]!;
+    const shape = this.outputShapes[k]!;
+    const dtype = DTYPES[this.outputDtypes[k]!]!;
+    const held = this.outputHeld[k]!;
+    if (held < 0) return { id, shape, dtype, rank: shape.length };
+    return this.engine.handleOn(this.held[held]!, id, shape, dtype);
+  }
+
+  /** Where op `k`'s inputs start in the per-input columns. */
   inputStart(k: number): number {
     return k === 0 ? 0 : this.inputEnds[k - 1]!;
+  }
+
+  /** One past op `k`'s last input in the per-input columns. */
+  inputEnd(k: number): number {
+    return this.inputEnds[k]!;
   }
 
   /** Op `k`'s count of tensors per input name, when one of its inputs is a list; else null. */
@@ -159,22 +216,52 @@ export class TapeLog {
   /** Metadata of the input at flat position `index`. */
   meta(index: number): TensorMeta {
     const shape = this.shapes[index]!;
-    return { id: this.ids[index]!, shape, dtype: this.dtypes[index]!, rank: shape.length };
+    return { id: this.ids[index]!, shape, dtype: DTYPES[this.dtypes[index]!]!, rank: shape.length };
+  }
+
+  /** The input at flat position `index`: a handle on its kept buffer if kept, else its metadata. */
+  input(index: number): TensorMeta {
+    const held = this.inputHeld[index]!;
+    if (held < 0) return this.meta(index);
+    return this.engine.handleOn(this.held[held]!, this.ids[index]!, this.shapes[index]!, DTYPES[this.dtypes[index]!]!);
   }
 
   private pushInput(t: tf.Tensor, save: boolean): void {
-    this.ids.push(t.id);
+    const i = this.inputs++;
+    if (i === this.ids.length) {
+      this.ids = grown(this.ids, i + 1);
+      this.dtypes = grown(this.dtypes, i + 1);
+      this.inputHeld = grown(this.inputHeld, i + 1);
+    }
+    this.ids[i] = t.id;
+    this.dtypes[i] = dtypeCode(t.dtype);
     this.shapes.push(this.shapeOf(t.shape));
-    this.dtypes.push(t.dtype);
-    this.saved.push(save ? this.engine.holdStorage(t) : null);
+    if (save) {
+      this.inputHeld[i] = this.held.length;
+      this.held.push(this.engine.holdStorage(t));
+    } else {
+      this.inputHeld[i] = -1;
+    }
   }
 
   private pushOutput(output: tf.Tensor, save: boolean): void {
-    this.outputIds.push(output.id);
+    const k = this.count++;
+    if (k === this.outputIds.length) {
+      this.outputIds = grown(this.outputIds, k + 1);
+      this.outputDtypes = grown(this.outputDtypes, k + 1);
+      this.outputHeld = grown(this.outputHeld, k + 1);
+      this.inputEnds = grown(this.inputEnds, k + 1);
+    }
+    this.outputIds[k] = output.id;
+    this.outputDtypes[k] = dtypeCode(output.dtype);
     this.outputShapes.push(this.shapeOf(output.shape));
-    this.outputDtypes.push(output.dtype);
-    this.savedOutputs.push(save ? this.engine.holdStorage(output) : null);
-    this.inputEnds.push(this.ids.length);
+    this.inputEnds[k] = this.inputs;
+    if (save) {
+      this.outputHeld[k] = this.held.length;
+      this.held.push(this.engine.holdStorage(output));
+    } else {
+      this.outputHeld[k] = -1;
+    }
   }
 
   /** `shape`, or the shape last kept when equal to it (so a run of same-shape ops keeps one array). */
@@ -202,7 +289,7 @@ export class TapeEntry {
 
   /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
   get kernelName(): tf.RecordedOpName | null {
-    const op = this.log.ops[this.index]!;
+    const op = this.log.op(this.index);
     return typeof op === 'string' ? op : null;
   }
 
@@ -213,22 +300,22 @@ export class TapeEntry {
   }
 
   get outputId(): number {
-    return this.log.outputIds[this.index]!;
+    return this.log.outputId(this.index);
   }
 
   get outputShape(): readonly number[] {
-    return this.log.outputShapes[this.index]!;
+    return this.log.outputShape(this.index);
   }
 
   /** The op's name, for messages: the kernel name, or the customGradient op's name. */
   get name(): string {
-    const op = this.log.ops[this.index]!;
+    const op = this.log.op(this.index);
     return typeof op === 'string' ? op : op.name;
   }
 
   /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
   get customGradient(): tf.CustomGradientFunction | null {
-    const op = this.log.ops[this.index]!;
+    const op = this.log.op(this.index);
     return typeof op === 'string' ? null : op.gradient;
   }
 
@@ -236,7 +323,7 @@ export class TapeEntry {
   get flatInputs(): readonly TensorMeta[] {
     if (this.flat === null) {
       const flat: TensorMeta[] = [];
-      const end = this.log.inputEnds[this.index]!;
+      const end = this.log.inputEnd(this.index);
       for (let i = this.log.inputStart(this.index); i < end; i++) flat.push(this.log.meta(i));
       this.flat = flat;
     }
@@ -257,28 +344,14 @@ export class TapeEntry {
     for (let i = 0; i < names.length; i++) {
       const count = layout?.[i];
       if (count === undefined) {
-        inputs[names[i]!] = this.input(index);
+        inputs[names[i]!] = log.input(index);
         index += 1;
       } else {
         const first = index;
-        inputs[names[i]!] = Array.from({ length: count }, (_, j) => this.input(first + j));
+        inputs[names[i]!] = Array.from({ length: count }, (_, j) => log.input(first + j));
         index += count;
       }
     }
-    const storage = log.savedOutputs[k] ?? null;
-    const id = log.outputIds[k]!;
-    const shape = log.outputShapes[k]!;
-    const dtype = log.outputDtypes[k]!;
-    const output: TensorMeta =
-      storage !== null ? log.engine.handleOn(storage, id, shape, dtype) : { id, shape, dtype, rank: shape.length };
-    return { inputs, attrs: log.attrs[k], output };
-  }
-
-  /** The input at flat position `index`: a handle on its kept buffer if kept, else metadata. */
-  private input(index: number): TensorMeta {
-    const log = this.log;
-    const storage = log.saved[index] ?? null;
-    if (storage === null) return log.meta(index);
-    return log.engine.handleOn(storage, log.ids[index]!, log.shapes[index]!, log.dtypes[index]!);
+    return { inputs, attrs: log.attributes(k), output: log.output(k) };
   }
 }
