@@ -7,6 +7,7 @@ import * as tf from '@tapeflow/tensor-core/internal';
 import { backwardPass, freshHandles } from './backward-pass.js';
 import { forwardJacobian } from './forward-jacobian.js';
 import type { BackwardPlan } from './backward-pass.js';
+import { IdSet } from './id-set.js';
 import { TapeLog } from './tape-entry.js';
 import {
   assertTensor,
@@ -47,7 +48,7 @@ export class GradientTape {
   /** Whether the tape is under the safety net: from its first `record` until it holds nothing. */
   private onSafetyNet = false;
   /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
-  private tracked = new Set<number>();
+  private tracked = new IdSet();
   /** The Variables watched, kept after a non-persistent tape's `gradient` (as TensorFlow does). */
   private watched = new Map<number, tf.Variable>();
   private recording = false;
@@ -383,7 +384,7 @@ export class GradientTape {
    */
   private release(): void {
     releaseEntries(this.held);
-    this.tracked = new Set();
+    this.tracked = new IdSet();
     if (this.onSafetyNet && !this.recording) {
       this.engine.safetyNet.removeOwner(this.held);
       this.onSafetyNet = false;
