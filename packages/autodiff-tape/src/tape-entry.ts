@@ -4,10 +4,10 @@
  * per input its metadata; and the buffers of only the values a gradient reads (for a kernel or view op,
  * what its gradient definition `saves`; for a customGradient op, everything).
  *
- * Recording is on every op's path, so the log is a set of parallel arrays (TapeLog) that recording
- * only appends to: no object per op or per input, nothing allocated for the common op, and equal
- * shapes in a row share one array. Everything a tape keeps lives until its gradient, so every object
- * kept costs the collector again on each pass; the arrays cost it once each. The backward pass
+ * Recording is on every op's path, so the log is a set of parallel typed columns (TapeLog) that
+ * recording only appends to: no object per op or per input, nothing allocated for the common op, and
+ * equal shapes in a row kept once. Everything a tape keeps lives until its gradient, so every object
+ * or reference kept costs the collector again on each pass; a typed array's contents cost it nothing. The backward pass
  * (backprop.ts) reads the log through TapeEntry views, made when it runs; entries know nothing of
  * backprop.
  */
@@ -26,9 +26,14 @@ interface RecordingPlan {
   readonly savesInput: readonly boolean[] | null;
   /** Whether the definition saves the output's value. */
   readonly savesOutput: boolean;
+  /** The op's number in a log's op column: its index in OP_NAMES. */
+  readonly code: number;
 }
 
 const PLANS = new Map<string, RecordingPlan>();
+/** Kernel names by code, in the order they were first recorded (code 0: a customGradient op). */
+const OP_NAMES: (tf.RecordedOpName | null)[] = [null];
+const CUSTOM = 0;
 
 function planOf(record: tf.OperationRecord): RecordingPlan {
   let plan = PLANS.get(record.kernelName);
@@ -41,7 +46,8 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
       definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
     const savesOutput = definition === undefined || (definition?.saves.output ?? false);
-    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput };
+    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput, code: OP_NAMES.length };
+    OP_NAMES.push(record.kernelName);
     PLANS.set(record.kernelName, plan);
   }
   return plan;
@@ -64,7 +70,7 @@ function dtypeCode(dtype: tf.DataType): number {
 }
 
 /** A typed column `column` grown to hold at least `length` values (its values kept). */
-function grown<A extends Float64Array | Int32Array | Uint8Array>(column: A, length: number): A {
+function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(column: A, length: number): A {
   if (length <= column.length) return column;
   const next = new (column.constructor as new (length: number) => A)(Math.max(16, column.length * 2, length));
   next.set(column);
@@ -72,38 +78,48 @@ function grown<A extends Float64Array | Int32Array | Uint8Array>(column: A, leng
 }
 
 /**
- * Everything a tape recorded, op after op, in parallel columns. Per op (index k): `ops[k]` is the
- * kernel name or the customGradient record, and its inputs' metadata are at [inputStart(k),
- * inputEnd(k)) of the per-input columns, in the op's input-name order with lists (Concat's) spread.
- * Numbers (ids, dtypes, where each op's inputs end, which buffer is kept) are in typed arrays, whose
- * contents the collector never copies or scans; only what must be a reference (names, attributes,
- * shapes, the buffers held) is in plain arrays. The log holds the buffers in `held` until `release`.
+ * Everything a tape recorded, op after op, in parallel columns. Per op (index k): its op code, and its
+ * inputs' metadata at [inputStart(k), inputEnd(k)) of the per-input columns, in the op's input-name
+ * order with lists (Concat's) spread. Every column is a typed array (ids, dtypes, op codes, indices into
+ * the few reference lists), whose contents the collector never copies or scans; reference lists grow
+ * only for what is new: a shape unlike the last two, an op with attributes, a buffer held. The log
+ * holds the buffers in `held` until `release`.
  */
 export class TapeLog {
   // ---- per op
-  private readonly ops: (tf.RecordedOpName | tf.CustomOperationRecord)[] = [];
-  private readonly attrs: unknown[] = [];
-  private readonly outputShapes: (readonly number[])[] = [];
+  private opCodes = new Uint16Array(0);
   private outputIds = new Float64Array(0);
   private outputDtypes = new Uint8Array(0);
+  /** Index in `shapeTable` of the output's shape. */
+  private outputShapes = new Int32Array(0);
   /** Index in `held` of the output's buffer when the gradient reads it, else -1. */
   private outputHeld = new Int32Array(0);
+  /** Index in `attrList` of the op's attributes; -1 for none (NO_ATTRS). */
+  private attrIndex = new Int32Array(0);
   /** One past the op's last input in the per-input columns. */
   private inputEnds = new Int32Array(0);
+  private readonly attrList: unknown[] = [];
+  /** The customGradient records, by op index. */
+  private customs: Map<number, tf.CustomOperationRecord> | null = null;
   /** How many tensors each input name covers, for the ops with a list input (by op index). */
   private layouts: Map<number, readonly number[]> | null = null;
   private count = 0;
   // ---- per input
-  private readonly shapes: (readonly number[])[] = [];
   private ids = new Float64Array(0);
   private dtypes = new Uint8Array(0);
+  /** Index in `shapeTable` of the input's shape. */
+  private shapes = new Int32Array(0);
   /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
   private inputHeld = new Int32Array(0);
   private inputs = 0;
+  // ---- references
   /** The buffers held (without handles) for the gradients. */
   private held: tf.Storage[] = [];
-  /** The shape last kept: an equal one is kept as this same array. */
-  private lastShape: readonly number[] = [];
+  /** The shapes kept, each once per run of equal shapes. */
+  private readonly shapeTable: (readonly number[])[] = [];
+  /** The indices in `shapeTable` of the last two shapes kept (-1: none). */
+  private lastShape = -1;
+  private shapeBefore = -1;
   /** Views made for backward passes, one per op recorded before the last pass. */
   private readonly views: TapeEntry[] = [];
 
@@ -139,19 +155,20 @@ export class TapeLog {
       }
       i++;
     }
-    if (layout !== null) (this.layouts ??= new Map()).set(this.count, layout);
-    this.ops.push(record.kernelName);
-    this.attrs.push(hasKeys(record.attrs) ? record.attrs : NO_ATTRS);
-    this.pushOutput(record.output, plan.savesOutput);
+    const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
+    if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
+    if (hasKeys(record.attrs)) {
+      this.attrIndex[k] = this.attrList.length;
+      this.attrList.push(record.attrs);
+    }
   }
 
   /** Records a customGradient op: the user's gradient may read anything, so every value is kept. */
   recordCustom(record: tf.CustomOperationRecord): void {
     const inputs = record.inputs;
     for (let i = 0; i < inputs.length; i++) this.pushInput(inputs[i]!, true);
-    this.ops.push(record);
-    this.attrs.push(null);
-    this.pushOutput(record.output, true);
+    const k = this.pushOutput(record.output, true, CUSTOM);
+    (this.customs ??= new Map()).set(k, record);
   }
 
   /** Views of the recorded ops, in recording order, for a backward pass. */
@@ -172,12 +189,15 @@ export class TapeLog {
 
   /** Op `k`'s kernel name, or its customGradient record. */
   op(k: number): tf.RecordedOpName | tf.CustomOperationRecord {
-    return this.ops[k]!;
+    const code = this.opCodes[k]!;
+    return code === CUSTOM ? this.customs!.get(k)! : OP_NAMES[code]!;
   }
 
-  /** Op `k`'s attributes (null for a customGradient op). */
+  /** Op `k`'s attributes (an empty record for an op without, null for a customGradient op). */
   attributes(k: number): unknown {
-    return this.attrs[k];
+    if (this.opCodes[k] === CUSTOM) return null;
+    const index = this.attrIndex[k]!;
+    return index < 0 ? NO_ATTRS : this.attrList[index];
   }
 
   outputId(k: number): number {
@@ -185,13 +205,13 @@ export class TapeLog {
   }
 
   outputShape(k: number): readonly number[] {
-    return this.outputShapes[k]!;
+    return this.shapeTable[this.outputShapes[k]!]!;
   }
 
   /** Op `k`'s output: a handle on its kept buffer if kept, else its metadata. */
   output(k: number): TensorMeta {
     const id = this.outputIds[k]!;
-    const shape = this.outputShapes[k]!;
+    const shape = this.outputShape(k);
     const dtype = DTYPES[this.outputDtypes[k]!]!;
     const held = this.outputHeld[k]!;
     if (held < 0) return { id, shape, dtype, rank: shape.length };
@@ -215,7 +235,7 @@ export class TapeLog {
 
   /** Metadata of the input at flat position `index`. */
   meta(index: number): TensorMeta {
-    const shape = this.shapes[index]!;
+    const shape = this.shapeTable[this.shapes[index]!]!;
     return { id: this.ids[index]!, shape, dtype: DTYPES[this.dtypes[index]!]!, rank: shape.length };
   }
 
@@ -223,7 +243,8 @@ export class TapeLog {
   input(index: number): TensorMeta {
     const held = this.inputHeld[index]!;
     if (held < 0) return this.meta(index);
-    return this.engine.handleOn(this.held[held]!, this.ids[index]!, this.shapes[index]!, DTYPES[this.dtypes[index]!]!);
+    const shape = this.shapeTable[this.shapes[index]!]!;
+    return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
   }
 
   private pushInput(t: tf.Tensor, save: boolean): void {
@@ -231,11 +252,12 @@ export class TapeLog {
     if (i === this.ids.length) {
       this.ids = grown(this.ids, i + 1);
       this.dtypes = grown(this.dtypes, i + 1);
+      this.shapes = grown(this.shapes, i + 1);
       this.inputHeld = grown(this.inputHeld, i + 1);
     }
     this.ids[i] = t.id;
     this.dtypes[i] = dtypeCode(t.dtype);
-    this.shapes.push(this.shapeOf(t.shape));
+    this.shapes[i] = this.shapeOf(t.shape);
     if (save) {
       this.inputHeld[i] = this.held.length;
       this.held.push(this.engine.holdStorage(t));
@@ -244,17 +266,23 @@ export class TapeLog {
     }
   }
 
-  private pushOutput(output: tf.Tensor, save: boolean): void {
+  /** Appends op `code` with `output`; its index. */
+  private pushOutput(output: tf.Tensor, save: boolean, code: number): number {
     const k = this.count++;
     if (k === this.outputIds.length) {
+      this.opCodes = grown(this.opCodes, k + 1);
       this.outputIds = grown(this.outputIds, k + 1);
       this.outputDtypes = grown(this.outputDtypes, k + 1);
+      this.outputShapes = grown(this.outputShapes, k + 1);
       this.outputHeld = grown(this.outputHeld, k + 1);
+      this.attrIndex = grown(this.attrIndex, k + 1);
       this.inputEnds = grown(this.inputEnds, k + 1);
     }
+    this.opCodes[k] = code;
     this.outputIds[k] = output.id;
     this.outputDtypes[k] = dtypeCode(output.dtype);
-    this.outputShapes.push(this.shapeOf(output.shape));
+    this.outputShapes[k] = this.shapeOf(output.shape);
+    this.attrIndex[k] = -1;
     this.inputEnds[k] = this.inputs;
     if (save) {
       this.outputHeld[k] = this.held.length;
@@ -262,20 +290,33 @@ export class TapeLog {
     } else {
       this.outputHeld[k] = -1;
     }
+    return k;
   }
 
-  /** `shape`, or the shape last kept when equal to it (so a run of same-shape ops keeps one array). */
-  private shapeOf(shape: readonly number[]): readonly number[] {
+  /** The index in `shapeTable` of `shape`: one of the last two kept when equal, else a new entry. */
+  private shapeOf(shape: readonly number[]): number {
+    const table = this.shapeTable;
     const last = this.lastShape;
-    const rank = shape.length;
-    if (rank === last.length) {
-      let i = 0;
-      while (i < rank && shape[i] === last[i]) i++;
-      if (i === rank) return last;
+    if (last >= 0 && sameShape(shape, table[last]!)) return last;
+    const before = this.shapeBefore;
+    if (before >= 0 && sameShape(shape, table[before]!)) {
+      this.shapeBefore = last;
+      this.lastShape = before;
+      return before;
     }
-    this.lastShape = shape;
-    return shape;
+    this.shapeBefore = last;
+    this.lastShape = table.length;
+    table.push(shape);
+    return this.lastShape;
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  const rank = a.length;
+  if (rank !== b.length) return false;
+  for (let i = 0; i < rank; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One recorded op, as the backward pass sees it: a view of its place in a TapeLog. */
