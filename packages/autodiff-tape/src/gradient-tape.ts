@@ -320,8 +320,7 @@ export class GradientTape {
 
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
-    if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
-    this.held.log.recordKernel(record);
+    if (record.output.dtype !== 'float32' || !this.held.log.recordKernel(record, this.tracked)) return;
     this.tracked.add(record.output.id);
   }
 
@@ -343,20 +342,6 @@ export class GradientTape {
   }
 
   // ---- internals ------------------------------------------------------------------------------
-
-  private touchesTracked(inputs: tf.OperationRecord['inputs']): boolean {
-    const values = inputs as Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-    const tracked = this.tracked;
-    for (const name in values) {
-      const value = values[name]!;
-      if (value instanceof tf.Tensor) {
-        if (tracked.has(value.id)) return true;
-      } else {
-        for (const t of value) if (tracked.has(t.id)) return true;
-      }
-    }
-    return false;
-  }
 
   private startRecording(): void {
     this.recording = true;

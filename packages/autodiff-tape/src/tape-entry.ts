@@ -15,6 +15,7 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { GRADIENTS } from './gradients/index.js';
 import type { GradientTable, RecordedOperation, TensorMeta } from './gradients/index.js';
+import type { IdSet } from './id-set.js';
 
 type InputRecord = Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
 
@@ -131,13 +132,18 @@ export class TapeLog {
   }
 
   /**
-   * Records a kernel or view op, holding (without handles) the buffers its gradient reads: the user
-   * may dispose their tensors, and a Variable keeps the value it had when the op read it.
+   * Records a kernel or view op if one of its inputs is in `tracked` (true then), holding (without
+   * handles) the buffers its gradient reads: the user may dispose their tensors, and a Variable keeps
+   * the value it had when the op read it. One pass over the inputs records them while it looks for a
+   * tracked one; an op with none is taken back (its holds given back), which leaves the log as it was.
    */
-  recordKernel(record: tf.OperationRecord): void {
+  recordKernel(record: tf.OperationRecord, tracked: IdSet): boolean {
     const plan = planOf(record);
     const inputs = record.inputs as InputRecord;
     const saves = plan.savesInput;
+    const firstInput = this.inputs;
+    const firstHeld = this.held.length;
+    let touches = false;
     let layout: number[] | null = null;
     // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
     // lookup. Every record of an op has the same keys in the same order (the plan's names).
@@ -145,15 +151,26 @@ export class TapeLog {
     for (const name in inputs) {
       const value = inputs[name]!;
       const save = saves !== null && saves[i]!;
-      if (value instanceof tf.Tensor) {
-        this.pushInput(value, save);
+      if (!Array.isArray(value)) {
+        const t = value as tf.Tensor;
+        if (!touches && tracked.has(t.id)) touches = true;
+        this.pushInput(t, save);
         if (layout !== null) layout.push(1);
       } else {
+        const list = value as readonly tf.Tensor[];
         layout ??= new Array<number>(i).fill(1);
-        layout.push(value.length);
-        for (let j = 0; j < value.length; j++) this.pushInput(value[j]!, save);
+        layout.push(list.length);
+        for (let j = 0; j < list.length; j++) {
+          const t = list[j]!;
+          if (!touches && tracked.has(t.id)) touches = true;
+          this.pushInput(t, save);
+        }
       }
       i++;
+    }
+    if (!touches) {
+      this.takeBack(firstInput, firstHeld);
+      return false;
     }
     const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
     if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
@@ -161,6 +178,7 @@ export class TapeLog {
       this.attrIndex[k] = this.attrList.length;
       this.attrList.push(record.attrs);
     }
+    return true;
   }
 
   /** Records a customGradient op: the user's gradient may read anything, so every value is kept. */
@@ -245,6 +263,14 @@ export class TapeLog {
     if (held < 0) return this.meta(index);
     const shape = this.shapeTable[this.shapes[index]!]!;
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
+  }
+
+  /** Takes back the inputs pushed from `firstInput` on and the buffers held from `firstHeld` on. */
+  private takeBack(firstInput: number, firstHeld: number): void {
+    this.inputs = firstInput;
+    const held = this.held;
+    for (let i = firstHeld; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+    held.length = firstHeld;
   }
 
   private pushInput(t: tf.Tensor, save: boolean): void {
