@@ -7,9 +7,9 @@
  * Recording is on every op's path, so the log is a set of parallel typed columns (TapeLog) that
  * recording only appends to: no object per op or per input, nothing allocated for the common op, and
  * equal shapes in a row kept once. Everything a tape keeps lives until its gradient, so every object
- * or reference kept costs the collector again on each pass; a typed array's contents cost it nothing. The backward pass
- * (backprop.ts) reads the log through TapeEntry views, made when it runs; entries know nothing of
- * backprop.
+ * or reference kept costs the collector again on each pass; a typed array's contents cost it nothing.
+ * The backward pass (backprop.ts) reads the log through TapeEntry views, made when it runs; entries
+ * know nothing of backprop.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
