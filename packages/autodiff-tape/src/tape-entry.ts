@@ -134,16 +134,13 @@ export class TapeLog {
   /**
    * Records a kernel or view op if one of its inputs is in `tracked` (true then), holding (without
    * handles) the buffers its gradient reads: the user may dispose their tensors, and a Variable keeps
-   * the value it had when the op read it. One pass over the inputs records them while it looks for a
-   * tracked one; an op with none is taken back (its holds given back), which leaves the log as it was.
+   * the value it had when the op read it. An op with no tracked input costs one look at each input.
    */
   recordKernel(record: tf.OperationRecord, tracked: IdSet): boolean {
-    const plan = planOf(record);
     const inputs = record.inputs as InputRecord;
+    if (!touches(inputs, tracked)) return false;
+    const plan = planOf(record);
     const saves = plan.savesInput;
-    const firstInput = this.inputs;
-    const firstHeld = this.held.length;
-    let touches = false;
     let layout: number[] | null = null;
     // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
     // lookup. Every record of an op has the same keys in the same order (the plan's names).
@@ -152,25 +149,15 @@ export class TapeLog {
       const value = inputs[name]!;
       const save = saves !== null && saves[i]!;
       if (!Array.isArray(value)) {
-        const t = value as tf.Tensor;
-        if (!touches && tracked.has(t.id)) touches = true;
-        this.pushInput(t, save);
+        this.pushInput(value as tf.Tensor, save);
         if (layout !== null) layout.push(1);
       } else {
         const list = value as readonly tf.Tensor[];
         layout ??= new Array<number>(i).fill(1);
         layout.push(list.length);
-        for (let j = 0; j < list.length; j++) {
-          const t = list[j]!;
-          if (!touches && tracked.has(t.id)) touches = true;
-          this.pushInput(t, save);
-        }
+        for (let j = 0; j < list.length; j++) this.pushInput(list[j]!, save);
       }
       i++;
-    }
-    if (!touches) {
-      this.takeBack(firstInput, firstHeld);
-      return false;
     }
     const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
     if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
@@ -265,14 +252,6 @@ export class TapeLog {
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
   }
 
-  /** Takes back the inputs pushed from `firstInput` on and the buffers held from `firstHeld` on. */
-  private takeBack(firstInput: number, firstHeld: number): void {
-    this.inputs = firstInput;
-    const held = this.held;
-    for (let i = firstHeld; i < held.length; i++) this.engine.releaseStorage(held[i]!);
-    held.length = firstHeld;
-  }
-
   private pushInput(t: tf.Tensor, save: boolean): void {
     const i = this.inputs++;
     if (i === this.ids.length) {
@@ -335,6 +314,20 @@ export class TapeLog {
     table.push(shape);
     return this.lastShape;
   }
+}
+
+/** Whether an input (or an element of a list input) is in `tracked`. */
+function touches(inputs: InputRecord, tracked: IdSet): boolean {
+  for (const name in inputs) {
+    const value = inputs[name]!;
+    if (!Array.isArray(value)) {
+      if (tracked.has((value as tf.Tensor).id)) return true;
+    } else {
+      const list = value as readonly tf.Tensor[];
+      for (let j = 0; j < list.length; j++) if (tracked.has(list[j]!.id)) return true;
+    }
+  }
+  return false;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
