@@ -7,7 +7,8 @@ import * as tf from '@tapeflow/tensor-core/internal';
 import { backwardPass, freshHandles } from './backward-pass.js';
 import { forwardJacobian } from './forward-jacobian.js';
 import type { BackwardPlan } from './backward-pass.js';
-import { InputLog, TapeEntry } from './tape-entry.js';
+import { IdSet } from './id-set.js';
+import { TapeLog } from './tape-entry.js';
 import {
   assertTensor,
   checkBatchJacobianArguments,
@@ -41,13 +42,13 @@ export class GradientTape {
    * What the tape holds, in an object of its own so the engine's safety net can release it if the
    * tape is dropped without `dispose` (the release must not reference the tape itself).
    */
-  private readonly held: { entries: TapeEntry[]; log: InputLog } = { entries: [], log: new InputLog() };
+  private readonly held: { log: TapeLog };
   /** What the safety net runs if the tape is collected while holding something (not the tape's). */
   private readonly releaseHeld: () => void;
   /** Whether the tape is under the safety net: from its first `record` until it holds nothing. */
   private onSafetyNet = false;
   /** Ids of tensors the tape differentiates through: watched ones and outputs of kept ops. */
-  private tracked = new Set<number>();
+  private tracked = new IdSet();
   /** The Variables watched, kept after a non-persistent tape's `gradient` (as TensorFlow does). */
   private watched = new Map<number, tf.Variable>();
   private recording = false;
@@ -60,7 +61,8 @@ export class GradientTape {
     this.persistent = options.persistent ?? false;
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
     this.engine = tf.getEngine();
-    const held = this.held;
+    const held = { log: new TapeLog(this.engine) };
+    this.held = held;
     this.releaseHeld = () => releaseEntries(held);
   }
 
@@ -291,7 +293,7 @@ export class GradientTape {
     const firstNewId = this.engine.newTensorId();
     let results: (tf.Tensor | null)[];
     try {
-      results = this.engine.tidy(() => backwardPass(this.held.entries, (id) => this.tracked.has(id), plan));
+      results = this.engine.tidy(() => backwardPass(this.held.log.entries(), (id) => this.tracked.has(id), plan));
     } finally {
       if (!this.persistent) {
         this.used = true;
@@ -318,21 +320,20 @@ export class GradientTape {
 
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
-    if (record.output.dtype !== 'float32' || !this.touchesTracked(record.inputs)) return;
-    this.held.entries.push(new TapeEntry(this.engine, this.held.log, record));
+    if (record.output.dtype !== 'float32' || !this.held.log.recordKernel(record, this.tracked)) return;
     this.tracked.add(record.output.id);
   }
 
   /** @internal */
   recordCustomOperation(record: tf.CustomOperationRecord): void {
     if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
-    this.held.entries.push(new TapeEntry(this.engine, this.held.log, record));
+    this.held.log.recordCustom(record);
     this.tracked.add(record.output.id);
   }
 
   /** Whether the tape still holds recorded ops (for tests and memory checks). */
   get size(): number {
-    return this.held.entries.length;
+    return this.held.log.size;
   }
 
   /** Whether the tape is recording now. */
@@ -341,20 +342,6 @@ export class GradientTape {
   }
 
   // ---- internals ------------------------------------------------------------------------------
-
-  private touchesTracked(inputs: tf.OperationRecord['inputs']): boolean {
-    const values = inputs as Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-    const tracked = this.tracked;
-    for (const name in values) {
-      const value = values[name]!;
-      if (value instanceof tf.Tensor) {
-        if (tracked.has(value.id)) return true;
-      } else {
-        for (const t of value) if (tracked.has(t.id)) return true;
-      }
-    }
-    return false;
-  }
 
   private startRecording(): void {
     this.recording = true;
@@ -382,7 +369,7 @@ export class GradientTape {
    */
   private release(): void {
     releaseEntries(this.held);
-    this.tracked = new Set();
+    this.tracked = new IdSet();
     if (this.onSafetyNet && !this.recording) {
       this.engine.safetyNet.removeOwner(this.held);
       this.onSafetyNet = false;
@@ -404,8 +391,9 @@ export class GradientTape {
   }
 }
 
-function releaseEntries(held: { entries: TapeEntry[]; log: InputLog }): void {
-  for (const entry of held.entries) entry.dispose();
-  held.entries = [];
-  held.log = new InputLog();
+function releaseEntries(held: { log: TapeLog }): void {
+  const log = held.log;
+  if (log.size === 0) return;
+  held.log = new TapeLog(log.engine);
+  log.release();
 }

@@ -1,58 +1,23 @@
 /**
- * @file What a tape keeps of one recorded op, in one representation for kernels, view ops and
- * customGradient ops: the op's name, its inputs' metadata (in the tape's InputLog), its attributes,
- * its output's metadata, and the buffers of only the values its gradient reads (for a kernel or view
- * op, what its gradient definition `saves`; for a customGradient op, everything). The backward pass
- * (backprop.ts) reads entries; entries know nothing of backprop.
+ * @file What a tape keeps of the ops it recorded, in one representation for kernels, view ops and
+ * customGradient ops: per op its name (or the customGradient record), attributes and output metadata;
+ * per input its metadata; and the buffers of only the values a gradient reads (for a kernel or view op,
+ * what its gradient definition `saves`; for a customGradient op, everything).
+ *
+ * Recording is on every op's path, so the log is a set of parallel typed columns (TapeLog) that
+ * recording only appends to: no object per op or per input, nothing allocated for the common op, and
+ * equal shapes in a row kept once. Everything a tape keeps lives until its gradient, so every object
+ * or reference kept costs the collector again on each pass; a typed array's contents cost it nothing.
+ * The backward pass (backprop.ts) reads the log through TapeEntry views, made when it runs; entries
+ * know nothing of backprop.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import { GRADIENTS } from './gradients/index.js';
 import type { GradientTable, RecordedOperation, TensorMeta } from './gradients/index.js';
+import type { IdSet } from './id-set.js';
 
 type InputRecord = Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-
-/**
- * The metadata of every input a tape recorded, in parallel arrays shared by the tape's entries. While a
- * tape records, everything it keeps lives until its gradient, so it keeps as few objects as it can:
- * no per-input object, and no reference to the tensors themselves (whose buffers may be large).
- */
-export class InputLog {
-  readonly ids: number[] = [];
-  readonly shapes: (readonly number[])[] = [];
-  readonly dtypes: tf.DataType[] = [];
-
-  /**
-   * Appends the inputs of a record in `names` order. Returns how many tensors each name covers when
-   * some input is a list (Concat's), else null (one each: the common case allocates nothing).
-   */
-  append(inputs: InputRecord, names: readonly string[]): number[] | null {
-    let layout: number[] | null = null;
-    for (let i = 0; i < names.length; i++) {
-      const value = inputs[names[i]!]!;
-      if (value instanceof tf.Tensor) {
-        this.push(value);
-        if (layout !== null) layout.push(1);
-      } else {
-        layout ??= new Array<number>(i).fill(1);
-        layout.push(value.length);
-        for (const t of value) this.push(t);
-      }
-    }
-    return layout;
-  }
-
-  push(t: tf.Tensor): void {
-    this.ids.push(t.id);
-    this.shapes.push(t.shape);
-    this.dtypes.push(t.dtype);
-  }
-
-  meta(index: number): TensorMeta {
-    const shape = this.shapes[index]!;
-    return { id: this.ids[index]!, shape, dtype: this.dtypes[index]!, rank: shape.length };
-  }
-}
 
 /** How the tape records one op, worked out on its first record (every record of an op has the same keys). */
 interface RecordingPlan {
@@ -62,9 +27,14 @@ interface RecordingPlan {
   readonly savesInput: readonly boolean[] | null;
   /** Whether the definition saves the output's value. */
   readonly savesOutput: boolean;
+  /** The op's number in a log's op column: its index in OP_NAMES. */
+  readonly code: number;
 }
 
 const PLANS = new Map<string, RecordingPlan>();
+/** Kernel names by code, in the order they were first recorded (code 0: a customGradient op). */
+const OP_NAMES: (tf.RecordedOpName | null)[] = [null];
+const CUSTOM = 0;
 
 function planOf(record: tf.OperationRecord): RecordingPlan {
   let plan = PLANS.get(record.kernelName);
@@ -77,100 +47,344 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
       definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
     const savesOutput = definition === undefined || (definition?.saves.output ?? false);
-    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput };
+    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput, code: OP_NAMES.length };
+    OP_NAMES.push(record.kernelName);
     PLANS.set(record.kernelName, plan);
   }
   return plan;
 }
 
-/** One recorded op, as the backward pass sees it. */
-export class TapeEntry {
-  /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
-  readonly kernelName: tf.RecordedOpName | null;
-  /** A customGradient op (its name and the user's gradient); null for a kernel or view op. */
-  private readonly custom: tf.CustomOperationRecord | null;
-  /** The input names in order, for a kernel or view op; null for a customGradient op. */
-  readonly inputNames: readonly string[] | null;
-  readonly outputId: number;
-  readonly outputShape: readonly number[];
-  private readonly outputDtype: tf.DataType;
-  private readonly attrs: unknown;
-  /** The inputs' metadata are at [start, end) of `log`, in `inputNames` order with lists spread. */
-  private readonly start: number;
-  private readonly end: number;
-  /** How many tensors each input name covers when one is a list (Concat's); else null. */
-  private readonly layout: readonly number[] | null;
-  /** Buffers of saved inputs by flat input position (relative to `start`); null when none is saved. */
-  private readonly savedInputs: (tf.Storage | undefined)[] | null;
-  private readonly savedOutput: tf.Storage | null;
-  private flat: TensorMeta[] | null = null;
+/** What an op with no attributes keeps (front-ends pass a fresh `{}` each call). */
+const NO_ATTRS: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Whether `attrs` has an own or inherited enumerable key. */
+function hasKeys(attrs: object): boolean {
+  for (const _ in attrs) return true;
+  return false;
+}
+
+/** Dtypes by their code in a log's typed columns. */
+const DTYPES: readonly tf.DataType[] = ['float32', 'int32', 'bool'];
+
+function dtypeCode(dtype: tf.DataType): number {
+  return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
+}
+
+/** A typed column `column` grown to hold at least `length` values (its values kept). */
+function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(column: A, length: number): A {
+  if (length <= column.length) return column;
+  const next = new (column.constructor as new (length: number) => A)(Math.max(16, column.length * 2, length));
+  next.set(column);
+  return next;
+}
+
+/**
+ * Everything a tape recorded, op after op, in parallel columns. Per op (index k): its op code, and its
+ * inputs' metadata at [inputStart(k), inputEnd(k)) of the per-input columns, in the op's input-name
+ * order with lists (Concat's) spread. Every column is a typed array (ids, dtypes, op codes, indices into
+ * the few reference lists), whose contents the collector never copies or scans; reference lists grow
+ * only for what is new: a shape unlike the last two, an op with attributes, a buffer held. The log
+ * holds the buffers in `held` until `release`.
+ */
+export class TapeLog {
+  // ---- per op
+  private opCodes = new Uint16Array(0);
+  private outputIds = new Float64Array(0);
+  private outputDtypes = new Uint8Array(0);
+  /** Index in `shapeTable` of the output's shape. */
+  private outputShapes = new Int32Array(0);
+  /** Index in `held` of the output's buffer when the gradient reads it, else -1. */
+  private outputHeld = new Int32Array(0);
+  /** Index in `attrList` of the op's attributes; -1 for none (NO_ATTRS). */
+  private attrIndex = new Int32Array(0);
+  /** One past the op's last input in the per-input columns. */
+  private inputEnds = new Int32Array(0);
+  private readonly attrList: unknown[] = [];
+  /** The customGradient records, by op index. */
+  private customs: Map<number, tf.CustomOperationRecord> | null = null;
+  /** How many tensors each input name covers, for the ops with a list input (by op index). */
+  private layouts: Map<number, readonly number[]> | null = null;
+  private count = 0;
+  // ---- per input
+  private ids = new Float64Array(0);
+  private dtypes = new Uint8Array(0);
+  /** Index in `shapeTable` of the input's shape. */
+  private shapes = new Int32Array(0);
+  /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
+  private inputHeld = new Int32Array(0);
+  private inputs = 0;
+  // ---- references
+  /** The buffers held (without handles) for the gradients. */
+  private held: tf.Storage[] = [];
+  /** The shapes kept, each once per run of equal shapes. */
+  private readonly shapeTable: (readonly number[])[] = [];
+  /** The indices in `shapeTable` of the last two shapes kept (-1: none). */
+  private lastShape = -1;
+  private shapeBefore = -1;
+  /** Views made for backward passes, one per op recorded before the last pass. */
+  private readonly views: TapeEntry[] = [];
+
+  constructor(readonly engine: tf.Engine) {}
+
+  /** How many ops are recorded. */
+  get size(): number {
+    return this.count;
+  }
 
   /**
-   * Records `record` into `log`, holding (without handles) the buffers the gradient reads: the user may
-   * dispose their tensors, and a Variable keeps the value it had when the op read it.
+   * Records a kernel or view op if one of its inputs is in `tracked` (true then), holding (without
+   * handles) the buffers its gradient reads: the user may dispose their tensors, and a Variable keeps
+   * the value it had when the op read it. An op with no tracked input costs one look at each input.
    */
-  constructor(
-    private readonly engine: tf.Engine,
-    private readonly log: InputLog,
-    record: tf.OperationRecord | tf.CustomOperationRecord,
-  ) {
-    this.start = log.ids.length;
-    const { output } = record;
-    this.outputId = output.id;
-    this.outputShape = output.shape;
-    this.outputDtype = output.dtype;
-    let savedInputs: (tf.Storage | undefined)[] | null = null;
-    if ('kernelName' in record) {
-      const plan = planOf(record);
-      const inputs = record.inputs as InputRecord;
-      this.kernelName = record.kernelName;
-      this.custom = null;
-      this.inputNames = plan.names;
-      this.attrs = record.attrs;
-      this.layout = log.append(inputs, plan.names);
-      const saves = plan.savesInput;
-      if (saves !== null) {
-        savedInputs = [];
-        let index = 0;
-        for (let i = 0; i < saves.length; i++) {
-          const value = inputs[plan.names[i]!]!;
-          if (value instanceof tf.Tensor) savedInputs[index++] = saves[i] ? engine.holdStorage(value) : undefined;
-          else for (const t of value) savedInputs[index++] = saves[i] ? engine.holdStorage(t) : undefined;
-        }
+  recordKernel(record: tf.OperationRecord, tracked: IdSet): boolean {
+    const inputs = record.inputs as InputRecord;
+    if (!touches(inputs, tracked)) return false;
+    const plan = planOf(record);
+    const saves = plan.savesInput;
+    let layout: number[] | null = null;
+    // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
+    // lookup. Every record of an op has the same keys in the same order (the plan's names).
+    let i = 0;
+    for (const name in inputs) {
+      const value = inputs[name]!;
+      const save = saves !== null && saves[i]!;
+      if (!Array.isArray(value)) {
+        this.pushInput(value as tf.Tensor, save);
+        if (layout !== null) layout.push(1);
+      } else {
+        const list = value as readonly tf.Tensor[];
+        layout ??= new Array<number>(i).fill(1);
+        layout.push(list.length);
+        for (let j = 0; j < list.length; j++) this.pushInput(list[j]!, save);
       }
-      this.savedOutput = plan.savesOutput ? engine.holdStorage(output) : null;
-    } else {
-      // The user's gradient may read anything: every input and the output are kept.
-      this.kernelName = null;
-      this.custom = record;
-      this.inputNames = null;
-      this.attrs = null;
-      this.layout = null;
-      savedInputs = record.inputs.map((t) => {
-        log.push(t);
-        return engine.holdStorage(t);
-      });
-      this.savedOutput = engine.holdStorage(output);
+      i++;
     }
-    this.savedInputs = savedInputs;
-    this.end = log.ids.length;
+    const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
+    if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
+    if (hasKeys(record.attrs)) {
+      this.attrIndex[k] = this.attrList.length;
+      this.attrList.push(record.attrs);
+    }
+    return true;
+  }
+
+  /** Records a customGradient op: the user's gradient may read anything, so every value is kept. */
+  recordCustom(record: tf.CustomOperationRecord): void {
+    const inputs = record.inputs;
+    for (let i = 0; i < inputs.length; i++) this.pushInput(inputs[i]!, true);
+    const k = this.pushOutput(record.output, true, CUSTOM);
+    (this.customs ??= new Map()).set(k, record);
+  }
+
+  /** Views of the recorded ops, in recording order, for a backward pass. */
+  entries(): readonly TapeEntry[] {
+    const views = this.views;
+    for (let k = views.length; k < this.count; k++) views.push(new TapeEntry(this, k));
+    return views;
+  }
+
+  /** Gives back every buffer held. The log keeps its metadata; the tape drops it afterwards. */
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    this.inputHeld.fill(-1);
+    this.outputHeld.fill(-1);
+    for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+  }
+
+  /** Op `k`'s kernel name, or its customGradient record. */
+  op(k: number): tf.RecordedOpName | tf.CustomOperationRecord {
+    const code = this.opCodes[k]!;
+    return code === CUSTOM ? this.customs!.get(k)! : OP_NAMES[code]!;
+  }
+
+  /** Op `k`'s attributes (an empty record for an op without, null for a customGradient op). */
+  attributes(k: number): unknown {
+    if (this.opCodes[k] === CUSTOM) return null;
+    const index = this.attrIndex[k]!;
+    return index < 0 ? NO_ATTRS : this.attrList[index];
+  }
+
+  outputId(k: number): number {
+    return this.outputIds[k]!;
+  }
+
+  outputShape(k: number): readonly number[] {
+    return this.shapeTable[this.outputShapes[k]!]!;
+  }
+
+  /** Op `k`'s output: a handle on its kept buffer if kept, else its metadata. */
+  output(k: number): TensorMeta {
+    const id = this.outputIds[k]!;
+    const shape = this.outputShape(k);
+    const dtype = DTYPES[this.outputDtypes[k]!]!;
+    const held = this.outputHeld[k]!;
+    if (held < 0) return { id, shape, dtype, rank: shape.length };
+    return this.engine.handleOn(this.held[held]!, id, shape, dtype);
+  }
+
+  /** Where op `k`'s inputs start in the per-input columns. */
+  inputStart(k: number): number {
+    return k === 0 ? 0 : this.inputEnds[k - 1]!;
+  }
+
+  /** One past op `k`'s last input in the per-input columns. */
+  inputEnd(k: number): number {
+    return this.inputEnds[k]!;
+  }
+
+  /** Op `k`'s count of tensors per input name, when one of its inputs is a list; else null. */
+  layout(k: number): readonly number[] | null {
+    return this.layouts?.get(k) ?? null;
+  }
+
+  /** Metadata of the input at flat position `index`. */
+  meta(index: number): TensorMeta {
+    const shape = this.shapeTable[this.shapes[index]!]!;
+    return { id: this.ids[index]!, shape, dtype: DTYPES[this.dtypes[index]!]!, rank: shape.length };
+  }
+
+  /** The input at flat position `index`: a handle on its kept buffer if kept, else its metadata. */
+  input(index: number): TensorMeta {
+    const held = this.inputHeld[index]!;
+    if (held < 0) return this.meta(index);
+    const shape = this.shapeTable[this.shapes[index]!]!;
+    return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
+  }
+
+  private pushInput(t: tf.Tensor, save: boolean): void {
+    const i = this.inputs++;
+    if (i === this.ids.length) {
+      this.ids = grown(this.ids, i + 1);
+      this.dtypes = grown(this.dtypes, i + 1);
+      this.shapes = grown(this.shapes, i + 1);
+      this.inputHeld = grown(this.inputHeld, i + 1);
+    }
+    this.ids[i] = t.id;
+    this.dtypes[i] = dtypeCode(t.dtype);
+    this.shapes[i] = this.shapeOf(t.shape);
+    if (save) {
+      this.inputHeld[i] = this.held.length;
+      this.held.push(this.engine.holdStorage(t));
+    } else {
+      this.inputHeld[i] = -1;
+    }
+  }
+
+  /** Appends op `code` with `output`; its index. */
+  private pushOutput(output: tf.Tensor, save: boolean, code: number): number {
+    const k = this.count++;
+    if (k === this.outputIds.length) {
+      this.opCodes = grown(this.opCodes, k + 1);
+      this.outputIds = grown(this.outputIds, k + 1);
+      this.outputDtypes = grown(this.outputDtypes, k + 1);
+      this.outputShapes = grown(this.outputShapes, k + 1);
+      this.outputHeld = grown(this.outputHeld, k + 1);
+      this.attrIndex = grown(this.attrIndex, k + 1);
+      this.inputEnds = grown(this.inputEnds, k + 1);
+    }
+    this.opCodes[k] = code;
+    this.outputIds[k] = output.id;
+    this.outputDtypes[k] = dtypeCode(output.dtype);
+    this.outputShapes[k] = this.shapeOf(output.shape);
+    this.attrIndex[k] = -1;
+    this.inputEnds[k] = this.inputs;
+    if (save) {
+      this.outputHeld[k] = this.held.length;
+      this.held.push(this.engine.holdStorage(output));
+    } else {
+      this.outputHeld[k] = -1;
+    }
+    return k;
+  }
+
+  /** The index in `shapeTable` of `shape`: one of the last two kept when equal, else a new entry. */
+  private shapeOf(shape: readonly number[]): number {
+    const table = this.shapeTable;
+    const last = this.lastShape;
+    if (last >= 0 && sameShape(shape, table[last]!)) return last;
+    const before = this.shapeBefore;
+    if (before >= 0 && sameShape(shape, table[before]!)) {
+      this.shapeBefore = last;
+      this.lastShape = before;
+      return before;
+    }
+    this.shapeBefore = last;
+    this.lastShape = table.length;
+    table.push(shape);
+    return this.lastShape;
+  }
+}
+
+/** Whether an input (or an element of a list input) is in `tracked`. */
+function touches(inputs: InputRecord, tracked: IdSet): boolean {
+  for (const name in inputs) {
+    const value = inputs[name]!;
+    if (!Array.isArray(value)) {
+      if (tracked.has((value as tf.Tensor).id)) return true;
+    } else {
+      const list = value as readonly tf.Tensor[];
+      for (let j = 0; j < list.length; j++) if (tracked.has(list[j]!.id)) return true;
+    }
+  }
+  return false;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  const rank = a.length;
+  if (rank !== b.length) return false;
+  for (let i = 0; i < rank; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One recorded op, as the backward pass sees it: a view of its place in a TapeLog. */
+export class TapeEntry {
+  private flat: TensorMeta[] | null = null;
+
+  constructor(
+    private readonly log: TapeLog,
+    private readonly index: number,
+  ) {}
+
+  /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
+  get kernelName(): tf.RecordedOpName | null {
+    const op = this.log.op(this.index);
+    return typeof op === 'string' ? op : null;
+  }
+
+  /** The input names in order, for a kernel or view op; null for a customGradient op. */
+  get inputNames(): readonly string[] | null {
+    const name = this.kernelName;
+    return name === null ? null : PLANS.get(name)!.names;
+  }
+
+  get outputId(): number {
+    return this.log.outputId(this.index);
+  }
+
+  get outputShape(): readonly number[] {
+    return this.log.outputShape(this.index);
   }
 
   /** The op's name, for messages: the kernel name, or the customGradient op's name. */
   get name(): string {
-    return this.kernelName ?? this.custom?.name ?? 'CustomGradient';
+    const op = this.log.op(this.index);
+    return typeof op === 'string' ? op : op.name;
   }
 
   /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
   get customGradient(): tf.CustomGradientFunction | null {
-    return this.custom?.gradient ?? null;
+    const op = this.log.op(this.index);
+    return typeof op === 'string' ? null : op.gradient;
   }
 
   /** The inputs in order (Concat's list spread): their ids, shapes and dtypes. */
   get flatInputs(): readonly TensorMeta[] {
     if (this.flat === null) {
       const flat: TensorMeta[] = [];
-      for (let i = this.start; i < this.end; i++) flat.push(this.log.meta(i));
+      const end = this.log.inputEnd(this.index);
+      for (let i = this.log.inputStart(this.index); i < end; i++) flat.push(this.log.meta(i));
       this.flat = flat;
     }
     return this.flat;
@@ -181,39 +395,23 @@ export class TapeEntry {
    * (what the definition saves) and metadata otherwise; the attributes; the output, likewise.
    */
   operation(): RecordedOperation {
+    const log = this.log;
+    const k = this.index;
     const names = this.inputNames ?? [];
+    const layout = log.layout(k);
     const inputs: Record<string, TensorMeta | readonly TensorMeta[]> = {};
-    let index = this.start;
+    let index = log.inputStart(k);
     for (let i = 0; i < names.length; i++) {
-      const count = this.layout?.[i];
+      const count = layout?.[i];
       if (count === undefined) {
-        inputs[names[i]!] = this.input(index);
+        inputs[names[i]!] = log.input(index);
         index += 1;
       } else {
         const first = index;
-        inputs[names[i]!] = Array.from({ length: count }, (_, k) => this.input(first + k));
+        inputs[names[i]!] = Array.from({ length: count }, (_, j) => log.input(first + j));
         index += count;
       }
     }
-    const output: TensorMeta =
-      this.savedOutput !== null
-        ? this.engine.handleOn(this.savedOutput, this.outputId, this.outputShape, this.outputDtype)
-        : { id: this.outputId, shape: this.outputShape, dtype: this.outputDtype, rank: this.outputShape.length };
-    return { inputs, attrs: this.attrs, output };
-  }
-
-  /** Releases the kept buffers. */
-  dispose(): void {
-    if (this.savedInputs !== null) {
-      for (const storage of this.savedInputs) if (storage !== undefined) this.engine.releaseStorage(storage);
-    }
-    if (this.savedOutput !== null) this.engine.releaseStorage(this.savedOutput);
-  }
-
-  /** The input at flat position `index`: a handle on its kept buffer if kept, else metadata. */
-  private input(index: number): TensorMeta {
-    const storage = this.savedInputs?.[index - this.start];
-    if (storage === undefined) return this.log.meta(index);
-    return this.engine.handleOn(storage, this.log.ids[index]!, this.log.shapes[index]!, this.log.dtypes[index]!);
+    return { inputs, attrs: log.attributes(k), output: log.output(k) };
   }
 }
