@@ -47,6 +47,15 @@ export interface ApplyOptions {
 /** A timestep mask, or one per input of a multi-input layer (null where an input has none). */
 export type LayerMask = tf.Tensor | null | readonly (tf.Tensor | null)[];
 
+/**
+ * Options of `apply` on symbolic tensors (`tf.input`): the mask may be symbolic too (a bool
+ * `tf.input`, or a layer's output), recorded in the graph and fed its value when the model runs.
+ * @example dense.apply(x, { mask: tf.input({ shape: [5], dtype: 'bool' }) })
+ */
+export interface SymbolicApplyOptions extends Omit<ApplyOptions, 'mask'> {
+  readonly mask?: SymbolicTensor | null | readonly (SymbolicTensor | null)[];
+}
+
 /** What a layer's `call` returns: one tensor, or several (an RNN with `returnState`). */
 export type LayerOutput = tf.Tensor | tf.Tensor[];
 
@@ -58,12 +67,13 @@ export type SymbolicOutput<Output extends LayerOutput> = Output extends readonly
   ? SymbolicTensor[]
   : SymbolicTensor;
 
+const isMaskValue = (m: unknown): boolean => m === null || m instanceof tf.Tensor || m instanceof SymbolicTensor;
+
+// A SymbolicTensor mask passes here; with concrete inputs `apply` refuses it (the graph substitutes it).
 const MASK_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value === null ||
-    value instanceof tf.Tensor ||
-    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+    isMaskValue(value) || (Array.isArray(value) && value.every(isMaskValue))
       ? undefined
       : 'a bool Tensor, null, or an array of them',
 };
@@ -224,15 +234,27 @@ export abstract class Layer<Output extends LayerOutput = tf.Tensor> {
    * returns symbolic outputs.
    * @example const y = new tf.layers.Dense(2).apply(tf.ones([1, 4])); // shape [1, 2]
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ApplyOptions): SymbolicOutput<Output>;
+  apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: ApplyOptions | SymbolicApplyOptions,
+  ): SymbolicOutput<Output>;
   apply(inputs: LayerInput, options?: ApplyOptions): Output;
   apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options: ApplyOptions = {},
+    givenOptions: ApplyOptions | SymbolicApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     this.assertNotDisposed('apply');
-    tf.checkOptions(`${this.name}.apply`, options, APPLY_RULES);
-    if (isSymbolicInput(inputs)) return applySymbolic(this, inputs, options) as SymbolicOutput<Output>;
+    tf.checkOptions(`${this.name}.apply`, givenOptions, APPLY_RULES);
+    if (isSymbolicInput(inputs))
+      return applySymbolic(this, inputs, givenOptions as ApplyOptions) as SymbolicOutput<Output>;
+    if (isSymbolicInput(givenOptions.mask))
+      tf.invalidArgument(
+        `${this.name}.apply`,
+        'mask',
+        'a bool Tensor, null, or an array of them (a SymbolicTensor mask goes with symbolic inputs)',
+        tf.describeValue(givenOptions.mask),
+      );
+    const options = givenOptions as ApplyOptions;
     const tensors = inputs;
     const list: readonly tf.Tensor[] = Array.isArray(tensors) ? tensors : [tensors];
     if (Array.isArray(tensors) && tensors.length === 0)

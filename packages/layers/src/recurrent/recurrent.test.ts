@@ -724,7 +724,36 @@ describe('recurrent layers: bad input', () => {
     refuses(() => layer.apply([x, h]), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'one Tensor');
     const gru = new GRU(2);
     const symbolic = input({ shape: [3, 4] });
-    refuses(() => gru.apply(symbolic, { initialState: h }), tf.UnimplementedError, 'initialState', 'symbolic');
+    // Symbolic inputs take symbolic states (the graph feeds them); a concrete one cannot be recorded.
+    refuses(
+      () => gru.apply(symbolic, { initialState: h as never }),
+      tf.InvalidArgumentError,
+      'options.initialState',
+      'SymbolicTensor',
+      'concrete Tensor',
+    );
+    const symbolicState = input({ shape: [2] });
+    refuses(
+      () => layer.apply(x, { initialState: [symbolicState, symbolicState] as never }),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'initialState',
+      'symbolic inputs',
+    );
+    refuses(
+      () => layer.apply(x, { mask: input({ shape: [3], dtype: 'bool' }) as never }),
+      tf.InvalidArgumentError,
+      'mask',
+    );
+    const wrongUnits = input({ shape: [5] });
+    refuses(
+      () => gru.apply(symbolic, { initialState: wrongUnits }),
+      tf.InvalidArgumentError,
+      'initialState[0]',
+      '[2,2]',
+      '[2,5]',
+    );
+    expect(gru.built).toBe(false);
     tf.dispose([matrix, wrongDim, badMask, floatMask, h, wrongH]);
     layer.dispose();
   });

@@ -13,12 +13,13 @@ import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, SymbolicOutput }
 import { maskOf } from '../masks.js';
 import type * as regularizers from '../regularizers.js';
 import { regularizerConfig } from '../dense.js';
+import { applySymbolic } from '../functional/apply-symbolic.js';
 import { isSymbolicInput } from '../functional/symbolic-tensor.js';
 import type { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { gateCount } from './cell-spec.js';
 import type { CellKind, CellSpec, PointwiseActivation } from './cell-spec.js';
 import { APPLY_RULES, fusedActivation, regularizerOf } from './rnn-options.js';
-import type { GatedRNNOptions, RecurrentApplyOptions } from './rnn-options.js';
+import type { GatedRNNOptions, RecurrentApplyOptions, SymbolicRecurrentApplyOptions } from './rnn-options.js';
 import { runSequence } from './sequence-ops.js';
 
 /**
@@ -210,30 +211,32 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   /**
    * Runs the layer on a `[batch, time, features]` sequence. `initialState` gives the states the
    * first step starts from; `mask` (or the mask an `Embedding({ maskZero })` attached) marks the real
-   * steps: a masked step carries the previous state and output.
+   * steps: a masked step carries the previous state and output. On symbolic inputs (`tf.input`),
+   * `initialState` and `mask` are symbolic too (an encoder's states feed a decoder).
    * @example const [output, h, c] = new tf.layers.LSTM(8, { returnState: true }).apply(x);
    */
   override apply(
     inputs: SymbolicTensor | readonly SymbolicTensor[],
-    options?: RecurrentApplyOptions,
+    options?: SymbolicRecurrentApplyOptions,
   ): SymbolicOutput<Output>;
   override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options: RecurrentApplyOptions = {},
+    givenOptions: RecurrentApplyOptions | SymbolicRecurrentApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     this.assertNotDisposed('apply');
     const op = `${this.name}.apply`;
-    tf.checkOptions(op, options, APPLY_RULES);
-    const { initialState, ...rest } = options;
-    if (isSymbolicInput(inputs)) {
-      if (initialState !== undefined)
-        throw new tf.UnimplementedError(
-          `${op}: argument 'initialState' expected to be left out for symbolic inputs (tf.input), but got ${tf.describeValue(initialState)}.`,
-          op,
-        );
-      return super.apply(inputs, rest);
+    tf.checkOptions(op, givenOptions, APPLY_RULES);
+    // The graph records symbolic states and masks as its edges and feeds their values when it runs.
+    if (isSymbolicInput(inputs))
+      return applySymbolic(this, inputs, givenOptions as RecurrentApplyOptions) as SymbolicOutput<Output>;
+    for (const key of ['initialState', 'mask'] as const) {
+      const value = givenOptions[key];
+      if (isSymbolicInput(value))
+        tf.invalidArgument(op, key, 'Tensors (a SymbolicTensor goes with symbolic inputs)', tf.describeValue(value));
     }
+    const options = givenOptions as RecurrentApplyOptions;
+    const { initialState, ...rest } = options;
     if (Array.isArray(inputs) || !(inputs instanceof tf.Tensor)) {
       return tf.invalidArgument(
         op,

@@ -8,7 +8,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import * as activations from '../activations.js';
 import * as initializers from '../initializers.js';
-import type { ApplyOptions, LayerOptions } from '../layer.js';
+import type { ApplyOptions, LayerOptions, SymbolicApplyOptions } from '../layer.js';
+import { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
 import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';
 import * as regularizers from '../regularizers.js';
@@ -108,6 +109,16 @@ export interface RecurrentApplyOptions extends ApplyOptions {
   readonly initialState?: tf.Tensor | readonly tf.Tensor[];
 }
 
+/**
+ * Options of a recurrent layer's `apply` on symbolic inputs (`tf.input`): the initial states and the
+ * mask may be symbolic too (an encoder's returned states), recorded in the functional graph.
+ * @example const [, h, c] = encoder.apply(x); decoder.apply(y, { initialState: [h, c] })
+ */
+export interface SymbolicRecurrentApplyOptions extends SymbolicApplyOptions {
+  /** Symbolic states the first step starts from, `[h]` (or one SymbolicTensor) or LSTM's `[h, c]`. */
+  readonly initialState?: SymbolicTensor | readonly SymbolicTensor[];
+}
+
 const RATE: tf.OptionRule = {
   kind: 'custom',
   check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)'),
@@ -133,10 +144,14 @@ export const RNN_RULES: tf.OptionSchema<GatedRNNOptions> = {
   goBackwards: { kind: 'boolean' },
 };
 
+// Symbolic values pass here: `RNN.apply` sends them to the functional graph (with symbolic inputs) or
+// refuses them (with concrete ones).
+const isTensorLike = (value: unknown): boolean => value instanceof tf.Tensor || value instanceof SymbolicTensor;
+
 const STATE_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value instanceof tf.Tensor || (Array.isArray(value) && value.every((s: unknown) => s instanceof tf.Tensor))
+    isTensorLike(value) || (Array.isArray(value) && value.every(isTensorLike))
       ? undefined
       : 'a Tensor or an array of Tensors',
 };
@@ -144,14 +159,12 @@ const STATE_RULE: tf.OptionRule = {
 const MASK_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value === null ||
-    value instanceof tf.Tensor ||
-    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+    value === null || isTensorLike(value) || (Array.isArray(value) && value.every((m) => m === null || isTensorLike(m)))
       ? undefined
       : 'a bool Tensor, null, or an array of them',
 };
 
-export const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions> = {
+export const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions | SymbolicRecurrentApplyOptions> = {
   training: { kind: 'boolean' },
   mask: MASK_RULE,
   initialState: STATE_RULE,
