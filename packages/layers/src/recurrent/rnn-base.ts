@@ -39,11 +39,12 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   readonly goBackwards: boolean;
   /** The input dropout rate of training calls. */
   readonly dropout: number;
-  /** The recurrent dropout rate (0: only that is implemented). */
+  /** The fraction of the recurrent state dropped before the recurrent matmuls in a training call. */
   readonly recurrentDropout: number;
   /** The seed given, if any. */
   readonly seed: number | undefined;
   private dropoutCalls = 0;
+  private recurrentDropoutCalls = 0;
   /** The kernel's penalty, or null. */
   readonly kernelRegularizer: regularizers.Regularizer | null;
   /** The recurrent kernel's penalty, or null. */
@@ -81,12 +82,6 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       'sigmoid',
     );
     const recurrentDropout = options.recurrentDropout ?? 0;
-    if (recurrentDropout > 0)
-      throw new tf.UnimplementedError(
-        `${className}: argument 'recurrentDropout' expected 0 (dropout of the recurrent state is not ` +
-          `implemented; 'dropout' drops inputs), but got ${recurrentDropout}.`,
-        className,
-      );
     const seed = options.seed;
     const seeded = (offset: number): number | undefined => (seed === undefined ? undefined : seed + offset);
     const kernelInitializer = initializers.get(
@@ -292,6 +287,8 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       }
       const states =
         initial === null ? Array.from({ length: this.stateCount }, () => tf.zeros([batch, u])) : [...initial];
+      const recurrentMask =
+        options.training === true && this.recurrentDropout > 0 ? this.recurrentDropoutMask(batch) : null;
       const packed = runSequence(this.cellSpec, {
         x,
         states,
@@ -299,6 +296,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
         recurrentKernel: this.recurrentKernel,
         bias: this.biasVariable,
         mask: floatMask,
+        recurrentMask,
       });
       const finalState = (k: number): tf.Tensor =>
         tf.reshape(tf.slice(packed, [0, time - 1, k * u], [batch, 1, u]), [batch, u]);
@@ -328,10 +326,23 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   }
 
   /**
-   * Keras' recurrent config: units, activations, initializers by name, regularizers and the flags.
+   * Keras' recurrent config: units, activations, initializers by name, regularizers and the flags. A
+   * user activation function cannot be written as JSON: this throws, naming the layer and the option.
    * @example new tf.layers.GRU(4).getConfig().resetAfter // true
    */
   override getConfig(): LayerConfig {
+    for (const [argument, activation] of [
+      ['activation', this.activationFunction],
+      ['recurrentActivation', this.recurrentActivationFunction],
+    ] as const) {
+      if (activation.name === null)
+        tf.invalidArgument(
+          `${this.name}.getConfig`,
+          argument,
+          "a built-in activation ('tanh', ...) to be saved as JSON",
+          'a user function',
+        );
+    }
     return {
       ...super.getConfig(),
       units: this.units,
@@ -370,6 +381,18 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 3, call]);
     const keep = tf.cast(tf.greaterEqual(noise, this.dropout), 'float32');
     return tf.mul(x, tf.mul(keep, 1 / (1 - this.dropout)));
+  }
+
+  /**
+   * Keras' recurrent dropout: one [batch, units] mask for every step and gate of the call (Keras 3),
+   * kept values scaled by 1 / (1 - recurrentDropout). Seeded, call k's mask depends on (seed + 4, k) alone.
+   */
+  private recurrentDropoutMask(batch: number): tf.Tensor {
+    const call = this.recurrentDropoutCalls++;
+    const shape = [batch, this.units];
+    const noise =
+      this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 4, call]);
+    return tf.mul(tf.cast(tf.greaterEqual(noise, this.recurrentDropout), 'float32'), 1 / (1 - this.recurrentDropout));
   }
 
   private checkMask(op: string, mask: LayerMask, x: tf.Tensor): void {

@@ -2,7 +2,7 @@
  * @file The options of SimpleRNN, LSTM and GRU and of their `apply` (Keras' keyword and call
  * arguments in camelCase), the rules `checkOptions` checks them with, and the option values turned
  * into what the layers use: a regularizer (a name, a Regularizer or its saved form) and an activation
- * the fused loop differentiates (others are refused with a typed error).
+ * the fused loop differentiates.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
@@ -13,7 +13,7 @@ import { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
 import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';
 import * as regularizers from '../regularizers.js';
-import { POINTWISE_ACTIVATION_NAMES, pointwiseActivation } from './cell-spec.js';
+import { pointwiseActivation } from './cell-spec.js';
 import type { PointwiseActivation } from './cell-spec.js';
 
 /**
@@ -55,8 +55,8 @@ export function regularizerOf(
  * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
  */
 export interface RNNOptions extends LayerOptions {
-  /** The activation of the candidate state and output; default `'tanh'` (also `'sigmoid'`, `'relu'`, `'linear'`). */
-  readonly activation?: activations.ActivationName;
+  /** The activation of the candidate state and output; default `'tanh'`; any Keras name or a function. */
+  readonly activation?: activations.ActivationIdentifier;
   /** Whether to add biases; default true. */
   readonly useBias?: boolean;
   /** Default `'glorotUniform'`. */
@@ -67,7 +67,7 @@ export interface RNNOptions extends LayerOptions {
   readonly biasInitializer?: initializers.InitializerIdentifier;
   /**
    * Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`) and for the
-   * input dropout masks (`seed + 3`, one mask per call).
+   * input dropout masks (`seed + 3`, one mask per call) and the recurrent dropout masks (`seed + 4`).
    */
   readonly seed?: number;
   /** A penalty on the kernel; default none. */
@@ -81,7 +81,11 @@ export interface RNNOptions extends LayerOptions {
    * whole sequence, the kept values scaled by 1 / (1 - dropout)); default 0.
    */
   readonly dropout?: number;
-  /** Recurrent dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
+  /**
+   * The fraction of the recurrent state dropped in a training call (Keras: one mask for the whole
+   * sequence and every gate, multiplying h before the recurrent matmuls, kept values scaled by
+   * 1 / (1 - recurrentDropout)); default 0. Inference calls ignore it.
+   */
   readonly recurrentDropout?: number;
   /** Whether the output is every step's `[batch, time, units]` or the last one's `[batch, units]`; default false. */
   readonly returnSequences?: boolean;
@@ -93,8 +97,8 @@ export interface RNNOptions extends LayerOptions {
 
 /** Options of the gated layers (LSTM, GRU). */
 export interface GatedRNNOptions extends RNNOptions {
-  /** The gates' activation; default `'sigmoid'`. */
-  readonly recurrentActivation?: activations.ActivationName;
+  /** The gates' activation; default `'sigmoid'` (tfjs' `'hardSigmoid'` too); any Keras name or a function. */
+  readonly recurrentActivation?: activations.ActivationIdentifier;
 }
 
 /**
@@ -170,23 +174,16 @@ export const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions | SymbolicRecurr
   initialState: STATE_RULE,
 };
 
-/** The fused form of an activation option, or a typed refusal naming the option. */
+/**
+ * The fused form of an activation option: any Keras name or function (names and functions are
+ * checked as every layer checks them; an unknown name is refused naming the option).
+ */
 export function fusedActivation(
   op: string,
   argument: string,
   identifier: activations.ActivationIdentifier | undefined,
   fallback: activations.ActivationName,
 ): PointwiseActivation {
-  // Checks the name (or function) the way every layer does first.
-  activations.get(identifier ?? fallback, argument);
-  const name = identifier ?? fallback;
-  const fused = typeof name === 'string' ? pointwiseActivation(name) : undefined;
-  if (fused === undefined) {
-    throw new tf.UnimplementedError(
-      `${op}: argument '${argument}' expected one of ${POINTWISE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} ` +
-        `(the activations the fused recurrent loop differentiates), but got ${tf.describeValue(name)}.`,
-      op,
-    );
-  }
-  return fused;
+  activations.get(identifier ?? fallback, argument, op);
+  return pointwiseActivation(identifier ?? fallback);
 }
