@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tapeflow/tensor-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bidirectional } from '../bidirectional.js';
 import { Dense } from '../dense.js';
 import { input } from '../functional/input.js';
 import { Model } from '../model.js';
@@ -147,5 +148,27 @@ describe('recurrent layers with symbolic initial states and masks', () => {
     tf.dispose([x, mask, got, expected]);
     model.dispose();
     loaded.dispose();
+  });
+
+  it('a Bidirectional decoder takes symbolic initial states (forward then backward) in a functional model', () => {
+    const source = input({ shape: [3, 2] });
+    const target = input({ shape: [4, 2] });
+    const encoder = new LSTM(3, { returnState: true, seed: 15 });
+    const [, h, c] = encoder.apply(source);
+    const bi = new Bidirectional(new LSTM(3, { seed: 16 }));
+    const model = new Model({
+      inputs: [source, target],
+      outputs: bi.apply(target, { initialState: [h!, c!, h!, c!] }),
+    });
+    const x = tf.random.uniform([2, 3, 2], { minval: -1, maxval: 1, seed: 17 });
+    const y = tf.random.uniform([2, 4, 2], { minval: -1, maxval: 1, seed: 18 });
+    const got = model.predict([x, y]) as tf.Tensor;
+    const [, hValue, cValue] = encoder.apply(x);
+    const expected = bi.apply(y, { initialState: [hValue!, cValue!, hValue!, cValue!] });
+    expectClose(got, expected);
+    const unseeded = bi.apply(y);
+    expect(Math.max(...tf.abs(tf.sub(got, unseeded)).dataSync())).toBeGreaterThan(1e-3);
+    tf.dispose([x, y, got, hValue!, cValue!, expected, unseeded]);
+    model.dispose();
   });
 });
