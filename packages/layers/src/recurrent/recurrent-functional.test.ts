@@ -162,7 +162,7 @@ describe('recurrent layers with symbolic initial states and masks', () => {
     });
     const x = tf.random.uniform([2, 3, 2], { minval: -1, maxval: 1, seed: 17 });
     const y = tf.random.uniform([2, 4, 2], { minval: -1, maxval: 1, seed: 18 });
-    const got = model.predict([x, y]) as tf.Tensor;
+    const got = model.predict([x, y]);
     const [, hValue, cValue] = encoder.apply(x);
     const expected = bi.apply(y, { initialState: [hValue!, cValue!, hValue!, cValue!] });
     expectClose(got, expected);
