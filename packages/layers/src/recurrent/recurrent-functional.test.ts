@@ -120,6 +120,11 @@ describe('recurrent layers with symbolic initial states and masks', () => {
     expectClose(got, expected);
     const unmasked = lstm.apply(dense.apply(x));
     expect(Math.max(...tf.abs(tf.sub(got, unmasked)).dataSync())).toBeGreaterThan(1e-3);
+    // A symbolic mask goes with symbolic inputs only: with a concrete input it is refused, naming it.
+    const before = tf.memory().numTensors;
+    expect(() => dense.apply(x, { mask: steps } as never)).toThrow(tf.InvalidArgumentError);
+    expect(() => dense.apply(x, { mask: steps } as never)).toThrow(/project\.apply: argument 'mask'.*symbolic inputs/);
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, mask, got, expected, unmasked]);
     model.dispose();
   });
