@@ -12,6 +12,7 @@ import * as regularizers from './regularizers.js';
 import { attachMask, maskOf } from './masks.js';
 import { applySymbolic } from './functional/apply-symbolic.js';
 import { SymbolicTensor, isSymbolicInput } from './functional/symbolic-tensor.js';
+import type { SymbolicApplyOptions } from './functional/symbolic-tensor.js';
 
 /**
  * Options every layer takes.
@@ -46,15 +47,6 @@ export interface ApplyOptions {
 
 /** A timestep mask, or one per input of a multi-input layer (null where an input has none). */
 export type LayerMask = tf.Tensor | null | readonly (tf.Tensor | null)[];
-
-/**
- * Options of `apply` on symbolic tensors (`tf.input`): the mask may be symbolic too (a bool
- * `tf.input`, or a layer's output), recorded in the graph and fed its value when the model runs.
- * @example dense.apply(x, { mask: tf.input({ shape: [5], dtype: 'bool' }) })
- */
-export interface SymbolicApplyOptions extends Omit<ApplyOptions, 'mask'> {
-  readonly mask?: SymbolicTensor | null | readonly (SymbolicTensor | null)[];
-}
 
 /** What a layer's `call` returns: one tensor, or several (an RNN with `returnState`). */
 export type LayerOutput = tf.Tensor | tf.Tensor[];

@@ -21,6 +21,7 @@ import type { CellKind, CellSpec, PointwiseActivation } from './cell-spec.js';
 import { APPLY_RULES, fusedActivation, regularizerOf } from './rnn-options.js';
 import type { GatedRNNOptions, RecurrentApplyOptions, SymbolicRecurrentApplyOptions } from './rnn-options.js';
 import { runSequence } from './sequence-ops.js';
+import { dropoutMask } from './dropout-masks.js';
 
 /**
  * The base of SimpleRNN, LSTM and GRU (Keras' `RNN` with its cell): a subclass says which cell it
@@ -279,7 +280,10 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     const u = this.units;
     const results = tf.tidy(() => {
       let x = given.dtype === 'float32' ? given : tf.cast(given, 'float32');
-      if (options.training === true && this.dropout > 0) x = this.dropInputs(x);
+      const seeded = (offset: number): number | undefined => (this.seed === undefined ? undefined : this.seed + offset);
+      // Keras' input dropout: one [batch, 1, features] mask for every step of the call.
+      if (options.training === true && this.dropout > 0)
+        x = tf.mul(x, dropoutMask([batch, 1, x.shape[2]!], this.dropout, seeded(3), this.dropoutCalls++));
       let floatMask: tf.Tensor | null = mask === null ? null : tf.cast(mask, 'float32');
       if (this.goBackwards) {
         x = tf.reverse(x, 1);
@@ -287,8 +291,11 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       }
       const states =
         initial === null ? Array.from({ length: this.stateCount }, () => tf.zeros([batch, u])) : [...initial];
+      // Keras 3's recurrent dropout: one [batch, units] mask for every step and gate of the call.
       const recurrentMask =
-        options.training === true && this.recurrentDropout > 0 ? this.recurrentDropoutMask(batch) : null;
+        options.training === true && this.recurrentDropout > 0
+          ? dropoutMask([batch, u], this.recurrentDropout, seeded(4), this.recurrentDropoutCalls++)
+          : null;
       const packed = runSequence(this.cellSpec, {
         x,
         states,
@@ -368,31 +375,6 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     this.kernelVariable = null;
     this.recurrentKernelVariable = null;
     this.biasVariable = null;
-  }
-
-  /**
-   * Keras' input dropout: one [batch, 1, features] mask for every step of the call, kept values
-   * scaled by 1 / (1 - dropout). Seeded, call k's mask depends on (seed + 3, k) alone.
-   */
-  private dropInputs(x: tf.Tensor): tf.Tensor {
-    const call = this.dropoutCalls++;
-    const shape = [x.shape[0]!, 1, x.shape[2]!];
-    const noise =
-      this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 3, call]);
-    const keep = tf.cast(tf.greaterEqual(noise, this.dropout), 'float32');
-    return tf.mul(x, tf.mul(keep, 1 / (1 - this.dropout)));
-  }
-
-  /**
-   * Keras' recurrent dropout: one [batch, units] mask for every step and gate of the call (Keras 3),
-   * kept values scaled by 1 / (1 - recurrentDropout). Seeded, call k's mask depends on (seed + 4, k) alone.
-   */
-  private recurrentDropoutMask(batch: number): tf.Tensor {
-    const call = this.recurrentDropoutCalls++;
-    const shape = [batch, this.units];
-    const noise =
-      this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 4, call]);
-    return tf.mul(tf.cast(tf.greaterEqual(noise, this.recurrentDropout), 'float32'), 1 / (1 - this.recurrentDropout));
   }
 
   private checkMask(op: string, mask: LayerMask, x: tf.Tensor): void {

@@ -8,7 +8,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import * as activations from '../activations.js';
 import * as initializers from '../initializers.js';
-import type { ApplyOptions, LayerOptions, SymbolicApplyOptions } from '../layer.js';
+import type { ApplyOptions, LayerOptions } from '../layer.js';
+import type { SymbolicApplyOptions } from '../functional/symbolic-tensor.js';
 import { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
 import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';

@@ -15,7 +15,8 @@
 import * as tf from '@tapeflow/tensor-core/internal';
 import { customGradient } from '@tapeflow/autodiff-tape';
 import { gateCount, packedWidth } from './cell-spec.js';
-import type { CellSpec, PointwiseActivation } from './cell-spec.js';
+import type { CellSpec } from './cell-spec.js';
+import { activate, addMaybe, carry, columns, masked, preGradient, scaled, unmasked, valueOf } from './step-math.js';
 
 /** The tensors of one sequence call. */
 export interface SequenceInputs {
@@ -54,56 +55,6 @@ function hold(t: tf.Tensor): Held {
 /** A handle on a buffer the tape holds, with the id of the tensor it was, so outer tapes connect it. */
 function handle(h: Held): tf.Tensor {
   return tf.getEngine().handleOn(h.storage, h.id, h.shape, h.dtype);
-}
-
-/**
- * `mask * next + (1 - mask) * previous`: a masked step carries the previous value. Exact for a 0/1
- * mask (each product is the value or zero), so a real step gives `next` bit for bit.
- */
-function carry(previous: tf.Tensor, next: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? next : tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous));
-}
-
-function masked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? value : tf.mul(value, mask);
-}
-
-function unmasked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
-  return mask === null ? null : tf.mul(value, tf.sub(1, mask));
-}
-
-function addMaybe(a: tf.Tensor, b: tf.Tensor | null): tf.Tensor {
-  return b === null ? a : tf.add(a, b);
-}
-
-function scaled(value: tf.Tensor, factor: tf.Tensor | null): tf.Tensor {
-  return factor === null ? value : tf.mul(value, factor);
-}
-
-/** An activated block: its value, and what the packed row keeps of it (see `PointwiseActivation.keeps`). */
-function activate(activation: PointwiseActivation, pre: tf.Tensor): [value: tf.Tensor, kept: tf.Tensor] {
-  const value = activation.apply(pre);
-  return [value, activation.keeps === 'output' ? value : pre];
-}
-
-/** The value of an activated block from what the row kept. */
-function valueOf(activation: PointwiseActivation, kept: tf.Tensor): tf.Tensor {
-  return activation.keeps === 'output' ? kept : activation.apply(kept);
-}
-
-/**
- * The gradient of a block's pre-activation: `dValue` flowed to the block's value through the cell,
- * `up` to the kept column (the output, or the pre-activation itself) from outside.
- */
-function preGradient(activation: PointwiseActivation, dValue: tf.Tensor, kept: tf.Tensor, up: tf.Tensor): tf.Tensor {
-  return activation.keeps === 'output'
-    ? activation.backprop(tf.add(dValue, up), kept)
-    : tf.add(activation.backprop(dValue, kept), up);
-}
-
-/** Columns [start, start + size) of a [batch, n] matrix. */
-function columns(m: tf.Tensor, start: number, size: number): tf.Tensor {
-  return tf.slice(m, [0, start], [m.shape[0]!, size]);
 }
 
 /** The bias added to the input projection, and (GRU reset-after) the one added to the recurrent product. */
