@@ -31,7 +31,10 @@ export type ActivationName =
   | 'softplus'
   | 'softsign'
   | 'leakyRelu'
-  | 'logSoftmax';
+  | 'logSoftmax'
+  // Issue 14 (recurrent corners, group w-rnn2): the gates' hard sigmoid and the exponential.
+  | 'hardSigmoid'
+  | 'exponential';
 
 /**
  * What a layer's `activation` option accepts: a Keras name or a function.
@@ -151,6 +154,23 @@ export function logSoftmax(x: tf.Tensor): tf.Tensor {
   return tf.nn.logSoftmax(x, -1);
 }
 
+// Issue 14 (recurrent corners, group w-rnn2): hard sigmoid (tfjs' default gate activation) and exponential.
+/**
+ * Keras' hard sigmoid, `relu6(x + 3) / 6`: 0 up to -3, 1 from 3, `x / 6 + 0.5` between.
+ * @example activations.hardSigmoid(tf.tensor([-4, 0, 1.5])) // [0, 0.5, 0.75]
+ */
+export function hardSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.div(tf.nn.relu6(tf.add(x, 3)), 6);
+}
+
+/**
+ * `eˣ`.
+ * @example activations.exponential(tf.tensor([0])) // [1]
+ */
+export function exponential(x: tf.Tensor): tf.Tensor {
+  return tf.exp(x);
+}
+
 const BY_NAME: Readonly<Record<ActivationName, Activation>> = {
   linear,
   relu,
@@ -167,6 +187,9 @@ const BY_NAME: Readonly<Record<ActivationName, Activation>> = {
   softsign,
   leakyRelu,
   logSoftmax,
+  // Issue 14 (recurrent corners, group w-rnn2).
+  hardSigmoid,
+  exponential,
 };
 
 /**

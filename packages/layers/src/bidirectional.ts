@@ -23,7 +23,9 @@ import type {
   SymbolicOutput,
 } from './layer.js';
 import { LAYER_RULES } from './option-rules.js';
-import type { RecurrentApplyOptions } from './recurrent/rnn-options.js';
+import { APPLY_RULES } from './recurrent/rnn-options.js';
+import type { RecurrentApplyOptions, SymbolicRecurrentApplyOptions } from './recurrent/rnn-options.js';
+import { applySymbolic } from './functional/apply-symbolic.js';
 // Only the recurrent classes' makers (not loadModel's whole table, which would pull every layer
 // class's reader into a page that never loads a model; see apps/browser-test's bundle budget).
 import { ConfigReader } from './saving/config-reader.js';
@@ -196,12 +198,12 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
    */
   override apply(
     inputs: SymbolicTensor | readonly SymbolicTensor[],
-    options?: RecurrentApplyOptions,
+    options?: SymbolicRecurrentApplyOptions,
   ): SymbolicOutput<Output>;
   override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options: RecurrentApplyOptions = {},
+    options: RecurrentApplyOptions | SymbolicRecurrentApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     const { initialState, ...rest } = options;
     const op = `${this.name}.apply`;
@@ -224,17 +226,25 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
         );
     }
     if (initialState === undefined)
-      return isSymbolicInput(inputs) ? super.apply(inputs, rest) : super.apply(inputs, rest);
+      return isSymbolicInput(inputs) ? super.apply(inputs, rest) : super.apply(inputs, rest as RecurrentApplyOptions);
     const list: unknown[] =
       initialState instanceof tf.Tensor
         ? [initialState]
         : Array.isArray(initialState)
           ? [...initialState]
           : [initialState];
-    if (isSymbolicInput(inputs) || list.some((s) => s instanceof SymbolicTensor))
-      throw new tf.UnimplementedError(
-        `${op}: argument 'initialState' expected to be left out for symbolic inputs (tf.input), but got ${tf.describeValue(initialState)}.`,
+    if (isSymbolicInput(inputs)) {
+      // The graph records the symbolic states as edges and feeds their values when the model runs.
+      this.assertNotDisposed('apply');
+      tf.checkOptions(op, options, APPLY_RULES);
+      return applySymbolic(this, inputs, options as RecurrentApplyOptions) as SymbolicOutput<Output>;
+    }
+    if (list.some((s) => s instanceof SymbolicTensor))
+      tf.invalidArgument(
         op,
+        'initialState',
+        'Tensors (a SymbolicTensor goes with symbolic inputs)',
+        tf.describeValue(initialState),
       );
     if (list.length % 2 !== 0 || !list.every((s) => s instanceof tf.Tensor))
       tf.invalidArgument(
@@ -245,7 +255,7 @@ export class Bidirectional<Output extends LayerOutput = tf.Tensor> extends Layer
       );
     this.pendingInitialState = list as tf.Tensor[];
     try {
-      return super.apply(inputs, rest);
+      return super.apply(inputs, rest as RecurrentApplyOptions);
     } finally {
       this.pendingInitialState = null;
     }

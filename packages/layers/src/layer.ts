@@ -12,6 +12,7 @@ import * as regularizers from './regularizers.js';
 import { attachMask, maskOf } from './masks.js';
 import { applySymbolic } from './functional/apply-symbolic.js';
 import { SymbolicTensor, isSymbolicInput } from './functional/symbolic-tensor.js';
+import type { SymbolicApplyOptions } from './functional/symbolic-tensor.js';
 
 /**
  * Options every layer takes.
@@ -58,12 +59,13 @@ export type SymbolicOutput<Output extends LayerOutput> = Output extends readonly
   ? SymbolicTensor[]
   : SymbolicTensor;
 
+const isMaskValue = (m: unknown): boolean => m === null || m instanceof tf.Tensor || m instanceof SymbolicTensor;
+
+// A SymbolicTensor mask passes here; with concrete inputs `apply` refuses it (the graph substitutes it).
 const MASK_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value === null ||
-    value instanceof tf.Tensor ||
-    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+    isMaskValue(value) || (Array.isArray(value) && value.every(isMaskValue))
       ? undefined
       : 'a bool Tensor, null, or an array of them',
 };
@@ -224,15 +226,27 @@ export abstract class Layer<Output extends LayerOutput = tf.Tensor> {
    * returns symbolic outputs.
    * @example const y = new tf.layers.Dense(2).apply(tf.ones([1, 4])); // shape [1, 2]
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ApplyOptions): SymbolicOutput<Output>;
+  apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    options?: ApplyOptions | SymbolicApplyOptions,
+  ): SymbolicOutput<Output>;
   apply(inputs: LayerInput, options?: ApplyOptions): Output;
   apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options: ApplyOptions = {},
+    givenOptions: ApplyOptions | SymbolicApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     this.assertNotDisposed('apply');
-    tf.checkOptions(`${this.name}.apply`, options, APPLY_RULES);
-    if (isSymbolicInput(inputs)) return applySymbolic(this, inputs, options) as SymbolicOutput<Output>;
+    tf.checkOptions(`${this.name}.apply`, givenOptions, APPLY_RULES);
+    if (isSymbolicInput(inputs))
+      return applySymbolic(this, inputs, givenOptions as ApplyOptions) as SymbolicOutput<Output>;
+    if (isSymbolicInput(givenOptions.mask))
+      tf.invalidArgument(
+        `${this.name}.apply`,
+        'mask',
+        'a bool Tensor, null, or an array of them (a SymbolicTensor mask goes with symbolic inputs)',
+        tf.describeValue(givenOptions.mask),
+      );
+    const options = givenOptions as ApplyOptions;
     const tensors = inputs;
     const list: readonly tf.Tensor[] = Array.isArray(tensors) ? tensors : [tensors];
     if (Array.isArray(tensors) && tensors.length === 0)

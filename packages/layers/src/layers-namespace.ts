@@ -69,3 +69,6 @@ export type { MultiHeadAttentionApplyOptions, MultiHeadAttentionOptions } from '
 export type { AttentionWeights } from './attention/attention-math.js';
 // Issue 14 (functional API, group w-func): the layer standing for a tf.input in a functional model.
 export { InputLayer } from './functional/graph.js';
+// Issue 14 (recurrent corners, group w-rnn2): call options with symbolic masks and initial states.
+export type { SymbolicApplyOptions } from './functional/symbolic-tensor.js';
+export type { SymbolicRecurrentApplyOptions } from './recurrent/rnn-options.js';

@@ -25,6 +25,16 @@ export interface GraphNode {
   readonly tensorOptions: Readonly<Record<string, SymbolicTensor | readonly SymbolicTensor[]>>;
 }
 
+// Issue 14 (recurrent corners, group w-rnn2): symbolic masks in call options.
+/**
+ * Options of `apply` on symbolic tensors (`tf.input`): the mask may be symbolic too (a bool
+ * `tf.input`, or a layer's output), recorded in the graph and fed its value when the model runs.
+ * @example dense.apply(x, { mask: tf.input({ shape: [5], dtype: 'bool' }) })
+ */
+export interface SymbolicApplyOptions extends Omit<ApplyOptions, 'mask'> {
+  readonly mask?: SymbolicTensor | null | readonly (SymbolicTensor | null)[];
+}
+
 /**
  * A symbolic tensor from `tf.input` or from `layer.apply` on one.
  * @example const x = tf.input({ shape: [28, 28, 1] }); x.shape // [null, 28, 28, 1]

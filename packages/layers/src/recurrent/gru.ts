@@ -44,8 +44,8 @@ export class GRU<ReturnState extends boolean = false> extends RNN<ReturnState ex
     this.resetAfter = options.resetAfter ?? true;
   }
 
-  /** The recurrent activation of the gates. */
-  get recurrentActivation(): string {
+  /** The recurrent activation of the gates: its Keras name, or null for a user function. */
+  get recurrentActivation(): string | null {
     return this.recurrentActivationFunction.name;
   }
 

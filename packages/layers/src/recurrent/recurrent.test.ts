@@ -24,8 +24,8 @@ import { runSequence } from './sequence-ops.js';
 import type { CellSpec } from './cell-spec.js';
 import { pointwiseActivation } from './cell-spec.js';
 
-const tanh = pointwiseActivation('tanh')!;
-const sigmoid = pointwiseActivation('sigmoid')!;
+const tanh = pointwiseActivation('tanh');
+const sigmoid = pointwiseActivation('sigmoid');
 
 function uniform(shape: number[], seed: number, scale = 0.5): tf.Tensor {
   return tf.random.uniform(shape, { minval: -scale, maxval: scale, seed });
@@ -219,7 +219,7 @@ describe('the fused loop against numeric gradients', () => {
 
   for (const name of ['sigmoid', 'relu', 'linear', 'relu6', 'elu', 'softplus', 'softsign']) {
     it(`activation '${name}' (and as the LSTM's recurrent activation) is differentiated from its output`, async () => {
-      const activation = pointwiseActivation(name)!;
+      const activation = pointwiseActivation(name);
       const x = uniform([2, 3, 2], 16, 1);
       const h0 = uniform([2, 2], 17);
       const c0 = uniform([2, 2], 18);
@@ -607,7 +607,7 @@ describe('recurrent layers: bad saved configs', () => {
         undo();
       };
       // Weights of another size (units), GRU's bias layout (resetAfter), a missing or bad units, an
-      // activation the fused loop does not run, recurrent dropout.
+      // unknown activation, a recurrent dropout rate out of range.
       await attempt(
         () => (lstm.units = 4),
         () => (lstm.units = 3),
@@ -629,12 +629,12 @@ describe('recurrent layers: bad saved configs', () => {
         /units.*positive integer.*nothing/,
       );
       await attempt(
-        () => (gru.activation = 'gelu'),
+        () => (gru.activation = 'tanhh'),
         () => (gru.activation = 'tanh'),
         /activation.*'tanh'/,
       );
       await attempt(
-        () => (gru.recurrentDropout = 0.5),
+        () => (gru.recurrentDropout = 1.5),
         () => (gru.recurrentDropout = 0),
         /recurrentDropout/,
       );
@@ -677,9 +677,8 @@ describe('recurrent layers: bad input', () => {
       'recurrentActivation',
     );
     refuses(() => new LSTM(2, { activation: 'rleu' as never }), tf.InvalidArgumentError, 'activation', "'relu'");
-    refuses(() => new LSTM(2, { activation: 'gelu' }), tf.UnimplementedError, 'activation', "'gelu'");
-    refuses(() => new GRU(2, { recurrentDropout: 0.5 }), tf.UnimplementedError, 'GRU', 'recurrentDropout', '0.5');
-    refuses(() => new LSTM(2, { recurrentDropout: 0.2 }), tf.UnimplementedError, 'recurrentDropout');
+    refuses(() => new GRU(2, { recurrentDropout: 1 }), tf.InvalidArgumentError, 'GRU', 'recurrentDropout', '[0, 1)');
+    refuses(() => new LSTM(2, { recurrentDropout: -0.2 }), tf.InvalidArgumentError, 'recurrentDropout');
     refuses(() => new LSTM(2, { dropout: 1.5 }), tf.InvalidArgumentError, 'dropout', '[0, 1)');
   });
 
@@ -724,7 +723,36 @@ describe('recurrent layers: bad input', () => {
     refuses(() => layer.apply([x, h]), tf.InvalidArgumentError, 'seq.apply', 'inputs', 'one Tensor');
     const gru = new GRU(2);
     const symbolic = input({ shape: [3, 4] });
-    refuses(() => gru.apply(symbolic, { initialState: h }), tf.UnimplementedError, 'initialState', 'symbolic');
+    // Symbolic inputs take symbolic states (the graph feeds them); a concrete one cannot be recorded.
+    refuses(
+      () => gru.apply(symbolic, { initialState: h as never }),
+      tf.InvalidArgumentError,
+      'options.initialState',
+      'SymbolicTensor',
+      'concrete Tensor',
+    );
+    const symbolicState = input({ shape: [2] });
+    refuses(
+      () => layer.apply(x, { initialState: [symbolicState, symbolicState] as never }),
+      tf.InvalidArgumentError,
+      'seq.apply',
+      'initialState',
+      'symbolic inputs',
+    );
+    refuses(
+      () => layer.apply(x, { mask: input({ shape: [3], dtype: 'bool' }) as never }),
+      tf.InvalidArgumentError,
+      'mask',
+    );
+    const wrongUnits = input({ shape: [5] });
+    refuses(
+      () => gru.apply(symbolic, { initialState: wrongUnits }),
+      tf.InvalidArgumentError,
+      'initialState[0]',
+      '[2,2]',
+      '[2,5]',
+    );
+    expect(gru.built).toBe(false);
     tf.dispose([matrix, wrongDim, badMask, floatMask, h, wrongH]);
     layer.dispose();
   });

@@ -13,13 +13,15 @@ import type { ApplyOptions, LayerConfig, LayerInput, LayerMask, SymbolicOutput }
 import { maskOf } from '../masks.js';
 import type * as regularizers from '../regularizers.js';
 import { regularizerConfig } from '../dense.js';
+import { applySymbolic } from '../functional/apply-symbolic.js';
 import { isSymbolicInput } from '../functional/symbolic-tensor.js';
 import type { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { gateCount } from './cell-spec.js';
 import type { CellKind, CellSpec, PointwiseActivation } from './cell-spec.js';
 import { APPLY_RULES, fusedActivation, regularizerOf } from './rnn-options.js';
-import type { GatedRNNOptions, RecurrentApplyOptions } from './rnn-options.js';
+import type { GatedRNNOptions, RecurrentApplyOptions, SymbolicRecurrentApplyOptions } from './rnn-options.js';
 import { runSequence } from './sequence-ops.js';
+import { dropoutMask } from './dropout-masks.js';
 
 /**
  * The base of SimpleRNN, LSTM and GRU (Keras' `RNN` with its cell): a subclass says which cell it
@@ -38,11 +40,12 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   readonly goBackwards: boolean;
   /** The input dropout rate of training calls. */
   readonly dropout: number;
-  /** The recurrent dropout rate (0: only that is implemented). */
+  /** The fraction of the recurrent state dropped before the recurrent matmuls in a training call. */
   readonly recurrentDropout: number;
   /** The seed given, if any. */
   readonly seed: number | undefined;
   private dropoutCalls = 0;
+  private recurrentDropoutCalls = 0;
   /** The kernel's penalty, or null. */
   readonly kernelRegularizer: regularizers.Regularizer | null;
   /** The recurrent kernel's penalty, or null. */
@@ -80,12 +83,6 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       'sigmoid',
     );
     const recurrentDropout = options.recurrentDropout ?? 0;
-    if (recurrentDropout > 0)
-      throw new tf.UnimplementedError(
-        `${className}: argument 'recurrentDropout' expected 0 (dropout of the recurrent state is not ` +
-          `implemented; 'dropout' drops inputs), but got ${recurrentDropout}.`,
-        className,
-      );
     const seed = options.seed;
     const seeded = (offset: number): number | undefined => (seed === undefined ? undefined : seed + offset);
     const kernelInitializer = initializers.get(
@@ -210,30 +207,32 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   /**
    * Runs the layer on a `[batch, time, features]` sequence. `initialState` gives the states the
    * first step starts from; `mask` (or the mask an `Embedding({ maskZero })` attached) marks the real
-   * steps: a masked step carries the previous state and output.
+   * steps: a masked step carries the previous state and output. On symbolic inputs (`tf.input`),
+   * `initialState` and `mask` are symbolic too (an encoder's states feed a decoder).
    * @example const [output, h, c] = new tf.layers.LSTM(8, { returnState: true }).apply(x);
    */
   override apply(
     inputs: SymbolicTensor | readonly SymbolicTensor[],
-    options?: RecurrentApplyOptions,
+    options?: SymbolicRecurrentApplyOptions,
   ): SymbolicOutput<Output>;
   override apply(inputs: LayerInput, options?: RecurrentApplyOptions): Output;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options: RecurrentApplyOptions = {},
+    givenOptions: RecurrentApplyOptions | SymbolicRecurrentApplyOptions = {},
   ): Output | SymbolicOutput<Output> {
     this.assertNotDisposed('apply');
     const op = `${this.name}.apply`;
-    tf.checkOptions(op, options, APPLY_RULES);
-    const { initialState, ...rest } = options;
-    if (isSymbolicInput(inputs)) {
-      if (initialState !== undefined)
-        throw new tf.UnimplementedError(
-          `${op}: argument 'initialState' expected to be left out for symbolic inputs (tf.input), but got ${tf.describeValue(initialState)}.`,
-          op,
-        );
-      return super.apply(inputs, rest);
+    tf.checkOptions(op, givenOptions, APPLY_RULES);
+    // The graph records symbolic states and masks as its edges and feeds their values when it runs.
+    if (isSymbolicInput(inputs))
+      return applySymbolic(this, inputs, givenOptions as RecurrentApplyOptions) as SymbolicOutput<Output>;
+    for (const key of ['initialState', 'mask'] as const) {
+      const value = givenOptions[key];
+      if (isSymbolicInput(value))
+        tf.invalidArgument(op, key, 'Tensors (a SymbolicTensor goes with symbolic inputs)', tf.describeValue(value));
     }
+    const options = givenOptions as RecurrentApplyOptions;
+    const { initialState, ...rest } = options;
     if (Array.isArray(inputs) || !(inputs instanceof tf.Tensor)) {
       return tf.invalidArgument(
         op,
@@ -281,7 +280,10 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     const u = this.units;
     const results = tf.tidy(() => {
       let x = given.dtype === 'float32' ? given : tf.cast(given, 'float32');
-      if (options.training === true && this.dropout > 0) x = this.dropInputs(x);
+      const seeded = (offset: number): number | undefined => (this.seed === undefined ? undefined : this.seed + offset);
+      // Keras' input dropout: one [batch, 1, features] mask for every step of the call.
+      if (options.training === true && this.dropout > 0)
+        x = tf.mul(x, dropoutMask([batch, 1, x.shape[2]!], this.dropout, seeded(3), this.dropoutCalls++));
       let floatMask: tf.Tensor | null = mask === null ? null : tf.cast(mask, 'float32');
       if (this.goBackwards) {
         x = tf.reverse(x, 1);
@@ -289,6 +291,11 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
       }
       const states =
         initial === null ? Array.from({ length: this.stateCount }, () => tf.zeros([batch, u])) : [...initial];
+      // Keras 3's recurrent dropout: one [batch, units] mask for every step and gate of the call.
+      const recurrentMask =
+        options.training === true && this.recurrentDropout > 0
+          ? dropoutMask([batch, u], this.recurrentDropout, seeded(4), this.recurrentDropoutCalls++)
+          : null;
       const packed = runSequence(this.cellSpec, {
         x,
         states,
@@ -296,6 +303,7 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
         recurrentKernel: this.recurrentKernel,
         bias: this.biasVariable,
         mask: floatMask,
+        recurrentMask,
       });
       const finalState = (k: number): tf.Tensor =>
         tf.reshape(tf.slice(packed, [0, time - 1, k * u], [batch, 1, u]), [batch, u]);
@@ -325,10 +333,23 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
   }
 
   /**
-   * Keras' recurrent config: units, activations, initializers by name, regularizers and the flags.
+   * Keras' recurrent config: units, activations, initializers by name, regularizers and the flags. A
+   * user activation function cannot be written as JSON: this throws, naming the layer and the option.
    * @example new tf.layers.GRU(4).getConfig().resetAfter // true
    */
   override getConfig(): LayerConfig {
+    for (const [argument, activation] of [
+      ['activation', this.activationFunction],
+      ['recurrentActivation', this.recurrentActivationFunction],
+    ] as const) {
+      if (activation.name === null)
+        tf.invalidArgument(
+          `${this.name}.getConfig`,
+          argument,
+          "a built-in activation ('tanh', ...) to be saved as JSON",
+          'a user function',
+        );
+    }
     return {
       ...super.getConfig(),
       units: this.units,
@@ -354,19 +375,6 @@ export abstract class RNN<Output extends tf.Tensor | tf.Tensor[] = tf.Tensor> ex
     this.kernelVariable = null;
     this.recurrentKernelVariable = null;
     this.biasVariable = null;
-  }
-
-  /**
-   * Keras' input dropout: one [batch, 1, features] mask for every step of the call, kept values
-   * scaled by 1 / (1 - dropout). Seeded, call k's mask depends on (seed + 3, k) alone.
-   */
-  private dropInputs(x: tf.Tensor): tf.Tensor {
-    const call = this.dropoutCalls++;
-    const shape = [x.shape[0]!, 1, x.shape[2]!];
-    const noise =
-      this.seed === undefined ? tf.random.uniform(shape) : tf.random.statelessUniform(shape, [this.seed + 3, call]);
-    const keep = tf.cast(tf.greaterEqual(noise, this.dropout), 'float32');
-    return tf.mul(x, tf.mul(keep, 1 / (1 - this.dropout)));
   }
 
   private checkMask(op: string, mask: LayerMask, x: tf.Tensor): void {

@@ -2,17 +2,19 @@
  * @file The options of SimpleRNN, LSTM and GRU and of their `apply` (Keras' keyword and call
  * arguments in camelCase), the rules `checkOptions` checks them with, and the option values turned
  * into what the layers use: a regularizer (a name, a Regularizer or its saved form) and an activation
- * the fused loop differentiates (others are refused with a typed error).
+ * the fused loop differentiates.
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
 import * as activations from '../activations.js';
 import * as initializers from '../initializers.js';
 import type { ApplyOptions, LayerOptions } from '../layer.js';
+import type { SymbolicApplyOptions } from '../functional/symbolic-tensor.js';
+import { SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { ACTIVATION_RULE, INITIALIZER_RULE } from '../name-rules.js';
 import { INTEGER, LAYER_RULES, nameOrRule } from '../option-rules.js';
 import * as regularizers from '../regularizers.js';
-import { POINTWISE_ACTIVATION_NAMES, pointwiseActivation } from './cell-spec.js';
+import { pointwiseActivation } from './cell-spec.js';
 import type { PointwiseActivation } from './cell-spec.js';
 
 /**
@@ -54,8 +56,8 @@ export function regularizerOf(
  * @example new tf.layers.LSTM(32, { returnSequences: true, goBackwards: true })
  */
 export interface RNNOptions extends LayerOptions {
-  /** The activation of the candidate state and output; default `'tanh'` (also `'sigmoid'`, `'relu'`, `'linear'`). */
-  readonly activation?: activations.ActivationName;
+  /** The activation of the candidate state and output; default `'tanh'`; any Keras name or a function. */
+  readonly activation?: activations.ActivationIdentifier;
   /** Whether to add biases; default true. */
   readonly useBias?: boolean;
   /** Default `'glorotUniform'`. */
@@ -66,7 +68,7 @@ export interface RNNOptions extends LayerOptions {
   readonly biasInitializer?: initializers.InitializerIdentifier;
   /**
    * Seed for initializers given by name (recurrent kernel `seed + 1`, bias `seed + 2`) and for the
-   * input dropout masks (`seed + 3`, one mask per call).
+   * input dropout masks (`seed + 3`, one mask per call) and the recurrent dropout masks (`seed + 4`).
    */
   readonly seed?: number;
   /** A penalty on the kernel; default none. */
@@ -80,7 +82,11 @@ export interface RNNOptions extends LayerOptions {
    * whole sequence, the kept values scaled by 1 / (1 - dropout)); default 0.
    */
   readonly dropout?: number;
-  /** Recurrent dropout rate; only 0 (the default) is implemented, more is refused with UnimplementedError. */
+  /**
+   * The fraction of the recurrent state dropped in a training call (Keras: one mask for the whole
+   * sequence and every gate, multiplying h before the recurrent matmuls, kept values scaled by
+   * 1 / (1 - recurrentDropout)); default 0. Inference calls ignore it.
+   */
   readonly recurrentDropout?: number;
   /** Whether the output is every step's `[batch, time, units]` or the last one's `[batch, units]`; default false. */
   readonly returnSequences?: boolean;
@@ -92,8 +98,8 @@ export interface RNNOptions extends LayerOptions {
 
 /** Options of the gated layers (LSTM, GRU). */
 export interface GatedRNNOptions extends RNNOptions {
-  /** The gates' activation; default `'sigmoid'`. */
-  readonly recurrentActivation?: activations.ActivationName;
+  /** The gates' activation; default `'sigmoid'` (tfjs' `'hardSigmoid'` too); any Keras name or a function. */
+  readonly recurrentActivation?: activations.ActivationIdentifier;
 }
 
 /**
@@ -106,6 +112,16 @@ export interface RecurrentApplyOptions extends ApplyOptions {
    * and GRU, `[h, c]` for LSTM; default zeros.
    */
   readonly initialState?: tf.Tensor | readonly tf.Tensor[];
+}
+
+/**
+ * Options of a recurrent layer's `apply` on symbolic inputs (`tf.input`): the initial states and the
+ * mask may be symbolic too (an encoder's returned states), recorded in the functional graph.
+ * @example const [, h, c] = encoder.apply(x); decoder.apply(y, { initialState: [h, c] })
+ */
+export interface SymbolicRecurrentApplyOptions extends SymbolicApplyOptions {
+  /** Symbolic states the first step starts from, `[h]` (or one SymbolicTensor) or LSTM's `[h, c]`. */
+  readonly initialState?: SymbolicTensor | readonly SymbolicTensor[];
 }
 
 const RATE: tf.OptionRule = {
@@ -133,10 +149,14 @@ export const RNN_RULES: tf.OptionSchema<GatedRNNOptions> = {
   goBackwards: { kind: 'boolean' },
 };
 
+// Symbolic values pass here: `RNN.apply` sends them to the functional graph (with symbolic inputs) or
+// refuses them (with concrete ones).
+const isTensorLike = (value: unknown): boolean => value instanceof tf.Tensor || value instanceof SymbolicTensor;
+
 const STATE_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value instanceof tf.Tensor || (Array.isArray(value) && value.every((s: unknown) => s instanceof tf.Tensor))
+    isTensorLike(value) || (Array.isArray(value) && value.every(isTensorLike))
       ? undefined
       : 'a Tensor or an array of Tensors',
 };
@@ -144,36 +164,27 @@ const STATE_RULE: tf.OptionRule = {
 const MASK_RULE: tf.OptionRule = {
   kind: 'custom',
   check: (value) =>
-    value === null ||
-    value instanceof tf.Tensor ||
-    (Array.isArray(value) && value.every((m: unknown) => m === null || m instanceof tf.Tensor))
+    value === null || isTensorLike(value) || (Array.isArray(value) && value.every((m) => m === null || isTensorLike(m)))
       ? undefined
       : 'a bool Tensor, null, or an array of them',
 };
 
-export const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions> = {
+export const APPLY_RULES: tf.OptionSchema<RecurrentApplyOptions | SymbolicRecurrentApplyOptions> = {
   training: { kind: 'boolean' },
   mask: MASK_RULE,
   initialState: STATE_RULE,
 };
 
-/** The fused form of an activation option, or a typed refusal naming the option. */
+/**
+ * The fused form of an activation option: any Keras name or function (names and functions are
+ * checked as every layer checks them; an unknown name is refused naming the option).
+ */
 export function fusedActivation(
   op: string,
   argument: string,
   identifier: activations.ActivationIdentifier | undefined,
   fallback: activations.ActivationName,
 ): PointwiseActivation {
-  // Checks the name (or function) the way every layer does first.
-  activations.get(identifier ?? fallback, argument);
-  const name = identifier ?? fallback;
-  const fused = typeof name === 'string' ? pointwiseActivation(name) : undefined;
-  if (fused === undefined) {
-    throw new tf.UnimplementedError(
-      `${op}: argument '${argument}' expected one of ${POINTWISE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} ` +
-        `(the activations the fused recurrent loop differentiates), but got ${tf.describeValue(name)}.`,
-      op,
-    );
-  }
-  return fused;
+  activations.get(identifier ?? fallback, argument, op);
+  return pointwiseActivation(identifier ?? fallback);
 }

@@ -16,6 +16,7 @@ import * as tf from '@tapeflow/tensor-core/internal';
 import { customGradient } from '@tapeflow/autodiff-tape';
 import { gateCount, packedWidth } from './cell-spec.js';
 import type { CellSpec } from './cell-spec.js';
+import { activate, addMaybe, carry, columns, masked, preGradient, scaled, unmasked, valueOf } from './step-math.js';
 
 /** The tensors of one sequence call. */
 export interface SequenceInputs {
@@ -28,6 +29,11 @@ export interface SequenceInputs {
   readonly bias: tf.Tensor | null;
   /** float32 [batch, time] of 0 and 1, or null for no mask. */
   readonly mask: tf.Tensor | null;
+  /**
+   * Recurrent dropout: float32 [batch, units], 0 or 1 / (1 - rate), multiplying h before every
+   * recurrent matmul (Keras: one mask for the whole sequence and every gate); null for none.
+   */
+  readonly recurrentMask?: tf.Tensor | null;
 }
 
 /**
@@ -49,31 +55,6 @@ function hold(t: tf.Tensor): Held {
 /** A handle on a buffer the tape holds, with the id of the tensor it was, so outer tapes connect it. */
 function handle(h: Held): tf.Tensor {
   return tf.getEngine().handleOn(h.storage, h.id, h.shape, h.dtype);
-}
-
-/**
- * `mask * next + (1 - mask) * previous`: a masked step carries the previous value. Exact for a 0/1
- * mask (each product is the value or zero), so a real step gives `next` bit for bit.
- */
-function carry(previous: tf.Tensor, next: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? next : tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous));
-}
-
-function masked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
-  return mask === null ? value : tf.mul(value, mask);
-}
-
-function unmasked(value: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
-  return mask === null ? null : tf.mul(value, tf.sub(1, mask));
-}
-
-function addMaybe(a: tf.Tensor, b: tf.Tensor | null): tf.Tensor {
-  return b === null ? a : tf.add(a, b);
-}
-
-/** Columns [start, start + size) of a [batch, n] matrix. */
-function columns(m: tf.Tensor, start: number, size: number): tf.Tensor {
-  return tf.slice(m, [0, start], [m.shape[0]!, size]);
 }
 
 /** The bias added to the input projection, and (GRU reset-after) the one added to the recurrent product. */
@@ -101,56 +82,60 @@ function forwardStep(
   recurrentKernel: tf.Tensor,
   recurrentBias: tf.Tensor | null,
   mask: tf.Tensor | null,
+  recurrentMask: tf.Tensor | null,
 ): StepResult {
   const u = spec.units;
-  const act = spec.activation.apply;
-  const gate = spec.recurrentActivation.apply;
+  const act = spec.activation;
+  const gate = spec.recurrentActivation;
   const h = states[0]!;
+  // The h the recurrent matmuls read (recurrent dropout applied); the state update reads h itself.
+  const hRead = scaled(h, recurrentMask);
   if (spec.kind === 'simpleRNN') {
-    const hNew = act(tf.add(projected, tf.matmul(h, recurrentKernel)));
+    const [hNew, kept] = activate(act, tf.add(projected, tf.matmul(hRead, recurrentKernel)));
     const hCarried = carry(h, hNew, mask);
-    return { states: [hCarried], row: tf.concat([hCarried, hNew], 1) };
+    return { states: [hCarried], row: tf.concat([hCarried, kept], 1) };
   }
   if (spec.kind === 'lstm') {
     const c = states[1]!;
-    const z = tf.add(projected, tf.matmul(h, recurrentKernel));
+    const z = tf.add(projected, tf.matmul(hRead, recurrentKernel));
     const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const i = gate(zi);
-    const f = gate(zf);
-    const g = act(zg);
-    const o = gate(zo);
+    const [i, ki] = activate(gate, zi);
+    const [f, kf] = activate(gate, zf);
+    const [g, kg] = activate(act, zg);
+    const [o, ko] = activate(gate, zo);
     const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-    const hNew = tf.mul(o, act(cNew));
+    const hNew = tf.mul(o, act.apply(cNew));
     const hCarried = carry(h, hNew, mask);
     const cCarried = carry(c, cNew, mask);
-    return { states: [hCarried, cCarried], row: tf.concat([hCarried, cCarried, i, f, g, o], 1) };
+    return { states: [hCarried, cCarried], row: tf.concat([hCarried, cCarried, ki, kf, kg, ko], 1) };
   }
   const [xz, xr, xh] = tf.split(projected, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
   if (spec.resetAfter) {
-    const product = tf.matmul(h, recurrentKernel);
+    const product = tf.matmul(hRead, recurrentKernel);
     const inner = recurrentBias === null ? product : tf.add(product, recurrentBias);
     const [iz, ir, ih] = tf.split(inner, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    const z = gate(tf.add(xz, iz));
-    const r = gate(tf.add(xr, ir));
-    const hh = act(tf.add(xh, tf.mul(r, ih)));
+    const [z, kz] = activate(gate, tf.add(xz, iz));
+    const [r, kr] = activate(gate, tf.add(xr, ir));
+    const [hh, khh] = activate(act, tf.add(xh, tf.mul(r, ih)));
     const hNew = tf.add(hh, tf.mul(z, tf.sub(h, hh)));
     const hCarried = carry(h, hNew, mask);
-    return { states: [hCarried], row: tf.concat([hCarried, z, r, hh, ih], 1) };
+    return { states: [hCarried], row: tf.concat([hCarried, kz, kr, khh, ih], 1) };
   }
-  const zr = tf.matmul(h, columns(recurrentKernel, 0, 2 * u));
+  const zr = tf.matmul(hRead, columns(recurrentKernel, 0, 2 * u));
   const [iz, ir] = tf.split(zr, 2, 1) as [tf.Tensor, tf.Tensor];
-  const z = gate(tf.add(xz, iz));
-  const r = gate(tf.add(xr, ir));
-  const hh = act(tf.add(xh, tf.matmul(tf.mul(r, h), columns(recurrentKernel, 2 * u, u))));
+  const [z, kz] = activate(gate, tf.add(xz, iz));
+  const [r, kr] = activate(gate, tf.add(xr, ir));
+  const [hh, khh] = activate(act, tf.add(xh, tf.matmul(tf.mul(r, hRead), columns(recurrentKernel, 2 * u, u))));
   const hNew = tf.add(hh, tf.mul(z, tf.sub(h, hh)));
   const hCarried = carry(h, hNew, mask);
-  return { states: [hCarried], row: tf.concat([hCarried, z, r, hh], 1) };
+  return { states: [hCarried], row: tf.concat([hCarried, kz, kr, khh], 1) };
 }
 
 /** The forward loop: [batch, time, width] packed rows. */
 function forwardSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
   return tf.tidy(() => {
     const { x, kernel, recurrentKernel, bias, mask } = inputs;
+    const recurrentMask = inputs.recurrentMask ?? null;
     const [batch, time, inputDim] = x.shape as [number, number, number];
     const [inputBias, recurrentBias] = splitBias(spec, bias);
     const flat = tf.matmul(tf.reshape(x, [batch * time, inputDim]), kernel);
@@ -162,7 +147,15 @@ function forwardSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
     for (let t = 0; t < time; t++) {
       const previous = states;
       const [row, ...next] = tf.tidy(() => {
-        const step = forwardStep(spec, projected[t]!, previous, recurrentKernel, recurrentBias, masks?.[t] ?? null);
+        const step = forwardStep(
+          spec,
+          projected[t]!,
+          previous,
+          recurrentKernel,
+          recurrentBias,
+          masks?.[t] ?? null,
+          recurrentMask,
+        );
         return [step.row, ...step.states];
       }) as [tf.Tensor, ...tf.Tensor[]];
       rows.push(row);
@@ -199,6 +192,7 @@ function backwardStep(
   stateGradients: readonly tf.Tensor[],
   recurrentKernel: tf.Tensor,
   mask: tf.Tensor | null,
+  recurrentMask: tf.Tensor | null,
 ): StepGradients {
   const u = spec.units;
   const act = spec.activation;
@@ -209,53 +203,59 @@ function backwardStep(
   const dhNew = masked(dh, mask);
   const dhKept = unmasked(dh, mask);
   if (spec.kind === 'simpleRNN') {
-    const dz = act.backprop(tf.add(dhNew, up[1]!), row[1]!);
-    const dhPrevious = addMaybe(tf.matmul(dz, recurrentKernel, { transposeB: true }), dhKept);
+    const dz = preGradient(act, dhNew, row[1]!, up[1]!);
+    const dhPrevious = addMaybe(scaled(tf.matmul(dz, recurrentKernel, { transposeB: true }), recurrentMask), dhKept);
     return { states: [dhPrevious], projected: dz, recurrent: dz };
   }
   if (spec.kind === 'lstm') {
     const cPrevious = previousStates[1]!;
-    const [i, f, g, o] = [row[2]!, row[3]!, row[4]!, row[5]!];
+    const i = valueOf(gate, row[2]!);
+    const f = valueOf(gate, row[3]!);
+    const g = valueOf(act, row[4]!);
+    const o = valueOf(gate, row[5]!);
     // Unmasked, the carried c is the new one; masked, recompute it from the gates.
     const cNew = mask === null ? row[1]! : tf.add(tf.mul(f, cPrevious), tf.mul(i, g));
     const activatedC = act.apply(cNew);
     const dc = tf.add(up[1]!, stateGradients[1]!);
-    const dcNew = tf.add(masked(dc, mask), act.backprop(tf.mul(dhNew, o), activatedC));
-    const di = gate.backprop(tf.add(tf.mul(dcNew, g), up[2]!), i);
-    const df = gate.backprop(tf.add(tf.mul(dcNew, cPrevious), up[3]!), f);
-    const dg = act.backprop(tf.add(tf.mul(dcNew, i), up[4]!), g);
-    const dout = gate.backprop(tf.add(tf.mul(dhNew, activatedC), up[5]!), o);
+    const dActivatedC = tf.mul(dhNew, o);
+    const dcThroughH = act.backprop(dActivatedC, act.keeps === 'output' ? activatedC : cNew);
+    const dcNew = tf.add(masked(dc, mask), dcThroughH);
+    const di = preGradient(gate, tf.mul(dcNew, g), row[2]!, up[2]!);
+    const df = preGradient(gate, tf.mul(dcNew, cPrevious), row[3]!, up[3]!);
+    const dg = preGradient(act, tf.mul(dcNew, i), row[4]!, up[4]!);
+    const dout = preGradient(gate, tf.mul(dhNew, activatedC), row[5]!, up[5]!);
     const dz = tf.concat([di, df, dg, dout], 1);
-    const dhPrevious = addMaybe(tf.matmul(dz, recurrentKernel, { transposeB: true }), dhKept);
+    const dhPrevious = addMaybe(scaled(tf.matmul(dz, recurrentKernel, { transposeB: true }), recurrentMask), dhKept);
     const dcPrevious = addMaybe(tf.mul(dcNew, f), unmasked(dc, mask));
     return { states: [dhPrevious, dcPrevious], projected: dz, recurrent: dz };
   }
-  const z = row[1]!;
-  const r = row[2]!;
-  const hh = row[3]!;
-  const dzGate = tf.add(tf.mul(dhNew, tf.sub(hPrevious, hh)), up[1]!);
-  const dhh = tf.add(tf.mul(dhNew, tf.sub(1, z)), up[3]!);
-  const dPreH = act.backprop(dhh, hh);
-  const dPreZ = gate.backprop(dzGate, z);
+  const z = valueOf(gate, row[1]!);
+  const r = valueOf(gate, row[2]!);
+  const hh = valueOf(act, row[3]!);
+  const dPreZ = preGradient(gate, tf.mul(dhNew, tf.sub(hPrevious, hh)), row[1]!, up[1]!);
+  const dPreH = preGradient(act, tf.mul(dhNew, tf.sub(1, z)), row[3]!, up[3]!);
   if (spec.resetAfter) {
     const ih = row[4]!;
-    const dr = tf.add(tf.mul(dPreH, ih), up[2]!);
-    const dPreR = gate.backprop(dr, r);
+    const dPreR = preGradient(gate, tf.mul(dPreH, ih), row[2]!, up[2]!);
     const dih = tf.add(tf.mul(dPreH, r), up[4]!);
     const dInner = tf.concat([dPreZ, dPreR, dih], 1);
     const dhPrevious = addMaybe(
-      tf.add(tf.mul(dhNew, z), tf.matmul(dInner, recurrentKernel, { transposeB: true })),
+      tf.add(tf.mul(dhNew, z), scaled(tf.matmul(dInner, recurrentKernel, { transposeB: true }), recurrentMask)),
       dhKept,
     );
     return { states: [dhPrevious], projected: tf.concat([dPreZ, dPreR, dPreH], 1), recurrent: dInner };
   }
+  const hRead = scaled(hPrevious, recurrentMask);
   const dResetH = tf.matmul(dPreH, columns(recurrentKernel, 2 * u, u), { transposeB: true });
-  const dPreR = gate.backprop(tf.add(tf.mul(dResetH, hPrevious), up[2]!), r);
+  const dPreR = preGradient(gate, tf.mul(dResetH, hRead), row[2]!, up[2]!);
   const dzr = tf.concat([dPreZ, dPreR], 1);
   const dhPrevious = addMaybe(
     tf.add(
-      tf.add(tf.mul(dhNew, z), tf.mul(dResetH, r)),
-      tf.matmul(dzr, columns(recurrentKernel, 0, 2 * u), { transposeB: true }),
+      tf.mul(dhNew, z),
+      scaled(
+        tf.add(tf.mul(dResetH, r), tf.matmul(dzr, columns(recurrentKernel, 0, 2 * u), { transposeB: true })),
+        recurrentMask,
+      ),
     ),
     dhKept,
   );
@@ -273,6 +273,7 @@ function backwardSequence(
   upstream: tf.Tensor,
 ): { x: tf.Tensor; states: tf.Tensor[]; kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias: tf.Tensor | null } {
   const { x, kernel, recurrentKernel, bias, mask } = inputs;
+  const recurrentMask = inputs.recurrentMask ?? null;
   const u = spec.units;
   const [batch, time, inputDim] = x.shape as [number, number, number];
   // Every step's blocks at once (a split and an unstack per block), not a dozen slices per step.
@@ -296,6 +297,7 @@ function backwardSequence(
         incoming,
         recurrentKernel,
         masks?.[t] ?? null,
+        recurrentMask,
       );
       return [step.projected, step.recurrent, ...step.states];
     }) as [tf.Tensor, tf.Tensor, ...tf.Tensor[]];
@@ -311,18 +313,22 @@ function backwardSequence(
   const flatX = tf.reshape(x, [batch * time, inputDim]);
   const dKernel = tf.matmul(flatX, dProjected, { transposeA: true });
   const dx = tf.reshape(tf.matmul(dProjected, kernel, { transposeB: true }), [batch, time, inputDim]);
-  // The h each step multiplied by the recurrent kernel: h0, then the carried h of steps 0..time-2.
+  // The h each step multiplied by the recurrent kernel: h0, then the carried h of steps 0..time-2
+  // (times the recurrent dropout mask, as the steps read it).
   const hSequence = tf.slice(packed, [0, 0, 0], [batch, time, u]);
-  const hPrevious = tf.reshape(
+  const hSteps =
     time === 1
       ? tf.expandDims(inputs.states[0]!, 1)
-      : tf.concat([tf.expandDims(inputs.states[0]!, 1), tf.slice(hSequence, [0, 0, 0], [batch, time - 1, u])], 1),
-    [batch * time, u],
-  );
+      : tf.concat([tf.expandDims(inputs.states[0]!, 1), tf.slice(hSequence, [0, 0, 0], [batch, time - 1, u])], 1);
+  const hPrevious = tf.reshape(recurrentMask === null ? hSteps : tf.mul(hSteps, tf.expandDims(recurrentMask, 1)), [
+    batch * time,
+    u,
+  ]);
   const dRecurrentSteps = tf.reshape(tf.stack(recurrentGradients, 1), [batch * time, -1]);
   let dRecurrentKernel: tf.Tensor;
   if (spec.kind === 'gru' && !spec.resetAfter) {
-    const r = tf.reshape(tf.slice(packed, [0, 0, 2 * u], [batch, time, u]), [batch * time, u]);
+    const kept = tf.reshape(tf.slice(packed, [0, 0, 2 * u], [batch, time, u]), [batch * time, u]);
+    const r = valueOf(spec.recurrentActivation, kept);
     const zrPart = tf.matmul(hPrevious, tf.slice(dProjected, [0, 0], [batch * time, 2 * u]), { transposeA: true });
     const hPart = tf.matmul(tf.mul(r, hPrevious), dRecurrentSteps, { transposeA: true });
     dRecurrentKernel = tf.concat([zrPart, hPart], 1);
@@ -340,13 +346,16 @@ function backwardSequence(
 
 /**
  * Runs a whole sequence as one differentiable op and returns the packed [batch, time, width] rows
- * (see `packedWidth`). Gradients flow to x, the initial states, the kernels and the bias; none to the mask.
+ * (see `packedWidth`). Gradients flow to x, the initial states, the kernels and the bias; none to the
+ * masks (the timestep mask and the recurrent dropout mask).
  * @example const packed = runSequence(spec, { x, states: [h0, c0], kernel, recurrentKernel, bias, mask: null });
  */
 export function runSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
   const list: tf.Tensor[] = [inputs.x, ...inputs.states, inputs.kernel, inputs.recurrentKernel];
   if (inputs.bias !== null) list.push(inputs.bias);
   if (inputs.mask !== null) list.push(inputs.mask);
+  const recurrentMask = inputs.recurrentMask ?? null;
+  if (recurrentMask !== null) list.push(recurrentMask);
   const stateCount = inputs.states.length;
   const op = customGradient((...tensors: tf.Tensor[]) => {
     const value = forwardSequence(spec, inputs);
@@ -363,17 +372,20 @@ export function runSequence(spec: CellSpec, inputs: SequenceInputs): tf.Tensor {
           const kernel = handles[k++]!;
           const recurrentKernel = handles[k++]!;
           const bias = inputs.bias === null ? null : handles[k++]!;
-          const mask = inputs.mask === null ? null : handles[k]!;
+          const mask = inputs.mask === null ? null : handles[k++]!;
+          const dropped = recurrentMask === null ? null : handles[k]!;
           const result = backwardSequence(
             spec,
-            { x, states, kernel, recurrentKernel, bias, mask },
+            { x, states, kernel, recurrentKernel, bias, mask, recurrentMask: dropped },
             handle(heldOutput),
             upstream,
           );
           const biasGradient = result.bias === null ? [] : [result.bias];
           return [result.x, ...result.states, result.kernel, result.recurrentKernel, ...biasGradient];
         });
-        return inputs.mask === null ? grads : [...grads, null];
+        // No gradient to the masks.
+        const none = (inputs.mask === null ? 0 : 1) + (recurrentMask === null ? 0 : 1);
+        return [...grads, ...Array.from({ length: none }, () => null)];
       },
     };
   });

@@ -6,18 +6,19 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
+import { ACTIVATION_NAMES } from '../activations.js';
 import type { ActivationName } from '../activations.js';
 import type { Layer, LayerOutput } from '../layer.js';
 import { GRU } from '../recurrent/gru.js';
 import { LSTM } from '../recurrent/lstm.js';
 import type { GatedRNNOptions } from '../recurrent/rnn-options.js';
-import { POINTWISE_ACTIVATION_NAMES, gateCount } from '../recurrent/cell-spec.js';
+import { gateCount } from '../recurrent/cell-spec.js';
 import type { CellKind } from '../recurrent/cell-spec.js';
 import { SimpleRNN } from '../recurrent/simple-rnn.js';
 import { known, product } from './config-reader.js';
 import type { ConfigReader, LayerClass, PlannedDim, PlannedWeight } from './config-reader.js';
 
-const ACTIVATIONS = POINTWISE_ACTIVATION_NAMES as readonly ActivationName[];
+const ACTIVATIONS = ACTIVATION_NAMES;
 
 function units(r: ConfigReader): number {
   const value = r.integer('units', 1);
