@@ -63,15 +63,28 @@ export function formatSummary(model: SummaryModel, optimizer: Optimizer | null):
     if (i < rows.length - 1) lines.push(rule('├', '─', '┼', '┤'));
   });
   lines.push(rule('└', '─', '┴', '┘'));
+  lines.push(...parameterLines(model, optimizer));
+  return lines;
+}
+
+/**
+ * The summary's closing lines, shared by every model kind: total / trainable / non-trainable
+ * parameters with their size, and the optimizer's when it has any.
+ * @example parameterLines(model, null) // [' Total params: 100,480 (392.50 KB)', ...]
+ */
+export function parameterLines(
+  model: Pick<SummaryModel, 'trainableVariables' | 'nonTrainableVariables'>,
+  optimizer: Optimizer | null,
+): string[] {
   const trainable = model.trainableVariables.reduce((s, v) => s + v.size, 0);
   const nonTrainable = model.nonTrainableVariables.reduce((s, v) => s + v.size, 0);
   // Every weight is float32 today: 4 bytes a parameter.
   const line = (label: string, n: number): string => ` ${label}: ${count(n)} (${readableSize(n * 4)})`;
-  lines.push(
+  const lines = [
     line('Total params', trainable + nonTrainable),
     line('Trainable params', trainable),
     line('Non-trainable params', nonTrainable),
-  );
+  ];
   const optimizerParams = optimizer === null ? 0 : optimizer.variables.reduce((s, v) => s + v.size, 0);
   if (optimizerParams > 0) lines.push(line('Optimizer params', optimizerParams));
   return lines;

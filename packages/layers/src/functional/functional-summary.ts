@@ -7,7 +7,7 @@
 
 import type { Layer, LayerOutput } from '../layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { readableSize } from '../summary.js';
+import { parameterLines } from '../summary.js';
 import type { SummaryModel } from '../summary.js';
 import { InputLayer, nodeSources } from './graph.js';
 import type { FunctionalGraph } from './graph.js';
@@ -85,15 +85,6 @@ export function formatFunctionalSummary(
     if (i < rows.length - 1) lines.push(rule('├', '─', '┼', '┤'));
   });
   lines.push(rule('└', '─', '┴', '┘'));
-  const trainable = model.trainableVariables.reduce((s, v) => s + v.size, 0);
-  const nonTrainable = model.nonTrainableVariables.reduce((s, v) => s + v.size, 0);
-  const line = (label: string, n: number): string => ` ${label}: ${count(n)} (${readableSize(n * 4)})`;
-  lines.push(
-    line('Total params', trainable + nonTrainable),
-    line('Trainable params', trainable),
-    line('Non-trainable params', nonTrainable),
-  );
-  const optimizerParams = optimizer === null ? 0 : optimizer.variables.reduce((s, v) => s + v.size, 0);
-  if (optimizerParams > 0) lines.push(line('Optimizer params', optimizerParams));
+  lines.push(...parameterLines(model, optimizer));
   return lines;
 }
