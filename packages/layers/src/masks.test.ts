@@ -29,7 +29,7 @@ class NonZeroMask extends Layer {
 
 /** Records the mask its call saw. */
 class MaskSpy extends Layer {
-  seen: LayerMask | undefined = 'unset' as unknown as LayerMask;
+  seen: LayerMask | undefined;
   constructor() {
     super({}, 'mask_spy');
   }

@@ -76,10 +76,8 @@ export class Sequential extends Model {
     if (this.stack.length === 0)
       tf.invalidArgument(`${this.name}.apply`, 'model', 'at least one layer (add some first)', 'an empty Sequential');
     // A mask given to the model is the first layer's; later layers inherit what the previous one attached.
-    const { mask, ...rest } = options;
-    return tf.tidy(() =>
-      this.stack.reduce((h, layer, i) => layer.apply(h, i === 0 && mask !== undefined ? options : rest), inputs),
-    );
+    const { mask: _firstLayerMask, ...rest } = options;
+    return tf.tidy(() => this.stack.reduce((h, layer, i) => layer.apply(h, i === 0 ? options : rest), inputs));
   }
 
   /**
