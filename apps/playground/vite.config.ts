@@ -3,7 +3,9 @@
  * sources (the `@tapeflow/source` export condition, so no package build is needed first), the
  * cross-origin-isolation headers on the dev and preview servers (the CPU backend's worker pool needs
  * SharedArrayBuffer), and `virtual:mnist`, a few thousand digits of the `mnist` package as bytes for
- * the Train page, made at build time.
+ * the Train page, made at build time. The examples' Node built-in imports resolve to src/node-stubs.ts
+ * (the Train page imports the mnist-cnn example for its model), and `process.stdout.isTTY`, which that
+ * example reads at load to pick its progress bar, is false in the page (there is no terminal).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -47,12 +49,34 @@ function mnistAsset(): Plugin {
   };
 }
 
+const EXAMPLES_SOURCE = fileURLToPath(new URL('../examples/src/', import.meta.url));
+const NODE_STUBS = fileURLToPath(new URL('./src/node-stubs.ts', import.meta.url));
+
+/**
+ * `node:*` imports made by apps/examples' modules resolve to the browser stubs, and their
+ * `new URL(<file>, import.meta.url)` are marked as Node paths (the output files they would write), not
+ * page assets for Vite to bundle.
+ */
+function examplesNodeBuiltins(): Plugin {
+  return {
+    name: 'tapeflow-examples-node-builtins',
+    enforce: 'pre',
+    resolveId: (source, importer) =>
+      source.startsWith('node:') && importer?.startsWith(EXAMPLES_SOURCE) === true ? NODE_STUBS : null,
+    transform(code, id) {
+      if (!id.startsWith(EXAMPLES_SOURCE) || id.includes('?') || !code.includes('import.meta.url')) return null;
+      return { code: code.replaceAll('new URL(', 'new URL(/* @vite-ignore */ '), map: null };
+    },
+  };
+}
+
 const page = (name: string): string => fileURLToPath(new URL(`./${name}.html`, import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [mnistAsset()],
+  plugins: [mnistAsset(), examplesNodeBuiltins()],
+  define: { 'process.stdout.isTTY': 'false' },
   resolve: { conditions: ['@tapeflow/source', 'module', 'browser', 'import', 'default'] },
   server: { headers: ISOLATION_HEADERS, fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] } },
   preview: { headers: ISOLATION_HEADERS },

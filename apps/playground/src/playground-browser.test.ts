@@ -2,15 +2,19 @@
  * @file The built site in headless Debian chromium (SwiftShader WebGPU), served with the
  * cross-origin-isolation headers: every notebook cell runs on cpu and on webgpu and prints what the
  * example prints in Node (matmul-bias' dl_dw and dl_db come from an unseeded random draw, so only their
- * shape is checked), the Gradients page's f' and f'' of x³ − 2x match 3x² − 2 and 6x, two short
- * epochs train on the Train page (webgpu, then cpu), no page logs a console error, and each page leaves a screenshot in
- * apps/playground/output/.
+ * shape is checked) and leaves `tf.memory()` as it found it, the Gradients page's f' and f'' of x³ − 2x
+ * match 3x² − 2 and 6x, the Train page trains the MLP (two short epochs on webgpu, then on cpu) and the
+ * CNN (one short epoch on cpu) without leaking a tensor, no page logs a console error, and each page
+ * (the API reference too) leaves a screenshot in apps/playground/output/.
  */
 
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as tf from 'tapeflow';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +36,11 @@ let browser: HeadlessChromium | undefined;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
+  // The API reference (TypeDoc, about a minute on two cores) is made by the site's build script; CI
+  // builds first, a bare `pnpm test` makes it here once (public/ is ignored by git).
+  if (!existsSync(join(ROOT, 'public/api/index.html'))) {
+    await promisify(execFile)(join(ROOT, 'node_modules/.bin/typedoc'), [], { cwd: ROOT });
+  }
   dist = await mkdtemp(join(tmpdir(), 'tapeflow-playground-'));
   // No minifying: the test needs the site, not its smallest form, and CI has two cores.
   await build({
@@ -98,16 +107,25 @@ function expectNotebook(outputs: readonly CellOutput[], expected: Map<string, st
 }
 
 describe('the playground in headless chromium', () => {
-  it('Notebook: every cell on cpu and on webgpu prints what the examples print', async () => {
+  it('Notebook: every cell on cpu and on webgpu prints what the examples print, and runAll leaks no tensor', async () => {
     const expected = await expectedOutputs();
     const page = await open('index.html');
     expect(await page.locator('[data-cell]').count()).toBe(
       [...expected.values()].reduce((sum, cells) => sum + cells.length, 0),
     );
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    const live = (): Promise<number[]> =>
+      page.evaluate(() => {
+        const memory = window.tapeflowPlayground.memory();
+        return [memory.numTensors, memory.numVariables];
+      });
+    const before = await live();
     expectNotebook(await page.evaluate(() => window.tapeflowPlayground.runAll!('webgpu')), expected);
+    // Every cell ran and printed; the run disposed what the cells made, the Variables too.
+    expect(await live(), 'after runAll on webgpu').toEqual(before);
     const onCpu = await page.evaluate(() => window.tapeflowPlayground.runAll!('cpu'));
     expectNotebook(onCpu, expected);
+    expect(await live(), 'after runAll on cpu').toEqual(before);
     // The values the notebook is about, as the page shows them.
     const xSquared = page.locator('[data-cell="x-squared"] [data-output]');
     expect(await xSquared.nth(2).textContent()).toBe('Tensor(shape=[], dtype=float32, 16.0)');
@@ -138,8 +156,10 @@ describe('the playground in headless chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('Train: two short epochs of the MNIST MLP learn on webgpu and on cpu (held-out accuracy well above chance)', async () => {
+  it('Train: two short epochs of the MNIST MLP learn on webgpu and on cpu, one of the CNN on cpu (held-out accuracy above chance), no tensor leaked', async () => {
     const page = await open('train.html');
+    const live = (): Promise<number> => page.evaluate(() => window.tapeflowPlayground.memory().numTensors);
+    const before = await live();
     await expect(page.evaluate(() => window.tapeflowPlayground.train!({ epochs: 0, backend: 'cpu' }))).rejects.toThrow(
       /InvalidArgumentError: train: argument 'options.epochs' expected an integer in \[1, 100\]/,
     );
@@ -150,6 +170,24 @@ describe('the playground in headless chromium', () => {
     expect(onWebGpu['loss']![1]!).toBeLessThan(onWebGpu['loss']![0]!);
     // Two epochs of 10 batches on 320 digits: chance is 10%.
     expect(onWebGpu['val_accuracy']![1]!).toBeGreaterThan(0.5);
+    expect(await live(), 'after the MLP on webgpu').toBe(before);
+    await expect(
+      page.evaluate(() => window.tapeflowPlayground.train!({ epochs: 1, backend: 'cpu', model: 'convnet' as 'cnn' })),
+    ).rejects.toThrow(/InvalidArgumentError: train: argument 'options.model' expected one of "mlp", "cnn"/);
+    const cnn = await page.evaluate(() =>
+      window.tapeflowPlayground.train!({ epochs: 1, backend: 'cpu', model: 'cnn', samples: 320 }),
+    );
+    expect(Object.keys(cnn).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(cnn['loss']!.length).toBe(1);
+    // One epoch of 10 batches of Adam on 320 digits, judged on the 500 held out: chance is 10%.
+    expect(cnn['val_accuracy']![0]!).toBeGreaterThan(0.3);
+    expect(await page.locator('select[data-model]').inputValue()).toBe('cnn');
+    expect(await page.locator('[data-status]').textContent()).toMatch(
+      /^done: CNN, 1 epoch\(s\) on 320 digits in [\d.]+ s on cpu/,
+    );
+    expect(await live(), 'after the CNN on cpu').toBe(before);
+    await page.waitForSelector('.digits canvas');
+    await page.screenshot({ path: join(OUTPUT, 'train-cnn.png') });
     const history = await page.evaluate(() =>
       window.tapeflowPlayground.train!({ epochs: 2, backend: 'cpu', samples: 800 }),
     );
@@ -158,11 +196,30 @@ describe('the playground in headless chromium', () => {
     expect(history['loss']![1]!).toBeLessThan(history['loss']![0]!);
     // Two epochs of 25 batches of SGD on 800 digits: chance is 10%.
     expect(history['val_accuracy']![1]!).toBeGreaterThan(0.7);
+    expect(await live(), 'after the MLP on cpu').toBe(before);
     await page.waitForSelector('[data-chart] svg');
     await page.waitForSelector('.digits canvas');
     await page.screenshot({ path: join(OUTPUT, 'train.png') });
     await page.close();
   }, 150_000);
+
+  it('API reference: the TypeDoc site is linked from the pages and documents the umbrella package', async () => {
+    const page = await browser!.context.newPage();
+    await page.setViewportSize({ width: 1100, height: 900 });
+    page.on('pageerror', (error) => consoleErrors.push(`api/index.html: ${error.message}`));
+    await page.goto(new URL('index.html', server!.url).href);
+    await page.locator('nav a, header a', { hasText: 'API reference' }).first().click();
+    await page.waitForURL(/\/api\/index\.html$/);
+    expect(await page.title()).toBe('Tapeflow API reference');
+    const modules = page.locator('.col-content a[href^="modules/"]');
+    expect((await modules.allTextContents()).map((text) => text.trim())).toEqual(
+      expect.arrayContaining(['tapeflow', '@tapeflow/tensor-core', '@tapeflow/autodiff-tape', '@tapeflow/layers']),
+    );
+    await page.screenshot({ path: join(OUTPUT, 'api.png') });
+    await modules.filter({ hasText: '@tapeflow/autodiff-tape' }).first().click();
+    await page.waitForSelector('a[href*="GradientTape"]');
+    await page.close();
+  }, 60_000);
 
   it('logged no console error on any page', () => {
     expect(consoleErrors).toEqual([]);

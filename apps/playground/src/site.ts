@@ -1,10 +1,11 @@
 /**
  * @file What every page shares: the navigation bar (with the API reference link), the backend switch
  * (cpu / webgpu, webgpu disabled with the reason when the browser has none), the page's status line,
- * and `window.tapeflowPlayground`, the hooks a test drives the pages with.
+ * and `window.tapeflowPlayground`, the hooks a test drives the pages with (and reads `tf.memory()` by).
  */
 
 import * as tf from 'tapeflow';
+import type { TrainOptions } from './train-options.js';
 import './style.css';
 
 /** The backends the switch offers. */
@@ -34,10 +35,12 @@ export interface CellOutput {
 export interface PlaygroundHooks {
   /** Runs every notebook cell on `backend`; resolves to what each printed. */
   runAll?: (backend: BackendName) => Promise<CellOutput[]>;
-  /** Trains the MNIST MLP; resolves to `fit`'s history (loss, accuracy, val_loss, val_accuracy). */
-  train?: (options: { epochs: number; backend: BackendName; samples?: number }) => Promise<Record<string, number[]>>;
+  /** Trains the MNIST MLP or CNN; resolves to `fit`'s history (loss, accuracy, val_loss, val_accuracy). */
+  train?: (options: TrainOptions) => Promise<Record<string, number[]>>;
   /** Plots f, f', f'' of the typed function on `backend`; resolves to the sampled values. */
   plot?: (source: string, backend: BackendName) => Promise<{ x: number[]; f: number[]; df: number[]; d2f: number[] }>;
+  /** `tf.memory()` of the page (every page): what a test compares before and after a run. */
+  readonly memory: () => tf.MemoryInfo;
   /** Resolves once the page has set itself up. */
   ready: Promise<void>;
 }
@@ -131,6 +134,6 @@ export async function backendSwitch(parent: HTMLElement): Promise<{ use(name: Ba
 
 /** Sets up `window.tapeflowPlayground` (once) and returns it. */
 export function hooks(): PlaygroundHooks {
-  window.tapeflowPlayground ??= { ready: Promise.resolve() };
+  window.tapeflowPlayground ??= { ready: Promise.resolve(), memory: () => tf.memory() };
   return window.tapeflowPlayground;
 }

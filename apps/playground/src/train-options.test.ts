@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { checkTrainOptions } from './train-options.js';
 
 describe('checkTrainOptions', () => {
-  it('accepts epochs, a backend and an optional sample count', () => {
+  it('accepts epochs, a backend, an optional model and sample count', () => {
     expect(() => checkTrainOptions({ epochs: 1, backend: 'cpu' }, 2500)).not.toThrow();
     expect(() => checkTrainOptions({ epochs: 3, backend: 'webgpu', samples: 2500 }, 2500)).not.toThrow();
+    expect(() => checkTrainOptions({ epochs: 1, backend: 'cpu', model: 'cnn', samples: 320 }, 2500)).not.toThrow();
+    expect(() => checkTrainOptions({ epochs: 1, backend: 'cpu', model: 'mlp' }, 2500)).not.toThrow();
   });
 
   it('rejects a count out of range, a wrong backend, a typo and a missing key, naming each', () => {
@@ -20,6 +22,15 @@ describe('checkTrainOptions', () => {
       ],
       [{ epochs: 1.5, backend: 'cpu' }, /options.epochs' expected an integer in \[1, 100\], but got number 1.5/],
       [{ epochs: 1, backend: 'gpu' }, /options.backend' expected one of "cpu", "webgpu", but got string 'gpu'/],
+      [
+        { epochs: 1, backend: 'cpu', model: 'resnet' },
+        /train: argument 'options.model' expected one of "mlp", "cnn", but got string 'resnet'/,
+      ],
+      [{ epochs: 1, backend: 'cpu', model: 1 }, /options.model' expected one of "mlp", "cnn", but got number 1/],
+      [
+        { epochs: 1, backend: 'cpu', modle: 'cnn' },
+        /train: argument 'options' expected known keys \(did you mean 'model'\?\), but got unknown key 'modle'/,
+      ],
       [
         { epochs: 1, backend: 'cpu', samples: 2501 },
         /options.samples' expected an integer in \[1, 2500\], but got number 2501/,

@@ -1,17 +1,19 @@
 /**
- * @file The Train page: the MNIST MLP of apps/examples (784-128-10, relu, Dropout(0.2), logits into
- * sparse categorical cross-entropy, SGD with momentum 0.9 from 0.05 decayed by 0.9 an epoch) trained
- * live on digits of the `mnist` package shipped as a build-time asset (`virtual:mnist`, 3,000 digits:
- * 2,500 to train on, 500 held out), with a progress bar, loss/accuracy curves (vega-lite) and test
- * digits with their predictions.
+ * @file The Train page: a network trained live on digits of the `mnist` package shipped as a
+ * build-time asset (`virtual:mnist`, 3,000 digits: 2,500 to train on, 500 held out), with a progress
+ * bar, loss/accuracy curves (vega-lite) and test digits with their predictions. Model: MLP is the
+ * MNIST MLP of apps/examples (784-128-10, relu, Dropout(0.2), logits into sparse categorical
+ * cross-entropy, SGD with momentum 0.9 from 0.05 decayed by 0.9 an epoch); CNN is the convnet of
+ * apps/examples' mnist-cnn (`cnnModel` and `asImages` imported from it: one source) with its Adam(0.002).
  */
 
 import * as tf from 'tapeflow';
 import embed from 'vega-embed';
 import { count, labels as labelBytes, pixels as pixelBytes } from 'virtual:mnist';
+import { asImages, cnnModel } from '../../examples/src/examples/mnist-cnn.js';
 import { backendSwitch, hooks, setUpPage } from './site.js';
-import { checkTrainOptions } from './train-options.js';
-import type { TrainOptions } from './train-options.js';
+import { MODEL_NAMES, checkTrainOptions } from './train-options.js';
+import type { ModelName, TrainOptions } from './train-options.js';
 import type { BackendName } from './site.js';
 
 const HELD_OUT = 500;
@@ -66,6 +68,43 @@ async function drawCurves(target: HTMLElement, history: Record<string, number[]>
   );
 }
 
+/** One network the page trains: how it is made and compiled, and what it takes as input. */
+interface Network {
+  /** What the Model switch shows. */
+  readonly label: string;
+  /** One line on the network, for the page's intro. */
+  readonly description: string;
+  /** The model and its optimizer (the MLP's learning rate decays by epoch; the CNN's does not). */
+  readonly make: () => { model: tf.Sequential; optimizer: tf.optimizers.Optimizer; decay: number | null };
+  /** The model's input from [n, 784] rows: the rows (MLP) or [n, 28, 28, 1] images (CNN). */
+  readonly input: (rows: tf.Tensor) => tf.Tensor;
+}
+
+const NETWORKS: Record<ModelName, Network> = {
+  mlp: {
+    label: 'MLP',
+    description: 'A 784-128-10 MLP (Dense relu, Dropout 0.2, Dense) with SGD, momentum 0.9',
+    make: () => ({
+      model: new tf.Sequential([
+        new tf.layers.Dense(128, { activation: 'relu', inputShape: [784], seed: SEED }),
+        new tf.layers.Dropout(0.2, { seed: SEED + 1 }),
+        new tf.layers.Dense(10, { seed: SEED + 2 }),
+      ]),
+      optimizer: new tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }),
+      decay: 0.9,
+    }),
+    input: (rows) => rows,
+  },
+  cnn: {
+    label: 'CNN',
+    description:
+      'The convnet of the mnist-cnn example (Conv2D 32, BatchNormalization, MaxPooling2D, Conv2D 64, ' +
+      'MaxPooling2D, Flatten, Dropout 0.5, Dense) with Adam',
+    make: () => ({ model: cnnModel(SEED), optimizer: new tf.optimizers.Adam({ learningRate: 0.002 }), decay: null }),
+    input: asImages,
+  },
+};
+
 function drawDigit(canvas: HTMLCanvasElement, index: number): void {
   canvas.width = 28;
   canvas.height = 28;
@@ -81,11 +120,25 @@ function drawDigit(canvas: HTMLCanvasElement, index: number): void {
 async function main(): Promise<void> {
   const main = setUpPage('Train');
   const intro = document.createElement('p');
-  intro.textContent =
-    `A 784-128-10 MLP (Dense relu, Dropout 0.2, Dense) trained with fit() in this page on ` +
-    `${count - HELD_OUT} MNIST digits, ${HELD_OUT} held out, batches of 32.`;
+  const describe = (name: ModelName): void => {
+    intro.textContent =
+      `${NETWORKS[name].description}, trained with fit() in this page on ` +
+      `${count - HELD_OUT} MNIST digits, ${HELD_OUT} held out, batches of 32.`;
+  };
+  describe('mlp');
   const toolbar = document.createElement('div');
   toolbar.className = 'toolbar';
+  const modelSelect = document.createElement('select');
+  modelSelect.dataset['model'] = '';
+  for (const name of MODEL_NAMES) {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = NETWORKS[name].label;
+    modelSelect.append(option);
+  }
+  modelSelect.addEventListener('change', () => describe(modelSelect.value as ModelName));
+  const modelLabel = document.createElement('label');
+  modelLabel.append('Model ', modelSelect);
   const epochsInput = document.createElement('input');
   epochsInput.type = 'number';
   epochsInput.min = '1';
@@ -95,7 +148,7 @@ async function main(): Promise<void> {
   epochsLabel.append('Epochs ', epochsInput);
   const trainButton = document.createElement('button');
   trainButton.textContent = 'Train';
-  toolbar.append(epochsLabel, trainButton);
+  toolbar.append(modelLabel, epochsLabel, trainButton);
   const progress = document.createElement('progress');
   progress.value = 0;
   const status = document.createElement('span');
@@ -113,16 +166,18 @@ async function main(): Promise<void> {
   const train = async (options: TrainOptions): Promise<Record<string, number[]>> => {
     checkTrainOptions(options, count - HELD_OUT);
     await backend.use(options.backend);
+    const modelName = options.model ?? 'mlp';
+    const network = NETWORKS[modelName];
+    modelSelect.value = modelName;
+    describe(modelName);
     trainButton.disabled = true;
+    modelSelect.disabled = true;
     const samples = Math.min(options.samples ?? count - HELD_OUT, count - HELD_OUT);
-    const train = digits(0, samples);
-    const test = digits(count - HELD_OUT, HELD_OUT);
-    const model = new tf.Sequential([
-      new tf.layers.Dense(128, { activation: 'relu', inputShape: [784], seed: SEED }),
-      new tf.layers.Dropout(0.2, { seed: SEED + 1 }),
-      new tf.layers.Dense(10, { seed: SEED + 2 }),
-    ]);
-    const optimizer = new tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 });
+    const rows = { train: digits(0, samples), test: digits(count - HELD_OUT, HELD_OUT) };
+    const train = { x: network.input(rows.train.x), y: rows.train.y };
+    const test = { x: network.input(rows.test.x), y: rows.test.y };
+    const { model, optimizer, decay } = network.make();
+    const learningRate = optimizer.learningRate;
     model.compile({
       optimizer,
       loss: new tf.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
@@ -141,7 +196,7 @@ async function main(): Promise<void> {
         seed: SEED,
         verbose: 0,
         callbacks: [
-          { onEpochBegin: (epoch) => void (optimizer.learningRate = 0.05 * 0.9 ** epoch) },
+          { onEpochBegin: (epoch) => void (optimizer.learningRate = learningRate * (decay ?? 1) ** epoch) },
           {
             onBatchEnd: async (batch, logs) => {
               progress.value += 1;
@@ -158,9 +213,11 @@ async function main(): Promise<void> {
       });
       const seconds = (performance.now() - started) / 1000;
       const last = (key: string): string => ((history[key]?.at(-1) ?? NaN) * 100).toFixed(1);
-      status.textContent = `done: ${options.epochs} epoch(s) in ${seconds.toFixed(1)} s on ${options.backend}, held-out accuracy ${last('val_accuracy')}%`;
+      status.textContent = `done: ${network.label}, ${options.epochs} epoch(s) on ${samples} digits in ${seconds.toFixed(1)} s on ${options.backend}, held-out accuracy ${last('val_accuracy')}%`;
       const shown = 12;
-      const guessTensor = tf.tidy(() => tf.argMax(model.predict(test.x.slice([0, 0], [shown, 784])), -1));
+      const guessTensor = tf.tidy(() =>
+        tf.argMax(model.predict(network.input(rows.test.x.slice([0, 0], [shown, 784]))), -1),
+      );
       const guesses = await guessTensor.data();
       guessTensor.dispose();
       predictions.innerHTML = '';
@@ -177,14 +234,16 @@ async function main(): Promise<void> {
       }
       return history;
     } finally {
-      tf.dispose([train.x, train.y, test.x, test.y]);
+      tf.dispose([rows.train.x, rows.train.y, rows.test.x, rows.test.y, train.x, test.x]);
       model.dispose();
+      optimizer.dispose();
       trainButton.disabled = false;
+      modelSelect.disabled = false;
     }
   };
   trainButton.addEventListener('click', () => {
     const name = (toolbar.querySelector('select')?.value ?? 'cpu') as BackendName;
-    void train({ epochs: Number(epochsInput.value), backend: name });
+    void train({ epochs: Number(epochsInput.value), backend: name, model: modelSelect.value as ModelName });
   });
   hooks().train = train;
 }
