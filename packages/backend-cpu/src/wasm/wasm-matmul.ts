@@ -47,22 +47,65 @@ function machineBlocking(): GemmBlocking {
   return (blocking ??= gemmBlocking(detectCacheSizes()));
 }
 
-/** When each store's last small product began (performance.now()), to recognise a stream of them. */
-const lastSmallProduct = new WeakMap<WasmBufferStore, number>();
+/** Weight of the newest time in the running means of small products' times. */
+const SMALL_PRODUCT_SMOOTHING = 1 / 8;
+/** One small product in this many tries the way that has been slower, to notice when that changes. */
+const SMALL_PRODUCT_EXPLORE_EVERY = 16;
+
+/**
+ * Per store: when its last small product began, and running means of the time per multiply-add of
+ * the small products it ran on the calling thread and shared (undefined until one has run so).
+ */
+interface SmallProducts {
+  lastStart: number;
+  local: number | undefined;
+  shared: number | undefined;
+  candidates: number;
+}
+const smallProducts = new WeakMap<WasmBufferStore, SmallProducts>();
+
+/** How a product runs: on the pool or not, and, for a small product, the state to time it into. */
+interface ProductPlan {
+  readonly parallel: boolean;
+  readonly small: SmallProducts | undefined;
+}
 
 /**
  * Whether a product of `multiplyAdds` runs on the pool: above the store's threshold always; above a
- * quarter of it when the workers are awake or the previous such product began moments ago.
+ * quarter of it only when the workers are awake or the previous such product began moments ago, and
+ * then whichever way has been faster lately. Sharing pays on a quiet machine; on a busy one the OS
+ * preempts workers mid-chunk and a small product waits a scheduler slice for its last chunk, so the
+ * measured times, not a guess, decide (the slower way is retried now and then).
  */
-function shareProduct(store: WasmBufferStore, multiplyAdds: number): boolean {
+function planProduct(store: WasmBufferStore, multiplyAdds: number): ProductPlan {
   const work = multiplyAdds * WORK_PER_MULTIPLY_ADD;
-  if (store.parallel(work)) return true;
+  if (store.parallel(work)) return { parallel: true, small: undefined };
   const pool = store.pool;
-  if (pool === undefined || work < store.parallelThreshold / AWAKE_THRESHOLD_DIVISOR) return false;
+  if (pool === undefined || work < store.parallelThreshold / AWAKE_THRESHOLD_DIVISOR)
+    return { parallel: false, small: undefined };
   const now = performance.now();
-  const streaming = now - (lastSmallProduct.get(store) ?? -Infinity) < WORKER_SPIN_MS;
-  lastSmallProduct.set(store, now);
-  return streaming || pool.awakeWorkers > 0;
+  let state = smallProducts.get(store);
+  if (state === undefined) {
+    state = { lastStart: -Infinity, local: undefined, shared: undefined, candidates: 0 };
+    smallProducts.set(store, state);
+  }
+  const streaming = now - state.lastStart < WORKER_SPIN_MS;
+  state.lastStart = now;
+  if (!streaming && pool.awakeWorkers === 0) return { parallel: false, small: state };
+  // The product that starts the workers pays for their start: not a time to judge sharing by.
+  if (!pool.started) return { parallel: true, small: undefined };
+  const { local, shared } = state;
+  if (shared === undefined || local === undefined) return { parallel: shared === undefined, small: state };
+  const explore = ++state.candidates % SMALL_PRODUCT_EXPLORE_EVERY === 0;
+  return { parallel: shared < local !== explore, small: state };
+}
+
+/** Folds a small product's time (ms per multiply-add) into the running mean of the way it ran. */
+function timeSmallProduct(state: SmallProducts, parallel: boolean, perMultiplyAdd: number): void {
+  const mean = parallel ? state.shared : state.local;
+  const next = mean === undefined ? perMultiplyAdd : mean + (perMultiplyAdd - mean) * SMALL_PRODUCT_SMOOTHING;
+  if (parallel) state.shared = next;
+  else state.local = next;
 }
 
 /**
@@ -127,7 +170,8 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     const scratchBytes = packedBBytes + rowPanels * MR * k * 4;
     const packedB = store.scratch(scratchBytes);
     const packedA = packedB + packedBBytes;
-    const parallel = shareProduct(store, m * n * k);
+    const started = performance.now();
+    const { parallel, small } = planProduct(store, m * n * k);
     const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
     const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
     const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
@@ -163,6 +207,7 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       store.runChunks(rowChunks * columnChunks, parallel);
     }
     store.releaseScratch(packedB, scratchBytes);
+    if (small !== undefined) timeSmallProduct(small, parallel, (performance.now() - started) / (m * n * k));
     return out;
   };
 }
