@@ -81,7 +81,6 @@ export class WorkerPool {
   #exited: Promise<void> = Promise.resolve();
   #generation = 0;
   #disposed = false;
-  #lastWait = 0;
 
   constructor(
     private readonly kind: 'node' | 'web',
@@ -109,14 +108,6 @@ export class WorkerPool {
    */
   get awakeWorkers(): number {
     return this.#workers === undefined ? 0 : Atomics.load(this.#control, CONTROL.awake);
-  }
-
-  /**
-   * How long (ms) the calling thread waited for the workers at the end of the last job, once it had
-   * no chunk left to claim: about a chunk's time at most, unless a worker was preempted mid-chunk.
-   */
-  get lastWait(): number {
-    return this.#lastWait;
   }
 
   /** Chunks the workers (not the calling thread) have run so far. */
@@ -155,7 +146,6 @@ export class WorkerPool {
       const done = Atomics.load(control, CONTROL.done);
       if (done < count) Atomics.wait(control, CONTROL.done, done, 1);
     }
-    this.#lastWait = performance.now() - waitStart;
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the job threw, as it was
     if (failure !== undefined) throw failure;
     if (Atomics.load(control, CONTROL.error) !== 0)

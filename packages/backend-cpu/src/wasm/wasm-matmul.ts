@@ -9,10 +9,12 @@
  * mid-chunk holds the others up briefly; split smaller when a parallel product would otherwise have
  * few chunks (see chunkShape).
  *
- * Small products (from about 64³) also go to the pool when its workers are awake, or when products
- * come in a stream (each beginning within WORKER_SPIN_MS of the last: the next one then finds the
- * workers awake): handing a chunk to a spinning worker costs about a microsecond, whereas waking a sleeping
- * one costs more than such a product takes, so an isolated small product stays on the calling thread.
+ * Small products (from about 64³ multiply-adds with the default threshold) may go to the pool too,
+ * when its workers are awake or products come in a stream (each beginning within WORKER_SPIN_MS of
+ * the last, so the next one finds the workers awake): handing chunks to a spinning worker costs about
+ * a microsecond, whereas waking a sleeping one costs more than such a product takes, so an isolated
+ * small product stays on the calling thread. Whether a stream is shared is decided by the times
+ * measured both ways (see planProduct): on a busy machine a preempted worker makes sharing slower.
  */
 
 import type { KernelFunction } from '@tapeflow/tensor-core/backend';
