@@ -10,21 +10,18 @@
  * few chunks (see chunkShape).
  *
  * Small products (from about 64³ multiply-adds with the default threshold) may go to the pool too,
- * when its workers are awake or products come in a stream (each beginning within WORKER_SPIN_MS of
- * the last, so the next one finds the workers awake): handing chunks to a spinning worker costs about
- * a microsecond, whereas waking a sleeping one costs more than such a product takes, so an isolated
- * small product stays on the calling thread. Whether a stream is shared is decided by the times
- * measured both ways (see planProduct): on a busy machine a preempted worker makes sharing slower.
+ * when handing them over is cheap and has been paying (small-products.ts); an isolated small product
+ * stays on the calling thread.
  */
 
 import type { KernelFunction } from '@tapeflow/tensor-core/backend';
 import { matMulGeometry, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { detectCacheSizes } from '../features.js';
 import { broadcastIndexMap } from '../strided.js';
-import { WORKER_SPIN_MS } from '../threads/worker-source.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
 import { gemmBlocking, type GemmBlocking } from './gemm-blocking.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import { SmallProducts } from './small-products.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
@@ -49,65 +46,26 @@ function machineBlocking(): GemmBlocking {
   return (blocking ??= gemmBlocking(detectCacheSizes()));
 }
 
-/** Weight of the newest time in the running means of small products' times. */
-const SMALL_PRODUCT_SMOOTHING = 1 / 8;
-/** One small product in this many tries the way that has been slower, to notice when that changes. */
-const SMALL_PRODUCT_EXPLORE_EVERY = 16;
-
-/**
- * Per store: when its last small product began, and running means of the time per multiply-add of
- * the small products it ran on the calling thread and shared (undefined until one has run so).
- */
-interface SmallProducts {
-  lastStart: number;
-  local: number | undefined;
-  shared: number | undefined;
-  candidates: number;
-}
 const smallProducts = new WeakMap<WasmBufferStore, SmallProducts>();
-
-/** How a product runs: on the pool or not, and, for a small product, the state to time it into. */
-interface ProductPlan {
-  readonly parallel: boolean;
-  readonly small: SmallProducts | undefined;
-}
 
 /**
  * Whether a product of `multiplyAdds` runs on the pool: above the store's threshold always; above a
- * quarter of it only when the workers are awake or the previous such product began moments ago, and
- * then whichever way has been faster lately. Sharing pays on a quiet machine; on a busy one the OS
- * preempts workers mid-chunk and a small product waits a scheduler slice for its last chunk, so the
- * measured times, not a guess, decide (the slower way is retried now and then).
+ * quarter of it as the store's SmallProducts policy says (`small` is then that policy when the
+ * product's time is to be recorded).
  */
-function planProduct(store: WasmBufferStore, multiplyAdds: number): ProductPlan {
+function planProduct(
+  store: WasmBufferStore,
+  multiplyAdds: number,
+): { parallel: boolean; small: SmallProducts | undefined } {
   const work = multiplyAdds * WORK_PER_MULTIPLY_ADD;
   if (store.parallel(work)) return { parallel: true, small: undefined };
   const pool = store.pool;
   if (pool === undefined || work < store.parallelThreshold / AWAKE_THRESHOLD_DIVISOR)
     return { parallel: false, small: undefined };
-  const now = performance.now();
-  let state = smallProducts.get(store);
-  if (state === undefined) {
-    state = { lastStart: -Infinity, local: undefined, shared: undefined, candidates: 0 };
-    smallProducts.set(store, state);
-  }
-  const streaming = now - state.lastStart < WORKER_SPIN_MS;
-  state.lastStart = now;
-  if (!streaming && pool.awakeWorkers === 0) return { parallel: false, small: state };
-  // The product that starts the workers pays for their start: not a time to judge sharing by.
-  if (!pool.started) return { parallel: true, small: undefined };
-  const { local, shared } = state;
-  if (shared === undefined || local === undefined) return { parallel: shared === undefined, small: state };
-  const explore = ++state.candidates % SMALL_PRODUCT_EXPLORE_EVERY === 0;
-  return { parallel: shared < local !== explore, small: state };
-}
-
-/** Folds a small product's time (ms per multiply-add) into the running mean of the way it ran. */
-function timeSmallProduct(state: SmallProducts, parallel: boolean, perMultiplyAdd: number): void {
-  const mean = parallel ? state.shared : state.local;
-  const next = mean === undefined ? perMultiplyAdd : mean + (perMultiplyAdd - mean) * SMALL_PRODUCT_SMOOTHING;
-  if (parallel) state.shared = next;
-  else state.local = next;
+  let small = smallProducts.get(store);
+  if (small === undefined) smallProducts.set(store, (small = new SmallProducts()));
+  const { parallel, timed } = small.plan(performance.now(), pool);
+  return { parallel, small: timed ? small : undefined };
 }
 
 /**
@@ -209,7 +167,7 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       store.runChunks(rowChunks * columnChunks, parallel);
     }
     store.releaseScratch(packedB, scratchBytes);
-    if (small !== undefined) timeSmallProduct(small, parallel, (performance.now() - started) / (m * n * k));
+    small?.record(parallel, (performance.now() - started) / (m * n * k));
     return out;
   };
 }
