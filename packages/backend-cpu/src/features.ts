@@ -2,7 +2,8 @@
  * @file What this JavaScript engine offers the CPU backend: WebAssembly SIMD, relaxed SIMD, shared
  * memory and a way to start workers. Each WebAssembly feature is probed by validating a tiny module
  * that uses it (the only reliable test: engines gate features by flags and versions, not by any
- * global). Nothing here is cached: probing costs microseconds and runs once per backend.
+ * global). Nothing here is cached: probing costs microseconds and runs once per backend. Also the
+ * data-cache sizes the matrix product's blocking is derived from, where the platform tells them.
  */
 
 import { webAssembly } from './wasm/webassembly-api.js';
@@ -104,4 +105,61 @@ export function detectFeatures(): CpuFeatures {
     workers: workerKind(),
     cores: coreCount(),
   };
+}
+
+/** The data caches one core sees, in bytes. */
+export interface CacheSizes {
+  /** The level-1 data cache. */
+  readonly l1Data: number;
+  /** The level-2 cache (unified). */
+  readonly l2: number;
+}
+
+/**
+ * What the blocking assumes where the platform does not tell (browsers, macOS, Windows): the smallest
+ * caches of current x64 and ARM cores, so blocks never outgrow a real cache.
+ */
+export const DEFAULT_CACHE_SIZES: CacheSizes = { l1Data: 32768, l2: 262144 };
+
+/** A sysfs cache size ("48K", "2048K", "1M") in bytes; undefined when it is not one. */
+export function parseCacheSize(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*([KMG]?)\s*$/i.exec(text);
+  if (match === null) return undefined;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2]!.toUpperCase()]!;
+  const bytes = Number(match[1]) * unit;
+  return bytes > 0 ? bytes : undefined;
+}
+
+/**
+ * The cache sizes Linux reports for cpu0 (/sys/devices/system/cpu/cpu0/cache/index<i>/{level,type,size}),
+ * read through `readText` (a path's text, or undefined when it cannot be read); each size the files
+ * do not give keeps its default.
+ */
+export function cacheSizesFromSysfs(readText: (path: string) => string | undefined): CacheSizes {
+  let { l1Data, l2 } = DEFAULT_CACHE_SIZES;
+  for (let index = 0; index < 16; index++) {
+    const directory = `/sys/devices/system/cpu/cpu0/cache/index${index}`;
+    const level = readText(`${directory}/level`)?.trim();
+    if (level === undefined) break;
+    const type = readText(`${directory}/type`)?.trim();
+    const size = parseCacheSize(readText(`${directory}/size`) ?? '');
+    if (size === undefined || type === 'Instruction') continue;
+    if (level === '1') l1Data = size;
+    else if (level === '2') l2 = size;
+  }
+  return { l1Data, l2 };
+}
+
+/** The data-cache sizes of this machine where the platform tells them (Linux under Node), else defaults. */
+export function detectCacheSizes(): CacheSizes {
+  const fs = nodeProcess()?.getBuiltinModule?.('node:fs') as
+    { readFileSync: (path: string, encoding: 'utf8') => string } | undefined;
+  if (fs === undefined) return DEFAULT_CACHE_SIZES;
+  return cacheSizesFromSysfs((path) => {
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
 }

@@ -100,6 +100,16 @@ export class WorkerPool {
     return this.#workers !== undefined;
   }
 
+  /**
+   * Workers that would start a job at once: started, and spinning for the next job or running one
+   * rather than asleep (an idle worker spins briefly after each job, then sleeps). Handing a job to
+   * them costs a few cache-line transfers; waking a sleeping one costs a system call and tens of
+   * microseconds, more than a small product takes.
+   */
+  get awakeWorkers(): number {
+    return this.#workers === undefined ? 0 : Atomics.load(this.#control, CONTROL.awake);
+  }
+
   /** Chunks the workers (not the calling thread) have run so far. */
   get workerChunks(): number {
     return Atomics.load(this.#control, CONTROL.workerChunks);

@@ -192,3 +192,55 @@ describe('worker lifetime', () => {
     expect(() => kernels.Relu({ inputs: { x }, attrs: {}, output: x })).toThrow(/disposed/);
   }, 30000);
 });
+
+describe('small products', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('a stream of 64³ products goes to the awake workers (bit-identical); an isolated one stays on the calling thread', async () => {
+    // The default threshold: a 64³ product (32768 work units) is below it.
+    const store = new WasmBufferStore({
+      relaxed: simd === 'relaxed',
+      threads: 2,
+      workers: 'node',
+      parallelThreshold: 131072,
+    });
+    const pool = store.pool!;
+    const kernels = createWasmKernelTable(store);
+    const operand = (): TensorInfo => ({
+      dataId: store.write(Float32Array.from(data(64 * 64)), 'float32'),
+      shape: [64, 64],
+      dtype: 'float32',
+    });
+    const [a, b] = [operand(), operand()];
+    const product = (): Uint32Array => {
+      const out = kernels.MatMul({
+        inputs: { a, b },
+        attrs: { transposeA: false, transposeB: false },
+        output: { shape: [64, 64], dtype: 'float32' },
+      });
+      const values = store.read(out);
+      store.free(out);
+      return new Uint32Array(values.buffer, values.byteOffset, values.length);
+    };
+    try {
+      const alone = product();
+      expect(pool.started).toBe(false);
+      const deadline = Date.now() + 20000;
+      while (pool.workerChunks === 0) {
+        if (Date.now() > deadline) throw new Error('no worker took part in a stream of products within 20 s');
+        for (let i = 0; i < 50; i++) expectIdentical([alone, product()]);
+        await sleep(1);
+      }
+      // Once the workers sleep, an isolated product does not wake them.
+      while (pool.awakeWorkers > 0) {
+        if (Date.now() > deadline) throw new Error('the workers did not go to sleep within 20 s');
+        await sleep(5);
+      }
+      const before = pool.workerChunks;
+      expectIdentical([alone, product()]);
+      expect(pool.workerChunks).toBe(before);
+    } finally {
+      store.dispose();
+    }
+  }, 30000);
+});

@@ -27,6 +27,8 @@ export const CONTROL = {
   error: 5,
   /** Chunks run by workers since the pool started (tests and benchmarks read it). */
   workerChunks: 6,
+  /** Workers ready and not asleep (spinning for the next job or running one): they start a job at once. */
+  awake: 7,
   /** Words in the control block. */
   length: 16,
 } as const;
@@ -41,7 +43,7 @@ export interface WorkerData {
 }
 
 /** How long an idle worker spins for the next job before it sleeps (ms). */
-const WORKER_SPIN_MS = 0.2;
+export const WORKER_SPIN_MS = 0.2;
 
 export const WORKER_SOURCE = `'use strict';
 const C = ${JSON.stringify(CONTROL)};
@@ -49,6 +51,7 @@ function start(data) {
   const run = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.run_chunk;
   const control = new Int32Array(data.memory.buffer, data.control, C.length);
   let seen = -1;
+  Atomics.add(control, C.awake, 1);
   for (;;) {
     // Spin a little before sleeping: the kernels of one training step come tens of microseconds
     // apart, and a futex wake-up costs about as much as a whole mid-sized job.
@@ -56,9 +59,16 @@ function start(data) {
     for (let spin = 1; Atomics.load(control, C.generation) === seen; spin++) {
       if ((spin & 255) === 0 && performance.now() > spinUntil) break;
     }
-    if (Atomics.load(control, C.generation) === seen) Atomics.wait(control, C.generation, seen);
+    if (Atomics.load(control, C.generation) === seen) {
+      Atomics.sub(control, C.awake, 1);
+      Atomics.wait(control, C.generation, seen);
+      Atomics.add(control, C.awake, 1);
+    }
     seen = Atomics.load(control, C.generation);
-    if (Atomics.load(control, C.shutdown) !== 0) return;
+    if (Atomics.load(control, C.shutdown) !== 0) {
+      Atomics.sub(control, C.awake, 1);
+      return;
+    }
     for (;;) {
       const next = Atomics.load(control, C.next);
       if (next >>> 16 !== seen) break;

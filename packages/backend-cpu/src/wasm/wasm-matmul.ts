@@ -4,38 +4,75 @@
  * on the pool when the product is large. A batch whose A or B is the previous batch's (a broadcast
  * operand) reuses the packed copy. int32 goes to the reference kernel.
  *
- * Chunks are rectangles of C of up to 8 row panels × 8 column panels (32 × 64): short, so a worker
- * that the OS preempts mid-chunk holds the others up briefly; split smaller when a parallel product
- * would otherwise have few chunks (see chunkShape).
+ * The depth block and the chunks' size come from the machine's cache sizes (gemm-blocking.ts): at
+ * most 8 row panels × 8 column panels (32 × 64 of C), short, so a worker that the OS preempts
+ * mid-chunk holds the others up briefly; split smaller when a parallel product would otherwise have
+ * few chunks (see chunkShape).
+ *
+ * Small products (from about 64³ multiply-adds with the default threshold) may go to the pool too,
+ * when handing them over is cheap and has been paying (small-products.ts); an isolated small product
+ * stays on the calling thread.
  */
 
 import type { KernelFunction } from '@tapeflow/tensor-core/backend';
 import { matMulGeometry, sizeFromShape } from '@tapeflow/tensor-core/backend';
+import { detectCacheSizes } from '../features.js';
 import { broadcastIndexMap } from '../strided.js';
 import { GEMM_JOB, MR, NR } from './emit-matmul.js';
+import { gemmBlocking, type GemmBlocking } from './gemm-blocking.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import { SmallProducts } from './small-products.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
-/** 8 × 8 panels: a chunk of C is 32 × 64, about 0.1 ms of a 1024-deep product. */
-const PANELS_PER_CHUNK = 8;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
-/** Depth block: a B micro-panel of KC × NR floats (8 KiB) stays in L1 across a chunk's rows. */
-const KC = 256;
 const SINGLE_BATCH: readonly number[] = [0];
 /** A multiply-add costs about an eighth of an elementwise element (the threshold's unit). */
 const WORK_PER_MULTIPLY_ADD = 1 / 8;
+/**
+ * Awake workers (or a stream of products) lower the pool's threshold this many times: no wake-up to
+ * pay, so a product pays from about 64³ multiply-adds with the default threshold instead of 100³.
+ */
+const AWAKE_THRESHOLD_DIVISOR = 4;
 
 /** Chunks per participant a parallel product aims for: a late or preempted worker then costs little. */
 const CHUNKS_PER_PARTICIPANT = 4;
 /** Smallest chunk worth a claim when splitting further (multiply-adds): ~2 µs of work. */
 const MIN_CHUNK_WORK = 65536;
 
+let blocking: GemmBlocking | undefined;
+/** This machine's blocking: derived once, from the cache sizes the platform reports. */
+function machineBlocking(): GemmBlocking {
+  return (blocking ??= gemmBlocking(detectCacheSizes()));
+}
+
+const smallProducts = new WeakMap<WasmBufferStore, SmallProducts>();
+
 /**
- * Row and column panels per chunk: 8 × 8 (32 × 64 of C), halved along the longer side while a
- * parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per participant (an MLP's 64 × 256
- * product would otherwise be two chunks, and one slow thread would hold up the other); grown until
- * the chunk count fits the claim word.
+ * Whether a product of `multiplyAdds` runs on the pool: above the store's threshold always; above a
+ * quarter of it as the store's SmallProducts policy says (`small` is then that policy when the
+ * product's time is to be recorded).
+ */
+function planProduct(
+  store: WasmBufferStore,
+  multiplyAdds: number,
+): { parallel: boolean; small: SmallProducts | undefined } {
+  const work = multiplyAdds * WORK_PER_MULTIPLY_ADD;
+  if (store.parallel(work)) return { parallel: true, small: undefined };
+  const pool = store.pool;
+  if (pool === undefined || work < store.parallelThreshold / AWAKE_THRESHOLD_DIVISOR)
+    return { parallel: false, small: undefined };
+  let small = smallProducts.get(store);
+  if (small === undefined) smallProducts.set(store, (small = new SmallProducts()));
+  const { parallel, timed } = small.plan(performance.now(), pool);
+  return { parallel, small: timed ? small : undefined };
+}
+
+/**
+ * Row and column panels per chunk: the blocking's (8 × 8 on common caches, 32 × 64 of C), halved
+ * along the longer side while a parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per
+ * participant (an MLP's 64 × 256 product would otherwise be two chunks, and one slow thread would
+ * hold up the other); grown until the chunk count fits the claim word.
  */
 function chunkShape(
   store: WasmBufferStore,
@@ -44,8 +81,9 @@ function chunkShape(
   columnPanels: number,
   k: number,
 ): [number, number] {
-  let rows = store.fineGrain ? 1 : PANELS_PER_CHUNK;
-  let columns = rows;
+  const shape = machineBlocking();
+  let rows = store.fineGrain ? 1 : shape.rowPanels;
+  let columns = store.fineGrain ? 1 : shape.columnPanels;
   const count = (): number => Math.ceil(rowPanels / rows) * Math.ceil(columnPanels / columns);
   const wanted = CHUNKS_PER_PARTICIPANT * ((store.pool?.workers ?? 0) + 1);
   while (parallel && !store.fineGrain && count() < wanted) {
@@ -92,7 +130,8 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     const scratchBytes = packedBBytes + rowPanels * MR * k * 4;
     const packedB = store.scratch(scratchBytes);
     const packedA = packedB + packedBBytes;
-    const parallel = store.parallel(m * n * k * WORK_PER_MULTIPLY_ADD);
+    const started = performance.now();
+    const { parallel, small } = planProduct(store, m * n * k);
     const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
     const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
     const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
@@ -120,7 +159,7 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       fields[job + GEMM_JOB.m] = m;
       fields[job + GEMM_JOB.n] = n;
       fields[job + GEMM_JOB.k] = k;
-      fields[job + GEMM_JOB.kc] = KC;
+      fields[job + GEMM_JOB.kc] = machineBlocking().kc;
       fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
       fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
       fields[job + GEMM_JOB.colChunks] = columnChunks;
@@ -128,6 +167,7 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       store.runChunks(rowChunks * columnChunks, parallel);
     }
     store.releaseScratch(packedB, scratchBytes);
+    small?.record(parallel, (performance.now() - started) / (m * n * k));
     return out;
   };
 }
@@ -161,7 +201,7 @@ export function runPackedProduct(
   fields[job + GEMM_JOB.m] = m;
   fields[job + GEMM_JOB.n] = n;
   fields[job + GEMM_JOB.k] = k;
-  fields[job + GEMM_JOB.kc] = KC;
+  fields[job + GEMM_JOB.kc] = machineBlocking().kc;
   fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
   fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
   fields[job + GEMM_JOB.colChunks] = columnChunks;
