@@ -369,7 +369,7 @@ export class GradientTape {
    */
   private release(): void {
     releaseEntries(this.held);
-    this.tracked = new IdSet();
+    this.tracked.recycle();
     if (this.onSafetyNet && !this.recording) {
       this.engine.safetyNet.removeOwner(this.held);
       this.onSafetyNet = false;

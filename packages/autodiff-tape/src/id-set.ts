@@ -8,13 +8,43 @@
 /** The slot value of an empty slot (ids are compared as numbers; 0 is kept apart, see `hasZero`). */
 const EMPTY = 0;
 
+/**
+ * The table of the last set recycled (cleared), for the next set made: a tape makes a set per
+ * recording and grows it to the size of its log, so reusing the last one's table saves each tape
+ * its growths (a rehash per doubling). One spare at most; a typed array holds no references.
+ */
+let spare: Float64Array | null = null;
+/** The largest table kept as the spare (512 KiB): a huge tape's table is left to the collector. */
+const SPARE_LIMIT = 65536;
+
 /** A set of numbers (tensor ids: non-negative integers below 2^53). */
 export class IdSet {
-  private slots = new Float64Array(64);
-  private mask = 63;
+  private slots: Float64Array;
+  private mask: number;
   private count = 0;
   /** Whether 0 is in the set (0 marks an empty slot). */
   private hasZero = false;
+
+  constructor() {
+    const slots = spare ?? new Float64Array(64);
+    spare = null;
+    this.slots = slots;
+    this.mask = slots.length - 1;
+  }
+
+  /**
+   * Empties the set and gives its table to the next set made; this set stays usable (and empty) with
+   * a small table of its own.
+   */
+  recycle(): void {
+    const slots = this.slots;
+    if (this.count !== 0) slots.fill(EMPTY);
+    if (slots.length <= SPARE_LIMIT && (spare === null || spare.length < slots.length)) spare = slots;
+    this.slots = new Float64Array(64);
+    this.mask = 63;
+    this.count = 0;
+    this.hasZero = false;
+  }
 
   /** How many ids are in the set. */
   get size(): number {

@@ -78,6 +78,46 @@ function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(c
   return next;
 }
 
+/** A log's typed columns and its list of held buffers, handed from a released log to the next one. */
+interface Columns {
+  readonly opCodes: Uint16Array;
+  readonly outputIds: Float64Array;
+  readonly outputDtypes: Uint8Array;
+  readonly outputShapes: Int32Array;
+  readonly outputHeld: Int32Array;
+  readonly attrIndex: Int32Array;
+  readonly inputEnds: Int32Array;
+  readonly ids: Float64Array;
+  readonly dtypes: Uint8Array;
+  readonly shapes: Int32Array;
+  readonly inputHeld: Int32Array;
+  readonly held: tf.Storage[];
+}
+
+/**
+ * The columns of the last log released, for the next log that records: a training loop makes a tape
+ * per step, and each would otherwise grow its columns from nothing (a copy per doubling) and leave
+ * the last ones to the collector. One spare at most, and none from a log past SPARE_LIMIT ops or
+ * inputs (its memory is left to the collector).
+ */
+let spareColumns: Columns | null = null;
+/** A new log's columns: empty (zero-length arrays, shared: growing one replaces it). */
+const EMPTY_COLUMNS: Columns = {
+  opCodes: new Uint16Array(0),
+  outputIds: new Float64Array(0),
+  outputDtypes: new Uint8Array(0),
+  outputShapes: new Int32Array(0),
+  outputHeld: new Int32Array(0),
+  attrIndex: new Int32Array(0),
+  inputEnds: new Int32Array(0),
+  ids: new Float64Array(0),
+  dtypes: new Uint8Array(0),
+  shapes: new Int32Array(0),
+  inputHeld: new Int32Array(0),
+  held: [],
+};
+const SPARE_LIMIT = 65536;
+
 /**
  * Everything a tape recorded, op after op, in parallel columns. Per op (index k): its op code, and its
  * inputs' metadata at [inputStart(k), inputEnd(k)) of the per-input columns, in the op's input-name
@@ -88,17 +128,17 @@ function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(c
  */
 export class TapeLog {
   // ---- per op
-  private opCodes = new Uint16Array(0);
-  private outputIds = new Float64Array(0);
-  private outputDtypes = new Uint8Array(0);
+  private opCodes = EMPTY_COLUMNS.opCodes;
+  private outputIds = EMPTY_COLUMNS.outputIds;
+  private outputDtypes = EMPTY_COLUMNS.outputDtypes;
   /** Index in `shapeTable` of the output's shape. */
-  private outputShapes = new Int32Array(0);
+  private outputShapes = EMPTY_COLUMNS.outputShapes;
   /** Index in `held` of the output's buffer when the gradient reads it, else -1. */
-  private outputHeld = new Int32Array(0);
+  private outputHeld = EMPTY_COLUMNS.outputHeld;
   /** Index in `attrList` of the op's attributes; -1 for none (NO_ATTRS). */
-  private attrIndex = new Int32Array(0);
+  private attrIndex = EMPTY_COLUMNS.attrIndex;
   /** One past the op's last input in the per-input columns. */
-  private inputEnds = new Int32Array(0);
+  private inputEnds = EMPTY_COLUMNS.inputEnds;
   private readonly attrList: unknown[] = [];
   /** The customGradient records, by op index. */
   private customs: Map<number, tf.CustomOperationRecord> | null = null;
@@ -106,12 +146,12 @@ export class TapeLog {
   private layouts: Map<number, readonly number[]> | null = null;
   private count = 0;
   // ---- per input
-  private ids = new Float64Array(0);
-  private dtypes = new Uint8Array(0);
+  private ids = EMPTY_COLUMNS.ids;
+  private dtypes = EMPTY_COLUMNS.dtypes;
   /** Index in `shapeTable` of the input's shape. */
-  private shapes = new Int32Array(0);
+  private shapes = EMPTY_COLUMNS.shapes;
   /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
-  private inputHeld = new Int32Array(0);
+  private inputHeld = EMPTY_COLUMNS.inputHeld;
   private inputs = 0;
   // ---- references
   /** The buffers held (without handles) for the gradients. */
@@ -138,10 +178,17 @@ export class TapeLog {
    */
   recordKernel(record: tf.OperationRecord, tracked: IdSet): boolean {
     const inputs = record.inputs as InputRecord;
-    if (!touches(inputs, tracked)) return false;
     const plan = planOf(record);
     const saves = plan.savesInput;
+    const firstInput = this.inputs;
+    const firstHeld = this.held.length;
+    const firstShape = this.shapeTable.length;
+    const lastShape = this.lastShape;
+    const shapeBefore = this.shapeBefore;
+    let touched = false;
     let layout: number[] | null = null;
+    // One pass appends the inputs and asks whether one is tracked: nearly every op a recording tape
+    // sees touches it, so an untouched op is rolled back rather than every op looked at twice.
     // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
     // lookup. Every record of an op has the same keys in the same order (the plan's names).
     let i = 0;
@@ -149,15 +196,28 @@ export class TapeLog {
       const value = inputs[name]!;
       const save = saves !== null && saves[i]!;
       if (!Array.isArray(value)) {
-        this.pushInput(value as tf.Tensor, save);
+        const t = value as tf.Tensor;
+        if (!touched) touched = tracked.has(t.id);
+        this.pushInput(t, save);
         if (layout !== null) layout.push(1);
       } else {
         const list = value as readonly tf.Tensor[];
         layout ??= new Array<number>(i).fill(1);
         layout.push(list.length);
-        for (let j = 0; j < list.length; j++) this.pushInput(list[j]!, save);
+        for (let j = 0; j < list.length; j++) {
+          const t = list[j]!;
+          if (!touched) touched = tracked.has(t.id);
+          this.pushInput(t, save);
+        }
       }
       i++;
+    }
+    if (!touched) {
+      this.unwind(firstInput, firstHeld);
+      this.shapeTable.length = firstShape;
+      this.lastShape = lastShape;
+      this.shapeBefore = shapeBefore;
+      return false;
     }
     const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
     if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
@@ -166,6 +226,18 @@ export class TapeLog {
       this.attrList.push(record.attrs);
     }
     return true;
+  }
+
+  /**
+   * Drops the inputs appended since `firstInput` and the holds since `firstHeld` (an op with no
+   * tracked input: it keeps nothing). Its inputs are live tensors, so giving back their holds frees
+   * nothing.
+   */
+  private unwind(firstInput: number, firstHeld: number): void {
+    this.inputs = firstInput;
+    const held = this.held;
+    for (let h = firstHeld; h < held.length; h++) this.engine.releaseStorage(held[h]!);
+    held.length = firstHeld;
   }
 
   /** Records a customGradient op: the user's gradient may read anything, so every value is kept. */
@@ -183,13 +255,46 @@ export class TapeLog {
     return views;
   }
 
-  /** Gives back every buffer held. The log keeps its metadata; the tape drops it afterwards. */
+  /**
+   * Gives back every buffer held and empties the log, handing its columns to the next log that
+   * records (the tape makes a new log after this).
+   */
   release(): void {
     const held = this.held;
+    const opCapacity = this.outputIds.length;
+    const inputCapacity = this.ids.length;
+    const columns: Columns = {
+      opCodes: this.opCodes,
+      outputIds: this.outputIds,
+      outputDtypes: this.outputDtypes,
+      outputShapes: this.outputShapes,
+      outputHeld: this.outputHeld,
+      attrIndex: this.attrIndex,
+      inputEnds: this.inputEnds,
+      ids: this.ids,
+      dtypes: this.dtypes,
+      shapes: this.shapes,
+      inputHeld: this.inputHeld,
+      held,
+    };
+    this.adoptColumns(EMPTY_COLUMNS);
     this.held = [];
-    this.inputHeld.fill(-1);
-    this.outputHeld.fill(-1);
-    for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+    this.count = 0;
+    this.inputs = 0;
+    this.views.length = 0;
+    try {
+      for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+    } finally {
+      held.length = 0;
+      const spare = spareColumns;
+      if (
+        opCapacity <= SPARE_LIMIT &&
+        inputCapacity <= SPARE_LIMIT &&
+        (spare === null || spare.outputIds.length + spare.ids.length < opCapacity + inputCapacity)
+      ) {
+        spareColumns = columns;
+      }
+    }
   }
 
   /** Op `k`'s kernel name, or its customGradient record. */
@@ -252,9 +357,30 @@ export class TapeLog {
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
   }
 
+  /** Takes `columns` as this log's (their contents are overwritten as the log records). */
+  private adoptColumns(columns: Columns): void {
+    this.opCodes = columns.opCodes;
+    this.outputIds = columns.outputIds;
+    this.outputDtypes = columns.outputDtypes;
+    this.outputShapes = columns.outputShapes;
+    this.outputHeld = columns.outputHeld;
+    this.attrIndex = columns.attrIndex;
+    this.inputEnds = columns.inputEnds;
+    this.ids = columns.ids;
+    this.dtypes = columns.dtypes;
+    this.shapes = columns.shapes;
+    this.inputHeld = columns.inputHeld;
+  }
+
   private pushInput(t: tf.Tensor, save: boolean): void {
     const i = this.inputs++;
     if (i === this.ids.length) {
+      // A log's first input (every op recorded has one): take the last released log's columns.
+      if (i === 0 && this.count === 0 && spareColumns !== null) {
+        this.adoptColumns(spareColumns);
+        this.held = spareColumns.held;
+        spareColumns = null;
+      }
       this.ids = grown(this.ids, i + 1);
       this.dtypes = grown(this.dtypes, i + 1);
       this.shapes = grown(this.shapes, i + 1);
@@ -314,20 +440,6 @@ export class TapeLog {
     table.push(shape);
     return this.lastShape;
   }
-}
-
-/** Whether an input (or an element of a list input) is in `tracked`. */
-function touches(inputs: InputRecord, tracked: IdSet): boolean {
-  for (const name in inputs) {
-    const value = inputs[name]!;
-    if (!Array.isArray(value)) {
-      if (tracked.has((value as tf.Tensor).id)) return true;
-    } else {
-      const list = value as readonly tf.Tensor[];
-      for (let j = 0; j < list.length; j++) if (tracked.has(list[j]!.id)) return true;
-    }
-  }
-  return false;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
