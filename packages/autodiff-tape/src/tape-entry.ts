@@ -29,6 +29,8 @@ interface RecordingPlan {
   readonly savesOutput: boolean;
   /** The op's number in a log's op column: its index in OP_NAMES. */
   readonly code: number;
+  /** The op's kernel name. */
+  readonly name: string;
 }
 
 const PLANS = new Map<string, RecordingPlan>();
@@ -36,7 +38,21 @@ const PLANS = new Map<string, RecordingPlan>();
 const OP_NAMES: (tf.RecordedOpName | null)[] = [null];
 const CUSTOM = 0;
 
+/** The plans of the last two ops recorded: a loop body alternates a few ops, found without a lookup. */
+let lastPlan: RecordingPlan | null = null;
+let planBefore: RecordingPlan | null = null;
+
 function planOf(record: tf.OperationRecord): RecordingPlan {
+  const name = record.kernelName;
+  const last = lastPlan;
+  if (last !== null && last.name === name) return last;
+  const before = planBefore;
+  planBefore = last;
+  if (before !== null && before.name === name) return (lastPlan = before);
+  return (lastPlan = lookUpPlan(record));
+}
+
+function lookUpPlan(record: tf.OperationRecord): RecordingPlan {
   let plan = PLANS.get(record.kernelName);
   if (plan === undefined) {
     const names = Object.keys(record.inputs);
@@ -47,7 +63,13 @@ function planOf(record: tf.OperationRecord): RecordingPlan {
       definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
     const savesOutput = definition === undefined || (definition?.saves.output ?? false);
-    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput, code: OP_NAMES.length };
+    plan = {
+      names,
+      savesInput: mask.some(Boolean) ? mask : null,
+      savesOutput,
+      code: OP_NAMES.length,
+      name: record.kernelName,
+    };
     OP_NAMES.push(record.kernelName);
     PLANS.set(record.kernelName, plan);
   }
