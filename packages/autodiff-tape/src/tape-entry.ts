@@ -13,68 +13,16 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { GRADIENTS } from './gradients/index.js';
-import type { GradientTable, RecordedOperation, TensorMeta } from './gradients/index.js';
+import type { TensorMeta } from './gradients/index.js';
 import type { IdSet } from './id-set.js';
+import { EMPTY_COLUMNS, grown, offerColumns, takeSpareColumns } from './log-columns.js';
+import type { Columns } from './log-columns.js';
+import { CUSTOM, OP_NAMES, planOf } from './recording-plans.js';
+import { TapeEntry } from './tape-view.js';
+
+export { TapeEntry } from './tape-view.js';
 
 type InputRecord = Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-
-/** How the tape records one op, worked out on its first record (every record of an op has the same keys). */
-interface RecordingPlan {
-  /** The input names, in the record's order. */
-  readonly names: readonly string[];
-  /** Per name, whether the definition saves its value; null when it saves none. */
-  readonly savesInput: readonly boolean[] | null;
-  /** Whether the definition saves the output's value. */
-  readonly savesOutput: boolean;
-  /** The op's number in a log's op column: its index in OP_NAMES. */
-  readonly code: number;
-  /** The op's kernel name. */
-  readonly name: string;
-}
-
-const PLANS = new Map<string, RecordingPlan>();
-/** Kernel names by code, in the order they were first recorded (code 0: a customGradient op). */
-const OP_NAMES: (tf.RecordedOpName | null)[] = [null];
-const CUSTOM = 0;
-
-/** The plans of the last two ops recorded: a loop body alternates a few ops, found without a lookup. */
-let lastPlan: RecordingPlan | null = null;
-let planBefore: RecordingPlan | null = null;
-
-function planOf(record: tf.OperationRecord): RecordingPlan {
-  const name = record.kernelName;
-  const last = lastPlan;
-  if (last !== null && last.name === name) return last;
-  const before = planBefore;
-  planBefore = last;
-  if (before !== null && before.name === name) return (lastPlan = before);
-  return (lastPlan = lookUpPlan(record));
-}
-
-function lookUpPlan(record: tf.OperationRecord): RecordingPlan {
-  let plan = PLANS.get(record.kernelName);
-  if (plan === undefined) {
-    const names = Object.keys(record.inputs);
-    // Null: TensorFlow's non-differentiable ops keep nothing. Undefined: an op newer than this
-    // package's table keeps everything, so that its missing gradient is reported, not a crash.
-    const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[record.kernelName];
-    const saved: readonly string[] | undefined =
-      definition === undefined ? undefined : (definition?.saves.inputs ?? []);
-    const mask = names.map((name) => saved === undefined || saved.includes(name));
-    const savesOutput = definition === undefined || (definition?.saves.output ?? false);
-    plan = {
-      names,
-      savesInput: mask.some(Boolean) ? mask : null,
-      savesOutput,
-      code: OP_NAMES.length,
-      name: record.kernelName,
-    };
-    OP_NAMES.push(record.kernelName);
-    PLANS.set(record.kernelName, plan);
-  }
-  return plan;
-}
 
 /** What an op with no attributes keeps (front-ends pass a fresh `{}` each call). */
 const NO_ATTRS: Readonly<Record<string, never>> = Object.freeze({});
@@ -91,54 +39,6 @@ const DTYPES: readonly tf.DataType[] = ['float32', 'int32', 'bool'];
 function dtypeCode(dtype: tf.DataType): number {
   return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
 }
-
-/** A typed column `column` grown to hold at least `length` values (its values kept). */
-function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(column: A, length: number): A {
-  if (length <= column.length) return column;
-  const next = new (column.constructor as new (length: number) => A)(Math.max(16, column.length * 2, length));
-  next.set(column);
-  return next;
-}
-
-/** A log's typed columns and its list of held buffers, handed from a released log to the next one. */
-interface Columns {
-  readonly opCodes: Uint16Array;
-  readonly outputIds: Float64Array;
-  readonly outputDtypes: Uint8Array;
-  readonly outputShapes: Int32Array;
-  readonly outputHeld: Int32Array;
-  readonly attrIndex: Int32Array;
-  readonly inputEnds: Int32Array;
-  readonly ids: Float64Array;
-  readonly dtypes: Uint8Array;
-  readonly shapes: Int32Array;
-  readonly inputHeld: Int32Array;
-  readonly held: tf.Storage[];
-}
-
-/**
- * The columns of the last log released, for the next log that records: a training loop makes a tape
- * per step, and each would otherwise grow its columns from nothing (a copy per doubling) and leave
- * the last ones to the collector. One spare at most, and none from a log past SPARE_LIMIT ops or
- * inputs (its memory is left to the collector).
- */
-let spareColumns: Columns | null = null;
-/** A new log's columns: empty (zero-length arrays, shared: growing one replaces it). */
-const EMPTY_COLUMNS: Columns = {
-  opCodes: new Uint16Array(0),
-  outputIds: new Float64Array(0),
-  outputDtypes: new Uint8Array(0),
-  outputShapes: new Int32Array(0),
-  outputHeld: new Int32Array(0),
-  attrIndex: new Int32Array(0),
-  inputEnds: new Int32Array(0),
-  ids: new Float64Array(0),
-  dtypes: new Uint8Array(0),
-  shapes: new Int32Array(0),
-  inputHeld: new Int32Array(0),
-  held: [],
-};
-const SPARE_LIMIT = 65536;
 
 /**
  * Everything a tape recorded, op after op, in parallel columns. Per op (index k): its op code, and its
@@ -283,8 +183,6 @@ export class TapeLog {
    */
   release(): void {
     const held = this.held;
-    const opCapacity = this.outputIds.length;
-    const inputCapacity = this.ids.length;
     const columns: Columns = {
       opCodes: this.opCodes,
       outputIds: this.outputIds,
@@ -308,14 +206,7 @@ export class TapeLog {
       for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
     } finally {
       held.length = 0;
-      const spare = spareColumns;
-      if (
-        opCapacity <= SPARE_LIMIT &&
-        inputCapacity <= SPARE_LIMIT &&
-        (spare === null || spare.outputIds.length + spare.ids.length < opCapacity + inputCapacity)
-      ) {
-        spareColumns = columns;
-      }
+      offerColumns(columns);
     }
   }
 
@@ -398,10 +289,10 @@ export class TapeLog {
     const i = this.inputs++;
     if (i === this.ids.length) {
       // A log's first input (every op recorded has one): take the last released log's columns.
-      if (i === 0 && this.count === 0 && spareColumns !== null) {
-        this.adoptColumns(spareColumns);
-        this.held = spareColumns.held;
-        spareColumns = null;
+      const spare = i === 0 && this.count === 0 ? takeSpareColumns() : null;
+      if (spare !== null) {
+        this.adoptColumns(spare);
+        this.held = spare.held;
       }
       this.ids = grown(this.ids, i + 1);
       this.dtypes = grown(this.dtypes, i + 1);
@@ -470,82 +361,4 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (rank !== b.length) return false;
   for (let i = 0; i < rank; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** One recorded op, as the backward pass sees it: a view of its place in a TapeLog. */
-export class TapeEntry {
-  private flat: TensorMeta[] | null = null;
-
-  constructor(
-    private readonly log: TapeLog,
-    private readonly index: number,
-  ) {}
-
-  /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
-  get kernelName(): tf.RecordedOpName | null {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? op : null;
-  }
-
-  /** The input names in order, for a kernel or view op; null for a customGradient op. */
-  get inputNames(): readonly string[] | null {
-    const name = this.kernelName;
-    return name === null ? null : PLANS.get(name)!.names;
-  }
-
-  get outputId(): number {
-    return this.log.outputId(this.index);
-  }
-
-  get outputShape(): readonly number[] {
-    return this.log.outputShape(this.index);
-  }
-
-  /** The op's name, for messages: the kernel name, or the customGradient op's name. */
-  get name(): string {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? op : op.name;
-  }
-
-  /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
-  get customGradient(): tf.CustomGradientFunction | null {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? null : op.gradient;
-  }
-
-  /** The inputs in order (Concat's list spread): their ids, shapes and dtypes. */
-  get flatInputs(): readonly TensorMeta[] {
-    if (this.flat === null) {
-      const flat: TensorMeta[] = [];
-      const end = this.log.inputEnd(this.index);
-      for (let i = this.log.inputStart(this.index); i < end; i++) flat.push(this.log.meta(i));
-      this.flat = flat;
-    }
-    return this.flat;
-  }
-
-  /**
-   * The op as its gradient rule reads it: inputs by name, each a handle on its kept buffer if kept
-   * (what the definition saves) and metadata otherwise; the attributes; the output, likewise.
-   */
-  operation(): RecordedOperation {
-    const log = this.log;
-    const k = this.index;
-    const names = this.inputNames ?? [];
-    const layout = log.layout(k);
-    const inputs: Record<string, TensorMeta | readonly TensorMeta[]> = {};
-    let index = log.inputStart(k);
-    for (let i = 0; i < names.length; i++) {
-      const count = layout?.[i];
-      if (count === undefined) {
-        inputs[names[i]!] = log.input(index);
-        index += 1;
-      } else {
-        const first = index;
-        inputs[names[i]!] = Array.from({ length: count }, (_, j) => log.input(first + j));
-        index += count;
-      }
-    }
-    return { inputs, attrs: log.attributes(k), output: log.output(k) };
-  }
 }
