@@ -52,7 +52,8 @@ export const EMPTY_COLUMNS: Columns = {
   inputHeld: new Int32Array(0),
   held: [],
 };
-const SPARE_LIMIT = 65536;
+/** The most ops (and inputs) of a spare: at most ~0.7 MiB kept for the next log; a larger log's go to the collector. */
+const SPARE_LIMIT = 16384;
 
 /** The spare columns, which the caller now owns; null when there are none. */
 export function takeSpareColumns(): Columns | null {
