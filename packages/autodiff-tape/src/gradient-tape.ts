@@ -321,14 +321,14 @@ export class GradientTape {
   /** @internal */
   recordOperation(record: tf.OperationRecord): void {
     if (record.output.dtype !== 'float32' || !this.held.log.recordKernel(record, this.tracked)) return;
-    this.tracked.add(record.output.id);
+    this.tracked.addFresh(record.output.id);
   }
 
   /** @internal */
   recordCustomOperation(record: tf.CustomOperationRecord): void {
     if (!record.inputs.some((t) => this.tracked.has(t.id))) return;
     this.held.log.recordCustom(record);
-    this.tracked.add(record.output.id);
+    this.tracked.addFresh(record.output.id);
   }
 
   /** Whether the tape still holds recorded ops (for tests and memory checks). */
@@ -369,7 +369,7 @@ export class GradientTape {
    */
   private release(): void {
     releaseEntries(this.held);
-    this.tracked = new IdSet();
+    this.tracked.recycle();
     if (this.onSafetyNet && !this.recording) {
       this.engine.safetyNet.removeOwner(this.held);
       this.onSafetyNet = false;

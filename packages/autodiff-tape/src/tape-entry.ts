@@ -13,46 +13,16 @@
  */
 
 import * as tf from '@tapeflow/tensor-core/internal';
-import { GRADIENTS } from './gradients/index.js';
-import type { GradientTable, RecordedOperation, TensorMeta } from './gradients/index.js';
+import type { TensorMeta } from './gradients/index.js';
 import type { IdSet } from './id-set.js';
+import { EMPTY_COLUMNS, grown, offerColumns, takeSpareColumns } from './log-columns.js';
+import type { Columns } from './log-columns.js';
+import { CUSTOM, OP_NAMES, planOf } from './recording-plans.js';
+import { TapeEntry } from './tape-view.js';
+
+export { TapeEntry } from './tape-view.js';
 
 type InputRecord = Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
-
-/** How the tape records one op, worked out on its first record (every record of an op has the same keys). */
-interface RecordingPlan {
-  /** The input names, in the record's order. */
-  readonly names: readonly string[];
-  /** Per name, whether the definition saves its value; null when it saves none. */
-  readonly savesInput: readonly boolean[] | null;
-  /** Whether the definition saves the output's value. */
-  readonly savesOutput: boolean;
-  /** The op's number in a log's op column: its index in OP_NAMES. */
-  readonly code: number;
-}
-
-const PLANS = new Map<string, RecordingPlan>();
-/** Kernel names by code, in the order they were first recorded (code 0: a customGradient op). */
-const OP_NAMES: (tf.RecordedOpName | null)[] = [null];
-const CUSTOM = 0;
-
-function planOf(record: tf.OperationRecord): RecordingPlan {
-  let plan = PLANS.get(record.kernelName);
-  if (plan === undefined) {
-    const names = Object.keys(record.inputs);
-    // Null: TensorFlow's non-differentiable ops keep nothing. Undefined: an op newer than this
-    // package's table keeps everything, so that its missing gradient is reported, not a crash.
-    const definition: GradientTable[tf.RecordedOpName] | undefined = GRADIENTS[record.kernelName];
-    const saved: readonly string[] | undefined =
-      definition === undefined ? undefined : (definition?.saves.inputs ?? []);
-    const mask = names.map((name) => saved === undefined || saved.includes(name));
-    const savesOutput = definition === undefined || (definition?.saves.output ?? false);
-    plan = { names, savesInput: mask.some(Boolean) ? mask : null, savesOutput, code: OP_NAMES.length };
-    OP_NAMES.push(record.kernelName);
-    PLANS.set(record.kernelName, plan);
-  }
-  return plan;
-}
 
 /** What an op with no attributes keeps (front-ends pass a fresh `{}` each call). */
 const NO_ATTRS: Readonly<Record<string, never>> = Object.freeze({});
@@ -70,14 +40,6 @@ function dtypeCode(dtype: tf.DataType): number {
   return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
 }
 
-/** A typed column `column` grown to hold at least `length` values (its values kept). */
-function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(column: A, length: number): A {
-  if (length <= column.length) return column;
-  const next = new (column.constructor as new (length: number) => A)(Math.max(16, column.length * 2, length));
-  next.set(column);
-  return next;
-}
-
 /**
  * Everything a tape recorded, op after op, in parallel columns. Per op (index k): its op code, and its
  * inputs' metadata at [inputStart(k), inputEnd(k)) of the per-input columns, in the op's input-name
@@ -88,17 +50,17 @@ function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(c
  */
 export class TapeLog {
   // ---- per op
-  private opCodes = new Uint16Array(0);
-  private outputIds = new Float64Array(0);
-  private outputDtypes = new Uint8Array(0);
+  private opCodes = EMPTY_COLUMNS.opCodes;
+  private outputIds = EMPTY_COLUMNS.outputIds;
+  private outputDtypes = EMPTY_COLUMNS.outputDtypes;
   /** Index in `shapeTable` of the output's shape. */
-  private outputShapes = new Int32Array(0);
+  private outputShapes = EMPTY_COLUMNS.outputShapes;
   /** Index in `held` of the output's buffer when the gradient reads it, else -1. */
-  private outputHeld = new Int32Array(0);
+  private outputHeld = EMPTY_COLUMNS.outputHeld;
   /** Index in `attrList` of the op's attributes; -1 for none (NO_ATTRS). */
-  private attrIndex = new Int32Array(0);
+  private attrIndex = EMPTY_COLUMNS.attrIndex;
   /** One past the op's last input in the per-input columns. */
-  private inputEnds = new Int32Array(0);
+  private inputEnds = EMPTY_COLUMNS.inputEnds;
   private readonly attrList: unknown[] = [];
   /** The customGradient records, by op index. */
   private customs: Map<number, tf.CustomOperationRecord> | null = null;
@@ -106,12 +68,12 @@ export class TapeLog {
   private layouts: Map<number, readonly number[]> | null = null;
   private count = 0;
   // ---- per input
-  private ids = new Float64Array(0);
-  private dtypes = new Uint8Array(0);
+  private ids = EMPTY_COLUMNS.ids;
+  private dtypes = EMPTY_COLUMNS.dtypes;
   /** Index in `shapeTable` of the input's shape. */
-  private shapes = new Int32Array(0);
+  private shapes = EMPTY_COLUMNS.shapes;
   /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
-  private inputHeld = new Int32Array(0);
+  private inputHeld = EMPTY_COLUMNS.inputHeld;
   private inputs = 0;
   // ---- references
   /** The buffers held (without handles) for the gradients. */
@@ -138,10 +100,17 @@ export class TapeLog {
    */
   recordKernel(record: tf.OperationRecord, tracked: IdSet): boolean {
     const inputs = record.inputs as InputRecord;
-    if (!touches(inputs, tracked)) return false;
     const plan = planOf(record);
     const saves = plan.savesInput;
+    const firstInput = this.inputs;
+    const firstHeld = this.held.length;
+    const firstShape = this.shapeTable.length;
+    const lastShape = this.lastShape;
+    const shapeBefore = this.shapeBefore;
+    let touched = false;
     let layout: number[] | null = null;
+    // One pass appends the inputs and asks whether one is tracked: nearly every op a recording tape
+    // sees touches it, so an untouched op is rolled back rather than every op looked at twice.
     // for-in, not the plan's names: V8 reads each value by its enumeration index, not by a keyed
     // lookup. Every record of an op has the same keys in the same order (the plan's names).
     let i = 0;
@@ -149,15 +118,28 @@ export class TapeLog {
       const value = inputs[name]!;
       const save = saves !== null && saves[i]!;
       if (!Array.isArray(value)) {
-        this.pushInput(value as tf.Tensor, save);
+        const t = value as tf.Tensor;
+        if (!touched) touched = tracked.has(t.id);
+        this.pushInput(t, save);
         if (layout !== null) layout.push(1);
       } else {
         const list = value as readonly tf.Tensor[];
         layout ??= new Array<number>(i).fill(1);
         layout.push(list.length);
-        for (let j = 0; j < list.length; j++) this.pushInput(list[j]!, save);
+        for (let j = 0; j < list.length; j++) {
+          const t = list[j]!;
+          if (!touched) touched = tracked.has(t.id);
+          this.pushInput(t, save);
+        }
       }
       i++;
+    }
+    if (!touched) {
+      this.unwind(firstInput, firstHeld);
+      this.shapeTable.length = firstShape;
+      this.lastShape = lastShape;
+      this.shapeBefore = shapeBefore;
+      return false;
     }
     const k = this.pushOutput(record.output, plan.savesOutput, plan.code);
     if (layout !== null) (this.layouts ??= new Map()).set(k, layout);
@@ -166,6 +148,18 @@ export class TapeLog {
       this.attrList.push(record.attrs);
     }
     return true;
+  }
+
+  /**
+   * Drops the inputs appended since `firstInput` and the holds since `firstHeld` (an op with no
+   * tracked input: it keeps nothing). Its inputs are live tensors, so giving back their holds frees
+   * nothing.
+   */
+  private unwind(firstInput: number, firstHeld: number): void {
+    this.inputs = firstInput;
+    const held = this.held;
+    for (let h = firstHeld; h < held.length; h++) this.engine.releaseStorage(held[h]!);
+    held.length = firstHeld;
   }
 
   /** Records a customGradient op: the user's gradient may read anything, so every value is kept. */
@@ -183,13 +177,37 @@ export class TapeLog {
     return views;
   }
 
-  /** Gives back every buffer held. The log keeps its metadata; the tape drops it afterwards. */
+  /**
+   * Gives back every buffer held and empties the log, handing its columns to the next log that
+   * records (the tape makes a new log after this).
+   */
   release(): void {
     const held = this.held;
+    const columns: Columns = {
+      opCodes: this.opCodes,
+      outputIds: this.outputIds,
+      outputDtypes: this.outputDtypes,
+      outputShapes: this.outputShapes,
+      outputHeld: this.outputHeld,
+      attrIndex: this.attrIndex,
+      inputEnds: this.inputEnds,
+      ids: this.ids,
+      dtypes: this.dtypes,
+      shapes: this.shapes,
+      inputHeld: this.inputHeld,
+      held,
+    };
+    this.adoptColumns(EMPTY_COLUMNS);
     this.held = [];
-    this.inputHeld.fill(-1);
-    this.outputHeld.fill(-1);
-    for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+    this.count = 0;
+    this.inputs = 0;
+    this.views.length = 0;
+    try {
+      for (let i = 0; i < held.length; i++) this.engine.releaseStorage(held[i]!);
+    } finally {
+      held.length = 0;
+      offerColumns(columns);
+    }
   }
 
   /** Op `k`'s kernel name, or its customGradient record. */
@@ -252,9 +270,30 @@ export class TapeLog {
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
   }
 
+  /** Takes `columns` as this log's (their contents are overwritten as the log records). */
+  private adoptColumns(columns: Columns): void {
+    this.opCodes = columns.opCodes;
+    this.outputIds = columns.outputIds;
+    this.outputDtypes = columns.outputDtypes;
+    this.outputShapes = columns.outputShapes;
+    this.outputHeld = columns.outputHeld;
+    this.attrIndex = columns.attrIndex;
+    this.inputEnds = columns.inputEnds;
+    this.ids = columns.ids;
+    this.dtypes = columns.dtypes;
+    this.shapes = columns.shapes;
+    this.inputHeld = columns.inputHeld;
+  }
+
   private pushInput(t: tf.Tensor, save: boolean): void {
     const i = this.inputs++;
     if (i === this.ids.length) {
+      // A log's first input (every op recorded has one): take the last released log's columns.
+      const spare = i === 0 && this.count === 0 ? takeSpareColumns() : null;
+      if (spare !== null) {
+        this.adoptColumns(spare);
+        this.held = spare.held;
+      }
       this.ids = grown(this.ids, i + 1);
       this.dtypes = grown(this.dtypes, i + 1);
       this.shapes = grown(this.shapes, i + 1);
@@ -316,102 +355,10 @@ export class TapeLog {
   }
 }
 
-/** Whether an input (or an element of a list input) is in `tracked`. */
-function touches(inputs: InputRecord, tracked: IdSet): boolean {
-  for (const name in inputs) {
-    const value = inputs[name]!;
-    if (!Array.isArray(value)) {
-      if (tracked.has((value as tf.Tensor).id)) return true;
-    } else {
-      const list = value as readonly tf.Tensor[];
-      for (let j = 0; j < list.length; j++) if (tracked.has(list[j]!.id)) return true;
-    }
-  }
-  return false;
-}
-
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
   const rank = a.length;
   if (rank !== b.length) return false;
   for (let i = 0; i < rank; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** One recorded op, as the backward pass sees it: a view of its place in a TapeLog. */
-export class TapeEntry {
-  private flat: TensorMeta[] | null = null;
-
-  constructor(
-    private readonly log: TapeLog,
-    private readonly index: number,
-  ) {}
-
-  /** The recorded op's kernel name, whose gradient is in the table; null for a customGradient op. */
-  get kernelName(): tf.RecordedOpName | null {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? op : null;
-  }
-
-  /** The input names in order, for a kernel or view op; null for a customGradient op. */
-  get inputNames(): readonly string[] | null {
-    const name = this.kernelName;
-    return name === null ? null : PLANS.get(name)!.names;
-  }
-
-  get outputId(): number {
-    return this.log.outputId(this.index);
-  }
-
-  get outputShape(): readonly number[] {
-    return this.log.outputShape(this.index);
-  }
-
-  /** The op's name, for messages: the kernel name, or the customGradient op's name. */
-  get name(): string {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? op : op.name;
-  }
-
-  /** The gradient of a customGradient op; null for a kernel or view op (whose gradient is in the table). */
-  get customGradient(): tf.CustomGradientFunction | null {
-    const op = this.log.op(this.index);
-    return typeof op === 'string' ? null : op.gradient;
-  }
-
-  /** The inputs in order (Concat's list spread): their ids, shapes and dtypes. */
-  get flatInputs(): readonly TensorMeta[] {
-    if (this.flat === null) {
-      const flat: TensorMeta[] = [];
-      const end = this.log.inputEnd(this.index);
-      for (let i = this.log.inputStart(this.index); i < end; i++) flat.push(this.log.meta(i));
-      this.flat = flat;
-    }
-    return this.flat;
-  }
-
-  /**
-   * The op as its gradient rule reads it: inputs by name, each a handle on its kept buffer if kept
-   * (what the definition saves) and metadata otherwise; the attributes; the output, likewise.
-   */
-  operation(): RecordedOperation {
-    const log = this.log;
-    const k = this.index;
-    const names = this.inputNames ?? [];
-    const layout = log.layout(k);
-    const inputs: Record<string, TensorMeta | readonly TensorMeta[]> = {};
-    let index = log.inputStart(k);
-    for (let i = 0; i < names.length; i++) {
-      const count = layout?.[i];
-      if (count === undefined) {
-        inputs[names[i]!] = log.input(index);
-        index += 1;
-      } else {
-        const first = index;
-        inputs[names[i]!] = Array.from({ length: count }, (_, j) => log.input(first + j));
-        index += count;
-      }
-    }
-    return { inputs, attrs: log.attributes(k), output: log.output(k) };
-  }
 }
