@@ -6,6 +6,7 @@
 import { sizeLabel, type BenchConfig } from './config.js';
 import type { ElementwiseOp, Library, Task } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
+import { referenceTask } from './reference.js';
 
 /** A table row's unit. */
 export type Unit = 'GFLOP/s' | 'ms' | 'µs/op' | 's';
@@ -24,7 +25,15 @@ export interface Workload {
   readonly measure?: MeasureOptions;
   /** Whether the child records the heap after a full GC before and after the timed runs. */
   readonly heap?: boolean;
+  // Issue 16 (item 4, group w-ew4): the memory-speed references.
+  /** A reference measured in every library's process, no library's task: no speed-ups are taken on it. */
+  readonly reference?: boolean;
 }
+
+/** The id of the copy-loop reference for the elementwise size `size` (e.g. `copy-1M`). */
+export const copyId = (size: number): string => `copy-${sizeLabel(size)}`;
+/** The id of the fresh-copy reference (what a read-back costs) for `size` (e.g. `copy-fresh-1M`). */
+export const freshCopyId = (size: number): string => `copy-fresh-${sizeLabel(size)}`;
 
 /**
  * Whether workload `id` is picked by `--workload` prefixes (every workload when there are none).
@@ -65,6 +74,27 @@ export function workloads(config: BenchConfig): Workload[] {
       figure: (ms) => ms,
     });
   }
+  // Issue 16 (item 4, group w-ew4): the memory speed of the same process, the rows above are held to it.
+  list.push(
+    {
+      id: copyId(size),
+      label: `Float32Array copy loop ${sizeLabel(size)} (reference)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: () => referenceTask('copy', size),
+      figure: (ms) => ms,
+      reference: true,
+    },
+    {
+      id: freshCopyId(size),
+      label: `Float32Array copy ${sizeLabel(size)} into a fresh array, as a read-back makes (reference)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: () => referenceTask('copy-fresh', size),
+      figure: (ms) => ms,
+      reference: true,
+    },
+  );
   const iterations = config.scalarIterations;
   for (const tape of [false, true]) {
     list.push({
