@@ -201,21 +201,29 @@ describe('the memory-speed rows', () => {
     'sum-1M': 0.2,
     'copy-1M': 0.4,
     'copy-fresh-1M': 2,
+    'add-op-1M': 0.48,
+    'sum-op-1M': 0.1,
   });
   const wasm = outcome('tfjs-wasm', { 'add-1M': 2.4, 'copy-1M': 0.5 });
 
-  it('are two references of their own after the 1M rows: no other id starts with either, `copy` picks both', () => {
+  it('are the ops alone and two references after the 1M rows: no id starts with another, `copy` picks both', () => {
     for (const id of ['copy-1M', 'copy-fresh-1M'])
       expect(ids.filter((other) => other.startsWith(id) || id.startsWith(other))).toEqual([id]);
     expect(ids.filter((id) => selects(['copy'], id))).toEqual(['copy-1M', 'copy-fresh-1M']);
-    expect(ids.slice(ids.indexOf('add-1M'), ids.indexOf('add-1M') + 6)).toEqual([
+    expect(ids.slice(ids.indexOf('add-1M'), ids.indexOf('add-1M') + 10)).toEqual([
       'add-1M',
       'mul-1M',
       'relu-1M',
       'sum-1M',
+      'add-op-1M',
+      'mul-op-1M',
+      'relu-op-1M',
+      'sum-op-1M',
       'copy-1M',
       'copy-fresh-1M',
     ]);
+    for (const op of ['add', 'mul', 'relu', 'sum'])
+      expect(ids.filter((other) => other.startsWith(`${op}-`))).toEqual([`${op}-1M`, `${op}-op-1M`]);
     const copy = workloads(FULL).find((w) => w.id === 'copy-1M')!;
     expect(copy).toMatchObject({ label: 'Float32Array copy loop 1M (reference)', unit: 'ms', reference: true });
     expect(
@@ -227,7 +235,8 @@ describe('the memory-speed rows', () => {
 
   it("show each process's copy figure in the table, with no speed-up on it", () => {
     const table = renderTable(FULL, [tapeflow, wasm], ['add', 'copy']);
-    expect(table.split('\n')).toHaveLength(2 + 3);
+    expect(table.split('\n')).toHaveLength(2 + 4);
+    expect(table).toContain('| add 1M, the op alone (result not read back) | ms | 0.48 ±10% | — | — |');
     expect(table).toMatch(/\| add 1M \| ms \| 0\.60 ±10% \| 2\.40 ±10% \| 4\.00× \|/);
     expect(table).toContain('| Float32Array copy loop 1M (reference) | ms | 0.40 ±10% | 0.50 ±10% |  |');
     expect(table).toContain(
@@ -259,11 +268,14 @@ describe('the memory-speed rows', () => {
     expect(memorySpeedTargets(FULL, [outcome('tapeflow', { 'copy-1M': 0.4 })])[0]!.met).toBeUndefined();
   });
 
-  it('put every row as a multiple of the copy loop in a line per library, the fresh copy beside it', () => {
-    expect(renderMemorySpeedSummary(FULL, [tapeflow, wasm, outcome('tfjs-cpu', { 'copy-1M': 0.4 })])).toEqual([
+  it('put every row and op alone as a multiple of the copy loop in a line per library, the fresh copy beside it', () => {
+    const cpu = outcome('tfjs-cpu', { 'copy-1M': 0.4, 'relu-op-1M': 0.2 });
+    expect(renderMemorySpeedSummary(FULL, [tapeflow, wasm, cpu, outcome('jax-wasm', { 'copy-1M': 0.4 })])).toEqual([
       'Memory speed, Tapeflow cpu: Float32Array copy loop 1M 0.40 ms, copy into a fresh array (a read-back) 2.00 ms; ' +
-        'add 0.60 ms (1.50×), mul 0.61 ms (1.52×), relu 0.50 ms (1.25×), sum 0.20 ms (0.50×) (target ≤ 1.5× the copy loop).',
+        'add 0.60 ms (1.50×), alone 0.48 ms (1.20×), mul 0.61 ms (1.52×), relu 0.50 ms (1.25×), ' +
+        'sum 0.20 ms (0.50×), alone 0.10 ms (0.25×) (target ≤ 1.5× the copy loop).',
       'Memory speed, tfjs wasm 4.22: Float32Array copy loop 1M 0.50 ms; add 2.40 ms (4.80×) (target ≤ 1.5× the copy loop).',
+      'Memory speed, tfjs cpu 4.22: Float32Array copy loop 1M 0.40 ms; relu alone 0.20 ms (0.50×) (target ≤ 1.5× the copy loop).',
     ]);
   });
 });

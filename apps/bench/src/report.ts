@@ -5,7 +5,7 @@
 
 import { LIBRARIES, sizeLabel, type BenchConfig, type LibrarySpec } from './config.js';
 import type { Figure, LibraryResult } from './child.js';
-import { copyId, freshCopyId, selects, workloads, type Workload } from './workloads.js';
+import { copyId, freshCopyId, opAloneId, selects, workloads, type Workload } from './workloads.js';
 
 /** One library's outcome: its result, or why its process failed. */
 export interface LibraryOutcome {
@@ -216,8 +216,8 @@ export function memorySpeedTargets(config: BenchConfig, outcomes: readonly Libra
 
 /**
  * The memory-speed rows in a sentence per library that ran the copy loop and at least one of them
- * (any mode, whole or partial run): each row's time as a multiple of the copy loop's, and the copy
- * into a fresh array (the read-back each row includes) beside it.
+ * (any mode, whole or partial run): each row's time as a multiple of the copy loop's, the op alone
+ * (without the read-back) where measured, and the copy into a fresh array (the read-back) beside it.
  */
 export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly LibraryOutcome[]): string[] {
   const size = sizeLabel(config.elementwiseSize);
@@ -226,11 +226,13 @@ export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly
     const figures = outcome.result?.figures ?? {};
     const copy = figures[copyId(config.elementwiseSize)];
     if (copy === undefined || copy.value <= 0) continue;
+    const times = (figure: Figure): string =>
+      `${formatNumber(figure.value)} ms (${formatNumber(figure.value / copy.value)}×)`;
     const rows = MEMORY_SPEED_OPS.flatMap((op) => {
       const row = figures[`${op}-${size}`];
-      return row === undefined
-        ? []
-        : [`${op} ${formatNumber(row.value)} ms (${formatNumber(row.value / copy.value)}×)`];
+      const alone = figures[opAloneId(op, config.elementwiseSize)];
+      if (row === undefined) return alone === undefined ? [] : [`${op} alone ${times(alone)}`];
+      return [`${op} ${times(row)}${alone === undefined ? '' : `, alone ${times(alone)}`}`];
     });
     if (rows.length === 0) continue;
     const fresh = figures[freshCopyId(config.elementwiseSize)];

@@ -32,6 +32,8 @@ export interface Workload {
 
 /** The id of the copy-loop reference for the elementwise size `size` (e.g. `copy-1M`). */
 export const copyId = (size: number): string => `copy-${sizeLabel(size)}`;
+/** The id of elementwise op `op` alone, without the read-back (e.g. `add-op-1M`). */
+export const opAloneId = (op: string, size: number): string => `${op}-op-${sizeLabel(size)}`;
 /** The id of the fresh-copy reference (what a read-back costs) for `size` (e.g. `copy-fresh-1M`). */
 export const freshCopyId = (size: number): string => `copy-fresh-${sizeLabel(size)}`;
 
@@ -71,6 +73,18 @@ export function workloads(config: BenchConfig): Workload[] {
       unit: 'ms',
       higherIsBetter: false,
       task: (library) => library.elementwise(op, size),
+      figure: (ms) => ms,
+    });
+  }
+  // Issue 16 (item 4, group w-ew4): the same ops alone, where a library runs them eagerly and
+  // synchronously: each row above is this plus a read-back into a fresh array.
+  for (const op of ['add', 'mul', 'relu', 'sum'] as const satisfies readonly ElementwiseOp[]) {
+    list.push({
+      id: opAloneId(op, size),
+      label: `${op} ${sizeLabel(size)}, the op alone (result not read back)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: (library) => library.elementwiseOp?.(op, size),
       figure: (ms) => ms,
     });
   }
