@@ -278,4 +278,25 @@ describe('the memory-speed rows', () => {
       'Memory speed, tfjs cpu 4.22: Float32Array copy loop 1M 0.40 ms; relu alone 0.20 ms (0.50×) (target ≤ 1.5× the copy loop).',
     ]);
   });
+  it('name the page faults a run where the child counted them: where a read-back into fresh memory goes', () => {
+    const counted = (value: number, faultsPerRun: number): Figure => ({ ...figure(value), faultsPerRun });
+    const base = outcome('tapeflow', {});
+    const faulting: LibraryOutcome = {
+      ...base,
+      result: {
+        ...base.result!,
+        figures: {
+          'add-1M': counted(2.4, 1003),
+          'add-op-1M': counted(0.5, 0),
+          'copy-1M': counted(0.4, 0),
+          'copy-fresh-1M': counted(2, 1024),
+        },
+      },
+    };
+    expect(renderMemorySpeedSummary(FULL, [faulting])).toEqual([
+      'Memory speed, Tapeflow cpu: Float32Array copy loop 1M 0.40 ms, copy into a fresh array (a read-back) 2.00 ms ' +
+        '(1024 page faults a run); add 2.40 ms (6.00×, 1003 page faults a run), alone 0.50 ms (1.25×, 0 page faults a run) ' +
+        '(target ≤ 1.5× the copy loop).',
+    ]);
+  });
 });

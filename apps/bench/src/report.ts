@@ -214,10 +214,15 @@ export function memorySpeedTargets(config: BenchConfig, outcomes: readonly Libra
   });
 }
 
+/** `, N page faults a run` where the child counted them (a fresh page's first touch is one). */
+const faults = (figure: Figure, before = ', ', after = ''): string =>
+  figure.faultsPerRun === undefined ? '' : `${before}${figure.faultsPerRun} page faults a run${after}`;
+
 /**
  * The memory-speed rows in a sentence per library that ran the copy loop and at least one of them
  * (any mode, whole or partial run): each row's time as a multiple of the copy loop's, the op alone
- * (without the read-back) where measured, and the copy into a fresh array (the read-back) beside it.
+ * (without the read-back) where measured, and the copy into a fresh array (the read-back) beside it;
+ * with the page faults per run where counted, which is where a read-back into fresh memory goes.
  */
 export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly LibraryOutcome[]): string[] {
   const size = sizeLabel(config.elementwiseSize);
@@ -227,7 +232,7 @@ export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly
     const copy = figures[copyId(config.elementwiseSize)];
     if (copy === undefined || copy.value <= 0) continue;
     const times = (figure: Figure): string =>
-      `${formatNumber(figure.value)} ms (${formatNumber(figure.value / copy.value)}×)`;
+      `${formatNumber(figure.value)} ms (${formatNumber(figure.value / copy.value)}×${faults(figure)})`;
     const rows = MEMORY_SPEED_OPS.flatMap((op) => {
       const row = figures[`${op}-${size}`];
       const alone = figures[opAloneId(op, config.elementwiseSize)];
@@ -238,7 +243,9 @@ export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly
     const fresh = figures[freshCopyId(config.elementwiseSize)];
     lines.push(
       `Memory speed, ${outcome.spec.label}: Float32Array copy loop ${size} ${formatNumber(copy.value)} ms` +
-        (fresh === undefined ? '' : `, copy into a fresh array (a read-back) ${formatNumber(fresh.value)} ms`) +
+        (fresh === undefined
+          ? ''
+          : `, copy into a fresh array (a read-back) ${formatNumber(fresh.value)} ms${faults(fresh, ' (', ')')}`) +
         `; ${rows.join(', ')} (target ≤ ${MEMORY_SPEED_BOUND}× the copy loop).`,
     );
   }

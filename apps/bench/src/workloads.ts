@@ -28,6 +28,8 @@ export interface Workload {
   // Issue 16 (item 4, group w-ew4): the memory-speed references.
   /** A reference measured in every library's process, no library's task: no speed-ups are taken on it. */
   readonly reference?: boolean;
+  /** Whether the child counts the process's minor page faults per timed run (`Figure.faultsPerRun`). */
+  readonly faults?: boolean;
 }
 
 /** The id of the copy-loop reference for the elementwise size `size` (e.g. `copy-1M`). */
@@ -74,6 +76,7 @@ export function workloads(config: BenchConfig): Workload[] {
       higherIsBetter: false,
       task: (library) => library.elementwise(op, size),
       figure: (ms) => ms,
+      faults: true,
     });
   }
   // Issue 16 (item 4, group w-ew4): the same ops alone, where a library runs them eagerly and
@@ -86,6 +89,7 @@ export function workloads(config: BenchConfig): Workload[] {
       higherIsBetter: false,
       task: (library) => library.elementwiseOp?.(op, size),
       figure: (ms) => ms,
+      faults: true,
     });
   }
   // Issue 16 (item 4, group w-ew4): the memory speed of the same process, the rows above are held to it.
@@ -98,6 +102,7 @@ export function workloads(config: BenchConfig): Workload[] {
       task: () => referenceTask('copy', size),
       figure: (ms) => ms,
       reference: true,
+      faults: true,
     },
     {
       id: freshCopyId(size),
@@ -107,6 +112,7 @@ export function workloads(config: BenchConfig): Workload[] {
       task: () => referenceTask('copy-fresh', size),
       figure: (ms) => ms,
       reference: true,
+      faults: true,
     },
   );
   const iterations = config.scalarIterations;
