@@ -44,6 +44,16 @@ describe('ratioBars', () => {
     ]);
   });
 
+  it('takes no bar from a reference row (issue 16, item 4): the copy loop is no library task', () => {
+    const withCopy = [
+      outcome('tapeflow', { 'add-1M': 0.5, 'copy-1M': 0.4, 'copy-fresh-1M': 2 }),
+      outcome('tfjs-wasm', { 'add-1M': 0.25, 'copy-1M': 0.5, 'copy-fresh-1M': 1 }),
+    ];
+    expect(ratioBars(FULL, withCopy, ['add', 'copy'], [])).toEqual([
+      { workload: 'add-1M', peer: 'tfjs wasm 4.22', ratio: 0.5, target: undefined },
+    ]);
+  });
+
   it('keeps to the workloads a partial run picked, and draws no target it was not given', () => {
     expect(ratioBars(FULL, outcomes, ['add'], [])).toEqual([
       { workload: 'add-1M', peer: 'tfjs cpu 4.22', ratio: 2, target: undefined },

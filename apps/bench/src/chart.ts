@@ -37,6 +37,8 @@ export function ratioBars(
   const label = (id: string): string => LIBRARIES.find((spec) => spec.id === id)?.label ?? id;
   const bars: RatioBar[] = [];
   for (const workload of workloads(config).filter((w) => selects(workloadPrefixes, w.id))) {
+    // A reference (issue 16, item 4) is no library's task: no speed-up is taken on it.
+    if (workload.reference === true) continue;
     for (const peer of PEERS) {
       const ratio = speedUp(workload, figureOf(REFERENCE, workload.id), figureOf(peer, workload.id));
       if (ratio === undefined) continue;

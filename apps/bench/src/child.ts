@@ -21,6 +21,9 @@ export interface Figure {
   readonly heapStartMB?: number;
   /** Heap used after a full GC after the timed runs, before the task is disposed (MB). */
   readonly heapEndMB?: number;
+  // Issue 16 (item 4, group w-ew4): what a read-back into fresh memory costs shows as page faults.
+  /** Minor page faults of the process per timed run (the memory-speed rows record it). */
+  readonly faultsPerRun?: number;
 }
 
 /** The memory check: the MLP step run many times. */
@@ -69,6 +72,9 @@ const heapAfterGc = (): number => {
   collect();
   return megabytes(process.memoryUsage().heapUsed);
 };
+
+/** The process's minor page faults so far (a fresh page's first touch is one). */
+const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 function toFigure(stats: Stats, figure: (ms: number) => number): Figure {
   const [a, b] = [figure(stats.min), figure(stats.max)];
@@ -155,12 +161,21 @@ async function main(): Promise<void> {
       task = workload.task(library);
       if (task === undefined) continue;
       let heapStartMB: number | undefined;
-      const afterWarmUp = workload.heap === true ? () => (heapStartMB = heapAfterGc()) : undefined;
+      let faultsStart = 0;
+      const afterWarmUp = (): void => {
+        if (workload.heap === true) heapStartMB = heapAfterGc();
+        faultsStart = minorFaults();
+      };
       const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp);
-      figures[workload.id] =
-        heapStartMB === undefined
-          ? toFigure(stats, workload.figure)
-          : { ...toFigure(stats, workload.figure), heapStartMB, heapEndMB: heapAfterGc() };
+      const faultsPerRun =
+        workload.faults === true
+          ? Math.round((minorFaults() - faultsStart) / (stats.samples * stats.runsPerSample))
+          : undefined;
+      figures[workload.id] = {
+        ...toFigure(stats, workload.figure),
+        ...(heapStartMB === undefined ? {} : { heapStartMB, heapEndMB: heapAfterGc() }),
+        ...(faultsPerRun === undefined ? {} : { faultsPerRun }),
+      };
       const { value, unit } = { value: figures[workload.id]!.value, unit: workload.unit };
       process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${unit}\n`);
     } catch (error) {

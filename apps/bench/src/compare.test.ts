@@ -70,6 +70,8 @@ describe('renderComparison', () => {
     expect(table[2]).toBe('| matmul 1024×1024 | GFLOP/s | 40.0 ±5% | 60.0 ±5% | 1.50× | 20.0 ±5% | failed | — |');
     expect(table[3]).toBe('| matmul 1024×1024 Aᵀ·B | GFLOP/s | — | — | — | — | failed | — |');
     expect(table[5]).toBe('| add 1M | ms | 0.40 ±5% | 0.80 ±5% | 0.50× | — | failed | — |');
-    expect(table).toHaveLength(6);
+    // Issue 16 (item 4): `add` also picks the op alone (without the read-back), after the row.
+    expect(table[6]).toBe('| add 1M, the op alone (result not read back) | ms | — | — | — | — | failed | — |');
+    expect(table).toHaveLength(7);
   });
 });

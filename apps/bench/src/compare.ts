@@ -16,7 +16,14 @@ import { FailedPreconditionError } from '@tapeflow/tensor-core';
 import { badArgument, type Arguments } from './arguments.js';
 import { runChild } from './children.js';
 import { LIBRARIES, type BenchConfig } from './config.js';
-import { cell, formatNumber, renderLoopSummary, speedUp, type LibraryOutcome } from './report.js';
+import {
+  cell,
+  formatNumber,
+  renderLoopSummary,
+  renderMemorySpeedSummary,
+  speedUp,
+  type LibraryOutcome,
+} from './report.js';
 import { selects, workloads } from './workloads.js';
 
 /** One side of a comparison: which commit, and its Tapeflow configurations' outcomes. */
@@ -186,6 +193,9 @@ export async function runComparison(args: Arguments, root: string, machine: stri
     renderComparison(config, workloadPrefixes, base, head),
     '',
     ...[base, head].flatMap((side) => renderLoopSummary(side.outcomes).map((line) => `${side.label}: ${line}`)),
+    ...[base, head].flatMap((side) =>
+      renderMemorySpeedSummary(config, side.outcomes).map((line) => `${side.label}: ${line}`),
+    ),
     ...failures,
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);

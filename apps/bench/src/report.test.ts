@@ -5,13 +5,15 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Figure, LibraryResult } from './child.js';
-import { FULL, LIBRARIES } from './config.js';
+import { FULL, LIBRARIES, QUICK } from './config.js';
 import { measure, summarize } from './measure.js';
 import {
   checkTargets,
   formatNumber,
   loopTargets,
+  memorySpeedTargets,
   renderLoopSummary,
+  renderMemorySpeedSummary,
   renderTable,
   speedUp,
   type LibraryOutcome,
@@ -186,5 +188,115 @@ describe('the Dense loop rows', () => {
       'Dense loop, Tapeflow cpu: no await 3.00 s, yielding 2.00 s: 1.50× (target ≤ 1.1×); heap after GC before → after: no await 12 → 12.5 MB, yielding 12 → 12.5 MB.',
     ]);
     expect(renderLoopSummary([outcome('tapeflow', { 'dense-loop-sync': 3 })])).toEqual([]);
+  });
+});
+
+// Issue 16 (item 4, group w-ew4): elementwise and reductions against a copy loop in the same process.
+describe('the memory-speed rows', () => {
+  const ids = [...workloads(FULL).map((w) => w.id), 'memory'];
+  const tapeflow = outcome('tapeflow', {
+    'add-1M': 0.6,
+    'mul-1M': 0.61,
+    'relu-1M': 0.5,
+    'sum-1M': 0.2,
+    'copy-1M': 0.4,
+    'copy-fresh-1M': 2,
+    'add-op-1M': 0.48,
+    'sum-op-1M': 0.1,
+  });
+  const wasm = outcome('tfjs-wasm', { 'add-1M': 2.4, 'copy-1M': 0.5 });
+
+  it('are the ops alone and two references after the 1M rows: no id starts with another, `copy` picks both', () => {
+    for (const id of ['copy-1M', 'copy-fresh-1M'])
+      expect(ids.filter((other) => other.startsWith(id) || id.startsWith(other))).toEqual([id]);
+    expect(ids.filter((id) => selects(['copy'], id))).toEqual(['copy-1M', 'copy-fresh-1M']);
+    expect(ids.slice(ids.indexOf('add-1M'), ids.indexOf('add-1M') + 10)).toEqual([
+      'add-1M',
+      'mul-1M',
+      'relu-1M',
+      'sum-1M',
+      'add-op-1M',
+      'mul-op-1M',
+      'relu-op-1M',
+      'sum-op-1M',
+      'copy-1M',
+      'copy-fresh-1M',
+    ]);
+    for (const op of ['add', 'mul', 'relu', 'sum'])
+      expect(ids.filter((other) => other.startsWith(`${op}-`))).toEqual([`${op}-1M`, `${op}-op-1M`]);
+    const copy = workloads(FULL).find((w) => w.id === 'copy-1M')!;
+    expect(copy).toMatchObject({ label: 'Float32Array copy loop 1M (reference)', unit: 'ms', reference: true });
+    expect(
+      workloads(QUICK)
+        .filter((w) => w.reference === true)
+        .map((w) => w.id),
+    ).toEqual(['copy-4099', 'copy-fresh-4099']);
+  });
+
+  it("show each process's copy figure in the table, with no speed-up on it", () => {
+    const table = renderTable(FULL, [tapeflow, wasm], ['add', 'copy']);
+    expect(table.split('\n')).toHaveLength(2 + 4);
+    expect(table).toContain('| add 1M, the op alone (result not read back) | ms | 0.48 ±10% | — | — |');
+    expect(table).toMatch(/\| add 1M \| ms \| 0\.60 ±10% \| 2\.40 ±10% \| 4\.00× \|/);
+    expect(table).toContain('| Float32Array copy loop 1M (reference) | ms | 0.40 ±10% | 0.50 ±10% |  |');
+    expect(table).toContain(
+      '| Float32Array copy 1M into a fresh array, as a read-back makes (reference) | ms | 2.00 ±10% | — |  |',
+    );
+  });
+
+  it("check each of Tapeflow's four rows against 1.5× its process's copy loop, in checkTargets too", () => {
+    expect(memorySpeedTargets(FULL, [wasm, tapeflow])).toEqual([
+      {
+        target: 'add 1M ≤ 1.5× the time of a Float32Array copy loop of 1M (same process)',
+        measured: "0.60 ms = 1.50× the copy loop's 0.40 ms",
+        met: true,
+      },
+      expect.objectContaining({ measured: "0.61 ms = 1.52× the copy loop's 0.40 ms", met: false }),
+      expect.objectContaining({ target: expect.stringMatching(/^relu 1M/), met: true }),
+      expect.objectContaining({
+        target: expect.stringMatching(/^sum 1M/),
+        measured: expect.stringMatching(/= 0\.50×/),
+      }),
+    ]);
+    const checks = checkTargets(FULL, [tapeflow, wasm]);
+    expect(checks.filter((c) => c.target.includes('copy loop')).map((c) => c.met)).toEqual([true, false, true, true]);
+    // Without the copy figure (or the row) nothing is claimed.
+    const noCopy = outcome('tapeflow', { 'add-1M': 0.6 });
+    expect(memorySpeedTargets(FULL, [noCopy]).map((c) => [c.measured, c.met])).toEqual(
+      Array.from({ length: 4 }, () => ['not measured', undefined]),
+    );
+    expect(memorySpeedTargets(FULL, [outcome('tapeflow', { 'copy-1M': 0.4 })])[0]!.met).toBeUndefined();
+  });
+
+  it('put every row and op alone as a multiple of the copy loop in a line per library, the fresh copy beside it', () => {
+    const cpu = outcome('tfjs-cpu', { 'copy-1M': 0.4, 'relu-op-1M': 0.2 });
+    expect(renderMemorySpeedSummary(FULL, [tapeflow, wasm, cpu, outcome('jax-wasm', { 'copy-1M': 0.4 })])).toEqual([
+      'Memory speed, Tapeflow cpu: Float32Array copy loop 1M 0.40 ms, copy into a fresh array (a read-back) 2.00 ms; ' +
+        'add 0.60 ms (1.50×), alone 0.48 ms (1.20×), mul 0.61 ms (1.52×), relu 0.50 ms (1.25×), ' +
+        'sum 0.20 ms (0.50×), alone 0.10 ms (0.25×) (target ≤ 1.5× the copy loop).',
+      'Memory speed, tfjs wasm 4.22: Float32Array copy loop 1M 0.50 ms; add 2.40 ms (4.80×) (target ≤ 1.5× the copy loop).',
+      'Memory speed, tfjs cpu 4.22: Float32Array copy loop 1M 0.40 ms; relu alone 0.20 ms (0.50×) (target ≤ 1.5× the copy loop).',
+    ]);
+  });
+  it('name the page faults a run where the child counted them: where a read-back into fresh memory goes', () => {
+    const counted = (value: number, faultsPerRun: number): Figure => ({ ...figure(value), faultsPerRun });
+    const base = outcome('tapeflow', {});
+    const faulting: LibraryOutcome = {
+      ...base,
+      result: {
+        ...base.result!,
+        figures: {
+          'add-1M': counted(2.4, 1003),
+          'add-op-1M': counted(0.5, 0),
+          'copy-1M': counted(0.4, 0),
+          'copy-fresh-1M': counted(2, 1024),
+        },
+      },
+    };
+    expect(renderMemorySpeedSummary(FULL, [faulting])).toEqual([
+      'Memory speed, Tapeflow cpu: Float32Array copy loop 1M 0.40 ms, copy into a fresh array (a read-back) 2.00 ms ' +
+        '(1024 page faults a run); add 2.40 ms (6.00×, 1003 page faults a run), alone 0.50 ms (1.25×, 0 page faults a run) ' +
+        '(target ≤ 1.5× the copy loop).',
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 
 import { LIBRARIES, sizeLabel, type BenchConfig, type LibrarySpec } from './config.js';
 import type { Figure, LibraryResult } from './child.js';
-import { selects, workloads, type Workload } from './workloads.js';
+import { copyId, freshCopyId, opAloneId, selects, workloads, type Workload } from './workloads.js';
 
 /** One library's outcome: its result, or why its process failed. */
 export interface LibraryOutcome {
@@ -92,6 +92,8 @@ export function renderTable(
           : cell(outcome?.result?.figures[workload.id], outcome?.result?.errors[workload.id]);
       }),
       ...peers.map((id) => {
+        // A reference is no library's task: its figures differ by process, not by library.
+        if (workload.reference === true) return '';
         const ratio = speedUp(workload, ours, figureOf(outcomes, id, workload.id));
         return ratio === undefined ? '—' : `${formatNumber(ratio)}×`;
       }),
@@ -186,6 +188,70 @@ export function renderLoopSummary(outcomes: readonly LibraryOutcome[]): string[]
   return lines;
 }
 
+// Issue 16 (item 4, group w-ew4): the elementwise and reduction rows against the copy loop.
+/** The rows held to memory speed, in table order. */
+const MEMORY_SPEED_OPS = ['add', 'mul', 'relu', 'sum'] as const;
+/** How many times the copy loop's time a memory-speed row may take. */
+export const MEMORY_SPEED_BOUND = 1.5;
+
+/**
+ * Issue 16's memory-speed targets, on Tapeflow's figures: each elementwise-size row (add, mul, relu,
+ * sum) within 1.5× of the Float32Array copy loop timed in the same process.
+ */
+export function memorySpeedTargets(config: BenchConfig, outcomes: readonly LibraryOutcome[]): TargetCheck[] {
+  const size = sizeLabel(config.elementwiseSize);
+  const copy = figureOf(outcomes, REFERENCE, copyId(config.elementwiseSize));
+  return MEMORY_SPEED_OPS.map((op) => {
+    const row = figureOf(outcomes, REFERENCE, `${op}-${size}`);
+    const both = row !== undefined && copy !== undefined && copy.value > 0;
+    return {
+      target: `${op} ${size} ≤ ${MEMORY_SPEED_BOUND}× the time of a Float32Array copy loop of ${size} (same process)`,
+      measured: both
+        ? `${formatNumber(row.value)} ms = ${formatNumber(row.value / copy.value)}× the copy loop's ${formatNumber(copy.value)} ms`
+        : 'not measured',
+      met: both ? row.value <= MEMORY_SPEED_BOUND * copy.value : undefined,
+    };
+  });
+}
+
+/** `, N page faults a run` where the child counted them (a fresh page's first touch is one). */
+const faults = (figure: Figure, before = ', ', after = ''): string =>
+  figure.faultsPerRun === undefined ? '' : `${before}${figure.faultsPerRun} page faults a run${after}`;
+
+/**
+ * The memory-speed rows in a sentence per library that ran the copy loop and at least one of them
+ * (any mode, whole or partial run): each row's time as a multiple of the copy loop's, the op alone
+ * (without the read-back) where measured, and the copy into a fresh array (the read-back) beside it;
+ * with the page faults per run where counted, which is where a read-back into fresh memory goes.
+ */
+export function renderMemorySpeedSummary(config: BenchConfig, outcomes: readonly LibraryOutcome[]): string[] {
+  const size = sizeLabel(config.elementwiseSize);
+  const lines: string[] = [];
+  for (const outcome of outcomes) {
+    const figures = outcome.result?.figures ?? {};
+    const copy = figures[copyId(config.elementwiseSize)];
+    if (copy === undefined || copy.value <= 0) continue;
+    const times = (figure: Figure): string =>
+      `${formatNumber(figure.value)} ms (${formatNumber(figure.value / copy.value)}×${faults(figure)})`;
+    const rows = MEMORY_SPEED_OPS.flatMap((op) => {
+      const row = figures[`${op}-${size}`];
+      const alone = figures[opAloneId(op, config.elementwiseSize)];
+      if (row === undefined) return alone === undefined ? [] : [`${op} alone ${times(alone)}`];
+      return [`${op} ${times(row)}${alone === undefined ? '' : `, alone ${times(alone)}`}`];
+    });
+    if (rows.length === 0) continue;
+    const fresh = figures[freshCopyId(config.elementwiseSize)];
+    lines.push(
+      `Memory speed, ${outcome.spec.label}: Float32Array copy loop ${size} ${formatNumber(copy.value)} ms` +
+        (fresh === undefined
+          ? ''
+          : `, copy into a fresh array (a read-back) ${formatNumber(fresh.value)} ms${faults(fresh, ' (', ')')}`) +
+        `; ${rows.join(', ')} (target ≤ ${MEMORY_SPEED_BOUND}× the copy loop).`,
+    );
+  }
+  return lines;
+}
+
 /** The issue's targets, checked on this run's figures (full mode sizes). */
 export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutcome[]): TargetCheck[] {
   const byId = new Map(workloads(config).map((w) => [w.id, w]));
@@ -262,6 +328,8 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
   checks.push(atLeast('transformer encoder step ≥ 2× tfjs-wasm', 'transformer-step', 'tfjs-wasm', 2.0));
   // Issue 16 (speed II, group w-bench2): the synchronous loop within 1.1× of the yielding one, heap flat.
   checks.push(...loopTargets(outcomes));
+  // Issue 16 (item 4, group w-ew4): elementwise and reductions at memory speed.
+  checks.push(...memorySpeedTargets(config, outcomes));
   const memory = outcomes.find((o) => o.spec.id === REFERENCE)?.result?.memory;
   checks.push({
     target: 'tensor count and RSS flat over the MLP steps',

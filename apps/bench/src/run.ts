@@ -16,7 +16,14 @@ import { TapeflowError } from '@tapeflow/tensor-core';
 import { parseArguments } from './arguments.js';
 import { runChild } from './children.js';
 import { LIBRARIES } from './config.js';
-import { checkTargets, renderLoopSummary, renderTable, renderTargets, type LibraryOutcome } from './report.js';
+import {
+  checkTargets,
+  renderLoopSummary,
+  renderMemorySpeedSummary,
+  renderTable,
+  renderTargets,
+  type LibraryOutcome,
+} from './report.js';
 // Issue 16 (speed II, group w-bench2): the ratio chart.
 import { ratioBars, renderRatioChart } from './chart.js';
 // Issue 16 (speed II, group w-bench2): --compare <git-ref>.
@@ -58,6 +65,7 @@ async function main(): Promise<void> {
     table,
     '',
     ...renderLoopSummary(outcomes).map((line) => `${line}\n`),
+    ...renderMemorySpeedSummary(config, outcomes).map((line) => `${line}\n`),
     ...(targets.length > 0 ? ['Targets (issue 5):', renderTargets(targets), ''] : []),
     ...failures.map((o) => `- ${o.spec.label} failed: ${o.failure ?? JSON.stringify(o.result?.errors)}`),
   ].join('\n');

@@ -6,6 +6,7 @@
 import { sizeLabel, type BenchConfig } from './config.js';
 import type { ElementwiseOp, Library, Task } from './libraries/types.js';
 import type { MeasureOptions } from './measure.js';
+import { referenceTask } from './reference.js';
 
 /** A table row's unit. */
 export type Unit = 'GFLOP/s' | 'ms' | 'µs/op' | 's';
@@ -24,7 +25,19 @@ export interface Workload {
   readonly measure?: MeasureOptions;
   /** Whether the child records the heap after a full GC before and after the timed runs. */
   readonly heap?: boolean;
+  // Issue 16 (item 4, group w-ew4): the memory-speed references.
+  /** A reference measured in every library's process, no library's task: no speed-ups are taken on it. */
+  readonly reference?: boolean;
+  /** Whether the child counts the process's minor page faults per timed run (`Figure.faultsPerRun`). */
+  readonly faults?: boolean;
 }
+
+/** The id of the copy-loop reference for the elementwise size `size` (e.g. `copy-1M`). */
+export const copyId = (size: number): string => `copy-${sizeLabel(size)}`;
+/** The id of elementwise op `op` alone, without the read-back (e.g. `add-op-1M`). */
+export const opAloneId = (op: string, size: number): string => `${op}-op-${sizeLabel(size)}`;
+/** The id of the fresh-copy reference (what a read-back costs) for `size` (e.g. `copy-fresh-1M`). */
+export const freshCopyId = (size: number): string => `copy-fresh-${sizeLabel(size)}`;
 
 /**
  * Whether workload `id` is picked by `--workload` prefixes (every workload when there are none).
@@ -63,8 +76,45 @@ export function workloads(config: BenchConfig): Workload[] {
       higherIsBetter: false,
       task: (library) => library.elementwise(op, size),
       figure: (ms) => ms,
+      faults: true,
     });
   }
+  // Issue 16 (item 4, group w-ew4): the same ops alone, where a library runs them eagerly and
+  // synchronously: each row above is this plus a read-back into a fresh array.
+  for (const op of ['add', 'mul', 'relu', 'sum'] as const satisfies readonly ElementwiseOp[]) {
+    list.push({
+      id: opAloneId(op, size),
+      label: `${op} ${sizeLabel(size)}, the op alone (result not read back)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: (library) => library.elementwiseOp?.(op, size),
+      figure: (ms) => ms,
+      faults: true,
+    });
+  }
+  // Issue 16 (item 4, group w-ew4): the memory speed of the same process, the rows above are held to it.
+  list.push(
+    {
+      id: copyId(size),
+      label: `Float32Array copy loop ${sizeLabel(size)} (reference)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: () => referenceTask('copy', size),
+      figure: (ms) => ms,
+      reference: true,
+      faults: true,
+    },
+    {
+      id: freshCopyId(size),
+      label: `Float32Array copy ${sizeLabel(size)} into a fresh array, as a read-back makes (reference)`,
+      unit: 'ms',
+      higherIsBetter: false,
+      task: () => referenceTask('copy-fresh', size),
+      figure: (ms) => ms,
+      reference: true,
+      faults: true,
+    },
+  );
   const iterations = config.scalarIterations;
   for (const tape of [false, true]) {
     list.push({

@@ -60,23 +60,11 @@ export async function tapeflow(options: CpuBackendOptions): Promise<Library> {
       };
     },
     elementwise(op, size) {
-      const a = tf.tensor(uniform(size, 21), [size]);
-      const b = tf.tensor(uniform(size, 22), [size]);
-      const apply: Record<ElementwiseOp, () => tf.Tensor> = {
-        add: () => tf.add(a, b),
-        mul: () => tf.mul(a, b),
-        relu: () => tf.relu(a),
-        sum: () => tf.reduceSum(a),
-      };
-      const kernel = apply[op];
-      return {
-        run: () => {
-          const y = kernel();
-          y.dataSync();
-          y.dispose();
-        },
-        dispose: () => tf.dispose([a, b]),
-      };
+      return elementwiseTask(op, size, true);
+    },
+    // Issue 16 (item 4, group w-ew4): the op alone, eager and synchronous.
+    elementwiseOp(op, size) {
+      return elementwiseTask(op, size, false);
     },
     scalarChain(iterations, tape) {
       const start = tf.variable(1);
@@ -321,5 +309,26 @@ function tapeflowLstm(spec: LstmSpec): Task {
       lstm.dispose();
       x.dispose();
     },
+  };
+}
+
+/** An elementwise workload's task: the op, and its result read back (`dataSync`) when `readBack`. */
+function elementwiseTask(op: ElementwiseOp, size: number, readBack: boolean): Task {
+  const a = tf.tensor(uniform(size, 21), [size]);
+  const b = tf.tensor(uniform(size, 22), [size]);
+  const apply: Record<ElementwiseOp, () => tf.Tensor> = {
+    add: () => tf.add(a, b),
+    mul: () => tf.mul(a, b),
+    relu: () => tf.relu(a),
+    sum: () => tf.reduceSum(a),
+  };
+  const kernel = apply[op];
+  return {
+    run: () => {
+      const y = kernel();
+      if (readBack) y.dataSync();
+      y.dispose();
+    },
+    dispose: () => tf.dispose([a, b]),
   };
 }

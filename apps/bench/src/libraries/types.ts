@@ -136,6 +136,12 @@ export interface Library {
   readonly description: string;
   matmul(n: number, transposeA: boolean, transposeB: boolean): Task;
   elementwise(op: ElementwiseOp, size: number): Task;
+  // Issue 16 (item 4, group w-ew4).
+  /**
+   * The elementwise op alone, its result disposed unread: only where ops run eagerly and synchronously
+   * (the op has done its work when it returns), so the time is the op's and not a read-back's.
+   */
+  elementwiseOp?(op: ElementwiseOp, size: number): Task | undefined;
   /** `iterations` steps of x = x * 1.0001 + 0.5 on a shape-[] tensor (2 ops each). */
   scalarChain(iterations: number, tape: boolean): Task | undefined;
   /** One SGD training step of the MLP through the library's autodiff; the loss is read back. */
