@@ -17,6 +17,7 @@ import type { ConvolutionGeometry } from '../kernels/convolution.js';
 import { geometryOfCall } from '../kernels/convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import type { WasmBufferStore, WasmData } from './wasm-buffer-store.js';
+import { type DirectConvolution, paddedBytes, runDirectConvolution } from './wasm-direct-convolution.js';
 import { runPackedProduct } from './wasm-matmul.js';
 
 /** Floats of one block of patches (1 MiB): big enough for long products, small enough for L2/L3. */
@@ -249,6 +250,41 @@ function packedBytes(rowsOrColumns: number, width: number, depth: number): numbe
   return Math.ceil(rowsOrColumns / width) * width * depth * 4;
 }
 
+/**
+ * y = conv2d(x, filter) by the direct kernel (byte addresses): the filter [kh·kw·c, o] packed as it
+ * is, the input padded.
+ */
+function directConv2D(store: WasmBufferStore, g: ConvolutionGeometry, x: number, filter: number, out: number): void {
+  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const O = g.outChannels;
+  const convolution: DirectConvolution = {
+    input: x,
+    batch: g.batch,
+    height: g.inHeight,
+    width: g.inWidth,
+    channels: g.inChannels,
+    packedFilter: 0,
+    outChannels: O,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    filterHeight: g.filterHeight,
+    filterWidth: g.filterWidth,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    out,
+  };
+  const bBytes = packedBytes(O, NR, K);
+  const scratchBytes = bBytes + paddedBytes(convolution);
+  const packedB = store.scratch(scratchBytes);
+  store.exports.pack8(filter, 1, O, O, K, packedB);
+  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
+  store.releaseScratch(packedB, scratchBytes);
+}
+
 /** Conv2D on the WebAssembly path. */
 export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Conv2D'>): KernelFunction<'Conv2D'> {
   return (call) => {
@@ -261,6 +297,10 @@ export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Co
     if (K === 0 || pixels === 0 || O === 0) return reference(call);
     const out = store.allocate(sizeFromShape(call.output.shape), 'float32');
     const direct = pointwise(g);
+    if (!direct) {
+      directConv2D(store, g, x.offset, filter.offset, out.offset);
+      return out;
+    }
     const rows = blockRows(pixels, K);
     const bBytes = packedBytes(O, NR, K);
     const aBytes = packedBytes(rows, MR, K);

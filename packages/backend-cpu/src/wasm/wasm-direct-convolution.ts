@@ -1,0 +1,138 @@
+/**
+ * @file The host side of the direct convolution (`conv_chunk`, emit-convolution.ts): copies the input
+ * into a zero-padded buffer when its windows leave it (so the kernel never clips a tap), writes the
+ * job and runs its chunks, on the pool when the product is large. Conv2D runs on it as it is;
+ * Conv2DBackpropInput with unit strides is the same product over dy padded by the filter's reach,
+ * with the filter flipped in space and its channel axes swapped.
+ *
+ * Why not im2col: with few input channels (K = 9 for a 3×3 filter over one channel) the gathered
+ * patches and their packing cost more than the product, and the gathering runs on one thread. Here
+ * every step is WebAssembly in chunks the pool can share.
+ */
+
+import { CONV_JOB } from './emit-convolution.js';
+import { MR, NR } from './emit-matmul.js';
+import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
+
+/** A multiply-add costs about an eighth of an elementwise element (the pool threshold's unit). */
+const WORK_PER_MULTIPLY_ADD = 1 / 8;
+/** Multiply-adds a chunk aims for (~10 µs): enough to pay for its claim, short enough to share. */
+const CHUNK_WORK = 1 << 17;
+/** Fewest pixels per chunk: the filter's micro-panel is read once per chunk, so it must serve several blocks. */
+const MIN_CHUNK_PIXELS = 32;
+/** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
+const MAX_CHUNKS = 0xffff;
+
+/** A stride-1-or-more, dilated convolution over an NHWC buffer, with its windows' geometry. */
+export interface DirectConvolution {
+  /** Byte address of the input, [batch, height, width, channels]. */
+  readonly input: number;
+  readonly batch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  /** Byte address of the filter packed by pack8 (taps × outChannels). */
+  readonly packedFilter: number;
+  readonly outChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  /** Input rows / columns before the first one (may be negative: rows cropped off). */
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Byte address of the output, [batch, outHeight, outWidth, outChannels]. */
+  readonly out: number;
+}
+
+/** Bytes of the padded input `run` needs (0: the input serves as it is). */
+export function paddedBytes(c: DirectConvolution): number {
+  const { height, width } = paddedExtent(c);
+  if (c.padTop === 0 && c.padLeft === 0 && height <= c.height && width <= c.width) return 0;
+  return c.batch * height * width * c.channels * 4;
+}
+
+/** Rows and columns of the padded input that the windows reach. */
+function paddedExtent(c: DirectConvolution): { height: number; width: number } {
+  return {
+    height: (c.outHeight - 1) * c.strideH + (c.filterHeight - 1) * c.dilationH + 1,
+    width: (c.outWidth - 1) * c.strideW + (c.filterWidth - 1) * c.dilationW + 1,
+  };
+}
+
+/**
+ * Copies the input into `padded` (bytes, paddedBytes(c) of them): row hp, column wp of an example is
+ * the input's row hp - padTop, column wp - padLeft, or zero outside it.
+ */
+function pad(store: WasmBufferStore, c: DirectConvolution, padded: number): void {
+  const f32 = store.f32;
+  const { height, width } = paddedExtent(c);
+  const C = c.channels;
+  const base = padded >>> 2;
+  f32.fill(0, base, base + c.batch * height * width * C);
+  const rowFrom = Math.max(0, c.padTop);
+  const rowTo = Math.min(height, c.padTop + c.height);
+  const columnFrom = Math.max(0, c.padLeft);
+  const columnTo = Math.min(width, c.padLeft + c.width);
+  if (rowFrom >= rowTo || columnFrom >= columnTo) return;
+  const run = (columnTo - columnFrom) * C;
+  const input = c.input >>> 2;
+  for (let n = 0; n < c.batch; n++) {
+    for (let hp = rowFrom; hp < rowTo; hp++) {
+      const from = input + ((n * c.height + hp - c.padTop) * c.width + columnFrom - c.padLeft) * C;
+      const to = base + ((n * height + hp) * width + columnFrom) * C;
+      if (run < 48) for (let i = 0; i < run; i++) f32[to + i] = f32[from + i]!;
+      else f32.copyWithin(to, from, from + run);
+    }
+  }
+}
+
+/** Runs the convolution `c` (with `scratch` at least paddedBytes(c) bytes, when that is not 0). */
+export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolution, scratch: number): void {
+  const C = c.channels;
+  const K = c.filterHeight * c.filterWidth * C;
+  const O = c.outChannels;
+  const pixels = c.batch * c.outHeight * c.outWidth;
+  let x = c.input;
+  let rowFloats = c.width * C;
+  let exampleBytes = c.height * rowFloats * 4;
+  if (paddedBytes(c) > 0) {
+    pad(store, c, scratch);
+    const { height, width } = paddedExtent(c);
+    x = scratch;
+    rowFloats = width * C;
+    exampleBytes = height * rowFloats * 4;
+  }
+  const work = pixels * K * Math.ceil(O / NR) * NR;
+  let chunkPixels = Math.max(MIN_CHUNK_PIXELS, Math.ceil(CHUNK_WORK / (K * Math.ceil(O / NR) * NR) / MR) * MR);
+  if (store.fineGrain) chunkPixels = MR;
+  while (Math.ceil(pixels / chunkPixels) > MAX_CHUNKS) chunkPixels *= 2;
+  const contiguous = c.dilationW === 1;
+  const job = LAYOUT.job >>> 2;
+  const fields = store.i32;
+  fields[job] = JOB_KIND.convolution;
+  fields[job + CONV_JOB.x] = x;
+  fields[job + CONV_JOB.packedB] = c.packedFilter;
+  fields[job + CONV_JOB.out] = c.out;
+  fields[job + CONV_JOB.outChannels] = O;
+  fields[job + CONV_JOB.k] = K;
+  fields[job + CONV_JOB.pixels] = pixels;
+  fields[job + CONV_JOB.chunkPixels] = chunkPixels;
+  fields[job + CONV_JOB.outWidth] = c.outWidth;
+  fields[job + CONV_JOB.outHeight] = c.outHeight;
+  fields[job + CONV_JOB.columnBytes] = c.strideW * C * 4;
+  fields[job + CONV_JOB.rowBytes] = c.strideH * rowFloats * 4;
+  fields[job + CONV_JOB.exampleBytes] = exampleBytes;
+  fields[job + CONV_JOB.filterRowBytes] = c.dilationH * rowFloats * 4;
+  fields[job + CONV_JOB.filterHeight] = c.filterHeight;
+  fields[job + CONV_JOB.runs] = contiguous ? 1 : c.filterWidth;
+  fields[job + CONV_JOB.runLength] = contiguous ? c.filterWidth * C : C;
+  fields[job + CONV_JOB.runBytes] = c.dilationW * C * 4;
+  fields[job + CONV_JOB.tiles] = LAYOUT.tiles;
+  store.runChunks(Math.ceil(pixels / chunkPixels), store.parallel(work * WORK_PER_MULTIPLY_ADD));
+}
