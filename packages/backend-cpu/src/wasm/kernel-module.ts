@@ -15,6 +15,7 @@ import {
   type WasmBinaryOp,
   type WasmUnaryOp,
 } from './emit-elementwise.js';
+import { emitConvolutionFilterChunk } from './emit-convolution-filter.js';
 import { emitConvolutionChunk } from './emit-convolution.js';
 import { TILE_BYTES, emitCopyTile, emitGemmChunk, emitMicroKernel, emitPack } from './emit-matmul.js';
 import { emitExtremumRow, emitSumAccumulate, emitSumRow } from './emit-reduction.js';
@@ -37,7 +38,7 @@ export const LAYOUT = {
 if (LAYOUT.tiles + LAYOUT.maxParticipants * TILE_BYTES > LAYOUT.heapStart) throw new Error('wasm layout overlaps');
 
 /** Job kinds `run_chunk` dispatches on. */
-export const JOB_KIND = { gemm: 0, elementwise: 1, convolution: 2 } as const;
+export const JOB_KIND = { gemm: 0, elementwise: 1, convolution: 2, convolutionFilter: 3 } as const;
 /** Fields of an elementwise job: chunk c covers elements [c * chunk, min(n, (c + 1) * chunk)). */
 export const ELEMENTWISE_JOB = { slot: 1, a: 2, b: 3, out: 4, n: 5, chunk: 6, aStep: 7, bStep: 8 } as const;
 
@@ -97,6 +98,7 @@ export function emitKernelModule(variant: ModuleVariant): {
   emitPack(module, 8);
   const gemm = emitGemmChunk(module, emitMicroKernel(module, variant.relaxed), emitCopyTile(module));
   const convolution = emitConvolutionChunk(module, variant.relaxed);
+  const convolutionFilter = emitConvolutionFilterChunk(module, variant.relaxed);
   module.add(
     new FunctionBuilder([Type.i32, Type.i32, Type.i32]),
     (f) => {
@@ -110,6 +112,10 @@ export function emitKernelModule(variant: ModuleVariant): {
         control.if(
           i32.eq(field(0), i32.const(JOB_KIND.convolution)),
           seq(control.call(convolution, job.get(), chunk.get(), participant.get()), control.return()),
+        ),
+        control.if(
+          i32.eq(field(0), i32.const(JOB_KIND.convolutionFilter)),
+          seq(control.call(convolutionFilter, job.get(), chunk.get(), participant.get()), control.return()),
         ),
         control.if(
           i32.eq(field(0), i32.const(JOB_KIND.gemm)),

@@ -17,7 +17,13 @@ import type { ConvolutionGeometry } from '../kernels/convolution.js';
 import { geometryOfCall } from '../kernels/convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import type { WasmBufferStore, WasmData } from './wasm-buffer-store.js';
-import { type DirectConvolution, paddedBytes, runDirectConvolution } from './wasm-direct-convolution.js';
+import {
+  type DirectConvolution,
+  filterGradientBytes,
+  paddedBytes,
+  runDirectConvolution,
+  runDirectFilterGradient,
+} from './wasm-direct-convolution.js';
 import { runPackedProduct } from './wasm-matmul.js';
 
 /** Floats of one block of patches (1 MiB): big enough for long products, small enough for L2/L3. */
@@ -257,14 +263,25 @@ function packedBytes(rowsOrColumns: number, width: number, depth: number): numbe
 function directConv2D(store: WasmBufferStore, g: ConvolutionGeometry, x: number, filter: number, out: number): void {
   const K = g.filterHeight * g.filterWidth * g.inChannels;
   const O = g.outChannels;
-  const convolution: DirectConvolution = {
+  const convolution = forwardConvolution(g, x, out);
+  const bBytes = packedBytes(O, NR, K);
+  const scratchBytes = bBytes + paddedBytes(convolution);
+  const packedB = store.scratch(scratchBytes);
+  store.exports.pack8(filter, 1, O, O, K, packedB);
+  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
+  store.releaseScratch(packedB, scratchBytes);
+}
+
+/** The forward convolution of geometry `g` over the input at byte `x`, into `out` (filter unset). */
+function forwardConvolution(g: ConvolutionGeometry, x: number, out: number): DirectConvolution {
+  return {
     input: x,
     batch: g.batch,
     height: g.inHeight,
     width: g.inWidth,
     channels: g.inChannels,
     packedFilter: 0,
-    outChannels: O,
+    outChannels: g.outChannels,
     outHeight: g.outHeight,
     outWidth: g.outWidth,
     filterHeight: g.filterHeight,
@@ -277,12 +294,6 @@ function directConv2D(store: WasmBufferStore, g: ConvolutionGeometry, x: number,
     padLeft: g.padLeft,
     out,
   };
-  const bBytes = packedBytes(O, NR, K);
-  const scratchBytes = bBytes + paddedBytes(convolution);
-  const packedB = store.scratch(scratchBytes);
-  store.exports.pack8(filter, 1, O, O, K, packedB);
-  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
-  store.releaseScratch(packedB, scratchBytes);
 }
 
 /** Conv2D on the WebAssembly path. */
@@ -326,6 +337,64 @@ export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Co
   };
 }
 
+/**
+ * dx = Conv2DBackpropInput(dy, filter) for unit strides by the direct kernel (byte addresses): dx's
+ * pixel (ih, iw) sums dy's pixels (ih + padTop - kh·dh, iw + padLeft - kw·dw) times tap (kh, kw), so
+ * it is a convolution of dy padded by the filter's reach less the forward padding, with the filter
+ * turned by 180° and its channel axes swapped, packed here straight into pack8's layout.
+ */
+function directConv2DBackpropInput(
+  store: WasmBufferStore,
+  g: ConvolutionGeometry,
+  dy: number,
+  filter: number,
+  out: number,
+): void {
+  const C = g.inChannels;
+  const O = g.outChannels;
+  const taps = g.filterHeight * g.filterWidth;
+  const K = taps * O;
+  const convolution: DirectConvolution = {
+    input: dy,
+    batch: g.batch,
+    height: g.outHeight,
+    width: g.outWidth,
+    channels: O,
+    packedFilter: 0,
+    outChannels: C,
+    outHeight: g.inHeight,
+    outWidth: g.inWidth,
+    filterHeight: g.filterHeight,
+    filterWidth: g.filterWidth,
+    strideH: 1,
+    strideW: 1,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    padTop: (g.filterHeight - 1) * g.dilationH - g.padTop,
+    padLeft: (g.filterWidth - 1) * g.dilationW - g.padLeft,
+    out,
+  };
+  const bBytes = packedBytes(C, NR, K);
+  const scratchBytes = bBytes + paddedBytes(convolution);
+  const packedB = store.scratch(scratchBytes);
+  // Panel jp, depth p = (tap t, o), lane l: filter[(taps - 1 - t)·C·O + (jp·NR + l)·O + o], 0 past C.
+  const f32 = store.f32;
+  const source = filter >>> 2;
+  let at = packedB >>> 2;
+  for (let c0 = 0; c0 < C; c0 += NR) {
+    const lanes = Math.min(NR, C - c0);
+    for (let t = 0; t < taps; t++) {
+      const tap = source + (taps - 1 - t) * C * O + c0 * O;
+      for (let o = 0; o < O; o++, at += NR) {
+        for (let l = 0; l < lanes; l++) f32[at + l] = f32[tap + l * O + o]!;
+        for (let l = lanes; l < NR; l++) f32[at + l] = 0;
+      }
+    }
+  }
+  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
+  store.releaseScratch(packedB, scratchBytes);
+}
+
 /** Conv2DBackpropInput on the WebAssembly path. */
 export function wasmConv2DBackpropInput(
   store: WasmBufferStore,
@@ -342,6 +411,10 @@ export function wasmConv2DBackpropInput(
     if (K === 0 || pixels === 0 || O === 0 || size === 0) return reference(call);
     const out = store.allocate(size, 'float32');
     const direct = pointwise(g);
+    if (!direct && g.strideH === 1 && g.strideW === 1 && g.inChannels >= NR) {
+      directConv2DBackpropInput(store, g, dy.offset, filter.offset, out.offset);
+      return out;
+    }
     if (!direct) store.f32.fill(0, out.offset >>> 2, (out.offset >>> 2) + size);
     const rows = blockRows(pixels, K);
     const bBytes = packedBytes(K, NR, O);
@@ -368,6 +441,21 @@ export function wasmConv2DBackpropInput(
   };
 }
 
+/** dfilter = Conv2DBackpropFilter(x, dy) by the direct kernel (byte addresses). */
+function directConv2DBackpropFilter(
+  store: WasmBufferStore,
+  g: ConvolutionGeometry,
+  x: number,
+  dy: number,
+  out: number,
+): void {
+  const convolution = forwardConvolution(g, x, out);
+  const scratchBytes = paddedBytes(convolution) + filterGradientBytes(convolution);
+  const scratch = store.scratch(scratchBytes);
+  runDirectFilterGradient(store, convolution, dy, scratch);
+  store.releaseScratch(scratch, scratchBytes);
+}
+
 /** Conv2DBackpropFilter on the WebAssembly path. */
 export function wasmConv2DBackpropFilter(
   store: WasmBufferStore,
@@ -383,6 +471,10 @@ export function wasmConv2DBackpropFilter(
     if (K === 0 || pixels === 0 || O === 0) return reference(call);
     const out = store.allocate(K * O, 'float32');
     const direct = pointwise(g);
+    if (!direct) {
+      directConv2DBackpropFilter(store, g, x.offset, dy.offset, out.offset);
+      return out;
+    }
     const rows = blockRows(pixels, K);
     const bBytes = packedBytes(O, NR, rows);
     const aBytes = packedBytes(K, MR, rows);

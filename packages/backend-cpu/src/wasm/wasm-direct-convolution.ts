@@ -10,6 +10,7 @@
  * every step is WebAssembly in chunks the pool can share.
  */
 
+import { FILTER_JOB } from './emit-convolution-filter.js';
 import { CONV_JOB } from './emit-convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
@@ -135,4 +136,89 @@ export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolutio
   fields[job + CONV_JOB.runBytes] = c.dilationW * C * 4;
   fields[job + CONV_JOB.tiles] = LAYOUT.tiles;
   store.runChunks(Math.ceil(pixels / chunkPixels), store.parallel(work * WORK_PER_MULTIPLY_ADD));
+}
+
+/** Multiply-adds per filter-gradient chunk, at most (fewer chunks, fewer K × O buffers to add). */
+const FILTER_CHUNK_WORK = 1 << 20;
+/** Most filter-gradient chunks: the host adds their buffers, so a few more than participants. */
+const MAX_FILTER_CHUNKS = 8;
+/** Floats of dy a block of rows aims for (16 KiB): they and their inputs stay in L1 while every dfilter block takes them. */
+const FILTER_BLOCK_FLOATS = 1 << 12;
+
+/** Bytes of scratch `runDirectFilterGradient` needs beside paddedBytes(c). */
+export function filterGradientBytes(c: DirectConvolution): number {
+  const K = c.filterHeight * c.filterWidth * c.channels;
+  const O = c.outChannels;
+  const pixels = c.batch * c.outHeight * c.outWidth;
+  const { chunks } = filterChunks(c);
+  return (chunks - 1) * K * O * 4 + Math.ceil(O / NR) * NR * pixels * 4;
+}
+
+/** Chunks of the filter gradient: whole output rows, by the geometry alone (never by threads). */
+function filterChunks(c: DirectConvolution): { chunks: number; rowsPerChunk: number } {
+  const K = c.filterHeight * c.filterWidth * c.channels;
+  const rows = c.batch * c.outHeight;
+  const wanted = Math.ceil((rows * c.outWidth * K * c.outChannels) / FILTER_CHUNK_WORK);
+  const rowsPerChunk = Math.ceil(rows / Math.min(rows, MAX_FILTER_CHUNKS, Math.max(1, wanted)));
+  return { chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
+}
+
+/**
+ * dfilter (K × O floats at `c.out`) = Σ over output pixels of patch ⊗ dy, with dy at byte `dy`
+ * ([batch, outHeight, outWidth, outChannels]) and `scratch` at least paddedBytes(c) +
+ * filterGradientBytes(c) bytes. `c.packedFilter` is unused.
+ */
+export function runDirectFilterGradient(
+  store: WasmBufferStore,
+  c: DirectConvolution,
+  dy: number,
+  scratch: number,
+): void {
+  const C = c.channels;
+  const K = c.filterHeight * c.filterWidth * C;
+  const O = c.outChannels;
+  const pixels = c.batch * c.outHeight * c.outWidth;
+  let x = c.input;
+  let rowFloats = c.width * C;
+  let exampleBytes = c.height * rowFloats * 4;
+  const padBytes = paddedBytes(c);
+  if (padBytes > 0) {
+    pad(store, c, scratch);
+    const { height, width } = paddedExtent(c);
+    x = scratch;
+    rowFloats = width * C;
+    exampleBytes = height * rowFloats * 4;
+  }
+  const { chunks, rowsPerChunk } = filterChunks(c);
+  const partials = scratch + padBytes;
+  // dy in 8-channel panels: the kernel reads a pixel's 8 channels as the next 32 bytes.
+  const dyPanels = partials + (chunks - 1) * K * O * 4;
+  store.exports.pack8(dy, 1, O, O, pixels, dyPanels);
+  const job = LAYOUT.job >>> 2;
+  const fields = store.i32;
+  fields[job] = JOB_KIND.convolutionFilter;
+  fields[job + FILTER_JOB.x] = x;
+  fields[job + FILTER_JOB.dy] = dyPanels;
+  fields[job + FILTER_JOB.pixels] = pixels;
+  fields[job + FILTER_JOB.out] = c.out;
+  fields[job + FILTER_JOB.partials] = partials;
+  fields[job + FILTER_JOB.outChannels] = O;
+  fields[job + FILTER_JOB.k] = K;
+  fields[job + FILTER_JOB.rows] = c.batch * c.outHeight;
+  fields[job + FILTER_JOB.rowsPerChunk] = rowsPerChunk;
+  fields[job + FILTER_JOB.rowsPerBlock] = Math.max(1, Math.round(FILTER_BLOCK_FLOATS / (O * c.outWidth)));
+  fields[job + FILTER_JOB.outWidth] = c.outWidth;
+  fields[job + FILTER_JOB.outHeight] = c.outHeight;
+  fields[job + FILTER_JOB.columnBytes] = c.strideW * C * 4;
+  fields[job + FILTER_JOB.rowBytes] = c.strideH * rowFloats * 4;
+  fields[job + FILTER_JOB.exampleBytes] = exampleBytes;
+  fields[job + FILTER_JOB.filterRowBytes] = c.dilationH * rowFloats * 4;
+  fields[job + FILTER_JOB.rowTaps] = c.filterWidth * C;
+  fields[job + FILTER_JOB.channels] = C;
+  fields[job + FILTER_JOB.tapColumnBytes] = c.dilationW * C * 4;
+  fields[job + FILTER_JOB.tiles] = LAYOUT.tiles;
+  store.runChunks(chunks, store.parallel(pixels * K * O * WORK_PER_MULTIPLY_ADD));
+  for (let chunk = 1; chunk < chunks; chunk++) {
+    store.exports.Add_vv(c.out, partials + (chunk - 1) * K * O * 4, c.out, K * O);
+  }
 }
