@@ -3,7 +3,9 @@
  * into a zero-padded buffer when its windows leave it (so the kernel never clips a tap), writes the
  * job and runs its chunks, on the pool when the product is large. Conv2D runs on it as it is;
  * Conv2DBackpropInput with unit strides is the same product over dy padded by the filter's reach,
- * with the filter flipped in space and its channel axes swapped.
+ * with the filter flipped in space and its channel axes swapped. Conv2DBackpropFilter runs on
+ * `conv_filter_chunk` (emit-convolution-filter.ts) over the same padded input and dy packed in
+ * 8-channel panels, the chunks' partial sums added here in a fixed order.
  *
  * Why not im2col: with few input channels (K = 9 for a 3×3 filter over one channel) the gathered
  * patches and their packing cost more than the product, and the gathering runs on one thread. Here
@@ -15,6 +17,7 @@ import { CONV_JOB } from './emit-convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
+import type { ConvolutionGeometry } from '../kernels/convolution.js';
 
 /** A multiply-add costs about an eighth of an elementwise element (the pool threshold's unit). */
 const WORK_PER_MULTIPLY_ADD = 1 / 8;
@@ -49,6 +52,11 @@ export interface DirectConvolution {
   readonly padLeft: number;
   /** Byte address of the output, [batch, outHeight, outWidth, outChannels]. */
   readonly out: number;
+}
+
+/** Bytes of an operand packed by pack4 / pack8 (`width`): whole panels of `depth` floats. */
+function packedBytes(rowsOrColumns: number, width: number, depth: number): number {
+  return Math.ceil(rowsOrColumns / width) * width * depth * 4;
 }
 
 /** Bytes of the padded input `run` needs (0: the input serves as it is). */
@@ -142,7 +150,7 @@ export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolutio
 const FILTER_CHUNK_WORK = 1 << 20;
 /** Most filter-gradient chunks: the host adds their buffers, so a few more than participants. */
 const MAX_FILTER_CHUNKS = 8;
-/** Floats of dy a block of rows aims for (16 KiB): they and their inputs stay in L1 while every dfilter block takes them. */
+/** Floats of dy a block of rows aims for (16 KiB): they and their inputs stay in L1 across dfilter's blocks. */
 const FILTER_BLOCK_FLOATS = 1 << 12;
 
 /** Bytes of scratch `runDirectFilterGradient` needs beside paddedBytes(c). */
@@ -221,4 +229,123 @@ export function runDirectFilterGradient(
   for (let chunk = 1; chunk < chunks; chunk++) {
     store.exports.Add_vv(c.out, partials + (chunk - 1) * K * O * 4, c.out, K * O);
   }
+}
+
+/**
+ * y = conv2d(x, filter) by the direct kernel (byte addresses): the filter [kh·kw·c, o] packed as it
+ * is, the input padded.
+ */
+export function directConv2D(
+  store: WasmBufferStore,
+  g: ConvolutionGeometry,
+  x: number,
+  filter: number,
+  out: number,
+): void {
+  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const O = g.outChannels;
+  const convolution = forwardConvolution(g, x, out);
+  const bBytes = packedBytes(O, NR, K);
+  const scratchBytes = bBytes + paddedBytes(convolution);
+  const packedB = store.scratch(scratchBytes);
+  store.exports.pack8(filter, 1, O, O, K, packedB);
+  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
+  store.releaseScratch(packedB, scratchBytes);
+}
+
+/** The forward convolution of geometry `g` over the input at byte `x`, into `out` (filter unset). */
+function forwardConvolution(g: ConvolutionGeometry, x: number, out: number): DirectConvolution {
+  return {
+    input: x,
+    batch: g.batch,
+    height: g.inHeight,
+    width: g.inWidth,
+    channels: g.inChannels,
+    packedFilter: 0,
+    outChannels: g.outChannels,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    filterHeight: g.filterHeight,
+    filterWidth: g.filterWidth,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    out,
+  };
+}
+
+/**
+ * dx = Conv2DBackpropInput(dy, filter) for unit strides by the direct kernel (byte addresses): dx's
+ * pixel (ih, iw) sums dy's pixels (ih + padTop - kh·dh, iw + padLeft - kw·dw) times tap (kh, kw), so
+ * it is a convolution of dy padded by the filter's reach less the forward padding, with the filter
+ * turned by 180° and its channel axes swapped, packed here straight into pack8's layout.
+ */
+export function directConv2DBackpropInput(
+  store: WasmBufferStore,
+  g: ConvolutionGeometry,
+  dy: number,
+  filter: number,
+  out: number,
+): void {
+  const C = g.inChannels;
+  const O = g.outChannels;
+  const taps = g.filterHeight * g.filterWidth;
+  const K = taps * O;
+  const convolution: DirectConvolution = {
+    input: dy,
+    batch: g.batch,
+    height: g.outHeight,
+    width: g.outWidth,
+    channels: O,
+    packedFilter: 0,
+    outChannels: C,
+    outHeight: g.inHeight,
+    outWidth: g.inWidth,
+    filterHeight: g.filterHeight,
+    filterWidth: g.filterWidth,
+    strideH: 1,
+    strideW: 1,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    padTop: (g.filterHeight - 1) * g.dilationH - g.padTop,
+    padLeft: (g.filterWidth - 1) * g.dilationW - g.padLeft,
+    out,
+  };
+  const bBytes = packedBytes(C, NR, K);
+  const scratchBytes = bBytes + paddedBytes(convolution);
+  const packedB = store.scratch(scratchBytes);
+  // Panel jp, depth p = (tap t, o), lane l: filter[(taps - 1 - t)·C·O + (jp·NR + l)·O + o], 0 past C.
+  const f32 = store.f32;
+  const source = filter >>> 2;
+  let at = packedB >>> 2;
+  for (let c0 = 0; c0 < C; c0 += NR) {
+    const lanes = Math.min(NR, C - c0);
+    for (let t = 0; t < taps; t++) {
+      const tap = source + (taps - 1 - t) * C * O + c0 * O;
+      for (let o = 0; o < O; o++, at += NR) {
+        for (let l = 0; l < lanes; l++) f32[at + l] = f32[tap + l * O + o]!;
+        for (let l = lanes; l < NR; l++) f32[at + l] = 0;
+      }
+    }
+  }
+  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
+  store.releaseScratch(packedB, scratchBytes);
+}
+
+/** dfilter = Conv2DBackpropFilter(x, dy) by the direct kernel (byte addresses). */
+export function directConv2DBackpropFilter(
+  store: WasmBufferStore,
+  g: ConvolutionGeometry,
+  x: number,
+  dy: number,
+  out: number,
+): void {
+  const convolution = forwardConvolution(g, x, out);
+  const scratchBytes = paddedBytes(convolution) + filterGradientBytes(convolution);
+  const scratch = store.scratch(scratchBytes);
+  runDirectFilterGradient(store, convolution, dy, scratch);
+  store.releaseScratch(scratch, scratchBytes);
 }
