@@ -4,9 +4,10 @@
  * row. As in MatMul's micro-kernel, a 4×8 block of dfilter (4 taps × 8 output channels) lives in
  * eight accumulators; per pixel it takes two dy vectors and four broadcast input values.
  *
- * Chunk c sums the output rows [c·rowsPerChunk, ...) (an output row: one (n, oh)) into its own K × O
- * buffer (chunk 0 into dfilter itself); the host then adds the chunks' buffers in order. The chunks
- * depend on the geometry only, never on the threads, so every thread count gives the same bits.
+ * Row chunk r sums the output rows [r·rowsPerChunk, ...) (an output row: one (n, oh)) into its own
+ * K × O buffer (row chunk 0 into dfilter itself); the host then adds the buffers in order. The row
+ * chunks depend on the geometry only, never on the threads, so every thread count gives the same
+ * bits. For the pool, a row chunk is cut further by taps (disjoint rows of dfilter: no sum changes).
  * Within a chunk, the rows go in blocks of rowsPerBlock (their inputs and dy stay in L2 while every
  * block of dfilter is updated from them), accumulating onto the buffer after the first block.
  */
@@ -42,6 +43,9 @@ export const FILTER_JOB = {
   channels: 18,
   tapColumnBytes: 19,
   tiles: 20,
+  /** Chunk c covers row chunk c / tapChunks and taps [t·tapsPerChunk, ...), t = c mod tapChunks. */
+  tapChunks: 21,
+  tapsPerChunk: 22,
 } as const;
 
 const minU = (a: Code, b: Code): Code => i32.select(a, b, i32.lt_u(a, b));
@@ -57,6 +61,7 @@ export function emitConvolutionFilterChunk(module: ModuleBuilder, relaxed: boole
         Type.i32,
         13,
       );
+      const [rowChunk, tapFirst, tapEnd] = f.locals(Type.i32, 3);
       const [row, oh, xRow, xp, dyp, stop, target, r, tap, blockOh, blockXRow, outHeight] = f.locals(Type.i32, 12);
       const [columnBytes, outWidth] = f.locals(Type.i32, 2);
       const offsets = f.locals(Type.i32, MR);
@@ -181,17 +186,25 @@ export function emitConvolutionFilterChunk(module: ModuleBuilder, relaxed: boole
         columnBytes.set(field(FILTER_JOB.columnBytes)),
         outWidth.set(field(FILTER_JOB.outWidth)),
         tile.set(i32.add(field(FILTER_JOB.tiles), i32.mul(participant.get(), i32.const(TILE_BYTES)))),
+        rowChunk.set(i32.div_u(chunk.get(), field(FILTER_JOB.tapChunks))),
+        tapFirst.set(
+          i32.mul(
+            i32.sub(chunk.get(), i32.mul(rowChunk.get(), field(FILTER_JOB.tapChunks))),
+            field(FILTER_JOB.tapsPerChunk),
+          ),
+        ),
+        tapEnd.set(minU(i32.add(tapFirst.get(), field(FILTER_JOB.tapsPerChunk)), K.get())),
         destination.set(
           i32.select(
             field(FILTER_JOB.out),
             i32.add(
               field(FILTER_JOB.partials),
-              i32.mul(i32.sub(chunk.get(), i32.const(1)), i32.shl(i32.mul(K.get(), O.get()), i32.const(2))),
+              i32.mul(i32.sub(rowChunk.get(), i32.const(1)), i32.shl(i32.mul(K.get(), O.get()), i32.const(2))),
             ),
-            i32.eqz(chunk.get()),
+            i32.eqz(rowChunk.get()),
           ),
         ),
-        rowFirst.set(i32.mul(chunk.get(), field(FILTER_JOB.rowsPerChunk))),
+        rowFirst.set(i32.mul(rowChunk.get(), field(FILTER_JOB.rowsPerChunk))),
         rowEnd.set(minU(i32.add(rowFirst.get(), field(FILTER_JOB.rowsPerChunk)), field(FILTER_JOB.rows))),
         block.set(rowFirst.get()),
         whileLoop(
@@ -209,8 +222,8 @@ export function emitConvolutionFilterChunk(module: ModuleBuilder, relaxed: boole
           ),
           forRange(
             p0,
-            i32.const(0),
-            K.get(),
+            tapFirst.get(),
+            tapEnd.get(),
             MR,
             taps.set(minU(i32.const(MR), i32.sub(K.get(), p0.get()))),
             ...offsets.map((offset, index) => offset.set(tapOffset(i32.add(p0.get(), i32.const(index))))),

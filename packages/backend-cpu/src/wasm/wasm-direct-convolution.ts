@@ -146,10 +146,12 @@ export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolutio
   store.runChunks(Math.ceil(pixels / chunkPixels), store.parallel(work * WORK_PER_MULTIPLY_ADD));
 }
 
-/** Multiply-adds per filter-gradient chunk, at most (fewer chunks, fewer K × O buffers to add). */
+/** Multiply-adds per filter-gradient row chunk, at most (fewer row chunks, fewer K × O buffers to add). */
 const FILTER_CHUNK_WORK = 1 << 20;
-/** Most filter-gradient chunks: the host adds their buffers, so a few more than participants. */
+/** Most row chunks of the filter gradient: the host adds their buffers, so a few more than participants. */
 const MAX_FILTER_CHUNKS = 8;
+/** Chunks a parallel filter gradient aims for (row chunks cut by taps): a preempted worker then costs little. */
+const FILTER_CHUNKS_WANTED = 32;
 /** Floats of dy a block of rows aims for (16 KiB): they and their inputs stay in L1 across dfilter's blocks. */
 const FILTER_BLOCK_FLOATS = 1 << 12;
 
@@ -162,7 +164,7 @@ export function filterGradientBytes(c: DirectConvolution): number {
   return (chunks - 1) * K * O * 4 + Math.ceil(O / NR) * NR * pixels * 4;
 }
 
-/** Chunks of the filter gradient: whole output rows, by the geometry alone (never by threads). */
+/** Row chunks of the filter gradient: whole output rows, by the geometry alone (never by threads). */
 function filterChunks(c: DirectConvolution): { chunks: number; rowsPerChunk: number } {
   const K = c.filterHeight * c.filterWidth * c.channels;
   const rows = c.batch * c.outHeight;
@@ -225,7 +227,13 @@ export function runDirectFilterGradient(
   fields[job + FILTER_JOB.channels] = C;
   fields[job + FILTER_JOB.tapColumnBytes] = c.dilationW * C * 4;
   fields[job + FILTER_JOB.tiles] = LAYOUT.tiles;
-  store.runChunks(chunks, store.parallel(pixels * K * O * WORK_PER_MULTIPLY_ADD));
+  const parallel = store.parallel(pixels * K * O * WORK_PER_MULTIPLY_ADD);
+  const tapBlocks = Math.ceil(K / MR);
+  const tapChunks = parallel ? Math.min(tapBlocks, Math.ceil(FILTER_CHUNKS_WANTED / chunks)) : 1;
+  const tapsPerChunk = Math.ceil(tapBlocks / tapChunks) * MR;
+  fields[job + FILTER_JOB.tapChunks] = Math.ceil(K / tapsPerChunk);
+  fields[job + FILTER_JOB.tapsPerChunk] = tapsPerChunk;
+  store.runChunks(chunks * Math.ceil(K / tapsPerChunk), parallel);
   for (let chunk = 1; chunk < chunks; chunk++) {
     store.exports.Add_vv(c.out, partials + (chunk - 1) * K * O * 4, c.out, K * O);
   }
