@@ -4,9 +4,9 @@
  * channels and output channels that fill no SIMD panel (1, 3, 5, 9, 12, 13), batch 1, strides,
  * dilations, SAME / VALID and explicit padding wider than the filter's reach (dy then cropped for
  * the input gradient), blocks of 4 pixels that span output rows and examples, and the thread split:
- * each case runs on one thread, on two with the smallest chunks (4 pixels; the filter gradient's
- * chunks are its own) and on two with the default threshold; the threaded results must equal the
- * single-threaded ones bit for bit. Also checks that the kernels ran as `conv_chunk` /
+ * each case runs on one thread, on two with the smallest chunks (4 pixels; the filter gradient's row
+ * chunks are the geometry's, cut further by taps on the pool) and on two with the default threshold;
+ * the threaded results must equal the single-threaded ones bit for bit. Also checks that the kernels ran as `conv_chunk` /
  * `conv_filter_chunk` jobs, not as the im2col product.
  */
 
