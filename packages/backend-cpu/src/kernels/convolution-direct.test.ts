@@ -6,8 +6,8 @@
  * the input gradient), blocks of 4 pixels that span output rows and examples, and the thread split:
  * each case runs on one thread, on two with the smallest chunks (4 pixels; the filter gradient's row
  * chunks are the geometry's, cut further by taps on the pool) and on two with the default threshold;
- * the threaded results must equal the single-threaded ones bit for bit. Also checks that the kernels ran as `conv_chunk` /
- * `conv_filter_chunk` jobs, not as the im2col product.
+ * the threaded results must equal the single-threaded ones bit for bit. Also checks that the kernels
+ * ran as `conv_chunk` / `conv_filter_chunk` jobs, not as the im2col product.
  */
 
 import type { KernelAttrs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core/internal';
