@@ -25,6 +25,8 @@ const WORK_PER_MULTIPLY_ADD = 1 / 8;
 const CHUNK_WORK = 1 << 17;
 /** Fewest pixels per chunk: the filter's micro-panel is read once per chunk, so it must serve several blocks. */
 const MIN_CHUNK_PIXELS = 32;
+/** Fewest taps per output for which the pool pays (a K = 9 forward ran no faster on two threads, slower under load). */
+const MIN_PARALLEL_DEPTH = 32;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
@@ -143,7 +145,10 @@ export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolutio
   fields[job + CONV_JOB.runLength] = contiguous ? c.filterWidth * C : C;
   fields[job + CONV_JOB.runBytes] = c.dilationW * C * 4;
   fields[job + CONV_JOB.tiles] = LAYOUT.tiles;
-  store.runChunks(Math.ceil(pixels / chunkPixels), store.parallel(work * WORK_PER_MULTIPLY_ADD));
+  // A shallow product (a 3×3 filter over one channel: 9 taps an output) is bound by writing the
+  // output, which a second thread on the same core's memory path does not speed up: one thread.
+  const deepEnough = K >= MIN_PARALLEL_DEPTH || store.fineGrain;
+  store.runChunks(Math.ceil(pixels / chunkPixels), deepEnough && store.parallel(work * WORK_PER_MULTIPLY_ADD));
 }
 
 /** Multiply-adds per filter-gradient row chunk, at most (fewer row chunks, fewer K × O buffers to add). */
