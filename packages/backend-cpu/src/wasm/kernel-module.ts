@@ -15,6 +15,8 @@ import {
   type WasmBinaryOp,
   type WasmUnaryOp,
 } from './emit-elementwise.js';
+import { emitConvolutionFilterChunk } from './emit-convolution-filter.js';
+import { emitConvolutionChunk } from './emit-convolution.js';
 import { TILE_BYTES, emitCopyTile, emitGemmChunk, emitMicroKernel, emitPack } from './emit-matmul.js';
 import { emitExtremumRow, emitSumAccumulate, emitSumRow } from './emit-reduction.js';
 import { control, i32 } from './instructions.js';
@@ -36,7 +38,7 @@ export const LAYOUT = {
 if (LAYOUT.tiles + LAYOUT.maxParticipants * TILE_BYTES > LAYOUT.heapStart) throw new Error('wasm layout overlaps');
 
 /** Job kinds `run_chunk` dispatches on. */
-export const JOB_KIND = { gemm: 0, elementwise: 1 } as const;
+export const JOB_KIND = { gemm: 0, elementwise: 1, convolution: 2, convolutionFilter: 3 } as const;
 /** Fields of an elementwise job: chunk c covers elements [c * chunk, min(n, (c + 1) * chunk)). */
 export const ELEMENTWISE_JOB = { slot: 1, a: 2, b: 3, out: 4, n: 5, chunk: 6, aStep: 7, bStep: 8 } as const;
 
@@ -95,6 +97,8 @@ export function emitKernelModule(variant: ModuleVariant): {
   emitPack(module, 4);
   emitPack(module, 8);
   const gemm = emitGemmChunk(module, emitMicroKernel(module, variant.relaxed), emitCopyTile(module));
+  const convolution = emitConvolutionChunk(module, variant.relaxed);
+  const convolutionFilter = emitConvolutionFilterChunk(module, variant.relaxed);
   module.add(
     new FunctionBuilder([Type.i32, Type.i32, Type.i32]),
     (f) => {
@@ -104,19 +108,29 @@ export function emitKernelModule(variant: ModuleVariant): {
       const operand = (base: number, step: number): Code => i32.add(field(base), i32.mul(offset.get(), field(step)));
       const J = ELEMENTWISE_JOB;
       const length = i32.sub(field(J.n), start.get());
-      return control.if(
-        i32.eq(field(0), i32.const(JOB_KIND.gemm)),
-        control.call(gemm, job.get(), chunk.get(), participant.get()),
-        seq(
-          start.set(i32.mul(chunk.get(), field(J.chunk))),
-          offset.set(i32.shl(start.get(), i32.const(2))),
-          control.call_indirect(
-            elementwiseType,
-            field(J.slot),
-            operand(J.a, J.aStep),
-            operand(J.b, J.bStep),
-            i32.add(field(J.out), offset.get()),
-            i32.select(field(J.chunk), length, i32.lt_u(field(J.chunk), length)),
+      return seq(
+        control.if(
+          i32.eq(field(0), i32.const(JOB_KIND.convolution)),
+          seq(control.call(convolution, job.get(), chunk.get(), participant.get()), control.return()),
+        ),
+        control.if(
+          i32.eq(field(0), i32.const(JOB_KIND.convolutionFilter)),
+          seq(control.call(convolutionFilter, job.get(), chunk.get(), participant.get()), control.return()),
+        ),
+        control.if(
+          i32.eq(field(0), i32.const(JOB_KIND.gemm)),
+          control.call(gemm, job.get(), chunk.get(), participant.get()),
+          seq(
+            start.set(i32.mul(chunk.get(), field(J.chunk))),
+            offset.set(i32.shl(start.get(), i32.const(2))),
+            control.call_indirect(
+              elementwiseType,
+              field(J.slot),
+              operand(J.a, J.aStep),
+              operand(J.b, J.bStep),
+              i32.add(field(J.out), offset.get()),
+              i32.select(field(J.chunk), length, i32.lt_u(field(J.chunk), length)),
+            ),
           ),
         ),
       );
