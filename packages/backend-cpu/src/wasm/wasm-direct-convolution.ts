@@ -103,22 +103,29 @@ function pad(store: WasmBufferStore, c: DirectConvolution, padded: number): void
   }
 }
 
+/**
+ * Where the kernels read the input: `c.input` itself, or its zero-padded copy written to `scratch`
+ * when the convolution needs one; with the floats per row and the bytes per example of that layout.
+ */
+function readableInput(
+  store: WasmBufferStore,
+  c: DirectConvolution,
+  scratch: number,
+): { x: number; rowFloats: number; exampleBytes: number } {
+  const padded = paddedBytes(c) > 0;
+  if (padded) pad(store, c, scratch);
+  const { height, width } = padded ? paddedExtent(c) : { height: c.height, width: c.width };
+  const rowFloats = width * c.channels;
+  return { x: padded ? scratch : c.input, rowFloats, exampleBytes: height * rowFloats * 4 };
+}
+
 /** Runs the convolution `c` (with `scratch` at least paddedBytes(c) bytes, when that is not 0). */
 export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolution, scratch: number): void {
   const C = c.channels;
   const K = c.filterHeight * c.filterWidth * C;
   const O = c.outChannels;
   const pixels = c.batch * c.outHeight * c.outWidth;
-  let x = c.input;
-  let rowFloats = c.width * C;
-  let exampleBytes = c.height * rowFloats * 4;
-  if (paddedBytes(c) > 0) {
-    pad(store, c, scratch);
-    const { height, width } = paddedExtent(c);
-    x = scratch;
-    rowFloats = width * C;
-    exampleBytes = height * rowFloats * 4;
-  }
+  const { x, rowFloats, exampleBytes } = readableInput(store, c, scratch);
   const work = pixels * K * Math.ceil(O / NR) * NR;
   let chunkPixels = Math.max(MIN_CHUNK_PIXELS, Math.ceil(CHUNK_WORK / (K * Math.ceil(O / NR) * NR) / MR) * MR);
   if (store.fineGrain) chunkPixels = MR;
@@ -193,17 +200,8 @@ export function runDirectFilterGradient(
   const K = c.filterHeight * c.filterWidth * C;
   const O = c.outChannels;
   const pixels = c.batch * c.outHeight * c.outWidth;
-  let x = c.input;
-  let rowFloats = c.width * C;
-  let exampleBytes = c.height * rowFloats * 4;
   const padBytes = paddedBytes(c);
-  if (padBytes > 0) {
-    pad(store, c, scratch);
-    const { height, width } = paddedExtent(c);
-    x = scratch;
-    rowFloats = width * C;
-    exampleBytes = height * rowFloats * 4;
-  }
+  const { x, rowFloats, exampleBytes } = readableInput(store, c, scratch);
   const { chunks, rowsPerChunk } = filterChunks(c);
   const partials = scratch + padBytes;
   // dy in 8-channel panels: the kernel reads a pixel's 8 channels as the next 32 bytes.
