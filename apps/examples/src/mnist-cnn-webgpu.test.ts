@@ -11,12 +11,12 @@
 import * as tf from 'tapeflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNN_FULL_RUN, trainMnistCnn } from './examples/mnist-cnn.js';
-import type { MnistConfig } from './examples/mnist-fit.js';
+import type { CnnConfig } from './examples/mnist-cnn.js';
 import { releaseWebGpu, useWebGpu } from './webgpu.js';
 
-const SHORT: MnistConfig = {
+const SHORT: CnnConfig = {
   ...CNN_FULL_RUN,
-  train: 96,
+  train: 192,
   test: 64,
   epochs: 2,
   batchSize: 32,
