@@ -13,7 +13,9 @@
  * non-trainable Variable that a callback re-fills at the start of each epoch, so it is still one
  * `fit` call, one progress bar and one history), which lets it train longer without overfitting,
  * and the learning rate follows a CosineDecay schedule over the whole run, so the last epochs take
- * small steps. The second BatchNormalization RESULTS_PLACEHOLDER.
+ * small steps: 12 epochs reach 99.20% held-out (per-epoch figures in apps/examples/README.md). A
+ * second BatchNormalization after the second convolution was tried and left out: it trained slower
+ * (training loss 0.168 against 0.129 at epoch 6 of the same schedule) and is not needed.
  * Nothing is tuned or stopped on the held-out digits: they only give the val_ curves.
  */
 
