@@ -3,7 +3,7 @@
  * with the full run's recipe: digits shifted at random each epoch, a cosine-decaying learning rate;
  * about 15-20 s on two quiet CPU cores): held-out accuracy must reach 80% (chance is 10%; a convnet
  * whose convolution, pooling or their gradients are broken stays far below; this run reaches 85.6%,
- * 89.2% without the shifts, which make 2 short epochs harder and pay off over the full run's 12), the
+ * 89.2% without the shifts, which make 2 short epochs harder and pay off over the full run's 15), the
  * training loss must fall, the summary must show Keras' shapes and counts, the chart must be written,
  * and nothing may leak. The full run is `pnpm examples mnist-cnn` (figures in apps/examples/README.md).
  */
