@@ -1,20 +1,24 @@
 /**
  * @file The MNIST convnet example on WebGPU (Dawn + SwiftShader in Node; in the root config's `webgpu`
- * project), shortened to 96 training / 64 held-out digits, 2 epochs of batches of 32: every tensor
- * on the 'webgpu' backend through Conv2D, BatchNormalization, MaxPooling2D and their gradients. The
- * held-out accuracy must clear 30%, a smaller bar than the CPU test's (chance is 10%; this run reaches
- * 42.2% on both backends), the training loss must fall, and the losses must be the CPU backend's (the
- * same seeds give the same weights, batches and dropout masks: they agree to about 1e-7 here, which
- * a broken convolution or pooling kernel or gradient would not), and nothing may be left behind.
- * About 50 s on SwiftShader on two shared cores, most of it the first run of each pipeline.
+ * project), shortened to 96 training / 64 held-out digits, 2 epochs of batches of 32 with the full
+ * run's recipe (the digits shifted at random each epoch into the training Variable, a cosine-decaying
+ * learning rate): every tensor on the 'webgpu' backend through Conv2D, BatchNormalization,
+ * MaxPooling2D and their gradients. The held-out accuracy must clear 20%, a smaller bar than the CPU
+ * test's (chance is 10%; this run reaches 28.1%: 6 steps leave BatchNormalization's moving statistics,
+ * which `evaluate` uses, far from the batches' own, and the learning rate decays within them), the
+ * training loss must fall, and the losses must be the CPU backend's (the same seeds give the same
+ * weights, shifts, batches and dropout masks: checked to 1e-3, which a broken convolution or
+ * pooling kernel or gradient would not meet), and nothing may be left behind.
+ * About 50 s on SwiftShader on two quiet cores (110 s with the machine loaded), most of it the first
+ * run of each pipeline.
  */
 import * as tf from 'tapeflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNN_FULL_RUN, trainMnistCnn } from './examples/mnist-cnn.js';
-import type { MnistConfig } from './examples/mnist-fit.js';
+import type { CnnConfig } from './examples/mnist-cnn.js';
 import { releaseWebGpu, useWebGpu } from './webgpu.js';
 
-const SHORT: MnistConfig = {
+const SHORT: CnnConfig = {
   ...CNN_FULL_RUN,
   train: 96,
   test: 64,
@@ -25,7 +29,7 @@ const SHORT: MnistConfig = {
 };
 
 /** The bar: far above chance (10%), below what this run reaches (see the file comment). */
-const MIN_ACCURACY = 0.3;
+const MIN_ACCURACY = 0.2;
 
 beforeAll(async () => {
   await useWebGpu();
