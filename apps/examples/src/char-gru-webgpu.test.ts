@@ -7,10 +7,10 @@
  * be the CPU's, and nothing may be left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAR_FULL_RUN, trainCharGru } from './examples/char-gru.js';
 import type { CharConfig } from './examples/char-gru.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 const SHORT: CharConfig = {
   ...CHAR_FULL_RUN,
@@ -22,14 +22,7 @@ const SHORT: CharConfig = {
   logEvery: 4,
 };
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('character-level GRU on WebGPU (short run)', () => {
   it("a custom GradientTape loop: the CPU backend's losses and samples, the loss falling, no leak", async () => {

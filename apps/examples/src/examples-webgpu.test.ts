@@ -7,10 +7,10 @@
  * hold on WebGPU because they hold on the CPU (examples.test.ts asserts them there).
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from './examples/index.js';
 import type { Example } from './examples/index.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 /** One tensor (or None) of an example's result, by where it sits in the result. */
 interface Leaf {
@@ -70,14 +70,7 @@ function expectSameLine(actual: string, expected: string, where: string): void {
   e.forEach((value, i) => expect(close(a[i]!, value), `${where}: ${a[i]} vs ${value}`).toBe(true));
 }
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('notebook examples on WebGPU match the CPU backend', () => {
   for (const example of EXAMPLES) {

@@ -6,9 +6,9 @@
  * same tangents, and nothing may be left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FORWARD_EXAMPLES } from './examples/index.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 /** A composite of elementwise, broadcasting, matmul, reduction, softmax and shape ops. */
 function composite(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
@@ -73,14 +73,7 @@ async function compute(): Promise<Record<string, number[]>> {
   return flat;
 }
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('forward mode on WebGPU matches the CPU backend', () => {
   it('jvp, nested accumulators, hvp, hessian and the forward-mode examples', async () => {

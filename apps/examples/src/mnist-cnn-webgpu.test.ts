@@ -13,10 +13,10 @@
  * run of each pipeline.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CNN_FULL_RUN, trainMnistCnn } from './examples/mnist-cnn.js';
 import type { CnnConfig } from './examples/mnist-cnn.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 const SHORT: CnnConfig = {
   ...CNN_FULL_RUN,
@@ -31,14 +31,7 @@ const SHORT: CnnConfig = {
 /** The bar: far above chance (10%), below what this run reaches (see the file comment). */
 const MIN_ACCURACY = 0.2;
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('MNIST convnet on WebGPU (short run)', () => {
   it("fit / evaluate: above the bar held-out, loss falling, the CPU backend's losses, no leak", async () => {

@@ -10,12 +10,12 @@
  * same at the end of every epoch, and nothing may be left behind. About 5 s on SwiftShader.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trainMnistCustomLoop } from './examples/mnist-custom-loop.js';
 import { loadMnist } from './examples/mnist-data.js';
 import { FULL_RUN, mnistModel, mnistOptimizer } from './examples/mnist-fit.js';
 import type { MnistConfig } from './examples/mnist-fit.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 const SHORT: MnistConfig = {
   ...FULL_RUN,
@@ -30,14 +30,7 @@ const SHORT: MnistConfig = {
 /** The bar: far above chance (10%), below what these runs reach (see the file comment). */
 const MIN_ACCURACY = 0.7;
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 interface FitRun {
   readonly losses: readonly number[];

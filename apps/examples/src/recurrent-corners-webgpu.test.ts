@@ -5,8 +5,8 @@
  * inputs on both backends, with nothing left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { describe, expect, it } from 'vitest';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 /** Deterministic values in [-scale, scale), the same on every backend (made in JS, not by a kernel). */
 function values(shape: readonly number[], seed: number, scale = 0.5): tf.Tensor {
@@ -55,14 +55,7 @@ async function compute(): Promise<Record<string, number[]>> {
   return flat;
 }
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('recurrent corners on WebGPU', () => {
   it('kept pre-activations, hardSigmoid gates and seeded recurrent dropout match the CPU backend', async () => {

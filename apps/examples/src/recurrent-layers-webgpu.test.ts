@@ -6,8 +6,8 @@
  * kernels must give the same outputs and gradients, and nothing may be left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { describe, expect, it } from 'vitest';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 /** Deterministic values in [-scale, scale), the same on every backend (made in JS, not by a kernel). */
 function values(shape: readonly number[], seed: number, scale = 0.5): tf.Tensor {
@@ -69,14 +69,7 @@ async function compute(): Promise<Record<string, number[]>> {
   return flat;
 }
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('recurrent layers on WebGPU', () => {
   it('SimpleRNN, LSTM and GRU forward and backward match the CPU backend', async () => {

@@ -8,10 +8,10 @@
  * predictions agree with the CPU's, and nothing is left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SENTIMENT_FULL_RUN, trainSentiment } from './examples/sentiment-lstm.js';
 import type { SentimentConfig } from './examples/sentiment-lstm.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 const SHORT: SentimentConfig = {
   ...SENTIMENT_FULL_RUN,
@@ -22,14 +22,7 @@ const SHORT: SentimentConfig = {
   chartFile: null,
 };
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('sentiment LSTM on WebGPU (short run)', () => {
   it("fit / evaluate / predict: the CPU backend's losses and labels, the loss falling, no leak", async () => {

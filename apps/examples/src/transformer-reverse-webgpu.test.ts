@@ -8,10 +8,10 @@
  * not), the loss must fall, and nothing may be left behind.
  */
 import * as tf from 'tapeflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REVERSE_FULL_RUN, trainReverser } from './examples/transformer-reverse.js';
 import type { ReverseConfig } from './examples/transformer-reverse.js';
-import { releaseWebGpu, useWebGpu } from './webgpu.js';
+import { useWebGpuInThisFile } from './webgpu-suite.js';
 
 const SHORT: ReverseConfig = {
   ...REVERSE_FULL_RUN,
@@ -23,14 +23,7 @@ const SHORT: ReverseConfig = {
   chartFile: null,
 };
 
-beforeAll(async () => {
-  await useWebGpu();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  releaseWebGpu();
-});
+useWebGpuInThisFile();
 
 describe('transformer encoder on WebGPU (short run)', () => {
   it("fit / predict: the CPU backend's losses and accuracy, loss falling, no leak", async () => {
