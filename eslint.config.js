@@ -21,6 +21,7 @@ export default tseslint.config(
       'coverage/**',
       '.tmp/**',
       'bench-results/**',
+      '.device/**',
       // TypeDoc's generated API reference (apps/playground).
       'apps/playground/public/api/**',
     ],
