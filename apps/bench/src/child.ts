@@ -44,6 +44,8 @@ export interface LibraryResult {
   readonly description: string;
   readonly figures: Record<string, Figure>;
   readonly errors: Record<string, string>;
+  /** Workloads not run because the child's time budget was spent (absent in older commits' results). */
+  readonly skipped?: Record<string, string>;
   readonly memory: MemoryCheck | undefined;
 }
 
@@ -139,23 +141,41 @@ async function main(): Promise<void> {
   // One pass over every workload first: engines compile WebAssembly with a baseline tier and optimise
   // hot functions later, in the background; on a busy machine that can still be pending when the
   // first workload's own warm-up ends. Errors surface in the measured pass. A task with its own
-  // warm-up (an epoch of `fit` lasts seconds) does that instead of whole runs.
+  // warm-up (an epoch of `fit` lasts seconds) is skipped here: `measure` warms it up right before
+  // timing it. The last run's time is kept: a run of seconds needs no second warm-up (slowRunMs).
+  const began = performance.now();
+  const firstPassMs = new Map<string, number>();
   for (const workload of selected) {
     try {
       const task = workload.task(library);
       if (task === undefined) continue;
-      if (task.warmUp !== undefined) await task.warmUp();
-      else {
+      if (task.warmUp === undefined) {
         const start = performance.now();
-        do await task.run();
-        while (performance.now() - start < config.measure.warmupMs / 3);
+        let last;
+        do {
+          const runStart = performance.now();
+          await task.run();
+          last = performance.now() - runStart;
+        } while (performance.now() - start < config.measure.warmupMs / 3);
+        firstPassMs.set(workload.id, last);
       }
       task.dispose();
     } catch {
       // Reported below.
     }
   }
+  const skipped: Record<string, string> = {};
+  const budgetSpent = (): boolean => performance.now() - began > config.childBudgetMs;
+  const skip = (workloadId: string, label: string): void => {
+    skipped[workloadId] =
+      `not run: this process's ${Math.round(config.childBudgetMs / 60000)}-minute budget was spent by the rows before it`;
+    process.stderr.write(`[${id}] ${label}: ${skipped[workloadId]}\n`);
+  };
   for (const workload of selected) {
+    if (budgetSpent()) {
+      skip(workload.id, workload.label);
+      continue;
+    }
     let task;
     try {
       task = workload.task(library);
@@ -166,7 +186,9 @@ async function main(): Promise<void> {
         if (workload.heap === true) heapStartMB = heapAfterGc();
         faultsStart = minorFaults();
       };
-      const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp);
+      const previous = firstPassMs.get(workload.id);
+      const warmed = previous !== undefined && previous >= config.slowRunMs ? previous : undefined;
+      const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp, warmed);
       const faultsPerRun =
         workload.faults === true
           ? Math.round((minorFaults() - faultsStart) / (stats.samples * stats.runsPerSample))
@@ -187,7 +209,8 @@ async function main(): Promise<void> {
   }
   let memory: MemoryCheck | undefined;
   try {
-    if (selects(prefixes, 'memory')) {
+    if (selects(prefixes, 'memory') && budgetSpent()) skip('memory', 'memory check');
+    else if (selects(prefixes, 'memory')) {
       memory = await memoryCheck(library, config);
       process.stderr.write(
         `[${id}] memory over ${memory.steps} steps: RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}\n`,
@@ -196,7 +219,7 @@ async function main(): Promise<void> {
   } catch (error) {
     errors.memory = error instanceof Error ? error.message : String(error);
   }
-  const result: LibraryResult = { id, description: library.description, figures, errors, memory };
+  const result: LibraryResult = { id, description: library.description, figures, errors, skipped, memory };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   // Workers and wasm runtimes may hold handles; the result is out, so leave now.
   process.exit(0);

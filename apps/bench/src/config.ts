@@ -62,6 +62,17 @@ export interface BenchConfig {
   readonly measure: MeasureOptions;
   /** A child process taking longer is killed (its results count as failed). */
   readonly childTimeoutMs: number;
+  /**
+   * A child starts no workload after this long (the rest are reported as not run, not as failed), so
+   * a slow peer (tfjs-cpu's convnet gradients take tens of seconds a run) still reports what it
+   * measured instead of being killed at childTimeoutMs with nothing.
+   */
+  readonly childBudgetMs: number;
+  /**
+   * A workload whose run in the first pass took at least this long is timed without a second warm-up
+   * run: the first pass was its warm-up, and at seconds a run the JIT's warm-up is noise.
+   */
+  readonly slowRunMs: number;
   // Issue 14 (real models II, group w-attn).
   /** One training step of the transformer-reverse example's encoder. */
   readonly transformer: TransformerSpec;
@@ -128,7 +139,9 @@ export const FULL: BenchConfig = {
   memorySteps: 1000,
   memoryBudgetMs: 30000,
   measure: { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 },
-  childTimeoutMs: 600000,
+  childTimeoutMs: 900000,
+  childBudgetMs: 780000,
+  slowRunMs: 2000,
   // Issue 14 (real models II, group w-attn).
   transformer: TRANSFORMER,
   // Issue 16 (speed II, group w-bench2).
@@ -145,12 +158,16 @@ export const QUICK: BenchConfig = {
   mnist: { ...MNIST, train: 256, warmupBatches: 2 },
   mnistMeasure: { warmupMs: 0, samples: 1, minSampleMs: 0, budgetMs: 0 },
   convolutions: [{ batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 5, size: 3 }],
-  cnn: { ...CNN, train: 64, warmupBatches: 1 },
+  // One batch: tfjs-cpu 4.22 takes about 20 s a batch of this convnet's gradients on a quiet 2-core machine.
+  cnn: { ...CNN, train: 32, warmupBatches: 1 },
   lstm: { batch: 2, steps: 3, input: 4, units: 5 },
   memorySteps: 10,
   memoryBudgetMs: 5000,
   measure: { warmupMs: 0, samples: 2, minSampleMs: 0, budgetMs: 200 },
-  childTimeoutMs: 120000,
+  // tfjs-cpu's convnet rows alone take a minute on a busy 2-core machine: the budget stops it first.
+  childTimeoutMs: 300000,
+  childBudgetMs: 150000,
+  slowRunMs: 2000,
   // Issue 14 (real models II, group w-attn).
   transformer: { ...TRANSFORMER, batch: 4 },
   // Issue 16 (speed II, group w-bench2): 500 steps, a yield every 100 so the quick run takes that path.

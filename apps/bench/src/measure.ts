@@ -55,8 +55,16 @@ export function summarize(values: readonly number[]): { median: number; min: num
  * Measures `task`'s time per run. A task with its own `warmUp` (a run lasting seconds) is warmed up
  * by that instead, then timed one run per sample: at least one, more while the budget allows.
  * `afterWarmUp` runs once between the warm-up and the timed runs, untimed (the heap figures use it).
+ * `warmedRunMs`, the time of a run made just before (the child's first pass), replaces the warm-up
+ * of a task without its own: the caller passes it for runs of seconds, where a second warm-up run
+ * would only double the time.
  */
-export async function measure(task: Task, options: MeasureOptions, afterWarmUp?: () => void): Promise<Stats> {
+export async function measure(
+  task: Task,
+  options: MeasureOptions,
+  afterWarmUp?: () => void,
+  warmedRunMs?: number,
+): Promise<Stats> {
   if (task.warmUp !== undefined) {
     await task.warmUp();
     afterWarmUp?.();
@@ -67,8 +75,8 @@ export async function measure(task: Task, options: MeasureOptions, afterWarmUp?:
     return { ...summarize(times), samples: times.length, runsPerSample: 1 };
   }
   const warmupStart = now();
-  let last = await runTimes(task, 1);
-  while (now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
+  let last = warmedRunMs ?? (await runTimes(task, 1));
+  while (warmedRunMs === undefined && now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
   afterWarmUp?.();
   const runsPerSample = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
   const samples = Math.max(

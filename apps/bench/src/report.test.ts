@@ -71,6 +71,18 @@ describe('measure', () => {
     expect((await measure(task, { warmupMs: 0, samples: 3, minSampleMs: 0, budgetMs: 0 })).samples).toBe(1);
     expect(calls).toEqual(['warmUp', 'run']);
   });
+
+  it('takes a run of seconds made just before as the warm-up of a task without its own, and times one sample', async () => {
+    let runs = 0;
+    const task = { run: () => void runs++, dispose: () => undefined };
+    const options = { warmupMs: 300, samples: 7, minSampleMs: 30, budgetMs: 2500 };
+    const stats = await measure(task, options, undefined, 5000);
+    expect(runs).toBe(1);
+    expect(stats).toMatchObject({ samples: 1, runsPerSample: 1 });
+    runs = 0;
+    await measure(task, { ...options, warmupMs: 0 });
+    expect(runs).toBeGreaterThan(1);
+  });
 });
 
 describe('speedUp', () => {
@@ -120,8 +132,37 @@ describe('report', () => {
     );
     expect(conv.every((c) => c.met === undefined)).toBe(true);
     expect(find('tensor count')?.met).toBe(true);
+    expect(find('matmul 64 ≥ 1.2×')).toMatchObject({ met: true, measured: '2.00×' });
+    expect(find('scalar op with a recording tape ≤ 1.3× without:')).toBeUndefined();
+    expect(checks.find((c) => c.target === 'scalar op with a recording tape ≤ 1.3× without')?.met).toBe(true);
     const leaking = checkTargets(FULL, [outcome('tapeflow', ours, [11, 40]), outcome('tfjs-wasm', wasm)]);
     expect(leaking.find((c) => c.target.startsWith('tensor count'))?.met).toBe(false);
+  });
+
+  it("checks issue 16's matmul bounds by size, one thread against XNNPACK's, and the tape in each configuration", () => {
+    const checks = checkTargets(FULL, [
+      outcome('tapeflow', { 'matmul-64': 22, 'matmul-256': 26, 'matmul-1024': 29, scalar: 1, 'scalar-tape': 1.25 }),
+      outcome('tapeflow-1t', { 'matmul-64': 21, 'matmul-256': 19, 'matmul-1024': 20, scalar: 1, 'scalar-tape': 1.9 }),
+      outcome('tfjs-wasm', { 'matmul-64': 20, 'matmul-256': 20, 'matmul-1024': 20 }),
+    ]);
+    const met = (target: string) => checks.find((c) => c.target === target)?.met;
+    expect(met('matmul 64 ≥ 1.2× tfjs-wasm')).toBe(false);
+    expect(met('matmul 256 ≥ 1.3× tfjs-wasm')).toBe(true);
+    expect(met('matmul 1024 ≥ 1.5× tfjs-wasm')).toBe(false);
+    expect(met("matmul 64, one thread ≥ 1.0× tfjs-wasm's one thread")).toBe(true);
+    expect(met("matmul 256, one thread ≥ 1.0× tfjs-wasm's one thread")).toBe(false);
+    expect(met("matmul 1024, one thread ≥ 1.0× tfjs-wasm's one thread")).toBe(true);
+    expect(met('scalar op with a recording tape ≤ 1.3× without')).toBe(true);
+    expect(met('scalar op with a recording tape ≤ 1.3× without (tapeflow-1t)')).toBe(false);
+    // A configuration that was not run has no tape target.
+    expect(checks.some((c) => c.target.endsWith('(tapeflow-relaxed)'))).toBe(false);
+  });
+
+  it('shows a workload skipped for time as not run, not as failed', () => {
+    const slow = outcome('tfjs-cpu', { 'matmul-64': 1 });
+    const result = { ...slow.result!, skipped: { 'cnn-fit': 'not run: budget' } };
+    const table = renderTable(FULL, [outcome('tapeflow', { 'cnn-fit': 1 }), { ...slow, result }]);
+    expect(table).toMatch(/\| MNIST convnet fit [^\n]*\| s \| 1\.00 ±10% \| not run \(time\) \|/);
   });
 
   it('renders the MNIST fit in seconds, with a dash where a library has no fit', () => {

@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     '',
     ...renderLoopSummary(outcomes).map((line) => `${line}\n`),
     ...renderMemorySpeedSummary(config, outcomes).map((line) => `${line}\n`),
-    ...(targets.length > 0 ? ['Targets (issue 5):', renderTargets(targets), ''] : []),
+    ...(targets.length > 0 ? ['Targets (issues 5, 12, 14 and 16):', renderTargets(targets), ''] : []),
+    ...outcomes.flatMap((o) =>
+      Object.entries(o.result?.skipped ?? {}).map(([workload, why]) => `- ${o.spec.label}, ${workload}: ${why}`),
+    ),
     ...failures.map((o) => `- ${o.spec.label} failed: ${o.failure ?? JSON.stringify(o.result?.errors)}`),
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);

@@ -22,13 +22,16 @@ import {
 } from '../data.js';
 import type { CnnFitSpec, ConvSpec, ElementwiseOp, Library, LstmSpec, MlpSpec, MnistFitSpec, Task } from './types.js';
 import { tfjsTransformerStep } from './tfjs-transformer.js';
+import { registerWasmConv2dBackpropFilter } from './tfjs-wasm-conv-filter.js';
 
 /** TensorFlow.js on backend `name`. */
 export async function tfjs(name: 'cpu' | 'wasm'): Promise<Library> {
   if (!(await tf.setBackend(name))) throw new Error(`tfjs: backend ${name} failed to start`);
   await tf.ready();
+  const filled = name === 'wasm' && registerWasmConv2dBackpropFilter();
+  const wasm = `wasm (XNNPACK SIMD, 1 thread${filled ? '; Conv2DBackpropFilter filled in as Conv3DBackpropFilterV2 at depth 1' : ''})`;
   return {
-    description: name === 'wasm' ? 'wasm (XNNPACK SIMD, 1 thread)' : 'cpu (JavaScript)',
+    description: name === 'wasm' ? wasm : 'cpu (JavaScript)',
     matmul(n, transposeA, transposeB) {
       const a = tf.tensor2d(uniform(n * n, 11), [n, n]);
       const b = tf.tensor2d(uniform(n * n, 12), [n, n]);
@@ -145,7 +148,8 @@ function tfjsMnistFit(spec: MnistFitSpec): Task {
 }
 
 function tfjsConv2d(spec: ConvSpec, gradients: boolean): Task | undefined {
-  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel: no gradient row there.
+  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel of its own; tfjs() fills
+  // it in (tfjs-wasm-conv-filter.ts), so this skips only where that could not be done.
   if (gradients && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) return undefined;
   const { batch, height, width, inChannels, outChannels, size } = spec;
   const x = tf.tensor4d(uniform(batch * height * width * inChannels, 31), [batch, height, width, inChannels]);
@@ -174,7 +178,7 @@ function tfjsConv2d(spec: ConvSpec, gradients: boolean): Task | undefined {
 }
 
 function tfjsCnnFit(spec: CnnFitSpec): Task | undefined {
-  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel: it cannot train a convnet.
+  // TensorFlow.js 4.22's wasm backend registers no Conv2DBackpropFilter kernel of its own (see tfjs()).
   if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) return undefined;
   const data = mnistData(spec.train);
   const warm = spec.warmupBatches * spec.batch;
