@@ -67,12 +67,10 @@ const ops = {
   /** Lanes of `a` where `mask` is set, of `b` elsewhere. */
   v128_bitselect: (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...simd(0x52)],
   i32x4_splat: (x: Code): Code => [...x, ...simd(0x11)],
-  i32x4_extract_lane: (v: Code, lane: number): Code => [...v, ...simd(0x1b), lane],
+  i32x4_eq: simdBinary(0x37),
   i32x4_add: simdBinary(0xae),
   f64x2_splat: (x: Code): Code => [...x, ...simd(0x14)],
   f64x2_div: simdBinary(0xf3),
-  /** The lanes' byte offsets within a vector, [0, 4, 8, 12] as i32x4. */
-  laneOffsets: (): Code => [...simd(0x0c), ...new Uint8Array(new Int32Array([0, 4, 8, 12]).buffer)],
   f32_eq: scalarBinary(0x5b),
   f32_ne: scalarBinary(0x5c),
   f32_gt: scalarBinary(0x5e),
@@ -278,12 +276,13 @@ function emitMaxPoolGrad(f: FunctionBuilder, p: Parameters): Code {
   const [bestScalar, valueScalar] = f.locals(Type.f32, 2);
   const [indexScalar, delta, target, taken] = f.locals(Type.i32, 4);
   // dx[i] += dy[o], with i as an address in x (dx has x's layout, `delta` bytes away).
-  const addAt = (xAddress: Code, dyAddress: Code, laneOffset = 0): Code =>
+  const addAt = (xAddress: Code, dyAddress: Code): Code =>
     seq(
       target.set(i32.add(xAddress, delta.get())),
-      f32.store(target.get(), f32.add(f32.load(target.get()), f32.load(dyAddress, laneOffset))),
+      f32.store(target.get(), f32.add(f32.load(target.get()), f32.load(dyAddress))),
     );
-  const addresses = (address: Code): Code => ops.i32x4_add(ops.i32x4_splat(address), ops.laneOffsets());
+  // Per lane, the address of the chosen element's channel group (not its lane: compared whole below).
+  const addresses = (address: Code): Code => ops.i32x4_splat(address);
   return seq(
     delta.set(i32.sub(p.dx.get(), p.x.get())),
     overOutputPixels(f, p, (w) => {
@@ -314,7 +313,21 @@ function emitMaxPoolGrad(f: FunctionBuilder, p: Parameters): Code {
                     index.set(ops.v128_bitselect(addresses(address.get()), index.get(), mask.get())),
                   ),
                 ),
-                ...[0, 1, 2, 3].map((lane) => addAt(ops.i32x4_extract_lane(index.get(), lane), dy(channel), 4 * lane)),
+                // A second walk adds dy where the window's element is the lane's chosen one, +0 elsewhere
+                // (dx starts at +0 and never becomes -0, so adding +0 changes no bit).
+                value.set(v128.load(dy(channel))),
+                walk(channel, (address) =>
+                  seq(
+                    target.set(i32.add(address.get(), delta.get())),
+                    v128.store(
+                      target.get(),
+                      f32x4.add(
+                        v128.load(target.get()),
+                        ops.v128_and(value.get(), ops.i32x4_eq(addresses(address.get()), index.get())),
+                      ),
+                    ),
+                  ),
+                ),
               ),
             (channel) =>
               seq(
