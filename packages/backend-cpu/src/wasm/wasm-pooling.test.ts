@@ -153,7 +153,7 @@ function check(c: Case, nanRate: number): void {
 }
 
 describe(`pooling kernels of the WebAssembly path [${relaxed ? 'relaxed simd' : 'simd'}]`, () => {
-  it('MaxPool, AvgPool and their gradients equal the reference bit for bit, ties included', () => {
+  it('MaxPool, AvgPool and their gradients equal the reference bit for bit, ties included', { timeout: 60_000 }, () => {
     for (const c of CASES) {
       try {
         check(c, 0);
@@ -163,7 +163,7 @@ describe(`pooling kernels of the WebAssembly path [${relaxed ? 'relaxed simd' : 
     }
   });
 
-  it('NaN: the max is NaN once a window holds one, and its gradient goes to the first NaN', () => {
+  it('NaN: the max is NaN once a window holds one, and its gradient goes to the first NaN', { timeout: 60_000 }, () => {
     for (const c of CASES.filter((_, i) => i % 5 === 0)) {
       try {
         check(c, 0.1);
@@ -173,8 +173,12 @@ describe(`pooling kernels of the WebAssembly path [${relaxed ? 'relaxed simd' : 
     }
   });
 
-  it('the MNIST convnet pools ([64, 26, 26, 32] and [64, 11, 11, 64], 2×2 VALID) equal the reference', () => {
-    check({ x: [64, 26, 26, 32], ksize: [2, 2], strides: [2, 2], padding: 'VALID' }, 0);
-    check({ x: [64, 11, 11, 64], ksize: [2, 2], strides: [2, 2], padding: 'VALID' }, 0);
-  });
+  it(
+    'the MNIST convnet pools ([64, 26, 26, 32] and [64, 11, 11, 64], 2×2 VALID) equal the reference',
+    { timeout: 60_000 },
+    () => {
+      check({ x: [64, 26, 26, 32], ksize: [2, 2], strides: [2, 2], padding: 'VALID' }, 0);
+      check({ x: [64, 11, 11, 64], ksize: [2, 2], strides: [2, 2], padding: 'VALID' }, 0);
+    },
+  );
 });
