@@ -76,9 +76,16 @@ function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>)
   return undefined;
 }
 
-/** `size` values on a grid of quarters in [-1, 1] (ties, -0 and +0), with NaNs at rate `nanRate`. */
-function gridValues(size: number, random: () => number, nanRate: number): Float32Array {
-  return Float32Array.from({ length: size }, () => (random() < nanRate ? NaN : Math.round((random() * 2 - 1) * 4) / 4));
+/**
+ * `size` values in [-1, 1]: on a grid of quarters (ties, -0 and +0) when `grid`, else any float32 (so
+ * sums round); NaNs at rate `nanRate`.
+ */
+function testValues(size: number, random: () => number, nanRate: number, grid: boolean): Float32Array {
+  return Float32Array.from({ length: size }, () => {
+    if (random() < nanRate) return NaN;
+    const value = random() * 2 - 1;
+    return grid ? Math.round(value * 4) / 4 : Math.fround(value);
+  });
 }
 
 interface Case {
@@ -102,7 +109,7 @@ for (const batch of [1, 3])
 const label = (c: Case): string =>
   `x [${c.x.join(', ')}], ksize [${c.ksize.join(', ')}], strides [${c.strides.join(', ')}], ${c.padding}`;
 
-function check(c: Case, nanRate: number): void {
+function check(c: Case, nanRate: number, grid = true): void {
   const { ksize, strides, pads, outputShape } = poolGeometry('test', c.x, [...c.ksize], [...c.strides], c.padding);
   const attrs = { ksize, strides, pads };
   const g: PoolWindows = {
@@ -117,15 +124,17 @@ function check(c: Case, nanRate: number): void {
     pads,
   };
   const random = seededRandom(c.x.reduce((a, b) => a * b, 1) + 7 * ksize[0] + 13 * strides[1]);
-  const x = gridValues(
+  const x = testValues(
     c.x.reduce((a, b) => a * b, 1),
     random,
     nanRate,
+    grid,
   );
-  const dy = gridValues(
+  const dy = testValues(
     outputShape.reduce((a, b) => a * b, 1),
     random,
     nanRate,
+    grid,
   );
   const expected: Record<PoolKernel, Float32Array> = {
     MaxPool: maxPoolImpl(x, g),
@@ -162,6 +171,20 @@ describe(`pooling kernels of the WebAssembly path [${relaxed ? 'relaxed simd' : 
       }
     }
   });
+
+  it(
+    'any float32 values: the mean sums in float64 and its gradient adds dy / count, as the reference',
+    { timeout: 60_000 },
+    () => {
+      for (const c of CASES.filter((_, i) => i % 3 === 0)) {
+        try {
+          check(c, 0, false);
+        } catch (error) {
+          throw new Error(`${label(c)}: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    },
+  );
 
   it('NaN: the max is NaN once a window holds one, and its gradient goes to the first NaN', { timeout: 60_000 }, () => {
     for (const c of CASES.filter((_, i) => i % 5 === 0)) {
