@@ -31,21 +31,8 @@ export type PoolExport = (typeof POOL_EXPORTS)[number];
  * gradients), `dx` the input gradient of `max_pool_grad` (zeroed by the caller; the others ignore it).
  */
 export const POOL_PARAMETERS = [
-  'x',
-  'y',
-  'dx',
-  'batch',
-  'height',
-  'width',
-  'channels',
-  'outHeight',
-  'outWidth',
-  'kernelHeight',
-  'kernelWidth',
-  'strideHeight',
-  'strideWidth',
-  'padTop',
-  'padLeft',
+  ...(['x', 'y', 'dx', 'batch', 'height', 'width', 'channels', 'outHeight', 'outWidth'] as const),
+  ...(['kernelHeight', 'kernelWidth', 'strideHeight', 'strideWidth', 'padTop', 'padLeft'] as const),
 ] as const;
 
 type Parameters = Record<(typeof POOL_PARAMETERS)[number], Local>;
@@ -281,7 +268,7 @@ function emitMaxPoolGrad(f: FunctionBuilder, p: Parameters): Code {
       target.set(i32.add(xAddress, delta.get())),
       f32.store(target.get(), f32.add(f32.load(target.get()), f32.load(dyAddress))),
     );
-  // Per lane, the address of the chosen element's channel group (not its lane: compared whole below).
+  // `index` holds, per lane, the address in x of the lane's chosen element's group of four (lane 0's).
   const addresses = (address: Code): Code => ops.i32x4_splat(address);
   return seq(
     delta.set(i32.sub(p.dx.get(), p.x.get())),
@@ -290,7 +277,7 @@ function emitMaxPoolGrad(f: FunctionBuilder, p: Parameters): Code {
       const first = (channel: Local): Code => i32.add(w.start.get(), channel.get());
       const dy = (channel: Local): Code => i32.add(w.pixel.get(), channel.get());
       return seq(
-        // An empty window (possible only with padding past the window) routes nothing.
+        // An empty window (never with SAME or VALID padding) routes nothing, as in the reference.
         control.if(
           i32.and(i32.gt_s(w.rows.get(), i32.const(0)), i32.gt_s(w.columns.get(), i32.const(0))),
           overChannels(

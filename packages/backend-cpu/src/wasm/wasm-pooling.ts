@@ -4,10 +4,11 @@
  * JavaScript array and copied it in). The pooling module is compiled once per memory kind (shared or
  * not) and instantiated once per backend, on first use.
  *
- * Why one thread: pooling reads each input element once or a few times and does one compare or add per
- * read, so it is bound by memory, not arithmetic; at the MNIST convnet's shapes a whole pool takes a
- * fraction of a millisecond on one core, about what waking a worker and sharing out the rows costs
- * (measured: see the helper report of issue 12 item 2). Any thread count therefore gives the same bits.
+ * Why one thread: the workers run only the main kernel module's `run_chunk` jobs (kernel-module.ts), and
+ * pooling reads each element once or a few times with one compare or add per read, so it is bound by
+ * memory: at the MNIST convnet's shapes one call takes 0.2 to 1.5 ms on one core (measured under load,
+ * from 10 to 60 ms for the reference kernels), near the cost of waking a worker and sharing out rows.
+ * Any thread count therefore gives the same bits.
  * MaxPoolGradGrad keeps the reference kernel (it is used only for second derivatives).
  */
 
