@@ -14,6 +14,7 @@ import { createKernelTable, type CpuKernelTable } from '../kernel-table.js';
 import { wasmConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput } from './wasm-convolution.js';
 import { wasmBinary, wasmUnary } from './wasm-elementwise.js';
 import { wasmMatMul } from './wasm-matmul.js';
+import { wasmAvgPoolGrad, wasmMaxPoolGrad, wasmPool } from './wasm-pooling.js';
 import { wasmReduction } from './wasm-reduction.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 
@@ -62,5 +63,10 @@ export function createWasmKernelTable(store: WasmBufferStore): CpuKernelTable {
     Conv2D: wasmConv2D(store, reference.Conv2D),
     Conv2DBackpropInput: wasmConv2DBackpropInput(store, reference.Conv2DBackpropInput),
     Conv2DBackpropFilter: wasmConv2DBackpropFilter(store, reference.Conv2DBackpropFilter),
+    // Pooling (issue 12): SIMD over the channels; MaxPoolGradGrad stays plain.
+    MaxPool: wasmPool(store, 'MaxPool', reference.MaxPool),
+    AvgPool: wasmPool(store, 'AvgPool', reference.AvgPool),
+    MaxPoolGrad: wasmMaxPoolGrad(store, reference.MaxPoolGrad),
+    AvgPoolGrad: wasmAvgPoolGrad(store, reference.AvgPoolGrad),
   };
 }
