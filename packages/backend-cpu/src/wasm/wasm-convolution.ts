@@ -19,7 +19,8 @@ import { geometryOfCall } from '../kernels/convolution.js';
 import { col2im } from './col2im.js';
 import { MR, NR } from './emit-matmul.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
-import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from './wasm-direct-convolution.js';
+import { directConv2DBackpropInput } from './wasm-convolution-input.js';
+import { directConv2D, directConv2DBackpropFilter } from './wasm-direct-convolution.js';
 import { runPackedProduct } from './wasm-matmul.js';
 
 /** Floats of one block of patches (1 MiB): big enough for long products, small enough for L2/L3. */
@@ -97,7 +98,7 @@ export function wasmConv2DBackpropInput(
     if (K === 0 || pixels === 0 || O === 0 || size === 0) return reference(call);
     const out = store.allocate(size, 'float32');
     const direct = pointwise(g);
-    if (!direct && g.strideH === 1 && g.strideW === 1 && g.inChannels >= NR) {
+    if (!direct && g.inChannels >= NR) {
       // dx's channels are the direct kernel's SIMD lanes: with fewer than 8, col2im wastes less.
       directConv2DBackpropInput(store, g, dy.offset, filter.offset, out.offset);
       return out;
