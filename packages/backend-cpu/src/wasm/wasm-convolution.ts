@@ -5,9 +5,10 @@
  * pixels (at most PATCH_BLOCK_FLOATS floats of patches each, so no K²-times-larger matrix exists whole):
  *
  * - Conv2D: direct; a 1×1 filter with stride 1 and no padding is y = x · filter (x is the patch matrix).
- * - Conv2DBackpropInput: direct for unit strides and at least 8 input channels (a SIMD panel of dx's
- *   channels; fewer would waste most lanes); else dpatches[block] = dy[block] · filterᵀ, scattered back
- *   onto dx by col2im (col2im.ts), or written as dx itself for a 1×1 filter.
+ * - Conv2DBackpropInput: direct, stride phase by stride phase (wasm-convolution-input.ts), for at least
+ *   8 input channels (a SIMD panel of dx's channels) or 2 to 7 with at most 16 output channels; else
+ *   dpatches[block] = dy[block] · filterᵀ, scattered back onto dx by col2im (col2im.ts), or written as
+ *   dx itself for a 1×1 filter.
  * - Conv2DBackpropFilter: direct; for a 1×1 filter, dfilter = Σ_blocks x[block]ᵀ · dy[block].
  * The depthwise kernels keep the plain-JS loops (one multiply-add per tap and channel, no product).
  */
@@ -82,6 +83,21 @@ export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Co
   };
 }
 
+/** Fewest input channels for which the direct input gradient pays with many output channels. */
+const DIRECT_INPUT_CHANNELS = NR;
+/** Most output channels for which the direct input gradient pays with 2 to 7 input channels. */
+const DIRECT_INPUT_FEW_CHANNELS_OUT = 16;
+
+/**
+ * Whether Conv2DBackpropInput runs direct (any strides): dx's channels are its SIMD lanes, so with
+ * fewer than 8 it wastes lanes, which pays only while col2im's scatter of K floats a dy pixel costs
+ * more than the product (few output channels). With one input channel col2im always won (2-4×).
+ */
+function directInputGradient(g: ConvolutionGeometry): boolean {
+  const C = g.inChannels;
+  return C >= DIRECT_INPUT_CHANNELS || (C >= 2 && g.outChannels <= DIRECT_INPUT_FEW_CHANNELS_OUT);
+}
+
 /** Conv2DBackpropInput on the WebAssembly path. */
 export function wasmConv2DBackpropInput(
   store: WasmBufferStore,
@@ -98,8 +114,7 @@ export function wasmConv2DBackpropInput(
     if (K === 0 || pixels === 0 || O === 0 || size === 0) return reference(call);
     const out = store.allocate(size, 'float32');
     const direct = pointwise(g);
-    if (!direct && g.inChannels >= NR) {
-      // dx's channels are the direct kernel's SIMD lanes: with fewer than 8, col2im wastes less.
+    if (!direct && directInputGradient(g)) {
       directConv2DBackpropInput(store, g, dy.offset, filter.offset, out.offset);
       return out;
     }
