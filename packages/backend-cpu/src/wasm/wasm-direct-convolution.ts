@@ -15,6 +15,7 @@ import { FILTER_JOB } from './emit-convolution-filter.js';
 import { CONV_JOB } from './emit-convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import { MIN_PARALLEL_DEPTH, type ShallowConvolutions, shallowPolicy } from './shallow-convolutions.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 import type { ConvolutionGeometry } from '../kernels/convolution.js';
 
@@ -24,8 +25,6 @@ const WORK_PER_MULTIPLY_ADD = 1 / 8;
 const CHUNK_WORK = 1 << 17;
 /** Fewest pixels per chunk: the filter's micro-panel is read once per chunk, so it must serve several blocks. */
 const MIN_CHUNK_PIXELS = 32;
-/** Fewest taps per output for which the pool pays (a K = 9 forward ran no faster on two threads, slower under load). */
-const MIN_PARALLEL_DEPTH = 32;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
@@ -157,7 +156,6 @@ export function runConvolutionJob(
   const K = c.filterHeight * c.filterWidth * C;
   const O = c.outChannels;
   const pixels = c.batch * c.outHeight * c.outWidth;
-  const work = pixels * K * Math.ceil(O / NR) * NR;
   let chunkPixels = Math.max(MIN_CHUNK_PIXELS, Math.ceil(CHUNK_WORK / (K * Math.ceil(O / NR) * NR) / MR) * MR);
   if (store.fineGrain) chunkPixels = MR;
   while (Math.ceil(pixels / chunkPixels) > MAX_CHUNKS) chunkPixels *= 2;
@@ -186,10 +184,30 @@ export function runConvolutionJob(
   fields[job + CONV_JOB.outColumnBytes] = output.columnBytes;
   fields[job + CONV_JOB.outRowBytes] = output.rowBytes;
   fields[job + CONV_JOB.outExampleBytes] = output.exampleBytes;
-  // A shallow product (a 3×3 filter over one channel: 9 taps an output) is bound by writing the
-  // output, which a second thread on the same core's memory path does not speed up: one thread.
-  const deepEnough = K >= MIN_PARALLEL_DEPTH || store.fineGrain;
-  store.runChunks(Math.ceil(pixels / chunkPixels), deepEnough && store.parallel(work * WORK_PER_MULTIPLY_ADD));
+  const work = pixels * K * Math.ceil(O / NR) * NR * WORK_PER_MULTIPLY_ADD;
+  runChunks(store, Math.ceil(pixels / chunkPixels), planChunks(store, work, K, 'forward'), work);
+}
+
+/** How a convolution's chunks run: on the pool or not, and the shallow policy to tell the time to. */
+interface ChunkPlan {
+  readonly parallel: boolean;
+  readonly policy?: ShallowConvolutions;
+}
+
+/** On the pool above its threshold; a shallow convolution (under MIN_PARALLEL_DEPTH taps) as its policy says. */
+function planChunks(store: WasmBufferStore, work: number, K: number, kind: 'forward' | 'filter'): ChunkPlan {
+  const parallel = store.parallel(work);
+  if (!parallel || store.pool === undefined || store.fineGrain || K >= MIN_PARALLEL_DEPTH) return { parallel };
+  const policy = shallowPolicy(store, kind);
+  const plan = policy.plan(store.pool);
+  return plan.timed ? { parallel: plan.parallel, policy } : { parallel: plan.parallel };
+}
+
+/** Runs the job's `count` chunks as `plan` says, timing them for its policy. */
+function runChunks(store: WasmBufferStore, count: number, plan: ChunkPlan, work: number): void {
+  const start = performance.now();
+  store.runChunks(count, plan.parallel);
+  plan.policy?.record(plan.parallel, (performance.now() - start) / work);
 }
 
 /** Multiply-adds per filter-gradient row chunk, at most (fewer row chunks, fewer K × O buffers to add). */
@@ -264,13 +282,15 @@ export function runDirectFilterGradient(
   fields[job + FILTER_JOB.channels] = C;
   fields[job + FILTER_JOB.tapColumnBytes] = c.dilationW * C * 4;
   fields[job + FILTER_JOB.tiles] = LAYOUT.tiles;
-  const parallel = store.parallel(pixels * K * O * WORK_PER_MULTIPLY_ADD);
+  const work = pixels * K * O * WORK_PER_MULTIPLY_ADD;
+  const plan = planChunks(store, work, K, 'filter');
+  const parallel = plan.parallel;
   const tapBlocks = Math.ceil(K / MR);
   const tapChunks = parallel ? Math.min(tapBlocks, Math.ceil(FILTER_CHUNKS_WANTED / chunks)) : 1;
   const tapsPerChunk = Math.ceil(tapBlocks / tapChunks) * MR;
   fields[job + FILTER_JOB.tapChunks] = Math.ceil(K / tapsPerChunk);
   fields[job + FILTER_JOB.tapsPerChunk] = tapsPerChunk;
-  store.runChunks(chunks * Math.ceil(K / tapsPerChunk), parallel);
+  runChunks(store, chunks * Math.ceil(K / tapsPerChunk), plan, work);
   for (let chunk = 1; chunk < chunks; chunk++) {
     store.exports.Add_vv(c.out, partials + (chunk - 1) * K * O * 4, c.out, K * O);
   }
