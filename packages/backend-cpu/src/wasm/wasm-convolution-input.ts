@@ -113,21 +113,19 @@ export function directConv2DBackpropInput(
             }
         continue;
       }
+      // Per panel and sub-tap, pack8 of the tap's [C, O] block read transposed: lane c, depth o.
       const packedFilter = packed;
-      let at = packed >>> 2;
-      for (let c0 = 0; c0 < C; c0 += NR) {
-        const lanes = Math.min(NR, C - c0);
-        for (let t = 0; t < th * tw; t++) {
-          const kh = row.taps[th - 1 - Math.floor(t / tw)]!;
-          const kw = column.taps[tw - 1 - (t % tw)]!;
-          const tap = (filter >>> 2) + ((kh * g.filterWidth + kw) * C + c0) * O;
-          for (let o = 0; o < O; o++, at += NR) {
-            for (let l = 0; l < lanes; l++) f32[at + l] = f32[tap + l * O + o]!;
-            for (let l = lanes; l < NR; l++) f32[at + l] = 0;
-          }
+      const K = th * tw * O;
+      for (let t = 0; t < th * tw; t++) {
+        const kh = row.taps[th - 1 - Math.floor(t / tw)]!;
+        const kw = column.taps[tw - 1 - (t % tw)]!;
+        const tap = filter + (kh * g.filterWidth + kw) * C * O * 4;
+        for (let c0 = 0; c0 < C; c0 += NR) {
+          const destination = packedFilter + ((c0 / NR) * K + t * O) * NR * 4;
+          store.exports.pack8(tap + c0 * O * 4, O, 1, Math.min(NR, C - c0), O, destination);
         }
       }
-      packed = at << 2;
+      packed += packedBytes(C, NR, K);
       const phase: DirectConvolution = {
         input: dy,
         batch: g.batch,
