@@ -6,7 +6,7 @@
  *
  * - Conv2D: direct; a 1×1 filter with stride 1 and no padding is y = x · filter (x is the patch matrix).
  * - Conv2DBackpropInput: direct, stride phase by stride phase (wasm-convolution-input.ts), for at least
- *   8 input channels (a SIMD panel of dx's channels) or 2 to 7 with at most 16 output channels; else
+ *   8 input channels (a SIMD panel of dx's channels) or 3 to 7 with at most 16 output channels; else
  *   dpatches[block] = dy[block] · filterᵀ, scattered back onto dx by col2im (col2im.ts), or written as
  *   dx itself for a 1×1 filter.
  * - Conv2DBackpropFilter: direct; for a 1×1 filter, dfilter = Σ_blocks x[block]ᵀ · dy[block].
@@ -85,17 +85,21 @@ export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Co
 
 /** Fewest input channels for which the direct input gradient pays with many output channels. */
 const DIRECT_INPUT_CHANNELS = NR;
-/** Most output channels for which the direct input gradient pays with 2 to 7 input channels. */
+/** Fewest input channels, and most output channels, for which the direct input gradient pays with under 8. */
+const DIRECT_INPUT_FEW_CHANNELS = 3;
 const DIRECT_INPUT_FEW_CHANNELS_OUT = 16;
 
 /**
  * Whether Conv2DBackpropInput runs direct (any strides): dx's channels are its SIMD lanes, so with
  * fewer than 8 it wastes lanes, which pays only while col2im's scatter of K floats a dy pixel costs
- * more than the product (few output channels). With one input channel col2im always won (2-4×).
+ * more than the product: 3 or 4 input channels and 16 outputs ran 1.3-1.6× faster direct, 32 even,
+ * 64 up to 1.8× slower; 2 input channels either way by the run; 1 always 2-4× slower.
  */
 function directInputGradient(g: ConvolutionGeometry): boolean {
   const C = g.inChannels;
-  return C >= DIRECT_INPUT_CHANNELS || (C >= 2 && g.outChannels <= DIRECT_INPUT_FEW_CHANNELS_OUT);
+  return (
+    C >= DIRECT_INPUT_CHANNELS || (C >= DIRECT_INPUT_FEW_CHANNELS && g.outChannels <= DIRECT_INPUT_FEW_CHANNELS_OUT)
+  );
 }
 
 /** Conv2DBackpropInput on the WebAssembly path. */
