@@ -4,21 +4,21 @@
  * own, apart from the kernels, so it can be tested on given times.
  *
  * Such a convolution is bound by writing its output (64×28×28×32 floats: 6.4 MB) and by reading dy,
- * not by its multiply-adds. On a quiet machine two threads still ran its forward 1.7× faster (best of
- * 150: 1.41 vs 2.41 ms) and its filter gradient 1.3× faster, but on a busy one the OS preempts a
- * worker mid-chunk and the kernel waits a scheduler slice for the last chunk: the median of the same
- * runs was 1.3× slower shared. So the times measured both ways decide, per store and kernel, and the
- * slower way is retried one run in EXPLORE_EVERY, so the choice follows the machine's load (as
- * small-products.ts does for small products). Either way the results are the same bits: the chunks
- * are the geometry's, never the threads'.
+ * not by its multiply-adds. When both cores were free (the best of 150 runs on a shared machine) two
+ * threads ran its forward 1.7× faster (1.41 vs 2.41 ms) and its filter gradient 1.3× faster (2.80 vs
+ * 3.65 ms), but on a busy machine the OS preempts a worker mid-chunk and the kernel waits a scheduler
+ * slice for the last chunk: the medians of the same runs were 1.2-1.45× slower shared. So the times
+ * measured both ways decide, per store and kernel, and the slower way is retried one run in
+ * EXPLORE_EVERY, so the choice follows the machine's load (as small-products.ts does for products).
+ * Either way the results are the same bits: the chunks are the geometry's, never the threads'.
  */
 
 /** Fewest taps per output from which a convolution always uses the pool (above its threshold). */
 export const MIN_PARALLEL_DEPTH = 32;
 /** Weight of the newest time in the running means. */
-export const SMOOTHING = 1 / 4;
+export const SMOOTHING = 1 / 8;
 /** One run in this many goes the way that has been slower. */
-export const EXPLORE_EVERY = 8;
+export const EXPLORE_EVERY = 16;
 
 /** What the policy needs to know of the pool. */
 export interface ShallowPool {
