@@ -42,8 +42,8 @@ export interface CpuBackendOptions {
    * output elements / 16 for elementwise kernels (memory-bound: a second thread only pays once the
    * operands outgrow the cache). Default 131072: MatMul from about 100³ (~50 µs of work), elementwise
    * from 2^21 elements. Products from a quarter of it (MatMul from about 64³) are shared too, but only
-   * with workers already awake and while sharing has measured the faster way; a convolution with
-   * under 32 taps an output (a 3×3 filter over one channel) stays on the calling thread. Below 1024,
+   * with workers already awake and while sharing has measured the faster way; so is a convolution with
+   * under 32 taps an output (a 3×3 filter over one channel) above the threshold. Below 1024,
    * kernels are also cut into the smallest chunks (for tests).
    */
   readonly parallelThreshold?: number;

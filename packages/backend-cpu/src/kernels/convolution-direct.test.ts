@@ -102,6 +102,80 @@ const CASES: readonly Case[] = [
     dilations: [1, 1],
     padding: 'SAME',
   },
+  // Strided input gradients, phase by phase: phases with 2×2, 2×1, 1×2 and 1×1 sub-filters.
+  {
+    name: 'strides 2, 3×3 SAME over odd 1×13×11, 12 → 10 channels (batch 1)',
+    x: [1, 13, 11, 12],
+    filter: [3, 3, 12, 10],
+    strides: [2, 2],
+    dilations: [1, 1],
+    padding: 'SAME',
+  },
+  {
+    name: 'strides 2, 3×3 SAME over even 2×14×16, 16 → 32 channels (the ResNet downsampling shape)',
+    x: [2, 14, 16, 16],
+    filter: [3, 3, 16, 32],
+    strides: [2, 2],
+    dilations: [1, 1],
+    padding: 'SAME',
+  },
+  {
+    name: 'strides 3, 2×2 VALID over 3×11×10 (dx columns and rows no tap reaches), 9 → 7 channels',
+    x: [3, 11, 10, 9],
+    filter: [2, 2, 9, 7],
+    strides: [3, 3],
+    dilations: [1, 1],
+    padding: 'VALID',
+  },
+  {
+    name: 'strides [3, 2], 5×4 SAME, 13 → 5 channels',
+    x: [2, 17, 12, 13],
+    filter: [5, 4, 13, 5],
+    strides: [3, 2],
+    dilations: [1, 1],
+    padding: 'SAME',
+  },
+  {
+    name: 'strides 2 with dilations [2, 3] (taps step by 1 and 2 phases), 3×3 SAME, 8 → 9 channels',
+    x: [2, 15, 14, 8],
+    filter: [3, 3, 8, 9],
+    strides: [2, 2],
+    dilations: [2, 3],
+    padding: 'SAME',
+  },
+  {
+    name: 'strides 2, explicit pads [3, 1] wider than a 2×2 filter, 8 → 12 channels',
+    x: [1, 7, 9, 8],
+    filter: [2, 2, 8, 12],
+    strides: [2, 2],
+    dilations: [1, 1],
+    padding: [3, 1],
+  },
+  {
+    name: 'strides 2, 5×5 SAME over 2×13×15, 3 → 16 channels (direct with 3 of 8 lanes)',
+    x: [2, 13, 15, 3],
+    filter: [5, 5, 3, 16],
+    strides: [2, 2],
+    dilations: [1, 1],
+    padding: 'SAME',
+  },
+  {
+    name: 'strides [1, 2], 3×3 VALID over 3×9×12, 4 → 11 channels (direct with 4 of 8 lanes)',
+    x: [3, 9, 12, 4],
+    filter: [3, 3, 4, 11],
+    strides: [1, 2],
+    dilations: [1, 1],
+    padding: 'VALID',
+  },
+  {
+    // dx has 2 × 28 × 28 pixels, a phase 2 × 14 × 14 = 392: several chunks of 4-pixel blocks.
+    name: 'strides 2, 3×3 SAME over [2, 28, 28, 20] → 36 channels (several chunks per phase)',
+    x: [2, 28, 28, 20],
+    filter: [3, 3, 20, 36],
+    strides: [2, 2],
+    dilations: [1, 1],
+    padding: 'SAME',
+  },
 ];
 
 /** Output size and leading pad of one spatial axis. */
@@ -194,8 +268,8 @@ describe(`direct convolution kernels [${relaxed ? 'relaxed simd' : 'simd'}]`, ()
         input: conv2dBackpropInputImpl(dy, filter, g),
         filter: conv2dBackpropFilterImpl(x, dy, g),
       };
-      // The input gradient is direct for unit strides and at least 8 input channels.
-      const directInput = c.strides[0] === 1 && c.strides[1] === 1 && c.x[3]! >= 8;
+      // The input gradient is direct for at least 8 input channels, or 3 to 7 and at most 16 outputs.
+      const directInput = c.x[3]! >= 8 || (c.x[3]! >= 3 && c.filter[3]! <= 16);
       let first: Record<keyof typeof expected, TypedArray> | undefined;
       for (const { label, store } of stores) {
         const forward = run(

@@ -49,6 +49,10 @@ export const CONV_JOB = {
   runBytes: 17,
   /** Edge-tile scratch, one TILE_BYTES tile per participant. */
   tiles: 18,
+  /** Bytes from one output pixel to the next along a row, from one output row and one example to the next. */
+  outColumnBytes: 19,
+  outRowBytes: 20,
+  outExampleBytes: 21,
 } as const;
 
 const minU = (a: Code, b: Code): Code => i32.select(a, b, i32.lt_u(a, b));
@@ -61,11 +65,10 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
       const [job, chunk, participant] = f.params as [Local, Local, Local];
       const field = (slot: number): Code => i32.load(job.get(), 4 * slot);
       const [O, K, first, end, pixel, valid, ow, oh, rowBase, jp, j0, cols, bp, kh, run, tile] = f.locals(Type.i32, 16);
-      const [startOw, startOh, startRowBase, columnBytes, outWidth, outHeight, stop, r, destination] = f.locals(
-        Type.i32,
-        9,
-      );
+      const [startOw, startOh, startRowBase, columnBytes, outWidth, outHeight, stop] = f.locals(Type.i32, 7);
+      const [outRowBase, startOutRowBase, outColumnBytes] = f.locals(Type.i32, 3);
       const pointers = f.locals(Type.i32, MR);
+      const destinations = f.locals(Type.i32, MR);
       const taps = f.locals(Type.i32, MR);
       const acc = f.locals(Type.v128, MR * 2);
       const [b0, b1, a] = f.locals(Type.v128, 3);
@@ -81,6 +84,7 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
             ow.set(i32.const(0)),
             increment(oh, 1),
             increment(rowBase, field(CONV_JOB.rowBytes)),
+            increment(outRowBase, field(CONV_JOB.outRowBytes)),
             control.if(
               i32.eq(oh.get(), outHeight.get()),
               seq(
@@ -89,15 +93,29 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
                   rowBase,
                   i32.sub(field(CONV_JOB.exampleBytes), i32.mul(outHeight.get(), field(CONV_JOB.rowBytes))),
                 ),
+                increment(
+                  outRowBase,
+                  i32.sub(field(CONV_JOB.outExampleBytes), i32.mul(outHeight.get(), field(CONV_JOB.outRowBytes))),
+                ),
               ),
             ),
           ),
         ),
       );
-      // Pointer r: pixel + r's window, or pixel + r - 1's past the end (its row is computed, not stored).
+      // Pointer r: pixel + r's window, or pixel + r - 1's past the end (its row is computed, not stored);
+      // destination r: where pixel + r's channels j0... go.
       const setPointers = seq(
         ...pointers.map((p, index) => {
-          const here = seq(p.set(i32.add(rowBase.get(), i32.mul(ow.get(), columnBytes.get()))), advance);
+          const here = seq(
+            p.set(i32.add(rowBase.get(), i32.mul(ow.get(), columnBytes.get()))),
+            destinations[index]!.set(
+              i32.add(
+                i32.add(outRowBase.get(), i32.mul(ow.get(), outColumnBytes.get())),
+                i32.shl(j0.get(), i32.const(2)),
+              ),
+            ),
+            advance,
+          );
           return index === 0
             ? here
             : control.if(i32.lt_u(i32.const(index), valid.get()), here, p.set(pointers[index - 1]!.get()));
@@ -146,45 +164,32 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
       );
       // Full blocks go straight to the output; edge blocks through the participant's tile.
       const full = i32.and(i32.eq(valid.get(), i32.const(MR)), i32.eq(cols.get(), i32.const(NR)));
-      const storeRows = (base: Code, rowStride: Code): Code =>
-        seq(
-          destination.set(base),
-          ...Array.from({ length: MR }, (_, index) =>
-            seq(
-              v128.store(destination.get(), acc[2 * index]!.get()),
-              v128.store(destination.get(), acc[2 * index + 1]!.get(), 16),
-              increment(destination, rowStride),
-            ),
-          ),
-        );
-      const target = i32.add(
-        field(CONV_JOB.out),
-        i32.shl(i32.add(i32.mul(pixel.get(), O.get()), j0.get()), i32.const(2)),
-      );
       const storeBlock = control.if(
         full,
-        storeRows(target, i32.shl(O.get(), i32.const(2))),
         seq(
-          storeRows(tile.get(), i32.const(NR * 4)),
-          destination.set(target),
-          forRange(
-            r,
-            i32.const(0),
-            valid.get(),
-            1,
-            forRange(
-              stop,
-              i32.const(0),
-              cols.get(),
-              1,
-              f32.store(
-                i32.add(destination.get(), i32.shl(stop.get(), i32.const(2))),
-                f32.load(
-                  i32.add(tile.get(), i32.shl(i32.add(i32.mul(r.get(), i32.const(NR)), stop.get()), i32.const(2))),
+          ...destinations.map((d, index) =>
+            seq(v128.store(d.get(), acc[2 * index]!.get()), v128.store(d.get(), acc[2 * index + 1]!.get(), 16)),
+          ),
+        ),
+        seq(
+          ...destinations.map((d, index) =>
+            seq(
+              v128.store(tile.get(), acc[2 * index]!.get(), index * NR * 4),
+              v128.store(tile.get(), acc[2 * index + 1]!.get(), index * NR * 4 + 16),
+              control.if(
+                i32.lt_u(i32.const(index), valid.get()),
+                forRange(
+                  stop,
+                  i32.const(0),
+                  cols.get(),
+                  1,
+                  f32.store(
+                    i32.add(d.get(), i32.shl(stop.get(), i32.const(2))),
+                    f32.load(i32.add(tile.get(), i32.shl(stop.get(), i32.const(2))), index * NR * 4),
+                  ),
                 ),
               ),
             ),
-            increment(destination, i32.shl(O.get(), i32.const(2))),
           ),
         ),
       );
@@ -194,6 +199,7 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
         outWidth.set(field(CONV_JOB.outWidth)),
         outHeight.set(field(CONV_JOB.outHeight)),
         columnBytes.set(field(CONV_JOB.columnBytes)),
+        outColumnBytes.set(field(CONV_JOB.outColumnBytes)),
         tile.set(i32.add(field(CONV_JOB.tiles), i32.mul(participant.get(), i32.const(TILE_BYTES)))),
         first.set(i32.mul(chunk.get(), field(CONV_JOB.chunkPixels))),
         end.set(minU(i32.add(first.get(), field(CONV_JOB.chunkPixels)), field(CONV_JOB.pixels))),
@@ -209,6 +215,15 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
             ),
           ),
         ),
+        startOutRowBase.set(
+          i32.add(
+            field(CONV_JOB.out),
+            i32.add(
+              i32.mul(i32.div_u(startOh.get(), outHeight.get()), field(CONV_JOB.outExampleBytes)),
+              i32.mul(i32.rem_u(startOh.get(), outHeight.get()), field(CONV_JOB.outRowBytes)),
+            ),
+          ),
+        ),
         startOh.set(i32.rem_u(startOh.get(), outHeight.get())),
         forRange(
           jp,
@@ -220,6 +235,7 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
           ow.set(startOw.get()),
           oh.set(startOh.get()),
           rowBase.set(startRowBase.get()),
+          outRowBase.set(startOutRowBase.get()),
           pixel.set(first.get()),
           whileLoop(
             i32.lt_u(pixel.get(), end.get()),

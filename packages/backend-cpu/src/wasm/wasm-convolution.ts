@@ -5,9 +5,10 @@
  * pixels (at most PATCH_BLOCK_FLOATS floats of patches each, so no K²-times-larger matrix exists whole):
  *
  * - Conv2D: direct; a 1×1 filter with stride 1 and no padding is y = x · filter (x is the patch matrix).
- * - Conv2DBackpropInput: direct for unit strides and at least 8 input channels (a SIMD panel of dx's
- *   channels; fewer would waste most lanes); else dpatches[block] = dy[block] · filterᵀ, scattered back
- *   onto dx by col2im (col2im.ts), or written as dx itself for a 1×1 filter.
+ * - Conv2DBackpropInput: direct, stride phase by stride phase (wasm-convolution-input.ts), for at least
+ *   8 input channels (a SIMD panel of dx's channels) or 3 to 7 with at most 16 output channels; else
+ *   dpatches[block] = dy[block] · filterᵀ, scattered back onto dx by col2im (col2im.ts), or written as
+ *   dx itself for a 1×1 filter.
  * - Conv2DBackpropFilter: direct; for a 1×1 filter, dfilter = Σ_blocks x[block]ᵀ · dy[block].
  * The depthwise kernels keep the plain-JS loops (one multiply-add per tap and channel, no product).
  */
@@ -19,7 +20,8 @@ import { geometryOfCall } from '../kernels/convolution.js';
 import { col2im } from './col2im.js';
 import { MR, NR } from './emit-matmul.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
-import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from './wasm-direct-convolution.js';
+import { directConv2DBackpropInput } from './wasm-convolution-input.js';
+import { directConv2D, directConv2DBackpropFilter } from './wasm-direct-convolution.js';
 import { runPackedProduct } from './wasm-matmul.js';
 
 /** Floats of one block of patches (1 MiB): big enough for long products, small enough for L2/L3. */
@@ -81,6 +83,25 @@ export function wasmConv2D(store: WasmBufferStore, reference: KernelFunction<'Co
   };
 }
 
+/** Fewest input channels for which the direct input gradient pays with many output channels. */
+const DIRECT_INPUT_CHANNELS = NR;
+/** Fewest input channels, and most output channels, for which the direct input gradient pays with under 8. */
+const DIRECT_INPUT_FEW_CHANNELS = 3;
+const DIRECT_INPUT_FEW_CHANNELS_OUT = 16;
+
+/**
+ * Whether Conv2DBackpropInput runs direct (any strides): dx's channels are its SIMD lanes, so with
+ * fewer than 8 it wastes lanes, which pays only while col2im's scatter of K floats a dy pixel costs
+ * more than the product: 3 or 4 input channels and 16 outputs ran 1.3-1.6× faster direct, 32 even,
+ * 64 up to 1.8× slower; 2 input channels either way by the run; 1 always 2-4× slower.
+ */
+function directInputGradient(g: ConvolutionGeometry): boolean {
+  const C = g.inChannels;
+  return (
+    C >= DIRECT_INPUT_CHANNELS || (C >= DIRECT_INPUT_FEW_CHANNELS && g.outChannels <= DIRECT_INPUT_FEW_CHANNELS_OUT)
+  );
+}
+
 /** Conv2DBackpropInput on the WebAssembly path. */
 export function wasmConv2DBackpropInput(
   store: WasmBufferStore,
@@ -97,8 +118,7 @@ export function wasmConv2DBackpropInput(
     if (K === 0 || pixels === 0 || O === 0 || size === 0) return reference(call);
     const out = store.allocate(size, 'float32');
     const direct = pointwise(g);
-    if (!direct && g.strideH === 1 && g.strideW === 1 && g.inChannels >= NR) {
-      // dx's channels are the direct kernel's SIMD lanes: with fewer than 8, col2im wastes less.
+    if (!direct && directInputGradient(g)) {
       directConv2DBackpropInput(store, g, dy.offset, filter.offset, out.offset);
       return out;
     }

@@ -2,8 +2,7 @@
  * @file The host side of the direct convolution (`conv_chunk`, emit-convolution.ts): copies the input
  * into a zero-padded buffer when its windows leave it (so the kernel never clips a tap), writes the
  * job and runs its chunks, on the pool when the product is large. Conv2D runs on it as it is;
- * Conv2DBackpropInput with unit strides is the same product over dy padded by the filter's reach,
- * with the filter flipped in space and its channel axes swapped. Conv2DBackpropFilter runs on
+ * Conv2DBackpropInput runs it per stride phase (wasm-convolution-input.ts). Conv2DBackpropFilter runs on
  * `conv_filter_chunk` (emit-convolution-filter.ts) over the same padded input and dy packed in
  * 8-channel panels, the chunks' partial sums added here in a fixed order.
  *
@@ -16,6 +15,7 @@ import { FILTER_JOB } from './emit-convolution-filter.js';
 import { CONV_JOB } from './emit-convolution.js';
 import { MR, NR } from './emit-matmul.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
+import { MIN_PARALLEL_DEPTH, type ShallowConvolutions, shallowPolicy } from './shallow-convolutions.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 import type { ConvolutionGeometry } from '../kernels/convolution.js';
 
@@ -25,8 +25,6 @@ const WORK_PER_MULTIPLY_ADD = 1 / 8;
 const CHUNK_WORK = 1 << 17;
 /** Fewest pixels per chunk: the filter's micro-panel is read once per chunk, so it must serve several blocks. */
 const MIN_CHUNK_PIXELS = 32;
-/** Fewest taps per output for which the pool pays (a K = 9 forward ran no faster on two threads, slower under load). */
-const MIN_PARALLEL_DEPTH = 32;
 /** Most chunks a job may have (the claim word keeps the chunk index in 16 bits). */
 const MAX_CHUNKS = 0xffff;
 
@@ -57,7 +55,7 @@ export interface DirectConvolution {
 }
 
 /** Bytes of an operand packed by pack4 / pack8 (`width`): whole panels of `depth` floats. */
-function packedBytes(rowsOrColumns: number, width: number, depth: number): number {
+export function packedBytes(rowsOrColumns: number, width: number, depth: number): number {
   return Math.ceil(rowsOrColumns / width) * width * depth * 4;
 }
 
@@ -77,12 +75,16 @@ function paddedExtent(c: DirectConvolution): { height: number; width: number } {
 }
 
 /**
- * Copies the input into `padded` (bytes, paddedBytes(c) of them): row hp, column wp of an example is
- * the input's row hp - padTop, column wp - padLeft, or zero outside it.
+ * Copies the input into `padded` (bytes, height × width pixels an example): row hp, column wp of an
+ * example is the input's row hp - padTop, column wp - padLeft, or zero outside it.
  */
-function pad(store: WasmBufferStore, c: DirectConvolution, padded: number): void {
+export function pad(
+  store: WasmBufferStore,
+  c: Pick<DirectConvolution, 'input' | 'batch' | 'height' | 'width' | 'channels' | 'padTop' | 'padLeft'>,
+  padded: number,
+  { height, width }: { height: number; width: number },
+): void {
   const f32 = store.f32;
-  const { height, width } = paddedExtent(c);
   const C = c.channels;
   const base = padded >>> 2;
   f32.fill(0, base, base + c.batch * height * width * C);
@@ -113,20 +115,47 @@ function readableInput(
   scratch: number,
 ): { x: number; rowFloats: number; exampleBytes: number } {
   const padded = paddedBytes(c) > 0;
-  if (padded) pad(store, c, scratch);
+  if (padded) pad(store, c, scratch, paddedExtent(c));
   const { height, width } = padded ? paddedExtent(c) : { height: c.height, width: c.width };
   const rowFloats = width * c.channels;
   return { x: padded ? scratch : c.input, rowFloats, exampleBytes: height * rowFloats * 4 };
 }
 
+/** Where a convolution job reads its windows: the first window, floats per row, bytes per example. */
+export interface InputLayout {
+  readonly x: number;
+  readonly rowFloats: number;
+  readonly exampleBytes: number;
+}
+
+/** Where a convolution job writes its pixels (from `c.out`): bytes from one pixel, row, example to the next. */
+export interface OutputLayout {
+  readonly columnBytes: number;
+  readonly rowBytes: number;
+  readonly exampleBytes: number;
+}
+
 /** Runs the convolution `c` (with `scratch` at least paddedBytes(c) bytes, when that is not 0). */
 export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolution, scratch: number): void {
+  const rowBytes = c.outWidth * c.outChannels * 4;
+  runConvolutionJob(store, c, readableInput(store, c, scratch), {
+    columnBytes: c.outChannels * 4,
+    rowBytes,
+    exampleBytes: c.outHeight * rowBytes,
+  });
+}
+
+/** Runs `conv_chunk` over `c`'s pixels, reading windows as `input` lays them out, writing as `output` does. */
+export function runConvolutionJob(
+  store: WasmBufferStore,
+  c: DirectConvolution,
+  { x, rowFloats, exampleBytes }: InputLayout,
+  output: OutputLayout,
+): void {
   const C = c.channels;
   const K = c.filterHeight * c.filterWidth * C;
   const O = c.outChannels;
   const pixels = c.batch * c.outHeight * c.outWidth;
-  const { x, rowFloats, exampleBytes } = readableInput(store, c, scratch);
-  const work = pixels * K * Math.ceil(O / NR) * NR;
   let chunkPixels = Math.max(MIN_CHUNK_PIXELS, Math.ceil(CHUNK_WORK / (K * Math.ceil(O / NR) * NR) / MR) * MR);
   if (store.fineGrain) chunkPixels = MR;
   while (Math.ceil(pixels / chunkPixels) > MAX_CHUNKS) chunkPixels *= 2;
@@ -152,10 +181,33 @@ export function runDirectConvolution(store: WasmBufferStore, c: DirectConvolutio
   fields[job + CONV_JOB.runLength] = contiguous ? c.filterWidth * C : C;
   fields[job + CONV_JOB.runBytes] = c.dilationW * C * 4;
   fields[job + CONV_JOB.tiles] = LAYOUT.tiles;
-  // A shallow product (a 3×3 filter over one channel: 9 taps an output) is bound by writing the
-  // output, which a second thread on the same core's memory path does not speed up: one thread.
-  const deepEnough = K >= MIN_PARALLEL_DEPTH || store.fineGrain;
-  store.runChunks(Math.ceil(pixels / chunkPixels), deepEnough && store.parallel(work * WORK_PER_MULTIPLY_ADD));
+  fields[job + CONV_JOB.outColumnBytes] = output.columnBytes;
+  fields[job + CONV_JOB.outRowBytes] = output.rowBytes;
+  fields[job + CONV_JOB.outExampleBytes] = output.exampleBytes;
+  const work = pixels * K * Math.ceil(O / NR) * NR * WORK_PER_MULTIPLY_ADD;
+  runChunks(store, Math.ceil(pixels / chunkPixels), planChunks(store, work, K, 'forward'), work);
+}
+
+/** How a convolution's chunks run: on the pool or not, and the shallow policy to tell the time to. */
+interface ChunkPlan {
+  readonly parallel: boolean;
+  readonly policy?: ShallowConvolutions;
+}
+
+/** On the pool above its threshold; a shallow convolution (under MIN_PARALLEL_DEPTH taps) as its policy says. */
+function planChunks(store: WasmBufferStore, work: number, K: number, kind: 'forward' | 'filter'): ChunkPlan {
+  const parallel = store.parallel(work);
+  if (!parallel || store.pool === undefined || store.fineGrain || K >= MIN_PARALLEL_DEPTH) return { parallel };
+  const policy = shallowPolicy(store, kind);
+  const plan = policy.plan(store.pool);
+  return plan.timed ? { parallel: plan.parallel, policy } : { parallel: plan.parallel };
+}
+
+/** Runs the job's `count` chunks as `plan` says, timing them for its policy. */
+function runChunks(store: WasmBufferStore, count: number, plan: ChunkPlan, work: number): void {
+  const start = performance.now();
+  store.runChunks(count, plan.parallel);
+  plan.policy?.record(plan.parallel, (performance.now() - start) / work);
 }
 
 /** Multiply-adds per filter-gradient row chunk, at most (fewer row chunks, fewer K × O buffers to add). */
@@ -230,13 +282,15 @@ export function runDirectFilterGradient(
   fields[job + FILTER_JOB.channels] = C;
   fields[job + FILTER_JOB.tapColumnBytes] = c.dilationW * C * 4;
   fields[job + FILTER_JOB.tiles] = LAYOUT.tiles;
-  const parallel = store.parallel(pixels * K * O * WORK_PER_MULTIPLY_ADD);
+  const work = pixels * K * O * WORK_PER_MULTIPLY_ADD;
+  const plan = planChunks(store, work, K, 'filter');
+  const parallel = plan.parallel;
   const tapBlocks = Math.ceil(K / MR);
   const tapChunks = parallel ? Math.min(tapBlocks, Math.ceil(FILTER_CHUNKS_WANTED / chunks)) : 1;
   const tapsPerChunk = Math.ceil(tapBlocks / tapChunks) * MR;
   fields[job + FILTER_JOB.tapChunks] = Math.ceil(K / tapsPerChunk);
   fields[job + FILTER_JOB.tapsPerChunk] = tapsPerChunk;
-  store.runChunks(chunks * Math.ceil(K / tapsPerChunk), parallel);
+  runChunks(store, chunks * Math.ceil(K / tapsPerChunk), plan, work);
   for (let chunk = 1; chunk < chunks; chunk++) {
     store.exports.Add_vv(c.out, partials + (chunk - 1) * K * O * 4, c.out, K * O);
   }
@@ -286,64 +340,6 @@ function forwardConvolution(g: ConvolutionGeometry, x: number, out: number): Dir
     padLeft: g.padLeft,
     out,
   };
-}
-
-/**
- * dx = Conv2DBackpropInput(dy, filter) for unit strides by the direct kernel (byte addresses): dx's
- * pixel (ih, iw) sums dy's pixels (ih + padTop - kh·dh, iw + padLeft - kw·dw) times tap (kh, kw), so
- * it is a convolution of dy padded by the filter's reach less the forward padding, with the filter
- * turned by 180° and its channel axes swapped, packed here straight into pack8's layout.
- */
-export function directConv2DBackpropInput(
-  store: WasmBufferStore,
-  g: ConvolutionGeometry,
-  dy: number,
-  filter: number,
-  out: number,
-): void {
-  const C = g.inChannels;
-  const O = g.outChannels;
-  const taps = g.filterHeight * g.filterWidth;
-  const K = taps * O;
-  const convolution: DirectConvolution = {
-    input: dy,
-    batch: g.batch,
-    height: g.outHeight,
-    width: g.outWidth,
-    channels: O,
-    packedFilter: 0,
-    outChannels: C,
-    outHeight: g.inHeight,
-    outWidth: g.inWidth,
-    filterHeight: g.filterHeight,
-    filterWidth: g.filterWidth,
-    strideH: 1,
-    strideW: 1,
-    dilationH: g.dilationH,
-    dilationW: g.dilationW,
-    padTop: (g.filterHeight - 1) * g.dilationH - g.padTop,
-    padLeft: (g.filterWidth - 1) * g.dilationW - g.padLeft,
-    out,
-  };
-  const bBytes = packedBytes(C, NR, K);
-  const scratchBytes = bBytes + paddedBytes(convolution);
-  const packedB = store.scratch(scratchBytes);
-  // Panel jp, depth p = (tap t, o), lane l: filter[(taps - 1 - t)·C·O + (jp·NR + l)·O + o], 0 past C.
-  const f32 = store.f32;
-  const source = filter >>> 2;
-  let at = packedB >>> 2;
-  for (let c0 = 0; c0 < C; c0 += NR) {
-    const lanes = Math.min(NR, C - c0);
-    for (let t = 0; t < taps; t++) {
-      const tap = source + (taps - 1 - t) * C * O + c0 * O;
-      for (let o = 0; o < O; o++, at += NR) {
-        for (let l = 0; l < lanes; l++) f32[at + l] = f32[tap + l * O + o]!;
-        for (let l = lanes; l < NR; l++) f32[at + l] = 0;
-      }
-    }
-  }
-  runDirectConvolution(store, { ...convolution, packedFilter: packedB }, packedB + bBytes);
-  store.releaseScratch(packedB, scratchBytes);
 }
 
 /** dfilter = Conv2DBackpropFilter(x, dy) by the direct kernel (byte addresses). */
