@@ -1,9 +1,10 @@
 /**
  * @file Tests of MatMul's tall panels in the kernel module itself: `pack6` lays out 6-row panels
- * (copy, 4×4 and 2×4 transposes, zero padding, generic strides, bits kept), and a gemm job marked
- * `panelRows = MR_TALL` runs the 6×8 micro-kernel on them, matching a float64 reference for m, n and
- * k around the tile sizes, with depth blocks (beta = 1), any chunk shape and two participants' tile
- * scratch; a job not so marked still runs on 4-row panels (the convolutions').
+ * (copy, 4×4 and 2×4 transposes, zero padding, generic strides, bits kept), and in the relaxed-SIMD
+ * module a gemm job marked `panelRows = MR_TALL` runs the 6×8 micro-kernel on them, matching a
+ * float64 reference for m, n and k around the tile sizes, with depth blocks (beta = 1), any chunk
+ * shape and two participants' tile scratch (192 bytes each now); a job not so marked still runs on
+ * 4-row panels.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -168,24 +169,27 @@ const shapes: [number, number, number][] = [
   [47, 65, 70],
 ];
 
-for (const relaxed of [false, true]) {
-  describe.skipIf(relaxed && !detectFeatures().relaxedSimd)(
-    `gemm job on ${MR_TALL}-row panels${relaxed ? ', relaxed SIMD' : ''}`,
-    () => {
-      it('matches the float64 reference for m, n, k on and off the 6×8 tile, in depth blocks', () => {
-        for (const [m, n, k] of shapes) {
-          for (const kc of [16, 256]) {
-            checkProduct(relaxed, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 1, colPanelsPerChunk: 1 }, false);
-            checkProduct(relaxed, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 2, colPanelsPerChunk: 3 }, true);
-          }
-        }
-      });
+const relaxedSimd = detectFeatures().relaxedSimd;
 
-      it('still runs a job not marked tall on 4-row panels (the convolutions packed products)', () => {
-        for (const [m, n, k] of shapes) {
-          checkProduct(relaxed, MR, { m, n, k, kc: 16, rowPanelsPerChunk: 2, colPanelsPerChunk: 1 }, false);
-        }
-      });
-    },
-  );
+// relaxed-simd.test.ts runs this file again in a process with relaxed SIMD.
+describe.skipIf(!relaxedSimd)(`gemm job on ${MR_TALL}-row panels (relaxed SIMD)`, () => {
+  it('matches the float64 reference for m, n, k on and off the 6×8 tile, in depth blocks', () => {
+    for (const [m, n, k] of shapes) {
+      for (const kc of [16, 256]) {
+        checkProduct(true, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 1, colPanelsPerChunk: 1 }, false);
+        checkProduct(true, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 2, colPanelsPerChunk: 3 }, true);
+      }
+    }
+  });
+});
+
+for (const relaxed of [false, true]) {
+  describe.skipIf(relaxed && !relaxedSimd)(`gemm job on ${MR}-row panels${relaxed ? ' (relaxed SIMD)' : ''}`, () => {
+    it('runs a job not marked tall (the convolutions packed products, MatMul without relaxed SIMD)', () => {
+      for (const [m, n, k] of shapes) {
+        checkProduct(relaxed, MR, { m, n, k, kc: 16, rowPanelsPerChunk: 2, colPanelsPerChunk: 1 }, false);
+        checkProduct(relaxed, MR, { m, n, k, kc: 256, rowPanelsPerChunk: 1, colPanelsPerChunk: 2 }, true);
+      }
+    });
+  });
 }

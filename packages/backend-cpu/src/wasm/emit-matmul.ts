@@ -1,18 +1,18 @@
 /**
  * @file Emits the matrix product: operand packing, the register-blocked micro-kernels (6×8 for
- * MatMul, 4×8 for the convolutions' packed products), and the gemm chunk function, which computes
+ * MatMul with relaxed SIMD, 4×8 otherwise), and the gemm chunk function, which computes
  * one rectangle of C from packed operands (the unit the thread pool hands out). The scheme is
  * BLIS's, cut down to what 128-bit SIMD needs:
  *
- * - A is packed into panels of MR_TALL = 6 rows (MatMul, `pack6`) or MR = 4 rows (`pack4`, which
- *   the convolutions' packing shares), B into panels of NR = 8 columns; within a panel, the values
+ * - A is packed into panels of MR_TALL = 6 rows (MatMul with relaxed SIMD, `pack6`) or MR = 4 rows
+ *   (`pack4`, which the convolutions' packing shares), B into panels of NR = 8 columns; within a panel, the values
  *   of one depth step p are adjacent. Packing reads any strides, so a transposed operand costs only
  *   a different packing path (4×4 and 2×4 register transposes instead of a copy), and the product
  *   itself always runs on the same panels: transposed products at the plain product's speed.
  * - The micro-kernel keeps a rows×8 block of C in 2·rows vector registers; per depth step it loads
  *   two B vectors and one broadcast A value per row (load32_splat) and does 2·rows multiply-adds.
- *   At 6 rows that is 12 accumulators + 2 B + 1 A: 15 registers, all V8 allocates on x64. With
- *   relaxed SIMD the multiply-add is one fused instruction; without it see emitMicroKernel.
+ *   With relaxed SIMD the multiply-add is one fused instruction, and 6 rows take 12 accumulators +
+ *   2 B + 1 A: 15 registers, all V8 allocates on x64. Without it see emitMicroKernel.
  * - The depth is cut into blocks of `kc` so a B micro-panel (kc × 8 floats) stays in L1 while the
  *   A panels of a chunk stream from L2; C tiles are then updated (beta = 1) after the first block.
  *
@@ -25,7 +25,10 @@ import { control, f32, f32x4, f64, f64x2, forRange, i32, increment, v128, walkTo
 
 /** Rows of A per panel (micro-kernel height) in the convolutions' packed products (`pack4`). */
 export const MR = 4;
-/** Rows of A per panel in MatMul's products (`pack6`): the tallest tile 128-bit SIMD keeps in registers. */
+/**
+ * Rows of A per panel in MatMul's products with relaxed SIMD (`pack6`): the tallest tile whose
+ * accumulators, B vectors and A broadcast fit the registers (see emitMicroKernel).
+ */
 export const MR_TALL = 6;
 /** Columns of B per panel (micro-kernel width). */
 export const NR = 8;
@@ -47,7 +50,7 @@ export const GEMM_JOB = {
   colPanelsPerChunk: 9,
   colChunks: 10,
   tiles: 11,
-  /** MR_TALL for panels packed by `pack6`; anything else means MR (`pack4`). */
+  /** MR_TALL for panels packed by `pack6` (relaxed-SIMD module only); anything else means MR (`pack4`). */
   panelRows: 12,
 } as const;
 
@@ -197,9 +200,9 @@ export function emitPack(module: ModuleBuilder, width: PanelWidth): number {
  * loads and spill accumulators (measured 36 → 30 GFLOP/s at 4 rows, and slower again at 6).
  *
  * Registers (V8 on x64 allocates 15 of the 16 XMM registers): 6 rows with relaxed SIMD take 12
- * accumulators + 2 B + 1 A, none spilled; without it each multiply needs a product register too, so
- * V8 keeps one accumulator on the stack (a store and a load per step), still faster than 4 rows
- * (measured; loading the second B vector at each use instead, to spill nothing, was not).
+ * accumulators + 2 B + 1 A, none spilled, 10-20% faster than 4 rows (measured, one thread, 256 and
+ * 1024). Without relaxed SIMD each multiply needs a product register too, so 6 rows spill one
+ * accumulator; 4, 5 and 6 rows there all ran at the same speed (the arithmetic ports are the limit).
  */
 export function emitMicroKernel(module: ModuleBuilder, rows: number, relaxed: boolean): number {
   return module.add(new FunctionBuilder([Type.i32, Type.i32, Type.i32, Type.i32, Type.i32, Type.i32]), (f) => {
@@ -369,12 +372,15 @@ function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: number, r
 }
 
 /**
- * Emits the gemm job's chunk function: on MR_TALL-row panels when the job's `panelRows` says so
- * (MatMul's products), else on MR-row panels (the convolutions', which pack A with `pack4`).
+ * Emits the gemm job's chunk function. With relaxed SIMD, MatMul's products run on MR_TALL-row
+ * panels (the job's `panelRows` says so) and the convolutions' on MR-row panels. Without it every
+ * product runs on MR-row panels: a multiply and an add per vector keep the two or three SIMD
+ * arithmetic ports busy whatever the tile's height, and 6 rows measured no faster than 4 there.
  */
 export function emitGemm(module: ModuleBuilder, relaxed: boolean): number {
   const copyTile = emitCopyTile(module);
   const short = emitGemmChunk(module, emitMicroKernel(module, MR, relaxed), copyTile, MR);
+  if (!relaxed) return short;
   const tall = emitGemmChunk(module, emitMicroKernel(module, MR_TALL, relaxed), copyTile, MR_TALL);
   return module.add(new FunctionBuilder([Type.i32, Type.i32, Type.i32]), (f) => {
     const [job, chunk, participant] = f.params as [Local, Local, Local];

@@ -1,11 +1,11 @@
 /**
  * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 6-row panels
- * (MR_TALL: the 6×8 micro-kernel) and B into 8-column panels (transposes are only other packing
+ * with relaxed SIMD (MR_TALL: the 6×8 micro-kernel), else 4-row ones, and B into 8-column panels (transposes are only other packing
  * strides), then run the panel grid as chunks, on the pool when the product is large. A batch whose A or B is the previous batch's (a broadcast
  * operand) reuses the packed copy. int32 goes to the reference kernel.
  *
  * The depth block and the chunks' size come from the machine's cache sizes (gemm-blocking.ts): at
- * most 8 row panels × 8 column panels (48 × 64 of C), short, so a worker that the OS preempts
+ * most 8 row panels × 8 column panels (32 or 48 × 64 of C), short, so a worker that the OS preempts
  * mid-chunk holds the others up briefly; split smaller when a parallel product would otherwise have
  * few chunks (see chunkShape).
  *
@@ -71,7 +71,7 @@ function planProduct(
 }
 
 /**
- * Row and column panels per chunk: the blocking's (8 × 8 on common caches, 48 × 64 of C for MatMul), halved
+ * Row and column panels per chunk: the blocking's (8 × 8 on common caches, 32 × 64 of C, 48 × 64 on 6-row panels), halved
  * along the longer side while a parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per
  * participant (an MLP's 64 × 256 product would otherwise be two chunks, and one slow thread would
  * hold up the other); grown until the chunk count fits the claim word.
@@ -126,26 +126,36 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     // Plain matrices (the common case) skip the batch maps' allocations.
     const aBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(aShape.slice(0, -2), batchShape);
     const bBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(inputs.b.shape.slice(0, -2), batchShape);
-    const rowPanels = Math.ceil(m / MR_TALL);
+    // Relaxed SIMD's module runs MatMul on 6-row panels (emitGemm says why not the other).
+    const panelRows = store.kernels.variant.relaxed ? MR_TALL : MR;
+    const rowPanels = Math.ceil(m / panelRows);
     const columnPanels = Math.ceil(n / NR);
     // One scratch block holds both packed operands (B first: its panels are 32-byte multiples).
     const packedBBytes = columnPanels * NR * k * 4;
-    const scratchBytes = packedBBytes + rowPanels * MR_TALL * k * 4;
+    const scratchBytes = packedBBytes + rowPanels * panelRows * k * 4;
     const packedB = store.scratch(scratchBytes);
     const packedA = packedB + packedBBytes;
     const started = performance.now();
     const { parallel, small } = planProduct(store, m * n * k);
-    const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, MR_TALL, rowPanels, columnPanels, k);
+    const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(
+      store,
+      parallel,
+      panelRows,
+      rowPanels,
+      columnPanels,
+      k,
+    );
     const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
     const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
     const { exports } = store;
+    const packA = panelRows === MR_TALL ? exports.pack6 : exports.pack4;
     let packedFromA = -1;
     let packedFromB = -1;
     for (let t = 0; t < aBatches.length; t++) {
       // Element (i, p) of A is at i*k + p, or p*m + i transposed; (j, p) of B at p*n + j, or j*k + p.
       const aBatch = aBatches[t]!;
       if (aBatch !== packedFromA) {
-        exports.pack6(a.offset + aBatch * m * k * 4, aLayout.rowStride, aLayout.colStride, m, k, packedA);
+        packA(a.offset + aBatch * m * k * 4, aLayout.rowStride, aLayout.colStride, m, k, packedA);
         packedFromA = aBatch;
       }
       const bBatch = bBatches[t]!;
@@ -162,12 +172,12 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       fields[job + GEMM_JOB.m] = m;
       fields[job + GEMM_JOB.n] = n;
       fields[job + GEMM_JOB.k] = k;
-      fields[job + GEMM_JOB.kc] = machineBlocking(MR_TALL).kc;
+      fields[job + GEMM_JOB.kc] = machineBlocking(panelRows).kc;
       fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
       fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
       fields[job + GEMM_JOB.colChunks] = columnChunks;
       fields[job + GEMM_JOB.tiles] = LAYOUT.tiles;
-      fields[job + GEMM_JOB.panelRows] = MR_TALL;
+      fields[job + GEMM_JOB.panelRows] = panelRows;
       store.runChunks(rowChunks * columnChunks, parallel);
     }
     store.releaseScratch(packedB, scratchBytes);
