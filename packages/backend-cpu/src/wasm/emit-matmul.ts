@@ -266,7 +266,7 @@ export function emitCopyTile(module: ModuleBuilder): number {
  * Emits `gemm_chunk(job, chunk, participant)` for `rows`-row A panels: one rectangle of C's panel
  * grid, from packed A and B.
  */
-function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: number, rows: number): number {
+export function emitGemmChunk(module: ModuleBuilder, micro: number, copyTile: number, rows: number): number {
   const tileBytes = rows * NR * 4;
   return module.add(new FunctionBuilder([Type.i32, Type.i32, Type.i32]), (f) => {
     const [job, chunk, participant] = f.params as [Local, Local, Local];
