@@ -1,6 +1,7 @@
 /**
  * @file Tests of MatMul: hand-computed products, every transpose combination and broadcast batch dims
- * against a naive reference on random data, sizes around the micro-kernels' tiles, int32 wrap-around, and zero-size dims (k = 0 gives zeros).
+ * against a naive reference on random data, sizes around the micro-kernels' tiles, int32 wrap-around,
+ * and zero-size dims (k = 0 gives zeros).
  */
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core/internal';

@@ -3,8 +3,9 @@
  * (copy, 4×4 and 2×4 transposes, zero padding, generic strides, bits kept), and in the relaxed-SIMD
  * module a gemm job marked `panelRows = MR_TALL` runs the 6×8 micro-kernel on them, matching a
  * float64 reference for m, n and k around the tile sizes, with depth blocks (beta = 1), any chunk
- * shape and two participants' tile scratch (192 bytes each now); a job not so marked still runs on
- * 4-row panels.
+ * shape and two participants' tile scratch (192 bytes each now), while a job not so marked still
+ * runs on 4-row panels. (The 4-row path of the plain module is the convolutions' and MatMul's
+ * everywhere else: kernels/*.test.ts cover it.)
  */
 
 import { describe, expect, it } from 'vitest';
@@ -172,24 +173,14 @@ const shapes: [number, number, number][] = [
 const relaxedSimd = detectFeatures().relaxedSimd;
 
 // relaxed-simd.test.ts runs this file again in a process with relaxed SIMD.
-describe.skipIf(!relaxedSimd)(`gemm job on ${MR_TALL}-row panels (relaxed SIMD)`, () => {
-  it('matches the float64 reference for m, n, k on and off the 6×8 tile, in depth blocks', () => {
+describe.skipIf(!relaxedSimd)('gemm job in the relaxed-SIMD module', () => {
+  it(`runs a job marked tall on ${MR_TALL}-row panels and any other on ${MR}-row panels, for m, n, k on and off the tiles, in depth blocks`, () => {
     for (const [m, n, k] of shapes) {
       for (const kc of [16, 256]) {
         checkProduct(true, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 1, colPanelsPerChunk: 1 }, false);
         checkProduct(true, MR_TALL, { m, n, k, kc, rowPanelsPerChunk: 2, colPanelsPerChunk: 3 }, true);
       }
+      checkProduct(true, MR, { m, n, k, kc: 16, rowPanelsPerChunk: 2, colPanelsPerChunk: 1 }, false);
     }
   });
 });
-
-for (const relaxed of [false, true]) {
-  describe.skipIf(relaxed && !relaxedSimd)(`gemm job on ${MR}-row panels${relaxed ? ' (relaxed SIMD)' : ''}`, () => {
-    it('runs a job not marked tall (the convolutions packed products, MatMul without relaxed SIMD)', () => {
-      for (const [m, n, k] of shapes) {
-        checkProduct(relaxed, MR, { m, n, k, kc: 16, rowPanelsPerChunk: 2, colPanelsPerChunk: 1 }, false);
-        checkProduct(relaxed, MR, { m, n, k, kc: 256, rowPanelsPerChunk: 1, colPanelsPerChunk: 2 }, true);
-      }
-    });
-  });
-}

@@ -6,8 +6,9 @@
  * - Depth block kc: the B micro-panel (kc × NR floats) that the micro-kernel sweeps once per row panel
  *   takes a quarter of L1d, leaving the rest to the A micro-panel streaming past it, the C tile and
  *   the stack (32 KiB → 256, 48 KiB → 384).
- * - Rows of a chunk (mc, in panels of MR rows, or MR_TALL for MatMul's own products): the chunk's A block (mc × kc) takes at most half of L2, so
- *   it is read from L2, not memory, for every column panel of the chunk.
+ * - Rows of a chunk (mc, in panels of MR rows, or of MR_TALL in MatMul's relaxed-SIMD products): the
+ *   chunk's A block (mc × kc) takes at most half of L2, so it is read from L2, not memory, for every
+ *   column panel of the chunk.
  * - Columns of a chunk (nc, in NR-column panels): the chunk's B block (kc × nc) takes at most a
  *   quarter of L2 beside it.
  * Both chunk sides are also capped at MAX_PANELS: a chunk is the unit the thread pool hands out, and a

@@ -1,8 +1,9 @@
 /**
- * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 6-row panels
- * with relaxed SIMD (MR_TALL: the 6×8 micro-kernel), else 4-row ones, and B into 8-column panels (transposes are only other packing
- * strides), then run the panel grid as chunks, on the pool when the product is large. A batch whose A or B is the previous batch's (a broadcast
- * operand) reuses the packed copy. int32 goes to the reference kernel.
+ * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 6-row panels with
+ * relaxed SIMD (MR_TALL: the 6×8 micro-kernel), else into 4-row ones, and B into 8-column panels
+ * (transposes are only other packing strides), then run the panel grid as chunks, on the pool when
+ * the product is large. A batch whose A or B is the previous batch's (a broadcast operand) reuses
+ * the packed copy. int32 goes to the reference kernel.
  *
  * The depth block and the chunks' size come from the machine's cache sizes (gemm-blocking.ts): at
  * most 8 row panels × 8 column panels (32 or 48 × 64 of C), short, so a worker that the OS preempts
@@ -71,10 +72,11 @@ function planProduct(
 }
 
 /**
- * Row and column panels per chunk: the blocking's (8 × 8 on common caches, 32 × 64 of C, 48 × 64 on 6-row panels), halved
- * along the longer side while a parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per
- * participant (an MLP's 64 × 256 product would otherwise be two chunks, and one slow thread would
- * hold up the other); grown until the chunk count fits the claim word.
+ * Row and column panels per chunk: the blocking's (8 × 8 on common caches: 32 × 64 of C, or 48 × 64
+ * on 6-row panels), halved along the longer side while a parallel product has fewer than
+ * CHUNKS_PER_PARTICIPANT chunks per participant (an MLP's 64 × 256 product would otherwise be two
+ * chunks, and one slow thread would hold up the other); grown until the chunk count fits the claim
+ * word.
  */
 function chunkShape(
   store: WasmBufferStore,
