@@ -1,6 +1,7 @@
 /**
  * @file Tests of MatMul: hand-computed products, every transpose combination and broadcast batch dims
- * against a naive reference on random data, int32 wrap-around, and zero-size dims (k = 0 gives zeros).
+ * against a naive reference on random data, sizes around the micro-kernels' tiles, int32 wrap-around,
+ * and zero-size dims (k = 0 gives zeros).
  */
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core/internal';
@@ -113,6 +114,32 @@ describeEachPath('MatMul', (options) => {
       }
     }
   }
+
+  it('matches the reference for m, n, k on and off the 4×8 and 6×8 tiles, over a depth block', () => {
+    const h = new KernelHarness(options);
+    const random = seededRandom(68);
+    for (const [m, n, k] of [
+      [6, 8, 5],
+      [7, 9, 3],
+      [11, 15, 17],
+      [13, 17, 260],
+      [25, 8, 6],
+      [1, 33, 12],
+    ] as const) {
+      for (const transposeA of [false, true]) {
+        const aShape = transposeA ? [k, m] : [m, k];
+        const aValues = randomValues(m * k, random);
+        const bValues = randomValues(k * n, random);
+        const out = h.run(
+          'MatMul',
+          { a: h.tensor(aValues, aShape), b: h.tensor(bValues, [k, n]) },
+          { transposeA, transposeB: false },
+          [m, n],
+        );
+        expectClose(out, reference(aValues, aShape, bValues, [k, n], transposeA, false, [m, n]), 1e-5);
+      }
+    }
+  });
 
   it('wraps int32 products and sums', () => {
     const h = new KernelHarness(options);

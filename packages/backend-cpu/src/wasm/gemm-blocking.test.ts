@@ -39,6 +39,14 @@ describe('gemmBlocking', () => {
     expect(MAX_PANELS).toBe(8);
   });
 
+  it('sizes the chunks of 6-row panels (MatMul with relaxed SIMD) by their own A block', () => {
+    // 64 KiB of L2, kc = 256: a 6-row panel is 6 KiB, so 5 fit half of L2: 4, a power of two.
+    expect(gemmBlocking({ l1Data: 32 * KiB, l2: 64 * KiB }, 6)).toEqual({ kc: 256, rowPanels: 4, columnPanels: 2 });
+    // 128 KiB: 10 fit, 8 (the 4-row panels would take 16, capped at 8 as well).
+    expect(gemmBlocking({ l1Data: 32 * KiB, l2: 128 * KiB }, 6)).toEqual({ kc: 256, rowPanels: 8, columnPanels: 4 });
+    expect(gemmBlocking({ l1Data: 32 * KiB, l2: 32 * KiB }, 6)).toEqual({ kc: 256, rowPanels: 2, columnPanels: 1 });
+  });
+
   it('gives the blocking the kernels were tuned with on the default cache sizes', () => {
     expect(gemmBlocking(DEFAULT_CACHE_SIZES)).toEqual({ kc: 256, rowPanels: 8, columnPanels: 8 });
     expect(gemmBlocking()).toEqual(gemmBlocking(DEFAULT_CACHE_SIZES));

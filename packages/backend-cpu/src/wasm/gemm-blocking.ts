@@ -6,8 +6,9 @@
  * - Depth block kc: the B micro-panel (kc × NR floats) that the micro-kernel sweeps once per row panel
  *   takes a quarter of L1d, leaving the rest to the A micro-panel streaming past it, the C tile and
  *   the stack (32 KiB → 256, 48 KiB → 384).
- * - Rows of a chunk (mc, in MR-row panels): the chunk's A block (mc × kc) takes at most half of L2, so
- *   it is read from L2, not memory, for every column panel of the chunk.
+ * - Rows of a chunk (mc, in panels of MR rows, or of MR_TALL in MatMul's relaxed-SIMD products): the
+ *   chunk's A block (mc × kc) takes at most half of L2, so it is read from L2, not memory, for every
+ *   column panel of the chunk.
  * - Columns of a chunk (nc, in NR-column panels): the chunk's B block (kc × nc) takes at most a
  *   quarter of L2 beside it.
  * Both chunk sides are also capped at MAX_PANELS: a chunk is the unit the thread pool hands out, and a
@@ -35,11 +36,11 @@ const FLOAT_BYTES = 4;
 
 const largestPowerOfTwoAtMost = (x: number): number => (x < 1 ? 1 : 2 ** Math.floor(Math.log2(x)));
 
-/** The blocking for a core with `cache`'s data caches. */
-export function gemmBlocking(cache: CacheSizes = DEFAULT_CACHE_SIZES): GemmBlocking {
+/** The blocking for a core with `cache`'s data caches, for A panels of `panelRows` rows (MR or MR_TALL). */
+export function gemmBlocking(cache: CacheSizes = DEFAULT_CACHE_SIZES, panelRows: number = MR): GemmBlocking {
   const kcFromL1 = Math.floor(cache.l1Data / 4 / (NR * FLOAT_BYTES) / 16) * 16;
   const kc = Math.min(MAX_KC, Math.max(MIN_KC, kcFromL1));
-  const rowPanels = largestPowerOfTwoAtMost(cache.l2 / 2 / (kc * MR * FLOAT_BYTES));
+  const rowPanels = largestPowerOfTwoAtMost(cache.l2 / 2 / (kc * panelRows * FLOAT_BYTES));
   const columnPanels = largestPowerOfTwoAtMost(cache.l2 / 4 / (kc * NR * FLOAT_BYTES));
   return {
     kc,

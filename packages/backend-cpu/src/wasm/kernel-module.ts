@@ -17,7 +17,7 @@ import {
 } from './emit-elementwise.js';
 import { emitConvolutionFilterChunk } from './emit-convolution-filter.js';
 import { emitConvolutionChunk } from './emit-convolution.js';
-import { TILE_BYTES, emitCopyTile, emitGemmChunk, emitMicroKernel, emitPack } from './emit-matmul.js';
+import { TILE_BYTES, emitGemm, emitPack } from './emit-matmul.js';
 import { emitExtremumRow, emitSumAccumulate, emitSumRow } from './emit-reduction.js';
 import { control, i32 } from './instructions.js';
 import { requireWebAssembly, type WasmMemory, type WasmModule } from './webassembly-api.js';
@@ -54,6 +54,7 @@ export type KernelExports = Readonly<Record<ElementwiseName, ElementwiseFunction
   readonly min_row: (x: number, n: number) => number;
   readonly sum_acc: (x: number, acc: number, n: number) => void;
   readonly pack4: (src: number, sx: number, sp: number, x: number, k: number, dst: number) => void;
+  readonly pack6: (src: number, sx: number, sp: number, x: number, k: number, dst: number) => void;
   readonly pack8: (src: number, sx: number, sp: number, x: number, k: number, dst: number) => void;
   readonly run_chunk: (job: number, chunk: number, participant: number) => void;
 };
@@ -95,8 +96,9 @@ export function emitKernelModule(variant: ModuleVariant): {
   emitExtremumRow(module, 'min');
   emitSumAccumulate(module);
   emitPack(module, 4);
+  emitPack(module, 6);
   emitPack(module, 8);
-  const gemm = emitGemmChunk(module, emitMicroKernel(module, variant.relaxed), emitCopyTile(module));
+  const gemm = emitGemm(module, variant.relaxed);
   const convolution = emitConvolutionChunk(module, variant.relaxed);
   const convolutionFilter = emitConvolutionFilterChunk(module, variant.relaxed);
   module.add(
@@ -155,7 +157,7 @@ export function kernelModule(variant: ModuleVariant): KernelModule {
   return entry;
 }
 
-const EXPORT_NAMES = ['sum_row', 'max_row', 'min_row', 'sum_acc', 'pack4', 'pack8', 'run_chunk'];
+const EXPORT_NAMES = ['sum_row', 'max_row', 'min_row', 'sum_acc', 'pack4', 'pack6', 'pack8', 'run_chunk'];
 
 /** Instantiates `kernels` on `memory`; checks that every expected export is a function. */
 export function instantiateKernels(kernels: KernelModule, memory: WasmMemory): KernelExports {

@@ -1,11 +1,12 @@
 /**
- * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 4-row panels and B into
- * 8-column panels (transposes are only other packing strides), then run the panel grid as chunks,
- * on the pool when the product is large. A batch whose A or B is the previous batch's (a broadcast
- * operand) reuses the packed copy. int32 goes to the reference kernel.
+ * @file MatMul of float32 on the WebAssembly path: for each batch, pack A into 6-row panels with
+ * relaxed SIMD (MR_TALL: the 6×8 micro-kernel), else into 4-row ones, and B into 8-column panels
+ * (transposes are only other packing strides), then run the panel grid as chunks, on the pool when
+ * the product is large. A batch whose A or B is the previous batch's (a broadcast operand) reuses
+ * the packed copy. int32 goes to the reference kernel.
  *
  * The depth block and the chunks' size come from the machine's cache sizes (gemm-blocking.ts): at
- * most 8 row panels × 8 column panels (32 × 64 of C), short, so a worker that the OS preempts
+ * most 8 row panels × 8 column panels (32 or 48 × 64 of C), short, so a worker that the OS preempts
  * mid-chunk holds the others up briefly; split smaller when a parallel product would otherwise have
  * few chunks (see chunkShape).
  *
@@ -18,7 +19,7 @@ import type { KernelFunction } from '@tapeflow/tensor-core/backend';
 import { matMulGeometry, sizeFromShape } from '@tapeflow/tensor-core/backend';
 import { detectCacheSizes } from '../features.js';
 import { broadcastIndexMap } from '../strided.js';
-import { GEMM_JOB, MR, NR } from './emit-matmul.js';
+import { GEMM_JOB, MR, MR_TALL, NR } from './emit-matmul.js';
 import { gemmBlocking, type GemmBlocking } from './gemm-blocking.js';
 import { JOB_KIND, LAYOUT } from './kernel-module.js';
 import { SmallProducts } from './small-products.js';
@@ -40,10 +41,12 @@ const CHUNKS_PER_PARTICIPANT = 4;
 /** Smallest chunk worth a claim when splitting further (multiply-adds): ~2 µs of work. */
 const MIN_CHUNK_WORK = 65536;
 
-let blocking: GemmBlocking | undefined;
-/** This machine's blocking: derived once, from the cache sizes the platform reports. */
-function machineBlocking(): GemmBlocking {
-  return (blocking ??= gemmBlocking(detectCacheSizes()));
+const blockings = new Map<number, GemmBlocking>();
+/** This machine's blocking for `panelRows`-row A panels: derived once, from the platform's cache sizes. */
+function machineBlocking(panelRows: number): GemmBlocking {
+  let blocking = blockings.get(panelRows);
+  if (blocking === undefined) blockings.set(panelRows, (blocking = gemmBlocking(detectCacheSizes(), panelRows)));
+  return blocking;
 }
 
 const smallProducts = new WeakMap<WasmBufferStore, SmallProducts>();
@@ -69,19 +72,21 @@ function planProduct(
 }
 
 /**
- * Row and column panels per chunk: the blocking's (8 × 8 on common caches, 32 × 64 of C), halved
- * along the longer side while a parallel product has fewer than CHUNKS_PER_PARTICIPANT chunks per
- * participant (an MLP's 64 × 256 product would otherwise be two chunks, and one slow thread would
- * hold up the other); grown until the chunk count fits the claim word.
+ * Row and column panels per chunk: the blocking's (8 × 8 on common caches: 32 × 64 of C, or 48 × 64
+ * on 6-row panels), halved along the longer side while a parallel product has fewer than
+ * CHUNKS_PER_PARTICIPANT chunks per participant (an MLP's 64 × 256 product would otherwise be two
+ * chunks, and one slow thread would hold up the other); grown until the chunk count fits the claim
+ * word.
  */
 function chunkShape(
   store: WasmBufferStore,
   parallel: boolean,
+  panelRows: number,
   rowPanels: number,
   columnPanels: number,
   k: number,
 ): [number, number] {
-  const shape = machineBlocking();
+  const shape = machineBlocking(panelRows);
   let rows = store.fineGrain ? 1 : shape.rowPanels;
   let columns = store.fineGrain ? 1 : shape.columnPanels;
   const count = (): number => Math.ceil(rowPanels / rows) * Math.ceil(columnPanels / columns);
@@ -89,7 +94,7 @@ function chunkShape(
   while (parallel && !store.fineGrain && count() < wanted) {
     const halveColumns = columns >= rows;
     const [nextRows, nextColumns] = halveColumns ? [rows, columns / 2] : [rows / 2, columns];
-    if (nextRows < 1 || nextColumns < 1 || nextRows * MR * nextColumns * NR * k < MIN_CHUNK_WORK) break;
+    if (nextRows < 1 || nextColumns < 1 || nextRows * panelRows * nextColumns * NR * k < MIN_CHUNK_WORK) break;
     [rows, columns] = [nextRows, nextColumns];
   }
   while (count() > MAX_CHUNKS) [rows, columns] = [rows * 2, columns * 2];
@@ -123,26 +128,36 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
     // Plain matrices (the common case) skip the batch maps' allocations.
     const aBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(aShape.slice(0, -2), batchShape);
     const bBatches = rank === 2 ? SINGLE_BATCH : broadcastIndexMap(inputs.b.shape.slice(0, -2), batchShape);
-    const rowPanels = Math.ceil(m / MR);
+    // Relaxed SIMD's module runs MatMul on 6-row panels (emitGemm says why not the other).
+    const panelRows = store.kernels.variant.relaxed ? MR_TALL : MR;
+    const rowPanels = Math.ceil(m / panelRows);
     const columnPanels = Math.ceil(n / NR);
     // One scratch block holds both packed operands (B first: its panels are 32-byte multiples).
     const packedBBytes = columnPanels * NR * k * 4;
-    const scratchBytes = packedBBytes + rowPanels * MR * k * 4;
+    const scratchBytes = packedBBytes + rowPanels * panelRows * k * 4;
     const packedB = store.scratch(scratchBytes);
     const packedA = packedB + packedBBytes;
     const started = performance.now();
     const { parallel, small } = planProduct(store, m * n * k);
-    const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
+    const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(
+      store,
+      parallel,
+      panelRows,
+      rowPanels,
+      columnPanels,
+      k,
+    );
     const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
     const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
     const { exports } = store;
+    const packA = panelRows === MR_TALL ? exports.pack6 : exports.pack4;
     let packedFromA = -1;
     let packedFromB = -1;
     for (let t = 0; t < aBatches.length; t++) {
       // Element (i, p) of A is at i*k + p, or p*m + i transposed; (j, p) of B at p*n + j, or j*k + p.
       const aBatch = aBatches[t]!;
       if (aBatch !== packedFromA) {
-        exports.pack4(a.offset + aBatch * m * k * 4, aLayout.rowStride, aLayout.colStride, m, k, packedA);
+        packA(a.offset + aBatch * m * k * 4, aLayout.rowStride, aLayout.colStride, m, k, packedA);
         packedFromA = aBatch;
       }
       const bBatch = bBatches[t]!;
@@ -159,11 +174,12 @@ export function wasmMatMul(store: WasmBufferStore, reference: KernelFunction<'Ma
       fields[job + GEMM_JOB.m] = m;
       fields[job + GEMM_JOB.n] = n;
       fields[job + GEMM_JOB.k] = k;
-      fields[job + GEMM_JOB.kc] = machineBlocking().kc;
+      fields[job + GEMM_JOB.kc] = machineBlocking(panelRows).kc;
       fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
       fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
       fields[job + GEMM_JOB.colChunks] = columnChunks;
       fields[job + GEMM_JOB.tiles] = LAYOUT.tiles;
+      fields[job + GEMM_JOB.panelRows] = panelRows;
       store.runChunks(rowChunks * columnChunks, parallel);
     }
     store.releaseScratch(packedB, scratchBytes);
@@ -189,7 +205,7 @@ export function runPackedProduct(
   const rowPanels = Math.ceil(m / MR);
   const columnPanels = Math.ceil(n / NR);
   const parallel = store.parallel(m * n * k * WORK_PER_MULTIPLY_ADD);
-  const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, rowPanels, columnPanels, k);
+  const [rowPanelsPerChunk, columnPanelsPerChunk] = chunkShape(store, parallel, MR, rowPanels, columnPanels, k);
   const rowChunks = Math.ceil(rowPanels / rowPanelsPerChunk);
   const columnChunks = Math.ceil(columnPanels / columnPanelsPerChunk);
   const job = LAYOUT.job >>> 2;
@@ -201,10 +217,11 @@ export function runPackedProduct(
   fields[job + GEMM_JOB.m] = m;
   fields[job + GEMM_JOB.n] = n;
   fields[job + GEMM_JOB.k] = k;
-  fields[job + GEMM_JOB.kc] = machineBlocking().kc;
+  fields[job + GEMM_JOB.kc] = machineBlocking(MR).kc;
   fields[job + GEMM_JOB.rowPanelsPerChunk] = rowPanelsPerChunk;
   fields[job + GEMM_JOB.colPanelsPerChunk] = columnPanelsPerChunk;
   fields[job + GEMM_JOB.colChunks] = columnChunks;
   fields[job + GEMM_JOB.tiles] = LAYOUT.tiles;
+  fields[job + GEMM_JOB.panelRows] = MR;
   store.runChunks(rowChunks * columnChunks, parallel);
 }
