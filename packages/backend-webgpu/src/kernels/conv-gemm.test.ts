@@ -3,9 +3,12 @@
  * small shapes so SwiftShader runs every edge: strides 1 and 2, dilations, SAME and VALID, odd sizes,
  * channels that are not a multiple of 4 (scalar B loads and stores) and that are (vec4), batch 1,
  * partial blocks in rows and columns, and split-K with a depth that is not a multiple of the slice;
- * Conv2D and both gradients, each against the CPU backend. Also the choice rule and the split.
+ * Conv2D and both gradients, each against the CPU backend, and the conformance kit's Convolutions
+ * group on the same forced backend. Also the choice rule and the split.
  */
 
+import { CONFORMANCE_GROUPS, DEFAULT_TOLERANCE, memoryDrift, memorySnapshot } from '@tapeflow/backend-conformance';
+import type { ConformanceEnvironment } from '@tapeflow/backend-conformance';
 import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../index.js';
@@ -139,6 +142,32 @@ describe('Conv2D and its gradients on the tiled implicit GEMM, forced', () => {
     expect(tiled.some((source) => source.includes('var<storage, read> dy: array<f32>'))).toBe(true);
     expect(tiled.every((source) => source.includes('@workgroup_size(64)'))).toBe(true);
     expect(sources.some((source) => source.includes('partial[s * p.size + index]'))).toBe(true);
+  });
+
+  describe("the conformance kit's Convolutions group", () => {
+    const group = CONFORMANCE_GROUPS.find((candidate) => candidate.name === 'Convolutions')!;
+    const environment = (): ConformanceEnvironment => ({
+      backendName: 'webgpu',
+      backend,
+      tolerance: DEFAULT_TOLERANCE,
+      onReference: async <T>(fn: () => Promise<T>): Promise<T> => {
+        await tf.setBackend('cpu');
+        try {
+          return await fn();
+        } finally {
+          await tf.setBackend('webgpu');
+        }
+      },
+    });
+    for (const conformanceCase of group.cases) {
+      it(conformanceCase.name, async () => {
+        await tf.setBackend('webgpu');
+        const env = environment();
+        const before = memorySnapshot(env.backend);
+        await conformanceCase.run(env);
+        expect(memoryDrift(before, memorySnapshot(env.backend))).toBeNull();
+      });
+    }
   });
 
   it('the split cases do split, with a last slice shorter than the others', () => {
