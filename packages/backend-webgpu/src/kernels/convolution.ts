@@ -1,6 +1,8 @@
 /**
- * @file The six convolution kernels in WGSL. Every kernel gathers (no float atomics in WGSL, so
- * nothing scatters):
+ * @file The six convolution kernels in WGSL. Conv2D, Conv2DBackpropFilter and (strides 1)
+ * Conv2DBackpropInput run conv-gemm.ts's workgroup-tiled implicit GEMM where its rule picks it (large
+ * products on devices that allow its workgroup); the direct kernels here serve the rest. Every kernel
+ * gathers (no float atomics in WGSL, so nothing scatters):
  * - Conv2D and Conv2DBackpropInput: each invocation computes a tile of one pixel × 4 channels
  *   (register tiling, as MatMul: every input value loaded is used four times, and the filter row of
  *   4 channels is one vec4), walking only the filter taps that land inside the input.
