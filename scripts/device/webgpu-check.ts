@@ -3,8 +3,10 @@
  * lent device machine): adapter info, every op family against the CPU backend, a gradient through the
  * tape, the notebook's first cells, each MatMul shader forced on odd shapes against the CPU, and
  * matmul GFLOP/s of every MatMul shader (the register tile and both workgroup tiles, forced, and what
- * `'auto'` picks) at 256 to 4096. Bundled into one file by `bundle.sh` so it runs with only `node` and
- * the `webgpu` package beside it. Prints one JSON object.
+ * `'auto'` picks) at 256 to 4096, and Conv2D and both its gradients kernel by kernel on the tiled
+ * implicit GEMM and on the direct kernels at the MNIST CNN's and a ResNet-ish shape. Bundled into one
+ * file by `bundle.sh` so it runs with only `node` and the `webgpu` package beside it. Prints one JSON
+ * object.
  *
  * Time-boxed for a few minutes of device time: each timing runs one product to compile and one to
  * calibrate, then as many as fill about TIMED_SECONDS (at least 3, at most MAX_REPS) in one batch,
@@ -17,7 +19,8 @@ import type { WebGpuBackend, WebGpuMatMulShader } from '@tapeflow/backend-webgpu
 import { GradientTape } from '@tapeflow/autodiff-tape';
 import * as tf from '@tapeflow/tensor-core';
 import { create } from 'webgpu';
-// Not exported by the package: the rule `'auto'` follows, to print what it picks at each size.
+// Not exported by the package: the rules `'auto'` follows, to print what they pick at each size.
+import { chooseConvolutionShader, convolutionGemm } from '../../packages/backend-webgpu/src/kernels/conv-gemm.js';
 import { chooseMatMulShader } from '../../packages/backend-webgpu/src/kernels/matmul-tiled.js';
 
 interface MatMulTiming {
@@ -36,9 +39,32 @@ interface Result {
   matmul: MatMulTiming[];
   cpuMatmul: { n: number; gflops: number }[];
   conv2d?: { shape: string; forwardAndGradientsMs: number; cpuForwardAndGradientsMs: number }[];
+  convKernels?: ConvKernelTiming[];
   seconds?: number;
   error?: string;
 }
+
+/** One convolution kernel timed alone on the tiled implicit GEMM ('auto') and on the direct kernel. */
+interface ConvKernelTiming {
+  shape: string;
+  kernel: ConvKernel;
+  /** What 'auto' ran (conv-gemm.ts's rule). */
+  runs: string;
+  autoMs: number;
+  directMs: number;
+  /** GFLOP/s of the 'auto' run (2 flops per multiply-add of the GEMM). */
+  autoGflops: number;
+}
+
+type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
+/**
+ * The convolutions timed kernel by kernel, `n x h x w x c * kh x kw x c x o` (SAME, strides 1): the MNIST
+ * CNN's two layers and a ResNet-ish one. `CONV_SHAPES=2x8x8x4*3x3x4x8` (say) shortens a SwiftShader run.
+ */
+const CONV_SHAPES = (process.env.CONV_SHAPES ?? '64x28x28x1*3x3x1x32,64x14x14x32*3x3x32x64,1x56x56x64*3x3x64x64')
+  .split(',')
+  .map((shape) => shape.split('*').map((side) => side.split('x').map(Number)) as [number[], number[]]);
 
 const result: Result = { checks: [], matmul: [], cpuMatmul: [] };
 /** Seconds each timing aims to fill, and the most products it runs. */
@@ -192,6 +218,7 @@ async function main(): Promise<void> {
       cpuForwardAndGradientsMs: await time('cpu'),
     });
   }
+  await timeConvKernels(a);
   for (const shader of SHADERS.slice(1)) {
     await compare(
       `${shader}: matmul 129x257x65 transposed both ways`,
@@ -239,6 +266,81 @@ async function timeMatMul(n: number, shader: WebGpuMatMulShader): Promise<MatMul
     reps,
     milliseconds: Math.round((seconds / reps) * 1000 * 100) / 100,
   };
+}
+
+/**
+ * Conv2D and both gradients, each kernel alone (run through the engine, waited for with `flush()`), on
+ * 'auto' (the tiled implicit GEMM where conv-gemm.ts's rule picks it) and on 'register' (the direct
+ * kernels), at each of CONV_SHAPES; each 'auto' result is first checked against the CPU backend.
+ */
+async function timeConvKernels(a: (shape: number[], seed: number) => tf.Tensor): Promise<void> {
+  result.convKernels = [];
+  for (const [xShape, filterShape] of CONV_SHAPES) {
+    const [n, h, w] = xShape as [number, number, number, number];
+    const [kh, kw, , o] = filterShape as [number, number, number, number];
+    const dyShape = [n, h, w, o];
+    const attrs = { strides: [1, 1], dilations: [1, 1], pads: [Math.floor((kh - 1) / 2), Math.floor((kw - 1) / 2)] };
+    const label = `${xShape.join('x')} * ${filterShape.join('x')}`;
+    const run = (kernel: ConvKernel, inputs: Record<string, tf.Tensor>, shape: number[]): tf.Tensor => {
+      const engine = tf.getEngine() as unknown as {
+        runKernel(k: string, i: Record<string, tf.Tensor>, at: object, out: object): tf.Tensor;
+      };
+      return engine.runKernel(kernel, inputs, attrs, { shape, dtype: 'float32' });
+    };
+    const specs: [ConvKernel, () => tf.Tensor][] = [
+      ['Conv2D', () => run('Conv2D', { x: a(xShape, 50), filter: a(filterShape, 51) }, dyShape)],
+      [
+        'Conv2DBackpropInput',
+        () => run('Conv2DBackpropInput', { dy: a(dyShape, 52), filter: a(filterShape, 51) }, xShape),
+      ],
+      [
+        'Conv2DBackpropFilter',
+        () => run('Conv2DBackpropFilter', { x: a(xShape, 50), dy: a(dyShape, 52) }, filterShape),
+      ],
+    ];
+    for (const [kernel, build] of specs) {
+      await compare(`${kernel} ${label} (auto)`, build);
+      const time = (backend: string): Promise<number> =>
+        onBackend(backend, async () => {
+          const owner = backends.get(backend === 'webgpu' ? 'auto' : 'register')!;
+          const operands =
+            kernel === 'Conv2D'
+              ? [a(xShape, 50), a(filterShape, 51)]
+              : kernel === 'Conv2DBackpropInput'
+                ? [a(dyShape, 52), a(filterShape, 51)]
+                : [a(xShape, 50), a(dyShape, 52)];
+          const names =
+            kernel === 'Conv2D' ? ['x', 'filter'] : kernel === 'Conv2DBackpropInput' ? ['dy', 'filter'] : ['x', 'dy'];
+          const shape = kernel === 'Conv2D' ? dyShape : kernel === 'Conv2DBackpropInput' ? xShape : filterShape;
+          const inputs = { [names[0]!]: operands[0]!, [names[1]!]: operands[1]! };
+          const reps = async (count: number): Promise<number> => {
+            const begin = performance.now();
+            for (let i = 0; i < count; i++) run(kernel, inputs, shape).dispose();
+            await owner.flush();
+            return (performance.now() - begin) / 1000;
+          };
+          await reps(1); // compiles the pipelines
+          const once = await reps(1);
+          const count = Math.max(3, Math.min(MAX_REPS, Math.ceil(TIMED_SECONDS / Math.max(once, 1e-6))));
+          const seconds = await reps(count);
+          tf.dispose(operands);
+          return (seconds / count) * 1000;
+        });
+      const kind = kernel === 'Conv2D' ? 'forward' : kernel === 'Conv2DBackpropInput' ? 'input' : 'filter';
+      const gemm = convolutionGemm(kind, xShape, filterShape, dyShape);
+      const autoMs = await time('webgpu');
+      const directMs = await time('webgpu-register');
+      const limit = backends.get('auto')!.device.limits.maxComputeInvocationsPerWorkgroup;
+      result.convKernels.push({
+        shape: label,
+        kernel,
+        runs: chooseConvolutionShader('auto', kind, gemm, [1, 1], limit),
+        autoMs: Math.round(autoMs * 1000) / 1000,
+        directMs: Math.round(directMs * 1000) / 1000,
+        autoGflops: Math.round((2 * gemm.m * gemm.n * gemm.depth) / (autoMs / 1000) / 1e8) / 10,
+      });
+    }
+  }
 }
 
 /** GFLOP/s of two n×n products on the CPU backend (the machine's cores), for scale. */

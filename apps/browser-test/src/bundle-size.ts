@@ -28,8 +28,11 @@ import { build } from 'esbuild';
  */
 export const BUNDLE_BUDGETS = { umbrella: 123 * 1024, selective: 65 * 1024 } as const;
 
-/** Gzip budget of the lazily loaded WebGPU chunk(s) (20.8 KB measured). */
-export const WEBGPU_CHUNK_BUDGET = 22 * 1024;
+/**
+ * Gzip budget of the lazily loaded WebGPU chunk(s): 20.8 KB measured, 22.9 KB with the tiled implicit-GEMM
+ * convolutions (kernels/conv-gemm.ts).
+ */
+export const WEBGPU_CHUNK_BUDGET = 23.5 * 1024;
 
 /**
  * Source files (paths under packages/) that must stay out of what the umbrella loads up front: they run

@@ -170,6 +170,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
       },
       allocate: (size, dtype, op, shape) => this.#allocate(size, dtype, op, shape),
       run: (program: Program) => this.#dispatcher.run(program),
+      release: (data: GpuData) => this.disposeData(data),
     };
     this.kernels = createKernelTable(context);
   }

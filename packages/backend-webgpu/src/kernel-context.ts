@@ -26,6 +26,8 @@ export interface KernelContext {
   allocate(size: number, dtype: DataType, op: string, shape: readonly number[]): GpuData;
   /** Records one dispatch. */
   run(program: Program): void;
+  /** Frees a scratch buffer made by `allocate` (reused once no recorded dispatch needs it). */
+  release(data: GpuData): void;
 }
 
 /** A WebGPU kernel: builds its Programs, allocates its output, records the dispatches. */

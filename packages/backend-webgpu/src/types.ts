@@ -29,7 +29,9 @@ export interface WebGpuLimitOverrides {
  * output tile per invocation, no workgroup memory) for small products, the workgroup-tiled ones (a
  * 64×64 or 128×128 output block per workgroup, staged through workgroup memory) for large ones. The
  * others force one shader for every product, for tests and for tuning the choice on a GPU; a tiled
- * shader whose workgroup the device (or `limits`) does not allow falls back to `'register'`.
+ * shader whose workgroup the device (or `limits`) does not allow falls back to `'register'`. Conv2D and
+ * its gradients follow it too: `'register'` runs their direct kernels, a tiled value their tiled
+ * implicit GEMM, `'auto'` chooses by size.
  * @example webgpuBackend({ gpu, matMulShader: 'tiled-128' }) // every MatMul on the 128×128 block shader
  */
 export type WebGpuMatMulShader = 'auto' | 'register' | 'tiled-64' | 'tiled-128';

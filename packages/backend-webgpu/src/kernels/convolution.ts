@@ -1,6 +1,8 @@
 /**
- * @file The six convolution kernels in WGSL. Every kernel gathers (no float atomics in WGSL, so
- * nothing scatters):
+ * @file The six convolution kernels in WGSL. Conv2D, Conv2DBackpropFilter and (strides 1)
+ * Conv2DBackpropInput run conv-gemm.ts's workgroup-tiled implicit GEMM where its rule picks it (large
+ * products on devices that allow its workgroup); the direct kernels here serve the rest. Every kernel
+ * gathers (no float atomics in WGSL, so nothing scatters):
  * - Conv2D and Conv2DBackpropInput: each invocation computes a tile of one pixel × 4 channels
  *   (register tiling, as MatMul: every input value loaded is used four times, and the filter row of
  *   4 channels is one vec4), walking only the filter taps that land inside the input.
@@ -17,6 +19,8 @@ import { sizeFromShape } from '@tapeflow/tensor-core/backend';
 import type { KernelContext, WebGpuKernel } from '../kernel-context.js';
 import type { Uniform } from '../program.js';
 import { shaderSource, uniformFields } from '../program.js';
+import type { ConvolutionGemmKind } from './conv-gemm.js';
+import { chooseConvolutionShader, convolutionGemm, runConvolutionGemm } from './conv-gemm.js';
 
 type ConvolutionKernelName = Extract<
   KernelName,
@@ -54,6 +58,31 @@ function geometryUniforms(call: KernelCall<ConvolutionKernelName>): Uniform[] {
     ['pad_l', pads[1]!],
   ];
   return values.map(([name, value]) => ({ name, type: 'i32', value }));
+}
+
+/**
+ * Runs Conv2D, Conv2DBackpropInput or Conv2DBackpropFilter as conv-gemm.ts's tiled implicit GEMM when
+ * its rule picks it (returns the output), else returns null for the direct kernel below.
+ */
+function tiledGemm(
+  context: KernelContext,
+  call: KernelCall<'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter'>,
+  kind: ConvolutionGemmKind,
+): ReturnType<WebGpuKernel<ConvolutionKernelName>> | null {
+  if (sizeFromShape(call.output.shape) === 0) return null;
+  const inputs = call.inputs as Readonly<Record<string, TensorInfo | undefined>>;
+  const x = inputs['x']?.shape ?? call.output.shape;
+  const filter = inputs['filter']?.shape ?? call.output.shape;
+  const dy = inputs['dy']?.shape ?? call.output.shape;
+  const gemm = convolutionGemm(kind, x, filter, dy);
+  const shader = chooseConvolutionShader(
+    context.matMulShader,
+    kind,
+    gemm,
+    call.attrs.strides,
+    context.maxWorkgroupInvocations,
+  );
+  return shader === 'tiled' ? runConvolutionGemm(context, call, kind, gemm, geometryUniforms(call)) : null;
 }
 
 /**
@@ -140,6 +169,7 @@ const STORE4 = (base: string, c0: string, limit: string): string => `  for (var 
 
 /** Conv2D: one pixel × 4 output channels per invocation. */
 export const conv2dKernel: WebGpuKernel<'Conv2D'> = (context, call) =>
+  tiledGemm(context, call, 'forward') ??
   runShader(
     context,
     call,
@@ -170,6 +200,7 @@ ${STORE4('((n * p.out_h + oh) * p.out_w + ow) * p.out_c', 'o0', 'p.out_c')}`,
 
 /** Conv2DBackpropInput: one input pixel × 4 input channels per invocation. */
 export const conv2dBackpropInputKernel: WebGpuKernel<'Conv2DBackpropInput'> = (context, call) =>
+  tiledGemm(context, call, 'input') ??
   runShader(
     context,
     call,
@@ -232,6 +263,7 @@ ${store}
 
 /** Conv2DBackpropFilter: one workgroup per (tap, input channel, 4 output channels). */
 export const conv2dBackpropFilterKernel: WebGpuKernel<'Conv2DBackpropFilter'> = (context, call) =>
+  tiledGemm(context, call, 'filter') ??
   runShader(
     context,
     call,
