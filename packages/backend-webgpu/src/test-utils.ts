@@ -14,9 +14,11 @@
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
 
 import { cpuBackend } from '@tapeflow/backend-cpu';
+import { DEFAULT_TOLERANCE, memoryDrift, memorySnapshot } from '@tapeflow/backend-conformance';
+import type { ConformanceCase, ConformanceEnvironment } from '@tapeflow/backend-conformance';
 import * as tf from '@tapeflow/tensor-core/internal';
 import { create } from 'webgpu';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { SWIFTSHADER_ICD, nodeGpu, webgpuBackend } from './index.js';
 import type { WebGpuBackend, WebGpuBackendOptions } from './index.js';
 
@@ -194,4 +196,33 @@ export function seeded(count: number, seed = 1, lo = -2, hi = 2): number[] {
 /** Deterministic integers in [lo, hi). */
 export function seededInts(count: number, seed = 1, lo = -10, hi = 10): number[] {
   return seeded(count, seed, lo, hi).map(Math.floor);
+}
+
+/**
+ * One test per case of the conformance kit, on the WebGPU backend `backend()` gives (the CPU backend
+ * is the reference), each also checking that the case leaves no GPU memory behind. For test files
+ * that run a kit group on a backend forced onto one shader.
+ */
+export function itPassesConformanceCases(cases: readonly ConformanceCase[], backend: () => WebGpuBackend): void {
+  for (const conformanceCase of cases) {
+    it(conformanceCase.name, async () => {
+      await tf.setBackend('webgpu');
+      const environment: ConformanceEnvironment = {
+        backendName: 'webgpu',
+        backend: backend(),
+        tolerance: DEFAULT_TOLERANCE,
+        onReference: async <T>(fn: () => Promise<T>): Promise<T> => {
+          await tf.setBackend('cpu');
+          try {
+            return await fn();
+          } finally {
+            await tf.setBackend('webgpu');
+          }
+        },
+      };
+      const before = memorySnapshot(environment.backend);
+      await conformanceCase.run(environment);
+      expect(memoryDrift(before, memorySnapshot(environment.backend))).toBeNull();
+    });
+  }
 }

@@ -7,12 +7,11 @@
  * group on the same forced backend. Also the choice rule and the split.
  */
 
-import { CONFORMANCE_GROUPS, DEFAULT_TOLERANCE, memoryDrift, memorySnapshot } from '@tapeflow/backend-conformance';
-import type { ConformanceEnvironment } from '@tapeflow/backend-conformance';
+import { CONFORMANCE_GROUPS } from '@tapeflow/backend-conformance';
 import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../index.js';
-import { compareKernel, registerBoth, seeded } from '../test-utils.js';
+import { compareKernel, itPassesConformanceCases, registerBoth, seeded } from '../test-utils.js';
 import { CONVOLUTION_TILING_THRESHOLDS, chooseConvolutionShader, convolutionGemm, splitDepth } from './conv-gemm.js';
 
 /** One convolution: x [n, h, w, c], filter [kh, kw, c, o], strides, dilations, padding. */
@@ -146,28 +145,7 @@ describe('Conv2D and its gradients on the tiled implicit GEMM, forced', () => {
 
   describe("the conformance kit's Convolutions group", () => {
     const group = CONFORMANCE_GROUPS.find((candidate) => candidate.name === 'Convolutions')!;
-    const environment = (): ConformanceEnvironment => ({
-      backendName: 'webgpu',
-      backend,
-      tolerance: DEFAULT_TOLERANCE,
-      onReference: async <T>(fn: () => Promise<T>): Promise<T> => {
-        await tf.setBackend('cpu');
-        try {
-          return await fn();
-        } finally {
-          await tf.setBackend('webgpu');
-        }
-      },
-    });
-    for (const conformanceCase of group.cases) {
-      it(conformanceCase.name, async () => {
-        await tf.setBackend('webgpu');
-        const env = environment();
-        const before = memorySnapshot(env.backend);
-        await conformanceCase.run(env);
-        expect(memoryDrift(before, memorySnapshot(env.backend))).toBeNull();
-      });
-    }
+    itPassesConformanceCases(group.cases, () => backend);
   });
 
   it('the split cases do split, with a last slice shorter than the others', () => {

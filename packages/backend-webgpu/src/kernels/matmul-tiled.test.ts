@@ -7,12 +7,18 @@
  * and the fall-back to the register-tiled shader where the workgroup limit is too low for a tile.
  */
 
-import { CONFORMANCE_GROUPS, DEFAULT_TOLERANCE, memoryDrift, memorySnapshot } from '@tapeflow/backend-conformance';
-import type { ConformanceEnvironment } from '@tapeflow/backend-conformance';
+import { CONFORMANCE_GROUPS } from '@tapeflow/backend-conformance';
 import * as tf from '@tapeflow/tensor-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../index.js';
-import { compareWithCpu, createTestBackend, registerBoth, seeded, seededInts } from '../test-utils.js';
+import {
+  compareWithCpu,
+  createTestBackend,
+  itPassesConformanceCases,
+  registerBoth,
+  seeded,
+  seededInts,
+} from '../test-utils.js';
 import { MATMUL_TILING_THRESHOLDS, chooseMatMulShader } from './matmul-tiled.js';
 
 /** Shader sources the backend's device compiles from now on (a spy on createShaderModule). */
@@ -153,28 +159,7 @@ for (const shader of ['tiled-64', 'tiled-128'] as const) {
     });
 
     describe("the conformance kit's MatMul group", () => {
-      const environment = (): ConformanceEnvironment => ({
-        backendName: 'webgpu',
-        backend,
-        tolerance: DEFAULT_TOLERANCE,
-        onReference: async <T>(fn: () => Promise<T>): Promise<T> => {
-          await tf.setBackend('cpu');
-          try {
-            return await fn();
-          } finally {
-            await tf.setBackend('webgpu');
-          }
-        },
-      });
-      for (const conformanceCase of matMulCases) {
-        it(conformanceCase.name, async () => {
-          await tf.setBackend('webgpu');
-          const env = environment();
-          const before = memorySnapshot(env.backend);
-          await conformanceCase.run(env);
-          expect(memoryDrift(before, memorySnapshot(env.backend))).toBeNull();
-        });
-      }
+      itPassesConformanceCases(matMulCases, () => backend);
     });
   });
 }
