@@ -33,6 +33,20 @@ function hasKeys(attrs: object): boolean {
   return false;
 }
 
+/**
+ * Whether a saved input is read by a gradient that may be asked for: always, unless only the gradients
+ * of the inputs at `readers` read it and each of those is a number converted for the op (a temporary
+ * tensor, never watched, so never given a gradient). A list input counts as read.
+ */
+function isRead(inputs: InputRecord, names: readonly string[], readers: readonly number[] | null): boolean {
+  if (readers === null) return true;
+  for (let r = 0; r < readers.length; r++) {
+    const reader = inputs[names[readers[r]!]!];
+    if (!(reader instanceof tf.Tensor) || !reader.temporary) return true;
+  }
+  return false;
+}
+
 /** Dtypes by their code in a log's typed columns. */
 const DTYPES: readonly tf.DataType[] = ['float32', 'int32', 'bool'];
 
@@ -102,6 +116,7 @@ export class TapeLog {
     const inputs = record.inputs as InputRecord;
     const plan = planOf(record);
     const saves = plan.savesInput;
+    const readBy = plan.readBy;
     const firstInput = this.inputs;
     const firstHeld = this.held.length;
     const firstShape = this.shapeTable.length;
@@ -116,7 +131,7 @@ export class TapeLog {
     let i = 0;
     for (const name in inputs) {
       const value = inputs[name]!;
-      const save = saves !== null && saves[i]!;
+      const save = saves !== null && saves[i]! && (readBy === null || isRead(inputs, plan.names, readBy[i]!));
       if (!Array.isArray(value)) {
         const t = value as tf.Tensor;
         if (!touched) touched = tracked.has(t.id);

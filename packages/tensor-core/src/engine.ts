@@ -271,7 +271,9 @@ export class Engine {
     const bytes = values.length * bytesPerElement(dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     this.liveTensorCount++;
-    return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
+    const t = new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
+    t.temporary = true;
+    return t;
   }
 
   private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {

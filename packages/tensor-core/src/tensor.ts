@@ -65,6 +65,11 @@ export class Tensor<D extends DataType = DataType> {
   kept = false;
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
+  /**
+   * @internal A number converted for one op (Engine.makeTemporary): disposed by the op's front-end
+   * before it returns and never handed to user code, so no tape can watch it or ask for its gradient.
+   */
+  temporary = false;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {
