@@ -429,6 +429,25 @@ describe('memory', () => {
     persistent.dispose();
   });
 
+  it('keeps the number of x * 3 as a number: no buffer is held for it, and the gradient reads it', () => {
+    const v = tf.variable([1, 2]);
+    const tape = new GradientTape({ persistent: true });
+    const counts: number[] = [];
+    const y = tape.record(() => {
+      counts.push(tf.memory().numDataBuffers);
+      const y = tf.mul(v, 3);
+      // Only y's buffer is new: the converted 3 was freed with its handle.
+      counts.push(tf.memory().numDataBuffers);
+      return y;
+    });
+    expect(counts[1]).toBe(counts[0]! + 1);
+    // Each backward pass makes the number again (a persistent tape runs two).
+    expect(values(tape.gradient(y, v))).toEqual([3, 3]);
+    expect(values(tape.gradient(y, v, { outputGradients: [tf.tensor([1, 2])] }))).toEqual([3, 6]);
+    tape.dispose();
+    y.dispose();
+  });
+
   it('the same holds for nested tapes', () => {
     const x = tf.variable(0.3);
     const start = tf.memory();

@@ -261,6 +261,20 @@ export class Engine {
   }
 
   /**
+   * A one-element tensor holding `value`, owned by the current tidy scope, with the given id: how a
+   * tape turns a number it kept (see `Tensor.temporaryValue`) back into a tensor for a backward pass.
+   * @internal
+   */
+  handleOnValue(value: number, id: number, shape: readonly number[], dtype: DataType): Tensor {
+    const values = dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
+    values[0] = value;
+    const backend = this.backend;
+    const dataId = backend.write(values, shape, dtype);
+    const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytesPerElement(dtype));
+    return this.track(new Tensor(this, id, shape as number[], dtype, storage));
+  }
+
+  /**
    * A tensor that the caller disposes before returning (a number converted for one op): not owned by
    * any scope and not under the safety net, which would only cost time.
    * @internal
@@ -272,7 +286,7 @@ export class Engine {
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     this.liveTensorCount++;
     const t = new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
-    t.temporary = true;
+    if (values.length === 1) t.temporaryValue = values[0]!;
     return t;
   }
 

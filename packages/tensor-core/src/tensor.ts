@@ -66,10 +66,12 @@ export class Tensor<D extends DataType = DataType> {
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
   /**
-   * @internal A number converted for one op (Engine.makeTemporary): disposed by the op's front-end
-   * before it returns and never handed to user code, so no tape can watch it or ask for its gradient.
+   * @internal Set on a number converted for one op (Engine.makeTemporary) to that number as its
+   * dtype holds it; null on every other tensor. Such a tensor is disposed by the op's front-end before
+   * it returns and never handed to user code, so no tape can watch it or ask for its gradient, and a
+   * tape that needs its value keeps the number instead of holding its buffer.
    */
-  temporary = false;
+  temporaryValue: number | null = null;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {
