@@ -396,7 +396,7 @@ describe('memory', () => {
     expect(tf.memory().numBytes).toBe(start.numBytes);
   });
 
-  it('keeps the number of x * 2 and x / 2, not x (only the number\'s gradient reads x)', () => {
+  it("keeps the number of x * 2 and x / 2, not x (only the number's gradient reads x)", () => {
     const v = tf.variable(3);
     const tape = new GradientTape();
     const buffers: number[] = [];

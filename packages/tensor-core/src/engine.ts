@@ -266,7 +266,8 @@ export class Engine {
    * @internal
    */
   handleOnValue(value: number, id: number, shape: readonly number[], dtype: DataType): Tensor {
-    const values = dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
+    const values =
+      dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
     values[0] = value;
     const backend = this.backend;
     const dataId = backend.write(values, shape, dtype);
