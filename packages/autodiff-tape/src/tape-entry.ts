@@ -290,13 +290,22 @@ export class TapeLog {
   /** The input at flat position `index`: a handle on its kept buffer if kept, else its metadata. */
   input(index: number): TensorMeta {
     const held = this.inputHeld[index]!;
-    if (held === KEPT_NUMBER) {
-      const shape = this.shapeTable[this.shapes[index]!]!;
-      return this.engine.handleOnValue(this.inputValues[index]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
-    }
+    if (held === KEPT_NUMBER) return this.keptNumber(index);
     if (held < 0) return this.meta(index);
     const shape = this.shapeTable[this.shapes[index]!]!;
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
+  }
+
+  /**
+   * A kept number as a new tensor in the current tidy scope. Its id is a fresh one: a converted number
+   * never gets a gradient, so nothing looks it up by the id it was recorded with.
+   */
+  private keptNumber(index: number): tf.Tensor {
+    const dtype = DTYPES[this.dtypes[index]!]!;
+    const values =
+      dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
+    values[0] = this.inputValues[index]!;
+    return this.engine.makeTensor(values, this.shapeTable[this.shapes[index]!]!, dtype);
   }
 
   /** Takes `columns` as this log's (their contents are overwritten as the log records). */

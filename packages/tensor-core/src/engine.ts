@@ -261,23 +261,10 @@ export class Engine {
   }
 
   /**
-   * A one-element tensor holding `value`, owned by the current tidy scope, with the given id: how a
-   * tape turns a number it kept (see `Tensor.temporaryValue`) back into a tensor for a backward pass.
-   * @internal
-   */
-  handleOnValue(value: number, id: number, shape: readonly number[], dtype: DataType): Tensor {
-    const values =
-      dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
-    values[0] = value;
-    const backend = this.backend;
-    const dataId = backend.write(values, shape, dtype);
-    const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytesPerElement(dtype));
-    return this.track(new Tensor(this, id, shape as number[], dtype, storage));
-  }
-
-  /**
    * A tensor that the caller disposes before returning (a number converted for one op): not owned by
-   * any scope and not under the safety net, which would only cost time.
+   * any scope and not under the safety net, which would only cost time. It is never handed to user
+   * code, so no tape can watch it: a scalar one carries its number (`temporaryValue`), which a tape
+   * keeps instead of holding the buffer.
    * @internal
    */
   makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {

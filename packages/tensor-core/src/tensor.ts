@@ -19,17 +19,7 @@ import { installModelMethods, type TensorModelMethods } from './tensor-model-met
 /** Nested arrays of a tensor's values, as `array()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
 
-/** Anything that holds tensors (what `tidy` may return). */
-export type TensorContainer =
-  | void
-  | undefined
-  | null
-  | number
-  | string
-  | boolean
-  | Tensor
-  | readonly TensorContainer[]
-  | { readonly [key: string]: TensorContainer };
+export type { TensorContainer } from './tensor-container.js';
 
 /** A value an op accepts where a tensor goes: a Tensor or a number (converted to the other operand's dtype). */
 export type TensorLike = Tensor | number;
@@ -65,12 +55,7 @@ export class Tensor<D extends DataType = DataType> {
   kept = false;
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
-  /**
-   * @internal Set on a number converted for one op (Engine.makeTemporary) to that number as its
-   * dtype holds it; null on every other tensor. Such a tensor is disposed by the op's front-end before
-   * it returns and never handed to user code, so no tape can watch it or ask for its gradient, and a
-   * tape that needs its value keeps the number instead of holding its buffer.
-   */
+  /** @internal The number, for a number converted for one op (see Engine.makeTemporary); else null. */
   temporaryValue: number | null = null;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
