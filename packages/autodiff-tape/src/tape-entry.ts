@@ -296,16 +296,17 @@ export class TapeLog {
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
   }
 
-  /**
-   * A kept number as a new tensor in the current tidy scope. Its id is a fresh one: a converted number
-   * never gets a gradient, so nothing looks it up by the id it was recorded with.
-   */
+  /** A kept number as a tensor again (on a new buffer, in the current tidy scope), with its recorded id. */
   private keptNumber(index: number): tf.Tensor {
     const dtype = DTYPES[this.dtypes[index]!]!;
     const values =
       dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
     values[0] = this.inputValues[index]!;
-    return this.engine.makeTensor(values, this.shapeTable[this.shapes[index]!]!, dtype);
+    const shape = this.shapeTable[this.shapes[index]!]!;
+    const buffer = this.engine.makeTemporary(values, shape, dtype);
+    const handle = this.engine.handleOn(buffer.storage, this.ids[index]!, shape, dtype);
+    buffer.dispose();
+    return handle;
   }
 
   /** Takes `columns` as this log's (their contents are overwritten as the log records). */
