@@ -396,6 +396,58 @@ describe('memory', () => {
     expect(tf.memory().numBytes).toBe(start.numBytes);
   });
 
+  it("keeps the number of x * 2 and x / 2, not x (only the number's gradient reads x)", () => {
+    const v = tf.variable(3);
+    const tape = new GradientTape();
+    const buffers: number[] = [];
+    const y = tape.record(() => {
+      const x = tf.add(v, 1);
+      const doubled = tf.mul(x, 2);
+      const halved = tf.div(x, 2);
+      buffers.push(tf.memory().numDataBuffers);
+      x.dispose();
+      // x's buffer is gone: neither op kept it.
+      buffers.push(tf.memory().numDataBuffers);
+      const y = tf.add(doubled, halved);
+      tf.dispose([doubled, halved]);
+      return y;
+    });
+    expect(buffers[1]).toBe(buffers[0]! - 1);
+    expect(value(y)).toBe(10);
+    // d(2(v + 1) + (v + 1) / 2)/dv = 2.5, read from the kept numbers.
+    expect(value(tape.gradient(y, v))).toBe(2.5);
+    // A tensor operand, unlike a number, may be watched after the op: x is kept for its gradient.
+    const c = tf.scalar(2);
+    const persistent = new GradientTape({ persistent: true });
+    const z = persistent.record(() => {
+      const z = tf.mul(v, c);
+      persistent.watch(c);
+      return z;
+    });
+    expect(value(persistent.gradient(z, c))).toBe(3);
+    expect(value(persistent.gradient(z, v))).toBe(2);
+    persistent.dispose();
+  });
+
+  it('keeps the number of x * 3 as a number: no buffer is held for it, and the gradient reads it', () => {
+    const v = tf.variable([1, 2]);
+    const tape = new GradientTape({ persistent: true });
+    const counts: number[] = [];
+    const y = tape.record(() => {
+      counts.push(tf.memory().numDataBuffers);
+      const y = tf.mul(v, 3);
+      // Only y's buffer is new: the converted 3 was freed with its handle.
+      counts.push(tf.memory().numDataBuffers);
+      return y;
+    });
+    expect(counts[1]).toBe(counts[0]! + 1);
+    // Each backward pass makes the number again (a persistent tape runs two).
+    expect(values(tape.gradient(y, v))).toEqual([3, 3]);
+    expect(values(tape.gradient(y, v, { outputGradients: [tf.tensor([1, 2])] }))).toEqual([3, 6]);
+    tape.dispose();
+    y.dispose();
+  });
+
   it('the same holds for nested tapes', () => {
     const x = tf.variable(0.3);
     const start = tf.memory();

@@ -27,6 +27,7 @@ export interface Columns {
   readonly dtypes: Uint8Array;
   readonly shapes: Int32Array;
   readonly inputHeld: Int32Array;
+  readonly inputValues: Float64Array;
   readonly held: tf.Storage[];
 }
 
@@ -50,9 +51,10 @@ export const EMPTY_COLUMNS: Columns = {
   dtypes: new Uint8Array(0),
   shapes: new Int32Array(0),
   inputHeld: new Int32Array(0),
+  inputValues: new Float64Array(0),
   held: [],
 };
-/** The most ops (and inputs) of a spare: at most ~0.7 MiB kept for the next log; a larger log's go to the collector. */
+/** The most ops (and inputs) of a spare: at most ~0.8 MiB kept for the next log; a larger log's go to the collector. */
 const SPARE_LIMIT = 16384;
 
 /** The spare columns, which the caller now owns; null when there are none. */

@@ -15,6 +15,11 @@ export interface RecordingPlan {
   readonly names: readonly string[];
   /** Per name, whether the definition saves its value; null when it saves none. */
   readonly savesInput: readonly boolean[] | null;
+  /**
+   * Per name, the positions of the inputs whose gradients alone read this saved input (the
+   * definition's `saves.readBy`), else null; null for the whole op when no input has such a list.
+   */
+  readonly readBy: readonly (readonly number[] | null)[] | null;
   /** Whether the definition saves the output's value. */
   readonly savesOutput: boolean;
   /** The op's number in a log's op column: its index in OP_NAMES. */
@@ -56,9 +61,15 @@ function lookUpPlan(record: tf.OperationRecord): RecordingPlan {
       definition === undefined ? undefined : (definition?.saves.inputs ?? []);
     const mask = names.map((name) => saved === undefined || saved.includes(name));
     const savesOutput = definition === undefined || (definition?.saves.output ?? false);
+    const readByNames: Readonly<Record<string, readonly string[] | undefined>> = definition?.saves.readBy ?? {};
+    const readBy = names.map((name) => {
+      const readers = readByNames[name];
+      return readers === undefined ? null : readers.map((reader) => names.indexOf(reader));
+    });
     plan = {
       names,
       savesInput: mask.some(Boolean) ? mask : null,
+      readBy: readBy.some((readers) => readers !== null) ? readBy : null,
       savesOutput,
       code: OP_NAMES.length,
       name: record.kernelName,

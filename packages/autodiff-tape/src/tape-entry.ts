@@ -2,7 +2,8 @@
  * @file What a tape keeps of the ops it recorded, in one representation for kernels, view ops and
  * customGradient ops: per op its name (or the customGradient record), attributes and output metadata;
  * per input its metadata; and the buffers of only the values a gradient reads (for a kernel or view op,
- * what its gradient definition `saves`; for a customGradient op, everything).
+ * what its gradient definition `saves`; for a customGradient op, everything). A saved number converted
+ * for the op (`x.mul(2)`'s 2) is kept as the number in a typed column, not as a held buffer.
  *
  * Recording is on every op's path, so the log is a set of parallel typed columns (TapeLog) that
  * recording only appends to: no object per op or per input, nothing allocated for the common op, and
@@ -32,6 +33,23 @@ function hasKeys(attrs: object): boolean {
   for (const _ in attrs) return true;
   return false;
 }
+
+/**
+ * Whether a saved input is read by a gradient that may be asked for: always, unless only the gradients
+ * of the inputs at `readers` read it and each of those is a number converted for the op (a temporary
+ * tensor, never watched, so never given a gradient). A list input counts as read.
+ */
+function isRead(inputs: InputRecord, names: readonly string[], readers: readonly number[] | null): boolean {
+  if (readers === null) return true;
+  for (let r = 0; r < readers.length; r++) {
+    const reader = inputs[names[readers[r]!]!];
+    if (!(reader instanceof tf.Tensor) || reader.temporaryValue === null) return true;
+  }
+  return false;
+}
+
+/** `inputHeld` of an input whose value is kept as a number in `inputValues` (a converted number). */
+const KEPT_NUMBER = -2;
 
 /** Dtypes by their code in a log's typed columns. */
 const DTYPES: readonly tf.DataType[] = ['float32', 'int32', 'bool'];
@@ -72,8 +90,13 @@ export class TapeLog {
   private dtypes = EMPTY_COLUMNS.dtypes;
   /** Index in `shapeTable` of the input's shape. */
   private shapes = EMPTY_COLUMNS.shapes;
-  /** Index in `held` of the input's buffer when the gradient reads it, else -1. */
+  /**
+   * Index in `held` of the input's buffer when the gradient reads it; KEPT_NUMBER when it reads a
+   * number converted for the op, kept in `inputValues` instead of its buffer; else -1.
+   */
   private inputHeld = EMPTY_COLUMNS.inputHeld;
+  /** The number of an input marked KEPT_NUMBER. */
+  private inputValues = EMPTY_COLUMNS.inputValues;
   private inputs = 0;
   // ---- references
   /** The buffers held (without handles) for the gradients. */
@@ -102,6 +125,7 @@ export class TapeLog {
     const inputs = record.inputs as InputRecord;
     const plan = planOf(record);
     const saves = plan.savesInput;
+    const readBy = plan.readBy;
     const firstInput = this.inputs;
     const firstHeld = this.held.length;
     const firstShape = this.shapeTable.length;
@@ -116,7 +140,7 @@ export class TapeLog {
     let i = 0;
     for (const name in inputs) {
       const value = inputs[name]!;
-      const save = saves !== null && saves[i]!;
+      const save = saves !== null && saves[i]! && (readBy === null || isRead(inputs, plan.names, readBy[i]!));
       if (!Array.isArray(value)) {
         const t = value as tf.Tensor;
         if (!touched) touched = tracked.has(t.id);
@@ -195,6 +219,7 @@ export class TapeLog {
       dtypes: this.dtypes,
       shapes: this.shapes,
       inputHeld: this.inputHeld,
+      inputValues: this.inputValues,
       held,
     };
     this.adoptColumns(EMPTY_COLUMNS);
@@ -265,9 +290,23 @@ export class TapeLog {
   /** The input at flat position `index`: a handle on its kept buffer if kept, else its metadata. */
   input(index: number): TensorMeta {
     const held = this.inputHeld[index]!;
+    if (held === KEPT_NUMBER) return this.keptNumber(index);
     if (held < 0) return this.meta(index);
     const shape = this.shapeTable[this.shapes[index]!]!;
     return this.engine.handleOn(this.held[held]!, this.ids[index]!, shape, DTYPES[this.dtypes[index]!]!);
+  }
+
+  /** A kept number as a tensor again (on a new buffer, in the current tidy scope), with its recorded id. */
+  private keptNumber(index: number): tf.Tensor {
+    const dtype = DTYPES[this.dtypes[index]!]!;
+    const values =
+      dtype === 'float32' ? new Float32Array(1) : dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
+    values[0] = this.inputValues[index]!;
+    const shape = this.shapeTable[this.shapes[index]!]!;
+    const buffer = this.engine.makeTemporary(values, shape, dtype);
+    const handle = this.engine.handleOn(buffer.storage, this.ids[index]!, shape, dtype);
+    buffer.dispose();
+    return handle;
   }
 
   /** Takes `columns` as this log's (their contents are overwritten as the log records). */
@@ -283,6 +322,7 @@ export class TapeLog {
     this.dtypes = columns.dtypes;
     this.shapes = columns.shapes;
     this.inputHeld = columns.inputHeld;
+    this.inputValues = columns.inputValues;
   }
 
   private pushInput(t: tf.Tensor, save: boolean): void {
@@ -298,15 +338,20 @@ export class TapeLog {
       this.dtypes = grown(this.dtypes, i + 1);
       this.shapes = grown(this.shapes, i + 1);
       this.inputHeld = grown(this.inputHeld, i + 1);
+      this.inputValues = grown(this.inputValues, i + 1);
     }
     this.ids[i] = t.id;
     this.dtypes[i] = dtypeCode(t.dtype);
     this.shapes[i] = this.shapeOf(t.shape);
-    if (save) {
+    if (!save) {
+      this.inputHeld[i] = -1;
+    } else if (t.temporaryValue !== null) {
+      // A number converted for this op: keep the number, not a buffer (nothing to hold or release).
+      this.inputHeld[i] = KEPT_NUMBER;
+      this.inputValues[i] = t.temporaryValue;
+    } else {
       this.inputHeld[i] = this.held.length;
       this.held.push(this.engine.holdStorage(t));
-    } else {
-      this.inputHeld[i] = -1;
     }
   }
 

@@ -262,7 +262,9 @@ export class Engine {
 
   /**
    * A tensor that the caller disposes before returning (a number converted for one op): not owned by
-   * any scope and not under the safety net, which would only cost time.
+   * any scope and not under the safety net, which would only cost time. It is never handed to user
+   * code, so no tape can watch it: a scalar one carries its number (`temporaryValue`), which a tape
+   * keeps instead of holding the buffer.
    * @internal
    */
   makeTemporary(values: TypedArray, shape: readonly number[], dtype: DataType): Tensor {
@@ -271,7 +273,9 @@ export class Engine {
     const bytes = values.length * bytesPerElement(dtype);
     const storage = this.createStorage(backend, this.activeBackendName!, dataId, bytes);
     this.liveTensorCount++;
-    return new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
+    const t = new Tensor(this, this.nextId++, shape.slice(), dtype, storage);
+    if (values.length === 1) t.temporaryValue = values[0]!;
+    return t;
   }
 
   private createStorage(backend: Backend, backendName: string, dataId: DataId, bytes: number): Storage {

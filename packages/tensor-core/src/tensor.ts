@@ -19,17 +19,7 @@ import { installModelMethods, type TensorModelMethods } from './tensor-model-met
 /** Nested arrays of a tensor's values, as `array()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
 
-/** Anything that holds tensors (what `tidy` may return). */
-export type TensorContainer =
-  | void
-  | undefined
-  | null
-  | number
-  | string
-  | boolean
-  | Tensor
-  | readonly TensorContainer[]
-  | { readonly [key: string]: TensorContainer };
+export type { TensorContainer } from './tensor-container.js';
 
 /** A value an op accepts where a tensor goes: a Tensor or a number (converted to the other operand's dtype). */
 export type TensorLike = Tensor | number;
@@ -65,6 +55,8 @@ export class Tensor<D extends DataType = DataType> {
   kept = false;
   /** @internal Its place in the engine's FinalizationRegistry safety net: 0 none, 1 pending, 2 registered. */
   safetyNet = 0;
+  /** @internal The number, for a number converted for one op (see Engine.makeTemporary); else null. */
+  temporaryValue: number | null = null;
 
   /** @internal Use the op front-ends (`tf.tensor`, `tf.constant`, ...) to make tensors. */
   constructor(engine: Engine, id: number, shape: number[], dtype: D, storage: Storage) {

@@ -42,6 +42,12 @@ export type InputName<N extends RecordedOpName> = keyof InputSpecs<N> & string;
 export interface Saves<N extends RecordedOpName> {
   readonly inputs: readonly InputName<N>[];
   readonly output: boolean;
+  /**
+   * For a saved input that only the gradients of other inputs read (Mul's `a` is read by `b`'s
+   * gradient alone): those inputs. When every one of them is a number converted for the op (which
+   * can never need a gradient), the tape keeps nothing of that input: `x * 2` keeps the 2, not `x`.
+   */
+  readonly readBy?: { readonly [P in InputName<N>]?: readonly InputName<N>[] };
 }
 
 /** One input as a rule sees it: Tensor(s) when kept, metadata otherwise (a list input element-wise). */

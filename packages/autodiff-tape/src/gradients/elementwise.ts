@@ -28,7 +28,7 @@ export const Sub = defineGradient('Sub', {
 });
 // TF: _MulGrad
 export const Mul = defineGradient('Mul', {
-  saves: A_B,
+  saves: { ...A_B, readBy: { a: ['b'], b: ['a'] } },
   rule: (dy, { inputs: { a, b } }) => ({ a: () => tf.mul(dy, b), b: () => tf.mul(dy, a) }),
   jvp: ({ a: ta, b: tb }, { inputs: { a, b } }) =>
     addTangents(
@@ -38,7 +38,7 @@ export const Mul = defineGradient('Mul', {
 });
 // TF: _RealDivGrad
 export const RealDiv = defineGradient('RealDiv', {
-  saves: A_B,
+  saves: { ...A_B, readBy: { a: ['b'] } },
   rule: (dy, { inputs: { a, b } }) => ({
     a: () => tf.div(dy, b),
     b: () => tf.tidy(() => tf.mul(dy, tf.div(tf.div(tf.neg(a), b), b))),
