@@ -75,6 +75,46 @@ describe('HeapAllocator', () => {
     expect(grown).toEqual([]);
   });
 
+  it("reuses a steady loop's blocks in a full, fragmented heap without coalescing every step", () => {
+    // A larger workload ran first: the memory is full to its end, a block near the top stays live,
+    // and what it freed lies in blocks of its own sizes (none of the loop's classes).
+    const { heap, grown } = allocator(0, 1 << 20);
+    const earlier = [];
+    while (heap.top < 1 << 20) earlier.push(heap.allocate(4096));
+    for (const offset of earlier.slice(0, -1)) heap.release(offset, 4096);
+    // One step's tensors: two of one class live at once, one freed before a larger one is made (as a
+    // training step's temporaries are), all gone by the step's end. The old allocator coalesced on
+    // each miss, merging the freed block into its free neighbour: the next step missed again.
+    const step = (): void => {
+      const a = heap.allocate(512);
+      const b = heap.allocate(512);
+      heap.release(b, 512);
+      const c = heap.allocate(2048);
+      heap.release(a, 512);
+      heap.release(c, 2048);
+    };
+    step();
+    const coalesces = heap.coalesces;
+    for (let i = 0; i < 1000; i++) step();
+    expect(heap.coalesces - coalesces).toBe(0);
+    expect(grown).toEqual([]);
+  });
+
+  it('splits the smallest free block that fits, before merging any', () => {
+    const { heap, grown } = allocator(0, 4096);
+    const blocks = [1024, 256, 1024, 512, 1280].map((size) => [heap.allocate(size), size] as const);
+    expect(heap.top).toBe(4096);
+    for (const [offset, size] of blocks.slice(0, 4)) heap.release(offset, size);
+    // 448 bytes: the 512-byte block (at 2304) is the smallest that holds it; its rest stays free.
+    expect(heap.allocate(448)).toBe(2304);
+    expect(heap.allocate(64)).toBe(2304 + 448);
+    expect(heap.coalesces).toBe(0);
+    // 2048 bytes fit only once the first three blocks (1024 + 256 + 1024) are merged.
+    expect(heap.allocate(2048)).toBe(0);
+    expect(heap.coalesces).toBe(1);
+    expect(grown).toEqual([]);
+  });
+
   it('never hands out overlapping blocks (random workload)', () => {
     const random = seededRandom(7);
     const { heap } = allocator(0, 4096);

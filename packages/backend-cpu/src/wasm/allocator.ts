@@ -7,10 +7,19 @@
  * so after the first step every request is a free-list pop (O(1)) and the heap stops growing: the
  * "RSS flat over 1000 steps" property. Sizes round up to 16 bytes (a SIMD vector) below 64 bytes and to
  * four classes per power of two above (at most 25% slack, always a multiple of 64: a cache line).
- * When a request would grow the memory, free blocks are first coalesced (adjacent ones merged, those
- * touching the bump pointer returned to it) and searched first-fit, so a workload whose shapes change
+ * When a request finds no block of its class and would grow the memory, the smallest free block that
+ * holds it is split (best fit); only when none does are free blocks coalesced (adjacent ones merged,
+ * those touching the bump pointer returned to it) and searched again, so a workload whose shapes change
  * reuses its freed memory instead of growing without bound. WebAssembly memory never shrinks, so the
  * heap's high-water mark is what the process keeps.
+ *
+ * Why best fit before coalescing: coalescing merges every free block, so it empties the exact-class
+ * lists a steady loop reuses from. With the memory full to its end (after a larger workload, with a
+ * live block near the top) a loop whose class lists were empty then coalesced on every miss, and each
+ * coalesce made the next allocations miss again: 26 coalesce passes a step of a small Dense model,
+ * 10x its time (issue 16's loop row, 2.2 s alone against 21 s after the LSTM and transformer rows).
+ * Split from a larger block, the loop's blocks return to their class lists and the next step reuses
+ * them.
  */
 
 const SMALL = 4096;
@@ -34,6 +43,7 @@ export class HeapAllocator {
   /** Free lists of blocks up to SMALL bytes, indexed by size / 16: an array index beats a hash. */
   readonly #small: number[][] = Array.from({ length: SMALL / 16 + 1 }, () => []);
   #freeBlocks = 0;
+  #coalesces = 0;
 
   constructor(
     start: number,
@@ -54,14 +64,21 @@ export class HeapAllocator {
     return this.#freeBlocks;
   }
 
+  /** Coalescing passes so far (each merges every free block: the slow path, counted for tests). */
+  get coalesces(): number {
+    return this.#coalesces;
+  }
+
   /** A block of `size` bytes (a `sizeClass` result); returns its offset. */
   allocate(size: number): number {
     const reused = this.#pop(size);
     if (reused !== undefined) return reused;
     if (this.#top + size > this.#end && this.#freeBlocks > 0) {
-      this.#coalesce();
-      const fit = this.#pop(size) ?? this.#firstFit(size);
+      const fit = this.#bestFit(size);
       if (fit !== undefined) return fit;
+      this.#coalesce();
+      const merged = this.#pop(size) ?? this.#bestFit(size);
+      if (merged !== undefined) return merged;
     }
     if (this.#top + size > this.#end) this.#end = this.grow(this.#top + size);
     const offset = this.#top;
@@ -92,28 +109,37 @@ export class HeapAllocator {
     return offset;
   }
 
-  /** The first free block of at least `size` bytes, split so the rest stays free. */
-  #firstFit(size: number): number | undefined {
-    for (const [blockSize, list] of this.#lists()) {
-      if (blockSize < size || list.length === 0) continue;
-      const offset = list.pop()!;
-      this.#freeBlocks--;
-      if (blockSize > size) this.release(offset + size, blockSize - size);
-      return offset;
+  /** The smallest free block of at least `size` bytes, split so the rest stays free. */
+  #bestFit(size: number): number | undefined {
+    let blockSize = 0;
+    let list: number[] | undefined;
+    // Small lists hold sizes i · 16: the first non-empty one from `size` up is the smallest fit.
+    for (let i = Math.ceil(size / 16); i < this.#small.length; i++) {
+      if (this.#small[i]!.length === 0) continue;
+      blockSize = i * 16;
+      list = this.#small[i];
+      break;
     }
-    return undefined;
-  }
-
-  /** Every free list with its block size. */
-  *#lists(): Generator<[number, number[]]> {
-    for (let i = 1; i < this.#small.length; i++) yield [i * 16, this.#small[i]!];
-    yield* this.#free;
+    if (list === undefined) {
+      for (const [candidate, blocks] of this.#free) {
+        if (candidate < size || blocks.length === 0 || (list !== undefined && candidate >= blockSize)) continue;
+        blockSize = candidate;
+        list = blocks;
+      }
+    }
+    if (list === undefined) return undefined;
+    const offset = list.pop()!;
+    this.#freeBlocks--;
+    if (blockSize > size) this.release(offset + size, blockSize - size);
+    return offset;
   }
 
   /** Merges adjacent free blocks and gives those at the top back to the bump pointer. */
   #coalesce(): void {
+    this.#coalesces++;
     const blocks: [offset: number, size: number][] = [];
-    for (const [size, list] of this.#lists()) for (const offset of list) blocks.push([offset, size]);
+    for (let i = 1; i < this.#small.length; i++) for (const offset of this.#small[i]!) blocks.push([offset, i * 16]);
+    for (const [size, list] of this.#free) for (const offset of list) blocks.push([offset, size]);
     this.#free.clear();
     for (const list of this.#small) list.length = 0;
     this.#freeBlocks = 0;
