@@ -21,12 +21,14 @@ import { build } from 'esbuild';
  * 57.4 KB); with loadModel's layer table, the file-system code and the training loop moved out of what
  * loads up front it is 114.4 KB. Issue 16's and issue 12's speed work (the direct convolution kernels,
  * cache-sized matmul blocking, the small-product thread policy, the tape's reused columns) added 6 KB:
- * 120.6 KB (selective 63.3 KB). The budgets sit about 2-3% above the figures measured, so a regression
- * fails here. What still stands between the umbrella and 60 KB is code every page runs or
+ * 120.6 KB (selective 63.3 KB). The next round (2026-11-27: SIMD pooling kernels, the strided direct
+ * input gradient, the shallow-convolution thread policy, the 6×8 relaxed-SIMD MatMul kernel, the
+ * allocator's best fit, the tape's number operands) added 3.5 KB: 124.1 KB (selective 66.8 KB). The
+ * budgets sit about 2-3% above the figures measured, so a regression fails here. What still stands between the umbrella and 60 KB is code every page runs or
  * may call synchronously (the CPU backend's JS and Wasm kernels, the op front-ends, the tape, the layer
  * classes); the breakdown (`bundle-size --breakdown`) shows it by package.
  */
-export const BUNDLE_BUDGETS = { umbrella: 123 * 1024, selective: 65 * 1024 } as const;
+export const BUNDLE_BUDGETS = { umbrella: 127 * 1024, selective: 68.5 * 1024 } as const;
 
 /**
  * Gzip budget of the lazily loaded WebGPU chunk(s): 20.8 KB measured, 22.9 KB with the tiled implicit-GEMM
