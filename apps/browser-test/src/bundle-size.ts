@@ -24,7 +24,8 @@ import { build } from 'esbuild';
  * 120.6 KB (selective 63.3 KB). The next round (2026-11-27: SIMD pooling kernels, the strided direct
  * input gradient, the shallow-convolution thread policy, the 6×8 relaxed-SIMD MatMul kernel, the
  * allocator's best fit, the tape's number operands) added 3.5 KB: 124.1 KB (selective 66.8 KB). The
- * budgets sit about 2-3% above the figures measured, so a regression fails here. What still stands between the umbrella and 60 KB is code every page runs or
+ * budgets sit about 2-3% above the figures measured, so a regression fails here. What still stands
+ * between the umbrella and 60 KB is code every page runs or
  * may call synchronously (the CPU backend's JS and Wasm kernels, the op front-ends, the tape, the layer
  * classes); the breakdown (`bundle-size --breakdown`) shows it by package.
  */
