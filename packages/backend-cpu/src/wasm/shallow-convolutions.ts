@@ -13,12 +13,12 @@
  * Either way the results are the same bits: the chunks are the geometry's, never the threads'.
  */
 
+import { MeasuredChoice, type SharingPlan } from './measured-choice.js';
+
+export { EXPLORE_EVERY, SMOOTHING } from './measured-choice.js';
+
 /** Fewest taps per output from which a convolution always uses the pool (above its threshold). */
 export const MIN_PARALLEL_DEPTH = 32;
-/** Weight of the newest time in the running means. */
-export const SMOOTHING = 1 / 8;
-/** One run in this many goes the way that has been slower. */
-export const EXPLORE_EVERY = 16;
 
 /** What the policy needs to know of the pool. */
 export interface ShallowPool {
@@ -26,38 +26,13 @@ export interface ShallowPool {
 }
 
 /** How one shallow convolution runs: on the pool or not, and whether its time is to be recorded. */
-export interface ShallowPlan {
-  readonly parallel: boolean;
-  readonly timed: boolean;
-}
+export type ShallowPlan = SharingPlan;
 
 /** One kernel's shallow convolutions on one store: running means of their time per unit of work. */
-export class ShallowConvolutions {
-  #local: number | undefined;
-  #shared: number | undefined;
-  #runs = 0;
-
+export class ShallowConvolutions extends MeasuredChoice {
   /** How the next shallow convolution runs. */
   plan(pool: ShallowPool): ShallowPlan {
-    // The run that starts the workers pays for their start: not a time to judge sharing by.
-    if (!pool.started) return { parallel: true, timed: false };
-    const [local, shared] = [this.#local, this.#shared];
-    if (local === undefined || shared === undefined) return { parallel: shared === undefined, timed: true };
-    const explore = ++this.#runs % EXPLORE_EVERY === 0;
-    return { parallel: shared < local !== explore, timed: true };
-  }
-
-  /** The running means of the time per unit of work on the calling thread and shared (undefined: none yet). */
-  get means(): { readonly local: number | undefined; readonly shared: number | undefined } {
-    return { local: this.#local, shared: this.#shared };
-  }
-
-  /** Folds a timed run's time per unit of work into the running mean of the way it ran. */
-  record(parallel: boolean, timePerWork: number): void {
-    const mean = parallel ? this.#shared : this.#local;
-    const next = mean === undefined ? timePerWork : mean + (timePerWork - mean) * SMOOTHING;
-    if (parallel) this.#shared = next;
-    else this.#local = next;
+    return this.decide(pool.started);
   }
 }
 

@@ -12,6 +12,9 @@
  */
 
 import { WORKER_SPIN_MS } from '../threads/worker-source.js';
+import { MeasuredChoice, type SharingPlan } from './measured-choice.js';
+
+export { EXPLORE_EVERY, SMOOTHING } from './measured-choice.js';
 
 /** What the policy needs to know of the pool. */
 export interface SmallProductPool {
@@ -19,44 +22,18 @@ export interface SmallProductPool {
   readonly awakeWorkers: number;
 }
 
-/** How one small product runs. */
-export interface SmallProductPlan {
-  /** On the pool. */
-  readonly parallel: boolean;
-  /** Its time is to be passed to `record` (not the product that starts the workers). */
-  readonly timed: boolean;
-}
-
-/** Weight of the newest time in the running means. */
-export const SMOOTHING = 1 / 8;
-/** One candidate product in this many runs the way that has been slower. */
-export const EXPLORE_EVERY = 16;
+/** How one small product runs: on the pool or not, and whether its time is to be passed to `record`. */
+export type SmallProductPlan = SharingPlan;
 
 /** One store's small products: when the last began, and running means of their times both ways. */
-export class SmallProducts {
+export class SmallProducts extends MeasuredChoice {
   #lastStart = -Infinity;
-  #local: number | undefined;
-  #shared: number | undefined;
-  #candidates = 0;
 
   /** How a small product beginning at `now` (performance.now()) runs, given the pool's state. */
   plan(now: number, pool: SmallProductPool): SmallProductPlan {
     const streaming = now - this.#lastStart < WORKER_SPIN_MS;
     this.#lastStart = now;
     if (!streaming && pool.awakeWorkers === 0) return { parallel: false, timed: true };
-    // The product that starts the workers pays for their start: not a time to judge sharing by.
-    if (!pool.started) return { parallel: true, timed: false };
-    const [local, shared] = [this.#local, this.#shared];
-    if (shared === undefined || local === undefined) return { parallel: shared === undefined, timed: true };
-    const explore = ++this.#candidates % EXPLORE_EVERY === 0;
-    return { parallel: shared < local !== explore, timed: true };
-  }
-
-  /** Folds a timed product's time per multiply-add into the running mean of the way it ran. */
-  record(parallel: boolean, timePerMultiplyAdd: number): void {
-    const mean = parallel ? this.#shared : this.#local;
-    const next = mean === undefined ? timePerMultiplyAdd : mean + (timePerMultiplyAdd - mean) * SMOOTHING;
-    if (parallel) this.#shared = next;
-    else this.#local = next;
+    return this.decide(pool.started);
   }
 }
