@@ -1,6 +1,7 @@
 /**
  * @file Tests of `pnpm bench`'s command line (issue 16, item 6 adds `--compare <git-ref>`): what it
- * asks for, and the typed error naming the argument for each bad one. Nothing is run.
+ * asks for, and the typed error naming the argument for each bad one (its follow-up adds `--repeat N`).
+ * Nothing is run.
  */
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core';
@@ -50,8 +51,26 @@ describe('parseArguments', () => {
     );
   });
 
+  it('reads --repeat N (issue 16, item 6 follow-up), one round without it', () => {
+    expect(parseArguments([]).repeat).toBe(1);
+    expect(parseArguments(['--repeat', '3', '--quick']).repeat).toBe(3);
+    expect(parseArguments(['--quick', '--repeat', '1']).repeat).toBe(1);
+    expect(parseArguments(['--repeat', '20', '--compare', 'HEAD~1']).repeat).toBe(20);
+  });
+
+  it('rejects a --repeat that is no integer from 1 to 20, naming it, what it takes and what it got', () => {
+    const expected = "argument '--repeat' expected an integer from 1 to 20 \\(the rounds to run\\)";
+    for (const given of ['0', '21', '-1', '2.5', '3x', 'three', '', ' 2', '1e1'])
+      rejects(['--repeat', given], new RegExp(`^bench: ${expected}, but got '${given}'\\.$`));
+    rejects(['--repeat'], /^bench: argument '--repeat' expected a value after it, but got nothing\.$/);
+    rejects(['--repeat', '--quick'], /argument '--repeat' expected a value after it, but got the option --quick/);
+  });
+
   it('rejects unknown options and workload prefixes that match nothing, naming them', () => {
-    rejects(['--quik'], /argument '--quik' expected a known option \(.*--compare <git-ref>\), but got '--quik'/);
+    rejects(
+      ['--quik'],
+      /argument '--quik' expected a known option \(.*--repeat N, --compare <git-ref>\), but got '--quik'/,
+    );
     rejects(['--workload', 'nope'], /argument '--workload' expected workload-id prefixes .*, but got 'nope'/);
     rejects(['--workload', ''], /argument '--workload'/);
   });

@@ -1,7 +1,8 @@
 /**
  * @file `pnpm bench`'s command line, parsed and checked apart from run.ts so it can be tested without
  * running anything: `--quick`, `--only id,id`, `--workload prefix,prefix` and (issue 16, item 6)
- * `--compare <git-ref>`. A bad option is an InvalidArgumentError that names it and what was expected.
+ * `--compare <git-ref>`, and (its follow-up) `--repeat N`. A bad option is an InvalidArgumentError that
+ * names it and what was expected.
  */
 
 import { InvalidArgumentError } from '@tapeflow/tensor-core';
@@ -17,19 +18,25 @@ export interface Arguments {
   readonly workloadPrefixes: string[] | undefined;
   /** The git ref whose Tapeflow rows run beside this working tree's (`--compare`), if any. */
   readonly compare: string | undefined;
+  /** How many rounds of the children to run and combine (`--repeat`; 1 without it). */
+  readonly repeat: number;
 }
+
+/** The most rounds `--repeat` takes (20 full runs take hours). */
+export const MAX_REPEAT = 20;
 
 /** Throws the bench's InvalidArgumentError in tensor-core's wording: the argument, expected, given. */
 export function badArgument(argument: string, expected: string, given: string): never {
   throw new InvalidArgumentError(`bench: argument '${argument}' expected ${expected}, but got ${given}.`, 'bench');
 }
 
-const WITH_VALUE = ['--only', '--workload', '--compare'];
-const KNOWN = '--quick, --only id,id, --workload prefix,prefix, --compare <git-ref>';
+const WITH_VALUE = ['--only', '--workload', '--repeat', '--compare'];
+const KNOWN = '--quick, --only id,id, --workload prefix,prefix, --repeat N, --compare <git-ref>';
 
 /**
  * Parses `pnpm bench`'s arguments (those after the script name).
  * @example parseArguments(['--quick', '--compare', 'HEAD~1']).compare; // 'HEAD~1'
+ * @example parseArguments(['--repeat', '3']).repeat; // 3
  */
 export function parseArguments(argv: readonly string[]): Arguments {
   const quick = argv.includes('--quick');
@@ -55,6 +62,10 @@ export function parseArguments(argv: readonly string[]): Arguments {
   const unmatched = (workloadPrefixes ?? []).filter((prefix) => !ids.some((id) => id.startsWith(prefix)));
   if (workloadPrefixes?.length === 0 || unmatched.length > 0)
     badArgument('--workload', `workload-id prefixes (ids: ${ids.join(', ')})`, `'${unmatched.join(',')}'`);
+  const repeatText = value('--repeat');
+  const repeat = repeatText === undefined ? 1 : Number(repeatText);
+  if (repeatText !== undefined && !(/^[0-9]+$/.test(repeatText) && repeat >= 1 && repeat <= MAX_REPEAT))
+    badArgument('--repeat', `an integer from 1 to ${MAX_REPEAT} (the rounds to run)`, `'${repeatText}'`);
   const compare = value('--compare');
   if (compare !== undefined) {
     // A ref is handed to git: nothing that git would read as an option, and no empty name.
@@ -70,5 +81,5 @@ export function parseArguments(argv: readonly string[]): Arguments {
         `'${[...(only ?? [])].join(',')}'`,
       );
   }
-  return { config, only, workloadPrefixes, compare };
+  return { config, only, workloadPrefixes, compare, repeat };
 }

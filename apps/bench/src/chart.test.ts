@@ -54,6 +54,21 @@ describe('ratioBars', () => {
     ]);
   });
 
+  it('draws, with several rounds (--repeat), the median over rounds of the speed-up within each round', () => {
+    const round = (ours: number, theirs: number): LibraryOutcome[] => [
+      outcome('tapeflow', { 'matmul-64': ours }),
+      outcome('tfjs-wasm', { 'matmul-64': theirs }),
+    ];
+    // Speed-ups 1.18×, 1.31×, 1.44×; the medians' ratio (14.16 / 12) would be 1.18×.
+    const rounds = [round(14.16, 12), round(13.1, 10), round(23.76, 16.5)];
+    const combined = [outcome('tapeflow', { 'matmul-64': 14.16 }), outcome('tfjs-wasm', { 'matmul-64': 12 })];
+    const targets = checkTargets(FULL, combined);
+    const [bar] = ratioBars(FULL, combined, ['matmul-64'], targets, rounds);
+    expect(bar).toEqual({ workload: 'matmul-64', peer: 'tfjs wasm 4.22', ratio: expect.closeTo(1.31, 9), target: 1.2 });
+    // One round draws the figures' ratio, as without rounds.
+    expect(ratioBars(FULL, combined, ['matmul-64'], targets, [rounds[0]!])[0]!.ratio).toBeCloseTo(1.18, 9);
+  });
+
   it('keeps to the workloads a partial run picked, and draws no target it was not given', () => {
     expect(ratioBars(FULL, outcomes, ['add'], [])).toEqual([
       { workload: 'add-1M', peer: 'tfjs cpu 4.22', ratio: 2, target: undefined },

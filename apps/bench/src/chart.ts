@@ -12,6 +12,7 @@ import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { LIBRARIES, type BenchConfig } from './config.js';
 import { PEERS, REFERENCE, speedUp, type LibraryOutcome, type TargetCheck } from './report.js';
+import { medianSpeedUp, type Rounds } from './repeat.js';
 import { selects, workloads } from './workloads.js';
 
 /** One bar: Tapeflow's speed-up over `peer` on `workload`, and the target for it if there is one. */
@@ -24,7 +25,9 @@ export interface RatioBar {
 
 /**
  * The bars of a run: every workload (or those the `--workload` prefixes pick) in table order, and
- * every peer with a figure for it; `targets` (checkTargets' speed-up bounds) set the ticks.
+ * every peer with a figure for it; `targets` (checkTargets' speed-up bounds) set the ticks. With
+ * `rounds` (`--repeat N`, N > 1) each bar is the median over rounds of the speed-up within a round,
+ * as the targets take it; `outcomes` (the rounds combined) then only fill in a bar no round has.
  * @example const bars = ratioBars(FULL, outcomes, undefined, checkTargets(FULL, outcomes));
  */
 export function ratioBars(
@@ -32,6 +35,7 @@ export function ratioBars(
   outcomes: readonly LibraryOutcome[],
   workloadPrefixes: readonly string[] | undefined,
   targets: readonly TargetCheck[],
+  rounds?: Rounds,
 ): RatioBar[] {
   const figureOf = (id: string, workload: string) => outcomes.find((o) => o.spec.id === id)?.result?.figures[workload];
   const label = (id: string): string => LIBRARIES.find((spec) => spec.id === id)?.label ?? id;
@@ -40,7 +44,9 @@ export function ratioBars(
     // A reference (issue 16, item 4) is no library's task: no speed-up is taken on it.
     if (workload.reference === true) continue;
     for (const peer of PEERS) {
-      const ratio = speedUp(workload, figureOf(REFERENCE, workload.id), figureOf(peer, workload.id));
+      const ratio =
+        (rounds !== undefined && rounds.length > 1 ? medianSpeedUp(rounds, workload, REFERENCE, peer) : undefined) ??
+        speedUp(workload, figureOf(REFERENCE, workload.id), figureOf(peer, workload.id));
       if (ratio === undefined) continue;
       const bounds = targets
         .filter((t) => t.workload === workload.id && t.peer === peer && t.bound !== undefined)

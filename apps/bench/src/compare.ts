@@ -5,7 +5,8 @@
  * its own lockfile, since pnpm's links point into the checkout they belong to), each Tapeflow
  * configuration's child process runs from there and from here in turn (same Node flags, same
  * process layout), and the table gives both figures and this tree's speed-up over the other commit.
- * The temporary worktree is removed at the end, also after a failure or Ctrl-C.
+ * The temporary worktree is removed at the end, also after a failure or Ctrl-C. With `--repeat N` the
+ * alternation runs N rounds and each side's rounds are combined as a plain run's are (repeat.ts).
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import {
   speedUp,
   type LibraryOutcome,
 } from './report.js';
+import { combineRounds } from './repeat.js';
 import { selects, workloads } from './workloads.js';
 
 /** One side of a comparison: which commit, and its Tapeflow configurations' outcomes. */
@@ -145,18 +147,18 @@ function removeWorktree(root: string, directory: string): void {
  * bench-results/latest-compare-{full,quick}[-partial].{md,json}.
  */
 export async function runComparison(args: Arguments, root: string, machine: string): Promise<void> {
-  const { config, only, workloadPrefixes, compare } = args;
+  const { config, only, workloadPrefixes, compare, repeat } = args;
   const commit = resolveCommit(compare ?? '', root);
   const specs = LIBRARIES.filter((spec) => spec.tapeflow && (only === undefined || only.has(spec.id)));
   const headCommit = git(root, ['rev-parse', 'HEAD']);
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']) !== '';
-  const base: { label: string; outcomes: LibraryOutcome[] } = {
+  const base: { label: string; rounds: LibraryOutcome[][] } = {
     label: `${compare} (${commit.slice(0, 7)})`,
-    outcomes: [],
+    rounds: [],
   };
-  const head: { label: string; outcomes: LibraryOutcome[] } = {
+  const head: { label: string; rounds: LibraryOutcome[][] } = {
     label: `HEAD (${headCommit.slice(0, 7)}${dirty ? ' + changes' : ''})`,
-    outcomes: [],
+    rounds: [],
   };
   const directory = checkOut(root, commit);
   const cleanUp = (): void => {
@@ -166,12 +168,17 @@ export async function runComparison(args: Arguments, root: string, machine: stri
   process.once('SIGINT', cleanUp);
   process.once('SIGTERM', cleanUp);
   try {
-    // Alternately, so a change in the machine's load falls on both commits alike.
-    for (const spec of specs) {
-      process.stderr.write(`== ${spec.label}, ${base.label}\n`);
-      base.outcomes.push(await runChild(spec, config, workloadPrefixes, join(directory, 'apps/bench/src')));
-      process.stderr.write(`== ${spec.label}, ${head.label}\n`);
-      head.outcomes.push(await runChild(spec, config, workloadPrefixes));
+    // Alternately, so a change in the machine's load falls on both commits alike; round by round.
+    for (let round = 1; round <= repeat; round++) {
+      const of = repeat > 1 ? `, round ${round} of ${repeat}` : '';
+      base.rounds.push([]);
+      head.rounds.push([]);
+      for (const spec of specs) {
+        process.stderr.write(`== ${spec.label}, ${base.label}${of}\n`);
+        base.rounds.at(-1)!.push(await runChild(spec, config, workloadPrefixes, join(directory, 'apps/bench/src')));
+        process.stderr.write(`== ${spec.label}, ${head.label}${of}\n`);
+        head.rounds.at(-1)!.push(await runChild(spec, config, workloadPrefixes));
+      }
     }
   } finally {
     process.off('SIGINT', cleanUp);
@@ -180,22 +187,35 @@ export async function runComparison(args: Arguments, root: string, machine: stri
   }
   const date = new Date().toISOString();
   const failures = [base, head].flatMap((side) =>
-    side.outcomes
-      .filter((o) => o.failure !== undefined || Object.keys(o.result?.errors ?? {}).length > 0)
-      .map((o) => `- ${o.spec.label}, ${side.label} failed: ${o.failure ?? JSON.stringify(o.result?.errors)}`),
+    side.rounds.flatMap((round, index) =>
+      round
+        .filter((o) => o.failure !== undefined || Object.keys(o.result?.errors ?? {}).length > 0)
+        .map(
+          (o) =>
+            `- ${o.spec.label}, ${side.label}${repeat > 1 ? ` (round ${index + 1})` : ''} failed: ` +
+            (o.failure ?? JSON.stringify(o.result?.errors)),
+        ),
+    ),
   );
+  const sides: ComparisonSide[] = [base, head].map((side) => ({
+    label: side.label,
+    outcomes: combineRounds(side.rounds),
+  }));
+  const [baseSide, headSide] = sides as [ComparisonSide, ComparisonSide];
+  const cells =
+    repeat > 1
+      ? `${repeat} rounds; each cell: the median over the rounds of each round's median ±half the range over the rounds`
+      : 'Each cell: median ±half the range of the samples';
   const markdown = [
     `Date: ${date}. Machine: ${machine}.`,
     `Comparison: Tapeflow at ${base.label} against ${head.label} (this working tree), run alternately in one ` +
       `run; mode ${config.mode}${workloadPrefixes === undefined ? '' : `, workloads ${workloadPrefixes.join(', ')}*`}. ` +
-      `Each cell: median ±half the range of the samples; the ratio is ${head.label}'s speed-up (above 1×: faster).`,
+      `${cells}; the ratio is ${head.label}'s speed-up (above 1×: faster).`,
     '',
-    renderComparison(config, workloadPrefixes, base, head),
+    renderComparison(config, workloadPrefixes, baseSide, headSide),
     '',
-    ...[base, head].flatMap((side) => renderLoopSummary(side.outcomes).map((line) => `${side.label}: ${line}`)),
-    ...[base, head].flatMap((side) =>
-      renderMemorySpeedSummary(config, side.outcomes).map((line) => `${side.label}: ${line}`),
-    ),
+    ...sides.flatMap((side) => renderLoopSummary(side.outcomes).map((line) => `${side.label}: ${line}`)),
+    ...sides.flatMap((side) => renderMemorySpeedSummary(config, side.outcomes).map((line) => `${side.label}: ${line}`)),
     ...failures,
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);
@@ -203,7 +223,17 @@ export async function runComparison(args: Arguments, root: string, machine: stri
   mkdirSync(results, { recursive: true });
   const kind = `compare-${config.mode}${workloadPrefixes === undefined ? '' : '-partial'}`;
   const json = JSON.stringify(
-    { date, machine, mode: config.mode, workloads: workloadPrefixes ?? 'all', base, head },
+    {
+      date,
+      machine,
+      mode: config.mode,
+      workloads: workloadPrefixes ?? 'all',
+      repeat,
+      base: baseSide,
+      head: headSide,
+      // Each side's own rounds, where there are several (`base` and `head` combine them).
+      ...(repeat > 1 ? { rounds: { base: base.rounds, head: head.rounds } } : {}),
+    },
     null,
     2,
   );

@@ -291,11 +291,13 @@ describe('the memory-speed rows', () => {
         target: 'add 1M, the op alone, ≤ 1.5× the time of a Float32Array copy loop of 1M (same process)',
         measured: "0.48 ms = 1.20× the copy loop's 0.40 ms",
         met: true,
+        ratio: { value: expect.closeTo(1.2, 9), bound: 1.5, atMost: true },
       },
       {
         target: 'add 1M with its read-back ≤ 1.5× the copy loop plus a copy into a fresh array (same process)',
         measured: '0.60 ms = 0.25× the two copies 2.40 ms',
         met: true,
+        ratio: { value: expect.closeTo(0.25, 9), bound: 1.5, atMost: true },
       },
       // mul and relu alone were not measured here: nothing is claimed for them.
       { target: expect.stringMatching(/^mul 1M, the op alone/), measured: 'not measured', met: undefined },

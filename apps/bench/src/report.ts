@@ -27,7 +27,26 @@ export interface TargetCheck {
   readonly peer?: string;
   /** The least speed-up the target asks for. */
   readonly bound?: number;
+  // Issue 16 (item 6 follow-up, group w-rep6): `--repeat N` takes the median of a ratio over rounds.
+  /** Where the target bounds one ratio measured within the run, that ratio and its bound. */
+  readonly ratio?: TargetRatio;
+  /** With `--repeat N` (N > 1): the ratio in each round that measured it, in round order. */
+  readonly rounds?: readonly number[];
 }
+
+/** A target's ratio: its value in this run, the bound, and which side of the bound meets it. */
+export interface TargetRatio {
+  readonly value: number;
+  readonly bound: number;
+  /** Whether the ratio must stay at most the bound (a time ratio) rather than reach it (a speed-up). */
+  readonly atMost: boolean;
+  /** Shown as a percentage (`93% of plain`) rather than a multiple (`1.31×`). */
+  readonly percent?: boolean;
+}
+
+/** Whether a ratio meets its bound. */
+export const meetsBound = (value: number, ratio: Omit<TargetRatio, 'value'>): boolean =>
+  ratio.atMost ? value <= ratio.bound : value >= ratio.bound;
 
 /** The peers Tapeflow's speed-up is taken over, in column order. */
 export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-wasm'] as const;
@@ -67,11 +86,16 @@ export function speedUp(
 const figureOf = (outcomes: readonly LibraryOutcome[], id: string, workload: string): Figure | undefined =>
   outcomes.find((o) => o.spec.id === id)?.result?.figures[workload];
 
-/** The markdown table: every workload, or those `--workload` picked (`memory`: the memory rows). */
+/**
+ * The markdown table: every workload, or those `--workload` picked (`memory`: the memory rows).
+ * `speedUpOf`, where given, gives the speed-up columns (`--repeat`: the median over rounds of the
+ * speed-up within a round, as the targets take it) in place of the ratio of the figures.
+ */
 export function renderTable(
   config: BenchConfig,
   outcomes: readonly LibraryOutcome[],
   workloadPrefixes?: readonly string[],
+  speedUpOf?: (workload: Workload, peer: string) => number | undefined,
 ): string {
   const present = LIBRARIES.filter((spec) => outcomes.some((o) => o.spec.id === spec.id));
   const peers = PEERS.filter((id) => present.some((spec) => spec.id === id));
@@ -101,7 +125,7 @@ export function renderTable(
       ...peers.map((id) => {
         // A reference is no library's task: its figures differ by process, not by library.
         if (workload.reference === true) return '';
-        const ratio = speedUp(workload, ours, figureOf(outcomes, id, workload.id));
+        const ratio = speedUpOf?.(workload, id) ?? speedUp(workload, ours, figureOf(outcomes, id, workload.id));
         return ratio === undefined ? '—' : `${formatNumber(ratio)}×`;
       }),
     ]);
@@ -167,6 +191,7 @@ export function loopTargets(outcomes: readonly LibraryOutcome[]): TargetCheck[] 
       target: 'Dense training loop without any await ≤ 1.1× the time of the same loop yielding',
       measured: both ? `${formatNumber(sync.value / yielding.value)}×` : 'not measured',
       met: both ? sync.value <= 1.1 * yielding.value : undefined,
+      ...(both ? { ratio: { value: sync.value / yielding.value, bound: 1.1, atMost: true } } : {}),
     },
     {
       target: 'heap flat after GC over both Dense loops',
@@ -220,6 +245,7 @@ export function memorySpeedTargets(config: BenchConfig, outcomes: readonly Libra
         ? `${formatNumber(row.value)} ms = ${formatNumber(row.value / bar)}× ${barName} ${formatNumber(bar)} ms`
         : 'not measured',
       met: both ? row.value <= MEMORY_SPEED_BOUND * bar : undefined,
+      ...(both ? { ratio: { value: row.value / bar, bound: MEMORY_SPEED_BOUND, atMost: true } } : {}),
     };
   };
   return MEMORY_SPEED_OPS.flatMap((op) => [
@@ -297,6 +323,7 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
       target,
       measured: value === undefined ? 'not measured' : `${formatNumber(value)}×`,
       met: value === undefined ? undefined : value >= bound,
+      ...(value === undefined ? {} : { ratio: { value, bound, atMost: false } }),
       // The chart draws the bounds of the default column's ratios only.
       ...(column === REFERENCE ? { workload, peer, bound } : {}),
     };
@@ -323,6 +350,7 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
       target: `matmul ${n}: transposed within 10% of plain`,
       measured: value === undefined ? 'not measured' : `${Math.round(value * 100)}% of plain`,
       met: value === undefined ? undefined : value >= 0.9,
+      ...(value === undefined ? {} : { ratio: { value, bound: 0.9, atMost: false, percent: true } }),
     });
   }
   const size = sizeLabel(config.elementwiseSize);
@@ -344,10 +372,12 @@ export function checkTargets(config: BenchConfig, outcomes: readonly LibraryOutc
     const plain = figureOf(outcomes, column, 'scalar')?.value;
     const taped = figureOf(outcomes, column, 'scalar-tape')?.value;
     if (column !== REFERENCE && (plain === undefined || taped === undefined)) continue;
+    const both = plain !== undefined && taped !== undefined;
     checks.push({
       target: `scalar op with a recording tape ≤ 1.3× without${column === REFERENCE ? '' : ` (${column})`}`,
-      measured: plain === undefined || taped === undefined ? 'not measured' : `${formatNumber(taped / plain)}×`,
-      met: plain === undefined || taped === undefined ? undefined : taped <= 1.3 * plain,
+      measured: both ? `${formatNumber(taped / plain)}×` : 'not measured',
+      met: both ? taped <= 1.3 * plain : undefined,
+      ...(both ? { ratio: { value: taped / plain, bound: 1.3, atMost: true } } : {}),
     });
   }
   checks.push(atLeast("MLP step ≤ 0.5× tfjs-wasm's time (speed-up ≥ 2×)", 'mlp-step', 'tfjs-wasm', 2.0));
