@@ -6,8 +6,8 @@
 
 import { FULL, LIBRARIES, QUICK, type BenchConfig } from './config.js';
 import type { Library } from './libraries/types.js';
-import { measure, type Stats } from './measure.js';
-import { selects, workloads } from './workloads.js';
+import { measure, measurePair, type Stats } from './measure.js';
+import { selects, workloads, type Workload } from './workloads.js';
 
 /** A workload's result: the figure (median) and its range, in the workload's unit. */
 export interface Figure {
@@ -24,6 +24,8 @@ export interface Figure {
   // Issue 16 (item 4, group w-ew4): what a read-back into fresh memory costs shows as page faults.
   /** Minor page faults of the process per timed run (the memory-speed rows record it). */
   readonly faultsPerRun?: number;
+  /** The workload this one was timed with, samples alternating (`Workload.pairedWith`, measurePair). */
+  readonly pairedWith?: string;
 }
 
 /** The memory check: the MLP step run many times. */
@@ -171,11 +173,32 @@ async function main(): Promise<void> {
       `not run: this process's ${Math.round(config.childBudgetMs / 60000)}-minute budget was spent by the rows before it`;
     process.stderr.write(`[${id}] ${label}: ${skipped[workloadId]}\n`);
   };
+  // A workload paired with one before it (`pairedWith`) is timed with it, when both are selected.
+  const partners = new Map<string, Workload>();
+  for (const workload of selected)
+    if (workload.pairedWith !== undefined && selected.some((other) => other.id === workload.pairedWith))
+      partners.set(workload.pairedWith, workload);
+  const pairedDone = new Set<string>();
+  const report = (workload: Workload): void => {
+    const value = figures[workload.id]!.value;
+    process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${workload.unit}\n`);
+  };
+  const fail = (workload: Workload, error: unknown): void => {
+    errors[workload.id] = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`[${id}] ${workload.label}: FAILED ${errors[workload.id]}\n`);
+  };
+  const warmedRun = (workload: Workload): number | undefined => {
+    const previous = firstPassMs.get(workload.id);
+    return previous !== undefined && previous >= config.slowRunMs ? previous : undefined;
+  };
   for (const workload of selected) {
+    if (pairedDone.has(workload.id)) continue;
     if (budgetSpent()) {
       skip(workload.id, workload.label);
       continue;
     }
+    const partner = partners.get(workload.id);
+    if (partner !== undefined && (await measuredAsPair(workload, partner))) continue;
     let task;
     try {
       task = workload.task(library);
@@ -186,9 +209,7 @@ async function main(): Promise<void> {
         if (workload.heap === true) heapStartMB = heapAfterGc();
         faultsStart = minorFaults();
       };
-      const previous = firstPassMs.get(workload.id);
-      const warmed = previous !== undefined && previous >= config.slowRunMs ? previous : undefined;
-      const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp, warmed);
+      const stats = await measure(task, workload.measure ?? config.measure, afterWarmUp, warmedRun(workload));
       const faultsPerRun =
         workload.faults === true
           ? Math.round((minorFaults() - faultsStart) / (stats.samples * stats.runsPerSample))
@@ -198,14 +219,53 @@ async function main(): Promise<void> {
         ...(heapStartMB === undefined ? {} : { heapStartMB, heapEndMB: heapAfterGc() }),
         ...(faultsPerRun === undefined ? {} : { faultsPerRun }),
       };
-      const { value, unit } = { value: figures[workload.id]!.value, unit: workload.unit };
-      process.stderr.write(`[${id}] ${workload.label}: ${value.toPrecision(3)} ${unit}\n`);
+      report(workload);
     } catch (error) {
-      errors[workload.id] = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`[${id}] ${workload.label}: FAILED ${errors[workload.id]}\n`);
+      fail(workload, error);
     } finally {
       task?.dispose();
     }
+  }
+
+  /**
+   * Times `first` and its partner `second` as a pair (samples alternating); false, having measured
+   * nothing, when the library has no task for one of them (each is then timed alone). A pair that
+   * fails reports the failure for both.
+   */
+  async function measuredAsPair(first: Workload, second: Workload): Promise<boolean> {
+    const tasks = [first.task(library), second.task(library)] as const;
+    try {
+      if (tasks[0] === undefined || tasks[1] === undefined) return false;
+      pairedDone.add(second.id);
+      let heapStartMB: number | undefined;
+      const heap = first.heap === true || second.heap === true;
+      const [a, b] = await measurePair(
+        { task: tasks[0], warmedRunMs: warmedRun(first) },
+        { task: tasks[1], warmedRunMs: warmedRun(second) },
+        first.measure ?? config.measure,
+        () => void (heap ? (heapStartMB = heapAfterGc()) : undefined),
+      );
+      // Both loops' heap is read before and after the pair's timed runs: one pair of figures for both.
+      const heapFigures = heapStartMB === undefined ? {} : { heapStartMB, heapEndMB: heapAfterGc() };
+      for (const [workload, stats, other] of [
+        [first, a, second],
+        [second, b, first],
+      ] as const) {
+        figures[workload.id] = {
+          ...toFigure(stats, workload.figure),
+          ...(workload.heap === true ? heapFigures : {}),
+          pairedWith: other.id,
+        };
+        report(workload);
+      }
+    } catch (error) {
+      fail(first, error);
+      fail(second, error);
+    } finally {
+      tasks[0]?.dispose();
+      tasks[1]?.dispose();
+    }
+    return true;
   }
   let memory: MemoryCheck | undefined;
   try {

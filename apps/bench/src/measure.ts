@@ -1,6 +1,10 @@
 /**
  * @file Timing: warm up, pick how many runs make one sample long enough for the clock, take several
  * samples within a time budget, and summarise them as median and range. Per-run times in ms.
+ *
+ * Two workloads whose ratio is a target within one library (a tape's cost, a loop's await) are timed
+ * as a pair (`measurePair`): their samples alternate, so a machine whose speed drifts between seconds
+ * (a shared host's other tenants) slows both alike instead of whichever ran second.
  */
 
 import type { Task } from './libraries/types.js';
@@ -26,20 +30,23 @@ export interface Stats {
   readonly runsPerSample: number;
 }
 
-const now = (): number => performance.now();
+/** A clock in ms; tests pass a fake one. */
+export type Clock = () => number;
+
+const now: Clock = () => performance.now();
 
 /** Runs `task` once, awaiting it only when it is asynchronous (an `await` per run costs a microtask). */
 function runOnce(task: Task): void | Promise<void> {
   return task.run();
 }
 
-async function runTimes(task: Task, runs: number): Promise<number> {
-  const start = now();
+async function runTimes(task: Task, runs: number, clock: Clock = now): Promise<number> {
+  const start = clock();
   for (let i = 0; i < runs; i++) {
     const pending = runOnce(task);
     if (pending !== undefined) await pending;
   }
-  return now() - start;
+  return clock() - start;
 }
 
 /** The median and range of `values` (which need not be sorted). */
@@ -65,25 +72,85 @@ export async function measure(
   afterWarmUp?: () => void,
   warmedRunMs?: number,
 ): Promise<Stats> {
-  if (task.warmUp !== undefined) {
-    await task.warmUp();
-    afterWarmUp?.();
+  const { runsPerSample, lastMs } = await warmUp({ task, warmedRunMs }, options, now);
+  afterWarmUp?.();
+  if (lastMs === undefined) {
     const start = now();
     const times = [await runTimes(task, 1)];
     while (times.length < options.samples && now() - start + times[times.length - 1]! <= options.budgetMs)
       times.push(await runTimes(task, 1));
     return { ...summarize(times), samples: times.length, runsPerSample: 1 };
   }
-  const warmupStart = now();
-  let last = warmedRunMs ?? (await runTimes(task, 1));
-  while (warmedRunMs === undefined && now() - warmupStart < options.warmupMs) last = await runTimes(task, 1);
-  afterWarmUp?.();
-  const runsPerSample = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
   const samples = Math.max(
     1,
-    Math.min(options.samples, Math.floor(options.budgetMs / Math.max(last * runsPerSample, 1e-3))),
+    Math.min(options.samples, Math.floor(options.budgetMs / Math.max(lastMs * runsPerSample, 1e-3))),
   );
   const times: number[] = [];
   for (let s = 0; s < samples; s++) times.push((await runTimes(task, runsPerSample)) / runsPerSample);
   return { ...summarize(times), samples, runsPerSample };
+}
+
+/** How one task of a pair is warmed up and sampled (see measurePair). */
+export interface PairSide {
+  readonly task: Task;
+  /** As `measure`'s `warmedRunMs`: a run made just before, which then replaces the warm-up. */
+  readonly warmedRunMs?: number | undefined;
+}
+
+/**
+ * Warms a task up: by its own `warmUp` (then one run per sample, and no run time known), or by runs
+ * for `warmupMs` (none when `warmedRunMs` is given); returns the runs that make a sample of
+ * `minSampleMs` and the last run's time.
+ */
+async function warmUp(
+  side: PairSide,
+  options: MeasureOptions,
+  clock: Clock,
+): Promise<{ runsPerSample: number; lastMs: number | undefined }> {
+  const { task, warmedRunMs } = side;
+  if (task.warmUp !== undefined) {
+    await task.warmUp();
+    return { runsPerSample: 1, lastMs: undefined };
+  }
+  const warmupStart = clock();
+  let last = warmedRunMs ?? (await runTimes(task, 1, clock));
+  while (warmedRunMs === undefined && clock() - warmupStart < options.warmupMs) last = await runTimes(task, 1, clock);
+  return { runsPerSample: Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3))), lastMs: last };
+}
+
+/**
+ * Measures two tasks as a pair: each is warmed up as `measure` would, then their samples alternate
+ * (first, second; second, first; ...), so both see the same stretches of the machine's time. Pairs
+ * of samples are taken up to the options' count while the next pair fits the budget (at least one).
+ * `afterWarmUp` runs once, after both warm-ups. Returns the two tasks' stats in the order given.
+ * @example const [plain, taped] = await measurePair({ task: plainTask }, { task: tapedTask }, options);
+ */
+export async function measurePair(
+  first: PairSide,
+  second: PairSide,
+  options: MeasureOptions,
+  afterWarmUp?: () => void,
+  clock: Clock = now,
+): Promise<[Stats, Stats]> {
+  const sides = [
+    { task: first.task, runs: (await warmUp(first, options, clock)).runsPerSample, times: [] as number[] },
+    { task: second.task, runs: (await warmUp(second, options, clock)).runsPerSample, times: [] as number[] },
+  ] as const;
+  afterWarmUp?.();
+  const start = clock();
+  let pairMs = 0;
+  let samples = 0;
+  while (samples < options.samples && (samples === 0 || clock() - start + pairMs <= options.budgetMs)) {
+    const pairStart = clock();
+    for (const side of samples % 2 === 0 ? sides : [sides[1], sides[0]])
+      side.times.push((await runTimes(side.task, side.runs, clock)) / side.runs);
+    pairMs = clock() - pairStart;
+    samples++;
+  }
+  const stats = (side: (typeof sides)[number]): Stats => ({
+    ...summarize(side.times),
+    samples,
+    runsPerSample: side.runs,
+  });
+  return [stats(sides[0]), stats(sides[1])];
 }

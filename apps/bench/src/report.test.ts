@@ -220,6 +220,28 @@ describe('the Dense loop rows', () => {
     expect(checkTargets(FULL, [loops(4, 2)]).find((c) => c.target.startsWith('Dense training loop'))?.met).toBe(false);
   });
 
+  it('say when the two loops were timed as a pair, so each heap figure is that of both', () => {
+    const paired = loops(2.2, 2);
+    const figures = paired.result!.figures;
+    const marked: LibraryOutcome = {
+      ...paired,
+      result: {
+        ...paired.result!,
+        figures: {
+          'dense-loop-sync': { ...figures['dense-loop-sync']!, pairedWith: 'dense-loop-yield' },
+          'dense-loop-yield': { ...figures['dense-loop-yield']!, pairedWith: 'dense-loop-sync' },
+        },
+      },
+    };
+    expect(loopTargets([marked])[1]).toEqual(
+      expect.objectContaining({
+        measured: 'timed alternately, heap of both: no await 12 → 12.5 MB, yielding 12 → 12.5 MB',
+        met: true,
+      }),
+    );
+    expect(renderLoopSummary([marked])[0]).toContain('heap after GC before → after: timed alternately, heap of both:');
+  });
+
   it('put the heap under each loop in the table and both times with their ratio in a summary line', () => {
     const table = renderTable(FULL, [loops(3, 2)], ['dense-loop']);
     expect(table.split('\n')).toHaveLength(2 + 4);

@@ -30,6 +30,12 @@ export interface Workload {
   readonly reference?: boolean;
   /** Whether the child counts the process's minor page faults per timed run (`Figure.faultsPerRun`). */
   readonly faults?: boolean;
+  /**
+   * The workload listed before this one that it makes a ratio target with, within one library (the
+   * tape's cost, the loop's await): when both run, the child times them as a pair, samples
+   * alternating (measure.ts, `measurePair`), so the machine's drift falls on both alike.
+   */
+  readonly pairedWith?: string;
 }
 
 /** The id of the copy-loop reference for the elementwise size `size` (e.g. `copy-1M`). */
@@ -124,6 +130,7 @@ export function workloads(config: BenchConfig): Workload[] {
       higherIsBetter: false,
       task: (library) => library.scalarChain(iterations, tape),
       figure: (ms) => (ms * 1000) / (2 * iterations),
+      ...(tape ? { pairedWith: 'scalar' } : {}),
     });
   }
   const { batch, input, hidden, classes } = config.mlp;
@@ -218,6 +225,7 @@ export function workloads(config: BenchConfig): Workload[] {
       figure: (ms) => ms / 1000,
       measure: config.denseLoopMeasure,
       heap: true,
+      ...(yielding ? { pairedWith: 'dense-loop-sync' } : {}),
     });
   }
   return list;
