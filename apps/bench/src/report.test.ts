@@ -4,8 +4,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import type { Figure, LibraryResult } from './child.js';
-import { FULL, LIBRARIES, QUICK } from './config.js';
+import type { Figure } from './child.js';
+import { FULL, QUICK } from './config.js';
 import { measure, summarize } from './measure.js';
 import {
   checkTargets,
@@ -18,21 +18,12 @@ import {
   speedUp,
   type LibraryOutcome,
 } from './report.js';
+import { figure, outcomeOf } from './test-fixtures.js';
 import { selects, workloads } from './workloads.js';
 
-const figure = (value: number): Figure => ({
-  value,
-  low: value * 0.9,
-  high: value * 1.1,
-  samples: 5,
-  runsPerSample: 1,
-});
-
 function outcome(id: string, figures: Record<string, number>, tensors: [number, number] = [11, 11]): LibraryOutcome {
-  const result: LibraryResult = {
-    id,
+  return outcomeOf(id, figures, {
     description: id,
-    figures: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, figure(value)])),
     errors: {},
     memory: {
       steps: 1000,
@@ -44,8 +35,7 @@ function outcome(id: string, figures: Record<string, number>, tensors: [number, 
       tensorsStart: tensors[0],
       tensorsEnd: tensors[1],
     },
-  };
-  return { spec: LIBRARIES.find((spec) => spec.id === id)!, result, failure: undefined };
+  });
 }
 
 describe('summarize', () => {

@@ -5,8 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import type { Figure, LibraryResult } from './child.js';
-import { FULL, LIBRARIES, QUICK } from './config.js';
+import { FULL, QUICK } from './config.js';
 import {
   checkTargets,
   renderLoopSummary,
@@ -16,25 +15,15 @@ import {
   type LibraryOutcome,
 } from './report.js';
 import { renderRunReport } from './run-report.js';
-
-const figure = (value: number): Figure => ({
-  value,
-  low: value * 0.9,
-  high: value * 1.1,
-  samples: 5,
-  runsPerSample: 1,
-});
+import { outcomeOf } from './test-fixtures.js';
 
 function outcome(id: string, figures: Record<string, number>, errors: Record<string, string> = {}): LibraryOutcome {
-  const result: LibraryResult = {
-    id,
+  return outcomeOf(id, figures, {
     description: `${id} kernels`,
-    figures: Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, figure(value)])),
     errors,
     skipped: { 'cnn-fit': 'not run: the time budget was spent' },
     memory: undefined,
-  };
-  return { spec: LIBRARIES.find((spec) => spec.id === id)!, result, failure: undefined };
+  });
 }
 
 const round = (ours: number, theirs: number, errors: Record<string, string> = {}): LibraryOutcome[] => [
