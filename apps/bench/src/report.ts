@@ -5,7 +5,10 @@
 
 import { LIBRARIES, sizeLabel, type BenchConfig, type LibrarySpec } from './config.js';
 import type { Figure, LibraryResult } from './child.js';
+import { cell, formatNumber, heapCell } from './cells.js';
 import { copyId, freshCopyId, opAloneId, selects, workloads, type Workload } from './workloads.js';
+
+export { cell, formatNumber } from './cells.js';
 
 /** One library's outcome: its result, or why its process failed. */
 export interface LibraryOutcome {
@@ -54,24 +57,6 @@ export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'jax-wasm'] as const;
 export const REFERENCE = 'tapeflow';
 /** Tapeflow's configurations, the default first (targets that hold per configuration check each). */
 export const TAPEFLOW_COLUMNS = ['tapeflow', 'tapeflow-1t', 'tapeflow-relaxed'] as const;
-
-/** Formats a figure to three significant digits (no exponent for the sizes here). */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value >= 100) return value.toFixed(0);
-  if (value >= 10) return value.toFixed(1);
-  if (value >= 1) return value.toFixed(2);
-  return value.toPrecision(2);
-}
-
-/** A table cell: the figure ±half its range in percent, `failed`, or a dash where there is none. */
-export function cell(figure: Figure | undefined, error: string | undefined, skipped?: string): string {
-  if (error !== undefined) return 'failed';
-  if (skipped !== undefined) return 'not run (time)';
-  if (figure === undefined) return '—';
-  const spread = figure.value > 0 ? Math.round(((figure.high - figure.low) / 2 / figure.value) * 100) : 0;
-  return `${formatNumber(figure.value)} ±${spread}%`;
-}
 
 /** Tapeflow's speed-up over a peer on `workload` (higher is better), if both have a figure. */
 export function speedUp(
@@ -171,10 +156,6 @@ export function renderTable(
 }
 
 // Issue 16 (speed II, group w-bench2): the synchronous loop against the yielding one.
-function heapCell(figure: Figure | undefined): string {
-  return figure?.heapStartMB === undefined ? '—' : `${figure.heapStartMB} → ${figure.heapEndMB}`;
-}
-
 /** The loops' heap counts as flat when it grows by at most 5% + 1 MB over the timed runs. */
 const heapFlat = (figure: Figure): boolean =>
   figure.heapStartMB !== undefined &&
