@@ -8,6 +8,7 @@
  */
 
 import type { Figure, LibraryResult, MemoryCheck } from './child.js';
+import { summarize } from './measure.js';
 import {
   formatNumber,
   meetsBound,
@@ -21,13 +22,9 @@ import type { Workload } from './workloads.js';
 /** Every round's outcomes, in round order; each round lists its libraries in run order. */
 export type Rounds = readonly (readonly LibraryOutcome[])[];
 
-/** The median of `values` (the mean of the middle two for an even count); NaN for none. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+/** The median of `values` (measure.ts's `summarize`: the mean of the middle two for an even count); NaN for none. */
+export const median = (values: readonly number[]): number =>
+  values.length === 0 ? Number.NaN : summarize(values).median;
 
 /**
  * One cell's figure over the rounds that measured it: the median of the rounds' medians, with the

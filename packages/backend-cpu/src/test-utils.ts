@@ -16,6 +16,9 @@ import { makeTypedArray } from '@tapeflow/tensor-core/internal';
 import { afterAll, describe, expect } from 'vitest';
 import { seededRandom } from '../../backend-conformance/src/reference/data.js';
 import { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
+import { detectFeatures } from './features.js';
+import { WasmBufferStore } from './wasm/wasm-buffer-store.js';
+import { createWasmKernelTable } from './wasm/wasm-kernel-table.js';
 
 // The kit's seeded generator, by path as conformance.test.ts imports the kit (a package dependency
 // on it would be a cycle: the kit depends on this package).
@@ -145,4 +148,64 @@ export function* indicesOf(shape: readonly number[]): Generator<number[]> {
       index[d] = 0;
     }
   }
+}
+
+/** A WebAssembly buffer store a kernel test runs on, with the name the test titles give it. */
+export interface StoreUnderTest {
+  readonly label: string;
+  readonly store: WasmBufferStore;
+}
+
+/**
+ * The buffer stores a WebAssembly kernel test file runs on, on the SIMD path under test: one thread
+ * with parallel threshold `oneThreadThreshold`, then, where the runtime has shared memory and
+ * workers, two threads at each of `twoThreads`' thresholds (0: the smallest chunks, so every thread's
+ * code path runs). They are disposed after the file's tests.
+ */
+export function wasmStoresUnderTest(
+  oneThreadThreshold: number,
+  twoThreads: readonly { readonly label: string; readonly threshold: number }[],
+): StoreUnderTest[] {
+  const features = detectFeatures();
+  const relaxed = SIMD_UNDER_TEST === 'relaxed';
+  const threaded = features.sharedMemory && features.workers !== undefined;
+  const stores: StoreUnderTest[] = [
+    {
+      label: 'one thread',
+      store: new WasmBufferStore({ relaxed, threads: 1, workers: undefined, parallelThreshold: oneThreadThreshold }),
+    },
+    ...(threaded ? twoThreads : []).map(({ label, threshold }) => ({
+      label,
+      store: new WasmBufferStore({ relaxed, threads: 2, workers: features.workers, parallelThreshold: threshold }),
+    })),
+  ];
+  afterAll(() => {
+    for (const { store } of stores) store.dispose();
+  });
+  return stores;
+}
+
+/**
+ * Writes float32 `inputs` into `store`, runs its WebAssembly kernel `name` for an output of `shape`
+ * (through `around`, which makes the call and may look at the store before and after), reads the
+ * output back and frees every buffer it made.
+ */
+export function runOnStore<K extends KernelName>(
+  store: WasmBufferStore,
+  name: K,
+  inputs: Record<string, { values: Float32Array; shape: readonly number[] }>,
+  attrs: KernelAttrs<K>,
+  shape: readonly number[],
+  around: (call: () => unknown) => unknown = (call) => call(),
+): TypedArray {
+  const kernel = createWasmKernelTable(store)[name] as (call: unknown) => unknown;
+  const infos: Record<string, TensorInfo> = {};
+  for (const [key, { values, shape: inputShape }] of Object.entries(inputs)) {
+    infos[key] = { dataId: store.write(values, 'float32'), shape: inputShape, dtype: 'float32' };
+  }
+  const out = around(() => kernel({ inputs: infos, attrs, output: { shape, dtype: 'float32' } }));
+  const values = store.read(out as never);
+  store.free(out as never);
+  for (const info of Object.values(infos)) store.free(info.dataId);
+  return values;
 }

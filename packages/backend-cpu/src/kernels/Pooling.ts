@@ -23,11 +23,15 @@ export interface PoolWindows {
   readonly pads: readonly number[];
 }
 
-function windows(
-  input: readonly number[],
-  output: readonly number[],
-  attrs: { ksize: readonly number[]; strides: readonly number[]; pads: readonly number[] },
-): PoolWindows {
+/** A pooling call's windows and padding (MaxPool's and AvgPool's attributes and their gradients'). */
+export interface PoolAttrs {
+  readonly ksize: readonly number[];
+  readonly strides: readonly number[];
+  readonly pads: readonly number[];
+}
+
+/** The geometry of a pooling call with input shape `input` and output shape `output`. */
+export function poolWindows(input: readonly number[], output: readonly number[], attrs: PoolAttrs): PoolWindows {
   return {
     batch: input[0]!,
     height: input[1]!,
@@ -175,20 +179,22 @@ export function avgPoolGradImpl(dy: TypedArray, g: PoolWindows): Float32Array {
 
 /** MaxPool's kernel glue. */
 export const maxPoolKernel: CpuKernel<'MaxPool'> = (buffers, { inputs: { x }, attrs, output }) =>
-  buffers.adopt(maxPoolImpl(buffers.values(x), windows(x.shape, output.shape, attrs)));
+  buffers.adopt(maxPoolImpl(buffers.values(x), poolWindows(x.shape, output.shape, attrs)));
 
 /** AvgPool's kernel glue. */
 export const avgPoolKernel: CpuKernel<'AvgPool'> = (buffers, { inputs: { x }, attrs, output }) =>
-  buffers.adopt(avgPoolImpl(buffers.values(x), windows(x.shape, output.shape, attrs)));
+  buffers.adopt(avgPoolImpl(buffers.values(x), poolWindows(x.shape, output.shape, attrs)));
 
 /** MaxPoolGrad's kernel glue. */
 export const maxPoolGradKernel: CpuKernel<'MaxPoolGrad'> = (buffers, { inputs: { x, dy }, attrs }) =>
-  buffers.adopt(maxPoolGradImpl(buffers.values(x), buffers.values(dy), windows(x.shape, dy.shape, attrs)));
+  buffers.adopt(maxPoolGradImpl(buffers.values(x), buffers.values(dy), poolWindows(x.shape, dy.shape, attrs)));
 
 /** MaxPoolGradGrad's kernel glue. */
 export const maxPoolGradGradKernel: CpuKernel<'MaxPoolGradGrad'> = (buffers, { inputs: { x, grad }, attrs, output }) =>
-  buffers.adopt(maxPoolGradGradImpl(buffers.values(x), buffers.values(grad), windows(x.shape, output.shape, attrs)));
+  buffers.adopt(
+    maxPoolGradGradImpl(buffers.values(x), buffers.values(grad), poolWindows(x.shape, output.shape, attrs)),
+  );
 
 /** AvgPoolGrad's kernel glue. */
 export const avgPoolGradKernel: CpuKernel<'AvgPoolGrad'> = (buffers, { inputs: { dy }, attrs, output }) =>
-  buffers.adopt(avgPoolGradImpl(buffers.values(dy), windows(output.shape, dy.shape, attrs)));
+  buffers.adopt(avgPoolGradImpl(buffers.values(dy), poolWindows(output.shape, dy.shape, attrs)));

@@ -10,13 +10,11 @@
  * ran as `conv_chunk` / `conv_filter_chunk` jobs, not as the im2col product.
  */
 
-import type { KernelAttrs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core/internal';
-import { afterAll, describe, expect, it } from 'vitest';
-import { detectFeatures } from '../features.js';
-import { SIMD_UNDER_TEST, randomValues, seededRandom } from '../test-utils.js';
+import type { KernelAttrs, KernelName, TypedArray } from '@tapeflow/tensor-core/internal';
+import { describe, expect, it } from 'vitest';
+import { SIMD_UNDER_TEST, randomValues, runOnStore, seededRandom, wasmStoresUnderTest } from '../test-utils.js';
 import { JOB_KIND, LAYOUT } from '../wasm/kernel-module.js';
-import { WasmBufferStore } from '../wasm/wasm-buffer-store.js';
-import { createWasmKernelTable } from '../wasm/wasm-kernel-table.js';
+import type { WasmBufferStore } from '../wasm/wasm-buffer-store.js';
 import {
   type ConvolutionGeometry,
   conv2dBackpropFilterImpl,
@@ -210,27 +208,11 @@ function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>): num
   return worst;
 }
 
-const features = detectFeatures();
-const threaded = features.sharedMemory && features.workers !== undefined;
 const relaxed = SIMD_UNDER_TEST === 'relaxed';
-const stores = [
-  {
-    label: 'one thread',
-    store: new WasmBufferStore({ relaxed, threads: 1, workers: undefined, parallelThreshold: 131072 }),
-  },
-  ...(threaded
-    ? [
-        { label: 'two threads, smallest chunks', threads: 2, threshold: 0 },
-        { label: 'two threads, default threshold', threads: 2, threshold: 131072 },
-      ].map(({ label, threads, threshold }) => ({
-        label,
-        store: new WasmBufferStore({ relaxed, threads, workers: features.workers, parallelThreshold: threshold }),
-      }))
-    : []),
-];
-afterAll(() => {
-  for (const { store } of stores) store.dispose();
-});
+const stores = wasmStoresUnderTest(131072, [
+  { label: 'two threads, smallest chunks', threshold: 0 },
+  { label: 'two threads, default threshold', threshold: 131072 },
+]);
 
 /** Runs kernel `name` on `store`; returns its output and the kind of the last job written. */
 function run<K extends KernelName>(
@@ -240,18 +222,13 @@ function run<K extends KernelName>(
   attrs: KernelAttrs<K>,
   shape: readonly number[],
 ): { values: TypedArray; jobKind: number } {
-  const kernels = createWasmKernelTable(store);
-  const infos: Record<string, TensorInfo> = {};
-  for (const [key, { values, shape: inputShape }] of Object.entries(inputs)) {
-    infos[key] = { dataId: store.write(values, 'float32'), shape: inputShape, dtype: 'float32' };
-  }
-  store.i32[LAYOUT.job >>> 2] = -1;
-  const kernel = kernels[name] as (call: unknown) => unknown;
-  const out = kernel({ inputs: infos, attrs, output: { shape, dtype: 'float32' } });
-  const jobKind = store.i32[LAYOUT.job >>> 2]!;
-  const values = store.read(out as never);
-  store.free(out as never);
-  for (const info of Object.values(infos)) store.free(info.dataId);
+  let jobKind = -1;
+  const values = runOnStore(store, name, inputs, attrs, shape, (call) => {
+    store.i32[LAYOUT.job >>> 2] = -1;
+    const out = call();
+    jobKind = store.i32[LAYOUT.job >>> 2]!;
+    return out;
+  });
   return { values, jobKind };
 }
 

@@ -193,6 +193,15 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
           ),
         ),
       );
+      // The address of the first pixel's row in a tensor: example startOh / outHeight, row startOh % outHeight.
+      const firstRow = (tensor: number, exampleBytes: number, rowBytes: number): Code =>
+        i32.add(
+          field(tensor),
+          i32.add(
+            i32.mul(i32.div_u(startOh.get(), outHeight.get()), field(exampleBytes)),
+            i32.mul(i32.rem_u(startOh.get(), outHeight.get()), field(rowBytes)),
+          ),
+        );
       return seq(
         O.set(field(CONV_JOB.outChannels)),
         K.set(field(CONV_JOB.k)),
@@ -206,24 +215,8 @@ export function emitConvolutionChunk(module: ModuleBuilder, relaxed: boolean): n
         // The first pixel's (n, oh, ow): oh and rowBase carry n.
         startOw.set(i32.rem_u(first.get(), outWidth.get())),
         startOh.set(i32.div_u(first.get(), outWidth.get())),
-        startRowBase.set(
-          i32.add(
-            field(CONV_JOB.x),
-            i32.add(
-              i32.mul(i32.div_u(startOh.get(), outHeight.get()), field(CONV_JOB.exampleBytes)),
-              i32.mul(i32.rem_u(startOh.get(), outHeight.get()), field(CONV_JOB.rowBytes)),
-            ),
-          ),
-        ),
-        startOutRowBase.set(
-          i32.add(
-            field(CONV_JOB.out),
-            i32.add(
-              i32.mul(i32.div_u(startOh.get(), outHeight.get()), field(CONV_JOB.outExampleBytes)),
-              i32.mul(i32.rem_u(startOh.get(), outHeight.get()), field(CONV_JOB.outRowBytes)),
-            ),
-          ),
-        ),
+        startRowBase.set(firstRow(CONV_JOB.x, CONV_JOB.exampleBytes, CONV_JOB.rowBytes)),
+        startOutRowBase.set(firstRow(CONV_JOB.out, CONV_JOB.outExampleBytes, CONV_JOB.outRowBytes)),
         startOh.set(i32.rem_u(startOh.get(), outHeight.get())),
         forRange(
           jp,

@@ -9,35 +9,15 @@
  * reference's JavaScript result copied in.
  */
 
-import type { KernelAttrs, KernelName, TensorInfo, TypedArray } from '@tapeflow/tensor-core/internal';
+import type { KernelAttrs, KernelName, TypedArray } from '@tapeflow/tensor-core/internal';
 import { poolGeometry } from '@tapeflow/tensor-core/internal';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { detectFeatures } from '../features.js';
-import { type PoolWindows, avgPoolGradImpl, avgPoolImpl, maxPoolGradImpl, maxPoolImpl } from '../kernels/Pooling.js';
-import { SIMD_UNDER_TEST, seededRandom } from '../test-utils.js';
-import { WasmBufferStore } from './wasm-buffer-store.js';
-import { createWasmKernelTable } from './wasm-kernel-table.js';
+import { describe, expect, it, vi } from 'vitest';
+import { avgPoolGradImpl, avgPoolImpl, maxPoolGradImpl, maxPoolImpl, poolWindows } from '../kernels/Pooling.js';
+import { SIMD_UNDER_TEST, runOnStore, seededRandom, wasmStoresUnderTest } from '../test-utils.js';
+import type { WasmBufferStore } from './wasm-buffer-store.js';
 
-const features = detectFeatures();
-const threaded = features.sharedMemory && features.workers !== undefined;
 const relaxed = SIMD_UNDER_TEST === 'relaxed';
-const stores = [
-  {
-    label: 'one thread',
-    store: new WasmBufferStore({ relaxed, threads: 1, workers: undefined, parallelThreshold: 0 }),
-  },
-  ...(threaded
-    ? [
-        {
-          label: 'two threads, smallest chunks',
-          store: new WasmBufferStore({ relaxed, threads: 2, workers: features.workers, parallelThreshold: 0 }),
-        },
-      ]
-    : []),
-];
-afterAll(() => {
-  for (const { store } of stores) store.dispose();
-});
+const stores = wasmStoresUnderTest(0, [{ label: 'two threads, smallest chunks', threshold: 0 }]);
 
 type PoolKernel = 'MaxPool' | 'AvgPool' | 'MaxPoolGrad' | 'AvgPoolGrad';
 
@@ -52,19 +32,13 @@ function run<K extends KernelName>(
   attrs: KernelAttrs<K>,
   shape: readonly number[],
 ): TypedArray {
-  const kernel = createWasmKernelTable(store)[name] as (call: unknown) => unknown;
-  const infos: Record<string, TensorInfo> = {};
-  for (const [key, { values, shape: inputShape }] of Object.entries(inputs)) {
-    infos[key] = { dataId: store.write(values, 'float32'), shape: inputShape, dtype: 'float32' };
-  }
-  const adopt = vi.spyOn(store, 'adopt');
-  const out = kernel({ inputs: infos, attrs, output: { shape, dtype: 'float32' } });
-  expect(adopt, `${name} copied a JavaScript result in`).not.toHaveBeenCalled();
-  adopt.mockRestore();
-  const values = store.read(out as never);
-  store.free(out as never);
-  for (const info of Object.values(infos)) store.free(info.dataId);
-  return values;
+  return runOnStore(store, name, inputs, attrs, shape, (call) => {
+    const adopt = vi.spyOn(store, 'adopt');
+    const out = call();
+    expect(adopt, `${name} copied a JavaScript result in`).not.toHaveBeenCalled();
+    adopt.mockRestore();
+    return out;
+  });
 }
 
 /** The first index where `actual` and `expected` differ in value or in the sign of zero (NaN = NaN). */
@@ -112,17 +86,7 @@ const label = (c: Case): string =>
 function check(c: Case, nanRate: number, grid = true): void {
   const { ksize, strides, pads, outputShape } = poolGeometry('test', c.x, [...c.ksize], [...c.strides], c.padding);
   const attrs = { ksize, strides, pads };
-  const g: PoolWindows = {
-    batch: c.x[0],
-    height: c.x[1],
-    width: c.x[2],
-    channels: c.x[3],
-    outHeight: outputShape[1]!,
-    outWidth: outputShape[2]!,
-    ksize,
-    strides,
-    pads,
-  };
+  const g = poolWindows(c.x, outputShape, attrs);
   const random = seededRandom(c.x.reduce((a, b) => a * b, 1) + 7 * ksize[0] + 13 * strides[1]);
   const x = testValues(
     c.x.reduce((a, b) => a * b, 1),

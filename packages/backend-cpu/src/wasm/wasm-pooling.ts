@@ -14,6 +14,7 @@
 
 import type { KernelFunction } from '@tapeflow/tensor-core/backend';
 import { sizeFromShape } from '@tapeflow/tensor-core/backend';
+import { type PoolAttrs, poolWindows } from '../kernels/Pooling.js';
 import { POOL_EXPORTS, emitPoolingModule, type PoolExport } from './emit-pooling.js';
 import type { WasmBufferStore } from './wasm-buffer-store.js';
 import { requireWebAssembly, type WasmModule } from './webassembly-api.js';
@@ -44,27 +45,26 @@ function poolingExports(store: WasmBufferStore): PoolExports {
   return exports;
 }
 
-interface PoolAttrs {
-  readonly ksize: readonly number[];
-  readonly strides: readonly number[];
-  readonly pads: readonly number[];
-}
-
 /** The sizes after the three addresses: the input's and output's shapes, then the windows. */
 function geometry(input: readonly number[], output: readonly number[], attrs: PoolAttrs): number[] {
+  const { batch, height, width, channels, outHeight, outWidth, ksize, strides, pads } = poolWindows(
+    input,
+    output,
+    attrs,
+  );
   return [
-    input[0]!,
-    input[1]!,
-    input[2]!,
-    input[3]!,
-    output[1]!,
-    output[2]!,
-    attrs.ksize[0]!,
-    attrs.ksize[1]!,
-    attrs.strides[0]!,
-    attrs.strides[1]!,
-    attrs.pads[0]!,
-    attrs.pads[1]!,
+    batch,
+    height,
+    width,
+    channels,
+    outHeight,
+    outWidth,
+    ksize[0]!,
+    ksize[1]!,
+    strides[0]!,
+    strides[1]!,
+    pads[0]!,
+    pads[1]!,
   ];
 }
 
